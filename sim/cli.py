@@ -1,0 +1,181 @@
+"""The command line: parse, call the library, print. Bad input → a clear message and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.scenario.errors import ScenarioError
+
+DEFAULT_SCENARIO = Path("scenarios/default.yaml")
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """A command-line mistake that is not about the scenario file itself."""
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``field.path=value`` (value parsed as YAML) for ``--set``."""
+    if "=" not in text:
+        raise UsageError(f"--set expects field.path=value, got {text!r}")
+    key, value = text.split("=", 1)
+    try:
+        return key.strip(), yaml.safe_load(value)
+    except yaml.YAMLError:
+        raise UsageError(f"--set {key}: cannot read the value {value!r}") from None
+
+
+def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+    changes: dict[str, Any] = dict(parse_assignment(a) for a in getattr(args, "set", None) or [])
+    if getattr(args, "days", None) is not None:
+        changes["clock.days"] = args.days
+    if getattr(args, "seed", None) is not None:
+        changes["seed"] = args.seed
+    return changes
+
+
+def load(path: Path, args: argparse.Namespace):
+    from sim.scenario.loader import load_scenario
+
+    return load_scenario(path, overrides_from(args))
+
+
+def progress_bar(total: int, label: str):
+    """A progress bar on stderr for interactive terminals (silent in pipes and CI)."""
+    if total <= 1 or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="rep", file=sys.stderr)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.experiment.single import run_to_folder
+    from sim.report import format_kpi_table
+
+    path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
+    if args.scenario is None and not path.exists():
+        raise UsageError(f"no scenario given and {DEFAULT_SCENARIO} not found in {Path.cwd()}")
+    scenario = load(path, args)
+    reps = args.reps or scenario.replications
+    out = Path(args.output) if args.output else Path("results") / scenario.name
+    bar = progress_bar(reps, scenario.name)
+    try:
+        _, table = run_to_folder(
+            scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
+            on_done=bar.update if bar else None,
+        )
+    finally:
+        if bar:
+            bar.close()
+    print(f"{scenario.name}: {reps} replication(s) of {scenario.clock.days} days → {out}/")
+    print(format_kpi_table(table))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    for path in args.scenarios:
+        scenario = load(Path(path), args)
+        n_officers = sum(g.count for g in scenario.units.values())
+        print(
+            f"{path}: valid — {len(scenario.district.all_zones())} zones, "
+            f"{sum(t.enabled for t in scenario.incidents.values())} incident types, "
+            f"{n_officers} officers"
+        )
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from sim.scenario.model import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+    return 0
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    from sim.scenario.reference import reference_markdown
+
+    text = reference_markdown()
+    if args.output:
+        from sim.output import write_text_atomic
+
+        write_text_atomic(Path(args.output), text)
+    else:
+        print(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sim",
+        description="Simulate city-appearance enforcement deployment strategies.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def scenario_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--days", type=int, help="override clock.days")
+        p.add_argument("--seed", type=int, help="override the root seed")
+        p.add_argument(
+            "--set", action="append", metavar="FIELD=VALUE",
+            help="override any scenario field, e.g. --set units.foot.count=20 (repeatable)",
+        )
+
+    run = sub.add_parser("run", help="run a scenario and write a results folder")
+    run.add_argument("scenario", nargs="?", help=f"scenario file (default {DEFAULT_SCENARIO})")
+    run.add_argument("-o", "--output", help="results folder (default results/<name>)")
+    run.add_argument("--reps", type=int, help="replications (default: the scenario's)")
+    run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    run.add_argument("--no-plots", action="store_true", help="skip the figures")
+    scenario_options(run)
+    run.set_defaults(func=cmd_run)
+
+    val = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
+    val.add_argument("scenarios", nargs="+")
+    scenario_options(val)
+    val.set_defaults(func=cmd_validate)
+
+    schema = sub.add_parser("schema", help="print the scenario JSON Schema")
+    schema.set_defaults(func=cmd_schema)
+
+    ref = sub.add_parser("reference", help="print the scenario reference (Markdown)")
+    ref.add_argument("-o", "--output", help="write to this file instead")
+    ref.set_defaults(func=cmd_reference)
+
+    from sim.cli_experiments import add_experiment_commands
+
+    add_experiment_commands(sub, scenario_options)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    if getattr(args, "reps", None) is not None and args.reps < 1:
+        parser.error("--reps must be at least 1")
+    if getattr(args, "jobs", None) is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UsageError as exc:
+        print(f"sim: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("sim: interrupted; no partial results were written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Exogenous incident demand, generated up front with numpy.
+
+Arrivals are a non-homogeneous Poisson process per zone × type whose rate is constant within
+each clock hour (base rate per day × hour-of-day weight × day-of-week weight), sampled exactly:
+a Poisson count per hour bin, then uniform times inside the bin. Every random attribute of an
+incident (how long it lasts, whether and when the public complains, the camera, the shop, the
+offender's responses on the ladder) is drawn here from streams named after the type, so the
+same incidents appear, and behave the same, under every deployment strategy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.compiled import Layout
+from sim.rng import Streams
+from sim.scenario.incidents import IncidentType
+from sim.scenario.model import Scenario
+from sim.scenario.units import WEEKDAYS
+
+CHANNEL_NONE, CHANNEL_PATROL, CHANNEL_CAMERA, CHANNEL_COMPLAINT, CHANNEL_MERCHANT = range(5)
+CHANNEL_NAMES = ("none", "patrol", "camera", "complaint", "merchant")
+INF = np.inf
+
+
+@dataclass
+class IncidentBatch:
+    """Column arrays, one entry per incident, sorted by occurrence time."""
+
+    t_occur: np.ndarray
+    type_idx: np.ndarray
+    zone_idx: np.ndarray
+    t_selfclear: np.ndarray  # inf: never clears by itself
+    t_report: np.ndarray  # first report by camera or complaint; inf: none
+    report_channel: np.ndarray
+    t_merchant: np.ndarray  # fixed by the shop; inf: not
+    u_flee: np.ndarray
+    u_ladder: np.ndarray  # (n, max ladder length)
+
+    def __len__(self) -> int:
+        return len(self.t_occur)
+
+
+def hourly_rates(scenario: Scenario, layout: Layout, type_name: str) -> np.ndarray:
+    """Expected incidents per (zone, absolute hour) of the horizon for one type."""
+    itype = scenario.incidents[type_name]
+    daily = np.array(
+        [
+            itype.zone_rates.get(zid, itype.rate_per_day.get(kind, 0.0))
+            for zid, kind in zip(layout.zone_ids, layout.zone_kinds)
+        ]
+    )
+    hour_w = np.asarray(itype.hour_profile, dtype=float)
+    hour_w = hour_w / hour_w.sum()
+    dow_w = np.asarray(itype.dow_profile, dtype=float)
+    dow_w = dow_w / dow_w.mean()
+    days = scenario.clock.days
+    first = WEEKDAYS.index(scenario.clock.start_weekday)
+    day_factor = dow_w[(first + np.arange(days)) % 7]  # (days,)
+    per_hour = (day_factor[:, None] * hour_w[None, :]).reshape(-1)  # (days*24,)
+    return daily[:, None] * per_hour[None, :]
+
+
+def draw_attributes(
+    scenario: Scenario,
+    layout: Layout,
+    type_name: str,
+    t_occur: np.ndarray,
+    zone_idx: np.ndarray,
+    rng: np.random.Generator,
+    max_steps: int,
+) -> dict[str, np.ndarray]:
+    """Random attributes of ``len(t_occur)`` incidents of one type, in a fixed draw order."""
+    itype: IncidentType = scenario.incidents[type_name]
+    det = scenario.detection
+    n = len(t_occur)
+    clear = itype.self_clear.sample(rng, n) if itype.self_clear is not None else np.full(n, INF)
+    complain_u, complain_delay = rng.random(n), itype.complaint.delay.sample(rng, n)
+    camera_u, camera_delay = rng.random(n), det.cameras.delay.sample(rng, n)
+    shop_u, shop_delay = rng.random(n), det.door_front.delay.sample(rng, n)
+    u_flee = rng.random(n)
+    u_ladder = np.ones((n, max_steps))
+    u_ladder[:, : len(itype.ladder)] = rng.random((n, len(itype.ladder)))
+
+    complains = det.complaints & (complain_u < itype.complaint.probability)
+    t_complaint = np.where(complains, t_occur + complain_delay, INF)
+    cams = det.cameras
+    cam_zone = np.zeros(layout.n_zones, dtype=bool)
+    if cams.zones == "all":
+        cam_zone[:] = True
+    else:
+        cam_zone[[layout.zone_index[z] for z in cams.zones]] = True
+    sees_type = cams.types is None or type_name in cams.types
+    caught = sees_type & cam_zone[zone_idx] & (camera_u < cams.probability)
+    t_camera = np.where(caught, t_occur + camera_delay, INF)
+    fixes = itype.shop_front & (
+        shop_u < det.door_front.contract_share * det.door_front.fix_share
+    )
+    return {
+        "t_selfclear": t_occur + clear,
+        "t_report": np.minimum(t_camera, t_complaint),
+        "report_channel": np.where(t_camera <= t_complaint, CHANNEL_CAMERA, CHANNEL_COMPLAINT),
+        "t_merchant": np.where(fixes, t_occur + shop_delay, INF),
+        "u_flee": u_flee,
+        "u_ladder": u_ladder,
+    }
+
+
+def max_ladder_length(scenario: Scenario, layout: Layout) -> int:
+    return max(len(scenario.incidents[name].ladder) for name in layout.type_names)
+
+
+def generate_incidents(scenario: Scenario, layout: Layout, streams: Streams) -> IncidentBatch:
+    """All exogenous incidents of one replication, sorted by time (ties: type, zone order)."""
+    steps = max_ladder_length(scenario, layout)
+    parts: list[dict[str, np.ndarray]] = []
+    for t_idx, name in enumerate(layout.type_names):
+        rates = hourly_rates(scenario, layout, name)
+        rng = streams.get(f"arrivals/{name}")
+        counts = rng.poisson(rates)
+        zone_of_bin, hour_of_bin = np.nonzero(counts)
+        n_per = counts[zone_of_bin, hour_of_bin]
+        zone_idx = np.repeat(zone_of_bin, n_per)
+        t_occur = np.repeat(hour_of_bin * 60.0, n_per) + 60.0 * rng.random(int(n_per.sum()))
+        attrs = draw_attributes(
+            scenario, layout, name, t_occur, zone_idx, streams.get(f"attributes/{name}"), steps
+        )
+        parts.append(
+            {
+                "t_occur": t_occur,
+                "type_idx": np.full(len(t_occur), t_idx),
+                "zone_idx": zone_idx,
+                **attrs,
+            }
+        )
+    merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    order = np.lexsort((merged["zone_idx"], merged["type_idx"], merged["t_occur"]))
+    return IncidentBatch(**{key: value[order] for key, value in merged.items()})

@@ -1,0 +1,86 @@
+"""The command room: files reported cases, dispatches officers, keeps the waiting queue.
+
+Jobs wait in one FCFS queue per priority class (1 first). A new job goes at once to the best
+free eligible officer (nearest by travel time, or first free on the zone's run card) — a dispatch
+interrupts patrol, never another job. An officer who becomes free takes the oldest job of the
+highest priority that it is eligible for.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from sim.engine.incidents import AWAITING_DEADLINE, ENDED, QUEUED
+
+if TYPE_CHECKING:
+    from sim.engine.officers import Officer
+    from sim.engine.world import World
+
+
+class Job:
+    """A visit an officer must make: the first response to an incident, or a re-inspection."""
+
+    __slots__ = ("incident", "reinspect", "t_queued")
+
+    def __init__(self, incident: int, reinspect: bool = False, t_queued: float = 0.0) -> None:
+        self.incident = incident
+        self.reinspect = reinspect
+        self.t_queued = t_queued
+
+
+class CommandRoom:
+    """Dispatching and the queue of jobs waiting for an officer."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.queues: dict[int, deque[Job]] = {}
+        self.delay = world.scenario.dispatch.handling_delay
+        self.rng = world.streams.get("command_room")
+        self.priority = [world.scenario.incidents[n].priority for n in world.layout.type_names]
+
+    def receive(self, i: int) -> None:
+        """A case reported by camera, hotline or patrol: filed, then dispatched after a delay."""
+        delay = self.delay.draw(self.rng)
+        self.world.at(self.world.env.now + delay, self.new_job, Job(i))
+
+    def reinspect_due(self, i: int) -> None:
+        """A rectification deadline has passed: someone must go and check."""
+        self.new_job(Job(i, reinspect=True))
+
+    def new_job(self, job: Job) -> None:
+        tab = self.world.incidents.table
+        if self._stale(job):
+            return
+        job.t_queued = self.world.env.now
+        if not job.reinspect:
+            tab.state[job.incident] = QUEUED
+        officer = self.world.officers.choose_for(int(tab.zone_idx[job.incident]))
+        if officer is not None:
+            self.world.officers.assign(officer, job)
+        else:
+            prio = self.priority[int(tab.type_idx[job.incident])]
+            self.queues.setdefault(prio, deque()).append(job)
+
+    def _stale(self, job: Job) -> bool:
+        state = self.world.incidents.table.state[job.incident]
+        return state == ENDED or (job.reinspect and state != AWAITING_DEADLINE)
+
+    def next_job_for(self, officer: Officer) -> Job | None:
+        """The oldest highest-priority queued job this officer may take, removed from the queue."""
+        tab = self.world.incidents.table
+        fleet = self.world.officers
+        for prio in sorted(self.queues):
+            queue = self.queues[prio]
+            while queue and self._stale(queue[0]):
+                queue.popleft()
+            for pos, job in enumerate(queue):
+                if self._stale(job):
+                    continue
+                if fleet.may_take(officer, int(tab.zone_idx[job.incident])):
+                    del queue[pos]
+                    return job
+        return None
+
+    def queue_length(self) -> int:
+        return sum(len(q) for q in self.queues.values())

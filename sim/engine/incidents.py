@@ -1,0 +1,175 @@
+"""Incidents: a column table plus the lifecycle handlers that exogenous events call.
+
+Incidents are not SimPy processes: their exogenous events (occurrence, a camera or hotline
+report, clearing by itself or by the shop) are known in advance and replayed in time order by a
+single feeder process, so an incident costs a few heap entries, not a generator.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.demand.arrivals import CHANNEL_MERCHANT, CHANNEL_NONE, IncidentBatch
+
+if TYPE_CHECKING:
+    from sim.engine.world import World
+
+# Incident states
+OPEN, REPORTED, QUEUED, ASSIGNED, ON_SCENE, AWAITING_DEADLINE, ENDED = range(7)
+# Outcomes
+OUTCOMES = ("open_at_end", "resolved", "fled", "self_cleared", "merchant_fixed")
+OPEN_AT_END, RESOLVED, FLED, SELF_CLEARED, MERCHANT_FIXED = range(5)
+# Feeder event kinds, in tie-break order
+EV_OCCUR, EV_REPORT, EV_END = range(3)
+
+# Column name -> (dtype, fill for rows not yet written)
+COLUMNS: dict[str, tuple[type, float]] = {
+    "t_occur": (np.float64, np.nan),
+    "type_idx": (np.int32, -1),
+    "zone_idx": (np.int32, -1),
+    "t_selfclear": (np.float64, np.inf),
+    "t_merchant": (np.float64, np.inf),
+    "t_report": (np.float64, np.inf),
+    "report_channel": (np.int8, 0),
+    "u_flee": (np.float64, 1.0),
+    "recurrence_of": (np.int64, -1),
+    "t_detect": (np.float64, np.nan),
+    "t_dispatch": (np.float64, np.nan),
+    "t_arrive": (np.float64, np.nan),
+    "t_resolve": (np.float64, np.nan),
+    "t_end": (np.float64, np.nan),
+    "t_fixed": (np.float64, np.nan),
+    "state": (np.int8, OPEN),
+    "channel": (np.int8, CHANNEL_NONE),
+    "outcome": (np.int8, OPEN_AT_END),
+    "unit": (np.int32, -1),
+    "first_unit": (np.int32, -1),
+    "ladder_step": (np.int16, 0),
+    "reinspections": (np.int16, 0),
+}
+
+
+class IncidentTable:
+    """Column storage for every incident of a run (exogenous ones first, recurrences appended)."""
+
+    def __init__(self, batch: IncidentBatch) -> None:
+        n = len(batch)
+        self.n = n
+        self.capacity = max(16, n + n // 8)
+        for name, (dtype, fill) in COLUMNS.items():
+            column = np.full(self.capacity, fill, dtype=dtype)
+            given = getattr(batch, name, None)
+            if given is not None:
+                column[:n] = given
+            setattr(self, name, column)
+        self.u_ladder = np.ones((self.capacity, batch.u_ladder.shape[1]))
+        self.u_ladder[:n] = batch.u_ladder
+
+    def append(self, row: dict[str, float | int | np.ndarray]) -> int:
+        """Add one incident (a recurrence); returns its index."""
+        if self.n == self.capacity:
+            self._resize(self.capacity * 2)
+        i = self.n
+        for key, value in row.items():
+            getattr(self, key)[i] = value
+        self.n += 1
+        return i
+
+    def _resize(self, cap: int) -> None:
+        for name, (dtype, fill) in COLUMNS.items():
+            grown = np.full(cap, fill, dtype=dtype)
+            grown[: self.capacity] = getattr(self, name)
+            setattr(self, name, grown)
+        ladder = np.ones((cap, self.u_ladder.shape[1]))
+        ladder[: self.capacity] = self.u_ladder
+        self.u_ladder = ladder
+        self.capacity = cap
+
+
+def feeder_events(batch: IncidentBatch, horizon: float) -> tuple[list, list, list]:
+    """The exogenous events of a batch, sorted by (time, kind, incident)."""
+    n = len(batch)
+    idx = np.arange(n)
+    t_end = np.minimum(batch.t_selfclear, batch.t_merchant)
+    report = batch.t_report < t_end
+    ending = np.isfinite(t_end)
+    times = np.concatenate([batch.t_occur, batch.t_report[report], t_end[ending]])
+    kinds = np.concatenate(
+        [np.full(n, EV_OCCUR), np.full(report.sum(), EV_REPORT), np.full(ending.sum(), EV_END)]
+    )
+    who = np.concatenate([idx, idx[report], idx[ending]])
+    keep = times < horizon
+    times, kinds, who = times[keep], kinds[keep], who[keep]
+    order = np.lexsort((who, kinds, times))
+    return times[order].tolist(), kinds[order].tolist(), who[order].tolist()
+
+
+class IncidentBook:
+    """Lifecycle of incidents: what happens when they occur, are reported, or end."""
+
+    def __init__(self, world: World, table: IncidentTable) -> None:
+        self.world = world
+        self.table = table
+        self.open_in_zone: list[list[int]] = [[] for _ in range(world.layout.n_zones)]
+
+    def feeder(self, times: list, kinds: list, who: list):
+        """The SimPy process replaying exogenous events in time order."""
+        env = self.world.env
+        handlers = (self.occur, self.report, self.end_by_itself)
+        for t, kind, i in zip(times, kinds, who):
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            handlers[kind](i)
+
+    # -- exogenous events -------------------------------------------------------------
+    def occur(self, i: int) -> None:
+        tab = self.table
+        tab.state[i] = OPEN
+        zone = int(tab.zone_idx[i])
+        self.open_in_zone[zone].append(i)
+        self.world.officers.notice_new(i, zone)
+
+    def report(self, i: int, channel: int | None = None) -> None:
+        """A camera or the hotline reports the incident to the command room."""
+        tab = self.table
+        if tab.state[i] != OPEN:
+            return
+        self.detect(i, int(tab.report_channel[i]) if channel is None else channel)
+        self.world.command.receive(i)
+
+    def end_by_itself(self, i: int) -> None:
+        """The offender leaves, or the shop fixes it, before an officer has engaged."""
+        tab = self.table
+        if tab.state[i] not in (OPEN, REPORTED, QUEUED, ASSIGNED):
+            return
+        merchant = tab.t_merchant[i] <= tab.t_selfclear[i]
+        if tab.state[i] == OPEN:
+            self.open_in_zone[int(tab.zone_idx[i])].remove(i)
+            if merchant:
+                tab.channel[i] = CHANNEL_MERCHANT
+                tab.t_detect[i] = self.world.env.now
+        self.finish(i, MERCHANT_FIXED if merchant else SELF_CLEARED)
+
+    # -- transitions used by officers and the command room ----------------------------
+    def detect(self, i: int, channel: int) -> None:
+        tab = self.table
+        tab.state[i] = REPORTED
+        tab.channel[i] = channel
+        tab.t_detect[i] = self.world.env.now
+        zone_list = self.open_in_zone[int(tab.zone_idx[i])]
+        if i in zone_list:
+            zone_list.remove(i)
+
+    def finish(self, i: int, outcome: int, resolved_at: float | None = None) -> None:
+        """End the incident's case with an outcome (t_end is when the disorder stopped)."""
+        tab = self.table
+        now = self.world.env.now
+        tab.state[i] = ENDED
+        tab.outcome[i] = outcome
+        if np.isnan(tab.t_end[i]):
+            tab.t_end[i] = now
+        if outcome in (RESOLVED, FLED):
+            tab.t_resolve[i] = now if resolved_at is None else resolved_at
+            self.world.recurrences.maybe_recur(i)

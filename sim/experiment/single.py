@@ -1,0 +1,106 @@
+"""`sim run`: replications of one scenario written as a results folder with plots."""
+
+from __future__ import annotations
+
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import sim
+from sim.experiment.replication import Frames
+from sim.experiment.runner import ProgressHook, run
+from sim.experiment.stats import summarise
+from sim.output import atomic_folder, write_json
+from sim.rng import replication_seed
+from sim.scenario.loader import scenario_hash, scenario_yaml
+from sim.scenario.model import Scenario
+
+FLOAT_FORMAT = "%.6g"
+
+
+def write_frames(folder: Path, frames: Frames) -> None:
+    """Write every frame as CSV (fixed float format, so equal runs give equal bytes)."""
+    for name, frame in frames.items():
+        frame.to_csv(folder / f"{name}.csv", index=False, float_format=FLOAT_FORMAT)
+
+
+def run_record(scenario: Scenario, reps: int, wall_s: float, jobs: int) -> dict:
+    return {
+        "scenario": scenario.name,
+        "scenario_hash": scenario_hash(scenario),
+        "seed": scenario.seed,
+        "replications": reps,
+        "replication_seeds": [replication_seed(scenario.seed, r) for r in range(reps)],
+        "days": scenario.clock.days,
+        "warmup_days": scenario.clock.warmup_days,
+        "sim_version": sim.__version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "wall_s": round(wall_s, 3),
+        "jobs": jobs,
+    }
+
+
+def write_plots(folder: Path, frames: Frames) -> list[Path]:
+    from sim import plots
+
+    out = folder / "plots"
+    written: list[Path] = []
+    figures = {
+        "resolution_ecdf": lambda: plots.resolution_ecdf(frames.incidents),
+        "time_of_day": lambda: plots.time_of_day(frames.incidents, frames.units),
+        "idleness_map": lambda: plots.district_map(frames.zones, "max_gap_min"),
+        "exposure_map": lambda: plots.district_map(frames.zones, "exposure_h"),
+        "coverage_heatmap": lambda: plots.coverage_heatmap(frames.coverage),
+    }
+    for name, make in figures.items():
+        written += plots.save_figure(make(), out / name, formats=("png",))
+    return written
+
+
+def run_to_folder(
+    scenario: Scenario,
+    out: Path,
+    reps: int,
+    jobs: int = 1,
+    make_plots: bool = True,
+    on_done: ProgressHook | None = None,
+) -> tuple[Frames, pd.DataFrame]:
+    """Run replications and write the results folder atomically; returns frames and the KPI table."""
+    start = time.perf_counter()
+    frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done)
+    wall = time.perf_counter() - start
+    table = summarise(frames.summary, by=["scenario"], kpis=KEY_KPIS)
+    with atomic_folder(out) as tmp:
+        write_frames(tmp, frames)
+        table.to_csv(tmp / "kpis.csv", index=False, float_format=FLOAT_FORMAT)
+        (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
+        if make_plots:
+            write_plots(tmp, frames)
+        write_json(tmp / "run.json", run_record(scenario, reps, wall, jobs))
+    return frames, table
+
+
+KEY_KPIS = [
+    "incidents_per_day",
+    "resolution_mean_min",
+    "resolution_median_min",
+    "resolution_p90_min",
+    "detection_delay_mean_min",
+    "dispatch_wait_mean_min",
+    "travel_mean_min",
+    "on_scene_mean_min",
+    "sla_attainment",
+    "share_found_patrol",
+    "share_found_complaint",
+    "coverage_share",
+    "mean_idleness_min",
+    "worst_idleness_min",
+    "exposure_h_per_day",
+    "utilisation",
+    "staff_hours_per_week",
+]

@@ -1,0 +1,195 @@
+"""KPIs computed from the tidy frames after a run (observation is separate from behaviour).
+
+The observation window is [warm-up, horizon): incidents count if they occur in it, presence
+and exposure are clipped to it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+OUTCOME_ORDER = ("resolved", "fled", "self_cleared", "merchant_fixed", "open_at_end")
+CHANNEL_ORDER = ("patrol", "camera", "complaint", "merchant", "none")
+
+
+def overlap_by_hour(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    """Total overlap (minutes) of intervals with each hour of day (24 values) inside [t0, t1)."""
+    s = np.clip(np.asarray(starts, dtype=float), t0, t1)
+    e = np.clip(np.asarray(ends, dtype=float), t0, t1)
+    keep = e > s
+    s, e = np.sort(s[keep]), np.sort(e[keep])
+    first, last = np.floor(t0 / 60.0) * 60.0, np.ceil(t1 / 60.0) * 60.0
+    grid = np.arange(first, last + 60.0, 60.0)
+    cum_s = np.concatenate([[0.0], np.cumsum(s)])
+    cum_e = np.concatenate([[0.0], np.cumsum(e)])
+    k_s = np.searchsorted(s, grid, side="left")
+    k_e = np.searchsorted(e, grid, side="left")
+    # F(b) = Σ_{s<b} (b − s) − Σ_{e<b} (b − e): time covered before boundary b
+    covered = (k_s * grid - cum_s[k_s]) - (k_e * grid - cum_e[k_e])
+    per_bin = np.clip(np.diff(covered), 0.0, None)
+    per_bin[per_bin < 1e-9] = 0.0  # float noise of the cumulative sums
+    hours = ((grid[:-1] // 60) % 24).astype(int)
+    return np.bincount(hours, weights=per_bin, minlength=24)
+
+
+def merge_intervals(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Union of intervals as sorted, disjoint (start, end) arrays."""
+    if len(starts) == 0:
+        return np.empty(0), np.empty(0)
+    order = np.argsort(starts, kind="stable")
+    s, e = np.asarray(starts, dtype=float)[order], np.asarray(ends, dtype=float)[order]
+    run_end = np.maximum.accumulate(e)
+    first = np.flatnonzero(np.concatenate([[True], s[1:] > run_end[:-1]]))
+    return s[first], np.maximum.reduceat(e, first)
+
+
+def idleness(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) -> dict[str, float]:
+    """Gaps between officer presence in one zone: mean gap, worst gap, time-average idleness."""
+    s = np.clip(starts, t0, t1)
+    e = np.clip(ends, t0, t1)
+    keep = e > s
+    ms, me = merge_intervals(s[keep], e[keep])
+    gaps = np.diff(np.concatenate([[t0], np.ravel(np.column_stack([ms, me])), [t1]]))[::2]
+    gaps = gaps[gaps > 0] if len(ms) else np.array([t1 - t0])
+    if gaps.size == 0:
+        gaps = np.array([0.0])
+    return {
+        "mean_gap_min": float(gaps.mean()),
+        "max_gap_min": float(gaps.max()),
+        "mean_idleness_min": float((gaps**2).sum() / 2.0 / (t1 - t0)),
+    }
+
+
+def exposure_minutes(incidents: pd.DataFrame, t0: float, t1: float) -> np.ndarray:
+    """Minutes each incident's disorder was visible inside [t0, t1)."""
+    end = incidents["t_end"].fillna(t1).to_numpy()
+    start = incidents["t_occur"].to_numpy()
+    return np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0.0, None)
+
+
+def zones_frame(
+    zones: pd.DataFrame, incidents: pd.DataFrame, presence: pd.DataFrame, t0: float, t1: float
+) -> pd.DataFrame:
+    """Per zone: presence, visits, idleness, incidents and disorder exposure."""
+    rows = []
+    by_zone = {z: g for z, g in presence.groupby("zone", sort=False)}
+    inc = incidents.assign(exposure_min=exposure_minutes(incidents, t0, t1))
+    inc_in = inc[(inc["t_occur"] >= t0) & (inc["t_occur"] < t1)]
+    counts = inc_in.groupby("zone").size()
+    exposure = inc.groupby("zone")["exposure_min"].sum()
+    for zone in zones["zone"]:
+        g = by_zone.get(zone)
+        s = g["t_start"].to_numpy() if g is not None else np.empty(0)
+        e = g["t_end"].to_numpy() if g is not None else np.empty(0)
+        inside = (s < t1) & (e > t0)
+        rows.append(
+            {
+                "zone": zone,
+                "presence_min": float((np.clip(e, t0, t1) - np.clip(s, t0, t1)).sum()),
+                "visits": int(((s >= t0) & (s < t1)).sum()),
+                **idleness(s[inside], e[inside], t0, t1),
+                "incidents": int(counts.get(zone, 0)),
+                "exposure_h": float(exposure.get(zone, 0.0)) / 60.0,
+            }
+        )
+    return zones.merge(pd.DataFrame(rows), on="zone", how="left")
+
+
+def coverage_frame(
+    zone_ids: list[str], presence: pd.DataFrame, t0: float, t1: float
+) -> pd.DataFrame:
+    """Per zone × hour of day: officer-minutes present, minutes covered, minutes observed."""
+    observed = overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1)
+    by_zone = {z: g for z, g in presence.groupby("zone", sort=False)}
+    parts = []
+    for zone in zone_ids:
+        g = by_zone.get(zone)
+        s = g["t_start"].to_numpy() if g is not None else np.empty(0)
+        e = g["t_end"].to_numpy() if g is not None else np.empty(0)
+        ms, me = merge_intervals(s, e)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "zone": zone,
+                    "hour": np.arange(24),
+                    "officer_min": overlap_by_hour(s, e, t0, t1),
+                    "covered_min": overlap_by_hour(ms, me, t0, t1),
+                    "observed_min": observed,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _mean(values: pd.Series) -> float:
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def summary_row(
+    incidents: pd.DataFrame,
+    units: pd.DataFrame,
+    zones: pd.DataFrame,
+    coverage: pd.DataFrame,
+    sla_by_type: dict[str, float],
+    t0: float,
+    t1: float,
+) -> dict[str, float]:
+    """One replication's KPIs."""
+    inc = incidents[(incidents["t_occur"] >= t0) & (incidents["t_occur"] < t1)]
+    days = (t1 - t0) / 1440.0
+    resolved = inc[inc["outcome"] == "resolved"]
+    resolution = resolved["t_resolve"] - resolved["t_occur"]
+    row: dict[str, float] = {
+        "incidents": float(len(inc)),
+        "incidents_per_day": len(inc) / days,
+        "resolution_mean_min": _mean(resolution),
+        "resolution_median_min": float(resolution.median()) if len(resolution) else np.nan,
+        "resolution_p90_min": float(resolution.quantile(0.9)) if len(resolution) else np.nan,
+        "detection_delay_mean_min": _mean(resolved["t_detect"] - resolved["t_occur"]),
+        "dispatch_wait_mean_min": _mean(resolved["t_dispatch"] - resolved["t_detect"]),
+        "travel_mean_min": _mean(resolved["t_arrive"] - resolved["t_dispatch"]),
+        "on_scene_mean_min": _mean(resolved["t_resolve"] - resolved["t_arrive"]),
+    }
+    n = max(len(inc), 1)
+    for outcome in OUTCOME_ORDER:
+        row[f"share_{outcome}"] = float((inc["outcome"] == outcome).sum()) / n
+    for channel in CHANNEL_ORDER:
+        row[f"share_found_{channel}"] = float((inc["channel"] == channel).sum()) / n
+    row.update(_sla(inc, sla_by_type))
+    row["coverage_share"] = float(coverage["covered_min"].sum() / coverage["observed_min"].sum())
+    row["mean_idleness_min"] = float(zones["mean_idleness_min"].mean())
+    row["worst_idleness_min"] = float(zones["max_gap_min"].max())
+    exposure = exposure_minutes(incidents, t0, t1).sum() / 60.0
+    row["exposure_h"] = float(exposure)
+    row["exposure_h_per_day"] = float(exposure / days)
+    shifts = units[units["shift_start"] >= t0]
+    on_duty = shifts["on_duty_min"].sum()
+    busy = shifts["busy_travel_min"].sum() + shifts["job_min"].sum()
+    row["utilisation"] = float(busy / on_duty) if on_duty > 0 else np.nan
+    row["staff_hours"] = float((on_duty + shifts["overtime_min"].sum()) / 60.0)
+    row["staff_hours_per_week"] = row["staff_hours"] / days * 7.0
+    row["overtime_h"] = float(shifts["overtime_min"].sum() / 60.0)
+    return row
+
+
+def _sla(inc: pd.DataFrame, sla_by_type: dict[str, float]) -> dict[str, float]:
+    """SLA attainment: share of reported cases resolved within the target after detection.
+
+    Cases that ended by themselves before anyone acted are left out of the denominator.
+    """
+    out: dict[str, float] = {}
+    hits = total = 0
+    for name, target in sla_by_type.items():
+        cases = inc[
+            (inc["type"] == name)
+            & inc["t_detect"].notna()
+            & ~inc["outcome"].isin(["self_cleared", "merchant_fixed"])
+        ]
+        took = cases["t_resolve"] - cases["t_detect"]
+        ok = int((took <= target).sum())
+        out[f"sla_{name}"] = ok / len(cases) if len(cases) else np.nan
+        hits += ok
+        total += len(cases)
+    out["sla_attainment"] = hits / total if total else np.nan
+    return out

@@ -1,0 +1,170 @@
+"""Shared helpers for :mod:`sim.plots`: scenario handling, colours and KPI labels."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+#: Scenario name used when a frame has no ``scenario`` column and no label is given.
+DEFAULT_LABEL = "baseline"
+
+Color = tuple[float, ...] | str
+
+# Known KPI / metric names -> (readable name, unit).
+_KNOWN: dict[str, tuple[str, str]] = {
+    "resolution_mean_min": ("Mean resolution time", "min"),
+    "resolution_median_min": ("Median resolution time", "min"),
+    "resolution_p90_min": ("90th-percentile resolution time", "min"),
+    "detection_delay_mean_min": ("Mean detection delay", "min"),
+    "dispatch_wait_mean_min": ("Mean dispatch wait", "min"),
+    "travel_mean_min": ("Mean travel time", "min"),
+    "on_scene_mean_min": ("Mean on-scene time", "min"),
+    "sla_attainment": ("SLA attainment", "share"),
+    "coverage_share": ("Coverage", "share of zone-hours"),
+    "mean_idleness_min": ("Mean zone idleness", "min"),
+    "worst_idleness_min": ("Worst zone idleness", "min"),
+    "exposure_h": ("Disorder exposure", "h"),
+    "utilisation": ("Officer utilisation", "share"),
+    "staff_hours": ("Staff hours", "h"),
+    "overtime_min": ("Overtime", "min"),
+    "distance_km": ("Distance travelled", "km"),
+    "jobs": ("Jobs", "count"),
+    "presence_min": ("Officer presence", "min"),
+    "visits": ("Patrol visits", "count"),
+    "mean_gap_min": ("Mean revisit gap", "min"),
+    "max_gap_min": ("Max revisit gap", "min"),
+    "incidents": ("Incidents", "count"),
+    "incidents_per_day": ("Incidents per day", "count"),
+    "exposure_h_per_day": ("Disorder exposure per day", "incident-hours"),
+    "staff_hours_per_week": ("Staff hours per week", "h"),
+    "overtime_h": ("Overtime", "h"),
+    "share_found_patrol": ("Found by patrol", "share"),
+    "share_found_camera": ("Found by camera", "share"),
+    "share_found_complaint": ("Found by complaint", "share"),
+    "share_found_merchant": ("Fixed by the shop", "share"),
+    "share_found_none": ("Never detected", "share"),
+    "share_resolved": ("Resolved by officers", "share"),
+    "share_self_cleared": ("Cleared by itself", "share"),
+    "share_open_at_end": ("Still open at the end", "share"),
+}
+_UNIT_SUFFIXES = {
+    "min": "min", "h": "h", "s": "s", "km": "km", "m": "m", "pct": "%",
+    "share": "share", "count": "count", "n": "count",
+}
+_KEEP_SUFFIX_WORD = {"share", "count"}
+
+
+def kpi_parts(name: str) -> tuple[str, str]:
+    """Split a KPI column name into a readable name and its unit.
+
+    Args:
+        name: KPI column name, e.g. ``"resolution_mean_min"``.
+
+    Returns:
+        ``(readable name, unit)``; the unit is ``""`` when unknown.
+    """
+    if name in _KNOWN:
+        return _KNOWN[name]
+    tokens = [t for t in re.split(r"[_.\s]+", str(name)) if t]
+    unit = ""
+    if len(tokens) > 1 and tokens[-1].lower() in _UNIT_SUFFIXES:
+        suffix = tokens[-1].lower()
+        unit = _UNIT_SUFFIXES[suffix]
+        if suffix not in _KEEP_SUFFIX_WORD:
+            tokens = tokens[:-1]
+    text = " ".join(tokens) or str(name)
+    return text[:1].upper() + text[1:], unit
+
+
+def kpi_label(name: str) -> str:
+    """Readable axis label with unit, e.g. ``"Mean resolution time (min)"``.
+
+    Args:
+        name: KPI column name.
+
+    Returns:
+        The label; unknown snake_case names are prettified.
+    """
+    text, unit = kpi_parts(name)
+    return f"{text} ({unit})" if unit else text
+
+
+def scenario_colors(names: Iterable[str]) -> dict[str, Color]:
+    """Map scenario names to tab10 colours in the given order (cycling after 10).
+
+    Args:
+        names: Scenario names in order of first appearance.
+
+    Returns:
+        Dict from scenario name to an RGB tuple.
+    """
+    palette = matplotlib.colormaps["tab10"].colors
+    out: dict[str, Color] = {}
+    for name in names:
+        if name not in out:
+            out[name] = palette[len(out) % len(palette)]
+    return out
+
+
+def resolve_colors(names: Sequence[str], colors: Mapping[str, Color] | None) -> dict[str, Color]:
+    """tab10 colours for ``names``, overridden by any entries of ``colors``."""
+    base = scenario_colors(names)
+    if colors:
+        base.update({k: v for k, v in colors.items() if k in base})
+    return base
+
+
+def require(df: pd.DataFrame, columns: Iterable[str], frame: str) -> None:
+    """Raise ``KeyError`` naming the frame when required columns are missing."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"{frame} frame is missing column(s): {', '.join(missing)}")
+
+
+def with_scenario(df: pd.DataFrame, label: str | None, columns: Iterable[str]) -> pd.DataFrame:
+    """Select ``columns`` plus a string ``scenario`` column.
+
+    If ``df`` has no ``scenario`` column, every row is assigned ``label``
+    (or :data:`DEFAULT_LABEL`).
+    """
+    cols = [c for c in dict.fromkeys(columns) if c in df.columns and c != "scenario"]
+    out = df[cols]
+    if "scenario" in df.columns:
+        return out.assign(scenario=df["scenario"].astype(str))
+    return out.assign(scenario=label or DEFAULT_LABEL)
+
+
+def scenario_order(*frames: pd.DataFrame) -> list[str]:
+    """Scenario names in order of first appearance across ``frames``."""
+    seen: dict[str, None] = {}
+    for df in frames:
+        for s in pd.unique(df["scenario"]):
+            seen.setdefault(str(s), None)
+    return list(seen)
+
+
+def panel_grid(n: int, max_cols: int = 3) -> tuple[int, int]:
+    """Rows and columns for ``n`` panels with at most ``max_cols`` columns."""
+    ncols = max(1, min(n, max_cols))
+    return max(1, math.ceil(n / ncols)), ncols
+
+
+def panel_axes(fig: Figure, n: int, max_cols: int = 3, **kwargs: object) -> list[Axes]:
+    """Create ``n`` subplots on a grid, removing unused grid cells."""
+    nrows, ncols = panel_grid(n, max_cols)
+    axes = list(np.asarray(fig.subplots(nrows, ncols, squeeze=False, **kwargs)).ravel())
+    for ax in axes[n:]:
+        ax.remove()
+    return axes[:n]
+
+
+def no_data(ax: Axes, message: str = "no data") -> None:
+    """Write a centred grey placeholder message on an empty axes."""
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="grey")

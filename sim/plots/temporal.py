@@ -1,0 +1,215 @@
+"""Time-of-day figures: open incidents vs officers on duty, parking occupancy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator, PercentFormatter
+
+from ._style import (
+    Color,
+    no_data,
+    require,
+    resolve_colors,
+    scenario_order,
+    with_scenario,
+)
+
+_INCIDENT_TIMES = ["t_occur", "t_detect", "t_dispatch", "t_arrive", "t_resolve", "t_end"]
+_UNIT_TIMES = ["shift_start", "shift_end", "off_duty_at"]
+_KIND_TITLES = {"motor": "Motor vehicles", "nonmotor": "Non-motor vehicles"}
+
+
+def _cumulative_count_integral(starts: np.ndarray, ends: np.ndarray,
+                               edges: np.ndarray) -> np.ndarray:
+    """``F(T) = integral_0^T #{i: s_i <= t < e_i} dt`` evaluated at each edge ``T``."""
+
+    def part(v: np.ndarray) -> np.ndarray:
+        v = np.sort(v)
+        csum = np.concatenate([[0.0], np.cumsum(v)])
+        k = np.searchsorted(v, edges, side="left")  # number of values < T
+        return k * edges - csum[k]
+
+    return part(starts) - part(ends)
+
+
+def _hourly_integrals(starts: np.ndarray, ends: np.ndarray, horizon: float) -> np.ndarray:
+    """Integral of the open-interval count over each hour of day, summed over days."""
+    edges = np.append(np.arange(0.0, horizon, 60.0), horizon)
+    ends = np.where(np.isnan(ends), horizon, np.maximum(ends, starts))
+    ok = np.isfinite(starts)
+    integ = np.diff(_cumulative_count_integral(starts[ok], ends[ok], edges))
+    hour = (edges[:-1] // 60).astype(int) % 24
+    return np.bincount(hour, weights=integ, minlength=24)
+
+
+def open_and_on_duty_by_hour(
+    incidents: pd.DataFrame,
+    units: pd.DataFrame,
+    label: str | None = None,
+    *,
+    horizon_min: float | None = None,
+) -> pd.DataFrame:
+    """Time-averaged open incidents and officers on duty per hour of day.
+
+    An incident is open while ``t_occur <= t < t_end`` (NaN ``t_end``: open until the
+    horizon); an officer is on duty while ``shift_start <= t < off_duty_at`` (NaN
+    ``off_duty_at`` falls back to ``shift_end``, then the horizon). Counts are integrated
+    exactly over hour bins (vectorised with sorted prefix sums), then averaged over
+    days and replications.
+
+    Args:
+        incidents: Incidents frame (``t_occur``, ``t_end``, optional ``scenario``,
+            ``replication``).
+        units: Units frame (``shift_start``, ``off_duty_at``, optional ``shift_end``).
+        label: Scenario name used when a frame has no ``scenario`` column.
+        horizon_min: Run length in minutes; default per scenario is the max of all
+            times present in both frames.
+
+    Returns:
+        Frame with columns ``scenario``, ``hour`` (0..23), ``incidents_open``,
+        ``officers_on_duty``; NaN for hours the horizon never reaches.
+    """
+    require(incidents, ["t_occur", "t_end"], "incidents")
+    require(units, ["shift_start"], "units")
+    inc = with_scenario(incidents, label, ["replication", *_INCIDENT_TIMES])
+    uni = with_scenario(units, label, ["replication", *_UNIT_TIMES])
+    for df in (inc, uni):
+        if "replication" not in df.columns:
+            df["replication"] = 0
+    off = uni["off_duty_at"] if "off_duty_at" in uni.columns else uni["shift_start"] * np.nan
+    if "shift_end" in uni.columns:
+        off = off.fillna(uni["shift_end"])
+    uni = uni.assign(_off=off)
+
+    rows = []
+    for scen in scenario_order(inc, uni):
+        si, su = inc[inc["scenario"] == scen], uni[uni["scenario"] == scen]
+        horizon = horizon_min
+        if horizon is None:
+            cols = [si[c] for c in _INCIDENT_TIMES if c in si] + [
+                su[c] for c in _UNIT_TIMES if c in su]
+            horizon = float(np.nanmax([c.max() for c in cols] + [0.0]))
+        reps = pd.unique(pd.concat([si["replication"], su["replication"]]))
+        totals = {"incidents_open": np.zeros(24), "officers_on_duty": np.zeros(24)}
+        if horizon > 0:
+            gi, gu = si.groupby("replication").indices, su.groupby("replication").indices
+            occ, end = si["t_occur"].to_numpy(float), si["t_end"].to_numpy(float)
+            on, off_at = su["shift_start"].to_numpy(float), su["_off"].to_numpy(float)
+            for rep in reps:
+                ii, iu = gi.get(rep, []), gu.get(rep, [])
+                totals["incidents_open"] += _hourly_integrals(occ[ii], end[ii], horizon)
+                totals["officers_on_duty"] += _hourly_integrals(on[iu], off_at[iu], horizon)
+            edges = np.append(np.arange(0.0, horizon, 60.0), horizon)
+            hour = (edges[:-1] // 60).astype(int) % 24
+            exposure = np.bincount(hour, weights=np.diff(edges), minlength=24) * len(reps)
+        else:
+            exposure = np.zeros(24)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = {k: np.where(exposure > 0, v / exposure, np.nan) for k, v in totals.items()}
+        rows.append(pd.DataFrame({"scenario": scen, "hour": np.arange(24), **means}))
+    if not rows:
+        return pd.DataFrame(columns=["scenario", "hour", "incidents_open", "officers_on_duty"])
+    return pd.concat(rows, ignore_index=True)
+
+
+def _hour_axis(ax) -> None:
+    ax.set_xlim(0, 24)
+    ax.xaxis.set_major_locator(MultipleLocator(3))
+    ax.grid(alpha=0.3)
+
+
+def time_of_day(
+    incidents: pd.DataFrame,
+    units: pd.DataFrame,
+    label: str | None = None,
+    *,
+    horizon_min: float | None = None,
+    colors: Mapping[str, Color] | None = None,
+) -> Figure:
+    """Mean open incidents and officers on duty by hour of day (two stacked axes).
+
+    Args:
+        incidents: Incidents frame (see :func:`open_and_on_duty_by_hour`).
+        units: Units frame (see :func:`open_and_on_duty_by_hour`).
+        label: Scenario name used when a frame has no ``scenario`` column.
+        horizon_min: Run length in minutes (default: max time present).
+        colors: Optional scenario -> colour overrides.
+
+    Returns:
+        The figure: two axes sharing the hour axis, one line per scenario on each.
+    """
+    data = open_and_on_duty_by_hour(incidents, units, label, horizon_min=horizon_min)
+    order = list(pd.unique(data["scenario"]))
+    palette = resolve_colors(order, colors)
+    fig = Figure(figsize=(8, 6), layout="constrained")
+    ax_inc, ax_off = fig.subplots(2, 1, sharex=True)
+    for scen in order:
+        d = data[data["scenario"] == scen]
+        x = d["hour"].to_numpy() + 0.5
+        kw = {"color": palette[scen], "marker": "o", "ms": 3, "lw": 1.6, "label": scen}
+        ax_inc.plot(x, d["incidents_open"], **kw)
+        ax_off.plot(x, d["officers_on_duty"], **kw)
+    ax_inc.set_ylabel("Open incidents (mean count)")
+    ax_inc.set_title("Open (visible) incidents")
+    ax_off.set_ylabel("Officers on duty (mean count)")
+    ax_off.set_title("Officers on duty")
+    ax_off.set_xlabel("Hour of day (h)")
+    for ax in (ax_inc, ax_off):
+        _hour_axis(ax)
+        ax.set_ylim(bottom=0)
+    if order:
+        ax_inc.legend(title="Scenario", fontsize=8)
+    fig.suptitle("Disorder vs. staffing by hour of day (mean over days and replications)")
+    return fig
+
+
+def parking_occupancy(
+    parking: pd.DataFrame,
+    label: str | None = None,
+    *,
+    colors: Mapping[str, Color] | None = None,
+) -> Figure:
+    """Parking occupancy by hour of day, one panel per vehicle kind.
+
+    Args:
+        parking: Parking frame (``hour``, ``kind``, ``occupancy``, optional ``scenario``).
+        label: Scenario name used when ``parking`` has no ``scenario`` column.
+        colors: Optional scenario -> colour overrides.
+
+    Returns:
+        The figure: one axes per kind with one line per scenario (mean over zones and
+        replications) plus a dashed 100 % legal-capacity line.
+    """
+    require(parking, ["hour", "kind", "occupancy"], "parking")
+    df = with_scenario(parking, label, ["hour", "kind", "occupancy"])
+    order = scenario_order(df)
+    palette = resolve_colors(order, colors)
+    present = [str(k) for k in pd.unique(df["kind"])]
+    kinds = [k for k in _KIND_TITLES if k in present] + [
+        k for k in present if k not in _KIND_TITLES]
+    mean = df.assign(kind=df["kind"].astype(str)).groupby(
+        ["scenario", "kind", "hour"], sort=True)["occupancy"].mean()
+    fig = Figure(figsize=(5 * max(len(kinds), 1) + 0.5, 4.2), layout="constrained")
+    axes = fig.subplots(1, max(len(kinds), 1), squeeze=False, sharey=True)[0]
+    if not kinds:
+        no_data(axes[0], "no parking data")
+    for ax, kind in zip(axes, kinds):
+        for scen in order:
+            if (scen, kind) in mean.index.droplevel("hour"):
+                s = mean.loc[(scen, kind)]
+                ax.plot(s.index.to_numpy(float) + 0.5, s.to_numpy(), color=palette[scen],
+                        marker="o", ms=3, lw=1.6, label=scen)
+        ax.axhline(1.0, color="black", ls="--", lw=1, label="Legal capacity (100%)")
+        ax.set_title(_KIND_TITLES.get(kind, kind.replace("_", " ").capitalize()))
+        ax.set_xlabel("Hour of day (h)")
+        _hour_axis(ax)
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    axes[0].set_ylabel("Occupancy (% of legal capacity)")
+    axes[0].legend(title="Scenario", fontsize=8)
+    fig.suptitle("Parking occupancy by hour of day (mean over zones and replications)")
+    return fig

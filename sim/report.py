@@ -1,0 +1,41 @@
+"""Readable text for terminals and reports."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from sim.plots import kpi_label
+
+
+def _fmt(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def format_kpi_table(table: pd.DataFrame) -> str:
+    """A KPI table (from stats.summarise) as aligned text: mean ± 95 % CI half-width."""
+    lines = []
+    scenarios = list(dict.fromkeys(table["scenario"])) if "scenario" in table else [""]
+    width = max(len(kpi_label(k)) for k in table["kpi"])
+    header = f"{'':<{width}}  " + "  ".join(f"{s:>22}" for s in scenarios)
+    lines.append(header)
+    for kpi in dict.fromkeys(table["kpi"]):
+        cells = []
+        for s in scenarios:
+            row = table[(table["kpi"] == kpi) & ((table["scenario"] == s) if s else True)]
+            if row.empty:
+                cells.append(f"{'':>22}")
+                continue
+            r = row.iloc[0]
+            hw = r["half_width"]
+            text = _fmt(r["mean"]) + ("" if pd.isna(hw) else f" ± {_fmt(hw)}")
+            cells.append(f"{text:>22}")
+        lines.append(f"{kpi_label(kpi):<{width}}  " + "  ".join(cells))
+    return "\n".join(lines)

@@ -1,0 +1,179 @@
+"""The small, named vocabulary of probability distributions a scenario may use.
+
+Every duration in a scenario is written as one of these, e.g.
+``{kind: lognormal, mean: 12, sd: 6}`` (minutes). A bare number is shorthand for
+``{kind: fixed, value: <number>}``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @property
+    def mean(self) -> float:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def draw(self, rng: np.random.Generator) -> float:
+        """One sample."""
+        return float(self.sample(rng, 1)[0])
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+
+class Exponential(_Dist):
+    """Exponential with the given mean."""
+
+    kind: Literal["exponential"]
+    mean_: Positive = Field(alias="mean")
+
+    @property
+    def mean(self) -> float:
+        return self.mean_
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.exponential(self.mean_, size)
+
+
+class LogNormal(_Dist):
+    """Log-normal parameterised by its own mean and standard deviation (not the log's)."""
+
+    kind: Literal["lognormal"]
+    mean_: Positive = Field(alias="mean")
+    sd: Positive
+
+    @property
+    def mean(self) -> float:
+        return self.mean_
+
+    def _log_params(self) -> tuple[float, float]:
+        sigma2 = math.log1p((self.sd / self.mean_) ** 2)
+        return math.log(self.mean_) - sigma2 / 2, math.sqrt(sigma2)
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        mu, sigma = self._log_params()
+        return rng.lognormal(mu, sigma, size)
+
+
+class Uniform(_Dist):
+    """Uniform on [low, high]."""
+
+    kind: Literal["uniform"]
+    low: NonNegative
+    high: NonNegative
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError(f"high ({self.high}) must be at least low ({self.low})")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, size)
+
+
+class Triangular(_Dist):
+    """Triangular with low ≤ mode ≤ high."""
+
+    kind: Literal["triangular"]
+    low: NonNegative
+    mode: NonNegative
+    high: NonNegative
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high or self.low == self.high:
+            raise ValueError(
+                f"need low ≤ mode ≤ high and low < high, got {self.low}, {self.mode}, {self.high}"
+            )
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.triangular(self.low, self.mode, self.high, size)
+
+
+class Fixed(_Dist):
+    """Always the same value."""
+
+    kind: Literal["fixed"]
+    value: NonNegative
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+    def draw(self, rng: np.random.Generator) -> float:
+        return self.value
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return np.full(size, self.value)
+
+
+class Empirical(_Dist):
+    """Draws from listed values, optionally with weights."""
+
+    kind: Literal["empirical"]
+    values: list[NonNegative] = Field(min_length=1)
+    weights: list[Positive] | None = None
+
+    @model_validator(mode="after")
+    def _same_length(self) -> Empirical:
+        if self.weights is not None and len(self.weights) != len(self.values):
+            raise ValueError(
+                f"weights has {len(self.weights)} entries but values has {len(self.values)}"
+            )
+        return self
+
+    def _probabilities(self) -> np.ndarray | None:
+        if self.weights is None:
+            return None
+        w = np.asarray(self.weights, dtype=float)
+        return w / w.sum()
+
+    @property
+    def mean(self) -> float:
+        p = self._probabilities()
+        v = np.asarray(self.values, dtype=float)
+        return float(v.mean() if p is None else (v * p).sum())
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.choice(np.asarray(self.values, dtype=float), size=size, p=self._probabilities())
+
+
+def _shorthand(value: Any) -> Any:
+    """A bare number means a fixed value."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"kind": "fixed", "value": value}
+    return value
+
+
+Distribution = Annotated[
+    Exponential | LogNormal | Uniform | Triangular | Fixed | Empirical,
+    Field(discriminator="kind"),
+    BeforeValidator(_shorthand),
+]
+"""Any distribution of the vocabulary; the ``kind`` field selects which."""
+
+
+def fixed(value: float) -> Fixed:
+    """A fixed distribution (for defaults in code)."""
+    return Fixed(kind="fixed", value=value)

@@ -1,0 +1,153 @@
+"""The district: zones (generated as a grid or listed) and travel between them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+ZoneKind = Literal[
+    "commercial",
+    "residential",
+    "market",
+    "school",
+    "old_community",
+    "construction",
+    "transit",
+    "park",
+]
+Mode = Literal["foot", "ebike", "car"]
+MODES: tuple[str, ...] = ("foot", "ebike", "car")
+
+
+def _as_str(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+ZoneId = Annotated[str, BeforeValidator(_as_str), Field(min_length=1)]
+
+
+class Frozen(BaseModel):
+    """Base for scenario models: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Zone(Frozen):
+    """One zone of the district (a block, a street segment, a market...)."""
+
+    id: ZoneId = Field(description="Unique zone id, used everywhere a zone is referenced.")
+    name: str | None = Field(None, description="Readable name; defaults to the id.")
+    x_m: float = Field(description="Centre x coordinate (metres).")
+    y_m: float = Field(description="Centre y coordinate (metres).")
+    kind: ZoneKind = Field("residential", description="Land use; selects incident base rates.")
+    population: int = Field(0, ge=0, description="Residents (informational).")
+    shop_fronts: int = Field(0, ge=0, description="Shop fronts (door-front responsibility).")
+
+
+class ZonePatch(Frozen):
+    """Changes to one generated grid zone."""
+
+    name: str | None = None
+    kind: ZoneKind | None = None
+    population: int | None = Field(None, ge=0)
+    shop_fronts: int | None = Field(None, ge=0)
+
+
+class Grid(Frozen):
+    """A rows × cols grid of square cells; zone ids are A1, A2, ... (row letter, column)."""
+
+    rows: int = Field(ge=1, le=26, description="Number of rows (at most 26).")
+    cols: int = Field(ge=1, le=99, description="Number of columns.")
+    cell_m: float = Field(gt=0, description="Cell side (metres).")
+    kind: ZoneKind = Field("residential", description="Kind of every cell not patched.")
+    population: int = Field(2000, ge=0, description="Residents per cell.")
+    shop_fronts: int = Field(20, ge=0, description="Shop fronts per cell.")
+    patches: dict[ZoneId, ZonePatch] = Field(
+        default_factory=dict, description="Per-zone changes, keyed by zone id (e.g. C4)."
+    )
+
+    def zone_ids(self) -> list[str]:
+        return [f"{chr(65 + r)}{c + 1}" for r in range(self.rows) for c in range(self.cols)]
+
+    def zones(self) -> list[Zone]:
+        out = []
+        for idx, zid in enumerate(self.zone_ids()):
+            r, c = divmod(idx, self.cols)
+            patch = self.patches.get(zid, ZonePatch())
+            out.append(
+                Zone(
+                    id=zid,
+                    name=patch.name or zid,
+                    x_m=(c + 0.5) * self.cell_m,
+                    y_m=(r + 0.5) * self.cell_m,
+                    kind=patch.kind or self.kind,
+                    population=self.population if patch.population is None else patch.population,
+                    shop_fronts=self.shop_fronts
+                    if patch.shop_fronts is None
+                    else patch.shop_fronts,
+                )
+            )
+        return out
+
+
+class Speeds(Frozen):
+    """Travel speeds per mode (km/h)."""
+
+    foot: float = Field(4.5, gt=0, le=20)
+    ebike: float = Field(15.0, gt=0, le=60)
+    car: float = Field(25.0, gt=0, le=120)
+
+
+class Travel(Frozen):
+    """How long it takes to move between zones, per mode.
+
+    From distance: Manhattan distance between zone centres × ``detour_factor`` ÷ speed,
+    with ``intra_zone_m`` for a move inside one zone. Or an explicit matrix per mode.
+    """
+
+    detour_factor: float = Field(1.2, ge=1, le=5, description="Street distance ÷ grid distance.")
+    speeds_kmh: Speeds = Field(default_factory=Speeds, description="Speeds per mode (km/h).")
+    intra_zone_m: float = Field(
+        150.0, ge=0, description="Distance travelled to reach a spot inside the same zone (m)."
+    )
+    matrix_minutes: dict[Mode, list[list[Annotated[float, Field(ge=0)]]]] | None = Field(
+        None,
+        description="Explicit zone × zone travel times (minutes) per mode, in zone order; "
+        "modes not listed use distances.",
+    )
+
+
+class District(Frozen):
+    """The area the officers are responsible for."""
+
+    name: str = Field("district", description="Name of the district.")
+    grid: Grid | None = Field(None, description="Generate zones as a grid (or list `zones`).")
+    zones: list[Zone] | None = Field(None, description="Listed zones (or give `grid`).")
+    travel: Travel = Field(default_factory=Travel, description="Travel between zones.")
+
+    @model_validator(mode="after")
+    def _one_layout(self) -> District:
+        if (self.grid is None) == (self.zones is None):
+            raise ValueError("give exactly one of `grid` or `zones`")
+        if self.zones is not None:
+            if not self.zones:
+                raise ValueError("`zones` is empty: a district needs at least one zone")
+            seen: set[str] = set()
+            for z in self.zones:
+                if z.id in seen:
+                    raise ValueError(f"zone id {z.id!r} appears twice")
+                seen.add(z.id)
+        if self.grid is not None:
+            unknown = set(self.grid.patches) - set(self.grid.zone_ids())
+            if unknown:
+                raise ValueError(f"grid patches name zones not in the grid: {sorted(unknown)}")
+        n = len(self.all_zones())
+        for mode, matrix in (self.travel.matrix_minutes or {}).items():
+            if len(matrix) != n or any(len(row) != n for row in matrix):
+                raise ValueError(f"travel.matrix_minutes.{mode} must be {n} × {n} (one per zone)")
+        return self
+
+    def all_zones(self) -> list[Zone]:
+        """The zones, generated or listed, in a fixed order."""
+        return self.grid.zones() if self.grid is not None else list(self.zones or [])

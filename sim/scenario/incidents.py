@@ -1,0 +1,106 @@
+"""The incident catalog: the kinds of disorder a district produces and how each is handled."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from sim.scenario.distributions import Distribution, fixed
+from sim.scenario.district import Frozen, ZoneId, ZoneKind
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Rate = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
+
+
+class Complaint(Frozen):
+    """Whether and how soon the public reports the incident to the hotline."""
+
+    probability: Probability = Field(0.3, description="Chance that someone complains at all.")
+    delay: Distribution = Field(
+        default_factory=lambda: fixed(60.0), description="Occurrence → complaint (minutes)."
+    )
+
+
+class LadderStep(Frozen):
+    """One rung of the escalation ladder ("persuade → order to remove → seize")."""
+
+    name: str = Field(description="Step name, e.g. persuade, order, seize, remove.")
+    duration: Distribution = Field(description="Officer time on scene for this step (minutes).")
+    compliance: Probability = Field(
+        1.0, description="Chance the step ends the incident; otherwise the next step follows."
+    )
+    deadline_min: float | None = Field(
+        None,
+        gt=0,
+        description="Rectification deadline (minutes): the party is given until then and an "
+        "officer re-inspects after it; compliance is judged at the re-inspection.",
+    )
+
+
+class IncidentType(Frozen):
+    """One kind of disorder."""
+
+    label: str | None = Field(None, description="Readable name.")
+    enabled: bool = Field(True, description="Set false to leave this type out.")
+    rate_per_day: dict[ZoneKind, Rate] = Field(
+        default_factory=dict,
+        description="Mean incidents per zone per day, by zone kind (kinds not listed: 0).",
+    )
+    zone_rates: dict[ZoneId, Rate] = Field(
+        default_factory=dict,
+        description="Per-zone rates per day that replace the kind's rate (hotspots).",
+    )
+    hour_profile: list[Weight] = Field(
+        default_factory=lambda: [1.0] * 24,
+        min_length=24,
+        max_length=24,
+        description="24 relative weights, one per hour of day (00-01 first); normalised.",
+    )
+    dow_profile: list[Weight] = Field(
+        default_factory=lambda: [1.0] * 7,
+        min_length=7,
+        max_length=7,
+        description="7 relative weights, Monday first; normalised to mean 1.",
+    )
+    self_clear: Distribution | None = Field(
+        None,
+        description="Time until the disorder ends by itself if nobody acts (minutes); "
+        "null: it stays until removed (graffiti, ads, piles).",
+    )
+    complaint: Complaint = Field(default_factory=Complaint, description="Public complaints.")
+    priority: int = Field(3, ge=1, le=9, description="Dispatch priority class; 1 is highest.")
+    sla_min: float | None = Field(
+        None, gt=0, description="Target occurrence → resolution time (minutes)."
+    )
+    shop_front: bool = Field(
+        False, description="Caused by a shop front (door-front responsibility applies)."
+    )
+    flee_probability: Probability = Field(
+        0.0, description="Chance the offender leaves when an officer arrives (vendors)."
+    )
+    recurrence: Probability = Field(
+        0.0, description="Chance the same disorder recurs at the same place after resolution."
+    )
+    recurrence_delay: Distribution = Field(
+        default_factory=lambda: fixed(240.0),
+        description="Resolution → recurrence (minutes).",
+    )
+    ladder: list[LadderStep] = Field(
+        min_length=1, description="Escalation ladder, first step first."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> IncidentType:
+        if sum(self.hour_profile) <= 0:
+            raise ValueError("hour_profile needs at least one positive weight")
+        if sum(self.dow_profile) <= 0:
+            raise ValueError("dow_profile needs at least one positive weight")
+        last = self.ladder[-1]
+        if last.compliance != 1.0:
+            raise ValueError(
+                f"the last ladder step ({last.name!r}) must have compliance 1.0: "
+                "it is the step that always ends the incident"
+            )
+        return self
