@@ -72,7 +72,7 @@ class IncidentType(Frozen):
     complaint: Complaint = Field(default_factory=Complaint, description="Public complaints.")
     priority: int = Field(3, ge=1, le=9, description="Dispatch priority class; 1 is highest.")
     sla_min: float | None = Field(
-        None, gt=0, description="Target occurrence → resolution time (minutes)."
+        None, gt=0, description="Service target: detection (report) → resolution, minutes (e.g. dogs 30)."
     )
     shop_front: bool = Field(
         False, description="Caused by a shop front (door-front responsibility applies)."
