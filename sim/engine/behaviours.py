@@ -77,14 +77,13 @@ def stay(
         return
     watchers = fleet.watchers[zone]
     watchers.append(officer)
-    t0 = world.env.now
+    fleet.arrive(officer, PRESENCE_POST if state == POST else PRESENCE_PATROL,
+                 "post_min" if state == POST else "patrol_min")
     try:
         yield world.env.timeout(minutes)
     finally:
         watchers.remove(officer)
-        kind = PRESENCE_POST if state == POST else PRESENCE_PATROL
-        fleet.record_presence(officer, zone, t0, kind)
-        account(officer, "post_min" if state == POST else "patrol_min", world.env.now - t0)
+        fleet.leave(officer)
 
 
 def random_patrol_step(
@@ -123,8 +122,8 @@ def standby_step(world: World, officer: Officer, end: float):
         yield from move(world, officer, officer.home)
     officer.state = STANDBY
     world.officers.set_available(officer, True)
-    t0 = world.env.now
+    world.officers.arrive(officer, -1, "standby_min")
     try:
         yield world.env.timeout(end - world.env.now)
     finally:
-        account(officer, "standby_min", world.env.now - t0)
+        world.officers.leave(officer)

@@ -46,6 +46,7 @@ class Officer:
         "proc",
         "rng",
         "shift",
+        "stay",
         "state",
         "uid",
         "zones",
@@ -80,6 +81,7 @@ class Officer:
         self.pending: Job | None = None
         self.proc: simpy.Process | None = None
         self.shift: dict | None = None
+        self.stay: tuple[int, float, int, str] | None = None  # zone, since, kind, activity
         self.rng = world.streams.get(f"patrol/{group_name}")
 
 
@@ -211,10 +213,25 @@ class Fleet:
             if self.sees(officer, i):
                 self.found(officer, i)
 
-    def record_presence(self, officer: Officer, zone: int, t0: float, kind: int) -> None:
+    def arrive(self, officer: Officer, kind: int, activity: str) -> None:
+        """The officer starts a stay in its current zone (kind < 0: out of sight, no presence)."""
+        officer.stay = (officer.pos, self.env.now, kind, activity)
+
+    def leave(self, officer: Officer) -> None:
+        """The officer's stay ends now: record presence and account the minutes."""
+        if officer.stay is None:
+            return
+        zone, t0, kind, activity = officer.stay
+        officer.stay = None
         now = self.env.now
-        if now > t0:
+        account(officer, activity, now - t0)
+        if now > t0 and kind >= 0:
             self.presence.append((officer.idx, zone, t0, now, kind))
+
+    def close_all(self) -> None:
+        """At the horizon: end every stay still under way (the run stops mid-stay)."""
+        for officer in self.members:
+            self.leave(officer)
 
 
 def officer_process(world: World, officer: Officer):
@@ -297,7 +314,7 @@ def run_job(world: World, officer: Officer, job: Job):
             book.finish(i, FLED)
             return
     tab.state[i] = ON_SCENE
-    t0 = env.now
+    fleet.arrive(officer, PRESENCE_JOB, "job_min")
     rng = world.streams.get(f"onscene/{world.layout.type_names[int(tab.type_idx[i])]}")
     step = int(tab.ladder_step[i])
     ladder = itype.ladder
@@ -306,7 +323,6 @@ def run_job(world: World, officer: Officer, job: Job):
         minutes = spec.duration.draw(rng)
         if minutes > 0:
             yield env.timeout(minutes)
-        account(officer, "job_min", minutes)
         u = tab.u_ladder[i, step]
         step += 1
         tab.ladder_step[i] = step
@@ -320,4 +336,4 @@ def run_job(world: World, officer: Officer, job: Job):
         if u < spec.compliance or step == len(ladder):
             book.finish(i, RESOLVED)
             break
-    fleet.record_presence(officer, zone, t0, PRESENCE_JOB)
+    fleet.leave(officer)

@@ -23,7 +23,13 @@ from sim.scenario.model import Scenario
 class World:
     """Everything one replication needs, passed explicitly to every process."""
 
-    def __init__(self, scenario: Scenario, replication: int, layout: Layout | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        replication: int,
+        layout: Layout | None = None,
+        batch: IncidentBatch | None = None,
+    ) -> None:
         self.scenario = scenario
         self.replication = replication
         self.layout = layout or compile_layout(scenario)
@@ -32,7 +38,9 @@ class World:
         self.types = [scenario.incidents[name] for name in self.layout.type_names]
         speeds = scenario.district.travel.speeds_kmh
         self.speed_km_per_min = [getattr(speeds, m) / 60.0 for m in MODES]
-        self.batch: IncidentBatch = generate_incidents(scenario, self.layout, self.streams)
+        self.batch: IncidentBatch = (
+            batch if batch is not None else generate_incidents(scenario, self.layout, self.streams)
+        )
         self.incidents = IncidentBook(self, IncidentTable(self.batch))
         self.command = CommandRoom(self)
         self.officers = Fleet(self)
@@ -48,6 +56,7 @@ class World:
         self.env.process(self.incidents.feeder(times, kinds, who))
         self.officers.start()
         self.env.run(until=self.layout.horizon)
+        self.officers.close_all()
         return RawRun(
             scenario=self.scenario,
             layout=self.layout,

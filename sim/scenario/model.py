@@ -23,6 +23,14 @@ class Clock(Frozen):
     )
     start_weekday: Weekday = Field("mon", description="Weekday of day 0.")
 
+    @model_validator(mode="after")
+    def _warmup_inside(self) -> Clock:
+        if self.warmup_days >= self.days:
+            raise ValueError(
+                f"warmup_days ({self.warmup_days}) must be less than days ({self.days})"
+            )
+        return self
+
 
 class Scenario(Frozen):
     """A complete scenario file, after `extends:` has been resolved."""
@@ -54,11 +62,6 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
-        if self.clock.warmup_days >= self.clock.days:
-            raise ValueError(
-                f"clock.warmup_days ({self.clock.warmup_days}) must be less than clock.days "
-                f"({self.clock.days})"
-            )
         zones = {z.id for z in self.district.all_zones()}
         types = set(self.incidents)
         problems: list[str] = []

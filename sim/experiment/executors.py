@@ -1,0 +1,132 @@
+"""Where replications run: in-process, a local process pool, or an existing Dask cluster.
+
+Whatever runs them, results are identical: each replication's randomness depends only on
+its scenario's seed and its replication number, and results are put back in task order.
+Finished replications go to the cache (if any) as they complete, so an interrupted run
+loses only the replications that were still running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+
+from sim.experiment.cache import ReplicationCache
+from sim.experiment.replication import Frames, run_replication
+from sim.scenario.model import Scenario
+
+SCHEDULER_ENV = "SIM_DASK_SCHEDULER"
+CONNECT_TIMEOUT_S = 5.0
+DASK_HINT = 'install it with: pip install "chengguan-sim[dask]"'
+
+Task = tuple[Scenario, int]
+DoneHook = Callable[[int], None]
+
+
+class ExecutorUnavailable(RuntimeError):
+    """The requested executor cannot be used (missing package, unreachable scheduler)."""
+
+
+def scheduler_address(explicit: str | None) -> str | None:
+    """The Dask scheduler to use: ``explicit`` if given, else ``$SIM_DASK_SCHEDULER``."""
+    return explicit or os.environ.get(SCHEDULER_ENV) or None
+
+
+@contextlib.contextmanager
+def dask_executor(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> Iterator[Executor]:
+    """A ``concurrent.futures`` executor backed by the Dask cluster at ``address``.
+
+    Raises:
+        ExecutorUnavailable: dask.distributed is not installed or the scheduler does not
+            answer within ``timeout_s``.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ExecutorUnavailable(f"--scheduler needs dask.distributed; {DASK_HINT}") from None
+    try:
+        client = Client(address, timeout=timeout_s, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ExecutorUnavailable(
+            f"cannot reach the Dask scheduler at {address} within {timeout_s:g} s ({exc})"
+        ) from None
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def make_executor(jobs: int = 1, scheduler: str | None = None) -> Iterator[Executor | None]:
+    """The executor for a run: Dask if a scheduler is set, a process pool if ``jobs > 1``.
+
+    Yields None for ``jobs == 1`` without a scheduler (replications run in this process).
+    """
+    address = scheduler_address(scheduler)
+    if address:
+        with dask_executor(address) as executor:
+            yield executor
+    elif jobs > 1:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+    else:
+        yield None
+
+
+def _finish(
+    index: int, frames: Frames, tasks: list[Task], results: list[Frames | None],
+    cache: ReplicationCache | None, on_done: DoneHook | None,
+) -> None:
+    results[index] = frames
+    if cache is not None:
+        cache.store(*tasks[index], frames)
+    if on_done:
+        on_done(1)
+
+
+def _run_pending(
+    pending: list[int], tasks: list[Task], results: list[Frames | None],
+    executor: Executor | None, cache: ReplicationCache | None, on_done: DoneHook | None,
+) -> None:
+    if executor is None:
+        for i in pending:
+            _finish(i, run_replication(*tasks[i]), tasks, results, cache, on_done)
+        return
+    futures: dict[Future, int] = {executor.submit(run_replication, *tasks[i]): i for i in pending}
+    try:
+        for future in as_completed(futures):
+            _finish(futures[future], future.result(), tasks, results, cache, on_done)
+    finally:
+        for future in futures:
+            future.cancel()
+
+
+def execute(
+    tasks: list[Task],
+    executor: Executor | None = None,
+    cache: ReplicationCache | None = None,
+    on_done: DoneHook | None = None,
+) -> list[Frames]:
+    """Run (scenario, replication) tasks, reusing cached results; returns them in task order.
+
+    Args:
+        tasks: What to run.
+        executor: Where to run it; None runs in this process, one task after another.
+        cache: Read finished replications from and store new ones to it (None: no cache).
+        on_done: Called with a count of replications done: once with the number of cache
+            hits (if any), then with 1 after each computed replication is stored.
+    """
+    results: list[Frames | None] = [None] * len(tasks)
+    if cache is not None:
+        for i, (scenario, rep) in enumerate(tasks):
+            results[i] = cache.load(scenario, rep)
+    pending = [i for i, r in enumerate(results) if r is None]
+    if on_done and len(pending) < len(tasks):
+        on_done(len(tasks) - len(pending))
+    _run_pending(pending, tasks, results, executor, cache, on_done)
+    return [r for r in results if r is not None]

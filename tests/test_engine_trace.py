@@ -1,0 +1,204 @@
+"""Exact traces of tiny deterministic scenarios, checked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.demand.arrivals import CHANNEL_COMPLAINT, IncidentBatch
+from sim.engine.world import World
+from sim.records import incidents_frame, presence_frame, units_frame
+from sim.scenario.loader import scenario_from_dict
+
+INF = np.inf
+
+
+def two_zone_scenario(**changes) -> dict:
+    """Zones A and B 10 minutes apart; one officer on standby at A, on duty all day."""
+    data = {
+        "name": "trace",
+        "clock": {"days": 1},
+        "district": {
+            "zones": [{"id": "A", "x_m": 0, "y_m": 0}, {"id": "B", "x_m": 500, "y_m": 0}],
+            "travel": {
+                "matrix_minutes": {
+                    m: [[0, 10], [10, 0]] for m in ("foot", "ebike", "car")
+                }
+            },
+        },
+        "incidents": {
+            "pile": {
+                "rate_per_day": {},
+                "complaint": {"probability": 1, "delay": 5},
+                "ladder": [{"name": "remove", "duration": 20}],
+            },
+            "vendor": {
+                "priority": 1,
+                "rate_per_day": {},
+                "complaint": {"probability": 1, "delay": 5},
+                "ladder": [
+                    {"name": "persuade", "duration": 4, "compliance": 0.5},
+                    {"name": "seize", "duration": 30},
+                ],
+            },
+        },
+        "dispatch": {"handling_delay": 2},
+        "units": {
+            "team": {
+                "count": 1,
+                "home_zone": "A",
+                "shifts": [{"start": "00:00", "end": "24:00"}],
+                "behaviour": {"kind": "standby"},
+            }
+        },
+    }
+    data.update(changes)
+    return data
+
+
+def batch(rows: list[dict], steps: int = 2) -> IncidentBatch:
+    """An explicit incident batch: each row gives t, type index, zone index (+ overrides)."""
+    n = len(rows)
+
+    def col(key: str, default: float) -> np.ndarray:
+        return np.array([r.get(key, default) for r in rows], dtype=float)
+
+    t = col("t", 0.0)
+    return IncidentBatch(
+        t_occur=t,
+        type_idx=np.array([r["type"] for r in rows]),
+        zone_idx=np.array([r["zone"] for r in rows]),
+        t_selfclear=col("selfclear", INF),
+        t_report=t + col("report_after", 5.0),
+        report_channel=np.full(n, CHANNEL_COMPLAINT),
+        t_merchant=np.full(n, INF),
+        u_flee=np.ones(n),
+        u_ladder=np.array([r.get("u", [0.0] * steps) for r in rows], dtype=float),
+    )
+
+
+def run(data: dict, rows: list[dict]):
+    scenario = scenario_from_dict(data)
+    raw = World(scenario, 0, batch=batch(rows)).run()
+    return incidents_frame(raw).set_index("incident_id"), units_frame(raw), presence_frame(raw)
+
+
+def test_single_incident_timeline_is_exact():
+    inc, units, _ = run(two_zone_scenario(), [{"t": 100, "type": 0, "zone": 1}])
+    row = inc.loc[0]
+    assert (row.t_detect, row.t_dispatch, row.t_arrive, row.t_resolve, row.t_end) == (
+        105, 107, 117, 137, 137
+    )
+    assert (row.channel, row.outcome, row.unit_id, row.ladder_step) == (
+        "complaint", "resolved", "team-1", 1
+    )
+    shift = units.iloc[0]
+    assert shift.jobs == 1
+    assert shift.busy_travel_min == 10 and shift.job_min == 20
+    assert shift.on_duty_min == 1440
+
+
+def test_second_job_waits_in_queue_then_goes_fcfs():
+    rows = [{"t": 100, "type": 0, "zone": 1}, {"t": 110, "type": 0, "zone": 0}]
+    inc, _, _ = run(two_zone_scenario(), rows)
+    first, second = inc.loc[0], inc.loc[1]
+    assert first.t_resolve == 137
+    # reported 115, ready 117, officer busy until 137, travels B → A (10), works 20
+    assert (second.t_detect, second.t_dispatch, second.t_arrive, second.t_resolve) == (
+        115, 137, 147, 167
+    )
+
+
+def test_priority_class_overtakes_fcfs():
+    rows = [
+        {"t": 100, "type": 0, "zone": 1},  # busy the officer until 137
+        {"t": 110, "type": 0, "zone": 1},  # pile, ready at 117
+        {"t": 115, "type": 1, "zone": 1, "u": [0.1, 0.0]},  # vendor (priority 1), ready at 122
+    ]
+    inc, _, _ = run(two_zone_scenario(), rows)
+    assert inc.loc[2].t_dispatch == 137  # the vendor goes first though it came later
+    assert inc.loc[2].t_resolve == 137 + 0 + 4  # same zone: no travel; persuaded (u < 0.5)
+    assert inc.loc[1].t_dispatch == 141
+
+
+def test_ladder_escalates_when_persuasion_fails():
+    rows = [{"t": 100, "type": 1, "zone": 0, "u": [0.9, 0.0]}]  # u ≥ 0.5: persuasion fails
+    inc, _, _ = run(two_zone_scenario(), rows)
+    row = inc.loc[0]
+    assert row.ladder_step == 2
+    assert row.t_resolve == 107 + 4 + 30
+
+
+def test_self_clearing_before_arrival_wastes_the_trip():
+    rows = [{"t": 100, "type": 0, "zone": 1, "selfclear": 112}]
+    inc, units, _ = run(two_zone_scenario(), rows)
+    row = inc.loc[0]
+    assert row.outcome == "self_cleared" and row.t_end == 112
+    assert np.isnan(row.t_arrive) and row.t_dispatch == 107
+    assert units.iloc[0].busy_travel_min == 10  # the officer still went
+
+
+def test_rectification_deadline_schedules_a_reinspection():
+    data = two_zone_scenario()
+    data["incidents"]["pile"]["ladder"] = [
+        {"name": "order", "duration": 5, "compliance": 0.5, "deadline_min": 600},
+        {"name": "seize", "duration": 30},
+    ]
+    compliant = {"t": 100, "type": 0, "zone": 0, "u": [0.25, 0.0]}
+    defiant = {"t": 100, "type": 0, "zone": 1, "u": [0.75, 0.0]}
+    inc, _, _ = run(data, [compliant])
+    row = inc.loc[0]
+    # order served 107..112; fixed by the party at 112 + 600 × 0.25/0.5; re-inspected at 712
+    assert row.t_end == pytest.approx(412)
+    assert row.t_resolve == 712 and row.reinspections == 1 and row.ladder_step == 1
+    inc, _, _ = run(data, [defiant])
+    row = inc.loc[0]
+    # served 117..122 in B; the officer returns to its station at A; re-inspection due at 722:
+    # travel A → B (10), seize (30)
+    assert row.reinspections == 1 and row.ladder_step == 2
+    assert row.t_resolve == 722 + 10 + 30 and row.t_end == row.t_resolve
+
+
+def test_offender_who_flees_ends_the_case_on_arrival():
+    data = two_zone_scenario()
+    data["incidents"]["vendor"]["flee_probability"] = 0.5
+    raw_rows = [{"t": 100, "type": 1, "zone": 1}]
+    scenario = scenario_from_dict(data)
+    b = batch(raw_rows)
+    b.u_flee[:] = 0.2
+    inc = incidents_frame(World(scenario, 0, batch=b).run()).set_index("incident_id")
+    assert inc.loc[0].outcome == "fled" and inc.loc[0].t_resolve == 117
+
+
+def test_patrol_officer_sees_and_handles_at_once():
+    data = two_zone_scenario()
+    data["units"]["team"]["behaviour"] = {"kind": "fixed_post", "zone": "B"}
+    data["detection"] = {"sight": {"foot": 1.0}}
+    rows = [{"t": 100, "type": 0, "zone": 1, "report_after": 1000}]
+    inc, _, presence = run(data, rows)
+    row = inc.loc[0]
+    assert row.channel == "patrol"
+    assert row.t_detect == row.t_dispatch == row.t_arrive == 100
+    assert row.t_resolve == 120
+    posts = presence[presence.activity == "post"]
+    assert (posts.zone == "B").all()
+    # at the post from arrival (10) to the end of the day, except the 20-minute job
+    assert posts.t_end.sub(posts.t_start).sum() == pytest.approx(1440 - 10 - 20)
+
+
+def test_shift_end_finishes_the_job_with_overtime():
+    data = two_zone_scenario()
+    data["units"]["team"]["shifts"] = [{"start": "00:00", "end": "02:00"}]
+    rows = [{"t": 100, "type": 0, "zone": 1}]  # dispatched 107, done 137 > 120
+    inc, units, _ = run(data, rows)
+    assert inc.loc[0].t_resolve == 137
+    first = units.iloc[0]
+    assert first.off_duty_at == 137 and first.overtime_min == 17
+
+
+def test_off_duty_jobs_wait_for_the_next_shift():
+    data = two_zone_scenario(clock={"days": 2})
+    data["units"]["team"]["shifts"] = [{"start": "08:00", "end": "09:00"}]
+    rows = [{"t": 100, "type": 0, "zone": 0}]  # reported at night
+    inc, _, _ = run(data, rows)
+    assert inc.loc[0].t_dispatch == 480 and inc.loc[0].t_resolve == 500
