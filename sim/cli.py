@@ -148,9 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("-o", "--output", help="write to this file instead")
     ref.set_defaults(func=cmd_reference)
 
+    from sim.cli_bench import add_bench_command
     from sim.cli_experiments import add_experiment_commands
 
     add_experiment_commands(sub, scenario_options)
+    add_bench_command(sub)
     return parser
 
 

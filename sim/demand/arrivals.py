@@ -60,7 +60,7 @@ def hourly_rates(scenario: Scenario, layout: Layout, type_name: str) -> np.ndarr
     first = WEEKDAYS.index(scenario.clock.start_weekday)
     day_factor = dow_w[(first + np.arange(days)) % 7]  # (days,)
     per_hour = (day_factor[:, None] * hour_w[None, :]).reshape(-1)  # (days*24,)
-    return daily[:, None] * per_hour[None, :]
+    return scenario.rate_multiplier * daily[:, None] * per_hour[None, :]
 
 
 def draw_attributes(

@@ -40,6 +40,10 @@ class Scenario(Frozen):
     seed: int = Field(1, ge=0, le=2**63 - 1, description="Root random seed.")
     replications: int = Field(1, ge=1, le=10_000, description="Independent replications.")
     clock: Clock = Field(default_factory=Clock, description="Simulated period.")
+    rate_multiplier: float = Field(
+        1.0, gt=0, le=100,
+        description="Multiplies every incident rate (what if disorder grows by 20 %? 1.2).",
+    )
     district: District = Field(description="Zones and travel.")
     incidents: dict[str, IncidentType] = Field(
         min_length=1, description="The disorder catalog, keyed by type name."

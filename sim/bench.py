@@ -1,0 +1,73 @@
+"""`sim bench`: the performance benchmark, with a plain-SimPy baseline measured in the same run.
+
+The figure that matters is a *ratio*: what one of our incidents costs against one customer of
+a plain SimPy M/M/c queue (one process per customer, a ``Resource`` with c servers, as in
+SimPy's own examples), both timed in one process on the same machine, so that machine speed
+and load largely cancel out.
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+from sim.experiment.replication import run_replication
+from sim.scenario.model import Scenario
+
+BENCH_SCENARIO = Path("scenarios/bench_city_year.yaml")
+
+
+def plain_simpy_mmc(customers: int, servers: int, utilisation: float = 0.8, seed: int = 0) -> float:
+    """Wall seconds for a plain SimPy M/M/c queue serving ``customers`` customers."""
+    rng = np.random.default_rng(seed)
+    inter = rng.exponential(1.0, customers).tolist()
+    service = rng.exponential(utilisation * servers, customers).tolist()
+    env = simpy.Environment()
+    counter = simpy.Resource(env, capacity=servers)
+
+    def customer(env: simpy.Environment, minutes: float):  # noqa: ANN202 - generator
+        with counter.request() as request:
+            yield request
+            yield env.timeout(minutes)
+
+    def source(env: simpy.Environment):  # noqa: ANN202 - generator
+        for gap, minutes in zip(inter, service):
+            yield env.timeout(gap)
+            env.process(customer(env, minutes))
+
+    env.process(source(env))
+    start = time.perf_counter()
+    env.run()
+    return time.perf_counter() - start
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (MB)."""
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024.0 if sys.platform != "darwin" else kb / 1024.0 / 1024.0
+
+
+def run_bench(scenario: Scenario) -> dict[str, float]:
+    """Run one replication of the scenario, then the baseline with as many customers."""
+    gc.collect()
+    start = time.perf_counter()
+    frames = run_replication(scenario, 0)
+    wall = time.perf_counter() - start
+    incidents = len(frames.incidents)
+    officers = sum(g.count for g in scenario.units.values())
+    baseline = plain_simpy_mmc(incidents, servers=officers)
+    return {
+        "days": scenario.clock.days,
+        "incidents": incidents,
+        "wall_s": round(wall, 3),
+        "incidents_per_s": round(incidents / wall, 1),
+        "baseline_wall_s": round(baseline, 3),
+        "ratio": round(wall / baseline, 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }

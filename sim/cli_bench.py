@@ -1,0 +1,36 @@
+"""`sim bench`: run the performance benchmark and print its figures (last line: JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from sim.bench import BENCH_SCENARIO, run_bench
+    from sim.cli import UsageError
+    from sim.scenario.loader import load_scenario
+
+    path = Path(args.scenario) if args.scenario else BENCH_SCENARIO
+    if not path.exists():
+        raise UsageError(f"benchmark scenario {path} not found (run from the repository root)")
+    overrides = {"clock.days": args.days, "clock.warmup_days": 0} if args.days else {}
+    scenario = load_scenario(path, overrides)
+    result = run_bench(scenario)
+    print(
+        f"{scenario.name}: {result['days']} days, {result['incidents']:,} incidents in "
+        f"{result['wall_s']:.2f} s ({result['incidents_per_s']:,.0f} incidents/s); "
+        f"plain SimPy M/M/c with as many customers: {result['baseline_wall_s']:.2f} s; "
+        f"ratio {result['ratio']:.2f}; peak memory {result['peak_rss_mb']:.0f} MB"
+    )
+    print(json.dumps(result))
+    return 0
+
+
+def add_bench_command(sub: argparse._SubParsersAction) -> None:
+    """Register `sim bench`."""
+    bench = sub.add_parser("bench", help="run the performance benchmark (last line is JSON)")
+    bench.add_argument("--days", type=int, help="simulate this many days (default: 365)")
+    bench.add_argument("--scenario", help="benchmark scenario (default scenarios/bench_city_year.yaml)")
+    bench.set_defaults(func=cmd_bench)

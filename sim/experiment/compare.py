@@ -1,0 +1,255 @@
+"""Comparing strategies: every scenario on the same replications and seed (common random numbers).
+
+``compare`` runs the scenarios, then summarises each KPI per scenario (mean, sd, t CI) and
+pairs every scenario with the first (the baseline) replication by replication. Under common
+random numbers the exogenous demand of replication *r* is the same in every scenario, so the
+paired differences are far less noisy than the difference of two independent means.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sim.experiment.cache import ReplicationCache
+from sim.experiment.executors import DoneHook, execute, make_executor
+from sim.experiment.precision import (
+    PRECISION_KPIS,
+    batch_means_table,
+    mser_table,
+    next_batch,
+    precision_status,
+)
+from sim.experiment.replication import Frames
+from sim.experiment.single import KEY_KPIS
+from sim.experiment.stats import paired_differences, summarise
+from sim.scenario.loader import with_changes
+from sim.scenario.model import Scenario
+
+MIN_DEFAULT_REPS = 5
+DEFAULT_MAX_REPS = 100
+STAFF_TOLERANCE = 0.05
+NIGHT_HOURS = (*range(20, 24), *range(0, 6))
+COMPARE_KPIS = [k for kpi in KEY_KPIS
+                for k in ((kpi, "night_coverage_share") if kpi == "coverage_share" else (kpi,))]
+# KPIs where higher is better; those in NEUTRAL_KPIS have no better or worse direction.
+HIGHER_IS_BETTER = ("sla_attainment", "share_found_patrol", "coverage_share",
+                    "night_coverage_share")
+NEUTRAL_KPIS = ("incidents_per_day", "share_found_complaint", "utilisation",
+                "staff_hours_per_week")
+DIRECTIONS = {k: k not in HIGHER_IS_BETTER for k in COMPARE_KPIS}
+
+__all__ = ["COMPARE_KPIS", "KEY_KPIS", "Comparison", "compare", "prepare_scenarios"]
+
+
+@dataclass
+class Comparison:
+    """The result of ``compare``: frames, per-scenario table, paired differences, notes.
+
+    Attributes:
+        frames: All frames, stacked (summary has one row per scenario x replication).
+        comparison: Per scenario and KPI: n, mean, sd, CI bounds, half-width.
+        differences: Paired differences against the first scenario, with verdicts.
+        scenarios: The scenarios as run (common seed, unique names, applied warm-up).
+        reps: Replications per scenario.
+        seed: The common root seed.
+        seed_source: Where the seed came from (for the methods paragraph).
+        warnings: Things a reader must know (unequal staffing, too few replications...).
+        warmup: MSER-5 warm-up per scenario x replication (with ``warmup_mser``), else None.
+        precision: Precision status per scenario x key KPI (with ``precision``), else None.
+        batch_means: Batch-means intervals (with ``batch_means``), else None.
+    """
+
+    frames: Frames
+    comparison: pd.DataFrame
+    differences: pd.DataFrame
+    scenarios: list[Scenario]
+    reps: int
+    seed: int
+    seed_source: str
+    warnings: list[str] = field(default_factory=list)
+    warmup: pd.DataFrame | None = None
+    precision: pd.DataFrame | None = None
+    batch_means: pd.DataFrame | None = None
+
+    @property
+    def baseline(self) -> str:
+        return self.scenarios[0].name
+
+    def staff_hours(self) -> dict[str, float]:
+        """Mean staff-hours per week of each scenario (as simulated, overtime included)."""
+        rows = self.comparison[self.comparison["kpi"] == "staff_hours_per_week"]
+        return dict(zip(rows["scenario"], rows["mean"].astype(float)))
+
+
+def night_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Share of zone-hours covered at night (20:00-06:00) per scenario and replication."""
+    night = coverage[coverage["hour"].isin(NIGHT_HOURS)]
+    sums = night.groupby(["scenario", "replication"], sort=False)[
+        ["covered_min", "observed_min"]].sum()
+    share = (sums["covered_min"] / sums["observed_min"]).rename("night_coverage_share")
+    return share.reset_index()
+
+
+def add_night_coverage(frames: Frames) -> pd.DataFrame:
+    """The summary frame with a ``night_coverage_share`` column (replaced if present)."""
+    summary = frames.summary.drop(columns="night_coverage_share", errors="ignore")
+    return summary.merge(night_coverage(frames.coverage), on=["scenario", "replication"],
+                         how="left")
+
+
+def relabel_neutral(differences: pd.DataFrame) -> pd.DataFrame:
+    """Verdicts "higher"/"lower" instead of better/worse for KPIs without a direction."""
+    out = differences.copy()
+    neutral = out["kpi"].isin(NEUTRAL_KPIS) & (out["verdict"] != "no significant difference")
+    out.loc[neutral, "verdict"] = out.loc[neutral, "diff_mean"].map(
+        lambda d: "higher" if d > 0 else "lower")
+    return out
+
+
+def prepare_scenarios(
+    scenarios: Sequence[Scenario], seed: int | None = None, days: int | None = None
+) -> tuple[list[Scenario], int, str]:
+    """Apply the common seed (and days), make names unique; returns scenarios, seed, source."""
+    if not scenarios:
+        raise ValueError("compare needs at least one scenario")
+    common = seed if seed is not None else scenarios[0].seed
+    source = ("given explicitly" if seed is not None
+              else f"the seed of the first scenario ({scenarios[0].name})")
+    out, seen = [], set()
+    for s in scenarios:
+        name, k = s.name, 2
+        while name in seen:
+            name, k = f"{s.name}-{k}", k + 1
+        seen.add(name)
+        changes: dict = {"seed": common, "name": name}
+        if days is not None:
+            changes["clock.days"] = days
+        out.append(with_changes(s, changes))
+    return out, common, source
+
+
+class _Runs:
+    """Results of ``scenarios`` by (scenario index, replication), grown batch by batch."""
+
+    def __init__(self, scenarios: list[Scenario], executor: Executor | None,
+                 cache: ReplicationCache | None, on_done: DoneHook | None) -> None:
+        self.scenarios, self.executor, self.cache, self.on_done = (
+            scenarios, executor, cache, on_done)
+        self.results: dict[tuple[int, int], Frames] = {}
+        self.n = 0
+
+    def grow(self, n: int) -> Frames:
+        """Make sure replications 0..n-1 of every scenario exist; return them stacked."""
+        keys = [(i, r) for i in range(len(self.scenarios)) for r in range(self.n, n)]
+        tasks = [(self.scenarios[i], r) for i, r in keys]
+        self.results.update(zip(keys, execute(tasks, self.executor, self.cache, self.on_done)))
+        self.n = max(self.n, n)
+        return Frames.concat([self.results[k] for k in sorted(self.results)])
+
+
+def _mser_warmup(runs: _Runs, reps: int) -> tuple[pd.DataFrame, float]:
+    frames = runs.grow(reps)
+    days = runs.scenarios[0].clock.days
+    configured = {s.name: s.clock.warmup_days for s in runs.scenarios}
+    table = mser_table(frames.incidents, days, configured)
+    warmup = max(float(table["mser5_warmup_days"].max()), max(configured.values()))
+    return table, warmup
+
+
+def _run_all(
+    scenarios: list[Scenario], reps: int, executor: Executor | None,
+    cache: ReplicationCache | None, on_done: DoneHook | None,
+    options: dict,
+) -> tuple[Frames, list[Scenario], int, dict[str, pd.DataFrame | None], list[str]]:
+    notes: list[str] = []
+    extra: dict[str, pd.DataFrame | None] = {"warmup": None, "precision": None}
+    runs = _Runs(scenarios, executor, cache, on_done)
+    if options.get("warmup_mser"):
+        extra["warmup"], warmup = _mser_warmup(runs, reps)
+        if warmup > max(s.clock.warmup_days for s in scenarios):
+            scenarios = [with_changes(s, {"clock.warmup_days": warmup}) for s in scenarios]
+            runs = _Runs(scenarios, executor, cache, on_done)
+        notes.append(f"warm-up of {warmup:g} day(s) used for every scenario (the longer of "
+                     "the scenarios' warm-up and the MSER-5 estimate)")
+    frames = runs.grow(reps)
+    target = options.get("precision")
+    if target:
+        max_reps = options.get("max_reps") or DEFAULT_MAX_REPS
+        min_batch = max(2, options.get("jobs", 1))
+        while step := next_batch(frames.summary, PRECISION_KPIS, target, runs.n,
+                                 max_reps, min_batch):
+            frames = runs.grow(runs.n + step)
+        extra["precision"] = precision_status(frames.summary, PRECISION_KPIS, target)
+    return frames, scenarios, runs.n, extra, notes
+
+
+def _staff_warning(staff: dict[str, float]) -> list[str]:
+    values = [v for v in staff.values() if math.isfinite(v) and v > 0]
+    if len(values) < 2 or (max(values) - min(values)) / min(values) <= STAFF_TOLERANCE:
+        return []
+    listed = ", ".join(f"{k} {v:,.0f}" for k, v in staff.items())
+    spread = (max(values) - min(values)) / min(values) * 100
+    return [f"staff-hours per week differ by {spread:.0f} % between scenarios ({listed}); "
+            "differences may come from staffing, not strategy"]
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    reps: int | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    *,
+    seed: int | None = None,
+    days: int | None = None,
+    precision: float | None = None,
+    max_reps: int | None = None,
+    warmup_mser: bool = False,
+    batch_means: bool = False,
+    cache: ReplicationCache | None = None,
+    on_done: DoneHook | None = None,
+    level: float = 0.95,
+) -> Comparison:
+    """Run scenarios under common random numbers and compare them with the first one.
+
+    Args:
+        scenarios: Baseline first. Equal names get a suffix (``-2``).
+        reps: Replications per scenario (default: the largest ``replications`` among the
+            scenarios, at least 5); with ``precision``, the first batch.
+        jobs: Local worker processes (1: in this process); ignored with ``executor``.
+        executor: Any ``concurrent.futures`` executor (e.g. a Dask client's).
+        seed: Common root seed (default: the first scenario's).
+        days: Override ``clock.days`` of every scenario.
+        precision: Add replications until every key KPI's CI half-width is within this
+            fraction of its mean, in every scenario (or ``max_reps``, default 100).
+        max_reps: Cap for ``precision``.
+        warmup_mser: Estimate the warm-up with MSER-5 and use it if longer than configured.
+        batch_means: One long replication per scenario; batch-means CIs of daily means.
+        cache: Reuse finished replications and store new ones.
+        on_done: Progress hook (see ``executors.execute``).
+        level: Confidence level.
+    """
+    runs, common, source = prepare_scenarios(scenarios, seed, days)
+    n = 1 if batch_means else reps or max(MIN_DEFAULT_REPS, *(s.replications for s in runs))
+    options = {"precision": None if batch_means else precision, "max_reps": max_reps,
+               "warmup_mser": warmup_mser, "jobs": jobs}
+    with make_executor(jobs if executor is None else 1) as own:
+        frames, runs, n, extra, notes = _run_all(runs, n, executor or own, cache, on_done,
+                                                 options)
+    frames.summary = add_night_coverage(frames)
+    table = summarise(frames.summary, by=["scenario"], kpis=COMPARE_KPIS, level=level)
+    diffs = paired_differences(frames.summary, kpis=COMPARE_KPIS, level=level,
+                               lower_is_better=DIRECTIONS)
+    result = Comparison(frames, table, relabel_neutral(diffs), runs, n, common, source,
+                        notes, extra["warmup"], extra["precision"])
+    result.warnings = _staff_warning(result.staff_hours()) + notes
+    if n < 2 and not batch_means:
+        result.warnings.append("fewer than 2 replications: no confidence intervals")
+    if batch_means:
+        result.batch_means = batch_means_table(frames.incidents, runs[0].clock.days,
+                                               runs[0].clock.warmup_days, level)
+    return result
