@@ -1,3 +1,113 @@
-"""sim: a discrete-event simulator of city-appearance enforcement deployment."""
+"""sim: a discrete-event simulator of city-appearance enforcement deployment.
+
+The public API (imports are lazy: ``import sim`` loads neither pandas, matplotlib nor dask)::
+
+    import sim
+    base = sim.load_scenario("scenarios/default.yaml", {"clock.days": 14})
+    frames = sim.run(base, reps=5, jobs=2)              # tidy DataFrames
+    result = sim.compare([base, other], reps=10)        # CRN comparison with CIs
+    table = sim.sweep(base, {"units.foot.count": [8, 12, 16]}, reps=5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Executor
+
+    import pandas as pd
+
+    from sim.experiment.compare import Comparison
+    from sim.experiment.replication import Frames
+    from sim.scenario.model import Scenario
+
+__all__ = ["__version__", "compare", "load_scenario", "run", "sweep"]
+
+
+def _cache(cache_dir: Path | str | None) -> Any:
+    if cache_dir is None:
+        return None
+    from sim.experiment.cache import ReplicationCache
+
+    return ReplicationCache(Path(cache_dir))
+
+
+def load_scenario(path: Path | str, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Load a scenario file (``extends:`` merged, dotted-path overrides applied, validated).
+
+    Raises:
+        ScenarioError: The file is missing or invalid (the message names file and field).
+    """
+    from sim.scenario.loader import load_scenario as _load
+
+    return _load(path, dict(overrides or {}))
+
+
+def run(
+    scenario: Scenario,
+    reps: int | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    cache_dir: Path | str | None = None,
+) -> Frames:
+    """Run ``reps`` replications (default: the scenario's) and stack their frames.
+
+    Args:
+        scenario: The scenario.
+        reps: Replications 0..reps-1.
+        jobs: Local worker processes (1: in this process); ignored with ``executor``.
+        executor: Any ``concurrent.futures`` executor, e.g. ``dask_client.get_executor()``.
+        cache_dir: Reuse finished replications stored here and store new ones.
+    """
+    from sim.experiment.executors import execute, make_executor
+    from sim.experiment.replication import Frames
+
+    n = reps if reps is not None else scenario.replications
+    tasks = [(scenario, r) for r in range(n)]
+    with make_executor(jobs if executor is None else 1) as own:
+        return Frames.concat(execute(tasks, executor or own, _cache(cache_dir)))
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    reps: int | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    cache_dir: Path | str | None = None,
+    **options: Any,
+) -> Comparison:
+    """Compare scenarios (first = baseline) under common random numbers.
+
+    Returns a :class:`~sim.experiment.compare.Comparison` with ``frames``, ``comparison``
+    (mean, sd, 95 % CI per scenario and KPI) and ``differences`` (paired, with verdicts).
+    ``options``: ``seed``, ``days``, ``precision``, ``max_reps``, ``warmup_mser``,
+    ``batch_means``, ``level`` (see :func:`sim.experiment.compare.compare`).
+    """
+    from sim.experiment.compare import compare as _compare
+
+    return _compare(scenarios, reps, jobs, executor, cache=_cache(cache_dir), **options)
+
+
+def sweep(
+    scenario: Scenario,
+    vary: Mapping[str, list[Any]],
+    reps: int | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    cache_dir: Path | str | None = None,
+) -> pd.DataFrame:
+    """Full-factorial sweep over dotted fields; one row per point x replication.
+
+    Example: ``sim.sweep(s, {"units.foot.count": [8, 16], "dispatch.policy": ["nearest"]})``.
+
+    Raises:
+        SweepError: A point is not a valid scenario (nothing has run).
+    """
+    from sim.experiment.sweep import sweep as _sweep
+
+    return _sweep(scenario, vary, reps, jobs, executor, cache=_cache(cache_dir))

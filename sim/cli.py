@@ -26,8 +26,10 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise UsageError(f"--set expects field.path=value, got {text!r}")
     key, value = text.split("=", 1)
+    from sim.scenario.loader import _UniqueKeyLoader  # the same scalars as scenario files
+
     try:
-        return key.strip(), yaml.safe_load(value)
+        return key.strip(), yaml.load(value, Loader=_UniqueKeyLoader)
     except yaml.YAMLError:
         raise UsageError(f"--set {key}: cannot read the value {value!r}") from None
 
@@ -57,15 +59,17 @@ def progress_bar(total: int, label: str):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.experiment.single import run_to_folder
-    from sim.report import format_kpi_table
-
     path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
     if args.scenario is None and not path.exists():
         raise UsageError(f"no scenario given and {DEFAULT_SCENARIO} not found in {Path.cwd()}")
-    scenario = load(path, args)
+    scenario = load(path, args)  # before the heavy imports: a bad file fails fast
+
+    from sim.experiment.single import run_to_folder
+    from sim.report import format_kpi_table
+
     reps = args.reps or scenario.replications
     out = Path(args.output) if args.output else Path("results") / scenario.name
+    check_output_folder(out)
     bar = progress_bar(reps, scenario.name)
     try:
         _, table = run_to_folder(
@@ -81,15 +85,35 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file (not only up to the first bad one); exit 2 if any is invalid."""
+    bad = 0
     for path in args.scenarios:
-        scenario = load(Path(path), args)
+        try:
+            scenario = load(Path(path), args)
+        except ScenarioError as exc:
+            print(str(exc), file=sys.stderr)
+            bad += 1
+            continue
         n_officers = sum(g.count for g in scenario.units.values())
         print(
             f"{path}: valid — {len(scenario.district.all_zones())} zones, "
             f"{sum(t.enabled for t in scenario.incidents.values())} incident types, "
             f"{n_officers} officers"
         )
-    return 0
+    if bad and len(args.scenarios) > 1:
+        print(f"sim: {bad} of {len(args.scenarios)} scenario files are invalid", file=sys.stderr)
+    return EXIT_BAD_INPUT if bad else 0
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse an output path that can never become a results folder, before running."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output {out} exists and is a file, not a folder")
+    parent = out.resolve().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UsageError(f"output {out}: {parent} is a file, not a folder")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -150,8 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from sim.cli_bench import add_bench_command
     from sim.cli_experiments import add_experiment_commands
+    from sim.cli_shifts import add_shift_commands
 
     add_experiment_commands(sub, scenario_options)
+    add_shift_commands(sub, scenario_options)
     add_bench_command(sub)
     return parser
 
@@ -160,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
+        parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
     if getattr(args, "reps", None) is not None and args.reps < 1:
         parser.error("--reps must be at least 1")
@@ -177,6 +203,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sim: interrupted; no partial results were written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `sim reference | head`: the reader has gone, not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,12 +1,255 @@
-"""Command-line entries for experiments: compare, sweep, bench."""
+"""Command-line entries for experiments: ``sim compare`` and ``sim sweep``."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import contextlib
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
+
+import sim
+from sim.cli import DEFAULT_SCENARIO, UsageError, load, progress_bar
+
+FLOAT_FORMAT = "%.6g"
+
+
+def _execution_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", help="results folder")
+    p.add_argument("--reps", type=int, help="replications per scenario / sweep point")
+    p.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither reuse nor store finished replications (.sim-cache/)")
+    p.add_argument("--no-plots", action="store_true", help="skip the figures")
 
 
 def add_experiment_commands(
     sub: argparse._SubParsersAction, scenario_options: Callable[[argparse.ArgumentParser], None]
 ) -> None:
     """Register the experiment sub-commands."""
+    cmp = sub.add_parser("compare", help="compare scenarios under common random numbers")
+    cmp.add_argument("scenarios", nargs="+", help="scenario files; the first is the baseline")
+    _execution_options(cmp)
+    cmp.add_argument("--precision", type=float, metavar="REL",
+                     help="add replications until key KPI CI half-widths ≤ REL × mean")
+    cmp.add_argument("--max-reps", type=int, help="cap for --precision (default 100)")
+    cmp.add_argument("--warmup-mser", action="store_true",
+                     help="estimate the warm-up with MSER-5; use it if longer than configured")
+    cmp.add_argument("--batch-means", action="store_true",
+                     help="one long replication per scenario, batch-means CIs")
+    cmp.add_argument("--write-incidents", action="store_true",
+                     help="also write incidents.csv (one row per incident; large)")
+    scenario_options(cmp)
+    cmp.set_defaults(func=cmd_compare)
+
+    swp = sub.add_parser("sweep", help="run a full-factorial parameter sweep")
+    swp.add_argument("scenario", nargs="?", help=f"scenario file (default {DEFAULT_SCENARIO})")
+    swp.add_argument("--vary", action="append", required=True, metavar="FIELD=VALUES",
+                     help="a:b:step (inclusive) or v1,v2,... (repeatable; full factorial)")
+    _execution_options(swp)
+    scenario_options(swp)
+    swp.set_defaults(func=cmd_sweep)
+
+
+@contextlib.contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
+    from sim.experiment.executors import ExecutorUnavailable, make_executor, scheduler_address
+
+    try:
+        with make_executor(args.jobs, scheduler_address(args.scheduler)) as executor:
+            yield executor
+    except ExecutorUnavailable as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _cache(args: argparse.Namespace, out: Path):
+    from sim.experiment.cache import ReplicationCache, cache_root_for
+
+    return None if args.no_cache else ReplicationCache(cache_root_for(out))
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str, cache: Any) -> Iterator[Callable[[int], None] | None]:
+    bar = progress_bar(total, label)
+
+    def update(k: int) -> None:
+        bar.total = max(bar.total, bar.n + k)
+        bar.update(k)
+
+    try:
+        yield update if bar else None
+    except KeyboardInterrupt:
+        if cache is not None:
+            print(f"sim: finished replications are kept in {cache.root}; run the same "
+                  "command again to resume", file=sys.stderr)
+        raise
+    finally:
+        if bar:
+            bar.close()
+
+
+def _check_compare_args(args: argparse.Namespace) -> None:
+    if args.precision is not None and not 0 < args.precision < 1:
+        raise UsageError("--precision must be between 0 and 1 (e.g. 0.05 for ±5 %)")
+    if args.max_reps is not None and args.precision is None:
+        raise UsageError("--max-reps only applies with --precision")
+    if args.max_reps is not None and args.max_reps < max(2, args.reps or 2):
+        raise UsageError("--max-reps must be at least 2 and at least --reps")
+    if args.batch_means and (args.precision is not None or args.reps):
+        raise UsageError("--batch-means runs one long replication; drop --reps/--precision")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.experiment.compare import ComparisonError, compare
+    from sim.experiment.report_files import verdict_sentences
+
+    _check_compare_args(args)
+    scenarios = [load(Path(p), args) for p in args.scenarios]
+    names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))[:80]
+    out = Path(args.output) if args.output else Path("results") / f"compare-{names}"
+    cache = _cache(args, out)
+    start = time.perf_counter()
+    total = len(scenarios) * (1 if args.batch_means else args.reps or 5)
+    try:
+        with _executor(args) as executor, _progress(total, "compare", cache) as hook:
+            result = compare(scenarios, args.reps, args.jobs, executor, seed=args.seed,
+                             precision=args.precision, max_reps=args.max_reps,
+                             warmup_mser=args.warmup_mser, batch_means=args.batch_means,
+                             cache=cache, on_done=hook)
+    except ComparisonError as exc:
+        raise UsageError(str(exc)) from None
+    write_compare_folder(out, result, args, time.perf_counter() - start)
+    for warning in result.warnings:
+        print(f"sim: warning: {warning}", file=sys.stderr)
+    _print_compare(result, out, verdict_sentences(result))
+    return 0
+
+
+def _print_compare(result: Any, out: Path, sentences: list[str]) -> None:
+    from sim.experiment.report_files import REPORT_KPIS
+    from sim.report import format_kpi_table
+
+    table = result.comparison[result.comparison["kpi"].isin(REPORT_KPIS)]
+    print(f"{len(result.scenarios)} scenario(s) × {result.reps} replication(s) of "
+          f"{result.scenarios[0].clock.days} days, seed {result.seed} "
+          f"({result.seed_source}) → {out}/")
+    for note in result.notes:
+        print(f"  {note}")
+    print(format_kpi_table(table))
+    if sentences:
+        print()
+        print("\n".join(sentences))
+
+
+def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_s: float) -> None:
+    """Write the comparison's tables, figures and report into ``out`` atomically."""
+    from sim.experiment.report_files import (
+        make_figures,
+        render_html,
+        render_markdown,
+        report_blocks,
+    )
+    from sim.output import atomic_folder
+    from sim.scenario.loader import scenario_hash
+
+    with atomic_folder(out) as tmp:
+        tables = {"comparison": result.comparison, "differences": result.differences,
+                  "warmup": result.warmup, "precision": result.precision,
+                  "batch_means": result.batch_means}
+        for name, frame in [*tables.items(), *result.frames.items()]:
+            if frame is not None and (name != "incidents" or args.write_incidents):
+                frame.to_csv(tmp / f"{name}.csv", index=False, float_format=FLOAT_FORMAT)
+        figures = [] if args.no_plots else make_figures(tmp / "plots", result)
+        blocks = report_blocks(result, figures)
+        (tmp / "report.md").write_text(render_markdown(blocks), encoding="utf-8")
+        (tmp / "report.html").write_text(render_html(blocks, tmp / "plots"), encoding="utf-8")
+        _write_json(tmp / "run.json", {
+            "scenarios": {s.name: scenario_hash(s) for s in result.scenarios},
+            "seed": result.seed, "seed_source": result.seed_source, "replications": result.reps,
+            "days": result.scenarios[0].clock.days, "sim_version": sim.__version__,
+            "jobs": args.jobs, "scheduler": bool(args.scheduler), "wall_s": round(wall_s, 3),
+            "warnings": result.warnings, "notes": result.notes})
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """JSON into the (already atomic) temporary results folder, with the umask's permissions."""
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n",
+                    encoding="utf-8")
+
+
+def _parse_vary(items: list[str]) -> dict[str, list[Any]]:
+    from sim.experiment.sweep import SweepError, parse_vary
+
+    vary: dict[str, list[Any]] = {}
+    for text in items:
+        try:
+            field, values = parse_vary(text)
+        except SweepError as exc:
+            raise UsageError(str(exc)) from None
+        if field in vary:
+            raise UsageError(f"--vary {field} given twice")
+        vary[field] = values
+    return vary
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.experiment.sweep import SweepError, sweep, sweep_scenarios
+
+    vary = _parse_vary(args.vary)
+    path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
+    scenario = load(path, args)
+    try:
+        points = len(sweep_scenarios(scenario, vary))
+    except SweepError as exc:
+        raise UsageError(str(exc)) from None
+    out = Path(args.output) if args.output else Path("results") / f"sweep-{scenario.name}"
+    reps = args.reps or scenario.replications
+    cache = _cache(args, out)
+    with _executor(args) as executor, _progress(points * reps, "sweep", cache) as hook:
+        table = sweep(scenario, vary, reps, args.jobs, executor, cache=cache, on_done=hook)
+    summary = write_sweep_folder(out, scenario, vary, table, args)
+    print(f"{scenario.name}: {points} point(s) × {reps} replication(s) → {out}/")
+    print(summary.to_string(index=False))
+    return 0
+
+
+def write_sweep_folder(out: Path, scenario: Any, vary: dict[str, list[Any]], table: Any,
+                       args: argparse.Namespace) -> Any:
+    """Write sweep.csv, sweep_summary.csv, the trade-off figures and sweep.json; returns
+    a compact per-point table (means of the headline KPIs) for the terminal."""
+    from sim.experiment.sweep import sweep_summary, varied_columns
+    from sim.output import atomic_folder
+    from sim.scenario.loader import scenario_hash, scenario_yaml
+
+    heads = ["resolution_mean_min", "exposure_h_per_day", "coverage_share",
+             "staff_hours_per_week"]
+    with atomic_folder(out) as tmp:
+        table.to_csv(tmp / "sweep.csv", index=False, float_format=FLOAT_FORMAT)
+        sweep_summary(table).to_csv(tmp / "sweep_summary.csv", index=False,
+                                    float_format=FLOAT_FORMAT)
+        (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
+        if not args.no_plots:
+            _sweep_figures(tmp / "plots", table)
+        _write_json(tmp / "sweep.json", {
+            "scenario": scenario.name, "scenario_hash": scenario_hash(scenario),
+            "seed": scenario.seed, "vary": vary, "replications": int(table["replication"].nunique()),
+            "points": int(table["point"].nunique()), "sim_version": sim.__version__})
+    keys = ["point", *varied_columns(table)]
+    return table.groupby(keys, sort=False)[heads].mean().round(2).reset_index()
+
+
+def _sweep_figures(folder: Path, table: Any) -> None:
+    from sim import plots
+    from sim.experiment.sweep import varied_columns
+
+    varied = varied_columns(table)
+    for name, y in (("tradeoff_resolution", "resolution_mean_min"),
+                    ("tradeoff_exposure", "exposure_h_per_day")):
+        fig = plots.sweep_tradeoff(table, x="staff_hours_per_week", y=y, varied=varied)
+        plots.save_figure(fig, folder / name, formats=("png", "svg"))

@@ -163,14 +163,29 @@ def summary_row(
     exposure = exposure_minutes(incidents, t0, t1).sum() / 60.0
     row["exposure_h"] = float(exposure)
     row["exposure_h_per_day"] = float(exposure / days)
-    shifts = units[units["shift_start"] >= t0]
-    on_duty = shifts["on_duty_min"].sum()
-    busy = shifts["busy_travel_min"].sum() + shifts["job_min"].sum()
-    row["utilisation"] = float(busy / on_duty) if on_duty > 0 else np.nan
-    row["staff_hours"] = float((on_duty + shifts["overtime_min"].sum()) / 60.0)
+    row.update(staffing(units, t0, t1))
     row["staff_hours_per_week"] = row["staff_hours"] / days * 7.0
-    row["overtime_h"] = float(shifts["overtime_min"].sum() / 60.0)
     return row
+
+
+def staffing(units: pd.DataFrame, t0: float, t1: float) -> dict[str, float]:
+    """Staff-hours, overtime and utilisation inside the window.
+
+    Each officer-shift counts with the part of its duty (start → off duty, overtime included)
+    that lies inside [t0, t1); its busy minutes are prorated by the same share.
+    """
+    start = units["shift_start"].to_numpy(dtype=float)
+    stop = units["off_duty_at"].fillna(t1).to_numpy(dtype=float)
+    length = np.maximum(stop - start, 1e-12)
+    inside = np.clip(np.minimum(stop, t1) - np.maximum(start, t0), 0.0, None)
+    share = inside / length
+    busy = ((units["busy_travel_min"] + units["job_min"]).to_numpy(dtype=float) * share).sum()
+    overtime = units["overtime_min"].to_numpy(dtype=float) * share
+    return {
+        "utilisation": float(busy / inside.sum()) if inside.sum() > 0 else np.nan,
+        "staff_hours": float(inside.sum() / 60.0),
+        "overtime_h": float(overtime.sum() / 60.0),
+    }
 
 
 def _sla(inc: pd.DataFrame, sla_by_type: dict[str, float]) -> dict[str, float]:

@@ -7,13 +7,14 @@ import pandas as pd
 
 from sim.demand.arrivals import CHANNEL_NAMES
 from sim.engine.incidents import OUTCOMES
+from sim.engine.spawn import SOURCE_NAMES
 from sim.engine.state import ACTIVITIES, PRESENCE_NAMES
 from sim.engine.world import RawRun
 
 INCIDENT_COLUMNS = [
     "replication", "incident_id", "type", "zone", "priority", "t_occur", "t_detect", "channel",
     "t_dispatch", "t_arrive", "t_resolve", "t_end", "outcome", "unit_id", "first_unit_id",
-    "ladder_step", "reinspections", "recurrence_of",
+    "ladder_step", "reinspections", "recurrence_of", "source",
 ]
 UNIT_COLUMNS = [
     "replication", "unit_id", "group", "mode", "shift_start", "shift_end", "off_duty_at",
@@ -52,10 +53,13 @@ def incidents_frame(raw: RawRun) -> pd.DataFrame:
             "ladder_step": tab.ladder_step[:n].astype(np.int64),
             "reinspections": tab.reinspections[:n].astype(np.int64),
             "recurrence_of": tab.recurrence_of[:n],
+            "source": _labels(tab.source[:n].astype(np.int64), SOURCE_NAMES),
         }
     )
-    # Disorder that was still visible when the run stopped has no end time.
-    frame.loc[frame["outcome"] == "open_at_end", "t_end"] = np.nan
+    # Disorder still visible when the run stopped has no end time (a party may have fixed
+    # it before the horizon while the case awaits its re-inspection: that end is known).
+    still_visible = (frame["outcome"] == "open_at_end") & ~(frame["t_end"] < raw.layout.horizon)
+    frame.loc[still_visible, "t_end"] = np.nan
     return frame.sort_values(["t_occur", "incident_id"], kind="stable").reset_index(drop=True)
 
 

@@ -1,11 +1,22 @@
 """What an officer does when not on a job: one interruptible step at a time.
 
 Each step is a SimPy generator that returns after a bounded time (never past the shift end),
-or raises ``simpy.Interrupt`` when the command room dispatches the officer.
+or raises ``simpy.Interrupt`` when the command room dispatches the officer. A step costs
+O(zones) numpy work at most. Zone choices:
+
+- random_patrol: uniform over the officer's zones;
+- hotspot_patrol: in proportion to expected incidents (this clock hour, or per day);
+- idleness_patrol: the zone with the oldest last visit by any officer; a zone someone is
+  heading to counts as visited at the expected arrival (so officers do not herd);
+- cyclic_route: the next stop of the route;
+- hotspot_stops: the most overdue hotspot when one is due, else random patrol of the rest;
+- fixed_post / community_visits: the post or community zones inside their windows.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,33 +32,57 @@ from sim.engine.state import (
     account,
 )
 from sim.scenario.distributions import Distribution
-from sim.scenario.units import FixedPost, RandomPatrol, Standby
-from sim.strategy.shifts import inside
+from sim.scenario.units import (
+    CommunityVisits,
+    CyclicRoute,
+    FixedPost,
+    HotspotPatrol,
+    HotspotStops,
+    IdlenessPatrol,
+    RandomPatrol,
+    Standby,
+)
+from sim.strategy.shifts import inside, next_start
 
 if TYPE_CHECKING:
     from sim.engine.officers import Officer
     from sim.engine.world import World
 
+Steps = Iterator[simpy.Event]
 
-def behaviour_step(world: World, officer: Officer, end: float):
+
+def behaviour_step(world: World, officer: Officer, end: float) -> Steps:
     """Dispatch to the step of the officer's behaviour."""
     behaviour = officer.group.behaviour
-    if isinstance(behaviour, RandomPatrol):
-        yield from random_patrol_step(world, officer, end, behaviour.dwell)
-    elif isinstance(behaviour, FixedPost):
-        yield from post_step(world, officer, end, behaviour)
-    elif isinstance(behaviour, Standby):
-        yield from standby_step(world, officer, end)
-    else:  # pragma: no cover - the scenario schema admits no other kind
-        raise TypeError(f"unknown behaviour {behaviour!r}")
+    yield from STEPS[behaviour.kind](world, officer, end, behaviour)
 
 
-def move(world: World, officer: Officer, dest: int, available: bool = True):
+def queue_limit(world: World, officer: Officer) -> float:
+    """How far (travel minutes) a free officer may go for a queued job right now.
+
+    Inside its window a non-dispatchable post or community officer takes no queued job
+    (-inf); a dispatchable post officer only from its post and within its radius (so the
+    radius is measured from the post); everyone else anywhere.
+    """
+    b = officer.group.behaviour
+    now = world.env.now
+    if isinstance(b, FixedPost) and inside(officer.post_windows, now):
+        at_post = officer.pos == officer.post_zone
+        return b.radius_min if b.dispatchable and at_post else -np.inf
+    if isinstance(b, CommunityVisits) and not b.dispatchable and inside(officer.plan.windows, now):
+        return -np.inf
+    return np.inf
+
+
+# -- moving and staying ----------------------------------------------------------------
+def move(
+    world: World, officer: Officer, dest: int, available: bool = True, limit: float = np.inf
+) -> Steps:
     """Interruptible travel; if interrupted past half way the officer counts as arrived."""
     fleet = world.officers
     minutes = fleet.travel_time(officer, dest)
     officer.state = PATROL_TRAVEL
-    fleet.set_available(officer, available)
+    fleet.set_available(officer, available, limit)
     t0 = world.env.now
     try:
         yield world.env.timeout(minutes)
@@ -63,10 +98,41 @@ def move(world: World, officer: Officer, dest: int, available: bool = True):
     fleet.move(officer, dest)
 
 
+def drive(world: World, officer: Officer, dest: int) -> Steps:
+    """Drive-through travel: visible and watching in each zone passed, an equal time share each.
+
+    The officer counts as in a zone from the start of its share (so an interrupt leaves it
+    there). Returns early if it finds disorder it handles on sight.
+    """
+    fleet = world.officers
+    path = fleet.facts.path(officer.pos, dest)
+    share = fleet.travel_time(officer, dest) / len(path)
+    km_per_min = world.speed_km_per_min[officer.mode_idx]
+    fleet.set_available(officer, True)
+    for zone in path:
+        officer.state = PATROL_TRAVEL
+        fleet.move(officer, zone)
+        seen = zone != dest  # the destination is watched by the stay that follows
+        if seen:
+            fleet.scan(officer, zone)
+            if officer.pending is not None:
+                return
+            fleet.watchers[zone].append(officer)
+        fleet.arrive(officer, PRESENCE_PATROL if seen else -1, "travel_min")
+        t0 = world.env.now
+        try:
+            yield world.env.timeout(share)
+        finally:
+            if seen:
+                fleet.watchers[zone].remove(officer)
+            fleet.leave(officer)
+            officer.shift["distance_km"] += (world.env.now - t0) * km_per_min
+
+
 def stay(
     world: World, officer: Officer, minutes: float, state: int, limit: float = np.inf,
     available: bool = True,
-):
+) -> Steps:
     """Be present (visible) in the current zone for ``minutes``, watching for disorder."""
     fleet = world.officers
     zone = officer.pos
@@ -86,44 +152,214 @@ def stay(
         fleet.leave(officer)
 
 
-def random_patrol_step(
-    world: World, officer: Officer, end: float, dwell: Distribution, until: float | None = None
-):
-    """Go to a random assigned zone (or stay) and patrol it for a dwell time."""
-    stop = min(end, until) if until is not None else end
+def visit(
+    world: World, officer: Officer, dest: int, minutes: float, stop: float, *,
+    state: int = PATROL, drive_through: bool = False, available: bool = True,
+    limit: float = np.inf, arrive_by: bool = False,
+) -> Steps:
+    """Go to ``dest`` if it can be reached by ``stop``, then stay up to ``minutes`` there.
+
+    If ``dest`` is out of reach the officer stays where it is (``arrive_by``: reaching it just
+    at ``stop`` is enough). A stop without a move lasts at least one minute (bounded by
+    ``stop``), so a zero dwell cannot stall the clock.
+    """
+    travel = world.officers.travel_time(officer, dest)
     left = stop - world.env.now
+    moved = dest != officer.pos and (travel < left or (arrive_by and travel <= left + 1e-9))
+    if moved and drive_through:
+        yield from drive(world, officer, dest)
+        if officer.pending is not None:
+            return
+    elif moved:
+        yield from move(world, officer, dest, available, limit)
+    elif minutes <= 0:
+        minutes = 1.0
+    left = stop - world.env.now
+    yield from stay(world, officer, max(0.0, min(minutes, left)), state, limit, available)
+
+
+def claim(world: World, officer: Officer, zone: int) -> None:
+    """Mark ``zone`` as visited at the officer's expected arrival (for idleness choices)."""
+    fleet = world.officers
+    arrival = world.env.now + fleet.travel_time(officer, zone)
+    fleet.last_visit[zone] = max(fleet.last_visit[zone], arrival)
+
+
+# -- the behaviours ---------------------------------------------------------------------
+def random_patrol_step(
+    world: World, officer: Officer, end: float, dwell: Distribution, until: float | None = None,
+    drive_through: bool = False, then: int | None = None,
+) -> Steps:
+    """Go to a random assigned zone (or stay) and patrol it for a dwell time.
+
+    With ``then``, the officer must be able to reach zone ``then`` by ``until`` (a post or a
+    community visit starts then): the stay is cut short to leave in time, and if there is no
+    time for the random zone it goes to ``then`` at once and patrols there until ``until``.
+    """
+    stop = min(end, until) if until is not None else end
     dest = officer.zones[int(officer.rng.integers(len(officer.zones)))]
     minutes = dwell.draw(officer.rng)
-    if dest != officer.pos and world.officers.travel_time(officer, dest) < left:
-        yield from move(world, officer, dest)
-        left = stop - world.env.now
-    yield from stay(world, officer, max(0.0, min(minutes, left)), PATROL)
+    arrive_by = False
+    if then is not None and until is not None and until < end:
+        fleet = world.officers
+        back = 0.0 if dest == then else float(fleet.travel[officer.mode_idx, dest, then])
+        there = 0.0 if dest == officer.pos else fleet.travel_time(officer, dest)
+        if there + back < until - world.env.now:
+            stop = until - back
+        else:
+            dest, arrive_by = then, True
+    yield from visit(
+        world, officer, dest, minutes, stop, drive_through=drive_through, arrive_by=arrive_by
+    )
 
 
-def post_step(world: World, officer: Officer, end: float, post: FixedPost):
-    """Hold the post during its window; patrol randomly outside it."""
+def _random_patrol(world: World, officer: Officer, end: float, b: RandomPatrol) -> Steps:
+    yield from random_patrol_step(world, officer, end, b.dwell, None, b.drive_through)
+
+
+def hotspot_patrol_step(world: World, officer: Officer, end: float, b: HotspotPatrol) -> Steps:
+    """Patrol a zone drawn in proportion to its expected disorder."""
+    zones = officer.plan.zone_array
+    hour = int(world.env.now // 60) % 24 if b.by_hour else None
+    cum, total = world.officers.facts.weights(officer.plan, hour)
+    rng = officer.rng
+    if total > 0:
+        k = min(bisect_right(cum, rng.random() * total), len(cum) - 1)
+    else:
+        k = int(rng.integers(len(cum)))
+    minutes = b.dwell.draw(rng)
+    yield from visit(world, officer, int(zones[k]), minutes, end, drive_through=b.drive_through)
+
+
+def idleness_step(world: World, officer: Officer, end: float, b: IdlenessPatrol) -> Steps:
+    """Go to the assigned (or neighbouring) zone unvisited for longest; ties by zone order."""
+    fleet = world.officers
+    cand = officer.plan.zone_array
+    if b.neighbours_only:
+        near = cand[fleet.facts.adjacent()[officer.pos, cand]]
+        cand = near if near.size else cand
+    dest = int(cand[int(np.argmin(fleet.last_visit[cand]))])
+    claim(world, officer, dest)
+    minutes = b.dwell.draw(officer.rng)
+    yield from visit(world, officer, dest, minutes, end, drive_through=b.drive_through)
+
+
+def cyclic_route_step(world: World, officer: Officer, end: float, b: CyclicRoute) -> Steps:
+    """Go to the next stop of the route and dwell there; the route then moves on."""
+    plan = officer.plan
+    dest = plan.route[plan.cursor]
+    minutes = b.dwell.draw(officer.rng)
+    try:
+        yield from visit(world, officer, dest, minutes, end, drive_through=b.drive_through)
+    finally:
+        if officer.pos == dest:
+            plan.cursor = (plan.cursor + 1) % len(plan.route)
+
+
+def hotspot_stops_step(world: World, officer: Officer, end: float, b: HotspotStops) -> Steps:
+    """Stop at the most overdue hotspot when one is due; otherwise patrol the other zones."""
+    fleet = world.officers
+    plan = officer.plan
+    now = world.env.now
+    stops = plan.stops
+    travel = fleet.travel[officer.mode_idx, officer.pos, stops]
+    due = fleet.last_visit[stops] + b.revisit_min - travel  # when to leave to arrive on time
+    k = int(np.argmin(due))
+    if due[k] > now:
+        stop = min(end, float(due[k]))
+        if not plan.between:
+            yield from wait(world, officer, stop)
+            return
+        dest = plan.between[int(officer.rng.integers(len(plan.between)))]
+        if dest == officer.pos or fleet.travel_time(officer, dest) < stop - now:
+            minutes = b.dwell.draw(officer.rng)
+            yield from visit(world, officer, dest, minutes, stop, drive_through=b.drive_through)
+            return
+        # too little time to go elsewhere first: head for the hotspot now
+    dest = int(stops[k])
+    claim(world, officer, dest)
+    minutes = b.stop.draw(officer.rng)
+    yield from visit(world, officer, dest, minutes, end, drive_through=b.drive_through)
+
+
+def post_step(world: World, officer: Officer, end: float, post: FixedPost) -> Steps:
+    """Hold the post during its window; patrol randomly outside it.
+
+    In the window the officer walks to the post (not dispatchable on the way) and stays to the
+    window's end; if dispatchable it may be sent to jobs within ``radius_min`` of the post.
+    """
     now = world.env.now
     window = inside(officer.post_windows, now)
     if window is None:
-        upcoming = [s for s, _ in officer.post_windows if s > now]
-        until = min(upcoming) if upcoming else None
-        yield from random_patrol_step(world, officer, end, post.dwell, until)
+        until = next_start(officer.post_windows, now)
+        yield from random_patrol_step(
+            world, officer, end, post.dwell, until, then=officer.post_zone
+        )
         return
     limit = post.radius_min if post.dispatchable else np.inf
-    if officer.pos != officer.post_zone:
-        yield from move(world, officer, officer.post_zone, available=post.dispatchable)
-    left = min(window[1], end) - world.env.now
+    if officer.pos != officer.post_zone:  # not dispatched on the way back to the post
+        yield from move(world, officer, officer.post_zone, available=False)
+    left = max(0.0, min(window[1], end) - world.env.now)
     yield from stay(world, officer, left, POST, limit=limit, available=post.dispatchable)
 
 
-def standby_step(world: World, officer: Officer, end: float):
-    """Wait at the home zone (a station), out of sight, until dispatched or off duty."""
-    if officer.pos != officer.home:
-        yield from move(world, officer, officer.home)
+def community_step(world: World, officer: Officer, end: float, b: CommunityVisits) -> Steps:
+    """Inside a visiting window, stay at the community zones in turn; on call otherwise."""
+    plan = officer.plan
+    now = world.env.now
+    window = inside(plan.windows, now)
+    if window is None:
+        until = next_start(plan.windows, now)
+        if b.otherwise == "standby":
+            yield from standby_step(world, officer, end, until)
+        else:
+            yield from random_patrol_step(
+                world, officer, end, b.dwell, until, b.drive_through, plan.stops[plan.cursor]
+            )
+        return
+    dest = plan.stops[plan.cursor]
+    minutes = b.stay.draw(officer.rng)
+    try:
+        yield from visit(
+            world, officer, dest, minutes, min(window[1], end), state=POST,
+            available=b.dispatchable,
+        )
+    finally:
+        if officer.pos == dest:
+            plan.cursor = (plan.cursor + 1) % len(plan.stops)
+
+
+def wait(world: World, officer: Officer, until: float) -> Steps:
+    """Wait where the officer is, out of sight and available, until ``until``."""
     officer.state = STANDBY
     world.officers.set_available(officer, True)
     world.officers.arrive(officer, -1, "standby_min")
     try:
-        yield world.env.timeout(end - world.env.now)
+        yield world.env.timeout(max(0.0, until - world.env.now))
     finally:
         world.officers.leave(officer)
+
+
+def standby_step(
+    world: World, officer: Officer, end: float, until: float | None = None
+) -> Steps:
+    """Wait at the home zone (a station), out of sight, until dispatched or off duty."""
+    if officer.pos != officer.home:
+        yield from move(world, officer, officer.home)
+    yield from wait(world, officer, end if until is None else min(end, until))
+
+
+def _standby(world: World, officer: Officer, end: float, b: Standby) -> Steps:
+    yield from standby_step(world, officer, end)
+
+
+STEPS: dict[str, Callable[..., Steps]] = {
+    "random_patrol": _random_patrol,
+    "hotspot_patrol": hotspot_patrol_step,
+    "idleness_patrol": idleness_step,
+    "cyclic_route": cyclic_route_step,
+    "hotspot_stops": hotspot_stops_step,
+    "fixed_post": post_step,
+    "community_visits": community_step,
+    "standby": _standby,
+}

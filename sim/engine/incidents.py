@@ -35,6 +35,7 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "report_channel": (np.int8, 0),
     "u_flee": (np.float64, 1.0),
     "recurrence_of": (np.int64, -1),
+    "source": (np.int8, 0),  # sim.engine.spawn.SOURCE_*: catalog, recurrence, vendor, ...
     "t_detect": (np.float64, np.nan),
     "t_dispatch": (np.float64, np.nan),
     "t_arrive": (np.float64, np.nan),
@@ -173,3 +174,4 @@ class IncidentBook:
         if outcome in (RESOLVED, FLED):
             tab.t_resolve[i] = now if resolved_at is None else resolved_at
             self.world.recurrences.maybe_recur(i)
+        self.world.on_finish(i, outcome)

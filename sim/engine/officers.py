@@ -8,7 +8,7 @@ import numpy as np
 import simpy
 
 from sim.demand.arrivals import CHANNEL_PATROL
-from sim.engine.behaviours import behaviour_step
+from sim.engine.behaviours import behaviour_step, queue_limit
 from sim.engine.command import Job
 from sim.engine.incidents import (
     ASSIGNED,
@@ -21,6 +21,7 @@ from sim.engine.incidents import (
 from sim.engine.state import ACTIVITIES, JOB, OFF, PRESENCE_JOB, account
 from sim.scenario.district import MODES
 from sim.scenario.units import FixedPost, UnitGroup, clock_minutes
+from sim.strategy.plans import OfficerPlan, ZoneFacts, group_plans
 from sim.strategy.shifts import daily_window, expand_shifts
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class Officer:
         "mode",
         "mode_idx",
         "pending",
+        "plan",
         "pos",
         "post_windows",
         "post_zone",
@@ -79,6 +81,7 @@ class Officer:
         self.state = OFF
         self.pos = self.home
         self.pending: Job | None = None
+        self.plan = OfficerPlan(zones=self.zones)  # the Fleet sets the group's plan
         self.proc: simpy.Process | None = None
         self.shift: dict | None = None
         self.stay: tuple[int, float, int, str] | None = None  # zone, since, kind, activity
@@ -95,8 +98,11 @@ class Fleet:
         layout = world.layout
         self.members: list[Officer] = []
         for gname, group in scenario.units.items():
+            plans = group_plans(group, layout, scenario.clock.days, scenario.clock.start_weekday)
             for k in range(group.count):
-                self.members.append(Officer(len(self.members), f"{gname}-{k + 1}", gname, group, world))
+                officer = Officer(len(self.members), f"{gname}-{k + 1}", gname, group, world)
+                officer.plan, officer.zones = plans[k], plans[k].zones
+                self.members.append(officer)
         n, z = len(self.members), layout.n_zones
         self.travel = np.stack([layout.travel[m] for m in MODES])  # (modes, zones, zones)
         self.travel_lists = [layout.travel[m].tolist() for m in MODES]
@@ -109,6 +115,16 @@ class Fleet:
             if o.group.dispatch_area == "own_zones":
                 self.eligible[o.idx] = False
                 self.eligible[o.idx, o.zones] = True
+        # Overflow (grid responsibility): where an officer may go when nobody eligible is free.
+        self.reach = self.eligible
+        self.overflow = any(o.plan.reach is not None for o in self.members)
+        if self.overflow:
+            self.reach = self.eligible.copy()
+            for o in self.members:
+                if o.plan.reach is not None and o.group.dispatch_area == "own_zones":
+                    self.reach[o.idx, o.plan.reach] = True
+        self.last_visit = np.zeros(z)  # end of the latest presence per zone (or a claimed arrival)
+        self.facts = ZoneFacts(scenario, layout)  # demand and geometry, computed when first used
         self.watchers: list[list[Officer]] = [[] for _ in range(z)]
         det = scenario.detection
         self.sight = [
@@ -153,9 +169,13 @@ class Fleet:
     def travel_time(self, officer: Officer, zone: int) -> float:
         return self.travel_lists[officer.mode_idx][officer.pos][zone]
 
-    def may_take(self, officer: Officer, zone: int) -> bool:
-        """May this (free) officer take a queued job in ``zone``?"""
-        if not self.eligible[officer.idx, zone]:
+    def may_take(self, officer: Officer, zone: int, overflow: bool = True) -> bool:
+        """May this (free) officer take a queued job in ``zone``?
+
+        A job still queued found nobody eligible free, so overflow zones count (``overflow``).
+        """
+        allowed = self.reach if overflow else self.eligible
+        if not allowed[officer.idx, zone]:
             return False
         return self.travel_time(officer, zone) <= self.limit[officer.idx]
 
@@ -163,10 +183,17 @@ class Fleet:
         """The officer to dispatch to a new job in ``zone``, or None if nobody is free."""
         if self.run_cards is not None:
             for idx in self.run_cards[zone]:
-                if self.available[idx] and self.may_take(self.members[idx], zone):
+                if self.available[idx] and self.may_take(self.members[idx], zone, False):
                     return self.members[idx]
             return None
-        cand = np.flatnonzero(self.available & self.eligible[:, zone])
+        chosen = self._nearest(zone, self.eligible)
+        if chosen is None and self.overflow:
+            chosen = self._nearest(zone, self.reach)
+        return chosen
+
+    def _nearest(self, zone: int, allowed: np.ndarray) -> Officer | None:
+        """The nearest free officer allowed in ``zone`` within its travel limit."""
+        cand = np.flatnonzero(self.available & allowed[:, zone])
         if cand.size == 0:
             return None
         times = self.travel[self.mode_idx[cand], self.pos[cand], zone]
@@ -216,6 +243,8 @@ class Fleet:
     def arrive(self, officer: Officer, kind: int, activity: str) -> None:
         """The officer starts a stay in its current zone (kind < 0: out of sight, no presence)."""
         officer.stay = (officer.pos, self.env.now, kind, activity)
+        if kind >= 0:
+            self.world.deterrence.arrive(officer.idx, officer.pos, self.env.now)
 
     def leave(self, officer: Officer) -> None:
         """The officer's stay ends now: record presence and account the minutes."""
@@ -224,9 +253,11 @@ class Fleet:
         zone, t0, kind, activity = officer.stay
         officer.stay = None
         now = self.env.now
+        self.world.deterrence.leave(officer.idx, now)
         account(officer, activity, now - t0)
         if now > t0 and kind >= 0:
             self.presence.append((officer.idx, zone, t0, now, kind))
+            self.last_visit[zone] = max(self.last_visit[zone], now)
 
     def close_all(self) -> None:
         """At the horizon: end every stay still under way (the run stops mid-stay)."""
@@ -247,6 +278,8 @@ def officer_process(world: World, officer: Officer):
         officer.shift = {"shift_start": start, "shift_end": end, "jobs": 0, "distance_km": 0.0}
         officer.shift.update({a: 0.0 for a in ACTIVITIES})
         while env.now < end:
+            if officer.pending is None:
+                fleet.limit[officer.idx] = queue_limit(world, officer)
             job = officer.pending or world.command.next_job_for(officer)
             officer.pending = None
             if job is not None:
@@ -313,6 +346,7 @@ def run_job(world: World, officer: Officer, job: Job):
         if tab.u_flee[i] < itype.flee_probability:
             book.finish(i, FLED)
             return
+        world.on_scene(i)  # repeat offenders (vendors, carded shops) start higher up
     tab.state[i] = ON_SCENE
     fleet.arrive(officer, PRESENCE_JOB, "job_min")
     rng = world.streams.get(f"onscene/{world.layout.type_names[int(tab.type_idx[i])]}")

@@ -1,4 +1,7 @@
-"""Recurrence: resolved disorder that comes back to the same place."""
+"""Recurrence: resolved disorder that comes back to the same place.
+
+Vendor and parking incidents do not recur here: their models decide who comes back.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.demand.arrivals import draw_attributes
+from sim.engine.spawn import (
+    SOURCE_PARKING,
+    SOURCE_RECURRENCE,
+    SOURCE_VENDOR,
+    attribute_row,
+    spawn,
+)
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -20,12 +30,13 @@ class Recurrences:
         self.count = 0
 
     def maybe_recur(self, i: int) -> None:
+        """Perhaps schedule a follow-up of incident ``i`` (just resolved) at the same place."""
         world = self.world
         tab = world.incidents.table
         t_idx = int(tab.type_idx[i])
         name = world.layout.type_names[t_idx]
         itype = world.scenario.incidents[name]
-        if itype.recurrence <= 0:
+        if itype.recurrence <= 0 or tab.source[i] in (SOURCE_VENDOR, SOURCE_PARKING):
             return
         rng = world.streams.get(f"recurrence/{name}")
         if rng.random() >= itype.recurrence:
@@ -43,15 +54,9 @@ class Recurrences:
             world.streams.get(f"recurrence_attributes/{name}"),
             tab.u_ladder.shape[1],
         )
-        row = {key: value[0] for key, value in attrs.items()}
-        j = tab.append(
-            {"t_occur": t, "type_idx": t_idx, "zone_idx": zone, "recurrence_of": i, **row}
-        )
+        row = attribute_row(attrs, 0)
+        if itype.shop_front:
+            row["t_merchant"] = world.cards.merchant_fix(i, t, row["t_merchant"])
+        j = spawn(world, t, t_idx, zone, row, SOURCE_RECURRENCE, recurrence_of=i)
+        world.cards.inherit(i, j)
         self.count += 1
-        book = world.incidents
-        t_end = min(row["t_selfclear"], row["t_merchant"])
-        world.at(t, book.occur, j)
-        if row["t_report"] < t_end:
-            world.at(row["t_report"], book.report, j)
-        if np.isfinite(t_end):
-            world.at(t_end, book.end_by_itself, j)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -12,9 +12,13 @@ import simpy
 from sim.compiled import Layout, compile_layout
 from sim.demand.arrivals import IncidentBatch, generate_incidents
 from sim.engine.command import CommandRoom
+from sim.engine.deterrence import Deterrence, ShopCards
 from sim.engine.incidents import IncidentBook, IncidentTable, feeder_events
 from sim.engine.officers import Fleet
+from sim.engine.parking import ParkingLot
 from sim.engine.recurrence import Recurrences
+from sim.engine.spawn import exogenous_mix
+from sim.engine.vendors import Vendors
 from sim.rng import Streams
 from sim.scenario.district import MODES
 from sim.scenario.model import Scenario
@@ -41,20 +45,39 @@ class World:
         self.batch: IncidentBatch = (
             batch if batch is not None else generate_incidents(scenario, self.layout, self.streams)
         )
+        self.parking = ParkingLot(self)  # demand models: vendors, parking, door fronts
+        self.batch, source, shops, contracted = exogenous_mix(self, self.batch)
         self.incidents = IncidentBook(self, IncidentTable(self.batch))
+        self.incidents.table.source[: len(source)] = source
         self.command = CommandRoom(self)
         self.officers = Fleet(self)
         self.recurrences = Recurrences(self)
+        self.deterrence = Deterrence(self)
+        self.cards = ShopCards(self, shops, contracted)
+        self.vendors = Vendors(self)
 
     def at(self, t: float, action: Callable[..., Any], *args: Any) -> None:
         """Call ``action(*args)`` at time ``t`` (a plain callback: no process needed)."""
         event = self.env.timeout(max(0.0, t - self.env.now))
         event.callbacks.append(lambda _event: action(*args))
 
+    def on_scene(self, i: int) -> None:
+        """An officer starts the ladder on incident ``i``: repeat offenders start higher."""
+        self.vendors.on_scene(i)
+        self.cards.on_scene(i, self.env.now)
+
+    def on_finish(self, i: int, outcome: int) -> None:
+        """Incident ``i`` ended: deterrence, card points and vendors take note."""
+        self.deterrence.on_finish(i, outcome, self.env.now)
+        self.cards.on_finish(i, outcome, self.env.now)
+        self.vendors.on_finish(i, outcome)
+
     def run(self) -> RawRun:
         times, kinds, who = feeder_events(self.batch, self.layout.horizon)
         self.env.process(self.incidents.feeder(times, kinds, who))
         self.officers.start()
+        self.vendors.start()
+        self.parking.start()
         self.env.run(until=self.layout.horizon)
         self.officers.close_all()
         return RawRun(
@@ -65,6 +88,7 @@ class World:
             presence=np.array(self.officers.presence, dtype=float).reshape(-1, 5),
             shifts=self.officers.shift_rows + open_shift_rows(self),
             officer_ids=[o.uid for o in self.officers.members],
+            demand={"vendors": self.vendors.records(), "parking": self.parking.records()},
         )
 
 
@@ -97,6 +121,7 @@ class RawRun:
     presence: np.ndarray  # (n, 5): officer, zone, t0, t1, kind
     shifts: list[dict]
     officer_ids: list[str]
+    demand: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor and parking records
 
 
 def simulate(scenario: Scenario, replication: int = 0, layout: Layout | None = None) -> RawRun:

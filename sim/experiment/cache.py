@@ -2,18 +2,19 @@
 
 Layout: ``<root>/<scenario_hash>/rep-<n>.pkl``. The scenario hash covers the fully resolved
 scenario (seed, days and every default included); each file also records the package
-version and the hash, and a file written by another version (or unreadable) counts as a
-miss and is overwritten. Files are written via a temporary sibling and ``os.replace``, so an
+version, a fingerprint of the package's source code and the hash, and a file written by
+another version or other code (or unreadable) counts as a miss and is overwritten. Files are written via a temporary sibling and ``os.replace``, so an
 interrupted run leaves only complete files.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sim
@@ -33,6 +34,19 @@ def cache_root_for(out: Path) -> Path:
     return Path(out).resolve().parent / CACHE_DIRNAME
 
 
+def code_fingerprint() -> str:
+    """A hash of every Python source file of the ``sim`` package (path and content).
+
+    Editing the simulator invalidates cached results even if the version is unchanged.
+    """
+    root = Path(sim.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @dataclass
 class ReplicationCache:
     """Finished replications on disk, with hit and store counters.
@@ -40,12 +54,14 @@ class ReplicationCache:
     Attributes:
         root: Cache folder (created on the first store).
         version: Package version the entries must match.
+        code: Source fingerprint the entries must match.
         hits: Replications read from the cache so far.
         stored: Replications written to the cache so far.
     """
 
     root: Path
     version: str = sim.__version__
+    code: str = field(default_factory=code_fingerprint)
     hits: int = 0
     stored: int = 0
 
@@ -82,5 +98,5 @@ class ReplicationCache:
             raise
         self.stored += 1
 
-    def _key(self, scenario: Scenario, replication: int) -> tuple[str, str, int]:
-        return (self.version, scenario_hash(scenario), replication)
+    def _key(self, scenario: Scenario, replication: int) -> tuple[str, str, str, int]:
+        return (self.version, self.code, scenario_hash(scenario), replication)

@@ -18,6 +18,7 @@ import pandas as pd
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.executors import DoneHook, execute, make_executor
 from sim.experiment.precision import (
+    MIN_BATCH_DAYS,
     PRECISION_KPIS,
     batch_means_table,
     mser_table,
@@ -33,6 +34,7 @@ from sim.scenario.model import Scenario
 MIN_DEFAULT_REPS = 5
 DEFAULT_MAX_REPS = 100
 STAFF_TOLERANCE = 0.05
+MSER_MIN_DAYS = 20
 NIGHT_HOURS = (*range(20, 24), *range(0, 6))
 COMPARE_KPIS = [k for kpi in KEY_KPIS
                 for k in ((kpi, "night_coverage_share") if kpi == "coverage_share" else (kpi,))]
@@ -43,7 +45,8 @@ NEUTRAL_KPIS = ("incidents_per_day", "share_found_complaint", "utilisation",
                 "staff_hours_per_week")
 DIRECTIONS = {k: k not in HIGHER_IS_BETTER for k in COMPARE_KPIS}
 
-__all__ = ["COMPARE_KPIS", "KEY_KPIS", "Comparison", "compare", "prepare_scenarios"]
+__all__ = ["COMPARE_KPIS", "KEY_KPIS", "Comparison", "ComparisonError", "compare",
+           "prepare_scenarios"]
 
 
 @dataclass
@@ -59,9 +62,11 @@ class Comparison:
         seed: The common root seed.
         seed_source: Where the seed came from (for the methods paragraph).
         warnings: Things a reader must know (unequal staffing, too few replications...).
+        notes: Methodological notes for the report (seed replaced, warm-up chosen...).
         warmup: MSER-5 warm-up per scenario x replication (with ``warmup_mser``), else None.
         precision: Precision status per scenario x key KPI (with ``precision``), else None.
         batch_means: Batch-means intervals (with ``batch_means``), else None.
+        precision_target: The relative half-width asked for (with ``precision``), else None.
     """
 
     frames: Frames
@@ -72,9 +77,11 @@ class Comparison:
     seed: int
     seed_source: str
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     warmup: pd.DataFrame | None = None
     precision: pd.DataFrame | None = None
     batch_means: pd.DataFrame | None = None
+    precision_target: float | None = None
 
     @property
     def baseline(self) -> str:
@@ -119,7 +126,7 @@ def prepare_scenarios(
         raise ValueError("compare needs at least one scenario")
     common = seed if seed is not None else scenarios[0].seed
     source = ("given explicitly" if seed is not None
-              else f"the seed of the first scenario ({scenarios[0].name})")
+              else f"taken from the first scenario, {scenarios[0].name}")
     out, seen = [], set()
     for s in scenarios:
         name, k = s.name, 2
@@ -131,6 +138,19 @@ def prepare_scenarios(
             changes["clock.days"] = days
         out.append(with_changes(s, changes))
     return out, common, source
+
+
+class ComparisonError(ValueError):
+    """Options that cannot work together with these scenarios (raised before running)."""
+
+
+def _check_batch_means(scenarios: list[Scenario]) -> None:
+    s = scenarios[0]
+    observed = s.clock.days - math.ceil(s.clock.warmup_days)
+    if observed < 2 * MIN_BATCH_DAYS:
+        raise ComparisonError(
+            f"batch means needs at least {2 * MIN_BATCH_DAYS} days after the warm-up; "
+            f"{s.name} has {observed} (use a long run, e.g. --days 120)")
 
 
 class _Runs:
@@ -174,8 +194,11 @@ def _run_all(
         if warmup > max(s.clock.warmup_days for s in scenarios):
             scenarios = [with_changes(s, {"clock.warmup_days": warmup}) for s in scenarios]
             runs = _Runs(scenarios, executor, cache, on_done)
-        notes.append(f"warm-up of {warmup:g} day(s) used for every scenario (the longer of "
-                     "the scenarios' warm-up and the MSER-5 estimate)")
+        notes.append(f"Warm-up of {warmup:g} day(s) used for every scenario: the longer of "
+                     "the scenarios' warm-up and the MSER-5 estimate.")
+        if scenarios[0].clock.days < MSER_MIN_DAYS:
+            notes.append(f"MSER-5 needs at least {MSER_MIN_DAYS} days (4 batches of 5 days) "
+                         "to detect a warm-up; these runs are too short for it.")
     frames = runs.grow(reps)
     target = options.get("precision")
     if target:
@@ -188,6 +211,15 @@ def _run_all(
     return frames, scenarios, runs.n, extra, notes
 
 
+def _seed_notes(scenarios: Sequence[Scenario], common: int) -> list[str]:
+    own = {s.name: s.seed for s in scenarios if s.seed != common}
+    if not own:
+        return []
+    listed = ", ".join(f"{k} {v}" for k, v in own.items())
+    return [f"Common random numbers: the scenarios' own seeds ({listed}) were replaced by "
+            f"the common seed {common}."]
+
+
 def _staff_warning(staff: dict[str, float]) -> list[str]:
     values = [v for v in staff.values() if math.isfinite(v) and v > 0]
     if len(values) < 2 or (max(values) - min(values)) / min(values) <= STAFF_TOLERANCE:
@@ -196,6 +228,16 @@ def _staff_warning(staff: dict[str, float]) -> list[str]:
     spread = (max(values) - min(values)) / min(values) * 100
     return [f"staff-hours per week differ by {spread:.0f} % between scenarios ({listed}); "
             "differences may come from staffing, not strategy"]
+
+
+def _warnings(result: Comparison, batch_means: bool) -> list[str]:
+    out = _staff_warning(result.staff_hours())
+    if result.precision is not None and not result.precision["reached"].all():
+        out.append(f"precision target ±{result.precision_target:.0%} not reached after "
+                   f"{result.reps} replications (the --max-reps cap)")
+    if result.reps < 2 and not batch_means:
+        out.append("fewer than 2 replications: no confidence intervals")
+    return out
 
 
 def compare(
@@ -234,6 +276,8 @@ def compare(
         level: Confidence level.
     """
     runs, common, source = prepare_scenarios(scenarios, seed, days)
+    if batch_means:
+        _check_batch_means(runs)
     n = 1 if batch_means else reps or max(MIN_DEFAULT_REPS, *(s.replications for s in runs))
     options = {"precision": None if batch_means else precision, "max_reps": max_reps,
                "warmup_mser": warmup_mser, "jobs": jobs}
@@ -245,11 +289,14 @@ def compare(
     diffs = paired_differences(frames.summary, kpis=COMPARE_KPIS, level=level,
                                lower_is_better=DIRECTIONS)
     result = Comparison(frames, table, relabel_neutral(diffs), runs, n, common, source,
-                        notes, extra["warmup"], extra["precision"])
-    result.warnings = _staff_warning(result.staff_hours()) + notes
-    if n < 2 and not batch_means:
-        result.warnings.append("fewer than 2 replications: no confidence intervals")
+                        notes=_seed_notes(scenarios, common) + notes,
+                        warmup=extra["warmup"], precision=extra["precision"])
+    result.precision_target = precision if result.precision is not None else None
+    result.warnings = _warnings(result, batch_means)
     if batch_means:
-        result.batch_means = batch_means_table(frames.incidents, runs[0].clock.days,
-                                               runs[0].clock.warmup_days, level)
+        try:
+            result.batch_means = batch_means_table(frames.incidents, runs[0].clock.days,
+                                                   runs[0].clock.warmup_days, level)
+        except ValueError as exc:
+            raise ComparisonError(str(exc)) from None
     return result

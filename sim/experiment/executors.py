@@ -35,20 +35,29 @@ def scheduler_address(explicit: str | None) -> str | None:
 
 
 @contextlib.contextmanager
-def dask_executor(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> Iterator[Executor]:
+def dask_executor(address: str, timeout_s: float | None = None) -> Iterator[Executor]:
     """A ``concurrent.futures`` executor backed by the Dask cluster at ``address``.
+
+    Args:
+        address: Scheduler address, e.g. ``tcp://10.0.0.5:8786``.
+        timeout_s: Connection timeout (default ``CONNECT_TIMEOUT_S``).
 
     Raises:
         ExecutorUnavailable: dask.distributed is not installed or the scheduler does not
-            answer within ``timeout_s``.
+            answer within the timeout.
     """
+    timeout_s = CONNECT_TIMEOUT_S if timeout_s is None else timeout_s
     try:
         from distributed import Client
     except ImportError:
         raise ExecutorUnavailable(f"--scheduler needs dask.distributed; {DASK_HINT}") from None
     try:
         client = Client(address, timeout=timeout_s, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
+    except ValueError as exc:
+        raise ExecutorUnavailable(
+            f"{address!r} is not a Dask scheduler address, expected tcp://HOST:PORT ({exc})"
+        ) from None
+    except (OSError, TimeoutError) as exc:
         raise ExecutorUnavailable(
             f"cannot reach the Dask scheduler at {address} within {timeout_s:g} s ({exc})"
         ) from None

@@ -9,8 +9,10 @@ import pandas as pd
 from sim.compiled import Layout, compile_layout
 from sim.engine.world import simulate
 from sim.metrics import coverage_frame, summary_row, zones_frame
+from sim.metrics_demand import demand_frames, demand_kpis
 from sim.records import incidents_frame, presence_frame, units_frame
 from sim.rng import replication_seed
+from sim.scenario.demand import VEHICLES
 from sim.scenario.model import Scenario
 
 FRAME_NAMES = ("incidents", "units", "zones", "coverage", "summary")
@@ -72,16 +74,19 @@ def run_replication(scenario: Scenario, replication: int) -> Frames:
     coverage = coverage_frame(list(layout.zone_ids), presence, t0, t1)
     coverage.insert(0, "replication", replication)
     sla = {n: t.sla_min for n, t in scenario.incidents.items() if t.enabled and t.sla_min}
+    extra = demand_frames(raw, t0, t1)
+    parking_types = {v: getattr(scenario.demand.parking, v).incident_type for v in VEHICLES}
     summary = pd.DataFrame(
         [
             {
                 "replication": replication,
                 "seed": replication_seed(scenario.seed, replication),
                 **summary_row(incidents, units, zones, coverage, sla, t0, t1),
+                **demand_kpis(extra, incidents, parking_types, t0, t1),
             }
         ]
     )
-    frames = Frames(incidents, units, zones, coverage, summary)
+    frames = Frames(incidents, units, zones, coverage, summary, extra=extra)
     for _, frame in frames.items():
         frame.insert(0, "scenario", scenario.name)
     return frames

@@ -53,6 +53,7 @@ _KNOWN: dict[str, tuple[str, str]] = {
     "share_resolved": ("Resolved by officers", "share"),
     "share_self_cleared": ("Cleared by itself", "share"),
     "share_open_at_end": ("Still open at the end", "share"),
+    "night_coverage_share": ("Night coverage 20:00–06:00", "share of zone-hours"),
 }
 _UNIT_SUFFIXES = {
     "min": "min", "h": "h", "s": "s", "km": "km", "m": "m", "pct": "%",

@@ -122,8 +122,12 @@ def sweep_tradeoff(
     to_label = pts if len(pts) <= annotate_max else front
     if short:
         for _, row in to_label.iterrows():
-            text = ", ".join(f"{short[f]}={row[f]:g}" if isinstance(row[f], (int, float))
-                             else f"{short[f]}={row[f]}" for f in short)
+            text = ", ".join(
+                f"{short[f]}={row[f]:g}"
+                if isinstance(row[f], (int, float)) and not isinstance(row[f], bool)
+                else f"{short[f]}={row[f]}"
+                for f in short
+            )
             ax.annotate(text, (row[x], row[y]), xytext=(5, 5), textcoords="offset points",
                         fontsize=7, color="dimgrey")
     ax.set_xlabel(kpi_label(x))

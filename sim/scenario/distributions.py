@@ -76,7 +76,9 @@ class Uniform(_Dist):
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if self.high < self.low:
-            raise ValueError(f"high ({self.high}) must be at least low ({self.low})")
+            raise ValueError(
+                f"a uniform distribution needs low ≤ high, got low {self.low:g}, high {self.high:g}"
+            )
         return self
 
     @property
@@ -99,7 +101,8 @@ class Triangular(_Dist):
     def _ordered(self) -> Triangular:
         if not self.low <= self.mode <= self.high or self.low == self.high:
             raise ValueError(
-                f"need low ≤ mode ≤ high and low < high, got {self.low}, {self.mode}, {self.high}"
+                "a triangular distribution needs low ≤ mode ≤ high and low < high, got "
+                f"low {self.low:g}, mode {self.mode:g}, high {self.high:g}"
             )
         return self
 

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from sim.scenario.errors import FieldProblems
+
 ZoneKind = Literal[
     "commercial",
     "residential",
@@ -38,8 +40,8 @@ class Zone(Frozen):
 
     id: ZoneId = Field(description="Unique zone id, used everywhere a zone is referenced.")
     name: str | None = Field(None, description="Readable name; defaults to the id.")
-    x_m: float = Field(description="Centre x coordinate (metres).")
-    y_m: float = Field(description="Centre y coordinate (metres).")
+    x_m: float = Field(allow_inf_nan=False, description="Centre x coordinate (metres).")
+    y_m: float = Field(allow_inf_nan=False, description="Centre y coordinate (metres).")
     kind: ZoneKind = Field("residential", description="Land use; selects incident base rates.")
     population: int = Field(0, ge=0, description="Residents (informational).")
     shop_fronts: int = Field(0, ge=0, description="Shop fronts (door-front responsibility).")
@@ -59,7 +61,7 @@ class Grid(Frozen):
 
     rows: int = Field(ge=1, le=26, description="Number of rows (at most 26).")
     cols: int = Field(ge=1, le=99, description="Number of columns.")
-    cell_m: float = Field(gt=0, description="Cell side (metres).")
+    cell_m: float = Field(gt=0, allow_inf_nan=False, description="Cell side (metres).")
     kind: ZoneKind = Field("residential", description="Kind of every cell not patched.")
     population: int = Field(2000, ge=0, description="Residents per cell.")
     shop_fronts: int = Field(20, ge=0, description="Shop fronts per cell.")
@@ -109,9 +111,10 @@ class Travel(Frozen):
     detour_factor: float = Field(1.2, ge=1, le=5, description="Street distance ÷ grid distance.")
     speeds_kmh: Speeds = Field(default_factory=Speeds, description="Speeds per mode (km/h).")
     intra_zone_m: float = Field(
-        150.0, ge=0, description="Distance travelled to reach a spot inside the same zone (m)."
+        150.0, ge=0, allow_inf_nan=False,
+        description="Distance travelled to reach a spot inside the same zone (m).",
     )
-    matrix_minutes: dict[Mode, list[list[Annotated[float, Field(ge=0)]]]] | None = Field(
+    matrix_minutes: dict[Mode, list[list[Annotated[float, Field(ge=0, allow_inf_nan=False)]]]] | None = Field(
         None,
         description="Explicit zone × zone travel times (minutes) per mode, in zone order; "
         "modes not listed use distances.",
@@ -128,24 +131,46 @@ class District(Frozen):
 
     @model_validator(mode="after")
     def _one_layout(self) -> District:
-        if (self.grid is None) == (self.zones is None):
-            raise ValueError("give exactly one of `grid` or `zones`")
+        if self.grid is not None and self.zones is not None:
+            raise FieldProblems(
+                ("", "give either `grid` (zones generated as a grid) or `zones` (a list), not both")
+            )
+        if self.grid is None and self.zones is None:
+            raise FieldProblems(
+                ("", "missing: give `grid` (zones generated as a grid) or `zones` (a list)")
+            )
+        problems: list[tuple[str, str]] = []
         if self.zones is not None:
             if not self.zones:
-                raise ValueError("`zones` is empty: a district needs at least one zone")
-            seen: set[str] = set()
-            for z in self.zones:
-                if z.id in seen:
-                    raise ValueError(f"zone id {z.id!r} appears twice")
-                seen.add(z.id)
+                problems.append(("zones", "the list is empty: a district needs at least one zone"))
+            first: dict[str, int] = {}
+            for k, z in enumerate(self.zones):
+                if z.id in first:
+                    problems.append(
+                        (f"zones.{k}.id", f"zone id {z.id!r} is already used by zones.{first[z.id]}")
+                    )
+                first.setdefault(z.id, k)
         if self.grid is not None:
-            unknown = set(self.grid.patches) - set(self.grid.zone_ids())
-            if unknown:
-                raise ValueError(f"grid patches name zones not in the grid: {sorted(unknown)}")
+            ids = self.grid.zone_ids()
+            for zid in self.grid.patches:
+                if zid not in ids:
+                    problems.append((
+                        f"grid.patches.{zid}",
+                        f"zone {zid!r} is not in the {self.grid.rows} × {self.grid.cols} grid "
+                        f"(zones A1 to {ids[-1]}: row letter, then column number)",
+                    ))
         n = len(self.all_zones())
         for mode, matrix in (self.travel.matrix_minutes or {}).items():
             if len(matrix) != n or any(len(row) != n for row in matrix):
-                raise ValueError(f"travel.matrix_minutes.{mode} must be {n} × {n} (one per zone)")
+                sizes = sorted({len(row) for row in matrix})
+                got = f"{len(matrix)} rows of {' or '.join(map(str, sizes)) or 0}"
+                problems.append((
+                    f"travel.matrix_minutes.{mode}",
+                    f"expected {n} rows of {n} minutes (one row and one column per zone, in "
+                    f"zone order), got {got}",
+                ))
+        if problems:
+            raise FieldProblems(*problems)
         return self
 
     def all_zones(self) -> list[Zone]:

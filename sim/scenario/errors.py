@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 
 
 class ScenarioError(Exception):
     """A scenario that cannot be loaded; ``str()`` is a message fit for a planner."""
 
-    def __init__(self, path: Path | str | None, problems: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, path: Path | str | None, problems: list[tuple[str, str]], note: str = ""
+    ) -> None:
         self.path = str(path) if path is not None else "<scenario>"
         self.problems = problems
-        lines = [f"{self.path}: invalid scenario"]
+        lines = [f"{self.path}: invalid scenario{f' ({note})' if note else ''}"]
         for field, message in problems:
             lines.append(f"  - {field}: {message}" if field else f"  - {message}")
         super().__init__("\n".join(lines))
+
+
+class FieldProblems(ValueError):
+    """Raised by a model validator: problems at field paths *relative to the model validated*.
+
+    ``validation_problems`` (loader) joins each relative path to the model's own location, so
+    a check written in the Scenario model can point at ``units.foot.home_zone`` rather than at
+    the whole file.
+    """
+
+    def __init__(self, *problems: tuple[str, str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{p}: {m}" if p else m for p, m in self.problems))
+
+
+def unknown_name(what: str, name: object, known: Iterable[str], limit: int = 8) -> str:
+    """``zone 'B9' is not defined; did you mean 'B2'?`` (or the names that are defined)."""
+    known = [str(k) for k in known]
+    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.5)
+    if close:
+        hint = f"did you mean {close[0]!r}?"
+    elif not known:
+        hint = "none is defined"
+    else:
+        shown = ", ".join(known[:limit]) + (", ..." if len(known) > limit else "")
+        hint = f"defined: {shown}"
+    return f"{what} {name!r} is not defined; {hint}"

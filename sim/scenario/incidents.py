@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from sim.scenario.distributions import Distribution, fixed
 from sim.scenario.district import Frozen, ZoneId, ZoneKind
+from sim.scenario.errors import FieldProblems
 
 Probability = Annotated[float, Field(ge=0, le=1)]
 Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -34,6 +35,7 @@ class LadderStep(Frozen):
     deadline_min: float | None = Field(
         None,
         gt=0,
+        allow_inf_nan=False,
         description="Rectification deadline (minutes): the party is given until then and an "
         "officer re-inspects after it; compliance is judged at the re-inspection.",
     )
@@ -72,7 +74,7 @@ class IncidentType(Frozen):
     complaint: Complaint = Field(default_factory=Complaint, description="Public complaints.")
     priority: int = Field(3, ge=1, le=9, description="Dispatch priority class; 1 is highest.")
     sla_min: float | None = Field(
-        None, gt=0, description="Service target: detection (report) → resolution, minutes (e.g. dogs 30)."
+        None, gt=0, allow_inf_nan=False, description="Service target: detection (report) → resolution, minutes (e.g. dogs 30)."
     )
     shop_front: bool = Field(
         False, description="Caused by a shop front (door-front responsibility applies)."
@@ -93,14 +95,22 @@ class IncidentType(Frozen):
 
     @model_validator(mode="after")
     def _check(self) -> IncidentType:
+        problems: list[tuple[str, str]] = []
         if sum(self.hour_profile) <= 0:
-            raise ValueError("hour_profile needs at least one positive weight")
+            problems.append(
+                ("hour_profile", "every weight is 0: at least one hour needs a positive weight")
+            )
         if sum(self.dow_profile) <= 0:
-            raise ValueError("dow_profile needs at least one positive weight")
+            problems.append(
+                ("dow_profile", "every weight is 0: at least one day needs a positive weight")
+            )
         last = self.ladder[-1]
         if last.compliance != 1.0:
-            raise ValueError(
-                f"the last ladder step ({last.name!r}) must have compliance 1.0: "
-                "it is the step that always ends the incident"
-            )
+            problems.append((
+                f"ladder.{len(self.ladder) - 1}.compliance",
+                f"the last step ({last.name!r}) must have compliance 1.0, got "
+                f"{last.compliance:g}: it is the step that always ends the incident",
+            ))
+        if problems:
+            raise FieldProblems(*problems)
         return self

@@ -6,12 +6,15 @@ import re
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.scenario.demand import Demand
 from sim.scenario.district import District, Frozen
+from sim.scenario.errors import FieldProblems, unknown_name
 from sim.scenario.incidents import IncidentType
 from sim.scenario.operations import Detection, Dispatch
 from sim.scenario.units import FixedPost, UnitGroup, Weekday
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_INCIDENTS = 20_000_000  # expected exogenous incidents per replication
 
 
 class Clock(Frozen):
@@ -26,9 +29,10 @@ class Clock(Frozen):
     @model_validator(mode="after")
     def _warmup_inside(self) -> Clock:
         if self.warmup_days >= self.days:
-            raise ValueError(
-                f"warmup_days ({self.warmup_days}) must be less than days ({self.days})"
-            )
+            raise FieldProblems((
+                "warmup_days",
+                f"must be less than days ({self.days}), got {self.warmup_days:g}",
+            ))
         return self
 
 
@@ -53,30 +57,35 @@ class Scenario(Frozen):
     units: dict[str, UnitGroup] = Field(
         min_length=1, description="Officer groups, keyed by group name."
     )
+    demand: Demand = Field(
+        default_factory=Demand, description="Behavioural demand: vendors, parking, door fronts."
+    )
 
     @field_validator("incidents", "units")
     @classmethod
     def _names(cls, value: dict) -> dict:
         for key in value:
-            if not _NAME.match(key):
-                raise ValueError(
-                    f"name {key!r} must start with a lower-case letter and use only a-z, 0-9, _"
-                )
+            if not isinstance(key, str) or not _NAME.match(key):
+                raise FieldProblems((
+                    str(key),
+                    "a name must start with a lower-case letter and use only a-z, 0-9 and _",
+                ))
         return value
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
-        zones = {z.id for z in self.district.all_zones()}
+        zone_order = [z.id for z in self.district.all_zones()]
+        zones = set(zone_order)
         types = set(self.incidents)
         problems: list[str] = []
 
         def need_zone(where: str, zone: str | None) -> None:
             if zone is not None and zone not in zones:
-                problems.append(f"{where}: zone {zone!r} is not defined in the district")
+                problems.append(f"{where}: {unknown_name('zone', zone, zone_order)}")
 
         for tname, itype in self.incidents.items():
             for zone in itype.zone_rates:
-                need_zone(f"incidents.{tname}.zone_rates", zone)
+                need_zone(f"incidents.{tname}.zone_rates.{zone}", zone)
         if not any(t.enabled for t in self.incidents.values()):
             problems.append("incidents: every type is disabled")
         for gname, group in self.units.items():
@@ -85,18 +94,29 @@ class Scenario(Frozen):
                 need_zone(f"units.{gname}.zones", zone)
             if isinstance(group.behaviour, FixedPost):
                 need_zone(f"units.{gname}.behaviour.zone", group.behaviour.zone)
+            for field, zone in group.referenced_zones():
+                need_zone(f"units.{gname}.{field}", zone)
+            n_zones = len(group.zones) if group.zones else len(zones)
+            if group.grid_split is not None and group.grid_split > n_zones:
+                problems.append(
+                    f"units.{gname}.grid_split: {group.grid_split} grids but only {n_zones} zones"
+                )
         if self.detection.cameras.zones != "all":
             for zone in self.detection.cameras.zones:
                 need_zone("detection.cameras.zones", zone)
         for tname in self.detection.cameras.types or []:
             if tname not in types:
-                problems.append(f"detection.cameras.types: unknown incident type {tname!r}")
+                problems.append(
+                    f"detection.cameras.types: {unknown_name('incident type', tname, types)}"
+                )
         for tname in self.detection.sight_by_type:
             if tname not in types:
-                problems.append(f"detection.sight_by_type: unknown incident type {tname!r}")
+                problems.append(
+                    f"detection.sight_by_type.{tname}: {unknown_name('incident type', tname, types)}"
+                )
         officer_ids = {f"{g}-{k + 1}" for g, grp in self.units.items() for k in range(grp.count)}
         for zone, card in self.dispatch.run_cards.items():
-            need_zone("dispatch.run_cards", zone)
+            need_zone(f"dispatch.run_cards.{zone}", zone)
             for ref in card:
                 if ref not in officer_ids and ref not in self.units:
                     problems.append(
@@ -108,5 +128,42 @@ class Scenario(Frozen):
             if missing:
                 problems.append(f"dispatch.run_cards: no run card for zones {missing[:8]}")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise FieldProblems(*(tuple(p.split(": ", 1)) for p in problems))
+        return self
+
+    @model_validator(mode="after")
+    def _demand_references(self) -> Scenario:
+        zone_order = [z.id for z in self.district.all_zones()]
+        shops = {z.id: z.shop_fronts for z in self.district.all_zones()}
+        problems: list[tuple[str, str]] = []
+        for where, zone in self.demand.zone_refs():
+            if zone not in shops:
+                problems.append((where, unknown_name("zone", zone, zone_order)))
+        for where, tname in self.demand.type_refs():
+            if tname not in self.incidents:
+                problems.append((where, unknown_name("incident type", tname, self.incidents)))
+        for zone, n in self.demand.door_front.contracts.items():
+            if zone in shops and n > shops[zone]:
+                problems.append((f"demand.door_front.contracts.{zone}",
+                                 f"{n} contracts but the zone has {shops[zone]} shop fronts"))
+        if problems:
+            raise FieldProblems(*problems)
+        return self
+
+    @model_validator(mode="after")
+    def _demand_size(self) -> Scenario:
+        zones = self.district.all_zones()
+        per_day = self.rate_multiplier * sum(
+            itype.zone_rates.get(z.id, itype.rate_per_day.get(z.kind, 0.0))
+            for itype in self.incidents.values()
+            if itype.enabled
+            for z in zones
+        )
+        if per_day * self.clock.days > MAX_INCIDENTS:
+            raise FieldProblems((
+                "incidents",
+                f"the rates add up to {per_day:,.0f} incidents a day, "
+                f"{per_day * self.clock.days:,.0f} in {self.clock.days} days: more than the "
+                f"{MAX_INCIDENTS:,} a run can hold; check rate_per_day (incidents per zone per day)",
+            ))
         return self

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sim.scenario.distributions import Distribution, fixed
+from sim.scenario.distributions import Distribution, Uniform, fixed
 from sim.scenario.district import Frozen, Mode, ZoneId
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -74,12 +74,70 @@ class Shift(Frozen):
         return start, end + (1440 if self.overnight else 0)
 
 
-class RandomPatrol(Frozen):
+class _Patrol(Frozen):
+    """Fields shared by the patrol behaviours."""
+
+    dwell: Distribution = Field(
+        default_factory=lambda: fixed(20.0), description="Minutes spent patrolling each zone."
+    )
+    drive_through: bool = Field(
+        False,
+        description="Car-style patrol: the officer is visible, and watches for disorder, in every "
+        "zone it passes on the way (L-shaped path between zone centres), not only where it stops. "
+        "Pair with a short `dwell` (a few minutes) and `mode: car`: many zones seen per hour, each "
+        "seen briefly and at the mode's lower sight probability.",
+    )
+
+
+class RandomPatrol(_Patrol):
     """Walk or drive to a random assigned zone, patrol it for a while, repeat."""
 
     kind: Literal["random_patrol"]
-    dwell: Distribution = Field(
-        default_factory=lambda: fixed(20.0), description="Minutes spent patrolling each zone."
+
+
+class HotspotPatrol(_Patrol):
+    """Like random patrol, but zones are drawn in proportion to their expected disorder."""
+
+    kind: Literal["hotspot_patrol"]
+    by_hour: bool = Field(
+        True,
+        description="Weight by the expected incidents of the current clock hour (else per day).",
+    )
+
+
+class CyclicRoute(_Patrol):
+    """Visit an ordered list of zones in turn, over and over, with a dwell at each stop."""
+
+    kind: Literal["cyclic_route"]
+    route: Annotated[list[ZoneId], Field(min_length=1)] | Literal["auto"] = Field(
+        "auto",
+        description="The stops in order, or auto: a short closed tour over the officer's zones "
+        "(nearest neighbour + 2-opt). Officers of a group start spread along the route.",
+    )
+
+
+class IdlenessPatrol(_Patrol):
+    """Go to the assigned zone that has gone longest without any officer ("conscientious reactive")."""
+
+    kind: Literal["idleness_patrol"]
+    neighbours_only: bool = Field(
+        False,
+        description="Choose only among assigned zones adjacent to the current one "
+        "(centres within 1.5 × the nearest-zone distance); all assigned zones if none is.",
+    )
+
+
+class HotspotStops(_Patrol):
+    """Koper-style stops: a short stay at each hotspot when due, random patrol in between."""
+
+    kind: Literal["hotspot_stops"]
+    zones: list[ZoneId] = Field(min_length=1, description="The hotspot zones.")
+    stop: Distribution = Field(
+        default_factory=lambda: Uniform(kind="uniform", low=10.0, high=15.0),
+        description="Length of a stop (Koper 1995: 10-15 minutes).",
+    )
+    revisit_min: float = Field(
+        120.0, gt=0, description="A hotspot is due again this long after an officer last left it."
     )
 
 
@@ -107,7 +165,43 @@ class FixedPost(Frozen):
     )
 
 
-Behaviour = Annotated[RandomPatrol | Standby | FixedPost, Field(discriminator="kind")]
+class CommunityVisits(_Patrol):
+    """Scheduled presence in community zones on some weekdays; on call the rest of the shift."""
+
+    kind: Literal["community_visits"]
+    zones: list[ZoneId] = Field(min_length=1, description="Community zones, visited in turn.")
+    days: list[Weekday] | Literal["all", "weekdays", "weekends"] = Field(
+        ["wed", "sun"], description="Visiting days (DOMAIN: Wednesdays and Sundays)."
+    )
+    start: ClockTime = Field("00:00", description="Daily visiting window start (within shifts).")
+    end: ClockTime = Field("24:00", description="Daily visiting window end.")
+    stay: Distribution = Field(
+        default_factory=lambda: fixed(30.0), description="Minutes at each community zone."
+    )
+    dispatchable: bool = Field(False, description="May the command room call them away?")
+    otherwise: Literal["random_patrol", "standby"] = Field(
+        "random_patrol", description="On call outside visits: patrol (with `dwell`) or standby."
+    )
+
+    def window(self) -> Shift:
+        """The visiting window as a shift (same day rules)."""
+        return Shift(days=self.days, start=self.start, end=self.end)
+
+    @model_validator(mode="after")
+    def _window(self) -> CommunityVisits:
+        if clock_minutes(self.end) <= clock_minutes(self.start):
+            raise ValueError(
+                f"visiting window ends ({self.end}) before it starts ({self.start}); "
+                "visits do not cross midnight"
+            )
+        return self
+
+
+Behaviour = Annotated[
+    RandomPatrol | HotspotPatrol | CyclicRoute | IdlenessPatrol | HotspotStops | Standby
+    | FixedPost | CommunityVisits,
+    Field(discriminator="kind"),
+]
 
 
 class UnitGroup(Frozen):
@@ -127,3 +221,45 @@ class UnitGroup(Frozen):
         default_factory=lambda: RandomPatrol(kind="random_patrol"),
         description="What they do when not on a job.",
     )
+    grids: list[list[ZoneId]] | None = Field(
+        None,
+        min_length=1,
+        description="Grid responsibility: unit grids (lists of zones), assigned round-robin to "
+        "the officers (officer k gets grid k mod n); each patrols only its grid and, with "
+        "dispatch_area: own_zones, is dispatched only inside it.",
+    )
+    grid_split: int | None = Field(
+        None, ge=1, description="Or split the group's zones into this many compact grids."
+    )
+    overflow: Literal["none", "neighbours"] = Field(
+        "none",
+        description="With grids and own_zones: when nobody eligible is free, a job may go to an "
+        "officer of a neighbouring grid.",
+    )
+
+    @model_validator(mode="after")
+    def _grids(self) -> UnitGroup:
+        if self.grids is not None and self.grid_split is not None:
+            raise ValueError("give `grids` or `grid_split`, not both")
+        n = len(self.grids) if self.grids is not None else self.grid_split
+        if n is not None and n > self.count:
+            raise ValueError(f"{n} grids but only {self.count} officers: every grid needs one")
+        if self.overflow != "none" and (n is None or self.dispatch_area != "own_zones"):
+            raise ValueError("overflow needs grids (`grids` or `grid_split`) and own_zones dispatch")
+        if self.grids is not None and self.zones is not None:
+            outside = sorted({z for g in self.grids for z in g} - set(self.zones))
+            if outside:
+                raise ValueError(f"grid zones {outside[:8]} are not in the group's `zones`")
+        if any(not g for g in self.grids or []):
+            raise ValueError("a grid must list at least one zone")
+        return self
+
+    def referenced_zones(self) -> list[tuple[str, str]]:
+        """(field, zone) pairs of zones named by the grids and the behaviour."""
+        refs = [("grids", z) for grid in self.grids or [] for z in grid]
+        b = self.behaviour
+        if isinstance(b, CyclicRoute) and b.route != "auto":
+            refs += [("behaviour.route", z) for z in b.route]
+        if isinstance(b, (HotspotStops, CommunityVisits)):
+            refs += [("behaviour.zones", z) for z in b.zones]
+        return refs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from sim.scenario.units import WEEKDAYS, Shift
@@ -15,17 +17,19 @@ def expand_shifts(
     """Duty intervals (start, end) in minutes from day 0's midnight, sorted, overlaps merged.
 
     A shift that starts on the last simulated day but ends after the horizon is kept whole
-    (the run stops at the horizon). Overlapping or touching intervals of one officer are merged.
+    (the run stops at the horizon). An overnight shift that started the evening before day 0
+    contributes its part after midnight, from 0, so a night roster is on duty from the first
+    minute. Overlapping or touching intervals of one officer are merged.
     """
     first = WEEKDAYS.index(start_weekday)
     raw: list[tuple[float, float]] = []
     for shift in shifts:
         weekdays = set(shift.weekdays())
         start, end = shift.bounds()
-        for day in range(days):
-            if (first + day) % 7 in weekdays:
-                base = day * MINUTES_PER_DAY
-                raw.append((float(base + start), float(base + end)))
+        for day in range(-1, days):
+            base = day * MINUTES_PER_DAY
+            if (first + day) % 7 in weekdays and base + end > 0:
+                raw.append((float(max(base + start, 0)), float(base + end)))
     raw.sort()
     merged: list[tuple[float, float]] = []
     for start, end in raw:
@@ -49,10 +53,18 @@ def daily_window(start: int, end: int, horizon: float) -> list[tuple[float, floa
 
 
 def inside(windows: list[tuple[float, float]], t: float) -> tuple[float, float] | None:
-    """The window containing time ``t`` (start ≤ t < end), if any."""
-    for start, end in windows:
-        if start <= t < end:
-            return start, end
-        if start > t:
-            break
+    """The window containing time ``t`` (start ≤ t < end), if any.
+
+    ``windows`` must be sorted and disjoint (as ``daily_window`` and ``expand_shifts`` give);
+    the lookup is a binary search.
+    """
+    k = bisect_right(windows, (t, math.inf)) - 1
+    if k >= 0 and windows[k][0] <= t < windows[k][1]:
+        return windows[k]
     return None
+
+
+def next_start(windows: list[tuple[float, float]], t: float) -> float | None:
+    """Start of the first window that begins after ``t`` (binary search), if any."""
+    k = bisect_right(windows, (t, math.inf))
+    return windows[k][0] if k < len(windows) else None

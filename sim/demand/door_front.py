@@ -1,0 +1,65 @@
+"""Door-front responsibility per zone and shop, applied to the exogenous incidents (numpy).
+
+Each shop-front incident belongs to one of its zone's shop fronts, drawn uniformly; shops
+``0 .. contracts−1`` of the zone are under contract. An incident of a contracted shop is
+removed with probability ``rate_reduction`` (exact thinning of a Poisson process: the
+contracted shops' rate falls by that share) and otherwise fixed by the shop itself with
+``detection.door_front.fix_share`` after ``detection.door_front.delay``. Uncontracted shops
+never fix their own disorder. In zones without shop fronts the incidents stay, unfixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+
+from sim.compiled import Layout
+from sim.demand.arrivals import IncidentBatch
+from sim.scenario.model import Scenario
+
+INF = np.inf
+
+
+def contracts_per_zone(scenario: Scenario, layout: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """(shop fronts, contracted shop fronts) per zone, in layout order."""
+    spec = scenario.demand.door_front
+    share = scenario.detection.door_front.contract_share
+    shops = np.array([z.shop_fronts for z in scenario.district.all_zones()], dtype=np.int64)
+    contracts = np.array(
+        [spec.contracts.get(zid, int(round(share * n))) for zid, n in zip(layout.zone_ids, shops)],
+        dtype=np.int64,
+    )
+    return shops, np.minimum(contracts, shops)
+
+
+def apply_door_front(
+    scenario: Scenario, layout: Layout, batch: IncidentBatch, rng: np.random.Generator
+) -> tuple[IncidentBatch, np.ndarray, np.ndarray]:
+    """Thin and re-decide shop fixes of shop-front incidents.
+
+    Returns:
+        The kept incidents, their shop ids (−1: not a shop-front incident or no shops) and
+        whether that shop is under contract.
+    """
+    det = scenario.detection.door_front
+    spec = scenario.demand.door_front
+    n = len(batch)
+    shop_front = np.array(
+        [scenario.incidents[name].shop_front for name in layout.type_names], dtype=bool
+    )
+    shops, contracts = contracts_per_zone(scenario, layout)
+    u_shop, u_thin, u_fix = rng.random(n), rng.random(n), rng.random(n)
+    delay = det.delay.sample(rng, n)
+    zone_shops = shops[batch.zone_idx]
+    mine = shop_front[batch.type_idx] & (zone_shops > 0)
+    shop = np.where(mine, np.floor(u_shop * zone_shops).astype(np.int64), -1)
+    contracted = mine & (shop < contracts[batch.zone_idx])
+    keep = ~(contracted & (u_thin < spec.rate_reduction))
+    fixes = contracted & (u_fix < det.fix_share)
+    front = shop_front[batch.type_idx]
+    t_merchant = np.where(front, np.where(fixes, batch.t_occur + delay, INF), batch.t_merchant)
+    columns = {f.name: getattr(batch, f.name) for f in fields(batch)}
+    columns["t_merchant"] = t_merchant
+    kept = IncidentBatch(**{name: value[keep] for name, value in columns.items()})
+    return kept, shop[keep], contracted[keep]

@@ -1,0 +1,128 @@
+"""Creating incidents: the exogenous mix before the run, and new incidents during it.
+
+Before the run the catalog's incidents pass the door-front model and are merged with the
+charging-wire incidents of the parking model (all exogenous: replayed by the feeder). During
+the run, recurrences, vendor set-ups and illegally parked vehicles are *spawned*: a row is
+appended to the incident table and its known future events (occurrence, report, ending by
+itself) are scheduled as plain callbacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import fields
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.demand.arrivals import IncidentBatch
+from sim.demand.door_front import apply_door_front
+
+if TYPE_CHECKING:
+    import simpy
+
+    from sim.engine.world import World
+
+# Where an incident came from (column ``source`` of the incident table)
+SOURCE_CATALOG, SOURCE_RECURRENCE, SOURCE_VENDOR, SOURCE_PARKING, SOURCE_CHARGING = range(5)
+SOURCE_NAMES = ("catalog", "recurrence", "vendor", "parking", "charging")
+
+
+def attribute_row(attrs: dict[str, np.ndarray], k: int) -> dict[str, float | np.ndarray]:
+    """Row ``k`` of column arrays from ``draw_attributes`` (u_ladder stays an array)."""
+    return {key: value[k] for key, value in attrs.items()}
+
+
+def spawn(
+    world: World,
+    t: float,
+    type_idx: int,
+    zone: int,
+    attrs: dict[str, float | np.ndarray],
+    source: int,
+    recurrence_of: int = -1,
+) -> int:
+    """Add an incident occurring at ``t`` (now or later) and schedule its exogenous events.
+
+    Args:
+        world: The replication.
+        t: Occurrence time (now or later); it occurs in an event of its own.
+        type_idx: Index into ``layout.type_names``.
+        zone: Zone index.
+        attrs: One row of ``draw_attributes`` (absolute times).
+        source: One of the ``SOURCE_*`` codes.
+        recurrence_of: The incident this one repeats, if any.
+
+    Returns:
+        The new incident's index.
+    """
+    tab = world.incidents.table
+    book = world.incidents
+    j = tab.append({"t_occur": t, "type_idx": type_idx, "zone_idx": zone,
+                    "recurrence_of": recurrence_of, "source": source, **attrs})
+    t_end = min(float(attrs["t_selfclear"]), float(attrs["t_merchant"]))
+    world.at(t, book.occur, j)
+    if attrs["t_report"] < t_end:
+        world.at(float(attrs["t_report"]), book.report, j)
+    if np.isfinite(t_end):
+        world.at(t_end, book.end_by_itself, j)
+    return j
+
+
+def replay(world: World, times: np.ndarray, action: Callable[[int], None]) -> Iterator[simpy.Event]:
+    """A process calling ``action(k)`` at ``times[k]`` (sorted), k = 0, 1, ..."""
+    env = world.env
+    for k, t in enumerate(times.tolist()):
+        if t >= world.layout.horizon:
+            return
+        if t > env.now:
+            yield env.timeout(t - env.now)
+        action(k)
+
+
+def _concat(batches: list[IncidentBatch]) -> IncidentBatch:
+    """Stack batches (ladder columns padded with ones, i.e. steps that never happen)."""
+    width = max(b.u_ladder.shape[1] for b in batches)
+    columns = {f.name: [getattr(b, f.name) for b in batches] for f in fields(IncidentBatch)}
+    columns["u_ladder"] = [
+        np.pad(u, ((0, 0), (0, width - u.shape[1])), constant_values=1.0)
+        for u in columns["u_ladder"]
+    ]
+    return IncidentBatch(**{name: np.concatenate(parts) for name, parts in columns.items()})
+
+
+def exogenous_mix(
+    world: World, batch: IncidentBatch
+) -> tuple[IncidentBatch, np.ndarray, np.ndarray, np.ndarray]:
+    """The catalog batch after door-front contracts, merged with charging wires.
+
+    Returns:
+        The batch sorted by (time, type, zone), and per row its source, its shop id (−1:
+        none) and whether that shop is under a door-front contract.
+    """
+    scenario, layout = world.scenario, world.layout
+    shops = np.full(len(batch), -1, dtype=np.int64)
+    contracted = np.zeros(len(batch), dtype=bool)
+    if scenario.demand.door_front.enabled:
+        rng = world.streams.get("door_front")
+        batch, shops, contracted = apply_door_front(scenario, layout, batch, rng)
+    parts, sources, shop_parts = [batch], [np.full(len(batch), SOURCE_CATALOG)], [shops]
+    deals = [contracted]
+    demand = world.parking.demand
+    if demand is not None and demand.wires is not None and len(demand.wires):
+        wires = demand.wires
+        parts.append(wires)
+        sources.append(np.full(len(wires), SOURCE_CHARGING))
+        shop_parts.append(np.full(len(wires), -1, dtype=np.int64))
+        deals.append(np.zeros(len(wires), dtype=bool))
+    if len(parts) == 1:
+        return batch, sources[0], shops, contracted
+    merged = _concat(parts)
+    order = np.lexsort((merged.zone_idx, merged.type_idx, merged.t_occur))
+    names = [f.name for f in fields(IncidentBatch)]
+    return (
+        IncidentBatch(**{n: getattr(merged, n)[order] for n in names}),
+        np.concatenate(sources)[order],
+        np.concatenate(shop_parts)[order],
+        np.concatenate(deals)[order],
+    )

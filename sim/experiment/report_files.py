@@ -1,0 +1,264 @@
+"""The comparison report: verdict sentences, figures, and the same content as Markdown and HTML.
+
+The report is a list of blocks (heading, paragraph, list, table, figure) rendered twice:
+``report.md`` links the figures in ``plots/``; ``report.html`` embeds them (base64 PNG) so
+the one file can be forwarded.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import sim
+from sim.experiment.compare import Comparison
+from sim.experiment.precision import PRECISION_KPIS
+
+Block = tuple[str, Any]
+
+REPORT_KPIS = ["resolution_mean_min", "resolution_p90_min", "sla_attainment", "coverage_share",
+               "night_coverage_share", "worst_idleness_min", "exposure_h_per_day",
+               "utilisation", "staff_hours_per_week"]
+BAR_KPIS = ["resolution_mean_min", "sla_attainment", "coverage_share", "night_coverage_share",
+            "exposure_h_per_day", "staff_hours_per_week"]
+# KPI → (verb phrase, word when lower, word when higher, object, noun for "no difference").
+PHRASES = {
+    "resolution_mean_min": ("resolves incidents", "faster", "slower", "", "resolution time"),
+    "exposure_h_per_day": ("leaves", "less", "more", "disorder exposure (incident-hours)",
+                           "disorder exposure"),
+    "coverage_share": ("covers", "fewer", "more", "zone-hours", "coverage"),
+    "night_coverage_share": ("covers", "fewer", "more", "night zone-hours (20:00–06:00)",
+                             "night coverage (20:00–06:00)"),
+    "sla_attainment": ("meets the SLA", "less often", "more often", "", "SLA attainment"),
+}
+LABELS = {"night_coverage_share": "Night coverage 20:00–06:00 (share of zone-hours)"}
+FIGURES = [
+    ("kpi_bars", "Key indicators per scenario: mean over replications with 95 % CI."),
+    ("resolution_ecdf", "Resolution time (occurrence to resolution) of officer-resolved "
+     "incidents, replications pooled: a curve further left resolves faster."),
+    ("time_of_day", "Open incidents and officers on duty by hour of day: where disorder "
+     "outruns staffing."),
+    ("idleness_map", "Worst idleness per zone: the longest gap without an officer present "
+     "(mean over replications); dark zones are neglected."),
+    ("exposure_map", "Disorder exposure per zone: hours of visible disorder (mean over "
+     "replications)."),
+    ("coverage_heatmap", "Share of each zone-hour with an officer present, by hour of day."),
+]
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0f}" if abs(value) >= 10 else f"{value:.1f}"
+
+
+def fmt(value: float) -> str:
+    """A number for tables: 3 significant digits, thousands separators, — for missing."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if abs(value) >= 0.001 or value == 0 else f"{value:.2e}"
+
+
+def label(kpi: str) -> str:
+    from sim.plots import kpi_label
+
+    return LABELS.get(kpi) or kpi_label(kpi)
+
+
+def sentence(row: pd.Series, level: float = 0.95) -> str:
+    """One verdict sentence for a row of the differences table."""
+    name = label(row["kpi"])
+    before, lower, higher, after, noun = PHRASES.get(
+        row["kpi"], (f"has {name.split(' (')[0]}", "lower", "higher", "", name))
+    tail = f" {after}" if after else ""
+    conf = f"{level * 100:.0f} % CI"
+    rel, lo, hi = row["rel_diff_pct"], row["rel_ci_low_pct"], row["rel_ci_high_pct"]
+    if row["verdict"] == "no significant difference":
+        if math.isfinite(rel):
+            span = f"{rel:+.1f} %, {conf} {lo:+.1f} to {hi:+.1f} %"
+        else:
+            span = f"{row['diff_mean']:+.3g}, {conf} {row['diff_ci_low']:+.3g} to " \
+                   f"{row['diff_ci_high']:+.3g}"
+        return (f"{row['scenario']}: no significant difference from {row['baseline']} in "
+                f"{noun} ({span}).")
+    word = lower if row["diff_mean"] < 0 else higher
+    if math.isfinite(rel):
+        a, b = sorted((abs(lo), abs(hi)))
+        amount = f"{_pct(abs(rel))} % {word}"
+        ci = f"({conf} {_pct(a)}–{_pct(b)} %)"
+    else:
+        amount = f"{word} (by {abs(row['diff_mean']):.3g})"
+        ci = f"({conf} {row['diff_ci_low']:+.3g} to {row['diff_ci_high']:+.3g})"
+    return f"{row['scenario']} {before} {amount}{tail} than {row['baseline']} {ci}."
+
+
+def verdict_sentences(comparison: Comparison, kpis: list[str] | None = None,
+                      level: float = 0.95) -> list[str]:
+    """Sentences like "B resolves incidents 18 % faster than A (95 % CI 12–24 %)"."""
+    diffs = comparison.differences
+    kpis = kpis or list(PHRASES)
+    rows = diffs[diffs["kpi"].isin(kpis)].copy()
+    rows["order"] = rows["kpi"].map(kpis.index)
+    rows = rows.sort_values(["order"], kind="stable")
+    return [sentence(r, level) for scen in pd.unique(diffs["scenario"])
+            for _, r in rows[rows["scenario"] == scen].iterrows()]
+
+
+def key_table(comparison: Comparison, kpis: list[str] = REPORT_KPIS) -> pd.DataFrame:
+    """KPI rows x scenario columns, cells "mean (low–high)" (strings)."""
+    table = comparison.comparison
+    out = {"KPI": [label(k) for k in kpis]}
+    for scen in pd.unique(table["scenario"]):
+        sub = table[table["scenario"] == scen].set_index("kpi")
+        out[str(scen)] = [
+            fmt(sub.at[k, "mean"]) + ("" if not math.isfinite(sub.at[k, "half_width"])
+                                      else f" ({fmt(sub.at[k, 'ci_low'])}–"
+                                           f"{fmt(sub.at[k, 'ci_high'])})")
+            for k in kpis]
+    return pd.DataFrame(out)
+
+
+def make_figures(folder: Path, comparison: Comparison) -> list[tuple[str, str]]:
+    """Draw the comparison figures as PNG and SVG in ``folder``; returns (stem, caption)."""
+    from sim import plots
+
+    f = comparison.frames
+    makers = {
+        "kpi_bars": lambda: plots.kpi_bars(comparison.comparison, BAR_KPIS),
+        "resolution_ecdf": lambda: plots.resolution_ecdf(f.incidents),
+        "time_of_day": lambda: plots.time_of_day(f.incidents, f.units),
+        "idleness_map": lambda: plots.district_map(f.zones, "max_gap_min"),
+        "exposure_map": lambda: plots.district_map(f.zones, "exposure_h"),
+        "coverage_heatmap": lambda: plots.coverage_heatmap(f.coverage),
+    }
+    for name, _ in FIGURES:
+        plots.save_figure(makers[name](), folder / name, formats=("png", "svg"))
+    return FIGURES
+
+
+def methods(comparison: Comparison) -> str:
+    """The methods paragraph: replications, days, warm-up, seeds, CRN, intervals."""
+    s = comparison.scenarios[0]
+    text = (
+        f"Each scenario was simulated for {s.clock.days} days in {comparison.reps} "
+        f"replication(s); the first {s.clock.warmup_days:g} day(s) are a warm-up left out "
+        f"of all measures. Root seed {comparison.seed} ({comparison.seed_source}) for every "
+        "scenario; replication r draws from streams keyed by (seed, r, decision). Common "
+        "random numbers: in replication r every scenario faces the same exogenous demand "
+        "(the same incidents at the same times and places, with the same offender "
+        "behaviour), so scenarios are compared replication by replication (paired "
+        "differences, scenario minus baseline). Intervals are 95 % Student-t confidence "
+        "intervals over replications; relative figures are in % of the baseline mean; a "
+        f"difference is significant when its interval excludes zero. sim {sim.__version__}.")
+    if comparison.precision is not None:
+        text += (" Replications were added in batches until every key KPI's CI half-width "
+                 "was within the precision target of its mean (or the cap was reached).")
+    if comparison.batch_means is not None:
+        text += (" Batch means: one long replication per scenario; daily mean resolution "
+                 "times after the warm-up are grouped into equal batches of whole days and "
+                 "a t interval is taken over the batch means.")
+    return text
+
+
+def _table_frame(df: pd.DataFrame) -> pd.DataFrame:
+    return df.apply(lambda col: col.map(lambda v: fmt(v) if isinstance(v, float) else str(v)))
+
+
+def report_blocks(comparison: Comparison, figures: list[tuple[str, str]]) -> list[Block]:
+    """The report's content, in order."""
+    names = [s.name for s in comparison.scenarios]
+    staff = comparison.staff_hours()
+    blocks: list[Block] = [("h1", "Comparison: " + " vs ".join(names))]
+    blocks += [("warn", w) for w in comparison.warnings]
+    blocks.append(("h2", "Scenarios"))
+    blocks.append(("table", pd.DataFrame({
+        "scenario": names,
+        "description": [" ".join(s.description.split()) or "—" for s in comparison.scenarios],
+        "officers": [str(sum(g.count for g in s.units.values())) for s in comparison.scenarios],
+        "staff-hours per week": [fmt(staff.get(n, math.nan)) for n in names]})))
+    blocks += [("h2", f"Verdicts (baseline: {comparison.baseline})"),
+               ("ul", verdict_sentences(comparison) or ["Only one scenario: nothing to compare."]),
+               ("h2", "Key indicators (mean and 95 % CI)"), ("table", key_table(comparison))]
+    blocks += _analysis_blocks(comparison)
+    blocks += [("h2", "Figures"), *(("fig", f) for f in figures)] if figures else []
+    blocks += [("h2", "Methods"), ("p", methods(comparison))]
+    blocks += [("ul", comparison.notes)] if comparison.notes else []
+    return blocks
+
+
+def _analysis_blocks(comparison: Comparison) -> list[Block]:
+    out: list[Block] = []
+    if comparison.precision is not None:
+        reached = bool(comparison.precision["reached"].all())
+        text = (f"Target: 95 % CI half-width within ±{comparison.precision_target:.0%} of the "
+                f"mean for {', '.join(PRECISION_KPIS)} in every scenario: "
+                f"{'reached' if reached else 'not reached'} with {comparison.reps} "
+                "replications per scenario.")
+        out += [("h2", "Precision"), ("p", text),
+                ("table", _table_frame(comparison.precision))]
+    if comparison.warmup is not None:
+        w = comparison.warmup.groupby("scenario", sort=False)["mser5_warmup_days"].max()
+        out += [("h2", "Warm-up (MSER-5 on daily mean resolution time)"),
+                ("ul", [f"{k}: {v} day(s) (longest over replications)" for k, v in w.items()])]
+    if comparison.batch_means is not None:
+        out += [("h2", "Batch means"), ("table", _table_frame(comparison.batch_means))]
+    return out
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    def cells(vals: list) -> str:
+        return "| " + " | ".join(str(v).replace("|", "\\|") for v in vals) + " |"
+
+    lines = [cells(list(df.columns)), cells(["---"] * len(df.columns))]
+    return "\n".join(lines + [cells(list(row)) for row in df.itertuples(index=False)])
+
+
+def render_markdown(blocks: list[Block]) -> str:
+    """The blocks as Markdown; figures link ``plots/<name>.png``."""
+    parts = []
+    for kind, value in blocks:
+        parts.append({
+            "h1": lambda v: f"# {v}", "h2": lambda v: f"## {v}", "p": lambda v: v,
+            "warn": lambda v: f"> **Warning:** {v}",
+            "ul": lambda v: "\n".join(f"- {x}" for x in v), "table": _md_table,
+            "fig": lambda v: f"![{v[1]}](plots/{v[0]}.png)\n\n*{v[1]}*",
+        }[kind](value))
+    return "\n\n".join(parts) + "\n"
+
+
+def _html_block(kind: str, value: Any, folder: Path) -> str:
+    e = html.escape
+    if kind == "table":
+        head = "".join(f"<th>{e(str(c))}</th>" for c in value.columns)
+        body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>"
+                       for row in value.itertuples(index=False))
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    if kind == "fig":
+        data = base64.b64encode((folder / f"{value[0]}.png").read_bytes()).decode("ascii")
+        return (f'<figure><img alt="{e(value[1])}" src="data:image/png;base64,{data}">'
+                f"<figcaption>{e(value[1])}</figcaption></figure>")
+    if kind == "ul":
+        return "<ul>" + "".join(f"<li>{e(x)}</li>" for x in value) + "</ul>"
+    if kind == "warn":
+        return f'<p class="warn"><strong>Warning:</strong> {e(value)}</p>'
+    return f"<{kind}>{e(value)}</{kind}>"
+
+
+STYLE = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
+         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
+         "padding:.3em .6em;text-align:left}th{background:#f3f3f3}img{max-width:100%}"
+         ".warn{background:#fff3cd;padding:.5em;border-left:4px solid #e0a800}"
+         "figcaption{font-style:italic;color:#555}")
+
+
+def render_html(blocks: list[Block], plots_folder: Path) -> str:
+    """The blocks as one self-contained HTML page (PNG figures embedded)."""
+    title = html.escape(next((v for k, v in blocks if k == "h1"), "Report"))
+    body = "\n".join(_html_block(k, v, plots_folder) for k, v in blocks)
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}'
+            f"</title><style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")

@@ -1,0 +1,171 @@
+"""Parameter sweeps: a full factorial over dotted scenario fields, one row per point x replication.
+
+Every point keeps the scenario's seed, so points are compared under common random numbers.
+All points are validated before anything runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping
+from concurrent.futures import Executor
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sim.experiment.cache import ReplicationCache
+from sim.experiment.executors import DoneHook, execute, make_executor
+from sim.experiment.single import KEY_KPIS
+from sim.experiment.stats import summarise
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import with_changes
+from sim.scenario.model import Scenario
+
+SWEEP_KPIS = list(KEY_KPIS)
+_FLOAT_TOL = 1e-9
+
+
+class SweepError(ValueError):
+    """A ``--vary`` that cannot be read or a sweep point that is not a valid scenario."""
+
+
+def _number(text: str) -> int | float:
+    value = yaml.safe_load(text)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(text)
+    return value
+
+
+def parse_range(text: str) -> list[int | float]:
+    """``a:b:step`` → a, a+step, ... up to b inclusive (integers if all three are)."""
+    parts = text.split(":")
+    try:
+        if len(parts) != 3:
+            raise ValueError(text)
+        start, stop, step = (_number(p) for p in parts)
+    except ValueError:
+        raise SweepError(f"range {text!r}: expected start:stop:step with numbers") from None
+    if step <= 0 or stop < start:
+        raise SweepError(f"range {text!r}: needs step > 0 and stop >= start")
+    count = int(math.floor((stop - start) / step + _FLOAT_TOL)) + 1
+    if all(isinstance(v, int) for v in (start, stop, step)):
+        return [start + i * step for i in range(count)]
+    return [round(start + i * step, 12) for i in range(count)]
+
+
+def parse_vary(text: str) -> tuple[str, list[Any]]:
+    """``field.path=values`` → (field, values): a range ``a:b:step`` or a comma list.
+
+    List items are read as YAML scalars (``4``, ``0.5``, ``true``, ``nearest``).
+    """
+    field, sep, values = text.partition("=")
+    field = field.strip()
+    if not sep or not field or not values.strip():
+        raise SweepError(f"--vary expects field.path=values, got {text!r}")
+    if values.count(":") == 2 and "," not in values:
+        return field, parse_range(values.strip())
+    try:
+        items = [yaml.safe_load(v.strip()) for v in values.split(",")]
+    except yaml.YAMLError:
+        raise SweepError(f"--vary {field}: cannot read the values {values!r}") from None
+    if any(isinstance(v, (dict, list)) or v is None for v in items):
+        raise SweepError(f"--vary {field}: values must be plain scalars, got {values!r}")
+    return field, items
+
+
+def expand(vary: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
+    """The full factorial of ``vary``: one dict per point, the last field varying fastest."""
+    fields = list(vary)
+    return [dict(zip(fields, combo)) for combo in itertools.product(*vary.values())]
+
+
+def _point_problem(point: dict[str, Any], exc: Exception) -> str:
+    shown = ", ".join(f"{k}={v!r}" for k, v in point.items())
+    if isinstance(exc, ScenarioError) and exc.problems:
+        detail = "; ".join(f"{f}: {m}" if f else m for f, m in exc.problems)
+    else:
+        detail = f"not a valid field path ({exc})"
+    return f"sweep point {shown}: {detail}"
+
+
+def sweep_scenarios(scenario: Scenario, vary: Mapping[str, list[Any]]) -> list[Scenario]:
+    """One validated scenario per point, in ``expand`` order.
+
+    Raises:
+        SweepError: A point is not a valid scenario (names the fields and values).
+    """
+    out = []
+    for point in expand(vary):
+        try:
+            out.append(with_changes(scenario, point))
+        except (ScenarioError, ValueError, IndexError, TypeError, AttributeError) as exc:
+            raise SweepError(_point_problem(point, exc)) from None
+    return out
+
+
+def sweep_table(
+    points: list[dict[str, Any]], summaries: list[pd.DataFrame], kpis: list[str] = SWEEP_KPIS
+) -> pd.DataFrame:
+    """Tidy table: point, varied fields (dotted names), replication, seed, KPIs."""
+    rows = []
+    for i, (point, summary) in enumerate(zip(points, summaries)):
+        base = summary[["scenario", "replication", "seed", *kpis]].drop(
+            columns=list(point), errors="ignore")
+        for j, (field, value) in enumerate(point.items()):
+            base.insert(j, field, value)
+        base.insert(0, "point", i)
+        rows.append(base)
+    return pd.concat(rows, ignore_index=True)
+
+
+def sweep_summary(table: pd.DataFrame, kpis: list[str] = SWEEP_KPIS,
+                  level: float = 0.95) -> pd.DataFrame:
+    """Mean, sd and t CI of every KPI per sweep point (varied fields kept as columns)."""
+    return summarise(table, by=["point", *varied_columns(table)], kpis=kpis, level=level)
+
+
+def varied_columns(table: pd.DataFrame) -> list[str]:
+    """The varied fields of a sweep table: the columns between ``point`` and ``scenario``."""
+    columns = list(table.columns)
+    return columns[columns.index("point") + 1:columns.index("scenario")]
+
+
+def sweep(
+    scenario: Scenario,
+    vary: Mapping[str, list[Any]],
+    reps: int | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    *,
+    cache: ReplicationCache | None = None,
+    on_done: DoneHook | None = None,
+) -> pd.DataFrame:
+    """Run every point of the full factorial ``vary`` and return the tidy table.
+
+    Args:
+        scenario: The scenario every point starts from.
+        vary: Dotted field → values, e.g. ``{"units.foot.count": [4, 8, 12]}``.
+        reps: Replications per point (default: the scenario's ``replications``).
+        jobs: Local worker processes (1: in this process); ignored with ``executor``.
+        executor: Any ``concurrent.futures`` executor (e.g. a Dask client's).
+        cache: Reuse finished replications and store new ones.
+        on_done: Progress hook (see ``executors.execute``).
+
+    Returns:
+        One row per point x replication: ``point``, the varied fields, ``scenario``,
+        ``replication``, ``seed`` and the KPI columns (``staff_hours_per_week`` included).
+
+    Raises:
+        SweepError: A point is not a valid scenario; nothing has run then.
+    """
+    points = expand(vary)
+    scenarios = sweep_scenarios(scenario, vary)
+    n = reps or scenario.replications
+    tasks = [(s, r) for s in scenarios for r in range(n)]
+    with make_executor(jobs if executor is None else 1) as own:
+        results = execute(tasks, executor or own, cache, on_done)
+    summaries = [pd.concat([f.summary for f in results[i * n:(i + 1) * n]], ignore_index=True)
+                 for i in range(len(scenarios))]
+    return sweep_table(points, summaries)

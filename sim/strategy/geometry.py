@@ -1,0 +1,126 @@
+"""Zone geometry for deployment plans: adjacency, unit grids, drive-through paths.
+
+Pure numpy functions of zone centres (x/y in metres); deterministic, ties to the lower index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["adjacency", "grid_reach", "pass_through", "path_step", "split_grids"]
+
+
+def _nearest_spacing(xy: np.ndarray) -> np.ndarray:
+    """Distance from each zone centre to the nearest other centre (inf for a single zone)."""
+    dist = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(dist, np.inf)
+    return dist.min(axis=1)
+
+
+def path_step(xy: np.ndarray) -> float:
+    """Default sampling step of ``pass_through``: half the smallest zone spacing (metres)."""
+    spacing = _nearest_spacing(np.asarray(xy, dtype=float))
+    return float(spacing.min()) / 2.0 if np.isfinite(spacing).any() else 1.0
+
+
+def adjacency(xy: np.ndarray, factor: float = 1.5) -> np.ndarray:
+    """Which zones are neighbours: centres within ``factor`` × the nearer zone's spacing.
+
+    On a square grid the default gives the eight surrounding cells (250 m sides: 250 and 354 m
+    are within 375 m; 500 m is not).
+
+    Args:
+        xy: (zones, 2) centre coordinates.
+        factor: Multiple of the nearest-neighbour distance that still counts as adjacent.
+
+    Returns:
+        A symmetric (zones, zones) boolean matrix with a False diagonal.
+    """
+    xy = np.asarray(xy, dtype=float)
+    dist = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    spacing = _nearest_spacing(xy)
+    reach = factor * np.minimum(spacing[:, None], spacing[None, :])
+    adj = dist <= reach + 1e-9
+    np.fill_diagonal(adj, False)
+    return adj
+
+
+def split_grids(xy: np.ndarray, zones: Sequence[int], n: int) -> list[list[int]]:
+    """Split ``zones`` into ``n`` compact unit grids of (near) equal size.
+
+    Recursive bisection: the zones are cut across their longer extent (x or y) into two parts
+    whose sizes are proportional to the number of grids each part will hold, until each part is
+    one grid. An 8 × 8 grid split 16 ways gives sixteen 2 × 2 blocks.
+
+    Args:
+        xy: (zones, 2) centre coordinates of the whole district.
+        zones: Indices of the zones to split.
+        n: Number of grids, 1 ≤ n ≤ len(zones).
+
+    Returns:
+        ``n`` lists of zone indices (each sorted), ordered by their first zone.
+    """
+    if not 1 <= n <= len(zones):
+        raise ValueError(f"cannot split {len(zones)} zones into {n} grids")
+    xy = np.asarray(xy, dtype=float)
+
+    def cut(part: list[int], k: int) -> list[list[int]]:
+        if k == 1:
+            return [sorted(part)]
+        pts = xy[part]
+        axis = 0 if np.ptp(pts[:, 0]) >= np.ptp(pts[:, 1]) else 1
+        order = np.lexsort((part, pts[:, 1 - axis], pts[:, axis]))
+        k_left = k // 2
+        n_left = round(len(part) * k_left / k)
+        n_left = min(max(n_left, k_left), len(part) - (k - k_left))
+        ranked = [part[i] for i in order]
+        return cut(ranked[:n_left], k_left) + cut(ranked[n_left:], k - k_left)
+
+    return sorted(cut(list(zones), n), key=lambda g: g[0])
+
+
+def grid_reach(grids: Sequence[Sequence[int]], adj: np.ndarray) -> list[list[int]]:
+    """Per grid: its zones plus the zones of every grid adjacent to it (sorted)."""
+    sets = [set(g) for g in grids]
+    out = []
+    for own in sets:
+        touch = adj[sorted(own)].any(axis=0)
+        reach = set(own)
+        for other in sets:
+            if other is not own and touch[sorted(other)].any():
+                reach |= other
+        out.append(sorted(reach))
+    return out
+
+
+def pass_through(xy: np.ndarray, a: int, b: int, step: float | None = None) -> list[int]:
+    """Zones passed going from zone ``a`` to zone ``b``: an L-shaped path (x first, then y).
+
+    The path is sampled every ``step`` metres (default: half the smallest zone spacing) and
+    each sample is given to the nearest zone centre (ties to the lower index). The result
+    excludes ``a`` and ends with ``b``.
+    """
+    xy = np.asarray(xy, dtype=float)
+    if a == b:
+        return [b]
+    p, q = xy[a], xy[b]
+    corner = np.array([q[0], p[1]])
+    if step is None:
+        step = float(_nearest_spacing(xy).min()) / 2.0
+    step = max(step, 1e-9)
+    legs = []
+    for u, v in ((p, corner), (corner, q)):
+        n = max(int(np.ceil(np.abs(v - u).sum() / step)), 1)
+        legs.append(u + (v - u) * (np.arange(1, n + 1) / n)[:, None])
+    pts = np.vstack(legs)
+    dist = np.hypot(*(pts[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    nearest = np.argmin(dist, axis=1)
+    path: list[int] = []
+    for z in nearest.tolist():
+        if z != a and (not path or path[-1] != z):
+            path.append(z)
+    if not path or path[-1] != b:
+        path.append(b)
+    return path
