@@ -63,6 +63,72 @@ def hourly_rates(scenario: Scenario, layout: Layout, type_name: str) -> np.ndarr
     return scenario.rate_multiplier * daily[:, None] * per_hour[None, :]
 
 
+def draw_raw(
+    scenario: Scenario, type_name: str, n: int, rng: np.random.Generator, max_steps: int
+) -> dict[str, np.ndarray]:
+    """The random numbers behind ``n`` incidents of one type, in a fixed draw order."""
+    itype: IncidentType = scenario.incidents[type_name]
+    det = scenario.detection
+    raw = {
+        "clear": itype.self_clear.sample(rng, n) if itype.self_clear is not None
+        else np.full(n, INF),
+        "complain_u": rng.random(n),
+        "complain_delay": itype.complaint.delay.sample(rng, n),
+        "camera_u": rng.random(n),
+        "camera_delay": det.cameras.delay.sample(rng, n),
+        "shop_u": rng.random(n),
+        "shop_delay": det.door_front.delay.sample(rng, n),
+        "u_flee": rng.random(n),
+    }
+    u_ladder = np.ones((n, max_steps))
+    u_ladder[:, : len(itype.ladder)] = rng.random((n, len(itype.ladder)))
+    raw["u_ladder"] = u_ladder
+    return raw
+
+
+def camera_zones(scenario: Scenario, layout: Layout) -> np.ndarray:
+    """Per zone: is it under cameras?"""
+    cams = scenario.detection.cameras
+    cam_zone = np.zeros(layout.n_zones, dtype=bool)
+    if cams.zones == "all":
+        cam_zone[:] = True
+    else:
+        cam_zone[[layout.zone_index[z] for z in cams.zones]] = True
+    return cam_zone
+
+
+def derive_attributes(
+    scenario: Scenario,
+    layout: Layout,
+    type_name: str,
+    raw: dict[str, np.ndarray],
+    t_occur: np.ndarray,
+    zone_idx: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Incident attributes (absolute times, channels) from raw random numbers."""
+    itype: IncidentType = scenario.incidents[type_name]
+    det = scenario.detection
+    cams = det.cameras
+    complains = det.complaints & (raw["complain_u"] < itype.complaint.probability)
+    t_complaint = np.where(complains, t_occur + raw["complain_delay"], INF)
+    sees_type = cams.types is None or type_name in cams.types
+    caught = sees_type & camera_zones(scenario, layout)[zone_idx] & (
+        raw["camera_u"] < cams.probability
+    )
+    t_camera = np.where(caught, t_occur + raw["camera_delay"], INF)
+    fixes = itype.shop_front & (
+        raw["shop_u"] < det.door_front.contract_share * det.door_front.fix_share
+    )
+    return {
+        "t_selfclear": t_occur + raw["clear"],
+        "t_report": np.minimum(t_camera, t_complaint),
+        "report_channel": np.where(t_camera <= t_complaint, CHANNEL_CAMERA, CHANNEL_COMPLAINT),
+        "t_merchant": np.where(fixes, t_occur + raw["shop_delay"], INF),
+        "u_flee": raw["u_flee"],
+        "u_ladder": raw["u_ladder"],
+    }
+
+
 def draw_attributes(
     scenario: Scenario,
     layout: Layout,
@@ -73,39 +139,43 @@ def draw_attributes(
     max_steps: int,
 ) -> dict[str, np.ndarray]:
     """Random attributes of ``len(t_occur)`` incidents of one type, in a fixed draw order."""
-    itype: IncidentType = scenario.incidents[type_name]
-    det = scenario.detection
-    n = len(t_occur)
-    clear = itype.self_clear.sample(rng, n) if itype.self_clear is not None else np.full(n, INF)
-    complain_u, complain_delay = rng.random(n), itype.complaint.delay.sample(rng, n)
-    camera_u, camera_delay = rng.random(n), det.cameras.delay.sample(rng, n)
-    shop_u, shop_delay = rng.random(n), det.door_front.delay.sample(rng, n)
-    u_flee = rng.random(n)
-    u_ladder = np.ones((n, max_steps))
-    u_ladder[:, : len(itype.ladder)] = rng.random((n, len(itype.ladder)))
+    raw = draw_raw(scenario, type_name, len(t_occur), rng, max_steps)
+    return derive_attributes(scenario, layout, type_name, raw, t_occur, zone_idx)
 
-    complains = det.complaints & (complain_u < itype.complaint.probability)
-    t_complaint = np.where(complains, t_occur + complain_delay, INF)
-    cams = det.cameras
-    cam_zone = np.zeros(layout.n_zones, dtype=bool)
-    if cams.zones == "all":
-        cam_zone[:] = True
-    else:
-        cam_zone[[layout.zone_index[z] for z in cams.zones]] = True
-    sees_type = cams.types is None or type_name in cams.types
-    caught = sees_type & cam_zone[zone_idx] & (camera_u < cams.probability)
-    t_camera = np.where(caught, t_occur + camera_delay, INF)
-    fixes = itype.shop_front & (
-        shop_u < det.door_front.contract_share * det.door_front.fix_share
-    )
-    return {
-        "t_selfclear": t_occur + clear,
-        "t_report": np.minimum(t_camera, t_complaint),
-        "report_channel": np.where(t_camera <= t_complaint, CHANNEL_CAMERA, CHANNEL_COMPLAINT),
-        "t_merchant": np.where(fixes, t_occur + shop_delay, INF),
-        "u_flee": u_flee,
-        "u_ladder": u_ladder,
-    }
+
+class AttributePool:
+    """Attributes for incidents created one at a time during a run, drawn in blocks.
+
+    Drawing per incident costs dozens of numpy calls; a pool draws ``block`` incidents' raw
+    numbers at once from its stream and hands them out in order (still reproducible).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        layout: Layout,
+        type_name: str,
+        rng: np.random.Generator,
+        max_steps: int,
+        block: int = 256,
+    ) -> None:
+        self.args = (scenario, layout, type_name)
+        self.rng = rng
+        self.max_steps = max_steps
+        self.block = block
+        self.raw: dict[str, np.ndarray] = {}
+        self.k = block
+
+    def row(self, t: float, zone: int) -> dict[str, float | np.ndarray]:
+        """Attributes of one incident occurring at ``t`` in ``zone``."""
+        if self.k >= self.block:
+            self.raw = draw_raw(self.args[0], self.args[2], self.block, self.rng, self.max_steps)
+            self.k = 0
+        k = self.k
+        self.k += 1
+        one = {key: value[k : k + 1] for key, value in self.raw.items()}
+        attrs = derive_attributes(*self.args, one, np.array([t]), np.array([zone]))
+        return {key: value[0] for key, value in attrs.items()}
 
 
 def max_ladder_length(scenario: Scenario, layout: Layout) -> int:

@@ -29,7 +29,6 @@ from sim.engine.state import (
     PRESENCE_PATROL,
     PRESENCE_POST,
     STANDBY,
-    account,
 )
 from sim.scenario.distributions import Distribution
 from sim.scenario.units import (
@@ -83,18 +82,14 @@ def move(
     minutes = fleet.travel_time(officer, dest)
     officer.state = PATROL_TRAVEL
     fleet.set_available(officer, available, limit)
-    t0 = world.env.now
+    fleet.start_trip(officer, busy=False)
     try:
         yield world.env.timeout(minutes)
     except simpy.Interrupt:
-        elapsed = world.env.now - t0
-        account(officer, "travel_min", elapsed)
-        officer.shift["distance_km"] += elapsed * world.speed_km_per_min[officer.mode_idx]
-        if elapsed >= minutes / 2:
+        if fleet.end_trip(officer) >= minutes / 2:
             fleet.move(officer, dest)
         raise
-    account(officer, "travel_min", minutes)
-    officer.shift["distance_km"] += minutes * world.speed_km_per_min[officer.mode_idx]
+    fleet.end_trip(officer)
     fleet.move(officer, dest)
 
 

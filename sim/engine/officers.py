@@ -8,7 +8,7 @@ import numpy as np
 import simpy
 
 from sim.demand.arrivals import CHANNEL_PATROL
-from sim.engine.behaviours import behaviour_step, queue_limit
+from sim.engine.behaviours import behaviour_step, queue_limit, stay
 from sim.engine.command import Job
 from sim.engine.incidents import (
     ASSIGNED,
@@ -18,7 +18,7 @@ from sim.engine.incidents import (
     ON_SCENE,
     RESOLVED,
 )
-from sim.engine.state import ACTIVITIES, JOB, OFF, PRESENCE_JOB, account
+from sim.engine.state import ACTIVITIES, JOB, OFF, PATROL, PRESENCE_JOB, account
 from sim.scenario.district import MODES
 from sim.scenario.units import FixedPost, UnitGroup, clock_minutes
 from sim.strategy.plans import OfficerPlan, ZoneFacts, group_plans
@@ -49,6 +49,7 @@ class Officer:
         "rng",
         "shift",
         "stay",
+        "trip",
         "state",
         "uid",
         "zones",
@@ -85,6 +86,7 @@ class Officer:
         self.proc: simpy.Process | None = None
         self.shift: dict | None = None
         self.stay: tuple[int, float, int, str] | None = None  # zone, since, kind, activity
+        self.trip: tuple[float, bool] | None = None  # travelling since, to a job?
         self.rng = world.streams.get(f"patrol/{group_name}")
 
 
@@ -259,10 +261,29 @@ class Fleet:
             self.presence.append((officer.idx, zone, t0, now, kind))
             self.last_visit[zone] = max(self.last_visit[zone], now)
 
+    def start_trip(self, officer: Officer, busy: bool) -> None:
+        """The officer sets off (``busy``: to a job)."""
+        officer.trip = (self.env.now, busy)
+
+    def end_trip(self, officer: Officer) -> float:
+        """The trip ends now (arrived, interrupted, or the run stopped): account it."""
+        if officer.trip is None:
+            return 0.0
+        t0, busy = officer.trip
+        officer.trip = None
+        minutes = self.env.now - t0
+        account(officer, "travel_min", minutes)
+        if busy:
+            account(officer, "busy_travel_min", minutes)
+        if officer.shift is not None:
+            officer.shift["distance_km"] += minutes * self.world.speed_km_per_min[officer.mode_idx]
+        return minutes
+
     def close_all(self) -> None:
-        """At the horizon: end every stay still under way (the run stops mid-stay)."""
+        """At the horizon: end every stay and trip still under way (the run stops mid-way)."""
         for officer in self.members:
             self.leave(officer)
+            self.end_trip(officer)
 
 
 def officer_process(world: World, officer: Officer):
@@ -277,18 +298,26 @@ def officer_process(world: World, officer: Officer):
             yield env.timeout(start - env.now)
         officer.shift = {"shift_start": start, "shift_end": end, "jobs": 0, "distance_km": 0.0}
         officer.shift.update({a: 0.0 for a in ACTIVITIES})
+        fleet.move(officer, officer.home)  # every shift starts at the home zone (the station)
+        idle_steps = 0
         while env.now < end:
             if officer.pending is None:
                 fleet.limit[officer.idx] = queue_limit(world, officer)
             job = officer.pending or world.command.next_job_for(officer)
             officer.pending = None
             if job is not None:
+                idle_steps = 0
                 yield from run_job(world, officer, job)
                 continue
+            before = env.now
             try:
-                yield from behaviour_step(world, officer, end)
+                if idle_steps < 3:
+                    yield from behaviour_step(world, officer, end)
+                else:  # a behaviour that makes no progress must not stall the clock
+                    yield from stay(world, officer, min(1.0, end - env.now), PATROL)
             except simpy.Interrupt:
                 pass
+            idle_steps = idle_steps + 1 if env.now == before and officer.pending is None else 0
         fleet.set_available(officer, False)
         officer.state = OFF
         if officer.pending is not None:  # dispatched in the instant the shift ended
@@ -326,11 +355,10 @@ def run_job(world: World, officer: Officer, job: Job):
     tab.unit[i] = officer.idx
     officer.shift["jobs"] += 1
     travel = fleet.travel_time(officer, zone)
+    fleet.start_trip(officer, busy=True)
     if travel > 0:
         yield env.timeout(travel)
-    account(officer, "travel_min", travel)
-    account(officer, "busy_travel_min", travel)
-    officer.shift["distance_km"] += travel * world.speed_km_per_min[officer.mode_idx]
+    fleet.end_trip(officer)
     fleet.move(officer, zone)
     if tab.state[i] == ENDED:
         return  # gone before the officer arrived

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from sim.demand.arrivals import draw_attributes
+from sim.demand.arrivals import AttributePool
 from sim.engine.spawn import (
     SOURCE_PARKING,
     SOURCE_RECURRENCE,
     SOURCE_VENDOR,
-    attribute_row,
     spawn,
 )
 
@@ -28,6 +25,19 @@ class Recurrences:
     def __init__(self, world: World) -> None:
         self.world = world
         self.count = 0
+        self.pools: dict[str, AttributePool] = {}
+
+    def _pool(self, name: str) -> AttributePool:
+        pool = self.pools.get(name)
+        if pool is None:
+            world = self.world
+            pool = AttributePool(
+                world.scenario, world.layout, name,
+                world.streams.get(f"recurrence_attributes/{name}"),
+                world.incidents.table.u_ladder.shape[1],
+            )
+            self.pools[name] = pool
+        return pool
 
     def maybe_recur(self, i: int) -> None:
         """Perhaps schedule a follow-up of incident ``i`` (just resolved) at the same place."""
@@ -45,16 +55,7 @@ class Recurrences:
         if t >= world.layout.horizon:
             return
         zone = int(tab.zone_idx[i])
-        attrs = draw_attributes(
-            world.scenario,
-            world.layout,
-            name,
-            np.array([t]),
-            np.array([zone]),
-            world.streams.get(f"recurrence_attributes/{name}"),
-            tab.u_ladder.shape[1],
-        )
-        row = attribute_row(attrs, 0)
+        row = self._pool(name).row(t, zone)
         if itype.shop_front:
             row["t_merchant"] = world.cards.merchant_fix(i, t, row["t_merchant"])
         j = spawn(world, t, t_idx, zone, row, SOURCE_RECURRENCE, recurrence_of=i)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.demand.arrivals import draw_attributes, max_ladder_length
+from sim.demand.arrivals import AttributePool, max_ladder_length
 from sim.demand.vendors import VendorPlan, generate_vendors
 from sim.engine.incidents import FLED, RESOLVED
 from sim.engine.spawn import SOURCE_VENDOR, attribute_row, replay, spawn
@@ -47,8 +47,11 @@ class Vendors:
         self.busy = [False] * self.plan.n_vendors
         self.offences = [0] * self.plan.n_vendors
         self.rng = world.streams.get("vendor_moves")
-        self.attr_rng = world.streams.get(f"vendor_move_attributes/{spec.incident_type}")
-        self.steps = max_ladder_length(world.scenario, world.layout)
+        self.attr_pool = AttributePool(
+            world.scenario, world.layout, spec.incident_type,
+            world.streams.get(f"vendor_move_attributes/{spec.incident_type}"),
+            max_ladder_length(world.scenario, world.layout),
+        )
 
     def start(self) -> None:
         """Start the process replaying the vendors' intended set-ups."""
@@ -84,10 +87,7 @@ class Vendors:
         self._note(zone, code, v, j)
 
     def _fresh_attrs(self, zone: int) -> dict:
-        now = self.world.env.now
-        attrs = draw_attributes(self.world.scenario, self.world.layout, self.spec.incident_type,
-                                np.array([now]), np.array([zone]), self.attr_rng, self.steps)
-        return attribute_row(attrs, 0)
+        return self.attr_pool.row(self.world.env.now, zone)
 
     def _move(self, v: int, zone: int, end: float) -> bool:
         """Head for a random neighbouring zone; False if there is none."""

@@ -45,6 +45,9 @@ class Exponential(_Dist):
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean_, size)
 
+    def draw(self, rng: np.random.Generator) -> float:
+        return rng.exponential(self.mean_)
+
 
 class LogNormal(_Dist):
     """Log-normal parameterised by its own mean and standard deviation (not the log's)."""
@@ -64,6 +67,12 @@ class LogNormal(_Dist):
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         mu, sigma = self._log_params()
         return rng.lognormal(mu, sigma, size)
+
+    def draw(self, rng: np.random.Generator) -> float:
+        params = self.__dict__.get("_params")  # cached: the model is frozen
+        if params is None:
+            params = self.__dict__["_params"] = self._log_params()
+        return rng.lognormal(*params)
 
 
 class Uniform(_Dist):
@@ -87,6 +96,9 @@ class Uniform(_Dist):
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
+
+    def draw(self, rng: np.random.Generator) -> float:
+        return rng.uniform(self.low, self.high)
 
 
 class Triangular(_Dist):
