@@ -59,7 +59,10 @@ def run_bench(scenario: Scenario) -> dict[str, float]:
     start = time.perf_counter()
     frames = run_replication(scenario, 0)
     wall = time.perf_counter() - start
+    peak = peak_rss_mb()  # before the baseline runs in this process
     incidents = len(frames.incidents)
+    del frames
+    gc.collect()
     officers = sum(g.count for g in scenario.units.values())
     baseline = plain_simpy_mmc(incidents, servers=officers)
     return {
@@ -69,5 +72,5 @@ def run_bench(scenario: Scenario) -> dict[str, float]:
         "incidents_per_s": round(incidents / wall, 1),
         "baseline_wall_s": round(baseline, 3),
         "ratio": round(wall / baseline, 3),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak, 1),
     }

@@ -148,6 +148,67 @@ def test_deep_merge_merges_mappings_and_replaces_lists():
     assert base == {"a": {"x": 1, "y": [1, 2]}, "b": 1}  # inputs untouched
 
 
+
+def test_deep_merge_null_removes_a_key_the_base_has():
+    base = {"a": {"x": 1, "y": 2}, "b": 1, "d": None}
+    over = {"a": {"x": None}, "b": None, "c": None, "d": None}
+    assert deep_merge(base, over) == {"a": {"y": 2}, "c": None}
+    assert base == {"a": {"x": 1, "y": 2}, "b": 1, "d": None}  # inputs untouched
+
+
+def test_extends_null_removes_an_inherited_unit_group(tmp_path):
+    units = {**MINIMAL["units"], "bikes": {"count": 1, "mode": "ebike",
+                                           "shifts": [{"start": "09:00", "end": "18:00"}]}}
+    write(tmp_path, "base.yaml", yaml.safe_dump({**MINIMAL, "units": units}))
+    assert set(load_scenario(tmp_path / "base.yaml").units) == {"foot", "bikes"}
+    path = write(tmp_path, "child.yaml", """
+        extends: base.yaml
+        units: {foot: null}
+    """)
+    scenario = load_scenario(path)
+    assert set(scenario.units) == {"bikes"}
+    assert scenario.units["bikes"].count == 1
+    assert "foot" not in read_scenario_dict(path)["units"]
+
+
+def test_extends_null_resets_an_inherited_field_to_its_default(tmp_path):
+    base = {**mutated("clock", {"days": 3, "warmup_days": 1}), "seed": 5}
+    base["incidents"]["vendor"]["self_clear"] = 30
+    write(tmp_path, "base.yaml", yaml.safe_dump(base))
+    path = write(tmp_path, "child.yaml", """
+        extends: base.yaml
+        seed: null
+        clock: {days: null}
+        incidents: {vendor: {self_clear: null}}
+    """)
+    inherited = load_scenario(tmp_path / "base.yaml")
+    assert (inherited.seed, inherited.clock.days) == (5, 3)
+    assert inherited.incidents["vendor"].self_clear is not None
+    scenario = load_scenario(path)
+    assert scenario.seed == 1 and scenario.clock.days == 7  # the defaults
+    assert scenario.clock.warmup_days == 1  # the rest of the mapping is still inherited
+    assert scenario.incidents["vendor"].self_clear is None  # the default: stays until removed
+
+
+def test_extends_null_for_a_key_the_base_lacks_stays_null_and_is_validated(tmp_path):
+    write(tmp_path, "base.yaml", yaml.safe_dump(MINIMAL))
+    path = write(tmp_path, "fine.yaml", """
+        extends: base.yaml
+        incidents: {vendor: {self_clear: null}}
+    """)
+    assert read_scenario_dict(path)["incidents"]["vendor"]["self_clear"] is None
+    assert load_scenario(path).incidents["vendor"].self_clear is None  # null is allowed here
+    path = write(tmp_path, "bad.yaml", """
+        extends: base.yaml
+        clock: {days: null}
+    """)
+    assert read_scenario_dict(path)["clock"] == {"days": None}
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.problems == [
+        ("clock.days", "expected a whole number, got nothing (an empty value)")
+    ]
+
 def test_extends_chain_of_three_with_relative_paths(tmp_path):
     (tmp_path / "lib").mkdir()
     write(tmp_path / "lib", "root.yaml", yaml.safe_dump({**MINIMAL, "seed": 5, "name": "root"}))

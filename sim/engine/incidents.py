@@ -7,6 +7,7 @@ single feeder process, so an incident costs a few heap entries, not a generator.
 
 from __future__ import annotations
 
+from math import isnan
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -71,7 +72,7 @@ class IncidentTable:
     def append(self, row: dict[str, float | int | np.ndarray]) -> int:
         """Add one incident (a recurrence); returns its index."""
         if self.n == self.capacity:
-            self._resize(self.capacity * 2)
+            self._resize(self.capacity + self.capacity // 4 + 1024)  # a year is ~10^6 rows
         i = self.n
         for key, value in row.items():
             getattr(self, key)[i] = value
@@ -89,7 +90,9 @@ class IncidentTable:
         self.capacity = cap
 
 
-def feeder_events(batch: IncidentBatch, horizon: float) -> tuple[list, list, list]:
+def feeder_events(
+    batch: IncidentBatch, horizon: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The exogenous events of a batch, sorted by (time, kind, incident)."""
     n = len(batch)
     idx = np.arange(n)
@@ -104,7 +107,7 @@ def feeder_events(batch: IncidentBatch, horizon: float) -> tuple[list, list, lis
     keep = times < horizon
     times, kinds, who = times[keep], kinds[keep], who[keep]
     order = np.lexsort((who, kinds, times))
-    return times[order].tolist(), kinds[order].tolist(), who[order].tolist()
+    return times[order], kinds[order].astype(np.int8), who[order]
 
 
 class IncidentBook:
@@ -115,14 +118,22 @@ class IncidentBook:
         self.table = table
         self.open_in_zone: list[list[int]] = [[] for _ in range(world.layout.n_zones)]
 
-    def feeder(self, times: list, kinds: list, who: list):
-        """The SimPy process replaying exogenous events in time order."""
+    def feeder(self, times: np.ndarray, kinds: np.ndarray, who: np.ndarray, block: int = 8192):
+        """The SimPy process replaying exogenous events in time order.
+
+        The arrays are turned into Python lists a block at a time: lists iterate fast, and a
+        block keeps their memory small however long the run.
+        """
         env = self.world.env
         handlers = (self.occur, self.report, self.end_by_itself)
-        for t, kind, i in zip(times, kinds, who):
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            handlers[kind](i)
+        for start in range(0, len(times), block):
+            stop = start + block
+            for t, kind, i in zip(
+                times[start:stop].tolist(), kinds[start:stop].tolist(), who[start:stop].tolist()
+            ):
+                if t > env.now:
+                    yield env.timeout(t - env.now)
+                handlers[kind](i)
 
     # -- exogenous events -------------------------------------------------------------
     def occur(self, i: int) -> None:
@@ -169,7 +180,7 @@ class IncidentBook:
         now = self.world.env.now
         tab.state[i] = ENDED
         tab.outcome[i] = outcome
-        if np.isnan(tab.t_end[i]):
+        if isnan(tab.t_end[i]):
             tab.t_end[i] = now
         if outcome in (RESOLVED, FLED):
             tab.t_resolve[i] = now if resolved_at is None else resolved_at

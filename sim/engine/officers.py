@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from math import isnan
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -348,7 +349,7 @@ def run_job(world: World, officer: Officer, job: Job):
     officer.state = JOB
     if not job.reinspect:
         tab.state[i] = ASSIGNED
-        if np.isnan(tab.t_dispatch[i]):
+        if isnan(tab.t_dispatch[i]):
             tab.t_dispatch[i] = env.now
     if tab.first_unit[i] < 0:
         tab.first_unit[i] = officer.idx
@@ -369,7 +370,7 @@ def run_job(world: World, officer: Officer, job: Job):
             book.finish(i, RESOLVED)
             return
     else:
-        if np.isnan(tab.t_arrive[i]):
+        if isnan(tab.t_arrive[i]):
             tab.t_arrive[i] = env.now
         if tab.u_flee[i] < itype.flee_probability:
             book.finish(i, FLED)
@@ -377,7 +378,7 @@ def run_job(world: World, officer: Officer, job: Job):
         world.on_scene(i)  # repeat offenders (vendors, carded shops) start higher up
     tab.state[i] = ON_SCENE
     fleet.arrive(officer, PRESENCE_JOB, "job_min")
-    rng = world.streams.get(f"onscene/{world.layout.type_names[int(tab.type_idx[i])]}")
+    rng = world.onscene_rngs[int(tab.type_idx[i])]
     step = int(tab.ladder_step[i])
     ladder = itype.ladder
     while True:

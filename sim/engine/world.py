@@ -40,9 +40,10 @@ class World:
         self.streams = Streams(scenario.seed, replication)
         self.env = simpy.Environment()
         self.types = [scenario.incidents[name] for name in self.layout.type_names]
+        self.onscene_rngs = [self.streams.get(f"onscene/{n}") for n in self.layout.type_names]
         speeds = scenario.district.travel.speeds_kmh
         self.speed_km_per_min = [getattr(speeds, m) / 60.0 for m in MODES]
-        self.batch: IncidentBatch = (
+        self.batch: IncidentBatch | None = (
             batch if batch is not None else generate_incidents(scenario, self.layout, self.streams)
         )
         self.parking = ParkingLot(self)  # demand models: vendors, parking, door fronts
@@ -74,6 +75,7 @@ class World:
 
     def run(self) -> RawRun:
         times, kinds, who = feeder_events(self.batch, self.layout.horizon)
+        self.batch = None  # copied into the incident table; free it for long runs
         self.env.process(self.incidents.feeder(times, kinds, who))
         self.officers.start()
         self.vendors.start()

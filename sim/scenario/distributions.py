@@ -122,6 +122,9 @@ class Triangular(_Dist):
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3
 
+    def draw(self, rng: np.random.Generator) -> float:
+        return rng.triangular(self.low, self.mode, self.high)
+
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, size)
 

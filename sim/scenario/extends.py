@@ -1,0 +1,110 @@
+"""``extends:`` chains, deep merge and dotted-path overrides of raw scenario data.
+
+A file that says ``extends: other.yaml`` (a path relative to the file) is merged over
+``other.yaml``, which may extend another file in turn. The merge goes key by key through
+mappings; a list or a single value replaces what the base had; ``null`` for a key the base
+has removes that key, so the field falls back to its default and a unit group or incident
+type inherited from the base can be dropped (``units: {foot: null}``). A ``null`` for a key
+the base does not have stays ``null`` and is validated as written.
+
+Overrides (``--set units.foot.count=4``, sweeps, comparisons) replace the value at a dotted
+path with :func:`set_path`.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+from sim.scenario.errors import ScenarioError
+from sim.scenario.wording import describe
+from sim.scenario.yaml_reader import read_yaml
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    """Merge ``override`` into a copy of ``base``: mappings merge key by key, anything else
+    replaces; ``None`` for a key that ``base`` has removes the key."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if value is None and key in out:
+            del out[key]
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def read_chain(
+    path: Path, chain: tuple[Path, ...] = (), shown: Path | None = None
+) -> tuple[dict, tuple[Path, ...]]:
+    """The merged mapping of ``path`` and the files it extends (itself first).
+
+    ``shown`` is the file's name as the planner wrote it (used in messages).
+    """
+    shown = Path(path) if shown is None else shown
+    path = Path(path).resolve()
+    if path in chain:
+        cycle = " → ".join(p.name for p in (*chain, path))
+        raise ScenarioError(shown, [("extends", f"circular extends: {cycle}")])
+    data = read_yaml(path, shown)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, (path,)
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError(
+            shown, [("extends", f"expected the path of another scenario file, got {describe(parent)}")]
+        )
+    parent_path = (path.parent / parent).resolve()
+    if not parent_path.is_file():
+        what = "is a folder, not a scenario file" if parent_path.is_dir() else "not found"
+        raise ScenarioError(shown, [("extends", f"file {parent!r} {what} (next to {path.name})")])
+    base, files = read_chain(parent_path, (*chain, path), Path(os.path.normpath(shown.parent / parent)))
+    return deep_merge(base, data), (path, *files)
+
+
+def read_scenario_dict(path: Path | str, _chain: tuple[Path, ...] = ()) -> dict:
+    """The raw scenario mapping of a file with its ``extends:`` chain merged in."""
+    return read_chain(Path(path), _chain)[0]
+
+
+def set_path(data: dict, dotted: str, value: Any) -> dict:
+    """A copy of ``data`` with the value at a dotted path (``units.foot.count``) replaced.
+
+    Missing mappings on the way are created; a bad path raises ScenarioError naming it.
+    """
+    parts = str(dotted).split(".")
+    if not all(part.strip() for part in parts):
+        raise ScenarioError(None, [(str(dotted), "expected a field path such as units.foot.count")])
+    out = copy.deepcopy(data)
+    node: Any = out
+    for depth, part in enumerate(parts):
+        where = ".".join(parts[:depth]) or "the scenario"
+        last = depth == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit():
+                raise ScenarioError(
+                    None, [(dotted, f"{where} is a list: expected an index 0..{len(node) - 1}, "
+                            f"got {part!r}")]
+                )
+            key: Any = int(part)
+            if key >= len(node):
+                raise ScenarioError(
+                    None, [(dotted, f"{where} has {len(node)} entries: index {key} is out of range")]
+                )
+        elif isinstance(node, dict):
+            key = part
+        else:
+            raise ScenarioError(
+                None, [(dotted, f"{where} is a single value ({describe(node)}), not a section: "
+                        f"it has no field {part!r}")]
+            )
+        if last:
+            node[key] = value
+            break
+        if (node.get(key) if isinstance(node, dict) else node[key]) is None:
+            node[key] = {}  # a missing or empty section on the way
+        node = node[key]
+    return out
