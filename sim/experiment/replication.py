@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sim.compiled import Layout, compile_layout
-from sim.engine.world import simulate
+from sim.engine.world import RawRun, simulate
 from sim.metrics import coverage_frame, summary_row, zones_frame
 from sim.metrics_demand import demand_frames, demand_kpis
 from sim.records import incidents_frame, presence_frame, units_frame
@@ -64,7 +64,12 @@ def zone_table(layout: Layout, scenario: Scenario) -> pd.DataFrame:
 def run_replication(scenario: Scenario, replication: int) -> Frames:
     """Simulate one replication and compute its frames (each row tagged with scenario and rep)."""
     layout = compile_layout(scenario)
-    raw = simulate(scenario, replication, layout)
+    return frames_from_raw(simulate(scenario, replication, layout))
+
+
+def frames_from_raw(raw: RawRun) -> Frames:
+    """The tidy frames and KPIs of one simulated replication."""
+    scenario, layout, replication = raw.scenario, raw.layout, raw.replication
     t0, t1 = layout.warmup, layout.horizon
     incidents = incidents_frame(raw)
     units = units_frame(raw)

@@ -24,7 +24,7 @@ class ScenarioError(Exception):
 class FieldProblems(ValueError):
     """Raised by a model validator: problems at field paths *relative to the model validated*.
 
-    ``validation_problems`` (loader) joins each relative path to the model's own location, so
+    ``validation_problems`` (sim.scenario.messages) joins each relative path to the model's own location, so
     a check written in the Scenario model can point at ``units.foot.home_zone`` rather than at
     the whole file.
     """
