@@ -57,6 +57,8 @@ def write_plots(folder: Path, frames: Frames) -> list[Path]:
         "exposure_map": lambda: plots.district_map(frames.zones, "exposure_h"),
         "coverage_heatmap": lambda: plots.coverage_heatmap(frames.coverage),
     }
+    if "parking" in frames.extra and len(frames.extra["parking"]):
+        figures["parking_occupancy"] = lambda: plots.parking_occupancy(frames.extra["parking"])
     for name, make in figures.items():
         written += plots.save_figure(make(), out / name, formats=("png",))
     return written
@@ -74,7 +76,8 @@ def run_to_folder(
     start = time.perf_counter()
     frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done)
     wall = time.perf_counter() - start
-    table = summarise(frames.summary, by=["scenario"], kpis=KEY_KPIS)
+    kpis = [k for k in KEY_KPIS if k in frames.summary.columns]  # demand KPIs only if modelled
+    table = summarise(frames.summary, by=["scenario"], kpis=kpis)
     with atomic_folder(out) as tmp:
         write_frames(tmp, frames)
         table.to_csv(tmp / "kpis.csv", index=False, float_format=FLOAT_FORMAT)
@@ -103,4 +106,6 @@ KEY_KPIS = [
     "exposure_h_per_day",
     "utilisation",
     "staff_hours_per_week",
+    "parking_illegal_share",
+    "vendor_trading_h_per_day",
 ]
