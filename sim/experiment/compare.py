@@ -26,7 +26,7 @@ from sim.experiment.precision import (
     precision_status,
 )
 from sim.experiment.replication import Frames
-from sim.experiment.single import KEY_KPIS
+from sim.experiment.single import KEY_KPIS, available
 from sim.experiment.stats import paired_differences, summarise
 from sim.scenario.loader import with_changes
 from sim.scenario.model import Scenario
@@ -285,8 +285,9 @@ def compare(
         frames, runs, n, extra, notes = _run_all(runs, n, executor or own, cache, on_done,
                                                  options)
     frames.summary = add_night_coverage(frames)
-    table = summarise(frames.summary, by=["scenario"], kpis=COMPARE_KPIS, level=level)
-    diffs = paired_differences(frames.summary, kpis=COMPARE_KPIS, level=level,
+    kpis = available(COMPARE_KPIS, frames.summary)
+    table = summarise(frames.summary, by=["scenario"], kpis=kpis, level=level)
+    diffs = paired_differences(frames.summary, kpis=kpis, level=level,
                                lower_is_better=DIRECTIONS)
     result = Comparison(frames, table, relabel_neutral(diffs), runs, n, common, source,
                         notes=_seed_notes(scenarios, common) + notes,

@@ -64,6 +64,11 @@ def write_plots(folder: Path, frames: Frames) -> list[Path]:
     return written
 
 
+def available(kpis: list[str], frame: pd.DataFrame) -> list[str]:
+    """The KPIs a summary frame has (demand KPIs exist only where demand models run)."""
+    return [k for k in kpis if k in frame.columns]
+
+
 def run_to_folder(
     scenario: Scenario,
     out: Path,
@@ -76,8 +81,7 @@ def run_to_folder(
     start = time.perf_counter()
     frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done)
     wall = time.perf_counter() - start
-    kpis = [k for k in KEY_KPIS if k in frames.summary.columns]  # demand KPIs only if modelled
-    table = summarise(frames.summary, by=["scenario"], kpis=kpis)
+    table = summarise(frames.summary, by=["scenario"], kpis=available(KEY_KPIS, frames.summary))
     with atomic_folder(out) as tmp:
         write_frames(tmp, frames)
         table.to_csv(tmp / "kpis.csv", index=False, float_format=FLOAT_FORMAT)

@@ -17,7 +17,7 @@ import yaml
 
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.executors import DoneHook, execute, make_executor
-from sim.experiment.single import KEY_KPIS
+from sim.experiment.single import KEY_KPIS, available
 from sim.experiment.stats import summarise
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import with_changes
@@ -111,7 +111,7 @@ def sweep_table(
     """Tidy table: point, varied fields (dotted names), replication, seed, KPIs."""
     rows = []
     for i, (point, summary) in enumerate(zip(points, summaries)):
-        base = summary[["scenario", "replication", "seed", *kpis]].drop(
+        base = summary[["scenario", "replication", "seed", *available(kpis, summary)]].drop(
             columns=list(point), errors="ignore")
         for j, (field, value) in enumerate(point.items()):
             base.insert(j, field, value)
@@ -123,7 +123,8 @@ def sweep_table(
 def sweep_summary(table: pd.DataFrame, kpis: list[str] = SWEEP_KPIS,
                   level: float = 0.95) -> pd.DataFrame:
     """Mean, sd and t CI of every KPI per sweep point (varied fields kept as columns)."""
-    return summarise(table, by=["point", *varied_columns(table)], kpis=kpis, level=level)
+    return summarise(table, by=["point", *varied_columns(table)], kpis=available(kpis, table),
+                     level=level)
 
 
 def varied_columns(table: pd.DataFrame) -> list[str]:
