@@ -1,4 +1,4 @@
-"""Officers: the fleet's state (who is free, where), the shift process, and job handling."""
+"""Officers: who they are, their shift process, and how they work a job (SimPy processes)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from sim.demand.arrivals import CHANNEL_PATROL
-from sim.engine.behaviours import behaviour_step, queue_limit, stay
+from sim.engine.behaviours import behaviour_step, queue_limit
 from sim.engine.command import Job
 from sim.engine.incidents import (
     ASSIGNED,
@@ -19,10 +18,11 @@ from sim.engine.incidents import (
     ON_SCENE,
     RESOLVED,
 )
-from sim.engine.state import ACTIVITIES, JOB, OFF, PATROL, PRESENCE_JOB, account
+from sim.engine.movement import stay
+from sim.engine.state import ACTIVITIES, JOB, OFF, PATROL, PRESENCE_JOB
 from sim.scenario.district import MODES
 from sim.scenario.units import FixedPost, UnitGroup, clock_minutes
-from sim.strategy.plans import OfficerPlan, ZoneFacts, group_plans
+from sim.strategy.plans import OfficerPlan
 from sim.strategy.shifts import daily_window, expand_shifts
 
 if TYPE_CHECKING:
@@ -89,202 +89,6 @@ class Officer:
         self.stay: tuple[int, float, int, str] | None = None  # zone, since, kind, activity
         self.trip: tuple[float, bool] | None = None  # travelling since, to a job?
         self.rng = world.streams.get(f"patrol/{group_name}")
-
-
-class Fleet:
-    """All officers, with array views for fast dispatch decisions."""
-
-    def __init__(self, world: World) -> None:
-        self.world = world
-        self.env = world.env
-        scenario = world.scenario
-        layout = world.layout
-        self.members: list[Officer] = []
-        for gname, group in scenario.units.items():
-            plans = group_plans(group, layout, scenario.clock.days, scenario.clock.start_weekday)
-            for k in range(group.count):
-                officer = Officer(len(self.members), f"{gname}-{k + 1}", gname, group, world)
-                officer.plan, officer.zones = plans[k], plans[k].zones
-                self.members.append(officer)
-        n, z = len(self.members), layout.n_zones
-        self.travel = np.stack([layout.travel[m] for m in MODES])  # (modes, zones, zones)
-        self.travel_lists = [layout.travel[m].tolist() for m in MODES]
-        self.available = np.zeros(n, dtype=bool)
-        self.pos = np.array([o.pos for o in self.members], dtype=np.int64)
-        self.mode_idx = np.array([o.mode_idx for o in self.members], dtype=np.int64)
-        self.limit = np.full(n, np.inf)
-        self.eligible = np.ones((n, z), dtype=bool)
-        for o in self.members:
-            if o.group.dispatch_area == "own_zones":
-                self.eligible[o.idx] = False
-                self.eligible[o.idx, o.zones] = True
-        # Overflow (grid responsibility): where an officer may go when nobody eligible is free.
-        self.reach = self.eligible
-        self.overflow = any(o.plan.reach is not None for o in self.members)
-        if self.overflow:
-            self.reach = self.eligible.copy()
-            for o in self.members:
-                if o.plan.reach is not None and o.group.dispatch_area == "own_zones":
-                    self.reach[o.idx, o.plan.reach] = True
-        self.last_visit = np.zeros(z)  # end of the latest presence per zone (or a claimed arrival)
-        self.facts = ZoneFacts(scenario, layout)  # demand and geometry, computed when first used
-        self.watchers: list[list[Officer]] = [[] for _ in range(z)]
-        det = scenario.detection
-        self.sight = [
-            [det.sight_by_type.get(name, {}).get(m, det.sight.get(m, 0.0)) for m in MODES]
-            for name in layout.type_names
-        ]
-        self.sight_rng = world.streams.get("sight")
-        self.handle_on_sight = scenario.dispatch.handle_on_sight
-        self.run_cards = self._run_cards()
-        self.presence: list[tuple[int, int, float, float, int]] = []
-        self.shift_rows: list[dict] = []
-
-    def _run_cards(self) -> list[list[int]] | None:
-        dispatch = self.world.scenario.dispatch
-        if dispatch.policy != "run_cards":
-            return None
-        by_uid = {o.uid: o.idx for o in self.members}
-        cards = []
-        for zid in self.world.layout.zone_ids:
-            card: list[int] = []
-            for ref in dispatch.run_cards.get(zid, []):
-                ids = [by_uid[ref]] if ref in by_uid else [
-                    o.idx for o in self.members if o.group_name == ref
-                ]
-                card.extend(i for i in ids if i not in card)
-            cards.append(card)
-        return cards
-
-    def start(self) -> None:
-        for officer in self.members:
-            officer.proc = self.env.process(officer_process(self.world, officer))
-
-    # -- availability and dispatch ---------------------------------------------------
-    def set_available(self, officer: Officer, flag: bool, limit: float = np.inf) -> None:
-        self.available[officer.idx] = flag
-        self.limit[officer.idx] = limit
-
-    def move(self, officer: Officer, zone: int) -> None:
-        officer.pos = zone
-        self.pos[officer.idx] = zone
-
-    def travel_time(self, officer: Officer, zone: int) -> float:
-        return self.travel_lists[officer.mode_idx][officer.pos][zone]
-
-    def may_take(self, officer: Officer, zone: int, overflow: bool = True) -> bool:
-        """May this (free) officer take a queued job in ``zone``?
-
-        A job still queued found nobody eligible free, so overflow zones count (``overflow``).
-        """
-        allowed = self.reach if overflow else self.eligible
-        if not allowed[officer.idx, zone]:
-            return False
-        return self.travel_time(officer, zone) <= self.limit[officer.idx]
-
-    def choose_for(self, zone: int) -> Officer | None:
-        """The officer to dispatch to a new job in ``zone``, or None if nobody is free."""
-        if self.run_cards is not None:
-            for idx in self.run_cards[zone]:
-                if self.available[idx] and self.may_take(self.members[idx], zone, False):
-                    return self.members[idx]
-            return None
-        chosen = self._nearest(zone, self.eligible)
-        if chosen is None and self.overflow:
-            chosen = self._nearest(zone, self.reach)
-        return chosen
-
-    def _nearest(self, zone: int, allowed: np.ndarray) -> Officer | None:
-        """The nearest free officer allowed in ``zone`` within its travel limit."""
-        cand = np.flatnonzero(self.available & allowed[:, zone])
-        if cand.size == 0:
-            return None
-        times = self.travel[self.mode_idx[cand], self.pos[cand], zone]
-        ok = times <= self.limit[cand]
-        if not ok.any():
-            return None
-        cand, times = cand[ok], times[ok]
-        return self.members[int(cand[int(np.argmin(times))])]
-
-    def assign(self, officer: Officer, job: Job) -> None:
-        """Give a job to a free officer, interrupting its patrol unless it is the one running."""
-        officer.pending = job
-        self.set_available(officer, False)
-        self.world.incidents.table.state[job.incident] = (
-            AWAITING_DEADLINE if job.reinspect else ASSIGNED
-        )
-        if self.env.active_process is not officer.proc:
-            officer.proc.interrupt()
-
-    # -- seeing disorder ---------------------------------------------------------------
-    def sees(self, officer: Officer, i: int) -> bool:
-        t_idx = int(self.world.incidents.table.type_idx[i])
-        return self.sight_rng.random() < self.sight[t_idx][officer.mode_idx]
-
-    def found(self, officer: Officer, i: int) -> None:
-        """An officer has seen incident ``i``: handle it at once or report it."""
-        book = self.world.incidents
-        book.detect(i, CHANNEL_PATROL)
-        if self.handle_on_sight and officer.pending is None and officer.state != JOB:
-            self.assign(officer, Job(i))
-        else:
-            self.world.command.receive(i)
-
-    def notice_new(self, i: int, zone: int) -> None:
-        """Officers present in the zone may see an incident as it occurs."""
-        for officer in self.watchers[zone]:
-            if self.sees(officer, i):
-                self.found(officer, i)
-                return
-
-    def scan(self, officer: Officer, zone: int) -> None:
-        """An officer arriving in a zone looks at the disorder already there."""
-        for i in list(self.world.incidents.open_in_zone[zone]):
-            if self.sees(officer, i):
-                self.found(officer, i)
-
-    def arrive(self, officer: Officer, kind: int, activity: str) -> None:
-        """The officer starts a stay in its current zone (kind < 0: out of sight, no presence)."""
-        officer.stay = (officer.pos, self.env.now, kind, activity)
-        if kind >= 0:
-            self.world.deterrence.arrive(officer.idx, officer.pos, self.env.now)
-
-    def leave(self, officer: Officer) -> None:
-        """The officer's stay ends now: record presence and account the minutes."""
-        if officer.stay is None:
-            return
-        zone, t0, kind, activity = officer.stay
-        officer.stay = None
-        now = self.env.now
-        self.world.deterrence.leave(officer.idx, now)
-        account(officer, activity, now - t0)
-        if now > t0 and kind >= 0:
-            self.presence.append((officer.idx, zone, t0, now, kind))
-            self.last_visit[zone] = max(self.last_visit[zone], now)
-
-    def start_trip(self, officer: Officer, busy: bool) -> None:
-        """The officer sets off (``busy``: to a job)."""
-        officer.trip = (self.env.now, busy)
-
-    def end_trip(self, officer: Officer) -> float:
-        """The trip ends now (arrived, interrupted, or the run stopped): account it."""
-        if officer.trip is None:
-            return 0.0
-        t0, busy = officer.trip
-        officer.trip = None
-        minutes = self.env.now - t0
-        account(officer, "travel_min", minutes)
-        if busy:
-            account(officer, "busy_travel_min", minutes)
-        if officer.shift is not None:
-            officer.shift["distance_km"] += minutes * self.world.speed_km_per_min[officer.mode_idx]
-        return minutes
-
-    def close_all(self) -> None:
-        """At the horizon: end every stay and trip still under way (the run stops mid-way)."""
-        for officer in self.members:
-            self.leave(officer)
-            self.end_trip(officer)
 
 
 def officer_process(world: World, officer: Officer):

@@ -13,8 +13,8 @@ from sim.compiled import Layout, compile_layout
 from sim.demand.arrivals import IncidentBatch, generate_incidents
 from sim.engine.command import CommandRoom
 from sim.engine.deterrence import Deterrence, ShopCards
+from sim.engine.fleet import Fleet
 from sim.engine.incidents import IncidentBook, IncidentTable, feeder_events
-from sim.engine.officers import Fleet
 from sim.engine.parking import ParkingLot
 from sim.engine.recurrence import Recurrences
 from sim.engine.spawn import exogenous_mix
