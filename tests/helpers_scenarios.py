@@ -322,3 +322,23 @@ def realistic_scenario_dict(
 def realistic_scenario(**kwargs: Any) -> Scenario:
     """Validated ``realistic_scenario_dict``."""
     return scenario_from_dict(realistic_scenario_dict(**kwargs))
+
+
+def tiny_vendor_dict(seed: int, complaint_probability: float | None = None) -> dict[str, Any]:
+    """A 3 × 3 district for 2 days: one vendor type, two foot officers on a day shift."""
+    vendor: dict[str, Any] = {
+        "rate_per_day": {"residential": 4},
+        "self_clear": {"kind": "exponential", "mean": 90},
+        "ladder": [{"name": "persuade", "duration": 5, "compliance": 0.7},
+                   {"name": "seize", "duration": 20}],
+    }
+    if complaint_probability is not None:
+        vendor["complaint"] = {"probability": complaint_probability}
+    return {
+        "name": "tiny",
+        "seed": seed,
+        "clock": {"days": 2, "warmup_days": 0.5},
+        "district": {"grid": {"rows": 3, "cols": 3, "cell_m": 250}},
+        "incidents": {"vendor": vendor},
+        "units": {"foot": {"count": 2, "shifts": [{"start": "08:00", "end": "17:00"}]}},
+    }

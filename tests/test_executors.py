@@ -17,23 +17,9 @@ from sim.cli import main
 from sim.experiment import executors
 from sim.experiment.cache import ReplicationCache, cache_root_for
 from sim.experiment.executors import ExecutorUnavailable, dask_executor, execute
+from tests.helpers_scenarios import tiny_vendor_dict
 
-TINY = {
-    "name": "tiny",
-    "seed": 21,
-    "clock": {"days": 2, "warmup_days": 0.5},
-    "district": {"grid": {"rows": 3, "cols": 3, "cell_m": 250}},
-    "incidents": {
-        "vendor": {
-            "rate_per_day": {"residential": 4},
-            "self_clear": {"kind": "exponential", "mean": 90},
-            "complaint": {"probability": 0.4},
-            "ladder": [{"name": "persuade", "duration": 5, "compliance": 0.7},
-                       {"name": "seize", "duration": 20}],
-        },
-    },
-    "units": {"foot": {"count": 2, "shifts": [{"start": "08:00", "end": "17:00"}]}},
-}
+TINY = tiny_vendor_dict(seed=21, complaint_probability=0.4)
 
 
 @pytest.fixture(scope="module")

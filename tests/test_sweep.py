@@ -20,22 +20,9 @@ from sim.experiment.sweep import (
     sweep_scenarios,
     sweep_summary,
 )
+from tests.helpers_scenarios import tiny_vendor_dict
 
-TINY = {
-    "name": "tiny",
-    "seed": 5,
-    "clock": {"days": 2, "warmup_days": 0.5},
-    "district": {"grid": {"rows": 3, "cols": 3, "cell_m": 250}},
-    "incidents": {
-        "vendor": {
-            "rate_per_day": {"residential": 4},
-            "self_clear": {"kind": "exponential", "mean": 90},
-            "ladder": [{"name": "persuade", "duration": 5, "compliance": 0.7},
-                       {"name": "seize", "duration": 20}],
-        },
-    },
-    "units": {"foot": {"count": 2, "shifts": [{"start": "08:00", "end": "17:00"}]}},
-}
+TINY = tiny_vendor_dict(seed=5)
 VARY = {"units.foot.count": [1, 3], "dispatch.handle_on_sight": [True, False]}
 
 
