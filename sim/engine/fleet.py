@@ -37,23 +37,26 @@ class Fleet:
         n, z = len(self.members), layout.n_zones
         self.travel = np.stack([layout.travel[m] for m in MODES])  # (modes, zones, zones)
         self.travel_lists = [layout.travel[m].tolist() for m in MODES]
-        self.available = np.zeros(n, dtype=bool)
-        self.pos = np.array([o.pos for o in self.members], dtype=np.int64)
-        self.mode_idx = np.array([o.mode_idx for o in self.members], dtype=np.int64)
-        self.limit = np.full(n, np.inf)
-        self.eligible = np.ones((n, z), dtype=bool)
+        # Dispatch state in plain Python containers: a dispatch looks at a handful of officers,
+        # where numpy's per-call overhead would dominate.
+        self.free: set[int] = set()  # officers available for a new job
+        self.limit = [np.inf] * n  # how far (travel minutes) each may go for a job
+        eligible = np.ones((n, z), dtype=bool)
         for o in self.members:
             if o.group.dispatch_area == "own_zones":
-                self.eligible[o.idx] = False
-                self.eligible[o.idx, o.zones] = True
+                eligible[o.idx] = False
+                eligible[o.idx, o.zones] = True
         # Overflow (grid responsibility): where an officer may go when nobody eligible is free.
-        self.reach = self.eligible
+        reach = eligible
         self.overflow = any(o.plan.reach is not None for o in self.members)
         if self.overflow:
-            self.reach = self.eligible.copy()
+            reach = eligible.copy()
             for o in self.members:
                 if o.plan.reach is not None and o.group.dispatch_area == "own_zones":
-                    self.reach[o.idx, o.plan.reach] = True
+                    reach[o.idx, o.plan.reach] = True
+        # Per zone: the officers allowed to take a job there, as sets for fast intersection.
+        self.eligible = [set(np.flatnonzero(eligible[:, zone]).tolist()) for zone in range(z)]
+        self.reach = [set(np.flatnonzero(reach[:, zone]).tolist()) for zone in range(z)]
         self.last_visit = np.zeros(z)  # end of the latest presence per zone (or a claimed arrival)
         self.facts = ZoneFacts(scenario, layout)  # demand and geometry, computed when first used
         self.watchers: list[list[Officer]] = [[] for _ in range(z)]
@@ -90,12 +93,14 @@ class Fleet:
 
     # -- availability and dispatch ---------------------------------------------------
     def set_available(self, officer: Officer, flag: bool, limit: float = np.inf) -> None:
-        self.available[officer.idx] = flag
+        if flag:
+            self.free.add(officer.idx)
+        else:
+            self.free.discard(officer.idx)
         self.limit[officer.idx] = limit
 
     def move(self, officer: Officer, zone: int) -> None:
         officer.pos = zone
-        self.pos[officer.idx] = zone
 
     def travel_time(self, officer: Officer, zone: int) -> float:
         return self.travel_lists[officer.mode_idx][officer.pos][zone]
@@ -106,7 +111,7 @@ class Fleet:
         A job still queued found nobody eligible free, so overflow zones count (``overflow``).
         """
         allowed = self.reach if overflow else self.eligible
-        if not allowed[officer.idx, zone]:
+        if officer.idx not in allowed[zone]:
             return False
         return self.travel_time(officer, zone) <= self.limit[officer.idx]
 
@@ -114,25 +119,27 @@ class Fleet:
         """The officer to dispatch to a new job in ``zone``, or None if nobody is free."""
         if self.run_cards is not None:
             for idx in self.run_cards[zone]:
-                if self.available[idx] and self.may_take(self.members[idx], zone, False):
+                if idx in self.free and self.may_take(self.members[idx], zone, False):
                     return self.members[idx]
             return None
-        chosen = self._nearest(zone, self.eligible)
+        chosen = self._nearest(zone, self.eligible[zone])
         if chosen is None and self.overflow:
-            chosen = self._nearest(zone, self.reach)
+            chosen = self._nearest(zone, self.reach[zone])
         return chosen
 
-    def _nearest(self, zone: int, allowed: np.ndarray) -> Officer | None:
-        """The nearest free officer allowed in ``zone`` within its travel limit."""
-        cand = np.flatnonzero(self.available & allowed[:, zone])
-        if cand.size == 0:
-            return None
-        times = self.travel[self.mode_idx[cand], self.pos[cand], zone]
-        ok = times <= self.limit[cand]
-        if not ok.any():
-            return None
-        cand, times = cand[ok], times[ok]
-        return self.members[int(cand[int(np.argmin(times))])]
+    def _nearest(self, zone: int, allowed: set[int]) -> Officer | None:
+        """The nearest free officer allowed in ``zone`` within its travel limit (ties: lowest
+        index)."""
+        best, best_time = None, np.inf
+        members, limit = self.members, self.limit
+        for idx in self.free & allowed:
+            officer = members[idx]
+            t = self.travel_lists[officer.mode_idx][officer.pos][zone]
+            if t <= limit[idx] and (
+                best is None or t < best_time or (t == best_time and idx < best.idx)
+            ):
+                best, best_time = officer, t
+        return best
 
     def assign(self, officer: Officer, job: Job) -> None:
         """Give a job to a free officer, interrupting its patrol unless it is the one running."""

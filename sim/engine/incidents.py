@@ -110,6 +110,68 @@ def feeder_events(
     return times[order], kinds[order].astype(np.int8), who[order]
 
 
+class Feeder:
+    """Replays the exogenous events in time order, one heap entry at a time.
+
+    Not a process: each event is a SimPy ``Timeout`` whose callback handles it and schedules
+    the next, so a replayed event costs no generator switch. Events that can no longer do
+    anything (the end of a case already closed, a report of a case already detected) are
+    skipped without scheduling. The arrays become Python lists a block at a time: lists
+    iterate fast, and a block keeps their memory small however long the run.
+    """
+
+    def __init__(
+        self, book: IncidentBook, times: np.ndarray, kinds: np.ndarray, who: np.ndarray,
+        block: int = 8192,
+    ) -> None:
+        self.book = book
+        self.env = book.world.env
+        self.handlers = (book.occur, book.report, book.end_by_itself)
+        self.arrays = (times, kinds, who)
+        self.block = block
+        self.offset = 0  # start of the current block in the arrays
+        self.times: list[float] = []
+        self.kinds: list[int] = []
+        self.who: list[int] = []
+        self.k = 0  # next event in the current block
+
+    def start(self) -> None:
+        self._schedule_next()
+
+    def _fire(self, _event: object) -> None:
+        env, handlers = self.env, self.handlers
+        while True:  # every event due now (equal times are handled together, in sort order)
+            handlers[self.kinds[self.k]](self.who[self.k])
+            self.k += 1
+            if not self._has_next() or self.times[self.k] > env.now:
+                break
+        self._schedule_next()
+
+    def _has_next(self) -> bool:
+        """Is there an event left that can still matter? (Skips the ones that cannot.)"""
+        state = self.book.table.state
+        while True:
+            if self.k == len(self.times):
+                times, kinds, who = self.arrays
+                start, stop = self.offset + len(self.times), self.offset + len(self.times) + self.block
+                if start >= len(times):
+                    return False
+                self.offset, self.k = start, 0
+                self.times = times[start:stop].tolist()
+                self.kinds = kinds[start:stop].tolist()
+                self.who = who[start:stop].tolist()
+            kind, i = self.kinds[self.k], self.who[self.k]
+            if kind == EV_END and state[i] == ENDED or kind == EV_REPORT and state[i] != OPEN:
+                self.k += 1  # a closed case stays closed; a detected one is never open again
+                continue
+            return True
+
+    def _schedule_next(self) -> None:
+        if self._has_next():
+            event = self.env.timeout(self.times[self.k] - self.env.now)
+            event.callbacks.append(self._fire)
+
+
 class IncidentBook:
     """Lifecycle of incidents: what happens when they occur, are reported, or end."""
 
@@ -117,23 +179,6 @@ class IncidentBook:
         self.world = world
         self.table = table
         self.open_in_zone: list[list[int]] = [[] for _ in range(world.layout.n_zones)]
-
-    def feeder(self, times: np.ndarray, kinds: np.ndarray, who: np.ndarray, block: int = 8192):
-        """The SimPy process replaying exogenous events in time order.
-
-        The arrays are turned into Python lists a block at a time: lists iterate fast, and a
-        block keeps their memory small however long the run.
-        """
-        env = self.world.env
-        handlers = (self.occur, self.report, self.end_by_itself)
-        for start in range(0, len(times), block):
-            stop = start + block
-            for t, kind, i in zip(
-                times[start:stop].tolist(), kinds[start:stop].tolist(), who[start:stop].tolist()
-            ):
-                if t > env.now:
-                    yield env.timeout(t - env.now)
-                handlers[kind](i)
 
     # -- exogenous events -------------------------------------------------------------
     def occur(self, i: int) -> None:

@@ -14,7 +14,7 @@ from sim.demand.arrivals import IncidentBatch, generate_incidents
 from sim.engine.command import CommandRoom
 from sim.engine.deterrence import Deterrence, ShopCards
 from sim.engine.fleet import Fleet
-from sim.engine.incidents import IncidentBook, IncidentTable, feeder_events
+from sim.engine.incidents import Feeder, IncidentBook, IncidentTable, feeder_events
 from sim.engine.parking import ParkingLot
 from sim.engine.recurrence import Recurrences
 from sim.engine.spawn import exogenous_mix
@@ -76,7 +76,7 @@ class World:
     def run(self) -> RawRun:
         times, kinds, who = feeder_events(self.batch, self.layout.horizon)
         self.batch = None  # copied into the incident table; free it for long runs
-        self.env.process(self.incidents.feeder(times, kinds, who))
+        Feeder(self.incidents, times, kinds, who).start()
         self.officers.start()
         self.vendors.start()
         self.parking.start()
