@@ -98,7 +98,9 @@ class Uniform(_Dist):
         return rng.uniform(self.low, self.high, size)
 
     def draw(self, rng: np.random.Generator) -> float:
-        return rng.uniform(self.low, self.high)
+        # numpy's own formula (low + range * U) without its per-call argument handling: the
+        # same number as ``rng.uniform(low, high)``, a few times faster.
+        return self.low + (self.high - self.low) * rng.random()
 
 
 class Triangular(_Dist):
@@ -123,7 +125,15 @@ class Triangular(_Dist):
         return (self.low + self.mode + self.high) / 3
 
     def draw(self, rng: np.random.Generator) -> float:
-        return rng.triangular(self.low, self.mode, self.high)
+        # numpy's inverse-CDF formula, operation for operation, so the number is the same as
+        # ``rng.triangular(low, mode, high)`` (a test checks this), without numpy's per-call
+        # argument handling.
+        low, mode, high = self.low, self.mode, self.high
+        base = high - low
+        u = rng.random()
+        if u <= (mode - low) / base:
+            return low + math.sqrt(u * ((mode - low) * base))
+        return high - math.sqrt((1.0 - u) * ((high - mode) * base))
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, size)
