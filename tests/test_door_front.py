@@ -91,7 +91,7 @@ def test_cards_start_repeat_offenders_higher_and_points_lapse() -> None:
     world = World(shop_scenario(1.0), 0)
     cards, tab = world.cards, world.incidents.table
     i, j = (int(k) for k in np.flatnonzero(np.array(cards.contracted))[:2])
-    cards.shop[j], tab.zone_idx[j] = cards.shop[i], tab.zone_idx[i]  # the same shop twice
+    cards.shop[j], tab.zone_of[j] = cards.shop[i], tab.zone_of[i]  # the same shop twice
     steps = []
     for t in (0.0, 10.0, 20.0, 30.0, 40.0):
         tab.ladder_step[j] = 0

@@ -253,7 +253,7 @@ def _run_with_sampler(scenario, replication: int, step: float = 7.31, offset: fl
             tab = world.incidents.table
             n = tab.n
             occurred = tab.t_occur[:n] <= env.now
-            open_case = occurred & (tab.state[:n] != ENDED)
+            open_case = occurred & (np.asarray(tab.state[:n]) != ENDED)
             # a party that complied with a rectification order fixed it at t_fixed, before
             # the re-inspection closes the case
             visible = open_case & ~(tab.t_fixed[:n] <= env.now)

@@ -55,11 +55,11 @@ class CommandRoom:
         job.t_queued = self.world.env.now
         if not job.reinspect:
             tab.state[job.incident] = QUEUED
-        officer = self.world.officers.choose_for(int(tab.zone_idx[job.incident]))
+        officer = self.world.officers.choose_for(tab.zone_of[job.incident])
         if officer is not None:
             self.world.officers.assign(officer, job)
         else:
-            prio = self.priority[int(tab.type_idx[job.incident])]
+            prio = self.priority[tab.type_of[job.incident]]
             self.queues.setdefault(prio, deque()).append(job)
 
     def _stale(self, job: Job) -> bool:
@@ -77,7 +77,7 @@ class CommandRoom:
             for pos, job in enumerate(queue):
                 if self._stale(job):
                     continue
-                if fleet.may_take(officer, int(tab.zone_idx[job.incident])):
+                if fleet.may_take(officer, tab.zone_of[job.incident]):
                     del queue[pos]
                     return job
         return None

@@ -55,7 +55,7 @@ class Deterrence:
     def on_finish(self, i: int, outcome: int, t: float) -> None:
         """An officer resolved a case or made an offender flee: an enforcement event."""
         if self.enabled and outcome in (RESOLVED, FLED):
-            self._add(int(self.world.incidents.table.zone_idx[i]), t, self.weight)
+            self._add(self.world.incidents.table.zone_of[i], t, self.weight)
 
     def _add(self, zone: int, t: float, amount: float) -> None:
         decay = math.exp(-self.lam * (t - self.stamp[zone]))
@@ -92,6 +92,7 @@ class ShopCards:
         self.world = world
         self.spec = spec
         self.cards = spec.cards
+        self.active = spec.enabled and spec.cards.enabled  # do card points count at all?
         self.shop = shops.tolist()  # per incident: shop id or −1 (grows with recurrences)
         self.contracted = contracted.tolist()
         self.points: dict[tuple[int, int], deque[float]] = {}
@@ -117,11 +118,11 @@ class ShopCards:
         return t + delay if u < det.fix_share else np.inf
 
     def _key(self, i: int) -> tuple[int, int] | None:
-        if not (self.spec.enabled and self.cards.enabled) or i >= len(self.shop):
+        if not self.active or i >= len(self.shop):
             return None
         if not self.contracted[i]:
             return None
-        return int(self.world.incidents.table.zone_idx[i]), self.shop[i]
+        return self.world.incidents.table.zone_of[i], self.shop[i]
 
     def _live(self, key: tuple[int, int], t: float) -> deque[float]:
         marks = self.points.setdefault(key, deque())
@@ -144,7 +145,7 @@ class ShopCards:
             return
         card = self.card(i, t)
         tab = self.world.incidents.table
-        last = len(self.world.types[int(tab.type_idx[i])].ladder) - 1
+        last = len(self.world.types[tab.type_of[i]].ladder) - 1
         start = (0, min(self.cards.yellow_step, last), last)[card]
         tab.ladder_step[i] = max(int(tab.ladder_step[i]), start)
         self.log.append((t, key[0], key[1], card))

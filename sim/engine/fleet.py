@@ -153,7 +153,7 @@ class Fleet:
 
     # -- seeing disorder ---------------------------------------------------------------
     def sees(self, officer: Officer, i: int) -> bool:
-        t_idx = int(self.world.incidents.table.type_idx[i])
+        t_idx = self.world.incidents.table.type_of[i]
         return self.sight_rng.random() < self.sight[t_idx][officer.mode_idx]
 
     def found(self, officer: Officer, i: int) -> None:

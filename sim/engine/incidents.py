@@ -7,10 +7,12 @@ single feeder process, so an incident costs a few heap entries, not a generator.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from math import isnan
 from typing import TYPE_CHECKING
 
 import numpy as np
+import simpy
 
 from sim.demand.arrivals import CHANNEL_MERCHANT, CHANNEL_NONE, IncidentBatch
 
@@ -43,7 +45,6 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "t_resolve": (np.float64, np.nan),
     "t_end": (np.float64, np.nan),
     "t_fixed": (np.float64, np.nan),
-    "state": (np.int8, OPEN),
     "channel": (np.int8, CHANNEL_NONE),
     "outcome": (np.int8, OPEN_AT_END),
     "unit": (np.int32, -1),
@@ -54,11 +55,18 @@ COLUMNS: dict[str, tuple[type, float]] = {
 
 
 class IncidentTable:
-    """Column storage for every incident of a run (exogenous ones first, recurrences appended)."""
+    """Column storage for every incident of a run (exogenous ones first, recurrences appended).
+
+    Columns are numpy arrays; the three the engine reads at nearly every event are also kept
+    as Python lists (``state``, ``zone_of``, ``type_of``), which index several times faster.
+    """
 
     def __init__(self, batch: IncidentBatch) -> None:
         n = len(batch)
         self.n = n
+        self.state: list[int] = [OPEN] * n
+        self.zone_of: list[int] = batch.zone_idx.tolist()
+        self.type_of: list[int] = batch.type_idx.tolist()
         self.capacity = max(16, n + n // 8)
         for name, (dtype, fill) in COLUMNS.items():
             column = np.full(self.capacity, fill, dtype=dtype)
@@ -76,6 +84,9 @@ class IncidentTable:
         i = self.n
         for key, value in row.items():
             getattr(self, key)[i] = value
+        self.state.append(OPEN)
+        self.zone_of.append(int(row["zone_idx"]))
+        self.type_of.append(int(row["type_idx"]))
         self.n += 1
         return i
 
@@ -136,40 +147,48 @@ class Feeder:
         self.k = 0  # next event in the current block
 
     def start(self) -> None:
-        self._schedule_next()
+        """Start replaying (events at time 0 are handled when the run starts, before the
+        officers' processes begin, as a process created first would)."""
+        self.env.process(self._first())
 
-    def _fire(self, _event: object) -> None:
-        env, handlers = self.env, self.handlers
-        while True:  # every event due now (equal times are handled together, in sort order)
-            handlers[self.kinds[self.k]](self.who[self.k])
-            self.k += 1
-            if not self._has_next() or self.times[self.k] > env.now:
-                break
-        self._schedule_next()
+    def _first(self) -> Iterator[simpy.Event]:
+        self._fire(None, handle=False)
+        yield from ()
 
-    def _has_next(self) -> bool:
-        """Is there an event left that can still matter? (Skips the ones that cannot.)"""
-        state = self.book.table.state
+    def _fire(self, _event: object, handle: bool = True) -> None:
+        """Handle the event due now and every other one due at the same time (in sort order),
+        then schedule the next one that can still matter."""
+        env, handlers, state = self.env, self.handlers, self.book.table.state
         while True:
-            if self.k == len(self.times):
-                times, kinds, who = self.arrays
-                start, stop = self.offset + len(self.times), self.offset + len(self.times) + self.block
-                if start >= len(times):
-                    return False
-                self.offset, self.k = start, 0
-                self.times = times[start:stop].tolist()
-                self.kinds = kinds[start:stop].tolist()
-                self.who = who[start:stop].tolist()
+            if handle:
+                handlers[self.kinds[self.k]](self.who[self.k])
+                self.k += 1
+            handle = True
+            if self.k == len(self.times) and not self._next_block():
+                return
             kind, i = self.kinds[self.k], self.who[self.k]
+            # A closed case stays closed; a detected one is never open again: skip for good.
             if kind == EV_END and state[i] == ENDED or kind == EV_REPORT and state[i] != OPEN:
-                self.k += 1  # a closed case stays closed; a detected one is never open again
+                self.k += 1
+                handle = False
                 continue
-            return True
+            t = self.times[self.k]
+            if t > env.now:
+                env.timeout(t - env.now).callbacks.append(self._fire)
+                return
 
-    def _schedule_next(self) -> None:
-        if self._has_next():
-            event = self.env.timeout(self.times[self.k] - self.env.now)
-            event.callbacks.append(self._fire)
+    def _next_block(self) -> bool:
+        """Load the next block of events as lists (False: none left)."""
+        times, kinds, who = self.arrays
+        start = self.offset + len(self.times)
+        if start >= len(times):
+            return False
+        stop = start + self.block
+        self.offset, self.k = start, 0
+        self.times = times[start:stop].tolist()
+        self.kinds = kinds[start:stop].tolist()
+        self.who = who[start:stop].tolist()
+        return True
 
 
 class IncidentBook:
@@ -184,7 +203,7 @@ class IncidentBook:
     def occur(self, i: int) -> None:
         tab = self.table
         tab.state[i] = OPEN
-        zone = int(tab.zone_idx[i])
+        zone = tab.zone_of[i]
         self.open_in_zone[zone].append(i)
         self.world.officers.notice_new(i, zone)
 
@@ -203,7 +222,7 @@ class IncidentBook:
             return
         merchant = tab.t_merchant[i] <= tab.t_selfclear[i]
         if tab.state[i] == OPEN:
-            self.open_in_zone[int(tab.zone_idx[i])].remove(i)
+            self.open_in_zone[tab.zone_of[i]].remove(i)
             if merchant:
                 tab.channel[i] = CHANNEL_MERCHANT
                 tab.t_detect[i] = self.world.env.now
@@ -215,7 +234,7 @@ class IncidentBook:
         tab.state[i] = REPORTED
         tab.channel[i] = channel
         tab.t_detect[i] = self.world.env.now
-        zone_list = self.open_in_zone[int(tab.zone_idx[i])]
+        zone_list = self.open_in_zone[tab.zone_of[i]]
         if i in zone_list:
             zone_list.remove(i)
 

@@ -148,7 +148,7 @@ def run_job(world: World, officer: Officer, job: Job):
     book = world.incidents
     tab = book.table
     i = job.incident
-    zone = int(tab.zone_idx[i])
+    zone = tab.zone_of[i]
     fleet.set_available(officer, False)
     officer.state = JOB
     if not job.reinspect:
@@ -167,7 +167,7 @@ def run_job(world: World, officer: Officer, job: Job):
     fleet.move(officer, zone)
     if tab.state[i] == ENDED:
         return  # gone before the officer arrived
-    itype = world.types[int(tab.type_idx[i])]
+    itype = world.types[tab.type_of[i]]
     if job.reinspect:
         tab.reinspections[i] += 1
         if tab.t_fixed[i] <= env.now:
@@ -182,7 +182,7 @@ def run_job(world: World, officer: Officer, job: Job):
         world.on_scene(i)  # repeat offenders (vendors, carded shops) start higher up
     tab.state[i] = ON_SCENE
     fleet.arrive(officer, PRESENCE_JOB, "job_min")
-    rng = world.onscene_rngs[int(tab.type_idx[i])]
+    rng = world.onscene_rngs[tab.type_of[i]]
     step = int(tab.ladder_step[i])
     ladder = itype.ladder
     while True:

@@ -26,6 +26,9 @@ class Recurrences:
         self.world = world
         self.count = 0
         self.pools: dict[str, AttributePool] = {}
+        # Per type index: the type's spec and its recurrence stream (looked up once).
+        self.specs = world.types
+        self.rngs = [world.streams.get(f"recurrence/{name}") for name in world.layout.type_names]
 
     def _pool(self, name: str) -> AttributePool:
         pool = self.pools.get(name)
@@ -43,18 +46,18 @@ class Recurrences:
         """Perhaps schedule a follow-up of incident ``i`` (just resolved) at the same place."""
         world = self.world
         tab = world.incidents.table
-        t_idx = int(tab.type_idx[i])
-        name = world.layout.type_names[t_idx]
-        itype = world.scenario.incidents[name]
+        t_idx = tab.type_of[i]
+        itype = self.specs[t_idx]
         if itype.recurrence <= 0 or tab.source[i] in (SOURCE_VENDOR, SOURCE_PARKING):
             return
-        rng = world.streams.get(f"recurrence/{name}")
+        rng = self.rngs[t_idx]
         if rng.random() >= itype.recurrence:
             return
+        name = world.layout.type_names[t_idx]
         t = world.env.now + itype.recurrence_delay.draw(rng)
         if t >= world.layout.horizon:
             return
-        zone = int(tab.zone_idx[i])
+        zone = tab.zone_of[i]
         row = self._pool(name).row(t, zone)
         if itype.shop_front:
             row["t_merchant"] = world.cards.merchant_fix(i, t, row["t_merchant"])

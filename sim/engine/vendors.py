@@ -125,7 +125,7 @@ class Vendors:
         if n == 0 and self.spec.first_offence_tolerance:
             tab.u_ladder[i, start] = 0.0  # a warning: this step ends it
         self.offences[v] = n + 1
-        self._note(int(tab.zone_idx[i]), REPEAT if n else OFFENCE, v, i)
+        self._note(tab.zone_of[i], REPEAT if n else OFFENCE, v, i)
 
     def on_finish(self, i: int, outcome: int) -> None:
         """Vendor incident ``i`` ended: free the vendor; after a flight, move or come back."""
@@ -135,7 +135,7 @@ class Vendors:
         end = self.plan_end.pop(i)
         self.busy[v] = False
         tab = self.world.incidents.table
-        zone = int(tab.zone_idx[i])
+        zone = tab.zone_of[i]
         if outcome == RESOLVED and tab.ladder_step[i] >= self.ladder_len:
             self._note(zone, SEIZURE, v, i)
         if outcome != FLED:
