@@ -42,9 +42,10 @@ if TYPE_CHECKING:
 
 
 def behaviour_step(world: World, officer: Officer, end: float) -> Steps:
-    """Dispatch to the step of the officer's behaviour."""
+    """The next step of the officer's behaviour (the step's own generator: wrappers here
+    would add a frame to every resume and every interrupt)."""
     behaviour = officer.group.behaviour
-    yield from STEPS[behaviour.kind](world, officer, end, behaviour)
+    return STEPS[behaviour.kind](world, officer, end, behaviour)
 
 
 def queue_limit(world: World, officer: Officer) -> float:
@@ -93,7 +94,7 @@ def random_patrol_step(
 
 
 def _random_patrol(world: World, officer: Officer, end: float, b: RandomPatrol) -> Steps:
-    yield from random_patrol_step(world, officer, end, b.dwell, None, b.drive_through)
+    return random_patrol_step(world, officer, end, b.dwell, None, b.drive_through)
 
 
 def hotspot_patrol_step(world: World, officer: Officer, end: float, b: HotspotPatrol) -> Steps:
@@ -218,7 +219,7 @@ def standby_step(
 
 
 def _standby(world: World, officer: Officer, end: float, b: Standby) -> Steps:
-    yield from standby_step(world, officer, end)
+    return standby_step(world, officer, end)
 
 
 STEPS: dict[str, Callable[..., Steps]] = {

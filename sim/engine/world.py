@@ -59,8 +59,10 @@ class World:
 
     def at(self, t: float, action: Callable[..., Any], *args: Any) -> None:
         """Call ``action(*args)`` at time ``t`` (a plain callback: no process needed)."""
-        event = self.env.timeout(max(0.0, t - self.env.now))
-        event.callbacks.append(lambda _event: action(*args))
+        now = self.env.now
+        simpy.Timeout(self.env, t - now if t > now else 0.0).callbacks.append(
+            lambda _event: action(*args)
+        )
 
     def on_scene(self, i: int) -> None:
         """An officer starts the ladder on incident ``i``: repeat offenders start higher."""
