@@ -6,11 +6,14 @@ and exposure are clipped to it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 OUTCOME_ORDER = ("resolved", "fled", "self_cleared", "merchant_fixed", "open_at_end")
 CHANNEL_ORDER = ("patrol", "camera", "complaint", "merchant", "none")
+SELF_ENDED = ("self_cleared", "merchant_fixed")  # outcomes of cases that ended by themselves
 
 
 def overlap_by_hour(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) -> np.ndarray:
@@ -18,7 +21,8 @@ def overlap_by_hour(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) 
     s = np.clip(np.asarray(starts, dtype=float), t0, t1)
     e = np.clip(np.asarray(ends, dtype=float), t0, t1)
     keep = e > s
-    s, e = np.sort(s[keep]), np.sort(e[keep])
+    # (a stable sort is the same order, and fast on the nearly sorted times of a run)
+    s, e = np.sort(s[keep], kind="stable"), np.sort(e[keep], kind="stable")
     first, last = np.floor(t0 / 60.0) * 60.0, np.ceil(t1 / 60.0) * 60.0
     grid = np.arange(first, last + 60.0, 60.0)
     cum_s = np.concatenate([[0.0], np.cumsum(s)])
@@ -29,7 +33,8 @@ def overlap_by_hour(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) 
     covered = (k_s * grid - cum_s[k_s]) - (k_e * grid - cum_e[k_e])
     per_bin = np.clip(np.diff(covered), 0.0, None)
     per_bin[per_bin < 1e-9] = 0.0  # float noise of the cumulative sums
-    hours = ((grid[:-1] // 60) % 24).astype(int)
+    # grid[i] = first + 60 i exactly (whole minutes), so bin i is hour first / 60 + i of the day
+    hours = (int(first // 60.0) + np.arange(len(grid) - 1)) % 24
     return np.bincount(hours, weights=per_bin, minlength=24)
 
 
@@ -42,6 +47,35 @@ def merge_intervals(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, n
     run_end = np.maximum.accumulate(e)
     first = np.flatnonzero(np.concatenate([[True], s[1:] > run_end[:-1]]))
     return s[first], np.maximum.reduceat(e, first)
+
+
+def label_codes(labels: pd.Series, names: Sequence[str]) -> np.ndarray:
+    """Position of each label in ``names`` (-1 where absent).
+
+    One hash look-up per row: much cheaper than one string comparison per name.
+    """
+    return pd.Index(list(names)).get_indexer(labels)
+
+
+def group_rows(codes: np.ndarray, n: int, *columns: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """For each code 0..n-1, the rows of ``columns`` with that code, in their original order.
+
+    Rows whose code is outside 0..n-1 are dropped.
+    """
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(n + 1))
+    ordered = [np.asarray(c)[order] for c in columns]
+    return [tuple(c[bounds[k]:bounds[k + 1]] for c in ordered) for k in range(n)]
+
+
+def stays_by_zone(
+    presence: pd.DataFrame, zone_ids: Sequence[str]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per zone of ``zone_ids``: the start and end times of its presence rows, in row order."""
+    codes = label_codes(presence["zone"], zone_ids)
+    return group_rows(
+        codes, len(zone_ids), presence["t_start"].to_numpy(), presence["t_end"].to_numpy()
+    )
 
 
 def idleness(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) -> dict[str, float]:
@@ -72,25 +106,23 @@ def zones_frame(
     zones: pd.DataFrame, incidents: pd.DataFrame, presence: pd.DataFrame, t0: float, t1: float
 ) -> pd.DataFrame:
     """Per zone: presence, visits, idleness, incidents and disorder exposure."""
+    zone_ids = list(zones["zone"])
+    inc_zone = label_codes(incidents["zone"], zone_ids)
+    occur = incidents["t_occur"].to_numpy()
+    counted = (occur >= t0) & (occur < t1) & (inc_zone >= 0)
+    counts = np.bincount(inc_zone[counted], minlength=len(zone_ids))
+    exposure = pd.Series(exposure_minutes(incidents, t0, t1)).groupby(inc_zone).sum()
     rows = []
-    by_zone = {z: g for z, g in presence.groupby("zone", sort=False)}
-    inc = incidents.assign(exposure_min=exposure_minutes(incidents, t0, t1))
-    inc_in = inc[(inc["t_occur"] >= t0) & (inc["t_occur"] < t1)]
-    counts = inc_in.groupby("zone").size()
-    exposure = inc.groupby("zone")["exposure_min"].sum()
-    for zone in zones["zone"]:
-        g = by_zone.get(zone)
-        s = g["t_start"].to_numpy() if g is not None else np.empty(0)
-        e = g["t_end"].to_numpy() if g is not None else np.empty(0)
+    for k, (s, e) in enumerate(stays_by_zone(presence, zone_ids)):
         inside = (s < t1) & (e > t0)
         rows.append(
             {
-                "zone": zone,
+                "zone": zone_ids[k],
                 "presence_min": float((np.clip(e, t0, t1) - np.clip(s, t0, t1)).sum()),
                 "visits": int(((s >= t0) & (s < t1)).sum()),
                 **idleness(s[inside], e[inside], t0, t1),
-                "incidents": int(counts.get(zone, 0)),
-                "exposure_h": float(exposure.get(zone, 0.0)) / 60.0,
+                "incidents": int(counts[k]),
+                "exposure_h": float(exposure.get(k, 0.0)) / 60.0,
             }
         )
     return zones.merge(pd.DataFrame(rows), on="zone", how="left")
@@ -101,25 +133,21 @@ def coverage_frame(
 ) -> pd.DataFrame:
     """Per zone × hour of day: officer-minutes present, minutes covered, minutes observed."""
     observed = overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1)
-    by_zone = {z: g for z, g in presence.groupby("zone", sort=False)}
-    parts = []
-    for zone in zone_ids:
-        g = by_zone.get(zone)
-        s = g["t_start"].to_numpy() if g is not None else np.empty(0)
-        e = g["t_end"].to_numpy() if g is not None else np.empty(0)
+    officer, covered = [], []
+    for s, e in stays_by_zone(presence, zone_ids):
         ms, me = merge_intervals(s, e)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "zone": zone,
-                    "hour": np.arange(24),
-                    "officer_min": overlap_by_hour(s, e, t0, t1),
-                    "covered_min": overlap_by_hour(ms, me, t0, t1),
-                    "observed_min": observed,
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
+        officer.append(overlap_by_hour(s, e, t0, t1))
+        covered.append(overlap_by_hour(ms, me, t0, t1))
+    n = len(zone_ids)
+    return pd.DataFrame(
+        {
+            "zone": np.repeat(np.array(zone_ids, dtype=object), 24),
+            "hour": np.tile(np.arange(24), n),
+            "officer_min": np.concatenate(officer),
+            "covered_min": np.concatenate(covered),
+            "observed_min": np.tile(observed, n),
+        }
+    )
 
 
 def _mean(values: pd.Series) -> float:
@@ -136,9 +164,13 @@ def summary_row(
     t1: float,
 ) -> dict[str, float]:
     """One replication's KPIs."""
-    inc = incidents[(incidents["t_occur"] >= t0) & (incidents["t_occur"] < t1)]
+    occur = incidents["t_occur"].to_numpy()
+    inside = (occur >= t0) & (occur < t1)
+    outcome = label_codes(incidents["outcome"], OUTCOME_ORDER)[inside]
+    channel = label_codes(incidents["channel"], CHANNEL_ORDER)[inside]
+    inc = incidents.loc[inside, ["t_occur", "t_detect", "t_dispatch", "t_arrive", "t_resolve"]]
     days = (t1 - t0) / 1440.0
-    resolved = inc[inc["outcome"] == "resolved"]
+    resolved = inc[outcome == OUTCOME_ORDER.index("resolved")]
     resolution = resolved["t_resolve"] - resolved["t_occur"]
     row: dict[str, float] = {
         "incidents": float(len(inc)),
@@ -152,11 +184,16 @@ def summary_row(
         "on_scene_mean_min": _mean(resolved["t_resolve"] - resolved["t_arrive"]),
     }
     n = max(len(inc), 1)
-    for outcome in OUTCOME_ORDER:
-        row[f"share_{outcome}"] = float((inc["outcome"] == outcome).sum()) / n
-    for channel in CHANNEL_ORDER:
-        row[f"share_found_{channel}"] = float((inc["channel"] == channel).sum()) / n
-    row.update(_sla(inc, sla_by_type))
+    for k, name in enumerate(OUTCOME_ORDER):
+        row[f"share_{name}"] = float(np.count_nonzero(outcome == k)) / n
+    for k, name in enumerate(CHANNEL_ORDER):
+        row[f"share_found_{name}"] = float(np.count_nonzero(channel == k)) / n
+    # SLA cases: reported ones, less those that ended by themselves before anyone acted.
+    self_ended = np.isin(outcome, [OUTCOME_ORDER.index(o) for o in SELF_ENDED])
+    cases = inc["t_detect"].notna().to_numpy() & ~self_ended
+    sla_type = label_codes(incidents["type"], list(sla_by_type))[inside]
+    took = (inc["t_resolve"] - inc["t_detect"]).to_numpy()
+    row.update(_sla(sla_type[cases], took[cases], sla_by_type))
     row["coverage_share"] = float(coverage["covered_min"].sum() / coverage["observed_min"].sum())
     row["mean_idleness_min"] = float(zones["mean_idleness_min"].mean())
     row["worst_idleness_min"] = float(zones["max_gap_min"].max())
@@ -188,23 +225,27 @@ def staffing(units: pd.DataFrame, t0: float, t1: float) -> dict[str, float]:
     }
 
 
-def _sla(inc: pd.DataFrame, sla_by_type: dict[str, float]) -> dict[str, float]:
+def _sla(
+    type_codes: np.ndarray, took: np.ndarray, sla_by_type: dict[str, float]
+) -> dict[str, float]:
     """SLA attainment: share of reported cases resolved within the target after detection.
 
-    Cases that ended by themselves before anyone acted are left out of the denominator.
+    Cases that ended by themselves before anyone acted are left out by the caller.
+
+    Args:
+        type_codes: Per case, the position of its type in ``sla_by_type`` (-1 for types
+            without a target).
+        took: Per case, minutes from detection to resolution (NaN if unresolved).
+        sla_by_type: Incident type → target minutes.
     """
     out: dict[str, float] = {}
     hits = total = 0
-    for name, target in sla_by_type.items():
-        cases = inc[
-            (inc["type"] == name)
-            & inc["t_detect"].notna()
-            & ~inc["outcome"].isin(["self_cleared", "merchant_fixed"])
-        ]
-        took = cases["t_resolve"] - cases["t_detect"]
-        ok = int((took <= target).sum())
-        out[f"sla_{name}"] = ok / len(cases) if len(cases) else np.nan
+    for k, (name, target) in enumerate(sla_by_type.items()):
+        mine = type_codes == k
+        cases = int(np.count_nonzero(mine))
+        ok = int(np.count_nonzero(took[mine] <= target))
+        out[f"sla_{name}"] = ok / cases if cases else np.nan
         hits += ok
-        total += len(cases)
+        total += cases
     out["sla_attainment"] = hits / total if total else np.nan
     return out

@@ -15,7 +15,7 @@ import pandas as pd
 from sim.engine.incidents import IncidentTable
 from sim.engine.vendors import DISPLACED_IN, EVENTS, RETURNED, SETUP
 from sim.engine.world import RawRun
-from sim.metrics import overlap_by_hour
+from sim.metrics import group_rows, overlap_by_hour
 from sim.scenario.demand import VEHICLES
 
 
@@ -54,24 +54,37 @@ def parking_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
         return pd.DataFrame()
     tab = raw.incidents
     observed = p["observed_min"]
-    rows = []
-    for zi, zone in enumerate(raw.layout.zone_ids):
+    kinds = len(VEHICLES)
+    zone_ids = raw.layout.zone_ids
+    # Illegal-parking incidents of each zone × vehicle kind (pair zi * kinds + v).
+    pairs = p["illegal_zone"].astype(np.int64) * kinds + p["illegal_vehicle"]
+    by_pair = group_rows(pairs, len(zone_ids) * kinds, p["illegal_incident"])
+    keys, capacity, occupancy, illegal = [], [], [], []
+    for zi, zone in enumerate(zone_ids):
         for v, kind in enumerate(VEHICLES):
-            mine = (p["illegal_zone"] == zi) & (p["illegal_vehicle"] == v)
             cap = int(p["capacity"][zi, v])
             if cap == 0 and p["arrivals"][zi, v] == 0:
                 continue
-            ids = p["illegal_incident"][mine]
+            (ids,) = by_pair[zi * kinds + v]
             end = np.where(np.isnan(tab.t_end[ids]), t1, tab.t_end[ids])
-            illegal = overlap_by_hour(tab.t_occur[ids], end, t0, t1)
+            keys.append((zone, kind))
+            capacity.append(cap)
+            illegal.append(overlap_by_hour(tab.t_occur[ids], end, t0, t1) / observed)
             with np.errstate(invalid="ignore", divide="ignore"):
-                occupancy = p["legal_min"][zi, v] / (cap * observed) if cap else np.nan
-            rows.append(pd.DataFrame({
-                "replication": raw.replication, "zone": zone, "hour": np.arange(24),
-                "kind": kind, "capacity": cap, "occupancy": occupancy,
-                "illegal": illegal / observed,
-            }))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+                occupancy.append(
+                    p["legal_min"][zi, v] / (cap * observed) if cap else np.full(24, np.nan)
+                )
+    if not keys:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "replication": raw.replication,
+        "zone": np.repeat(np.array([z for z, _ in keys], dtype=object), 24),
+        "hour": np.tile(np.arange(24), len(keys)),
+        "kind": np.repeat(np.array([k for _, k in keys], dtype=object), 24),
+        "capacity": np.repeat(np.array(capacity, dtype=np.int64), 24),
+        "occupancy": np.concatenate(occupancy),
+        "illegal": np.concatenate(illegal),
+    })
 
 
 def parking_zones_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
@@ -159,9 +172,10 @@ def demand_kpis(
             part = zones[zones["kind"] == kind]
             n = part["arrivals"].sum()
             row[f"parking_illegal_share_{kind}"] = float(part["illegal"].sum() / n) if n else np.nan
-        inc = incidents[incidents["type"].isin(list(types.values()))]
-        end = inc["t_end"].fillna(t1).to_numpy()
-        hours = np.clip(np.minimum(end, t1) - np.maximum(inc["t_occur"].to_numpy(), t0), 0, None)
+        mine = incidents["type"].isin(list(types.values())).to_numpy()
+        end = incidents["t_end"].fillna(t1).to_numpy()[mine]
+        start = incidents["t_occur"].to_numpy()[mine]
+        hours = np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0, None)
         row["illegal_parking_h_per_day"] = float(hours.sum() / 60.0 / days)
         row["charging_wires_per_day"] = float(zones["wires"].sum() / days)
     return row

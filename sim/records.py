@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sim.demand.arrivals import CHANNEL_NAMES
-from sim.engine.incidents import OUTCOMES
+from sim.engine.incidents import OPEN_AT_END, OUTCOMES
 from sim.engine.spawn import SOURCE_NAMES
 from sim.engine.state import ACTIVITIES, PRESENCE_NAMES
 from sim.engine.world import RawRun
@@ -28,39 +28,49 @@ def _labels(codes: np.ndarray, names: list[str] | tuple[str, ...], missing: str 
 
 
 def incidents_frame(raw: RawRun) -> pd.DataFrame:
-    """One row per incident; times in minutes from the start; NaN where it did not happen."""
+    """One row per incident, in order of occurrence (ties by id).
+
+    Times are in minutes from the start; NaN where it did not happen.
+    """
     tab = raw.incidents
     n = tab.n
+    # Rows in order of occurrence: a stable sort keeps equal times in incident-id order.
+    order = np.argsort(tab.t_occur[:n], kind="stable")
+
+    def col(values: np.ndarray) -> np.ndarray:
+        """The first n values of a raw column, in row order."""
+        return values[:n][order]
+
     types = raw.layout.type_names
     priorities = np.array([raw.scenario.incidents[t].priority for t in types])
-    frame = pd.DataFrame(
-        {
-            "replication": raw.replication,
-            "incident_id": np.arange(n),
-            "type": _labels(tab.type_idx[:n], types),
-            "zone": _labels(tab.zone_idx[:n], raw.layout.zone_ids),
-            "priority": priorities[tab.type_idx[:n]],
-            "t_occur": tab.t_occur[:n],
-            "t_detect": tab.t_detect[:n],
-            "channel": _labels(tab.channel[:n].astype(np.int64), CHANNEL_NAMES),
-            "t_dispatch": tab.t_dispatch[:n],
-            "t_arrive": tab.t_arrive[:n],
-            "t_resolve": tab.t_resolve[:n],
-            "t_end": tab.t_end[:n],
-            "outcome": _labels(tab.outcome[:n].astype(np.int64), OUTCOMES),
-            "unit_id": _labels(tab.unit[:n].astype(np.int64), raw.officer_ids),
-            "first_unit_id": _labels(tab.first_unit[:n].astype(np.int64), raw.officer_ids),
-            "ladder_step": tab.ladder_step[:n].astype(np.int64),
-            "reinspections": tab.reinspections[:n].astype(np.int64),
-            "recurrence_of": tab.recurrence_of[:n],
-            "source": _labels(tab.source[:n].astype(np.int64), SOURCE_NAMES),
-        }
-    )
+    outcome = col(tab.outcome).astype(np.int64)
+    t_end = col(tab.t_end)
     # Disorder still visible when the run stopped has no end time (a party may have fixed
     # it before the horizon while the case awaits its re-inspection: that end is known).
-    still_visible = (frame["outcome"] == "open_at_end") & ~(frame["t_end"] < raw.layout.horizon)
-    frame.loc[still_visible, "t_end"] = np.nan
-    return frame.sort_values(["t_occur", "incident_id"], kind="stable").reset_index(drop=True)
+    t_end[(outcome == OPEN_AT_END) & ~(t_end < raw.layout.horizon)] = np.nan
+    return pd.DataFrame(
+        {
+            "replication": raw.replication,
+            "incident_id": order,
+            "type": _labels(col(tab.type_idx), types),
+            "zone": _labels(col(tab.zone_idx), raw.layout.zone_ids),
+            "priority": priorities[col(tab.type_idx)],
+            "t_occur": col(tab.t_occur),
+            "t_detect": col(tab.t_detect),
+            "channel": _labels(col(tab.channel).astype(np.int64), CHANNEL_NAMES),
+            "t_dispatch": col(tab.t_dispatch),
+            "t_arrive": col(tab.t_arrive),
+            "t_resolve": col(tab.t_resolve),
+            "t_end": t_end,
+            "outcome": _labels(outcome, OUTCOMES),
+            "unit_id": _labels(col(tab.unit).astype(np.int64), raw.officer_ids),
+            "first_unit_id": _labels(col(tab.first_unit).astype(np.int64), raw.officer_ids),
+            "ladder_step": col(tab.ladder_step).astype(np.int64),
+            "reinspections": col(tab.reinspections).astype(np.int64),
+            "recurrence_of": col(tab.recurrence_of),
+            "source": _labels(col(tab.source).astype(np.int64), SOURCE_NAMES),
+        }
+    )
 
 
 def units_frame(raw: RawRun) -> pd.DataFrame:
