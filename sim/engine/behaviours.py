@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.engine.movement import Steps, claim, move, stay, visit, wait
 from sim.engine.state import POST
+from sim.rng import pick
 from sim.scenario.distributions import Distribution
 from sim.scenario.units import (
     CommunityVisits,
@@ -77,7 +78,7 @@ def random_patrol_step(
     time for the random zone it goes to ``then`` at once and patrols there until ``until``.
     """
     stop = min(end, until) if until is not None else end
-    dest = officer.zones[int(officer.rng.integers(len(officer.zones)))]
+    dest = officer.zones[pick(officer.rng, len(officer.zones))]
     minutes = dwell.draw(officer.rng)
     arrive_by = False
     if then is not None and until is not None and until < end:
@@ -106,7 +107,7 @@ def hotspot_patrol_step(world: World, officer: Officer, end: float, b: HotspotPa
     if total > 0:
         k = min(bisect_right(cum, rng.random() * total), len(cum) - 1)
     else:
-        k = int(rng.integers(len(cum)))
+        k = pick(rng, len(cum))
     minutes = b.dwell.draw(rng)
     yield from visit(world, officer, int(zones[k]), minutes, end, drive_through=b.drive_through)
 
@@ -150,7 +151,7 @@ def hotspot_stops_step(world: World, officer: Officer, end: float, b: HotspotSto
         if not plan.between:
             yield from wait(world, officer, stop)
             return
-        dest = plan.between[int(officer.rng.integers(len(plan.between)))]
+        dest = plan.between[pick(officer.rng, len(plan.between))]
         if dest == officer.pos or fleet.travel_time(officer, dest) < stop - now:
             minutes = b.dwell.draw(officer.rng)
             yield from visit(world, officer, dest, minutes, stop, drive_through=b.drive_through)

@@ -35,6 +35,7 @@ class CommandRoom:
     def __init__(self, world: World) -> None:
         self.world = world
         self.queues: dict[int, deque[Job]] = {}
+        self.order: list[deque[Job]] = []  # the queues by priority, most urgent first
         self.delay = world.scenario.dispatch.handling_delay
         self.rng = world.streams.get("command_room")
         self.priority = [world.scenario.incidents[n].priority for n in world.layout.type_names]
@@ -60,7 +61,10 @@ class CommandRoom:
             self.world.officers.assign(officer, job)
         else:
             prio = self.priority[tab.type_of[job.incident]]
-            self.queues.setdefault(prio, deque()).append(job)
+            if prio not in self.queues:
+                self.queues[prio] = deque()
+                self.order = [self.queues[p] for p in sorted(self.queues)]
+            self.queues[prio].append(job)
 
     def _stale(self, job: Job) -> bool:
         state = self.world.incidents.table.state[job.incident]
@@ -70,8 +74,7 @@ class CommandRoom:
         """The oldest highest-priority queued job this officer may take, removed from the queue."""
         tab = self.world.incidents.table
         fleet = self.world.officers
-        for prio in sorted(self.queues):
-            queue = self.queues[prio]
+        for queue in self.order:
             while queue and self._stale(queue[0]):
                 queue.popleft()
             for pos, job in enumerate(queue):

@@ -15,6 +15,7 @@ from sim.demand.arrivals import AttributePool, max_ladder_length
 from sim.demand.vendors import VendorPlan, generate_vendors
 from sim.engine.incidents import FLED, RESOLVED
 from sim.engine.spawn import SOURCE_VENDOR, attribute_row, replay, spawn
+from sim.rng import pick
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -94,7 +95,7 @@ class Vendors:
         near = self.plan.neighbours[zone]
         if not near:
             return False
-        dest = near[int(self.rng.integers(len(near)))]
+        dest = near[pick(self.rng, len(near))]
         self._note(zone, DISPLACED_OUT, v)
         t = self.world.env.now + self.spec.displace_delay.draw(self.rng)
         self.world.at(t, self._try_setup, v, dest, end, DISPLACED_IN)
