@@ -77,16 +77,23 @@ def poisson_times(rate_per_hour: np.ndarray, rng: np.random.Generator) -> np.nda
     counts = rng.poisson(rate_per_hour)
     busy = np.flatnonzero(counts)
     k = counts[busy]
-    gaps = rng.exponential(1.0, int(k.sum() + len(k)))
-    total = np.cumsum(gaps)
+    if len(k) == 0:
+        return np.empty(0)
+    total = rng.standard_exponential(int(k.sum() + len(k)))  # = exponential(1.0, …), faster
+    np.cumsum(total, out=total)  # in place: running sum of the spacings
     ends = np.cumsum(k + 1) - 1  # index of each hour's closing spacing
     base = np.concatenate([[0.0], total[ends[:-1]]])  # cumulative sum before each hour
     span = total[ends] - base
-    point = np.ones(len(gaps), dtype=bool)
+    point = np.ones(len(total), dtype=bool)
     point[ends] = False
-    hour = np.repeat(np.arange(len(k)), k + 1)[point]
-    frac = (total[point] - base[hour]) / span[hour]
-    return busy[hour] * 60.0 + 60.0 * frac
+    # Per point: hour start + 60 · (its partial sum − base) / span, computed in place with
+    # the per-hour values repeated (the same operations, in the same order, as per hour).
+    times = total[point]
+    times -= np.repeat(base, k)
+    times /= np.repeat(span, k)
+    times *= 60.0
+    times += np.repeat(busy * 60.0, k)
+    return times
 
 
 def loss_system(arrive: np.ndarray, depart: np.ndarray, capacity: int) -> np.ndarray:
@@ -103,22 +110,60 @@ def loss_system(arrive: np.ndarray, depart: np.ndarray, capacity: int) -> np.nda
     n = len(arrive)
     if capacity <= 0:
         return np.ones(n, dtype=bool)
-    depart = np.maximum(depart, np.nextafter(arrive, np.inf))
+    depart = _after_arrival(arrive, depart)
     occ = _infinite_occupancy(arrive, depart, capacity)
     cand = np.flatnonzero(occ >= capacity)
     blocked = np.zeros(n, dtype=bool)
+    blocked[_decide(cand, arrive, depart, occ[cand] - capacity)] = True
+    return blocked
+
+
+def _after_arrival(arrive: np.ndarray, depart: np.ndarray) -> np.ndarray:
+    """``max(depart, next float after arrive)``: a zero dwell becomes the shortest positive one.
+
+    Only departures not after their arrival change (a later one is at least the next float),
+    so just those are replaced, on a copy; the input is returned as is when none is.
+    """
+    early = np.flatnonzero(depart <= arrive)
+    if len(early):
+        depart = depart.copy()
+        depart[early] = np.nextafter(arrive[early], np.inf)
+    return depart
+
+
+def _decide(
+    cand: np.ndarray, arrive: np.ndarray, depart: np.ndarray, slack: np.ndarray
+) -> list[int]:
+    """The blocked ones among the candidates (in order), whose occupancy is ``capacity + slack``.
+
+    A candidate is blocked when the earlier blocked vehicles that would still be parked (a
+    heap of their would-be departures) number at most its slack.
+    """
+    push, pop = heapq.heappush, heapq.heappop
     ghosts: list[float] = []
     hit: list[int] = []
-    for i, a, o, d in zip(
-        cand.tolist(), arrive[cand].tolist(), occ[cand].tolist(), depart[cand].tolist()
+    for i, a, s, d in zip(
+        cand.tolist(), arrive[cand].tolist(), slack.tolist(), depart[cand].tolist()
     ):
         while ghosts and ghosts[0] <= a:
-            heapq.heappop(ghosts)
-        if o - len(ghosts) >= capacity:
+            pop(ghosts)
+        if len(ghosts) <= s:
             hit.append(i)
-            heapq.heappush(ghosts, d)
-    blocked[hit] = True
-    return blocked
+            push(ghosts, d)
+    return hit
+
+
+def _bins(x: np.ndarray, origin: float, width: float) -> np.ndarray:
+    """``((x - origin) // width).astype(np.int64)`` for ``x ≥ origin`` and an integral width.
+
+    Float floor division is slow (it goes through ``fmod``); here it is the exact floor of the
+    quotient, and so is the integer part of the true division: for a positive integer ``w``
+    and ``y < m·w`` (``m·w`` exact), ``m·w − y`` is at least the float spacing below ``m·w``,
+    which exceeds ``w`` times half the spacing below ``m``, so ``y / w`` never rounds up to ``m``.
+    """
+    y = x - origin
+    y /= width
+    return y.astype(np.int64)
 
 
 def _infinite_occupancy(arrive: np.ndarray, depart: np.ndarray, capacity: int) -> np.ndarray:
@@ -133,17 +178,19 @@ def _infinite_occupancy(arrive: np.ndarray, depart: np.ndarray, capacity: int) -
         return np.zeros(0, dtype=np.int64)
     origin = np.floor(arrive[0])
     width = float(np.clip(np.floor(2.0 * (arrive[-1] - origin) / n), 1.0, 60.0))
-    ka = ((arrive - origin) // width).astype(np.int64)
+    ka = _bins(arrive, origin, width)
     size = int(ka[-1]) + 2
-    kd = np.minimum(((depart - origin) // width).astype(np.int64), size - 1)
-    gone = np.cumsum(np.bincount(kd, minlength=size))
-    before_bin = np.concatenate([[0], gone])[ka]  # departures in earlier bins
-    occ = np.arange(n) - before_bin  # upper bound: nobody left inside the arrival's bin
+    kd = _bins(depart, origin, width)
+    np.minimum(kd, size - 1, out=kd)  # the last bin (never an arrival's) takes all later ones
+    gone = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(kd, minlength=size), out=gone[1:])
+    occ = np.arange(n)
+    occ -= gone[ka]  # upper bound: departures in earlier bins only
     unsure = np.flatnonzero(occ >= capacity)
     if len(unsure):
         flag = np.zeros(size, dtype=bool)
-        flag[ka[unsure]] = True
-        same = np.sort(depart[flag[kd] & (kd < size - 1)])
+        flag[ka[unsure]] = True  # never the last bin, so its departures are left out
+        same = np.sort(depart[flag[kd]])
         a = arrive[unsure]
         left = np.searchsorted(same, a, side="right") - np.searchsorted(
             same, ka[unsure] * width + origin, side="left")
@@ -162,8 +209,9 @@ def minutes_by_hour(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) 
     m = len(grid)
 
     def before(x: np.ndarray) -> np.ndarray:
-        x = np.minimum(np.maximum(x, t0), t1)
-        k = ((x - first) * (1.0 / 60.0)).astype(np.int64) + 1
+        x = np.clip(x, t0, t1)  # = np.minimum(np.maximum(x, t0), t1), one pass
+        k = np.multiply(x - first if first else x, 1.0 / 60.0).astype(np.int64)
+        k += 1
         np.minimum(k, m - 1, out=k)
         count = np.cumsum(np.bincount(k, minlength=m))
         total = np.cumsum(np.bincount(k, weights=x, minlength=m))
@@ -241,14 +289,18 @@ def generate_parking(scenario: Scenario, layout: Layout, streams: Streams) -> Pa
             t = poisson_times(sup.arrivals_per_day * w, rng)
             dwell = sup.dwell.sample(rng, len(t))
             u = rng.random(len(t))
-            blocked = loss_system(t, t + dwell, sup.capacity)
+            end = t + dwell
+            blocked = loss_system(t, end, sup.capacity)
             ok = ~blocked
-            legal_min[zi, v] = minutes_by_hour(t[ok], t[ok] + dwell[ok], t0, t1)
-            inside = t >= t0
-            arrivals[zi, v] = int(inside.sum())
-            blocked_n[zi, v] = int((blocked & inside).sum())
-            pick = blocked & (u < sup.p_max)
-            if type_idx < 0 or not pick.any():
+            legal_min[zi, v] = minutes_by_hour(t[ok], end[ok], t0, t1)
+            first = int(np.searchsorted(t, t0))  # t is sorted: the window starts here
+            arrivals[zi, v] = len(t) - first
+            blocked_n[zi, v] = np.count_nonzero(blocked[first:])
+            if type_idx < 0:
+                continue
+            pick = np.flatnonzero(blocked)
+            pick = pick[u[pick] < sup.p_max]
+            if not len(pick):
                 continue
             tc = t[pick]
             attrs = draw_attributes(
