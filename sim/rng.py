@@ -50,3 +50,25 @@ def pick(rng: np.random.Generator, n: int) -> int:
     per-call argument handling dominates; ``min`` guards the (never seen) rounding to ``n``.
     """
     return min(int(rng.random() * n), n - 1)
+
+
+class Uniforms:
+    """Uniform [0, 1) numbers of one generator, drawn a block at a time.
+
+    ``rng.random(n)`` yields the same numbers as ``n`` calls of ``rng.random()``, so for a
+    stream used for nothing else this gives exactly the scalar sequence, several times faster.
+    """
+
+    def __init__(self, rng: np.random.Generator, block: int = 1024) -> None:
+        self.rng = rng
+        self.block = block
+        self.buffer: list[float] = []
+        self.k = 0
+
+    def random(self) -> float:
+        if self.k == len(self.buffer):
+            self.buffer = self.rng.random(self.block).tolist()
+            self.k = 0
+        u = self.buffer[self.k]
+        self.k += 1
+        return u

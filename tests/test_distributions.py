@@ -48,3 +48,18 @@ def test_draws_have_the_stated_mean(spec: dict | float) -> None:
     x = np.array([dist.draw(rng) for _ in range(40_000)])
     tolerance = 4 * x.std() / np.sqrt(len(x)) + 1e-12
     assert abs(x.mean() - dist.mean) <= tolerance
+
+
+def test_uniform_blocks_repeat_the_scalar_sequence() -> None:
+    """A stream read through ``Uniforms`` gives exactly the numbers of scalar ``random()``."""
+    from sim.rng import Uniforms, pick
+
+    buffered = Uniforms(np.random.default_rng(4), block=100)
+    scalar = np.random.default_rng(4)
+    assert [buffered.random() for _ in range(1050)] == [scalar.random() for _ in range(1050)]
+    rng = np.random.default_rng(8)
+    picks = np.array([pick(rng, 7) for _ in range(70_000)])
+    counts = np.bincount(picks, minlength=7)
+    assert picks.min() == 0 and picks.max() == 6
+    # each index 10,000 expected; 5 standard deviations ≈ 463
+    assert np.all(np.abs(counts - 10_000) < 5 * np.sqrt(10_000 * 6 / 7))

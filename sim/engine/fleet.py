@@ -12,6 +12,7 @@ from sim.engine.command import Job
 from sim.engine.incidents import ASSIGNED, AWAITING_DEADLINE
 from sim.engine.officers import Officer, officer_process
 from sim.engine.state import JOB, account
+from sim.rng import Uniforms
 from sim.scenario.district import MODES
 from sim.strategy.plans import ZoneFacts, group_plans
 
@@ -65,7 +66,7 @@ class Fleet:
             [det.sight_by_type.get(name, {}).get(m, det.sight.get(m, 0.0)) for m in MODES]
             for name in layout.type_names
         ]
-        self.sight_rng = world.streams.get("sight")
+        self.sight_rng = Uniforms(world.streams.get("sight"))  # used for nothing else
         self.handle_on_sight = scenario.dispatch.handle_on_sight
         self.run_cards = self._run_cards()
         self.presence: list[tuple[int, int, float, float, int]] = []

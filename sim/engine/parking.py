@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.demand.parking import ParkingDemand, generate_parking
-from sim.engine.spawn import SOURCE_PARKING, attribute_row, replay, spawn
+from sim.engine.spawn import SOURCE_PARKING, as_lists, attribute_row, replay, spawn
 from sim.scenario.demand import VEHICLES
 
 if TYPE_CHECKING:
@@ -40,18 +40,18 @@ class ParkingLot:
         """Start the process replaying the candidates (if parking is on and there are any)."""
         demand = self.demand
         if demand is not None and len(demand.candidates["t"]):
-            self.cand = demand.candidates
+            self.cand = as_lists(demand.candidates)
             self.attrs = {key: self.cand[key] for key in ATTRIBUTES}
-            self.world.env.process(replay(self.world, self.cand["t"], self.arrive))
+            self.world.env.process(replay(self.world, demand.candidates["t"], self.arrive))
 
     def arrive(self, k: int) -> None:
         """Candidate ``k`` arrives and finds the legal spaces full."""
         c = self.cand
-        zone = int(c["zone"][k])
+        zone = c["zone"][k]
         risk = self.world.deterrence.risk(zone, self.world.env.now)
-        p = c["p_max"][k] * (1.0 - self.risk_weight[int(c["vehicle"][k])] * risk)
+        p = c["p_max"][k] * (1.0 - self.risk_weight[c["vehicle"][k]] * risk)
         if c["u"][k] < p:
-            j = spawn(self.world, self.world.env.now, int(c["type_idx"][k]), zone,
+            j = spawn(self.world, self.world.env.now, c["type_idx"][k], zone,
                       attribute_row(self.attrs, k), SOURCE_PARKING)
             self.illegal.append((k, j))
         else:

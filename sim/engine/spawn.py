@@ -28,8 +28,14 @@ SOURCE_CATALOG, SOURCE_RECURRENCE, SOURCE_VENDOR, SOURCE_PARKING, SOURCE_CHARGIN
 SOURCE_NAMES = ("catalog", "recurrence", "vendor", "parking", "charging")
 
 
-def attribute_row(attrs: dict[str, np.ndarray], k: int) -> dict[str, float | np.ndarray]:
-    """Row ``k`` of column arrays from ``draw_attributes`` (u_ladder stays an array)."""
+def as_lists(columns: dict[str, np.ndarray]) -> dict[str, list | np.ndarray]:
+    """One-dimensional columns as Python lists (faster to read one item at a time), others
+    (``u_ladder``) as they are: for callers that take rows one by one during the run."""
+    return {key: value.tolist() if value.ndim == 1 else value for key, value in columns.items()}
+
+
+def attribute_row(attrs: dict[str, list | np.ndarray], k: int) -> dict[str, float | np.ndarray]:
+    """Row ``k`` of the columns from ``draw_attributes`` (u_ladder stays an array)."""
     return {key: value[k] for key, value in attrs.items()}
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from sim.demand.arrivals import AttributePool, max_ladder_length
 from sim.demand.vendors import VendorPlan, generate_vendors
 from sim.engine.incidents import FLED, RESOLVED
-from sim.engine.spawn import SOURCE_VENDOR, attribute_row, replay, spawn
+from sim.engine.spawn import SOURCE_VENDOR, as_lists, attribute_row, replay, spawn
 from sim.rng import pick
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class Vendors:
         self.type_idx = names.index(spec.incident_type)
         self.ladder_len = len(world.scenario.incidents[spec.incident_type].ladder)
         self.plan: VendorPlan = generate_vendors(world.scenario, world.layout, world.streams)
+        self.plan_attrs = as_lists(self.plan.attrs)
         self.busy = [False] * self.plan.n_vendors
         self.offences = [0] * self.plan.n_vendors
         self.rng = world.streams.get("vendor_moves")
@@ -73,7 +74,7 @@ class Vendors:
             return
         now = self.world.env.now
         if plan.u_rel[k] < 1.0 - self.world.deterrence.risk(zone, now):
-            self._set_up(v, zone, end, attribute_row(plan.attrs, k), SETUP)
+            self._set_up(v, zone, end, attribute_row(self.plan_attrs, k), SETUP)
         else:
             self._note(zone, DETERRED, v)
             if self.rng.random() < self.spec.displace:
