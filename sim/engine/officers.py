@@ -21,7 +21,7 @@ from sim.engine.incidents import (
 from sim.engine.movement import stay
 from sim.engine.state import ACTIVITIES, JOB, OFF, PATROL, PRESENCE_JOB
 from sim.scenario.district import MODES
-from sim.scenario.units import FixedPost, UnitGroup, clock_minutes
+from sim.scenario.units import CommunityVisits, FixedPost, UnitGroup, clock_minutes
 from sim.strategy.plans import OfficerPlan
 from sim.strategy.shifts import daily_window, expand_shifts
 
@@ -40,6 +40,7 @@ class Officer:
         "home",
         "idx",
         "mode",
+        "windowed",
         "mode_idx",
         "pending",
         "plan",
@@ -70,6 +71,8 @@ class Officer:
         clock = world.scenario.clock
         self.duty = expand_shifts(group.shifts, clock.days, clock.start_weekday)
         behaviour = group.behaviour
+        # Posts and community visits limit queued jobs inside their windows (queue_limit).
+        self.windowed = isinstance(behaviour, (FixedPost, CommunityVisits))
         self.post_zone = -1
         self.post_windows: list[tuple[float, float]] = []
         if isinstance(behaviour, FixedPost):
@@ -106,7 +109,7 @@ def officer_process(world: World, officer: Officer):
         fleet.move(officer, officer.home)  # every shift starts at the home zone (the station)
         idle_steps = 0
         while env.now < end:
-            if officer.pending is None:
+            if officer.pending is None and officer.windowed:
                 fleet.limit[officer.idx] = queue_limit(world, officer)
             job = officer.pending or world.command.next_job_for(officer)
             officer.pending = None

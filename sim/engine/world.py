@@ -66,14 +66,19 @@ class World:
 
     def on_scene(self, i: int) -> None:
         """An officer starts the ladder on incident ``i``: repeat offenders start higher."""
-        self.vendors.on_scene(i)
-        self.cards.on_scene(i, self.env.now)
+        if self.vendors.active:
+            self.vendors.on_scene(i)
+        if self.cards.active:
+            self.cards.on_scene(i, self.env.now)
 
     def on_finish(self, i: int, outcome: int) -> None:
         """Incident ``i`` ended: deterrence, card points and vendors take note."""
-        self.deterrence.on_finish(i, outcome, self.env.now)
-        self.cards.on_finish(i, outcome, self.env.now)
-        self.vendors.on_finish(i, outcome)
+        now = self.env.now
+        self.deterrence.on_finish(i, outcome, now)
+        if self.cards.active:
+            self.cards.on_finish(i, outcome, now)
+        if self.vendors.active:
+            self.vendors.on_finish(i, outcome)
 
     def run(self) -> RawRun:
         times, kinds, who = feeder_events(self.batch, self.layout.horizon)
