@@ -119,7 +119,8 @@ def idleness_step(world: World, officer: Officer, end: float, b: IdlenessPatrol)
     if b.neighbours_only:
         near = cand[fleet.facts.adjacent()[officer.pos, cand]]
         cand = near if near.size else cand
-    dest = int(cand[int(np.argmin(fleet.last_visit[cand]))])
+    last = fleet.last_visit
+    dest = min(cand.tolist(), key=last.__getitem__)  # the first of equal ones, like argmin
     claim(world, officer, dest)
     minutes = b.dwell.draw(officer.rng)
     yield from visit(world, officer, dest, minutes, end, drive_through=b.drive_through)
@@ -144,7 +145,8 @@ def hotspot_stops_step(world: World, officer: Officer, end: float, b: HotspotSto
     now = world.env.now
     stops = plan.stops
     travel = fleet.travel[officer.mode_idx, officer.pos, stops]
-    due = fleet.last_visit[stops] + b.revisit_min - travel  # when to leave to arrive on time
+    last = np.array([fleet.last_visit[s] for s in stops])
+    due = last + b.revisit_min - travel  # when to leave to arrive on time
     k = int(np.argmin(due))
     if due[k] > now:
         stop = min(end, float(due[k]))

@@ -58,7 +58,8 @@ class Fleet:
         # Per zone: the officers allowed to take a job there, as sets for fast intersection.
         self.eligible = [set(np.flatnonzero(eligible[:, zone]).tolist()) for zone in range(z)]
         self.reach = [set(np.flatnonzero(reach[:, zone]).tolist()) for zone in range(z)]
-        self.last_visit = np.zeros(z)  # end of the latest presence per zone (or a claimed arrival)
+        # End of the latest presence per zone (or a claimed arrival).
+        self.last_visit: list[float] = [0.0] * z
         self.facts = ZoneFacts(scenario, layout)  # demand and geometry, computed when first used
         self.watchers: list[list[Officer]] = [[] for _ in range(z)]
         det = scenario.detection
@@ -196,7 +197,8 @@ class Fleet:
         account(officer, activity, now - t0)
         if now > t0 and kind >= 0:
             self.presence.append((officer.idx, zone, t0, now, kind))
-            self.last_visit[zone] = max(self.last_visit[zone], now)
+            if now > self.last_visit[zone]:
+                self.last_visit[zone] = now
 
     def start_trip(self, officer: Officer, busy: bool) -> None:
         """The officer sets off (``busy``: to a job)."""

@@ -125,7 +125,8 @@ def claim(world: World, officer: Officer, zone: int) -> None:
     """Mark ``zone`` as visited at the officer's expected arrival (for idleness choices)."""
     fleet = world.officers
     arrival = world.env.now + fleet.travel_time(officer, zone)
-    fleet.last_visit[zone] = max(fleet.last_visit[zone], arrival)
+    if arrival > fleet.last_visit[zone]:
+        fleet.last_visit[zone] = arrival
 
 
 def wait(world: World, officer: Officer, until: float) -> Steps:

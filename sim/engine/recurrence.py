@@ -48,7 +48,7 @@ class Recurrences:
         tab = world.incidents.table
         t_idx = tab.type_of[i]
         itype = self.specs[t_idx]
-        if itype.recurrence <= 0 or tab.source[i] in (SOURCE_VENDOR, SOURCE_PARKING):
+        if itype.recurrence <= 0 or int(tab.source[i]) in (SOURCE_VENDOR, SOURCE_PARKING):
             return
         rng = self.rngs[t_idx]
         if rng.random() >= itype.recurrence:
