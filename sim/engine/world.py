@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,7 +89,8 @@ class World:
         self.officers.start()
         self.vendors.start()
         self.parking.start()
-        self.env.run(until=self.layout.horizon)
+        with rarer_garbage_collection():
+            self.env.run(until=self.layout.horizon)
         self.officers.close_all()
         return RawRun(
             scenario=self.scenario,
@@ -99,6 +102,22 @@ class World:
             officer_ids=[o.uid for o in self.officers.members],
             demand={"vendors": self.vendors.records(), "parking": self.parking.records()},
         )
+
+
+@contextmanager
+def rarer_garbage_collection(young: int = 10_000) -> Iterator[None]:
+    """Run the cyclic garbage collector less often for a while (thresholds restored after).
+
+    A run allocates millions of short-lived events and generators; with Python's default
+    thresholds (700, 10, 10) collecting them costs about 5 % of the run. Collecting every
+    ``young`` allocations instead changes nothing but when memory of dead cycles is returned.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(young, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def open_shift_rows(world: World) -> list[dict]:
