@@ -3,6 +3,7 @@ dispatch choices (nearest or run card), sighting, and presence records."""
 
 from __future__ import annotations
 
+from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -70,7 +71,9 @@ class Fleet:
         self.sight_rng = Uniforms(world.streams.get("sight"))  # used for nothing else
         self.handle_on_sight = scenario.dispatch.handle_on_sight
         self.run_cards = self._run_cards()
-        self.presence: list[tuple[int, int, float, float, int]] = []
+        # Presence records (officer, zone, t0, t1, kind), five doubles each, packed: a year
+        # has hundreds of thousands, which as tuples of boxed floats took three times the memory.
+        self.presence = array("d")
         self.shift_rows: list[dict] = []
 
     def _run_cards(self) -> list[list[int]] | None:
@@ -196,7 +199,7 @@ class Fleet:
         self.world.deterrence.leave(officer.idx, now)
         account(officer, activity, now - t0)
         if now > t0 and kind >= 0:
-            self.presence.append((officer.idx, zone, t0, now, kind))
+            self.presence.extend((officer.idx, zone, t0, now, kind))
             if now > self.last_visit[zone]:
                 self.last_visit[zone] = now
 

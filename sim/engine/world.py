@@ -97,7 +97,7 @@ class World:
             layout=self.layout,
             replication=self.replication,
             incidents=self.incidents.table,
-            presence=np.array(self.officers.presence, dtype=float).reshape(-1, 5),
+            presence=np.array(self.officers.presence, dtype=float).reshape(-1, 5),  # a copy
             shifts=self.officers.shift_rows + open_shift_rows(self),
             officer_ids=[o.uid for o in self.officers.members],
             demand={"vendors": self.vendors.records(), "parking": self.parking.records()},
