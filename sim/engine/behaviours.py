@@ -43,8 +43,12 @@ if TYPE_CHECKING:
 
 
 def behaviour_step(world: World, officer: Officer, end: float) -> Steps:
-    """The next step of the officer's behaviour (the step's own generator: wrappers here
-    would add a frame to every resume and every interrupt)."""
+    """The next step of the officer's behaviour, as a generator.
+
+    Steps that only choose where to go are plain functions returning the ``visit``
+    generator (their choices are made when called, just before it starts): a wrapping
+    generator would add a frame to every resume and every interrupt.
+    """
     behaviour = officer.group.behaviour
     return STEPS[behaviour.kind](world, officer, end, behaviour)
 
@@ -89,7 +93,7 @@ def random_patrol_step(
             stop = until - back
         else:
             dest, arrive_by = then, True
-    yield from visit(
+    return visit(
         world, officer, dest, minutes, stop, drive_through=drive_through, arrive_by=arrive_by
     )
 
@@ -109,7 +113,7 @@ def hotspot_patrol_step(world: World, officer: Officer, end: float, b: HotspotPa
     else:
         k = pick(rng, len(cum))
     minutes = b.dwell.draw(rng)
-    yield from visit(world, officer, int(zones[k]), minutes, end, drive_through=b.drive_through)
+    return visit(world, officer, int(zones[k]), minutes, end, drive_through=b.drive_through)
 
 
 def idleness_step(world: World, officer: Officer, end: float, b: IdlenessPatrol) -> Steps:
@@ -123,7 +127,7 @@ def idleness_step(world: World, officer: Officer, end: float, b: IdlenessPatrol)
     dest = min(cand.tolist(), key=last.__getitem__)  # the first of equal ones, like argmin
     claim(world, officer, dest)
     minutes = b.dwell.draw(officer.rng)
-    yield from visit(world, officer, dest, minutes, end, drive_through=b.drive_through)
+    return visit(world, officer, dest, minutes, end, drive_through=b.drive_through)
 
 
 def cyclic_route_step(world: World, officer: Officer, end: float, b: CyclicRoute) -> Steps:

@@ -52,7 +52,7 @@ def spawn(
 
     Args:
         world: The replication.
-        t: Occurrence time (now or later); it occurs in an event of its own.
+        t: Occurrence time: now (it occurs at once) or later (in an event of its own).
         type_idx: Index into ``layout.type_names``.
         zone: Zone index.
         attrs: One row of ``draw_attributes`` (absolute times).
@@ -67,7 +67,10 @@ def spawn(
     j = tab.append({"t_occur": t, "type_idx": type_idx, "zone_idx": zone,
                     "recurrence_of": recurrence_of, "source": source, **attrs})
     t_end = min(float(attrs["t_selfclear"]), float(attrs["t_merchant"]))
-    world.at(t, book.occur, j)
+    if t > world.env.now:
+        world.at(t, book.occur, j)
+    else:  # a vendor setting up, a driver parking: it happens now
+        book.occur(j)
     if attrs["t_report"] < t_end:
         world.at(float(attrs["t_report"]), book.report, j)
     if np.isfinite(t_end):
