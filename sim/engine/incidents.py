@@ -159,6 +159,7 @@ class Feeder:
         """Handle the event due now and every other one due at the same time (in sort order),
         then schedule the next one that can still matter."""
         env, handlers, state = self.env, self.handlers, self.book.table.state
+        now = env.now  # handlers never advance the clock
         while True:
             if handle:
                 handlers[self.kinds[self.k]](self.who[self.k])
@@ -173,8 +174,8 @@ class Feeder:
                 handle = False
                 continue
             t = self.times[self.k]
-            if t > env.now:
-                env.timeout(t - env.now).callbacks.append(self._fire)
+            if t > now:
+                env.timeout(t - now).callbacks.append(self._fire)
                 return
 
     def _next_block(self) -> bool:

@@ -108,7 +108,8 @@ def officer_process(world: World, officer: Officer):
         officer.shift.update({a: 0.0 for a in ACTIVITIES})
         fleet.move(officer, officer.home)  # every shift starts at the home zone (the station)
         idle_steps = 0
-        while env.now < end:
+        now = env.now
+        while now < end:
             if officer.pending is None and officer.windowed:
                 fleet.limit[officer.idx] = queue_limit(world, officer)
             job = officer.pending or world.command.next_job_for(officer)
@@ -116,16 +117,18 @@ def officer_process(world: World, officer: Officer):
             if job is not None:
                 idle_steps = 0
                 yield from run_job(world, officer, job)
+                now = env.now
                 continue
-            before = env.now
+            before = now
             try:
                 if idle_steps < 3:
                     yield from behaviour_step(world, officer, end)
                 else:  # a behaviour that makes no progress must not stall the clock
-                    yield from stay(world, officer, min(1.0, end - env.now), PATROL)
+                    yield from stay(world, officer, min(1.0, end - now), PATROL)
             except simpy.Interrupt:
                 pass
-            idle_steps = idle_steps + 1 if env.now == before and officer.pending is None else 0
+            now = env.now
+            idle_steps = idle_steps + 1 if now == before and officer.pending is None else 0
         fleet.set_available(officer, False)
         officer.state = OFF
         if officer.pending is not None:  # dispatched in the instant the shift ended
@@ -152,40 +155,43 @@ def run_job(world: World, officer: Officer, job: Job):
     tab = book.table
     i = job.incident
     zone = tab.zone_of[i]
+    now = env.now
     fleet.set_available(officer, False)
     officer.state = JOB
     if not job.reinspect:
         tab.state[i] = ASSIGNED
         if isnan(tab.t_dispatch[i]):
-            tab.t_dispatch[i] = env.now
+            tab.t_dispatch[i] = now
     if tab.first_unit[i] < 0:
         tab.first_unit[i] = officer.idx
     tab.unit[i] = officer.idx
     officer.shift["jobs"] += 1
     travel = fleet.travel_time(officer, zone)
-    fleet.start_trip(officer, busy=True)
+    fleet.start_trip(officer, True)
     if travel > 0:
         yield env.timeout(travel)
+        now = env.now
     fleet.end_trip(officer)
     fleet.move(officer, zone)
     if tab.state[i] == ENDED:
         return  # gone before the officer arrived
-    itype = world.types[tab.type_of[i]]
+    t_idx = tab.type_of[i]
+    itype = world.types[t_idx]
     if job.reinspect:
         tab.reinspections[i] += 1
-        if tab.t_fixed[i] <= env.now:
+        if tab.t_fixed[i] <= now:
             book.finish(i, RESOLVED)
             return
     else:
         if isnan(tab.t_arrive[i]):
-            tab.t_arrive[i] = env.now
+            tab.t_arrive[i] = now
         if tab.u_flee[i] < itype.flee_probability:
             book.finish(i, FLED)
             return
         world.on_scene(i)  # repeat offenders (vendors, carded shops) start higher up
     tab.state[i] = ON_SCENE
     fleet.arrive(officer, PRESENCE_JOB, "job_min")
-    rng = world.onscene_rngs[tab.type_of[i]]
+    rng = world.onscene_rngs[t_idx]
     step = int(tab.ladder_step[i])
     ladder = itype.ladder
     while True:
@@ -193,15 +199,16 @@ def run_job(world: World, officer: Officer, job: Job):
         minutes = spec.duration.draw(rng)
         if minutes > 0:
             yield env.timeout(minutes)
+            now = env.now
         u = tab.u_ladder[i, step]
         step += 1
         tab.ladder_step[i] = step
         if spec.deadline_min is not None:
             if u < spec.compliance:
-                tab.t_fixed[i] = env.now + spec.deadline_min * (u / spec.compliance)
+                tab.t_fixed[i] = now + spec.deadline_min * (u / spec.compliance)
                 tab.t_end[i] = tab.t_fixed[i]
             tab.state[i] = AWAITING_DEADLINE
-            world.at(env.now + spec.deadline_min, world.command.reinspect_due, i)
+            world.at(now + spec.deadline_min, world.command.reinspect_due, i)
             break
         if u < spec.compliance or step == len(ladder):
             book.finish(i, RESOLVED)
