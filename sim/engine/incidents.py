@@ -2,7 +2,8 @@
 
 Incidents are not SimPy processes: their exogenous events (occurrence, a camera or hotline
 report, clearing by itself or by the shop) are known in advance and replayed in time order by a
-single feeder process, so an incident costs a few heap entries, not a generator.
+single feeder (``Feeder``: chained timeout callbacks), so an incident costs a few heap entries,
+not a generator.
 """
 
 from __future__ import annotations
