@@ -202,3 +202,41 @@ def test_off_duty_jobs_wait_for_the_next_shift():
     rows = [{"t": 100, "type": 0, "zone": 0}]  # reported at night
     inc, _, _ = run(data, rows)
     assert inc.loc[0].t_dispatch == 480 and inc.loc[0].t_resolve == 500
+
+
+def test_dispatch_sends_the_nearest_free_officer_ties_to_the_first():
+    """Zones A — B — C on a line (A–B 10 min, B–C 4, A–C 14); officers on standby at A and C.
+
+    Catches a dispatcher that sends any free officer but the nearest one (the farthest, the
+    first listed, the last freed), which direction-of-effect tests alone do not notice.
+    """
+    travel = [[0, 10, 14], [10, 0, 4], [14, 4, 0]]
+    data = two_zone_scenario(
+        district={
+            "zones": [{"id": z, "x_m": 500 * k, "y_m": 0} for k, z in enumerate("ABC")],
+            "travel": {"matrix_minutes": {m: travel for m in ("foot", "ebike", "car")}},
+        },
+        units={
+            name: {
+                "count": 1,
+                "home_zone": home,
+                "shifts": [{"start": "00:00", "end": "24:00"}],
+                "behaviour": {"kind": "standby"},
+            }
+            for name, home in (("west", "A"), ("east", "C"))
+        },
+    )
+    rows = [
+        {"t": 100, "type": 0, "zone": 1},  # B: east is 4 min away, west 10
+        {"t": 101, "type": 0, "zone": 1},  # B again, east busy: west goes
+        {"t": 300, "type": 0, "zone": 0},  # A: west (home again) is there
+    ]
+    inc, _, _ = run(data, rows)
+    assert list(inc.unit_id) == ["east-1", "west-1", "west-1"]
+    assert inc.loc[0].t_arrive - inc.loc[0].t_dispatch == 4
+    assert inc.loc[1].t_arrive - inc.loc[1].t_dispatch == 10
+    # equal distance (B is 10 from A; make C 10 from B too): the first officer listed goes
+    tie = [[0, 10, 20], [10, 0, 10], [20, 10, 0]]
+    data["district"]["travel"]["matrix_minutes"] = {m: tie for m in ("foot", "ebike", "car")}
+    inc, _, _ = run(data, rows[:1])
+    assert inc.loc[0].unit_id == "west-1"
