@@ -2,7 +2,7 @@
 
 Run from the repository root after `pip install .`:
 
-    python benchmarks/run_benchmarks.py            # ~3 minutes on a 2-core machine
+    python benchmarks/run_benchmarks.py            # ~4 minutes on a 2-core machine
 
 1. `sim bench --days D` for D = 30, 90, 365, each in a fresh process: wall time, the ratio
    against plain SimPy, peak memory, and seconds per simulated day (linear cost means the
