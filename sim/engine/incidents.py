@@ -153,31 +153,32 @@ class Feeder:
         self.env.process(self._first())
 
     def _first(self) -> Iterator[simpy.Event]:
-        self._fire(None, handle=False)
+        self._go_on()
         yield from ()
 
-    def _fire(self, _event: object, handle: bool = True) -> None:
-        """Handle the event due now and every other one due at the same time (in sort order),
-        then schedule the next one that can still matter."""
+    def _fire(self, _event: object) -> None:
+        """The event scheduled for now: handle it, then go on."""
+        self.handlers[self.kinds[self.k]](self.who[self.k])
+        self.k += 1
+        self._go_on()
+
+    def _go_on(self) -> None:
+        """Handle the events also due now (in sort order), then schedule the next one that
+        can still matter."""
         env, handlers, state = self.env, self.handlers, self.book.table.state
         now = env.now  # handlers never advance the clock
-        while True:
-            if handle:
-                handlers[self.kinds[self.k]](self.who[self.k])
-                self.k += 1
-            handle = True
-            if self.k == len(self.times) and not self._next_block():
-                return
+        while self.k < len(self.times) or self._next_block():
             kind, i = self.kinds[self.k], self.who[self.k]
             # A closed case stays closed; a detected one is never open again: skip for good.
             if kind == EV_END and state[i] == ENDED or kind == EV_REPORT and state[i] != OPEN:
                 self.k += 1
-                handle = False
                 continue
             t = self.times[self.k]
             if t > now:
                 env.timeout(t - now).callbacks.append(self._fire)
                 return
+            handlers[kind](i)
+            self.k += 1
 
     def _next_block(self) -> bool:
         """Load the next block of events as lists (False: none left)."""
