@@ -11,8 +11,8 @@ import pytest
 from sim.compiled import compile_layout
 from sim.engine.world import simulate
 from sim.experiment.replication import run_replication
-from sim.metrics import merge_intervals
-from sim.records import incidents_frame, presence_frame, units_frame
+from sim.metrics.kpis import merge_intervals
+from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.scenario.loader import scenario_from_dict
 from sim.scenario.model import Scenario
 from sim.strategy.geometry import adjacency, grid_reach, pass_through, split_grids

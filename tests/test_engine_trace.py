@@ -7,7 +7,7 @@ import pytest
 
 from sim.demand.arrivals import CHANNEL_COMPLAINT, IncidentBatch
 from sim.engine.world import World
-from sim.records import incidents_frame, presence_frame, units_frame
+from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.scenario.loader import scenario_from_dict
 
 INF = np.inf

@@ -17,7 +17,7 @@ from sim.demand.parking import generate_parking, loss_system, minutes_by_hour, p
 from sim.engine.spawn import SOURCE_CHARGING, SOURCE_PARKING
 from sim.engine.world import World
 from sim.experiment.replication import run_replication
-from sim.metrics import overlap_by_hour
+from sim.metrics.kpis import overlap_by_hour
 from sim.rng import Streams
 from sim.scenario.loader import scenario_from_dict, with_changes
 from sim.scenario.model import Scenario

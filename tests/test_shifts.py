@@ -14,7 +14,7 @@ from sim.cli_shifts import add_shift_commands, shift_entry
 from sim.demand.arrivals import CHANNEL_COMPLAINT, IncidentBatch
 from sim.engine.incidents import ASSIGNED, ON_SCENE
 from sim.engine.world import World
-from sim.records import incidents_frame, presence_frame, units_frame
+from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.scenario.loader import read_scenario_dict, scenario_from_dict
 from sim.scenario.units import Shift
 from sim.strategy.shifts import daily_window, expand_shifts, inside, next_start

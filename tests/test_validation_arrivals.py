@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 
 from sim.engine.world import simulate
-from sim.records import incidents_frame
+from sim.metrics.records import incidents_frame
 from sim.scenario.loader import scenario_from_dict
 from sim.scenario.units import WEEKDAYS
 from sim.theory import chi2_sf, poisson_dispersion_test

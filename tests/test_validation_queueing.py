@@ -28,7 +28,7 @@ from scipy import stats
 from sim.engine.incidents import ENDED
 from sim.engine.world import World, simulate
 from sim.experiment.replication import run_replication
-from sim.records import incidents_frame, units_frame
+from sim.metrics.records import incidents_frame, units_frame
 from sim.scenario.loader import scenario_from_dict
 from sim.scenario.units import Shift
 from sim.strategy.shifts import expand_shifts

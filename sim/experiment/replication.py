@@ -8,9 +8,9 @@ import pandas as pd
 
 from sim.compiled import Layout, compile_layout
 from sim.engine.world import RawRun, simulate
-from sim.metrics import coverage_frame, summary_row, zones_frame
-from sim.metrics_demand import demand_frames, demand_kpis
-from sim.records import incidents_frame, presence_frame, units_frame
+from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
+from sim.metrics.demand import demand_frames, demand_kpis
+from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.rng import replication_seed
 from sim.scenario.demand import VEHICLES
 from sim.scenario.model import Scenario

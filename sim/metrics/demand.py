@@ -1,6 +1,6 @@
 """Vendor and parking frames and KPIs, from a replication's raw demand records.
 
-Observation window [warm-up, horizon) as in ``sim.metrics``: events count if they happen in
+Observation window [warm-up, horizon) as in ``sim.metrics.kpis``: events count if they happen in
 it, hours are clipped to it. The ``parking`` frame has one row per zone × hour of day ×
 vehicle kind (motor, nonmotor): ``capacity`` (legal spaces), ``occupancy`` (mean vehicles
 parked legally ÷ capacity; NaN without spaces) and ``illegal`` (mean vehicles parked
@@ -15,7 +15,7 @@ import pandas as pd
 from sim.engine.incidents import IncidentTable
 from sim.engine.vendors import DISPLACED_IN, EVENTS, RETURNED, SETUP
 from sim.engine.world import RawRun
-from sim.metrics import group_rows, overlap_by_hour
+from sim.metrics.kpis import group_rows, overlap_by_hour
 from sim.scenario.demand import VEHICLES
 
 
