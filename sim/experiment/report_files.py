@@ -161,6 +161,8 @@ def key_table(comparison: Comparison, kpis: list[str] | None = None) -> pd.DataF
 
 
 PER_TYPE_TABLES = [
+    ("exposure_h", "Disorder exposure per type (incident-hours in the observation window, "
+     "per replication)"),
     ("time_to_end_mean_min", "Time to end of disorder per type (min, every incident, capped at "
      "the cool-down)"),
     ("sla", "Ended within target per type (share of every incident with a target)"),

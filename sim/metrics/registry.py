@@ -195,7 +195,11 @@ def directions(columns: Iterable[str]) -> dict[str, bool | None]:
 
     Per-type columns (``sla.<type>``) take the direction of their family.
     """
-    return {c: measure_of(c).lower_is_better if measure_of(c) else None for c in columns}
+    out: dict[str, bool | None] = {}
+    for column in columns:
+        measure = measure_of(column)
+        out[column] = measure.lower_is_better if measure is not None else None
+    return out
 
 
 FAMILIES = {"sla": "sla_attainment", "time_to_end": "time_to_end_mean_min"}
