@@ -14,7 +14,24 @@ from sim.scenario.operations import Detection, Dispatch
 from sim.scenario.units import FixedPost, UnitGroup, Weekday
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_STEM = 100  # characters in a scenario name (it names the results folder)
+MAX_STEM_BYTES = 200  # as UTF-8: with prefixes and suffixes it stays under 255 bytes
+STEM_RULE = (
+    f"must be a file-name stem of 1 to {MAX_STEM} letters (any script, at most "
+    f"{MAX_STEM_BYTES} bytes as UTF-8), digits, '-', '_' or '.', not starting with '.' "
+    "(it names the results folder)"
+)
 MAX_INCIDENTS = 20_000_000  # expected exogenous incidents per replication
+
+
+def is_safe_stem(text: str) -> bool:
+    """A name usable as one path component anywhere: no separators, no leading dot."""
+    return (
+        0 < len(text) <= MAX_STEM
+        and len(text.encode("utf-8", "surrogatepass")) <= MAX_STEM_BYTES
+        and not text.startswith(".")
+        and all(ch.isalnum() or ch in "-_." for ch in text)
+    )
 
 
 class Clock(Frozen):
@@ -39,7 +56,11 @@ class Clock(Frozen):
 class Scenario(Frozen):
     """A complete scenario file, after `extends:` has been resolved."""
 
-    name: str = Field("scenario", description="Short name, used in tables and plots.")
+    name: str = Field(
+        "scenario",
+        description="Short name, used in tables, plots and as the results folder name: "
+        "letters, digits, -, _ or . (not first), at most 100 characters.",
+    )
     description: str = Field("", description="What this scenario is for.")
     seed: int = Field(1, ge=0, le=2**63 - 1, description="Root random seed.")
     replications: int = Field(1, ge=1, le=10_000, description="Independent replications.")
@@ -60,6 +81,14 @@ class Scenario(Frozen):
     demand: Demand = Field(
         default_factory=Demand, description="Behavioural demand: vendors, parking, door fronts."
     )
+
+    @field_validator("name")
+    @classmethod
+    def _safe_stem(cls, value: str) -> str:
+        if not is_safe_stem(value):
+            shown = value if len(value) <= 40 else value[:40] + "..."
+            raise FieldProblems(("", f"{STEM_RULE}, got {shown!r}"))
+        return value
 
     @field_validator("incidents", "units")
     @classmethod
