@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from sim.output_target import OutputError
 from sim.scenario.errors import ScenarioError
 
 DEFAULT_SCENARIO = Path("scenarios/default.yaml")
@@ -65,20 +66,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load(path, args)  # before the heavy imports: a bad file fails fast
 
     from sim.experiment.single import run_to_folder
+    from sim.output import reserved_output
+    from sim.output_target import output_path
     from sim.report import format_kpi_table
 
     reps = args.reps or scenario.replications
-    out = Path(args.output) if args.output else Path("results") / scenario.name
-    check_output_folder(out)
-    bar = progress_bar(reps, scenario.name)
-    try:
-        _, table = run_to_folder(
-            scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
-            on_done=bar.update if bar else None,
-        )
-    finally:
-        if bar:
-            bar.close()
+    out = output_path(args.output, scenario.name)
+    with reserved_output(out, args.force):
+        bar = progress_bar(reps, scenario.name)
+        try:
+            _, table = run_to_folder(
+                scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
+                on_done=bar.update if bar else None, force=args.force,
+            )
+        finally:
+            if bar:
+                bar.close()
     print(f"{scenario.name}: {reps} replication(s) of {scenario.clock.days} days → {out}/")
     print(format_kpi_table(table))
     return 0
@@ -105,17 +108,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if bad else 0
 
 
-def check_output_folder(out: Path) -> None:
-    """Refuse an output path that can never become a results folder, before running."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"output {out} exists and is a file, not a folder")
-    parent = out.resolve().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise UsageError(f"output {out}: {parent} is a file, not a folder")
-
-
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim.scenario.model import Scenario
 
@@ -134,6 +126,12 @@ def cmd_reference(args: argparse.Namespace) -> int:
     else:
         print(text)
     return 0
+
+
+def add_force_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true",
+                   help="replace the output folder even if sim did not write it, with "
+                   "everything in it (never a file)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--reps", type=int, help="replications (default: the scenario's)")
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
+    add_force_option(run)
     scenario_options(run)
     run.set_defaults(func=cmd_run)
 
@@ -197,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except UsageError as exc:
+    except (UsageError, OutputError) as exc:
         print(f"sim: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
