@@ -27,7 +27,8 @@ def _execution_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
     p.add_argument("--no-cache", action="store_true",
-                   help="neither reuse nor store finished replications (.sim-cache/)")
+                   help="neither reuse nor store finished replications (per-user cache: "
+                   "$SIM_CACHE_DIR, $XDG_CACHE_HOME/sim or ~/.cache/sim)")
     p.add_argument("--no-plots", action="store_true", help="skip the figures")
     add_force_option(p)
 
@@ -71,10 +72,22 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
         raise UsageError(str(exc)) from None
 
 
-def _cache(args: argparse.Namespace, out: Path):
-    from sim.experiment.cache import ReplicationCache, cache_root_for
+def _cache(args: argparse.Namespace):
+    """The per-user replication cache, or None (``--no-cache``, or it is not safe to use)."""
+    from sim.experiment.cache import (
+        CacheUnavailable,
+        ReplicationCache,
+        default_cache_root,
+        private_folder,
+    )
 
-    return None if args.no_cache else ReplicationCache(cache_root_for(out))
+    if args.no_cache:
+        return None
+    try:
+        return ReplicationCache(private_folder(default_cache_root()))
+    except CacheUnavailable as exc:
+        print(f"sim: warning: {exc}; running without a cache", file=sys.stderr)
+        return None
 
 
 @contextlib.contextmanager
@@ -117,7 +130,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
     out = output_path(args.output, bounded_stem(f"compare-{names}"))
     with reserved_output(out, args.force):
-        cache = _cache(args, out)
+        cache = _cache(args)
         start = time.perf_counter()
         total = len(scenarios) * (1 if args.batch_means else args.reps or 5)
         try:
@@ -215,7 +228,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out = output_path(args.output, bounded_stem(f"sweep-{scenario.name}"))
     reps = args.reps or scenario.replications
     with reserved_output(out, args.force):
-        cache = _cache(args, out)
+        cache = _cache(args)
         with _executor(args) as executor, _progress(points * reps, "sweep", cache) as hook:
             table = sweep(scenario, vary, reps, args.jobs, executor, cache=cache, on_done=hook)
         summary = write_sweep_folder(out, scenario, vary, table, args)

@@ -15,7 +15,7 @@ import yaml
 import sim
 from sim.cli import main
 from sim.experiment import executors
-from sim.experiment.cache import ReplicationCache, cache_root_for
+from sim.experiment.cache import ReplicationCache
 from sim.experiment.executors import ExecutorUnavailable, dask_executor, execute
 from tests.helpers_scenarios import tiny_vendor_dict
 
@@ -98,12 +98,8 @@ def test_cache_round_trip_and_invalidation(scenarios: list, tmp_path: Path) -> N
     cache.path(a, 2).write_bytes(b"truncated")
     assert ReplicationCache(tmp_path).load(a, 2) is None
     cache.path(a, 1).write_bytes(pickle.dumps({"key": "wrong", "frames": None}))
-    assert ReplicationCache(tmp_path).load(a, 1) is None
+    assert ReplicationCache(tmp_path).load(a, 1) is None  # never unpickled: a miss
     assert ReplicationCache(tmp_path).load(scenarios[1], 0) is None  # other scenario hash
-
-
-def test_cache_lives_beside_the_results_folder(tmp_path: Path) -> None:
-    assert cache_root_for(tmp_path / "results" / "cmp") == (tmp_path / "results" / ".sim-cache")
 
 
 def test_import_sim_is_light() -> None:
