@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 
 from sim.experiment.cache import ReplicationCache
+from sim.experiment.pool import worker_pool
 from sim.experiment.replication import Frames, run_replication
 from sim.scenario.model import Scenario
 
@@ -78,11 +79,8 @@ def make_executor(jobs: int = 1, scheduler: str | None = None) -> Iterator[Execu
         with dask_executor(address) as executor:
             yield executor
     elif jobs > 1:
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        try:
+        with worker_pool(jobs) as pool:
             yield pool
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
     else:
         yield None
 
