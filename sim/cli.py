@@ -150,8 +150,13 @@ def cmd_reference(args: argparse.Namespace) -> int:
     text = reference_markdown()
     if args.output:
         from sim.output import write_text_atomic
+        from sim.output_target import check_file_target
 
-        write_text_atomic(Path(args.output), text)
+        check_file_target(Path(args.output))
+        try:
+            write_text_atomic(Path(args.output), text)
+        except OSError as exc:
+            raise OutputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:
         print(text)
     return 0

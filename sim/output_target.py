@@ -136,6 +136,19 @@ def check_target(target: Path, force: bool = False) -> None:
                           f"{FORCE_HINT}")
 
 
+def check_file_target(path: Path) -> None:
+    """Refuse a single-file output (``sim reference -o``, ``sim shifts propose -o``) that
+    names a folder or sits under a file.
+
+    Raises:
+        OutputError: ``path`` is an existing folder, or an ancestor is a file.
+    """
+    path = Path(path)
+    if str(path).strip() == "" or path.is_dir():
+        raise OutputError(f"output {path} is a folder; -o expects a file name here")
+    _check_ancestors(path)
+
+
 def _check_ancestors(target: Path) -> None:
     parent = Path(os.path.abspath(target)).parent
     while not parent.exists() and parent != parent.parent:

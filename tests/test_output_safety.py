@@ -223,3 +223,17 @@ def test_a_terminal_without_utf8_does_not_fail_the_run(tiny: Path, encoding: str
         assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
         assert b"Traceback" not in done.stderr and b"?" in done.stdout
     assert (tiny.parent / "res" / "kpis.csv").exists()
+
+
+@pytest.mark.parametrize("command", ["reference", "shifts"])
+def test_single_file_outputs_refuse_a_folder(tiny: Path, command: str,
+                                             capsys: pytest.CaptureFixture) -> None:
+    folder = tiny.parent / "docs"
+    folder.mkdir()
+    (folder / "keep.md").write_text("mine")
+    argv = {"reference": ["reference", "-o", str(folder)],
+            "shifts": ["shifts", "propose", str(tiny), "--officers", "2", "--shift-hours", "8",
+                       "-o", str(folder)]}[command]
+    assert main(argv) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert os.listdir(folder) == ["keep.md"]

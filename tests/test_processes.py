@@ -86,11 +86,29 @@ def test_workers_die_when_the_run_is_killed(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_sigterm_is_a_clean_interrupt(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "status", "word"), [
+    (signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
+def test_sigterm_is_a_clean_interrupt_like_ctrl_c(tmp_path: Path, signum: int, status: int,
+                                                  word: str) -> None:
     proc, workers, out = start_run(tmp_path)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 143, err
-    assert "terminated; no partial results were written" in err and "Traceback" not in err
+    assert proc.returncode == status, err
+    assert f"{word}; no partial results were written" in err and "Traceback" not in err
     assert not wait_gone(workers, within_s=5)
     assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_a_second_run_to_the_same_output_is_refused(tmp_path: Path) -> None:
+    proc, workers, out = start_run(tmp_path)
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "sim", "run", str(REPO / "scenarios" / "default.yaml"),
+             "--days", "3", "--no-plots", "-o", str(out)], cwd=tmp_path, capture_output=True,
+            text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert second.returncode == 2 and "in use by another sim run" in second.stderr
+        assert proc.poll() is None  # the first run goes on undisturbed
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    assert not wait_gone(workers, within_s=5)
