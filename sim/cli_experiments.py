@@ -90,6 +90,12 @@ def _cache(args: argparse.Namespace):
         return None
 
 
+def _cache_warning(cache: Any) -> None:
+    if cache is not None and cache.problem:
+        print(f"sim: warning: {cache.problem}; the results are complete but a rerun will "
+              "recompute what was not stored", file=sys.stderr)
+
+
 @contextlib.contextmanager
 def _progress(total: int, label: str, cache: Any) -> Iterator[Callable[[int], None] | None]:
     bar = progress_bar(total, label)
@@ -142,6 +148,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         except ComparisonError as exc:
             raise UsageError(str(exc)) from None
         write_compare_folder(out, result, args, time.perf_counter() - start)
+    _cache_warning(cache)
     for warning in result.warnings:
         print(f"sim: warning: {warning}", file=sys.stderr)
     _print_compare(result, out, verdict_sentences(result))
@@ -232,6 +239,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         with _executor(args) as executor, _progress(points * reps, "sweep", cache) as hook:
             table = sweep(scenario, vary, reps, args.jobs, executor, cache=cache, on_done=hook)
         summary = write_sweep_folder(out, scenario, vary, table, args)
+    _cache_warning(cache)
     print(f"{scenario.name}: {points} point(s) × {reps} replication(s) → {out}/")
     print(summary.to_string(index=False))
     return 0

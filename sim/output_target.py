@@ -110,6 +110,7 @@ def check_target(target: Path, force: bool = False) -> None:
             or an earlier results folder holding other files (unless ``force``).
     """
     target = Path(target)
+    _refuse_precious(target)
     if target.is_symlink() and not force:
         raise OutputError(f"output {target} is a symbolic link; {FORCE_HINT} (the link, "
                           "not what it points to)")
@@ -134,6 +135,16 @@ def check_target(target: Path, force: bool = False) -> None:
         raise OutputError(f"output {target} is an earlier results folder but also holds "
                           f"files sim did not write ({_shown(foreign)}); move them out, or "
                           f"{FORCE_HINT}")
+
+
+def _refuse_precious(target: Path) -> None:
+    """Never replace the current folder, one of its ancestors, or the home folder."""
+    here = Path(os.path.abspath(target))
+    cwd = Path.cwd()
+    precious = {cwd, *cwd.parents, Path.home()}
+    if here in precious:
+        raise OutputError(f"output {target} is the current folder, one of its parents or "
+                          "the home folder; choose a folder of its own for the results")
 
 
 def check_file_target(path: Path) -> None:

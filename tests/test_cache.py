@@ -184,3 +184,24 @@ def test_resumed_compare_writes_identical_bytes(tmp_path: Path,
         entry.unlink()
     resumed = compare("resumed")
     assert "incidents.csv" in fresh and fresh == filled == resumed
+
+
+def test_a_full_disk_under_the_cache_does_not_fail_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    import errno
+
+    import yaml
+
+    import sim.experiment.cache as cache_module
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache_module.tempfile, "mkstemp", disk_full)
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(yaml.safe_dump(TINY), encoding="utf-8")
+    out = tmp_path / "cmp"
+    assert main(["compare", str(scenario), "--reps", "2", "--no-plots", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "cannot store in the cache" in err and "No space left" in err
+    assert (out / "comparison.csv").exists()

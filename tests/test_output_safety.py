@@ -237,3 +237,11 @@ def test_single_file_outputs_refuse_a_folder(tiny: Path, command: str,
     assert main(argv) == 2
     assert "is a folder" in capsys.readouterr().err
     assert os.listdir(folder) == ["keep.md"]
+
+
+def test_the_current_folder_its_parents_and_home_are_never_replaced(
+        tiny: Path, capsys: pytest.CaptureFixture) -> None:
+    for target in (".", "..", str(Path.home())):
+        assert main([*commands(tiny, Path(target))["run"], "--force"]) == 2
+        assert "current folder" in capsys.readouterr().err
+    assert tiny.exists()

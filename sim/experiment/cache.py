@@ -95,6 +95,7 @@ class ReplicationCache:
         hits: Replications read from the cache so far.
         stored: Replications written to the cache so far.
         misses: Entries present but rejected (damaged, other key) so far.
+        problem: Why storing stopped (disk full, folder made unsafe...), or None.
     """
 
     root: Path
@@ -103,6 +104,7 @@ class ReplicationCache:
     hits: int = 0
     stored: int = 0
     misses: int = 0
+    problem: str | None = None
 
     def path(self, scenario: Scenario, replication: int) -> Path:
         """Where the result of ``replication`` of ``scenario`` is (or would be) stored."""
@@ -123,7 +125,19 @@ class ReplicationCache:
         return frames
 
     def store(self, scenario: Scenario, replication: int, frames: Frames) -> None:
-        """Write one result atomically; frames that would not come back exactly are skipped."""
+        """Write one result atomically; frames that would not come back exactly are skipped.
+
+        A failure to write (disk full, unsafe folder) never fails the run: it is recorded in
+        ``problem`` and nothing more is stored.
+        """
+        if self.problem is not None:
+            return
+        try:
+            self._store(scenario, replication, frames)
+        except OSError as exc:
+            self.problem = f"cannot store in the cache {self.root}: {exc.strerror or exc}"
+
+    def _store(self, scenario: Scenario, replication: int, frames: Frames) -> None:
         key = self._key(scenario, replication)
         try:
             data = encode(frames, key)
