@@ -128,6 +128,9 @@ def check_target(target: Path, force: bool = False) -> None:
             content = sorted(os.listdir(target))
         except OSError as exc:
             raise OutputError(f"output {target}: cannot read it ({exc.strerror})") from None
+        if content and {"run.json", "sweep.json"} & set(content):
+            raise OutputError(f"output {target} looks like results of an older sim (no "
+                              f"{MARKER} marker), so it may hold your files too; {FORCE_HINT}")
         if content:
             raise OutputError(f"output {target} exists and is not a results folder written "
                               f"by sim (it holds {_shown(content)}); {FORCE_HINT}")

@@ -245,3 +245,15 @@ def test_the_current_folder_its_parents_and_home_are_never_replaced(
         assert main([*commands(tiny, Path(target))["run"], "--force"]) == 2
         assert "current folder" in capsys.readouterr().err
     assert tiny.exists()
+
+
+def test_results_of_an_older_sim_are_refused_with_a_hint(tiny: Path,
+                                                         capsys: pytest.CaptureFixture) -> None:
+    out = tiny.parent / "old"
+    out.mkdir()
+    (out / "run.json").write_text("{}")
+    (out / "kpis.csv").write_text("kpi\n")
+    assert main(commands(tiny, out)["run"]) == 2
+    assert "older sim" in capsys.readouterr().err
+    assert main([*commands(tiny, out)["run"], "--force"]) == 0
+    assert (out / MARKER).exists()
