@@ -205,3 +205,27 @@ def test_a_full_disk_under_the_cache_does_not_fail_the_run(
     err = capsys.readouterr().err
     assert "cannot store in the cache" in err and "No space left" in err
     assert (out / "comparison.csv").exists()
+
+
+def test_text_with_missing_values_empty_frames_and_odd_dtypes_round_trip() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from sim.experiment.cache_format import decode, encode
+    from sim.experiment.replication import Frames
+
+    mixed = pd.DataFrame({
+        "s": pd.Series(["a", None, "南湖", "", "a"], dtype="str"),
+        "o": pd.Series(["x", None, "y", "x", ""], dtype=object),
+        "b": [True, False, True, True, False],
+        "i": np.arange(5, dtype=np.int32),
+        "f": [0.1, np.nan, np.inf, -0.0, 1e-310],
+    })
+    empty = pd.DataFrame({"s": pd.Series([], dtype="str"), "f": pd.Series([], dtype=float)})
+    frames = Frames(mixed, empty, mixed.copy(), empty.copy(), mixed.iloc[:1].copy(),
+                    extra={"parking": mixed.copy()})
+    back = decode(encode(frames, {"k": 1}), {"k": 1})
+    assert same_frames(back, frames)
+    assert back.incidents["s"].isna().tolist() == [False, True, False, False, False]
+    assert back.incidents["o"].dtype == object and back.incidents["o"][1] is None
+    assert np.signbit(back.incidents["f"][3]) and back.incidents["f"][4] == 1e-310

@@ -4,8 +4,8 @@ File layout::
 
     MAGIC | header length (8 bytes, big-endian) | header (canonical JSON) | payload (.npz)
 
-The payload is ``numpy.savez`` of one array per column (strings as fixed-width unicode
-arrays with a null mask), read back with ``allow_pickle=False``, so nothing in a cache file
+The payload is ``numpy.savez`` of one array per column (text as its distinct values, a
+fixed-width unicode array, plus int32 codes, -1 for missing), read back with ``allow_pickle=False``, so nothing in a cache file
 can run code. The header holds the key the entry was stored under, each frame's columns and
 dtypes, and ``sha256`` = SHA-256 of (the header without ``sha256``) + payload. Any change of
 any byte makes :func:`decode` fail with :class:`CorruptEntry`.
@@ -45,12 +45,11 @@ def _column_arrays(series: pd.Series, stem: str) -> tuple[str, dict[str, np.ndar
     if isinstance(dtype, np.dtype) and dtype.kind in _NUMERIC_KINDS:
         return dtype.str, {stem: series.to_numpy(copy=False)}
     if str(dtype) in ("str", "object", "string"):
-        values = series.to_numpy(dtype=object, na_value=None)
-        null = np.array([v is None for v in values], dtype=bool)
-        if not all(isinstance(v, str) for v, n in zip(values, null) if not n):
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        if not all(isinstance(v, str) for v in uniques):
             raise Unsupported(f"column {series.name!r} holds non-string objects")
-        text = np.array(["" if n else v for v, n in zip(values, null)], dtype=np.str_)
-        return f"text:{dtype}", {stem: text, f"{stem}_null": null}
+        text = np.array(list(uniques), dtype=np.str_)
+        return f"text:{dtype}", {stem: text, f"{stem}_codes": codes.astype(np.int32)}
     raise Unsupported(f"column {series.name!r} has dtype {dtype}")
 
 
@@ -60,10 +59,12 @@ def _column(dtype: str, arrays: Any, stem: str) -> pd.Series:
         if values.dtype.str != dtype:
             raise CorruptEntry(f"{stem}: dtype {values.dtype.str}, header says {dtype}")
         return pd.Series(values, copy=True)
-    text, null = arrays[stem], arrays[f"{stem}_null"]
-    if text.dtype.kind != "U" or null.dtype != bool or text.shape != null.shape:
+    text, codes = arrays[stem], arrays[f"{stem}_codes"]
+    if text.dtype.kind != "U" or codes.dtype != np.int32 or codes.ndim != 1:
         raise CorruptEntry(f"{stem}: not a text column")
-    values = [None if n else str(v) for v, n in zip(text.tolist(), null.tolist())]
+    if len(codes) and (codes.min() < -1 or codes.max() >= len(text)):
+        raise CorruptEntry(f"{stem}: codes out of range")
+    values = np.append(text.astype(object), None)[codes]  # code -1 → the appended None
     return pd.Series(values, dtype=dtype[len("text:"):])
 
 
