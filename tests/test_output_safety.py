@@ -208,15 +208,14 @@ def test_no_room_or_no_write_access_is_found_before_simulating(
 # --- printing never fails a finished run -------------------------------------------------
 
 
-@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
-def test_a_terminal_without_utf8_does_not_fail_the_run(tiny: Path, encoding: str) -> None:
+def test_a_terminal_without_utf8_does_not_fail_the_run(tiny: Path) -> None:
     """Without reconfiguring stdout, the '→' of the last line raised UnicodeEncodeError
     after the results were written (exit 1, traceback)."""
     import subprocess
     import sys
 
     tiny.write_text(TINY.replace("name: tiny", "name: 南湖-夜巡"), encoding="utf-8")
-    env = {**os.environ, "PYTHONIOENCODING": encoding, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONPATH": str(ROOT)}
     for args in (["validate", str(tiny)], ["run", str(tiny), "--no-plots", "-o", "res"]):
         done = subprocess.run([sys.executable, "-m", "sim", *args], cwd=tiny.parent, env=env,
                               capture_output=True, timeout=120)
