@@ -20,13 +20,14 @@ from sim.scenario.model import is_safe_stem
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("name", ["default", "南湖-夜巡", "a.b_c-1", "x" * 100, "夜" * 66])
+@pytest.mark.parametrize("name", ["default", "南湖-夜巡", "a.b_c-1", "x" * 100, "夜" * 66,
+                                  "กรุงเทพ", "नगर-निगम", "Ürümqi_2"])
 def test_safe_names_are_accepted(name: str) -> None:
     assert is_safe_stem(name)
 
 
 @pytest.mark.parametrize("name", ["", ".", "..", "../victim", "/tmp/x", "a/b", "a\\b", "a\0b",
-                                  ".hidden", "x" * 101, "夜" * 67, "a b", "a\nb"])
+                                  ".hidden", "x" * 101, "夜" * 67, "a b", "a\nb", "\u0301a"])
 def test_unsafe_names_are_refused(name: str) -> None:
     assert not is_safe_stem(name)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pydantic import Field, field_validator, model_validator
 
@@ -25,12 +26,15 @@ MAX_INCIDENTS = 20_000_000  # expected exogenous incidents per replication
 
 
 def is_safe_stem(text: str) -> bool:
-    """A name usable as one path component anywhere: no separators, no leading dot."""
+    """A name usable as one path component anywhere: letters (with their combining marks,
+    as in Thai or Devanagari), digits, '-', '_', '.'; no separators, no leading dot."""
     return (
         0 < len(text) <= MAX_STEM
         and len(text.encode("utf-8", "surrogatepass")) <= MAX_STEM_BYTES
         and not text.startswith(".")
-        and all(ch.isalnum() or ch in "-_." for ch in text)
+        and (text[0].isalnum() or text[0] in "-_")
+        and all(ch.isalnum() or ch in "-_." or unicodedata.category(ch)[0] == "M"
+                for ch in text)
     )
 
 
