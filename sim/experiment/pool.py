@@ -20,6 +20,8 @@ POLL_S = 0.25
 
 
 def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate it there; rely on getppid
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
