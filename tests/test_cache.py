@@ -229,3 +229,16 @@ def test_text_with_missing_values_empty_frames_and_odd_dtypes_round_trip() -> No
     assert back.incidents["s"].isna().tolist() == [False, True, False, False, False]
     assert back.incidents["o"].dtype == object and back.incidents["o"][1] is None
     assert np.signbit(back.incidents["f"][3]) and back.incidents["f"][4] == 1e-310
+
+
+def test_temporaries_of_a_killed_store_are_removed_when_old(stored, tmp_path: Path) -> None:
+    scenario, frames, _ = stored
+    cache = ReplicationCache(tmp_path)
+    folder = cache.path(scenario, 0).parent
+    folder.mkdir(parents=True)
+    old, young = folder / ".rep-0.simrep.dead1234", folder / ".rep-0.simrep.busy5678"
+    old.write_bytes(b"half")
+    young.write_bytes(b"half")
+    os.utime(old, (0, 0))
+    cache.store(scenario, 0, frames)
+    assert not old.exists() and young.exists()

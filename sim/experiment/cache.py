@@ -20,6 +20,7 @@ import hashlib
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from sim.scenario.model import Scenario
 
 CACHE_ENV = "SIM_CACHE_DIR"
 SUFFIX = ".simrep"
+STALE_TMP_S = 3600.0  # a temporary cache file this old belongs to a dead run
 
 
 class CacheUnavailable(OSError):
@@ -82,6 +84,16 @@ def code_fingerprint() -> str:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _remove_stale_temporaries(path: Path, older_than_s: float = STALE_TMP_S) -> None:
+    """Remove ``.rep-<n>.simrep.*`` left by a run killed while storing (old ones only: a
+    young one may be another run's write in progress)."""
+    now = time.time()
+    for tmp in path.parent.glob(f".{path.name}.*"):
+        with contextlib.suppress(OSError):
+            if now - tmp.lstat().st_mtime > older_than_s:
+                tmp.unlink()
 
 
 @dataclass
@@ -148,6 +160,7 @@ class ReplicationCache:
         path = self.path(scenario, replication)
         private_folder(Path(self.root))
         private_folder(path.parent)
+        _remove_stale_temporaries(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
         try:
             with os.fdopen(fd, "wb") as handle:
