@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from sim.scenario.errors import ScenarioError
+from sim.scenario.limits import BadLimitSetting
 
 DEFAULT_SCENARIO = Path("scenarios/default.yaml")
 EXIT_BAD_INPUT = 2
@@ -197,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except UsageError as exc:
+    except (UsageError, BadLimitSetting) as exc:
         print(f"sim: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
