@@ -69,6 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.report import format_kpi_table
 
     reps = args.reps or scenario.replications
+    check_runs(reps, "{n} replications")
     out = Path(args.output) if args.output else Path("results") / scenario.name
     check_output_folder(out)
     bar = progress_bar(reps, scenario.name)
@@ -104,6 +105,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if bad and len(args.scenarios) > 1:
         print(f"sim: {bad} of {len(args.scenarios)} scenario files are invalid", file=sys.stderr)
     return EXIT_BAD_INPUT if bad else 0
+
+
+def check_counts(args: argparse.Namespace) -> None:
+    """Refuse --reps / --max-reps / --jobs beyond their limits before loading anything."""
+    from sim.scenario.limits import over_limit
+
+    for option in ("reps", "max_reps"):
+        value = getattr(args, option, None)
+        if value is not None:
+            problem = over_limit("reps", value, f"--{option.replace('_', '-')} {{n}}")
+            if problem:
+                raise UsageError(problem)
+
+
+def check_runs(runs: int, detail: str) -> None:
+    """Refuse a command that would run more replications in all than the limit."""
+    from sim.scenario.limits import over_limit
+
+    problem = over_limit("runs", runs, detail)
+    if problem:
+        raise UsageError(problem)
 
 
 def check_output_folder(out: Path) -> None:
@@ -194,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "jobs", None) is not None and args.jobs < 1:
         parser.error("--jobs must be at least 1")
     try:
+        check_counts(args)
         return args.func(args)
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)

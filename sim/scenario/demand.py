@@ -278,6 +278,19 @@ class Parking(Frozen):
         default_factory=dict, description="Supply measures per zone (the planner's levers)."
     )
 
+    def arrivals_per_day(self, zone_id: str, zone_kind: str) -> float:
+        """Motor plus non-motor vehicles arriving per day in one zone (kind, then patch)."""
+        defaults = self.zone_kinds.get(zone_kind)  # type: ignore[call-overload]
+        patch = self.zones.get(zone_id)
+        total = 0.0
+        for vehicle in ("motor", "nonmotor"):
+            base = getattr(defaults, vehicle).arrivals_per_day if defaults is not None else 0.0
+            override = getattr(patch, vehicle) if patch is not None else None
+            if override is not None and override.arrivals_per_day is not None:
+                base = override.arrivals_per_day
+            total += base
+        return total
+
 
 class Cards(Frozen):
     """Red/yellow card points for contracted shops.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from sim.scenario.errors import FieldProblems
+from sim.scenario.limits import over_limit
 
 ZoneKind = Literal[
     "commercial",
@@ -128,6 +129,26 @@ class District(Frozen):
     grid: Grid | None = Field(None, description="Generate zones as a grid (or list `zones`).")
     zones: list[Zone] | None = Field(None, description="Listed zones (or give `grid`).")
     travel: Travel = Field(default_factory=Travel, description="Travel between zones.")
+
+    @field_validator("zones", mode="before")
+    @classmethod
+    def _not_too_many(cls, value: Any) -> Any:
+        """Refuse a huge zone list before validating every zone in it."""
+        if isinstance(value, list):
+            problem = over_limit("zones", len(value), "{n} zones are listed")
+            if problem:
+                raise ValueError(problem)
+        return value
+
+    @field_validator("grid")
+    @classmethod
+    def _grid_not_too_large(cls, value: Grid | None) -> Grid | None:
+        if value is not None:
+            problem = over_limit("zones", value.rows * value.cols,
+                                 f"the {value.rows} × {value.cols} grid has {{n}} zones")
+            if problem:
+                raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
     def _one_layout(self) -> District:

@@ -39,7 +39,10 @@ LIMITS: dict[str, Limit] = {
     "runs": Limit(
         "SIM_MAX_RUNS", 200_000, "replications of one command in all (points × replications)"
     ),
-    "zones": Limit("SIM_MAX_ZONES", 3_000, "zones of a district (travel matrices grow as zones²)"),
+    "zones": Limit(
+        "SIM_MAX_ZONES", 2_000,
+        "zones of a district (memory grows as zones²: about 200 bytes × zones², 0.8 GB at 2,000)",
+    ),
     "incidents": Limit(
         "SIM_MAX_INCIDENTS", 20_000_000, "expected catalog incidents of one replication"
     ),
@@ -82,7 +85,9 @@ def over_limit(name: str, amount: float, detail: str) -> str | None:
     if amount <= cap:
         return None
     spec = LIMITS[name]
-    if amount >= 1e15:
+    if isinstance(amount, int):
+        shown = f"{amount:,}"
+    elif amount >= 1e15:
         shown = f"{amount:.3g}"
     elif amount >= 100 or amount == int(amount):
         shown = f"{amount:,.0f}"

@@ -10,11 +10,11 @@ from sim.scenario.demand import Demand
 from sim.scenario.district import District, Frozen
 from sim.scenario.errors import FieldProblems, unknown_name
 from sim.scenario.incidents import IncidentType
+from sim.scenario.limits import over_limit
 from sim.scenario.operations import Detection, Dispatch
 from sim.scenario.units import FixedPost, UnitGroup, Weekday
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-MAX_INCIDENTS = 20_000_000  # expected exogenous incidents per replication
 
 
 class Clock(Frozen):
@@ -153,17 +153,30 @@ class Scenario(Frozen):
     @model_validator(mode="after")
     def _demand_size(self) -> Scenario:
         zones = self.district.all_zones()
+        days = self.clock.days
         per_day = self.rate_multiplier * sum(
             itype.zone_rates.get(z.id, itype.rate_per_day.get(z.kind, 0.0))
             for itype in self.incidents.values()
             if itype.enabled
             for z in zones
         )
-        if per_day * self.clock.days > MAX_INCIDENTS:
-            raise FieldProblems((
-                "incidents",
-                f"the rates add up to {per_day:,.0f} incidents a day, "
-                f"{per_day * self.clock.days:,.0f} in {self.clock.days} days: more than the "
-                f"{MAX_INCIDENTS:,} a run can hold; check rate_per_day (incidents per zone per day)",
-            ))
+        problems: list[tuple[str, str]] = []
+        too_many = over_limit(
+            "incidents", per_day * days,
+            f"the rates add up to {per_day:,.0f} incidents a day, {{n}} in {days} days",
+        )
+        if too_many:
+            problems.append(("incidents", f"{too_many} (rate_per_day is incidents per zone "
+                             "per day)"))
+        parking = self.demand.parking
+        if parking.enabled:
+            cars = sum(parking.arrivals_per_day(z.id, z.kind) for z in zones)
+            too_many = over_limit(
+                "parking_arrivals", cars * days,
+                f"parking arrivals add up to {cars:,.0f} a day, {{n}} in {days} days",
+            )
+            if too_many:
+                problems.append(("demand.parking", f"{too_many} (arrivals_per_day is per zone)"))
+        if problems:
+            raise FieldProblems(*problems)
         return self
