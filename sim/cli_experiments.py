@@ -111,7 +111,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     _check_compare_args(args)
     scenarios = [load(Path(p), args) for p in args.scenarios]
-    per_scenario = args.max_reps or 100 if args.precision is not None else args.reps or 5
+    per_scenario = (args.max_reps or 100) if args.precision is not None else (args.reps or 5)
     check_runs(len(scenarios) * per_scenario,
                f"{len(scenarios)} scenarios × {per_scenario:,} replications = {{n}} runs")
     names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))[:80]

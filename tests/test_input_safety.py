@@ -182,3 +182,54 @@ def test_bad_limit_variable_is_a_clear_error(tmp_path, capsys, monkeypatch):
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "SIM_MAX_FILE_MB" in err and "positive whole number" in err and "'lots'" in err
+
+
+# -- item 14: messages ---------------------------------------------------------------------------
+
+
+def test_broken_parent_names_the_child_that_extends_it(tmp_path, capsys):
+    (tmp_path / "grand.yaml").write_text("name: g\nunits: [\n", encoding="utf-8")
+    (tmp_path / "parent.yaml").write_text("extends: grand.yaml\n", encoding="utf-8")
+    (tmp_path / "child.yaml").write_text("extends: parent.yaml\n", encoding="utf-8")
+    with within(10):
+        assert main(["validate", str(tmp_path / "child.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert (f"grand.yaml: invalid scenario (extended by {tmp_path / 'parent.yaml'}, extended "
+            f"by {tmp_path / 'child.yaml'})") in err, err
+    assert "YAML syntax error at line 3" in err
+    assert err.count("\n") <= 3
+
+
+def test_syntax_error_in_a_parent_does_not_quote_the_file(tmp_path, capsys):
+    (tmp_path / "parent.yaml").write_text("units: {a: [1, 2], " + "x" * 5000 + "\n",
+                                          encoding="utf-8")
+    (tmp_path / "child.yaml").write_text("extends: parent.yaml\n", encoding="utf-8")
+    err = refused(tmp_path / "child.yaml", capsys, "parent.yaml: invalid scenario (extended by",
+                  "YAML syntax error")
+    assert "x" * 80 not in err and len(err) < 600
+
+
+def test_a_long_extends_value_is_shortened(tmp_path, capsys):
+    (tmp_path / "child.yaml").write_text("extends: " + "p" * 3000 + ".yaml\n", encoding="utf-8")
+    err = refused(tmp_path / "child.yaml", capsys, "extends: file 'ppp", "...' cannot be read")
+    assert len(err) < 400
+
+
+@pytest.mark.parametrize("field, value", [("units.foot.count", "true"), ("seed", "false"),
+                                          ("clock.days", "true"), ("units.foot.grid_split", "true")])
+def test_booleans_are_not_counts(field, value, capsys):
+    path = HERE.parent / "scenarios" / "default.yaml"
+    assert main(["validate", str(path), "--set", f"{field}={value}"]) == 2
+    err = capsys.readouterr().err
+    assert f"{field}: expected a whole number, got {value} (a yes/no value)" in err, err
+
+
+@pytest.mark.parametrize("field, value, fragment", [
+    ("district.grid.cell_m", "1e308", "district.grid.cell_m: expected a number ≤ 100000"),
+    ("district.travel.intra_zone_m", "1e308", "district.travel.intra_zone_m: expected a number"),
+])
+def test_huge_lengths_are_reported_under_their_own_field(field, value, fragment, capsys):
+    path = HERE.parent / "scenarios" / "default.yaml"
+    assert main(["validate", str(path), "--set", f"{field}={value}"]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "x_m" not in err, err

@@ -127,3 +127,14 @@ def test_every_limit_has_a_documented_variable():
         assert spec.env in docs, spec.env
         assert f"{spec.default:,}" in docs, (spec.env, spec.default)
         assert limit(name) == spec.default
+
+
+@pytest.mark.parametrize("officers, hours, fragment", [
+    ("99999999999", "8", "--officers must be between 1 and 2,000"),
+    ("0", "8", "--officers must be between 1 and 2,000"),
+    ("10", "1e-300", "--shift-hours must be at least 0.5"),
+])
+def test_shift_proposal_bounds(officers, hours, fragment, capsys):
+    """``--officers 99999999999`` used to run for minutes (no answer after 60 s)."""
+    refused(capsys, ["shifts", "propose", DEFAULT, "--officers", officers, "--shift-hours", hours],
+            fragment)

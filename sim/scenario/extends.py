@@ -63,14 +63,13 @@ def read_chain(
     parent_path = path.parent / parent
     problem = file_problem(parent_path)
     if problem is not None:
-        raise ScenarioError(shown, [("extends", f"file {parent!r} {problem.removeprefix('file ')} "
+        named = repr(parent) if len(parent) <= 80 else repr(parent[:77] + "...")
+        raise ScenarioError(shown, [("extends", f"file {named} {problem.removeprefix('file ')} "
                                             f"(next to {path.name})")])
     parent_shown = Path(os.path.normpath(shown.parent / parent))
     try:
         base, files = read_chain(parent_path, (*chain, path), parent_shown)
-    except ScenarioError as exc:
-        if exc.path != str(parent_shown):
-            raise
+    except ScenarioError as exc:  # about the parent or a file it extends: say who asked
         note = f"{exc.note}, " if exc.note else ""
         raise ScenarioError(exc.path, exc.problems, f"{note}extended by {shown}") from None
     return deep_merge(base, data), (path, *files)

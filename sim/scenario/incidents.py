@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from sim.scenario.distributions import MIN_LOOP_MINUTES, Distribution, Weight, fixed
-from sim.scenario.district import Frozen, ZoneId, ZoneKind
+from sim.scenario.district import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.errors import FieldProblems
 
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -71,7 +71,7 @@ class IncidentType(Frozen):
         "null: it stays until removed (graffiti, ads, piles).",
     )
     complaint: Complaint = Field(default_factory=Complaint, description="Public complaints.")
-    priority: int = Field(3, ge=1, le=9, description="Dispatch priority class; 1 is highest.")
+    priority: Whole = Field(3, ge=1, le=9, description="Dispatch priority class; 1 is highest.")
     sla_min: float | None = Field(
         None, gt=0, allow_inf_nan=False, description="Service target: detection (report) → resolution, minutes (e.g. dogs 30)."
     )

@@ -7,7 +7,7 @@ import re
 from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.demand import Demand
-from sim.scenario.district import District, Frozen
+from sim.scenario.district import District, Frozen, Whole
 from sim.scenario.errors import FieldProblems, unknown_name
 from sim.scenario.incidents import IncidentType
 from sim.scenario.limits import over_limit
@@ -20,7 +20,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 class Clock(Frozen):
     """How long to simulate. Internally, time is minutes from the first midnight."""
 
-    days: int = Field(7, ge=1, le=3660, description="Days simulated.")
+    days: Whole = Field(7, ge=1, le=3660, description="Days simulated.")
     warmup_days: float = Field(
         0.0, ge=0, description="Days at the start left out of all measures."
     )
@@ -41,8 +41,8 @@ class Scenario(Frozen):
 
     name: str = Field("scenario", description="Short name, used in tables and plots.")
     description: str = Field("", description="What this scenario is for.")
-    seed: int = Field(1, ge=0, le=2**63 - 1, description="Root random seed.")
-    replications: int = Field(1, ge=1, le=10_000, description="Independent replications.")
+    seed: Whole = Field(1, ge=0, le=2**63 - 1, description="Root random seed.")
+    replications: Whole = Field(1, ge=1, le=10_000, description="Independent replications.")
     clock: Clock = Field(default_factory=Clock, description="Simulated period.")
     rate_multiplier: float = Field(
         1.0, gt=0, le=100,

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from sim.scenario.distributions import LoopDuration, Uniform, fixed
-from sim.scenario.district import Frozen, Mode, ZoneId
+from sim.scenario.district import Frozen, Mode, Whole, ZoneId
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -207,7 +207,7 @@ Behaviour = Annotated[
 class UnitGroup(Frozen):
     """A group of identical officers (ids ``<group>-1``, ``<group>-2``, ...)."""
 
-    count: int = Field(ge=1, le=2000, description="Number of officers.")
+    count: Whole = Field(ge=1, le=2000, description="Number of officers.")
     mode: Mode = Field("foot", description="How they move: foot, ebike or car.")
     home_zone: ZoneId | None = Field(None, description="Where shifts start (default: first zone).")
     zones: list[ZoneId] | None = Field(
@@ -228,7 +228,7 @@ class UnitGroup(Frozen):
         "the officers (officer k gets grid k mod n); each patrols only its grid and, with "
         "dispatch_area: own_zones, is dispatched only inside it.",
     )
-    grid_split: int | None = Field(
+    grid_split: Whole | None = Field(
         None, ge=1, description="Or split the group's zones into this many compact grids."
     )
     overflow: Literal["none", "neighbours"] = Field(
