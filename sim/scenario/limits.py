@@ -28,7 +28,7 @@ class Limit:
 
 
 LIMITS: dict[str, Limit] = {
-    "file_mb": Limit("SIM_MAX_FILE_MB", 10, "megabytes of one scenario file"),
+    "file_mb": Limit("SIM_MAX_FILE_MB", 1, "megabytes of one scenario file"),
     "yaml_values": Limit(
         "SIM_MAX_YAML_VALUES", 5_000_000,
         "values in one scenario file, counting every repetition an alias (*name) makes",
