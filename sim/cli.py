@@ -108,13 +108,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def check_counts(args: argparse.Namespace) -> None:
-    """Refuse --reps / --max-reps / --jobs beyond their limits before loading anything."""
+    """Refuse --reps, --max-reps and --jobs beyond their limits before loading anything."""
     from sim.scenario.limits import over_limit
 
-    for option in ("reps", "max_reps"):
+    for option, name in (("reps", "reps"), ("max_reps", "reps"), ("jobs", "jobs")):
         value = getattr(args, option, None)
         if value is not None:
-            problem = over_limit("reps", value, f"--{option.replace('_', '-')} {{n}}")
+            problem = over_limit(name, value, f"--{option.replace('_', '-')} {{n}}")
             if problem:
                 raise UsageError(problem)
 

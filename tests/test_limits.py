@@ -138,3 +138,12 @@ def test_shift_proposal_bounds(officers, hours, fragment, capsys):
     """``--officers 99999999999`` used to run for minutes (no answer after 60 s)."""
     refused(capsys, ["shifts", "propose", DEFAULT, "--officers", officers, "--shift-hours", hours],
             fragment)
+
+
+def test_jobs_limit(tmp_path, capsys, monkeypatch):
+    refused(capsys, ["run", DEFAULT, "--jobs", "100000", "-o", str(tmp_path / "o")],
+            "--jobs 100,000", "limit of 64", "SIM_MAX_JOBS")
+    monkeypatch.setenv("SIM_MAX_JOBS", "2")
+    refused(capsys, ["sweep", DEFAULT, "--vary", "seed=1,2", "--jobs", "3", "-o",
+                     str(tmp_path / "o")], "--jobs 3", "SIM_MAX_JOBS")
+    assert list(tmp_path.iterdir()) == []

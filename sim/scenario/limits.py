@@ -34,6 +34,7 @@ LIMITS: dict[str, Limit] = {
         "values in one scenario file, counting every repetition an alias (*name) makes",
     ),
     "reps": Limit("SIM_MAX_REPS", 10_000, "replications of one run, comparison or sweep point"),
+    "jobs": Limit("SIM_MAX_JOBS", 64, "local worker processes (--jobs; each takes ~90 MB)"),
     "sweep_values": Limit("SIM_MAX_SWEEP_VALUES", 1_000, "values of one --vary"),
     "sweep_points": Limit("SIM_MAX_SWEEP_POINTS", 2_000, "points of a sweep (factorial cells)"),
     "runs": Limit(
