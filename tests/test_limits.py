@@ -147,3 +147,16 @@ def test_jobs_limit(tmp_path, capsys, monkeypatch):
     refused(capsys, ["sweep", DEFAULT, "--vary", "seed=1,2", "--jobs", "3", "-o",
                      str(tmp_path / "o")], "--jobs 3", "SIM_MAX_JOBS")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_vendor_sessions_count_against_the_incident_limit(monkeypatch):
+    """Every vendor of every site may come to every session of every day: 300 vendors × 2
+    sessions × 28 days = 16,800 attempts against a limit lowered to 10,000."""
+    changes = {"demand.vendors.enabled": True,
+               "demand.vendors.sites": [{"zone": "A1", "vendors": 300, "sessions": [
+                   {"start": "07:00", "end": "09:00"}, {"start": "17:00", "end": "20:00"}]}]}
+    monkeypatch.setenv("SIM_MAX_INCIDENTS", "10000")
+    with pytest.raises(ScenarioError, match="demand.vendors.sites: vendor sites add up to 600 "
+                                            "intended sessions a day, 16,800 in 28 days"):
+        load_scenario(DEFAULT, {**changes, "clock.days": 28})
+    assert load_scenario(DEFAULT, {**changes, "clock.days": 10})  # 6,000 plus the catalog

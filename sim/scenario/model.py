@@ -168,6 +168,16 @@ class Scenario(Frozen):
         if too_many:
             problems.append(("incidents", f"{too_many} (rate_per_day is incidents per zone "
                              "per day)"))
+        vendors = self.demand.vendors
+        if vendors.enabled:  # every vendor may come to every session of every day
+            attempts = sum(site.vendors * len(site.sessions) for site in vendors.sites)
+            too_many = over_limit(
+                "incidents", attempts * days,
+                f"vendor sites add up to {attempts:,} intended sessions a day, {{n}} in "
+                f"{days} days",
+            )
+            if too_many:
+                problems.append(("demand.vendors.sites", too_many))
         parking = self.demand.parking
         if parking.enabled:
             cars = sum(parking.arrivals_per_day(z.id, z.kind) for z in zones)
