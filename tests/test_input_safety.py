@@ -170,7 +170,8 @@ def test_file_size_limit(tmp_path, capsys, monkeypatch):
     path = tmp_path / "big.yaml"
     path.write_text(GOOD + "# " + "x" * 1_200_000 + "\n", encoding="utf-8")
     monkeypatch.setenv("SIM_MAX_FILE_MB", "1")
-    refused(path, capsys, "the file has 1.14 megabytes: more than the limit of 1", "SIM_MAX_FILE_MB")
+    refused(path, capsys, "the file has 1.14 megabytes: more than the limit of 1",
+            "SIM_MAX_FILE_MB")
     monkeypatch.setenv("SIM_MAX_FILE_MB", "2")
     assert main(["validate", str(path)]) == 0
 
@@ -215,8 +216,10 @@ def test_a_long_extends_value_is_shortened(tmp_path, capsys):
     assert len(err) < 400
 
 
-@pytest.mark.parametrize("field, value", [("units.foot.count", "true"), ("seed", "false"),
-                                          ("clock.days", "true"), ("units.foot.grid_split", "true")])
+@pytest.mark.parametrize("field, value", [
+    ("units.foot.count", "true"), ("seed", "false"), ("clock.days", "true"),
+    ("units.foot.grid_split", "true"),
+])
 def test_booleans_are_not_counts(field, value, capsys):
     path = HERE.parent / "scenarios" / "default.yaml"
     assert main(["validate", str(path), "--set", f"{field}={value}"]) == 2

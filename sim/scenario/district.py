@@ -42,6 +42,7 @@ def _not_a_bool(value: Any) -> Any:
 
 Whole = Annotated[int, BeforeValidator(_not_a_bool)]
 """A whole number (a count, a seed, a number of days); true/false are refused."""
+Minutes = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]  # a travel time
 Coordinate = Annotated[
     float, Field(ge=-MAX_COORDINATE_M, le=MAX_COORDINATE_M, allow_inf_nan=False)
 ]
@@ -134,7 +135,7 @@ class Travel(Frozen):
         150.0, ge=0, le=MAX_CELL_M, allow_inf_nan=False,
         description="Distance travelled to reach a spot inside the same zone (m).",
     )
-    matrix_minutes: dict[Mode, list[list[Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]]]] | None = Field(
+    matrix_minutes: dict[Mode, list[list[Minutes]]] | None = Field(
         None,
         description="Explicit zone × zone travel times (minutes) per mode, in zone order; "
         "modes not listed use distances.",

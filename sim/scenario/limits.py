@@ -42,7 +42,8 @@ LIMITS: dict[str, Limit] = {
     ),
     "zones": Limit(
         "SIM_MAX_ZONES", 2_000,
-        "zones of a district (memory grows as zones²: about 200 bytes × zones², 0.8 GB at 2,000)",
+        "zones of a district (memory grows as zones²: about 200 bytes × zones², "
+        "0.8 GB at 2,000)",
     ),
     "incidents": Limit(
         "SIM_MAX_INCIDENTS", 20_000_000, "expected catalog incidents of one replication"

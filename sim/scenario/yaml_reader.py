@@ -255,7 +255,8 @@ def read_file_bytes(real: Path, shown: Path) -> bytes:
     except OSError as exc:
         raise _error(shown, f"cannot be read: {exc.strerror or exc}") from None
     if len(raw) > cap:  # the file grew after the check
-        raise _error(shown, over_limit("file_mb", len(raw) / 2**20, "the file has {n} megabytes") or "too large")
+        problem = over_limit("file_mb", len(raw) / 2**20, "the file has {n} megabytes")
+        raise _error(shown, problem or "the file is too large")
     return raw
 
 
