@@ -15,6 +15,7 @@ import yaml
 
 from sim.output_target import OutputError
 from sim.scenario.errors import ScenarioError
+from sim.scenario.limits import BadLimitSetting
 
 DEFAULT_SCENARIO = Path("scenarios/default.yaml")
 EXIT_BAD_INPUT = 2
@@ -101,6 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.report import format_kpi_table
 
     reps = args.reps or scenario.replications
+    check_runs(reps, "{n} replications")
     out = output_path(args.output, scenario.name)
     with reserved_output(out, args.force):
         bar = progress_bar(reps, scenario.name)
@@ -138,6 +140,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if bad and len(args.scenarios) > 1:
         print(f"sim: {bad} of {len(args.scenarios)} scenario files are invalid", file=sys.stderr)
     return EXIT_BAD_INPUT if bad else 0
+
+
+def check_counts(args: argparse.Namespace) -> None:
+    """Refuse --reps, --max-reps and --jobs beyond their limits before loading anything."""
+    from sim.scenario.limits import over_limit
+
+    for option, name in (("reps", "reps"), ("max_reps", "reps"), ("jobs", "jobs")):
+        value = getattr(args, option, None)
+        if value is not None:
+            problem = over_limit(name, value, f"--{option.replace('_', '-')} {{n}}")
+            if problem:
+                raise UsageError(problem)
+
+
+def check_runs(runs: int, detail: str) -> None:
+    """Refuse a command that would run more replications in all than the limit."""
+    from sim.scenario.limits import over_limit
+
+    problem = over_limit("runs", runs, detail)
+    if problem:
+        raise UsageError(problem)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -252,11 +275,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--jobs must be at least 1")
     try:
         with sigterm_as_interrupt():
+            check_counts(args)
             return args.func(args)
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (UsageError, OutputError) as exc:
+    except (UsageError, OutputError, BadLimitSetting) as exc:
         print(f"sim: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as exc:

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import sim
-from sim.cli import DEFAULT_SCENARIO, UsageError, add_force_option, load, progress_bar
+from sim.cli import (
+    DEFAULT_SCENARIO,
+    UsageError,
+    add_force_option,
+    check_runs,
+    load,
+    progress_bar,
+)
 from sim.metrics import registry
 from sim.output import reserved_output
 from sim.output_target import bounded_stem, output_path
@@ -134,6 +141,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     _check_compare_args(args)
     scenarios = [load(Path(p), args) for p in args.scenarios]
+    per_scenario = (args.max_reps or 100) if args.precision is not None else (args.reps or 5)
+    check_runs(len(scenarios) * per_scenario,
+               f"{len(scenarios)} scenarios × {per_scenario:,} replications = {{n}} runs")
     names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
     out = output_path(args.output, bounded_stem(f"compare-{names}"))
     with reserved_output(out, args.force):
@@ -223,12 +233,13 @@ def _parse_vary(items: list[str]) -> dict[str, list[Any]]:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.experiment.sweep import SweepError, sweep, sweep_scenarios
+    from sim.experiment.sweep import SweepError, check_size, sweep, sweep_scenarios
 
     vary = _parse_vary(args.vary)
     path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
     scenario = load(path, args)
     try:
+        check_size(vary, args.reps or scenario.replications)
         points = len(sweep_scenarios(scenario, vary))
     except SweepError as exc:
         raise UsageError(str(exc)) from None

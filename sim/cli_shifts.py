@@ -132,14 +132,21 @@ def plot_proposal(path: Path, load: np.ndarray, starts: list[str], hours: float)
     fig.savefig(path, dpi=120)
 
 
+MAX_OFFICERS = 2000  # as UnitGroup.count
+
+
 def cmd_shifts_propose(args: argparse.Namespace) -> int:
     """Print (and optionally plot) a staggered-start proposal for a scenario."""
     from sim.cli import UsageError, load
     from sim.compiled import compile_layout
     from sim.strategy.load import hour_load
 
-    if not 0 < args.shift_hours < 24:
-        raise UsageError(f"--shift-hours must be between 0 and 24, got {args.shift_hours}")
+    if not 0.5 <= args.shift_hours < 24:
+        raise UsageError(f"--shift-hours must be at least 0.5 and less than 24, got "
+                         f"{args.shift_hours:g}")
+    if not 1 <= args.officers <= MAX_OFFICERS:
+        raise UsageError(f"--officers must be between 1 and {MAX_OFFICERS:,} (the most a unit "
+                         f"group holds), got {args.officers:,}")
     scenario = load(Path(args.scenario), args)
     name = args.group or next(iter(scenario.units))
     if name not in scenario.units:

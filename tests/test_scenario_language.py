@@ -472,7 +472,7 @@ def test_reference_problems_are_all_reported_at_their_paths():
 
 
 def test_absurd_total_demand_is_refused():
-    data = mutated("district.grid", {"rows": 26, "cols": 99, "cell_m": 100})
+    data = mutated("district.grid", {"rows": 20, "cols": 99, "cell_m": 100})
     data = set_path(data, "incidents.vendor.rate_per_day.residential", 5000)
     data = set_path(data, "clock.days", 30)
     (path, message), = problems_of(data)

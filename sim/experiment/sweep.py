@@ -21,6 +21,7 @@ from sim.experiment.single import available
 from sim.metrics import registry
 from sim.experiment.stats import summarise
 from sim.scenario.errors import ScenarioError
+from sim.scenario.limits import over_limit
 from sim.scenario.loader import with_changes
 from sim.scenario.model import Scenario
 
@@ -50,7 +51,11 @@ def parse_range(text: str) -> list[int | float]:
         raise SweepError(f"range {text!r}: expected start:stop:step with numbers") from None
     if step <= 0 or stop < start:
         raise SweepError(f"range {text!r}: needs step > 0 and stop >= start")
-    count = int(math.floor((stop - start) / step + _FLOAT_TOL)) + 1
+    span = (stop - start) / step
+    problem = over_limit("sweep_values", span + 1, f"range {text!r} has {{n}} values")
+    if problem or not math.isfinite(span):
+        raise SweepError(problem or f"range {text!r}: too many values")
+    count = int(math.floor(span + _FLOAT_TOL)) + 1
     if all(isinstance(v, int) for v in (start, stop, step)):
         return [start + i * step for i in range(count)]
     return [round(start + i * step, 12) for i in range(count)]
@@ -67,6 +72,9 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
         raise SweepError(f"--vary expects field.path=values, got {text!r}")
     if values.count(":") == 2 and "," not in values:
         return field, parse_range(values.strip())
+    problem = over_limit("sweep_values", values.count(",") + 1, f"--vary {field} has {{n}} values")
+    if problem:
+        raise SweepError(problem)
     try:
         items = [yaml.safe_load(v.strip()) for v in values.split(",")]
     except yaml.YAMLError:
@@ -74,6 +82,21 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
     if any(isinstance(v, (dict, list)) or v is None for v in items):
         raise SweepError(f"--vary {field}: values must be plain scalars, got {values!r}")
     return field, items
+
+
+def check_size(vary: Mapping[str, list[Any]], reps: int) -> None:
+    """Refuse a factorial with more points, or points × replications, than the limits.
+
+    Raises:
+        SweepError: Names the --vary options and the limit (and its environment variable).
+    """
+    points = math.prod(len(values) for values in vary.values())
+    shown = " × ".join(f"{len(v)} ({field})" for field, v in vary.items())
+    problem = over_limit("sweep_points", points, f"the sweep has {shown} = {{n}} points")
+    problem = problem or over_limit(
+        "runs", points * reps, f"{points:,} points × {reps:,} replications = {{n}} runs")
+    if problem:
+        raise SweepError(f"--vary: {problem}")
 
 
 def expand(vary: Mapping[str, list[Any]]) -> list[dict[str, Any]]:

@@ -12,11 +12,11 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from sim.scenario.distributions import Distribution, fixed
-from sim.scenario.district import Frozen, ZoneId, ZoneKind
+from sim.scenario.district import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.incidents import Probability, Weight
 from sim.scenario.units import ClockTime, Weekday, clock_minutes
 
-Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Count = Annotated[Whole, Field(ge=0, le=1_000_000)]
 PerDay = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
 VEHICLES: tuple[str, ...] = ("motor", "nonmotor")
 
@@ -73,7 +73,7 @@ class VendorSite(Frozen):
     """
 
     zone: ZoneId = Field(description="The hotspot's zone.")
-    vendors: int = Field(ge=1, le=10_000, description="Vendors who trade here.")
+    vendors: Whole = Field(ge=1, le=10_000, description="Vendors who trade here.")
     sessions: list[Session] = Field(min_length=1, description="Daily trading windows.")
     trading: Distribution = Field(
         default_factory=lambda: fixed(90.0), description="Intended trading time (minutes)."
@@ -123,7 +123,7 @@ class Vendors(Frozen):
     first_offence_tolerance: bool = Field(
         True, description="A vendor's first offence ends with a warning."
     )
-    ladder_by_offence: list[Annotated[int, Field(ge=0, le=20)]] = Field(
+    ladder_by_offence: list[Annotated[Whole, Field(ge=0, le=20)]] = Field(
         default_factory=lambda: [0, 1, 2], min_length=1,
         description="Ladder step (0-based, clipped to the ladder) where the 1st, 2nd, 3rd+ "
         "offence starts: one persuade, two move, three check-and-seize.",
@@ -236,7 +236,7 @@ class Charging(Frozen):
     wire_probability: Probability = Field(
         0.05, description="Chance that an owner who finds no free pile pulls a wire."
     )
-    ports_per_pile: int = Field(
+    ports_per_pile: Whole = Field(
         10, ge=1, le=100, description="E-bikes one charging pile charges at once."
     )
 
@@ -278,6 +278,19 @@ class Parking(Frozen):
         default_factory=dict, description="Supply measures per zone (the planner's levers)."
     )
 
+    def arrivals_per_day(self, zone_id: str, zone_kind: str) -> float:
+        """Motor plus non-motor vehicles arriving per day in one zone (kind, then patch)."""
+        defaults = self.zone_kinds.get(zone_kind)  # type: ignore[call-overload]
+        patch = self.zones.get(zone_id)
+        total = 0.0
+        for vehicle in ("motor", "nonmotor"):
+            base = getattr(defaults, vehicle).arrivals_per_day if defaults is not None else 0.0
+            override = getattr(patch, vehicle) if patch is not None else None
+            if override is not None and override.arrivals_per_day is not None:
+                base = override.arrivals_per_day
+            total += base
+        return total
+
 
 class Cards(Frozen):
     """Red/yellow card points for contracted shops.
@@ -288,10 +301,10 @@ class Cards(Frozen):
     """
 
     enabled: bool = Field(True, description="Use the points scheme.")
-    yellow_points: int = Field(2, ge=1, description="Points for a yellow card.")
-    red_points: int = Field(4, ge=1, description="Points for a red card.")
+    yellow_points: Whole = Field(2, ge=1, description="Points for a yellow card.")
+    red_points: Whole = Field(4, ge=1, description="Points for a red card.")
     memory_days: float = Field(30.0, gt=0, description="Points lapse after this many days.")
-    yellow_step: int = Field(1, ge=0, description="Ladder start step under a yellow card.")
+    yellow_step: Whole = Field(1, ge=0, description="Ladder start step under a yellow card.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Cards:

@@ -11,10 +11,32 @@ import math
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+MAX_MINUTES = 1e8  # about 190 years: longer than any run, far from float overflow
+MIN_LOOP_MINUTES = 0.1  # the shortest mean of a duration that repeats in a loop (6 seconds)
+MAX_CV = 1000.0  # the largest sd / mean of a log-normal
+MIN_WEIGHT, MAX_WEIGHT = 1e-6, 1e6  # a positive relative weight lies between these
+
+NonNegative = Annotated[float, Field(ge=0, le=MAX_MINUTES, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, le=MAX_MINUTES, allow_inf_nan=False)]
+
+
+def _weight_in_range(value: float) -> float:
+    if 0 < value < MIN_WEIGHT:
+        raise ValueError(
+            f"a weight is relative: write 0 or a value of at least {MIN_WEIGHT:g}, got {value:g}"
+        )
+    return value
+
+
+Weight = Annotated[
+    float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False), AfterValidator(_weight_in_range)
+]
+"""A relative weight: 0, or between 1e-6 and 1e6 (so sums and ratios stay finite)."""
+PositiveWeight = Annotated[
+    float, Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False), AfterValidator(_weight_in_range)
+]
 
 
 class _Dist(BaseModel):
@@ -55,6 +77,15 @@ class LogNormal(_Dist):
     kind: Literal["lognormal"]
     mean_: Positive = Field(alias="mean")
     sd: Positive
+
+    @model_validator(mode="after")
+    def _spread(self) -> LogNormal:
+        if self.sd > MAX_CV * self.mean_:
+            raise ValueError(
+                f"sd ({self.sd:g}) is more than {MAX_CV:g} × the mean ({self.mean_:g}): such a "
+                "log-normal cannot be sampled reliably; use a smaller sd"
+            )
+        return self
 
     @property
     def mean(self) -> float:
@@ -161,7 +192,7 @@ class Empirical(_Dist):
 
     kind: Literal["empirical"]
     values: list[NonNegative] = Field(min_length=1)
-    weights: list[Positive] | None = None
+    weights: list[PositiveWeight] | None = None
 
     @model_validator(mode="after")
     def _same_length(self) -> Empirical:
@@ -175,6 +206,7 @@ class Empirical(_Dist):
         if self.weights is None:
             return None
         w = np.asarray(self.weights, dtype=float)
+        w = w / w.max()  # first to at most 1, so the sum cannot overflow
         return w / w.sum()
 
     @property
@@ -200,6 +232,20 @@ Distribution = Annotated[
     BeforeValidator(_shorthand),
 ]
 """Any distribution of the vocabulary; the ``kind`` field selects which."""
+
+
+def _repeats_in_a_loop(dist: _Dist) -> _Dist:
+    if not dist.mean >= MIN_LOOP_MINUTES:
+        raise ValueError(
+            f"the mean is {dist.mean:g} minutes: a duration that repeats in a loop (a patrol "
+            f"dwell, a stop, a stay) must average at least {MIN_LOOP_MINUTES:g} minutes "
+            "(6 seconds)"
+        )
+    return dist
+
+
+LoopDuration = Annotated[Distribution, AfterValidator(_repeats_in_a_loop)]
+"""A distribution that drives a loop (patrol dwell, stop, stay): mean ≥ 0.1 minutes."""
 
 
 def fixed(value: float) -> Fixed:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from sim.scenario.errors import FieldProblems
+from sim.scenario.limits import over_limit
 
 ZoneKind = Literal[
     "commercial",
@@ -28,6 +29,24 @@ def _as_str(value: Any) -> Any:
 
 ZoneId = Annotated[str, BeforeValidator(_as_str), Field(min_length=1)]
 
+MAX_COORDINATE_M = 10_000_000.0  # 10,000 km: distances stay far from float overflow
+MAX_CELL_M = 100_000.0  # 100 km: a 99-column grid stays inside MAX_COORDINATE_M
+
+
+def _not_a_bool(value: Any) -> Any:
+    """``count: true`` is not one officer: booleans are not counts."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {str(value).lower()} (a yes/no value)")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_not_a_bool)]
+"""A whole number (a count, a seed, a number of days); true/false are refused."""
+Minutes = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]  # a travel time
+Coordinate = Annotated[
+    float, Field(ge=-MAX_COORDINATE_M, le=MAX_COORDINATE_M, allow_inf_nan=False)
+]
+
 
 class Frozen(BaseModel):
     """Base for scenario models: immutable, unknown keys rejected."""
@@ -40,11 +59,11 @@ class Zone(Frozen):
 
     id: ZoneId = Field(description="Unique zone id, used everywhere a zone is referenced.")
     name: str | None = Field(None, description="Readable name; defaults to the id.")
-    x_m: float = Field(allow_inf_nan=False, description="Centre x coordinate (metres).")
-    y_m: float = Field(allow_inf_nan=False, description="Centre y coordinate (metres).")
+    x_m: Coordinate = Field(description="Centre x coordinate (metres).")
+    y_m: Coordinate = Field(description="Centre y coordinate (metres).")
     kind: ZoneKind = Field("residential", description="Land use; selects incident base rates.")
-    population: int = Field(0, ge=0, description="Residents (informational).")
-    shop_fronts: int = Field(0, ge=0, description="Shop fronts (door-front responsibility).")
+    population: Whole = Field(0, ge=0, description="Residents (informational).")
+    shop_fronts: Whole = Field(0, ge=0, description="Shop fronts (door-front responsibility).")
 
 
 class ZonePatch(Frozen):
@@ -52,19 +71,21 @@ class ZonePatch(Frozen):
 
     name: str | None = None
     kind: ZoneKind | None = None
-    population: int | None = Field(None, ge=0)
-    shop_fronts: int | None = Field(None, ge=0)
+    population: Whole | None = Field(None, ge=0)
+    shop_fronts: Whole | None = Field(None, ge=0)
 
 
 class Grid(Frozen):
     """A rows × cols grid of square cells; zone ids are A1, A2, ... (row letter, column)."""
 
-    rows: int = Field(ge=1, le=26, description="Number of rows (at most 26).")
-    cols: int = Field(ge=1, le=99, description="Number of columns.")
-    cell_m: float = Field(gt=0, allow_inf_nan=False, description="Cell side (metres).")
+    rows: Whole = Field(ge=1, le=26, description="Number of rows (at most 26).")
+    cols: Whole = Field(ge=1, le=99, description="Number of columns.")
+    cell_m: float = Field(
+        gt=0, le=MAX_CELL_M, allow_inf_nan=False, description="Cell side (metres, at most 100 km)."
+    )
     kind: ZoneKind = Field("residential", description="Kind of every cell not patched.")
-    population: int = Field(2000, ge=0, description="Residents per cell.")
-    shop_fronts: int = Field(20, ge=0, description="Shop fronts per cell.")
+    population: Whole = Field(2000, ge=0, description="Residents per cell.")
+    shop_fronts: Whole = Field(20, ge=0, description="Shop fronts per cell.")
     patches: dict[ZoneId, ZonePatch] = Field(
         default_factory=dict, description="Per-zone changes, keyed by zone id (e.g. C4)."
     )
@@ -111,10 +132,10 @@ class Travel(Frozen):
     detour_factor: float = Field(1.2, ge=1, le=5, description="Street distance ÷ grid distance.")
     speeds_kmh: Speeds = Field(default_factory=Speeds, description="Speeds per mode (km/h).")
     intra_zone_m: float = Field(
-        150.0, ge=0, allow_inf_nan=False,
+        150.0, ge=0, le=MAX_CELL_M, allow_inf_nan=False,
         description="Distance travelled to reach a spot inside the same zone (m).",
     )
-    matrix_minutes: dict[Mode, list[list[Annotated[float, Field(ge=0, allow_inf_nan=False)]]]] | None = Field(
+    matrix_minutes: dict[Mode, list[list[Minutes]]] | None = Field(
         None,
         description="Explicit zone × zone travel times (minutes) per mode, in zone order; "
         "modes not listed use distances.",
@@ -128,6 +149,26 @@ class District(Frozen):
     grid: Grid | None = Field(None, description="Generate zones as a grid (or list `zones`).")
     zones: list[Zone] | None = Field(None, description="Listed zones (or give `grid`).")
     travel: Travel = Field(default_factory=Travel, description="Travel between zones.")
+
+    @field_validator("zones", mode="before")
+    @classmethod
+    def _not_too_many(cls, value: Any) -> Any:
+        """Refuse a huge zone list before validating every zone in it."""
+        if isinstance(value, list):
+            problem = over_limit("zones", len(value), "{n} zones are listed")
+            if problem:
+                raise ValueError(problem)
+        return value
+
+    @field_validator("grid")
+    @classmethod
+    def _grid_not_too_large(cls, value: Grid | None) -> Grid | None:
+        if value is not None:
+            problem = over_limit("zones", value.rows * value.cols,
+                                 f"the {value.rows} × {value.cols} grid has {{n}} zones")
+            if problem:
+                raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
     def _one_layout(self) -> District:

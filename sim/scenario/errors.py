@@ -7,6 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
+MAX_LISTED = 50  # problems listed in one message; the rest are counted
+
+
 class ScenarioError(Exception):
     """A scenario that cannot be loaded; ``str()`` is a message fit for a planner."""
 
@@ -15,9 +18,12 @@ class ScenarioError(Exception):
     ) -> None:
         self.path = str(path) if path is not None else "<scenario>"
         self.problems = problems
+        self.note = note
         lines = [f"{self.path}: invalid scenario{f' ({note})' if note else ''}"]
-        for field, message in problems:
+        for field, message in problems[:MAX_LISTED]:
             lines.append(f"  - {field}: {message}" if field else f"  - {message}")
+        if len(problems) > MAX_LISTED:
+            lines.append(f"  - ... and {len(problems) - MAX_LISTED:,} more problems")
         super().__init__("\n".join(lines))
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sim.scenario.errors import ScenarioError
 from sim.scenario.wording import describe
-from sim.scenario.yaml_reader import read_yaml
+from sim.scenario.yaml_reader import file_problem, read_yaml
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -45,7 +45,10 @@ def read_chain(
     ``shown`` is the file's name as the planner wrote it (used in messages).
     """
     shown = Path(path) if shown is None else shown
-    path = Path(path).resolve()
+    problem = file_problem(Path(path))
+    if problem is not None:
+        raise ScenarioError(shown, [("", problem)])
+    path = _resolved(Path(path), shown)
     if path in chain:
         cycle = " → ".join(p.name for p in (*chain, path))
         raise ScenarioError(shown, [("extends", f"circular extends: {cycle}")])
@@ -57,12 +60,28 @@ def read_chain(
         raise ScenarioError(
             shown, [("extends", f"expected the path of another scenario file, got {describe(parent)}")]
         )
-    parent_path = (path.parent / parent).resolve()
-    if not parent_path.is_file():
-        what = "is a folder, not a scenario file" if parent_path.is_dir() else "not found"
-        raise ScenarioError(shown, [("extends", f"file {parent!r} {what} (next to {path.name})")])
-    base, files = read_chain(parent_path, (*chain, path), Path(os.path.normpath(shown.parent / parent)))
+    parent_path = path.parent / parent
+    problem = file_problem(parent_path)
+    if problem is not None:
+        named = repr(parent) if len(parent) <= 80 else repr(parent[:77] + "...")
+        raise ScenarioError(shown, [("extends", f"file {named} {problem.removeprefix('file ')} "
+                                            f"(next to {path.name})")])
+    parent_shown = Path(os.path.normpath(shown.parent / parent))
+    try:
+        base, files = read_chain(parent_path, (*chain, path), parent_shown)
+    except ScenarioError as exc:  # about the parent or a file it extends: say who asked
+        note = f"{exc.note}, " if exc.note else ""
+        raise ScenarioError(exc.path, exc.problems, f"{note}extended by {shown}") from None
     return deep_merge(base, data), (path, *files)
+
+
+def _resolved(path: Path, shown: Path) -> Path:
+    """The absolute path with symbolic links resolved, or ScenarioError (a link loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic-link loop on Python < 3.13
+        raise ScenarioError(shown, [("", "is a symbolic link that loops (it points, "
+                                     "directly or not, to itself)")]) from None
 
 
 def read_scenario_dict(path: Path | str, _chain: tuple[Path, ...] = ()) -> dict:

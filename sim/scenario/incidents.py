@@ -6,12 +6,11 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from sim.scenario.distributions import Distribution, fixed
-from sim.scenario.district import Frozen, ZoneId, ZoneKind
+from sim.scenario.distributions import MIN_LOOP_MINUTES, Distribution, Weight, fixed
+from sim.scenario.district import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.errors import FieldProblems
 
 Probability = Annotated[float, Field(ge=0, le=1)]
-Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Rate = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
 
 
@@ -72,7 +71,7 @@ class IncidentType(Frozen):
         "null: it stays until removed (graffiti, ads, piles).",
     )
     complaint: Complaint = Field(default_factory=Complaint, description="Public complaints.")
-    priority: int = Field(3, ge=1, le=9, description="Dispatch priority class; 1 is highest.")
+    priority: Whole = Field(3, ge=1, le=9, description="Dispatch priority class; 1 is highest.")
     sla_min: float | None = Field(
         None, gt=0, allow_inf_nan=False, description="Service target, minutes from occurrence to the end of the disorder (e.g. dogs 60). Every incident of the type counts: one whose disorder lasted longer is a miss, whoever ended it, so better service can only raise attainment."
     )
@@ -104,6 +103,12 @@ class IncidentType(Frozen):
             problems.append(
                 ("dow_profile", "every weight is 0: at least one day needs a positive weight")
             )
+        if self.recurrence > 0 and not self.recurrence_delay.mean >= MIN_LOOP_MINUTES:
+            problems.append((
+                "recurrence_delay",
+                f"the mean is {self.recurrence_delay.mean:g} minutes: with recurrence > 0 it "
+                f"must average at least {MIN_LOOP_MINUTES:g} minutes (6 seconds)",
+            ))
         last = self.ladder[-1]
         if last.compliance != 1.0:
             problems.append((

@@ -30,6 +30,7 @@ from sim.scenario.schema_lookup import (
 from sim.scenario.wording import describe, format_path
 
 MAX_PROBLEMS = 15
+MAX_EXAMINED = 500  # pydantic errors turned into messages; the rest are only counted
 
 _NUMBER_BOUNDS = {
     "greater_than_equal": ("ge", "≥"),
@@ -163,22 +164,27 @@ def validation_problems(exc: ValidationError, data: Any = None) -> list[tuple[st
     ``data`` is the raw mapping that was validated; with it, paths are the planner's YAML
     paths and pydantic's internal labels are removed. At most MAX_PROBLEMS are listed.
     """
+    errors = exc.errors(include_url=False)
+    examined, unexamined = errors[:MAX_EXAMINED], len(errors) - MAX_EXAMINED
     try:
-        problems = _validation_problems(exc, data)
+        problems = _validation_problems(examined, data)
     except Exception:  # never let the error report itself fail: fall back to pydantic's words
         problems = [
             (format_path(err["loc"]), f"{err['msg']} (got {describe(err.get('input'))})")
-            for err in exc.errors(include_url=False)
+            for err in examined
         ]
+    more = max(0, unexamined)
     if len(problems) > MAX_PROBLEMS:
-        more = len(problems) - MAX_PROBLEMS + 1
-        problems = [*problems[: MAX_PROBLEMS - 1], ("", f"... and {more} more problems")]
+        more += len(problems) - MAX_PROBLEMS + 1
+        problems = problems[: MAX_PROBLEMS - 1]
+    if more:
+        problems = [*problems, ("", f"... and {more:,} more problems")]
     return problems
 
 
-def _validation_problems(exc: ValidationError, data: Any) -> list[tuple[str, str]]:
+def _validation_problems(errors: list[dict], data: Any) -> list[tuple[str, str]]:
     entries: list[tuple[tuple, tuple | None, str, str | None]] = []
-    for err in exc.errors(include_url=False):
+    for err in errors:
         path, site, is_key = yaml_path(tuple(err["loc"]), data)
         error = (err.get("ctx") or {}).get("error")
         if err["type"] == "value_error" and isinstance(error, FieldProblems):
@@ -227,11 +233,9 @@ def _validation_problems(exc: ValidationError, data: Any) -> list[tuple[str, str
         for p, m in out
         if m.startswith("unknown field; did you mean")
     }
-    problems: list[tuple[str, str]] = []
+    problems: dict[tuple[str, str], None] = {}  # ordered, and a set: linear in the count
     for path, message in out:
         if message.startswith("missing (required)") and path in suggested:
             continue
-        item = (format_path(path), message)
-        if item not in problems:
-            problems.append(item)
-    return problems
+        problems.setdefault((format_path(path), message))
+    return list(problems)

@@ -8,9 +8,10 @@ import unicodedata
 from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.demand import Demand
-from sim.scenario.district import District, Frozen
+from sim.scenario.district import District, Frozen, Whole
 from sim.scenario.errors import FieldProblems, unknown_name
 from sim.scenario.incidents import IncidentType
+from sim.scenario.limits import over_limit
 from sim.scenario.operations import Detection, Dispatch
 from sim.scenario.units import FixedPost, UnitGroup, Weekday
 
@@ -22,7 +23,6 @@ STEM_RULE = (
     f"{MAX_STEM_BYTES} bytes as UTF-8), digits, '-', '_' or '.', not starting with '.' "
     "(it names the results folder)"
 )
-MAX_INCIDENTS = 20_000_000  # expected exogenous incidents per replication
 
 
 def is_safe_stem(text: str) -> bool:
@@ -41,7 +41,7 @@ def is_safe_stem(text: str) -> bool:
 class Clock(Frozen):
     """How long to simulate. Internally, time is minutes from the first midnight."""
 
-    days: int = Field(7, ge=1, le=3660, description="Days simulated.")
+    days: Whole = Field(7, ge=1, le=3660, description="Days simulated.")
     warmup_days: float = Field(
         0.0, ge=0, description="Days at the start left out of all measures."
     )
@@ -73,8 +73,8 @@ class Scenario(Frozen):
         "letters, digits, -, _ or . (not first), at most 100 characters.",
     )
     description: str = Field("", description="What this scenario is for.")
-    seed: int = Field(1, ge=0, le=2**63 - 1, description="Root random seed.")
-    replications: int = Field(1, ge=1, le=10_000, description="Independent replications.")
+    seed: Whole = Field(1, ge=0, le=2**63 - 1, description="Root random seed.")
+    replications: Whole = Field(1, ge=1, le=10_000, description="Independent replications.")
     clock: Clock = Field(default_factory=Clock, description="Simulated period.")
     rate_multiplier: float = Field(
         1.0, gt=0, le=100,
@@ -193,17 +193,40 @@ class Scenario(Frozen):
     @model_validator(mode="after")
     def _demand_size(self) -> Scenario:
         zones = self.district.all_zones()
+        days = self.clock.days
         per_day = self.rate_multiplier * sum(
             itype.zone_rates.get(z.id, itype.rate_per_day.get(z.kind, 0.0))
             for itype in self.incidents.values()
             if itype.enabled
             for z in zones
         )
-        if per_day * self.clock.days > MAX_INCIDENTS:
-            raise FieldProblems((
-                "incidents",
-                f"the rates add up to {per_day:,.0f} incidents a day, "
-                f"{per_day * self.clock.days:,.0f} in {self.clock.days} days: more than the "
-                f"{MAX_INCIDENTS:,} a run can hold; check rate_per_day (incidents per zone per day)",
-            ))
+        problems: list[tuple[str, str]] = []
+        too_many = over_limit(
+            "incidents", per_day * days,
+            f"the rates add up to {per_day:,.0f} incidents a day, {{n}} in {days} days",
+        )
+        if too_many:
+            problems.append(("incidents", f"{too_many} (rate_per_day is incidents per zone "
+                             "per day)"))
+        vendors = self.demand.vendors
+        if vendors.enabled:  # every vendor may come to every session of every day
+            attempts = sum(site.vendors * len(site.sessions) for site in vendors.sites)
+            too_many = over_limit(
+                "incidents", attempts * days,
+                f"vendor sites add up to {attempts:,} intended sessions a day, {{n}} in "
+                f"{days} days",
+            )
+            if too_many:
+                problems.append(("demand.vendors.sites", too_many))
+        parking = self.demand.parking
+        if parking.enabled:
+            cars = sum(parking.arrivals_per_day(z.id, z.kind) for z in zones)
+            too_many = over_limit(
+                "parking_arrivals", cars * days,
+                f"parking arrivals add up to {cars:,.0f} a day, {{n}} in {days} days",
+            )
+            if too_many:
+                problems.append(("demand.parking", f"{too_many} (arrivals_per_day is per zone)"))
+        if problems:
+            raise FieldProblems(*problems)
         return self

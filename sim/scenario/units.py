@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sim.scenario.distributions import Distribution, Uniform, fixed
-from sim.scenario.district import Frozen, Mode, ZoneId
+from sim.scenario.distributions import LoopDuration, Uniform, fixed
+from sim.scenario.district import Frozen, Mode, Whole, ZoneId
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -77,7 +77,7 @@ class Shift(Frozen):
 class _Patrol(Frozen):
     """Fields shared by the patrol behaviours."""
 
-    dwell: Distribution = Field(
+    dwell: LoopDuration = Field(
         default_factory=lambda: fixed(20.0), description="Minutes spent patrolling each zone."
     )
     drive_through: bool = Field(
@@ -132,7 +132,7 @@ class HotspotStops(_Patrol):
 
     kind: Literal["hotspot_stops"]
     zones: list[ZoneId] = Field(min_length=1, description="The hotspot zones.")
-    stop: Distribution = Field(
+    stop: LoopDuration = Field(
         default_factory=lambda: Uniform(kind="uniform", low=10.0, high=15.0),
         description="Length of a stop (Koper 1995: 10-15 minutes).",
     )
@@ -160,7 +160,7 @@ class FixedPost(Frozen):
     radius_min: float = Field(
         10.0, ge=0, description="If dispatchable: only to jobs within this travel time (minutes)."
     )
-    dwell: Distribution = Field(
+    dwell: LoopDuration = Field(
         default_factory=lambda: fixed(20.0), description="Patrol dwell outside the window."
     )
 
@@ -175,7 +175,7 @@ class CommunityVisits(_Patrol):
     )
     start: ClockTime = Field("00:00", description="Daily visiting window start (within shifts).")
     end: ClockTime = Field("24:00", description="Daily visiting window end.")
-    stay: Distribution = Field(
+    stay: LoopDuration = Field(
         default_factory=lambda: fixed(30.0), description="Minutes at each community zone."
     )
     dispatchable: bool = Field(False, description="May the command room call them away?")
@@ -207,7 +207,7 @@ Behaviour = Annotated[
 class UnitGroup(Frozen):
     """A group of identical officers (ids ``<group>-1``, ``<group>-2``, ...)."""
 
-    count: int = Field(ge=1, le=2000, description="Number of officers.")
+    count: Whole = Field(ge=1, le=2000, description="Number of officers.")
     mode: Mode = Field("foot", description="How they move: foot, ebike or car.")
     home_zone: ZoneId | None = Field(None, description="Where shifts start (default: first zone).")
     zones: list[ZoneId] | None = Field(
@@ -228,7 +228,7 @@ class UnitGroup(Frozen):
         "the officers (officer k gets grid k mod n); each patrols only its grid and, with "
         "dispatch_area: own_zones, is dispatched only inside it.",
     )
-    grid_split: int | None = Field(
+    grid_split: Whole | None = Field(
         None, ge=1, description="Or split the group's zones into this many compact grids."
     )
     overflow: Literal["none", "neighbours"] = Field(

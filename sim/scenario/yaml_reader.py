@@ -9,13 +9,17 @@ this reader (and any YAML 1.1 reader) reads back to the same values.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from sim.scenario.errors import ScenarioError
+from sim.scenario.limits import limit, over_limit
 from sim.scenario.wording import describe, format_path
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -101,37 +105,73 @@ ScenarioDumper.yaml_implicit_resolvers = {
 }
 
 
-def _node_problems(
-    node: yaml.Node, path: tuple = (), ancestors: frozenset[int] = frozenset()
-) -> list[tuple[str, str]]:
-    """Keys written twice, keys that are not names, aliases that contain themselves."""
-    if id(node) in ancestors:
-        return [(format_path(path), "an alias (*name) refers to a mapping or list that "
-                 "contains it")]
-    problems: list[tuple[str, str]] = []
-    inner = ancestors | {id(node)}
-    if isinstance(node, yaml.MappingNode):
+class _NodeWalk:
+    """One pass over a composed YAML node graph, each node visited once (aliases are shared
+    nodes, so a "billion laughs" file is walked in time linear in its size).
+
+    Collects keys written twice, keys that are not names and aliases that contain
+    themselves; :meth:`size` returns how many values the node stands for once every alias
+    is expanded (what the scenario models would have to validate).
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+        self._sizes: dict[int, int] = {}
+        self._open: set[int] = set()
+
+    def size(self, node: yaml.Node, path: tuple = ()) -> int:
+        key = id(node)
+        if key in self._open:
+            self.problems.append((format_path(path), "an alias (*name) refers to a mapping or "
+                                  "list that contains it"))
+            return 1
+        if key in self._sizes:
+            return self._sizes[key]
+        self._open.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += self._mapping(node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                total += self.size(item, (*path, index))
+        self._open.discard(key)
+        self._sizes[key] = total
+        return total
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple) -> int:
+        total = 0
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(
-                    (format_path(path), f"line {line}: a key must be a plain name, not a list "
-                     "or a mapping")
-                )
+                self.problems.append((format_path(path), f"line {line}: a key must be a plain "
+                                      "name, not a list or a mapping"))
                 continue
             key = key_node.value
             if key in seen and key_node.tag != _MERGE_TAG:
-                problems.append(
-                    (format_path((*path, key)), f"written twice in the same mapping (lines "
-                     f"{seen[key]} and {line}); keep one")
-                )
+                self.problems.append((format_path((*path, key)), f"written twice in the same "
+                                      f"mapping (lines {seen[key]} and {line}); keep one"))
             seen.setdefault(key, line)
-            problems += _node_problems(value_node, (*path, key), inner)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            problems += _node_problems(item, (*path, index), inner)
-    return problems
+            total += 1 + self.size(value_node, (*path, key))
+        return total
+
+
+def _node_problems(node: yaml.Node) -> list[tuple[str, str]]:
+    """Keys written twice, keys that are not names, aliases that contain themselves, and an
+    alias expansion beyond the limit of values (named at the largest top-level field)."""
+    walk = _NodeWalk()
+    total = walk.size(node)
+    if walk.problems:
+        return walk.problems
+    problem = over_limit(
+        "yaml_values", total, "aliases (*name) expand the file to {n} values")
+    if problem is None:
+        return []
+    field = ""
+    if isinstance(node, yaml.MappingNode) and node.value:
+        biggest = max(node.value, key=lambda kv: walk.size(kv[1]))
+        field = str(biggest[0].value) if isinstance(biggest[0], yaml.ScalarNode) else ""
+    return [(field, problem)]
 
 
 def _yaml_error_message(exc: yaml.YAMLError, text: str) -> str:
@@ -179,18 +219,51 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from None
 
 
+def file_problem(real: Path) -> str | None:
+    """Why ``real`` cannot be a scenario file (missing, a folder, a device, a pipe, a
+    symbolic-link loop, too large), or None. Checked with ``stat`` before opening, so a FIFO
+    or ``/dev/zero`` is refused instead of hanging or filling memory."""
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        return "file not found"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a symbolic link that loops (it points, directly or not, to itself)"
+        if exc.errno == errno.ENOTDIR:
+            return "file not found (a part of the path is a file, not a folder)"
+        return f"cannot be read: {exc.strerror or exc}"
+    except ValueError:  # a NUL byte in the path
+        return "is not a valid file path"
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder, not a scenario file"
+    if not stat.S_ISREG(info.st_mode):
+        return ("is not a regular file (a device, pipe or socket); give the path of a "
+                "scenario file")
+    return over_limit("file_mb", info.st_size / 2**20, "the file has {n} megabytes")
+
+
+def read_file_bytes(real: Path, shown: Path) -> bytes:
+    """The bytes of a regular file of at most the size limit, or ScenarioError."""
+    problem = file_problem(real)
+    if problem is not None:
+        raise _error(shown, problem)
+    cap = limit("file_mb") * 2**20
+    try:
+        with open(real, "rb") as handle:
+            raw = handle.read(cap + 1)
+    except OSError as exc:
+        raise _error(shown, f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > cap:  # the file grew after the check
+        problem = over_limit("file_mb", len(raw) / 2**20, "the file has {n} megabytes")
+        raise _error(shown, problem or "the file is too large")
+    return raw
+
+
 def read_yaml(path: Path, shown: Path | None = None) -> dict:
     """The top-level mapping of one YAML file (errors name it as ``shown``)."""
     real, path = path, (path if shown is None else shown)
-    try:
-        raw = real.read_bytes()
-    except FileNotFoundError:
-        raise _error(path, "file not found") from None
-    except IsADirectoryError:
-        raise _error(path, "is a folder, not a scenario file") from None
-    except OSError as exc:
-        raise _error(path, f"cannot be read: {exc.strerror or exc}") from None
-    text = _decode(path, raw)
+    text = _decode(path, read_file_bytes(real, path))
     loader = None
     try:
         loader = UniqueKeyLoader(text)
