@@ -11,6 +11,7 @@ from sim.engine.world import RawRun, simulate
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
+from sim.metrics.tables import planner_tables
 from sim.rng import replication_seed
 from sim.scenario.demand import VEHICLES
 from sim.scenario.model import Scenario
@@ -91,6 +92,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
             }
         ]
     )
+    extra.update(planner_tables(scenario, layout, replication, incidents, units, presence))
     frames = Frames(incidents, units, zones, coverage, summary, extra=extra)
     for _, frame in frames.items():
         frame.insert(0, "scenario", scenario.name)

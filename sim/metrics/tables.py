@@ -1,0 +1,40 @@
+"""The planner's tables of one replication: by hour, by shift, by officer group, by zone.
+
+Classic allocation models give planners these tables: RAND's Patrol Car Allocation Model per
+tour and hour (Chaiken & Dormont 1978, Management Science 24(12)) and Larson's hypercube model
+per unit and area (Larson 1974, Computers & OR 1(1)). Each is written as ``<name>.csv``; every
+row carries ``scenario`` and ``replication``. Columns are documented in docs/tables.md.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.compiled import Layout
+from sim.metrics.tables_space import by_group, by_zone, officer_areas
+from sim.metrics.tables_time import by_hour, by_shift
+from sim.scenario.model import Scenario
+
+TABLE_NAMES = ("by_hour", "by_shift", "by_group", "by_zone")
+
+
+def planner_tables(
+    scenario: Scenario,
+    layout: Layout,
+    replication: int,
+    incidents: pd.DataFrame,
+    units: pd.DataFrame,
+    presence: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
+    """The four tables over the observation window [warm-up, horizon), tagged with ``replication``."""
+    t0, t1 = layout.warmup, layout.horizon
+    areas = officer_areas(scenario, layout)
+    tables = {
+        "by_hour": by_hour(incidents, units, presence, t0, t1),
+        "by_shift": by_shift(incidents, units, t0, t1),
+        "by_group": by_group(incidents, units, areas, t0, t1),
+        "by_zone": by_zone(incidents, presence, list(layout.zone_ids), areas, t0, t1),
+    }
+    for frame in tables.values():
+        frame.insert(0, "replication", replication)
+    return tables
