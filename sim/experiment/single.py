@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.experiment.csv_files import FLOAT_FORMAT, write_csv
 from sim.experiment.replication import Frames
 from sim.experiment.runner import ProgressHook, run
 from sim.experiment.stats import summarise
@@ -18,13 +19,12 @@ from sim.rng import replication_seed
 from sim.scenario.loader import scenario_hash, scenario_yaml
 from sim.scenario.model import Scenario
 
-FLOAT_FORMAT = "%.6g"
 
 
 def write_frames(folder: Path, frames: Frames) -> None:
-    """Write every frame as CSV (fixed float format, so equal runs give equal bytes)."""
+    """Write every frame as CSV (fixed number formats, so equal runs give equal bytes)."""
     for name, frame in frames.items():
-        frame.to_csv(folder / f"{name}.csv", index=False, float_format=FLOAT_FORMAT)
+        write_csv(frame, folder / f"{name}.csv")
 
 
 def run_record(scenario: Scenario, reps: int, wall_s: float, jobs: int) -> dict:
