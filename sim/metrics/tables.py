@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.compiled import Layout
-from sim.metrics.tables_space import by_group, by_zone, officer_areas
+from sim.metrics.tables_space import by_group, by_zone, first_responses, officer_areas
 from sim.metrics.tables_time import by_hour, by_shift
 from sim.scenario.model import Scenario
 
@@ -28,12 +28,13 @@ def planner_tables(
 ) -> dict[str, pd.DataFrame]:
     """The four tables over the observation window [warm-up, horizon), tagged with ``replication``."""
     t0, t1 = layout.warmup, layout.horizon
-    areas = officer_areas(scenario, layout)
+    zone_ids = list(layout.zone_ids)
+    sent = first_responses(incidents, officer_areas(scenario, layout), zone_ids, t0, t1)
     tables = {
         "by_hour": by_hour(incidents, units, presence, t0, t1),
         "by_shift": by_shift(incidents, units, t0, t1),
-        "by_group": by_group(incidents, units, areas, t0, t1),
-        "by_zone": by_zone(incidents, presence, list(layout.zone_ids), areas, t0, t1),
+        "by_group": by_group(units, sent, t0, t1),
+        "by_zone": by_zone(incidents, presence, zone_ids, sent, t0, t1),
     }
     for frame in tables.values():
         frame.insert(0, "replication", replication)

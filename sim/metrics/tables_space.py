@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.compiled import Layout
-from sim.metrics.kpis import exposure_minutes, idleness, stays_by_zone
+from sim.metrics.kpis import exposure_minutes, idleness, label_codes, stays_by_zone
 from sim.metrics.tables_time import in_window, window_share
 from sim.scenario.model import Scenario
 from sim.strategy.plans import group_plans
@@ -35,25 +35,37 @@ def officer_areas(scenario: Scenario, layout: Layout) -> Areas:
     return areas
 
 
-def first_responses(incidents: pd.DataFrame, areas: Areas, t0: float, t1: float) -> pd.DataFrame:
-    """Dispatched incidents occurring in the window: zone, first unit, outside its own area?"""
+def first_responses(
+    incidents: pd.DataFrame, areas: Areas, zone_ids: list[str], t0: float, t1: float
+) -> pd.DataFrame:
+    """Dispatched incidents occurring in the window: zone, first unit, outside its own area?
+
+    ``outside`` is 1.0 or 0.0, NaN for an officer without own area.
+    """
     sent = incidents[in_window(incidents["t_occur"].to_numpy(), t0, t1)
                      & incidents["t_dispatch"].notna().to_numpy()
                      & (incidents["first_unit_id"] != "").to_numpy()]
-    own = [areas.get(u) for u in sent["first_unit_id"]]
-    outside = np.array([np.nan if a is None else float(z not in a)
-                        for a, z in zip(own, sent["zone"])], dtype=float)
-    return pd.DataFrame({"zone": sent["zone"].to_numpy(), "unit_id": sent["first_unit_id"],
+    units = list(areas)
+    own = np.zeros((len(units) + 1, len(zone_ids) + 1), dtype=bool)  # last row/col: unknown
+    has_area = np.zeros(len(units) + 1, dtype=bool)
+    index = {z: k for k, z in enumerate(zone_ids)}
+    for k, area in enumerate(areas.values()):
+        if area is not None:
+            has_area[k] = True
+            own[k, [index[z] for z in area]] = True
+    u = label_codes(sent["first_unit_id"], units)
+    z = label_codes(sent["zone"], zone_ids)
+    outside = np.where(has_area[u], (~own[u, z]).astype(float), np.nan)
+    return pd.DataFrame({"zone": sent["zone"].to_numpy(), "unit_id": sent["first_unit_id"].to_numpy(),
                          "outside": outside}).reset_index(drop=True)
 
 
-def by_group(
-    incidents: pd.DataFrame, units: pd.DataFrame, areas: Areas, t0: float, t1: float
-) -> pd.DataFrame:
+def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
     """One row per officer group: staffing, workload, utilisation, out-of-area share, distance.
 
     Minutes, jobs and distance of an officer-shift count with the share of its duty inside the
-    window (as the summary's staff-hours and utilisation do).
+    window (as the summary's staff-hours and utilisation do); ``sent`` is
+    :func:`first_responses`.
     """
     inside, share = window_share(units, t0, t1)
     work = pd.DataFrame({
@@ -75,9 +87,8 @@ def by_group(
         "utilisation": g["busy_min"].sum() / (positive * 60.0),
         "distance_km_per_staff_hour": g["distance_km"].sum() / positive,
     })
-    sent = first_responses(incidents, areas, t0, t1)
-    sent["group"] = sent["unit_id"].map(dict(zip(units["unit_id"], units["group"])))
-    s = sent.groupby("group", sort=True)
+    group = sent["unit_id"].map(dict(zip(units["unit_id"], units["group"])))
+    s = sent.groupby(group, sort=True)
     out["first_responses"] = s.size().reindex(out.index).fillna(0).astype(np.int64)
     out["out_of_area_share"] = s["outside"].mean().reindex(out.index)  # NaN: no own area
     return out.reset_index()
@@ -87,31 +98,38 @@ def by_zone(
     incidents: pd.DataFrame,
     presence: pd.DataFrame,
     zone_ids: list[str],
-    areas: Areas,
+    sent: pd.DataFrame,
     t0: float,
     t1: float,
 ) -> pd.DataFrame:
-    """One row per zone: incidents, work done there, exposure, idleness and out-of-area jobs."""
+    """One row per zone: incidents, work done there, exposure, idleness and out-of-area jobs.
+
+    ``sent`` is :func:`first_responses`.
+    """
+    n = len(zone_ids)
+
+    def per_zone(labels: pd.Series, weights: np.ndarray | None = None) -> np.ndarray:
+        codes = label_codes(labels, zone_ids)
+        ok = codes >= 0
+        return np.bincount(codes[ok], weights=None if weights is None else weights[ok],
+                           minlength=n)
+
     inside = in_window(incidents["t_occur"].to_numpy(), t0, t1)
-    count = incidents.loc[inside, "zone"].value_counts()
-    exposure = pd.Series(exposure_minutes(incidents, t0, t1), index=incidents.index)
-    exposure = exposure.groupby(incidents["zone"]).sum()
-    job = presence[presence["activity"] == "job"]
-    job_min = pd.Series(np.clip(np.minimum(job["t_end"], t1) - np.maximum(job["t_start"], t0),
-                                0.0, None).to_numpy(), index=job.index).groupby(job["zone"]).sum()
-    sent = first_responses(incidents, areas, t0, t1).groupby("zone")
+    job = presence[(presence["activity"] == "job").to_numpy()]
+    on_scene = np.clip(np.minimum(job["t_end"].to_numpy(float), t1)
+                       - np.maximum(job["t_start"].to_numpy(float), t0), 0.0, None)
+    outside = np.nan_to_num(sent["outside"].to_numpy(dtype=float))
     gaps = []
     for s, e in stays_by_zone(presence, zone_ids):
         live = (s < t1) & (e > t0)
         gaps.append(idleness(s[live], e[live], t0, t1))
     frame = pd.DataFrame({
         "zone": zone_ids,
-        "incidents": count.reindex(zone_ids).fillna(0).astype(np.int64).to_numpy(),
-        "first_responses": sent.size().reindex(zone_ids).fillna(0).astype(np.int64).to_numpy(),
-        "out_of_area_jobs": sent["outside"].sum().reindex(zone_ids).fillna(0).to_numpy(),
-        "job_min": job_min.reindex(zone_ids).fillna(0.0).to_numpy(),
-        "exposure_h": exposure.reindex(zone_ids).fillna(0.0).to_numpy() / 60.0,
+        "incidents": per_zone(incidents["zone"][inside]).astype(np.int64),
+        "first_responses": per_zone(sent["zone"]).astype(np.int64),
+        "out_of_area_jobs": np.rint(per_zone(sent["zone"], outside)).astype(np.int64),
+        "job_min": per_zone(job["zone"], on_scene),
+        "exposure_h": per_zone(incidents["zone"], exposure_minutes(incidents, t0, t1)) / 60.0,
     })
-    frame["out_of_area_jobs"] = frame["out_of_area_jobs"].astype(np.int64)
     idle = pd.DataFrame(gaps)[["mean_idleness_min", "max_gap_min"]]
     return pd.concat([frame, idle], axis=1)

@@ -124,7 +124,8 @@ def by_hour(
     hour of detection (when the call came in), for incidents occurring in [t0, t1).
     """
     inside = in_window(incidents["t_occur"].to_numpy(), t0, t1)
-    cases = incidents[inside & incidents["t_detect"].notna().to_numpy()]
+    cases = incidents.loc[inside & incidents["t_detect"].notna().to_numpy(),
+                          ["t_detect", "t_queued", "t_dispatch", "t_arrive"]]
     det_hour = hour_of(cases["t_detect"].to_numpy())
     observed = overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1)
     queue = overlap_by_hour(*queue_intervals(incidents, t1), t0, t1)
@@ -162,7 +163,9 @@ def window_share(units: pd.DataFrame, t0: float, t1: float) -> tuple[np.ndarray,
 
 def tour_of_jobs(incidents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """First responses with the row of ``units`` (``_shift``) of the officer-shift that took them."""
-    sent = incidents[incidents["t_dispatch"].notna() & (incidents["first_unit_id"] != "")]
+    keep = incidents["t_dispatch"].notna() & (incidents["first_unit_id"] != "")
+    sent = incidents.loc[keep, ["t_detect", "t_queued", "t_dispatch", "t_arrive",
+                                "first_unit_id"]]
     ids = pd.Index(pd.unique(units["unit_id"].astype(object)))
     left = sent.assign(_row=np.arange(len(sent)),
                        _unit=ids.get_indexer(sent["first_unit_id"].astype(object)))
