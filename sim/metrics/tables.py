@@ -26,7 +26,7 @@ def planner_tables(
     units: pd.DataFrame,
     presence: pd.DataFrame,
 ) -> dict[str, pd.DataFrame]:
-    """The four tables over the observation window [warm-up, horizon), tagged with ``replication``."""
+    """The four tables over the window [warm-up, horizon), each row tagged with ``replication``."""
     t0, t1 = layout.warmup, layout.horizon
     zone_ids = list(layout.zone_ids)
     sent = first_responses(incidents, officer_areas(scenario, layout), zone_ids, t0, t1)

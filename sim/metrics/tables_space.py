@@ -56,8 +56,8 @@ def first_responses(
     u = label_codes(sent["first_unit_id"], units)
     z = label_codes(sent["zone"], zone_ids)
     outside = np.where(has_area[u], (~own[u, z]).astype(float), np.nan)
-    return pd.DataFrame({"zone": sent["zone"].to_numpy(), "unit_id": sent["first_unit_id"].to_numpy(),
-                         "outside": outside}).reset_index(drop=True)
+    return pd.DataFrame({"zone": sent["zone"].to_numpy(),
+                         "unit_id": sent["first_unit_id"].to_numpy(), "outside": outside})
 
 
 def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:

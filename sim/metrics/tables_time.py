@@ -162,7 +162,7 @@ def window_share(units: pd.DataFrame, t0: float, t1: float) -> tuple[np.ndarray,
 
 
 def tour_of_jobs(incidents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """First responses with the row of ``units`` (``_shift``) of the officer-shift that took them."""
+    """First responses, each with ``_shift``: the row of ``units`` of the shift that took it."""
     keep = incidents["t_dispatch"].notna() & (incidents["first_unit_id"] != "")
     sent = incidents.loc[keep, ["t_detect", "t_queued", "t_dispatch", "t_arrive",
                                 "first_unit_id"]]
