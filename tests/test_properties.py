@@ -29,6 +29,7 @@ from sim.experiment.replication import run_replication
 from sim.rng import Streams
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario, scenario_from_dict, scenario_yaml
+from tests.helpers_tables import check_tables
 
 KINDS = ["commercial", "residential", "market", "school", "old_community", "construction",
          "transit", "park"]
@@ -283,6 +284,7 @@ def check_invariants(scenario, frames) -> None:
     # the summary counts what the incident table holds
     t0 = scenario.clock.warmup_days * 1440.0
     assert frames.summary.iloc[0]["incidents"] == (inc.t_occur >= t0).sum()
+    check_tables(frames)  # the planner's tables balance too
 
 
 class TooSlow(Exception):

@@ -29,6 +29,7 @@ from tests.helpers_scenarios import (
     realistic_scenario,
     realistic_scenario_dict,
 )
+from tests.helpers_tables import check_tables
 
 DAY = 1440.0
 
@@ -67,6 +68,7 @@ def test_group_shift_and_zone_tables_balance(realistic) -> None:
     for frame in (group, shift, zone, realistic.extra["by_hour"]):
         assert (frame["scenario"] == summary["scenario"]).all()
         assert (frame["replication"] == 0).all()
+    check_tables(realistic)
 
 
 # ----------------------------------------------------------------------------- hand-checked
