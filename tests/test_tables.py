@@ -19,7 +19,9 @@ from scipy import stats
 
 from sim.engine.world import simulate
 from sim.experiment.replication import run_replication
+from sim.experiment.single import run_to_folder
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
+from sim.metrics.tables import TABLE_NAMES
 from sim.metrics.tables_time import by_hour
 from sim.scenario.loader import scenario_from_dict
 from sim.theory import mmc_metrics
@@ -69,6 +71,16 @@ def test_group_shift_and_zone_tables_balance(realistic) -> None:
         assert (frame["scenario"] == summary["scenario"]).all()
         assert (frame["replication"] == 0).all()
     check_tables(realistic)
+
+
+def test_tables_are_byte_identical_whatever_the_number_of_workers(tmp_path) -> None:
+    scenario = realistic_scenario(days=3, warmup_days=1)
+    for jobs in (1, 2):
+        run_to_folder(scenario, tmp_path / f"j{jobs}", reps=2, jobs=jobs, make_plots=False)
+    for name in TABLE_NAMES:
+        one = (tmp_path / "j1" / f"{name}.csv").read_bytes()
+        assert one == (tmp_path / "j2" / f"{name}.csv").read_bytes(), name
+        assert one.count(b"\n") > 2, name  # rows of both replications
 
 
 # ----------------------------------------------------------------------------- hand-checked
