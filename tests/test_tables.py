@@ -7,7 +7,9 @@ Power checked by injecting bugs (each made a test below fail, then reverted):
 - queue intervals ending at detection + 1 h instead of dispatch: the hand-checked queue test
   and Little's law fail;
 - on-duty time from ``shift_end`` instead of ``off_duty_at`` (overtime lost): the
-  staff-minutes identity fails on the realistic scenario.
+  staff-minutes identity fails on the realistic scenario;
+- jobs under way at the end of the run dropped from the busy spans, or a job's span ended
+  early (engine): the job-span test fails (and the hand-checked hour, for the first).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from scipy import stats
 from sim.engine.world import simulate
 from sim.experiment.replication import run_replication
 from sim.experiment.single import run_to_folder
-from sim.metrics.records import incidents_frame, presence_frame, units_frame
+from sim.metrics.records import incidents_frame, units_frame
 from sim.metrics.tables import TABLE_NAMES
-from sim.metrics.tables_time import by_hour
+from sim.metrics.tables_time import busy_spans, by_hour
 from sim.scenario.loader import scenario_from_dict
 from sim.theory import mmc_metrics
 from tests.helpers_scenarios import (
@@ -50,9 +52,29 @@ def test_hourly_incidents_and_staff_minutes_add_up_to_the_summary(realistic) -> 
     assert hour["incidents"].sum() == summary["incidents"]
     assert hour["on_duty_min"].sum() / 60.0 == pytest.approx(summary["staff_hours"], rel=1e-9)
     assert hour["observed_min"].sum() == pytest.approx(5 * DAY)
-    # hourly busy time counts on-scene stays and first-response trips only (docs/tables.md)
+    # the job spans are the busy minutes of the shift records (no shift straddles the end of
+    # the warm-up here, so the summary's prorating is exact too)
     busy = summary["utilisation"] * summary["staff_hours"] * 60.0
-    assert 0.5 * busy < hour["busy_min"].sum() <= busy * (1 + 1e-9)
+    assert hour["busy_min"].sum() == pytest.approx(busy, rel=1e-9)
+
+
+@pytest.mark.parametrize("kind", ["realistic", "always_on"])
+def test_job_spans_are_the_busy_minutes_of_each_shift(kind: str) -> None:
+    # always_on: officers on duty around the clock and busy 83 % of the time, so the run stops
+    # during shifts and jobs (open spans, closed at the horizon)
+    scenario = (realistic_scenario(days=3, warmup_days=1) if kind == "realistic"
+                else queue_scenario(10.0, 15.0, 3, days=2, warmup_days=1, seed=3))
+    raw = simulate(scenario, 0)
+    rows = [row for row in raw.shifts if row["jobs"]]
+    assert len(rows) >= 3
+    if kind == "always_on":
+        assert any(np.isnan(s[1]) for row in rows for s in row["busy_spans"])
+    for row in rows:
+        start, end = busy_spans([row], raw.layout.horizon)
+        assert len(start) == row["jobs"]
+        assert (end - start).sum() == pytest.approx(row["busy_travel_min"] + row["job_min"],
+                                                    abs=1e-6), row["unit_id"]
+        assert (start[1:] >= end[:-1]).all()  # one job at a time
 
 
 def test_group_shift_and_zone_tables_balance(realistic) -> None:
@@ -86,29 +108,23 @@ def test_tables_are_byte_identical_whatever_the_number_of_workers(tmp_path) -> N
 # ----------------------------------------------------------------------------- hand-checked
 
 
-def _frames(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    cols = ["t_occur", "t_detect", "t_queued", "t_dispatch", "t_arrive", "t_end"]
-    inc = pd.DataFrame([{c: r.get(c, np.nan) for c in cols} for r in rows])
-    units = pd.DataFrame({"shift_start": [60.0], "off_duty_at": [150.0]})
-    presence = pd.DataFrame({"t_start": [70.0], "t_end": [100.0], "activity": ["job"]})
-    return inc, units, presence
-
-
 def test_a_hand_checked_hour() -> None:
-    # Day of 24 h, one officer on duty 01:00-02:30, on scene 01:10-01:40.
+    # Day of 24 h, one officer on duty 01:00-02:30, busy on job a 01:00-01:40 (travel and
+    # work) and on job b 01:40-02:20.
     # Case a: filed 01:00, dispatched at once (no wait), arrives 01:10.
     # Case b: filed 01:05, waits until 01:40 (35 min in the queue), arrives 01:50.
     # Case c: filed 01:50, ends by itself at 02:20 while still waiting (30 min in queue).
-    inc, units, presence = _frames([
+    cols = ["t_occur", "t_detect", "t_queued", "t_dispatch", "t_arrive", "t_end"]
+    inc = pd.DataFrame([{c: r.get(c, np.nan) for c in cols} for r in [
         {"t_occur": 58, "t_detect": 58, "t_queued": 60, "t_dispatch": 60, "t_arrive": 70,
          "t_end": 100},
         {"t_occur": 63, "t_detect": 63, "t_queued": 65, "t_dispatch": 100, "t_arrive": 110,
          "t_end": 140},
         {"t_occur": 108, "t_detect": 108, "t_queued": 110, "t_end": 140},
-    ])
-    presence = pd.concat([presence, pd.DataFrame(
-        {"t_start": [110.0], "t_end": [140.0], "activity": ["job"]})], ignore_index=True)
-    table = by_hour(inc, units, presence, 0.0, DAY).set_index("hour")
+    ]])
+    units = pd.DataFrame({"shift_start": [60.0], "off_duty_at": [150.0]})
+    busy = busy_spans([{"busy_spans": [[60.0, 100.0]]}, {"busy_spans": [[100.0, np.nan]]}], 140.0)
+    table = by_hour(inc, units, busy, 0.0, DAY).set_index("hour")
     assert table.loc[0, "incidents"] == 1 and table.loc[1, "incidents"] == 2
     assert table.loc[1, "dispatched"] == 1 and table.loc[0, "dispatched"] == 1
     assert table.loc[0, "p_wait"] == 0.0 and table.loc[1, "p_wait"] == 1.0
@@ -119,7 +135,7 @@ def test_a_hand_checked_hour() -> None:
     assert table.loc[1, "queue_mean"] == pytest.approx(45.0 / 60.0)
     assert table.loc[2, "queue_mean"] == pytest.approx(20.0 / 60.0)
     assert table.loc[1, "officers_on_duty"] == 1.0 and table.loc[2, "officers_on_duty"] == 0.5
-    # busy in hour 1: on scene 70-100 and 110-120, travel 60-70 and 100-110: 60 of 60 minutes
+    # busy in hour 1: 60-100 and 100-120 (job b under way at the end, 140): 60 of 60 minutes
     assert table.loc[1, "utilisation"] == pytest.approx(1.0)
     assert table.loc[2, "busy_min"] == pytest.approx(20.0)
     assert np.isnan(table.loc[5, "utilisation"]) and table.loc[5, "queue_mean"] == 0.0
@@ -175,7 +191,7 @@ def test_mean_queue_length_obeys_littles_law() -> None:
     for rep in range(3):
         raw = simulate(scenario, rep)
         inc, units = incidents_frame(raw), units_frame(raw)
-        table = by_hour(inc, units, presence_frame(raw), t0, t1)
+        table = by_hour(inc, units, busy_spans(raw.shifts, t1), t0, t1)
         length = (table["queue_mean"] * table["observed_min"]).sum() / (t1 - t0)
         filed = inc[(inc["t_queued"] >= t0) & (inc["t_queued"] < t1)]
         wait = (filed["t_dispatch"].fillna(t1) - filed["t_queued"]).to_numpy()

@@ -92,7 +92,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
             }
         ]
     )
-    extra.update(planner_tables(scenario, layout, replication, incidents, units, presence))
+    extra.update(planner_tables(raw, incidents, units, presence))
     frames = Frames(incidents, units, zones, coverage, summary, extra=extra)
     for _, frame in frames.items():
         frame.insert(0, "scenario", scenario.name)

@@ -10,32 +10,27 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.compiled import Layout
+from sim.engine.world import RawRun
 from sim.metrics.tables_space import by_group, by_zone, first_responses, officer_areas
-from sim.metrics.tables_time import by_hour, by_shift
-from sim.scenario.model import Scenario
+from sim.metrics.tables_time import busy_spans, by_hour, by_shift
 
 TABLE_NAMES = ("by_hour", "by_shift", "by_group", "by_zone")
 
 
 def planner_tables(
-    scenario: Scenario,
-    layout: Layout,
-    replication: int,
-    incidents: pd.DataFrame,
-    units: pd.DataFrame,
-    presence: pd.DataFrame,
+    raw: RawRun, incidents: pd.DataFrame, units: pd.DataFrame, presence: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     """The four tables over the window [warm-up, horizon), each row tagged with ``replication``."""
+    layout = raw.layout
     t0, t1 = layout.warmup, layout.horizon
     zone_ids = list(layout.zone_ids)
-    sent = first_responses(incidents, officer_areas(scenario, layout), zone_ids, t0, t1)
+    sent = first_responses(incidents, officer_areas(raw.scenario, layout), zone_ids, t0, t1)
     tables = {
-        "by_hour": by_hour(incidents, units, presence, t0, t1),
+        "by_hour": by_hour(incidents, units, busy_spans(raw.shifts, t1), t0, t1),
         "by_shift": by_shift(incidents, units, t0, t1),
         "by_group": by_group(units, sent, t0, t1),
         "by_zone": by_zone(incidents, presence, zone_ids, sent, t0, t1),
     }
     for frame in tables.values():
-        frame.insert(0, "replication", replication)
+        frame.insert(0, "replication", raw.replication)
     return tables

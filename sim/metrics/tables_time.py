@@ -13,9 +13,9 @@ Definitions (docs/tables.md explains them for a planner):
 - the *queue* holds filed cases not yet dispatched, from ``t_queued`` to the dispatch, or to the
   end of the disorder if it ended while waiting (or to t1 if still waiting);
 - an officer is *on duty* from ``shift_start`` to ``off_duty_at`` (overtime included);
-- an officer is *busy* while on scene (presence rows of activity ``job``) or travelling to a
-  first response (``t_dispatch`` → ``t_arrive``); travel to re-inspections is not recorded per
-  trip, so hourly utilisation is slightly below the summary's ``utilisation``.
+- an officer is *busy* from taking a job to finishing it: the trip there and the work on scene
+  (the engine records each job's span per shift; see :func:`busy_spans`). These are the same
+  minutes as the shift records' ``busy_travel_min + job_min``.
 """
 
 from __future__ import annotations
@@ -67,16 +67,13 @@ def duty_intervals(units: pd.DataFrame, t1: float) -> tuple[np.ndarray, np.ndarr
             units["off_duty_at"].fillna(t1).to_numpy(dtype=float))
 
 
-def busy_intervals(
-    incidents: pd.DataFrame, presence: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray]:
-    """On-scene stays plus travel to first responses (one interval per stay or trip)."""
-    job = presence[presence["activity"] == "job"]
-    trip = incidents[incidents["t_arrive"].notna() & incidents["t_dispatch"].notna()]
-    return (
-        np.concatenate([job["t_start"].to_numpy(float), trip["t_dispatch"].to_numpy(float)]),
-        np.concatenate([job["t_end"].to_numpy(float), trip["t_arrive"].to_numpy(float)]),
-    )
+def busy_spans(shifts: list[dict], t1: float) -> tuple[np.ndarray, np.ndarray]:
+    """[taken, finished) of every job of every officer-shift (a job under way at the end: t1)."""
+    spans = [span for row in shifts for span in row.get("busy_spans", ())]
+    if not spans:
+        return np.empty(0), np.empty(0)
+    arr = np.array(spans, dtype=float).reshape(-1, 2)
+    return arr[:, 0], np.where(np.isnan(arr[:, 1]), t1, arr[:, 1])
 
 
 def _per_hour(hours: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:
@@ -114,14 +111,15 @@ def response_columns(cases: pd.DataFrame, hours: np.ndarray) -> dict[str, np.nda
 def by_hour(
     incidents: pd.DataFrame,
     units: pd.DataFrame,
-    presence: pd.DataFrame,
+    busy: tuple[np.ndarray, np.ndarray],
     t0: float,
     t1: float,
 ) -> pd.DataFrame:
     """One row per hour of day: demand, response, waiting, queue, officers and utilisation.
 
     Incidents are counted by hour of occurrence; detections, dispatches, responses and waits by
-    hour of detection (when the call came in), for incidents occurring in [t0, t1).
+    hour of detection (when the call came in), for incidents occurring in [t0, t1). ``busy``:
+    the start and end times of every job (:func:`busy_spans`).
     """
     inside = in_window(incidents["t_occur"].to_numpy(), t0, t1)
     cases = incidents.loc[inside & incidents["t_detect"].notna().to_numpy(),
@@ -130,7 +128,7 @@ def by_hour(
     observed = overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1)
     queue = overlap_by_hour(*queue_intervals(incidents, t1), t0, t1)
     on_duty = overlap_by_hour(*duty_intervals(units, t1), t0, t1)
-    busy = overlap_by_hour(*busy_intervals(incidents, presence), t0, t1)
+    busy_min = overlap_by_hour(*busy, t0, t1)
     return pd.DataFrame(
         {
             "hour": HOURS,
@@ -142,8 +140,8 @@ def by_hour(
             "queue_mean": _ratio(queue, observed),
             "officers_on_duty": _ratio(on_duty, observed),
             "on_duty_min": on_duty,
-            "busy_min": busy,
-            "utilisation": _ratio(busy, on_duty),
+            "busy_min": busy_min,
+            "utilisation": _ratio(busy_min, on_duty),
         }
     )
 
