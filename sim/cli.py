@@ -64,7 +64,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"no scenario given and {DEFAULT_SCENARIO} not found in {Path.cwd()}")
     scenario = load(path, args)  # before the heavy imports: a bad file fails fast
 
-    from sim.experiment.single import run_to_folder
+    from sim.experiment.single import run_to_folder, run_warnings
+    from sim.metrics import registry
     from sim.report import format_kpi_table
 
     reps = args.reps or scenario.replications
@@ -80,7 +81,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         if bar:
             bar.close()
     print(f"{scenario.name}: {reps} replication(s) of {scenario.clock.days} days → {out}/")
-    print(format_kpi_table(table))
+    print(format_kpi_table(table[table["kpi"].isin(registry.names(key=True))]))
+    for warning in run_warnings(scenario):
+        print(f"sim: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -126,7 +129,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_reference(args: argparse.Namespace) -> int:
     from sim.scenario.reference import reference_markdown
 
-    text = reference_markdown()
+    return write_or_print(reference_markdown(), args)
+
+
+def cmd_measures(args: argparse.Namespace) -> int:
+    from sim.metrics.registry import markdown
+
+    return write_or_print(markdown(), args)
+
+
+def write_or_print(text: str, args: argparse.Namespace) -> int:
+    """Write a generated document to ``-o`` (atomically) or print it."""
     if args.output:
         from sim.output import write_text_atomic
 
@@ -171,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     ref = sub.add_parser("reference", help="print the scenario reference (Markdown)")
     ref.add_argument("-o", "--output", help="write to this file instead")
     ref.set_defaults(func=cmd_reference)
+    measures = sub.add_parser("measures", help="print the measures reference (Markdown)")
+    measures.add_argument("-o", "--output", help="write to this file instead")
+    measures.set_defaults(func=cmd_measures)
 
     from sim.cli_bench import add_bench_command
     from sim.cli_experiments import add_experiment_commands

@@ -14,6 +14,7 @@ from typing import Any
 
 import sim
 from sim.cli import DEFAULT_SCENARIO, UsageError, load, progress_bar
+from sim.metrics import registry
 
 FLOAT_FORMAT = "%.6g"
 
@@ -132,10 +133,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _print_compare(result: Any, out: Path, sentences: list[str]) -> None:
-    from sim.experiment.report_files import REPORT_KPIS
     from sim.report import format_kpi_table
 
-    table = result.comparison[result.comparison["kpi"].isin(REPORT_KPIS)]
+    table = result.comparison[result.comparison["kpi"].isin(registry.names(key=True))]
     print(f"{len(result.scenarios)} scenario(s) × {result.reps} replication(s) of "
           f"{result.scenarios[0].clock.days} days, seed {result.seed} "
           f"({result.seed_source}) → {out}/")
@@ -228,8 +228,7 @@ def write_sweep_folder(out: Path, scenario: Any, vary: dict[str, list[Any]], tab
     from sim.output import atomic_folder
     from sim.scenario.loader import scenario_hash, scenario_yaml
 
-    heads = ["resolution_mean_min", "exposure_h_per_day", "coverage_share",
-             "staff_hours_per_week"]
+    heads = [*registry.names("headline")[:3], "staff_hours_per_week"]
     with atomic_folder(out) as tmp:
         table.to_csv(tmp / "sweep.csv", index=False, float_format=FLOAT_FORMAT)
         sweep_summary(table).to_csv(tmp / "sweep_summary.csv", index=False,
@@ -250,7 +249,7 @@ def _sweep_figures(folder: Path, table: Any) -> None:
     from sim.experiment.sweep import varied_columns
 
     varied = varied_columns(table)
-    for name, y in (("tradeoff_resolution", "resolution_mean_min"),
+    for name, y in (("tradeoff_time_to_end", "time_to_end_mean_min"),
                     ("tradeoff_exposure", "exposure_h_per_day")):
         fig = plots.sweep_tradeoff(table, x="staff_hours_per_week", y=y, varied=varied)
         plots.save_figure(fig, folder / name, formats=("png", "svg"))

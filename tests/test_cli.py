@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+
 import pytest
 
 import sim.experiment.single as single
+from sim.metrics.window import window_of
 from sim.cli import main
 from sim.scenario.loader import load_scenario, scenario_hash
 from sim.scenario.model import Scenario
@@ -111,7 +113,8 @@ def test_tables_add_up(results, tiny):
     t0 = scenario.clock.warmup_days * 1440
     for rep, row in summary.set_index("replication").iterrows():
         mine = incidents[incidents.replication == rep]
-        assert row.incidents == (mine.t_occur >= t0).sum()
+        t_end = window_of(scenario).arrival_end
+        assert row.incidents == ((mine.t_occur >= t0) & (mine.t_occur < t_end)).sum()
     assert incidents.groupby("replication").incident_id.apply(lambda s: s.is_unique).all()
     assert set(units.unit_id) == {"foot-1", "foot-2", "night-1"}
     assert set(zones.zone) == {"A1", "A2", "B1", "B2"}
@@ -119,7 +122,7 @@ def test_tables_add_up(results, tiny):
     assert set(kpis.scenario) == {"tiny"} and (kpis.n == 2).all()
     per_day = kpis.set_index("kpi").loc["incidents_per_day", "mean"]
     assert per_day == pytest.approx(summary.incidents_per_day.mean(), rel=1e-5)
-    window_days = scenario.clock.days - scenario.clock.warmup_days
+    window_days = window_of(scenario).arrival_days
     assert summary.incidents_per_day.to_numpy() == pytest.approx(
         summary.incidents.to_numpy() / window_days, rel=1e-5)
     record = json.loads((results / "run.json").read_text(encoding="utf-8"))
@@ -223,6 +226,14 @@ def test_committed_reference_is_up_to_date():
     assert committed == reference_markdown(), (
         "docs/scenario-reference.md is stale: run `sim reference -o docs/scenario-reference.md`"
     )
+
+
+def test_committed_measures_reference_is_up_to_date():
+    """docs/measures.md is generated from the registry: `sim measures -o docs/measures.md`."""
+    from sim.metrics.registry import markdown
+
+    committed = (REPO / "docs" / "measures.md").read_text(encoding="utf-8")
+    assert committed == markdown(), "docs/measures.md is stale: run `sim measures -o docs/measures.md`"
 
 
 def test_no_command_prints_help_and_exits_2():

@@ -19,18 +19,21 @@ from sim import plots
 from sim.experiment.figures import frame_figures, observation_windows
 from sim.experiment.replication import run_replication
 from sim.experiment.report_files import FIGURES
+from sim.metrics.window import window_of
 from tests.helpers_scenarios import realistic_scenario
 
 DAY = 1440.0
 
 
-def test_resolution_ecdf_counts_only_incidents_of_the_observation_window() -> None:
-    scenario = realistic_scenario(days=4, warmup_days=2)
+def test_resolution_ecdf_counts_only_incidents_of_the_arrival_window() -> None:
+    # warm-up 2 days, cool-down 2 days (the longest service target): arrivals of days 2-4
+    scenario = realistic_scenario(days=6, warmup_days=2)
+    assert window_of(scenario).arrival_end == 4 * DAY
     frames = run_replication(scenario, 0)
     inc = frames.incidents
     resolved = inc["outcome"] == "resolved"
-    in_window = resolved & (inc["t_occur"] >= 2 * DAY)
-    assert resolved.sum() > in_window.sum() > 0  # the warm-up had resolved incidents too
+    in_window = resolved & (inc["t_occur"] >= 2 * DAY) & (inc["t_occur"] < 4 * DAY)
+    assert resolved.sum() > in_window.sum() > 0  # warm-up and cool-down had resolved ones too
     fig = frame_figures(frames, observation_windows([scenario]))["resolution_ecdf"]()
     label = fig.axes[0].get_legend().get_texts()[0].get_text()
     assert int(re.search(r"n=([\d,]+)", label).group(1).replace(",", "")) == in_window.sum()

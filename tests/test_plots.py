@@ -69,7 +69,7 @@ def frames() -> dict[str, pd.DataFrame]:
 
 
 def test_kpi_label_known_and_prettified() -> None:
-    assert plots.kpi_label("resolution_mean_min") == "Mean resolution time (min)"
+    assert plots.kpi_label("resolution_mean_min") == "Resolution time, pooled (resolved only) (min)"
     assert plots.kpi_label("queue_length_max_h") == "Queue length max (h)"
     assert plots.kpi_label("weird") == "Weird"
 
@@ -100,7 +100,7 @@ def test_resolution_ecdf_without_scenario_uses_label(frames) -> None:
 def test_kpi_bars(frames) -> None:
     fig = plots.kpi_bars(frames["comparison"], kpis=["resolution_mean_min", "fled_share"])
     assert len(fig.axes) == 2
-    assert fig.axes[0].get_title() == "Mean resolution time (min)"
+    assert fig.axes[0].get_title() == "Resolution time, pooled (resolved only) (min)"
     assert fig.axes[1].get_title() == "Fled share (share)"
     assert fig.axes[0].get_ylabel() == "min"
     assert len(fig.axes[0].patches) == 2
@@ -187,7 +187,7 @@ def test_sweep_tradeoff(frames) -> None:
     assert sum(isinstance(c, ErrorbarContainer) for c in ax.containers) == 2
     assert "Pareto front" in _labelled_lines(ax)
     assert ax.get_xlabel() == "Staff hours (h)"
-    assert ax.get_ylabel() == "Mean resolution time (min)"
+    assert ax.get_ylabel() == "Resolution time, pooled (resolved only) (min)"
     assert any("foot.count=2" in t.get_text() for t in ax.texts)
 
 

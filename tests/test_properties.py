@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 from sim.compiled import compile_layout
 from sim.demand.arrivals import generate_incidents
 from sim.experiment.replication import run_replication
+from sim.metrics.outcomes import PARTS, resolution_parts
+from sim.metrics.window import window_of
 from sim.rng import Streams
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario, scenario_from_dict, scenario_yaml
@@ -281,9 +283,17 @@ def check_invariants(scenario, frames) -> None:
         assert (u.busy_travel_min <= u.travel_min + 1e-9).all()
         assert (u[list(u.columns[u.columns.str.endswith("_min")])] >= -1e-9).all().all()
 
-    # the summary counts what the incident table holds
-    t0 = scenario.clock.warmup_days * 1440.0
-    assert frames.summary.iloc[0]["incidents"] == (inc.t_occur >= t0).sum()
+    # the summary counts what the incident table holds in the arrival window
+    w = window_of(scenario)
+    counted = (inc.t_occur >= w.t0) & (inc.t_occur < w.arrival_end)
+    assert frames.summary.iloc[0]["incidents"] == counted.sum()
+
+    # the parts of every resolution add up to it
+    parts = resolution_parts(inc)
+    total = parts[[f"{p}_min" for p in PARTS]].sum(axis=1, min_count=1)
+    done = parts["resolution_min"].notna()
+    assert np.allclose(total[done], parts.loc[done, "resolution_min"], atol=1e-6)
+    assert (parts.loc[done, [f"{p}_min" for p in PARTS]] >= -1e-9).all().all()
     check_tables(frames)  # the planner's tables balance too
 
 

@@ -34,7 +34,7 @@ BASE = {
 
 
 def _row(**kw: object) -> pd.Series:
-    row = {"scenario": "night_inspection", "baseline": "default", "kpi": "resolution_mean_min",
+    row = {"scenario": "night_inspection", "baseline": "default", "kpi": "time_to_end_mean_min",
            "diff_mean": -20.0, "diff_ci_low": -27.0, "diff_ci_high": -13.0,
            "rel_diff_pct": -18.0, "rel_ci_low_pct": -24.0, "rel_ci_high_pct": -12.0,
            "verdict": "better"}
@@ -42,7 +42,7 @@ def _row(**kw: object) -> pd.Series:
 
 
 def test_verdict_sentences() -> None:
-    assert sentence(_row()) == ("night_inspection resolves incidents 18 % faster than default "
+    assert sentence(_row()) == ("night_inspection ends disorder 18 % faster than default "
                                 "(95 % CI 12–24 %).")
     worse = _row(kpi="coverage_share", diff_mean=-0.05, rel_diff_pct=-6.5,
                  rel_ci_low_pct=-9.0, rel_ci_high_pct=-4.0, verdict="worse")
@@ -51,7 +51,7 @@ def test_verdict_sentences() -> None:
     same = _row(verdict="no significant difference", rel_diff_pct=-3.0, rel_ci_low_pct=-8.0,
                 rel_ci_high_pct=2.0)
     assert sentence(same) == ("night_inspection: no significant difference from default in "
-                              "resolution time (-3.0 %, 95 % CI -8.0 to +2.0 %).")
+                              "time to end of disorder (-3.0 %, 95 % CI -8.0 to +2.0 %).")
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_report_mentions_scenarios_verdicts_and_methods(report: tuple[Path, str,
         for needle in ("default", "more_officers", "Six officers on the same shift.",
                        "staff-hours per week", "common random numbers", "4 replication(s)"):
             assert needle.lower() in text.lower(), needle
-        assert re.search(r"more_officers resolves incidents \d+(\.\d)? % faster than default "
+        assert re.search(r"more_officers ends disorder \d+(\.\d)? % faster than default "
                          r"\(95 % CI [\d.]+–[\d.]+ %\)", text)
         assert "differ by" in text  # 3x the staff-hours: warned
     assert "Root seed 3" in md
@@ -115,7 +115,7 @@ def test_compare_prints_table_and_skips_incidents_by_default(
     assert main(["compare", str(scenario), str(out.parent / "more_officers.yaml"), "--reps",
                  "4", "-o", str(target), "--no-plots"]) == 0
     captured = capsys.readouterr()
-    assert "Mean resolution time (min)" in captured.out and "faster than default" in captured.out
+    assert "Time to end of disorder (min)" in captured.out and "faster than default" in captured.out
     assert "staff-hours per week differ" in captured.err
     assert not (target / "incidents.csv").exists()
     assert "data:image" not in (target / "report.html").read_text("utf-8")

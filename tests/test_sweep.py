@@ -137,7 +137,7 @@ def test_sweep_command_end_to_end(path: Path, tmp_path: Path,
     assert len(table) == 8 and "units.foot.count" in table and "staff_hours_per_week" in table
     summary = pd.read_csv(out / "sweep_summary.csv")
     assert {"point", "units.foot.count", "kpi", "mean", "ci_low", "ci_high"} <= set(summary)
-    for name in ("tradeoff_resolution", "tradeoff_exposure"):
+    for name in ("tradeoff_time_to_end", "tradeoff_exposure"):
         assert (out / "plots" / f"{name}.png").stat().st_size > 1000
         assert (out / "plots" / f"{name}.svg").exists()
     assert len(list((tmp_path / ".sim-cache").rglob("rep-*.pkl"))) == 8

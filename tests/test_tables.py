@@ -87,8 +87,10 @@ def test_group_shift_and_zone_tables_balance(realistic) -> None:
     assert zone["first_responses"].sum() == group["first_responses"].sum()
     assert shift["first_responses"].sum() == group["first_responses"].sum()
     inc = realistic.incidents
-    sent = inc[(inc["t_occur"] >= DAY) & inc["t_dispatch"].notna()]
-    assert group["first_responses"].sum() == len(sent)
+    # incidents of the arrival window: warm-up 1 day, cool-down 2 days (the pile's target)
+    arrived = (inc["t_occur"] >= DAY) & (inc["t_occur"] < 4 * DAY)
+    assert arrived.sum() == summary["incidents"]
+    assert group["first_responses"].sum() == (arrived & inc["t_dispatch"].notna()).sum()
     for frame in (group, shift, zone, realistic.extra["by_hour"]):
         assert (frame["scenario"] == summary["scenario"]).all()
         assert (frame["replication"] == 0).all()
@@ -206,7 +208,7 @@ def test_out_of_area_dispatches_under_grid_responsibility() -> None:
     # three foot officers, one row of the 3 x 3 district each, dispatched anywhere: the
     # nearest free officer is often from another row. The e-bike patrols the whole district:
     # it has no own area, so its share is NaN.
-    data = realistic_scenario_dict(days=4, warmup_days=1)
+    data = realistic_scenario_dict(days=5, warmup_days=1)  # arrivals of days 1-3
     data["units"]["foot"]["grids"] = [["A1", "A2", "A3"], ["B1", "B2", "B3"], ["C1", "C2", "C3"]]
     frames = run_replication(scenario_from_dict(data), 0)
     group = frames.extra["by_group"].set_index("group")
@@ -214,8 +216,8 @@ def test_out_of_area_dispatches_under_grid_responsibility() -> None:
     foot = group.loc["foot"]
     assert 0.0 < foot["out_of_area_share"] < 1.0
     inc = frames.incidents
-    sent = inc[(inc["t_occur"] >= DAY) & inc["first_unit_id"].str.startswith("foot")
-               & inc["t_dispatch"].notna()]
+    sent = inc[(inc["t_occur"] >= DAY) & (inc["t_occur"] < 3 * DAY)
+               & inc["first_unit_id"].str.startswith("foot") & inc["t_dispatch"].notna()]
     rows = {"foot-1": "A", "foot-2": "B", "foot-3": "C"}
     outside = [z[0] != rows[u] for u, z in zip(sent["first_unit_id"], sent["zone"])]
     assert foot["out_of_area_share"] == pytest.approx(np.mean(outside))

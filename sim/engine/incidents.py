@@ -45,6 +45,8 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "t_dispatch": (np.float64, np.nan),
     "t_arrive": (np.float64, np.nan),
     "t_resolve": (np.float64, np.nan),
+    "t_notice": (np.float64, np.nan),  # end of the visit that gave a rectification deadline
+    "t_reinspect": (np.float64, np.nan),  # arrival of the first re-inspection
     "t_end": (np.float64, np.nan),
     "t_fixed": (np.float64, np.nan),
     "channel": (np.int8, CHANNEL_NONE),

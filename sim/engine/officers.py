@@ -182,6 +182,8 @@ def run_job(world: World, officer: Officer, job: Job):
     itype = world.types[t_idx]
     if job.reinspect:
         tab.reinspections[i] += 1
+        if isnan(tab.t_reinspect[i]):
+            tab.t_reinspect[i] = now
         if tab.t_fixed[i] <= now:
             book.finish(i, RESOLVED)
             return
@@ -211,6 +213,8 @@ def run_job(world: World, officer: Officer, job: Job):
                 tab.t_fixed[i] = now + spec.deadline_min * (u / spec.compliance)
                 tab.t_end[i] = tab.t_fixed[i]
             tab.state[i] = AWAITING_DEADLINE
+            if isnan(tab.t_notice[i]):
+                tab.t_notice[i] = now
             world.at(now + spec.deadline_min, world.command.reinspect_due, i)
             break
         if u < spec.compliance or step == len(ladder):

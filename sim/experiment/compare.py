@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sim.experiment.cache import ReplicationCache
+from sim.experiment.differs import (
+    clock_differences,
+    demand_differences,
+    exogenous_differences,
+)
 from sim.experiment.executors import DoneHook, execute, make_executor
 from sim.experiment.precision import (
     MIN_BATCH_DAYS,
@@ -25,9 +30,11 @@ from sim.experiment.precision import (
     next_batch,
     precision_status,
 )
-from sim.experiment.replication import Frames
-from sim.experiment.single import KEY_KPIS, available
+from sim.experiment.replication import Frames, standardise
+from sim.experiment.single import measure_columns
 from sim.experiment.stats import paired_differences, summarise
+from sim.metrics import registry
+from sim.metrics.window import short_run_warning
 from sim.scenario.loader import with_changes
 from sim.scenario.model import Scenario
 
@@ -35,18 +42,8 @@ MIN_DEFAULT_REPS = 5
 DEFAULT_MAX_REPS = 100
 STAFF_TOLERANCE = 0.05
 MSER_MIN_DAYS = 20
-NIGHT_HOURS = (*range(20, 24), *range(0, 6))
-COMPARE_KPIS = [k for kpi in KEY_KPIS
-                for k in ((kpi, "night_coverage_share") if kpi == "coverage_share" else (kpi,))]
-# KPIs where higher is better; those in NEUTRAL_KPIS have no better or worse direction.
-HIGHER_IS_BETTER = ("sla_attainment", "share_found_patrol", "coverage_share",
-                    "night_coverage_share")
-NEUTRAL_KPIS = ("incidents_per_day", "share_found_complaint", "utilisation",
-                "staff_hours_per_week")
-DIRECTIONS = {k: k not in HIGHER_IS_BETTER for k in COMPARE_KPIS}
 
-__all__ = ["COMPARE_KPIS", "KEY_KPIS", "Comparison", "ComparisonError", "compare",
-           "prepare_scenarios"]
+__all__ = ["Comparison", "ComparisonError", "compare", "prepare_scenarios"]
 
 
 @dataclass
@@ -93,28 +90,16 @@ class Comparison:
         return dict(zip(rows["scenario"], rows["mean"].astype(float)))
 
 
-def night_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Share of zone-hours covered at night (20:00-06:00) per scenario and replication."""
-    night = coverage[coverage["hour"].isin(NIGHT_HOURS)]
-    sums = night.groupby(["scenario", "replication"], sort=False)[
-        ["covered_min", "observed_min"]].sum()
-    share = (sums["covered_min"] / sums["observed_min"]).rename("night_coverage_share")
-    return share.reset_index()
-
-
-def add_night_coverage(frames: Frames) -> pd.DataFrame:
-    """The summary frame with a ``night_coverage_share`` column (replaced if present)."""
-    summary = frames.summary.drop(columns="night_coverage_share", errors="ignore")
-    return summary.merge(night_coverage(frames.coverage), on=["scenario", "replication"],
-                         how="left")
-
-
 def relabel_neutral(differences: pd.DataFrame) -> pd.DataFrame:
-    """Verdicts "higher"/"lower" instead of better/worse for KPIs without a direction."""
+    """Verdicts "higher"/"lower" instead of better/worse for measures without a direction,
+    and each row's role (headline, secondary, descriptive) from the registry."""
     out = differences.copy()
-    neutral = out["kpi"].isin(NEUTRAL_KPIS) & (out["verdict"] != "no significant difference")
+    direction = registry.directions(out["kpi"])
+    neutral = out["kpi"].map(direction).isna() & (out["verdict"] != "no significant difference")
     out.loc[neutral, "verdict"] = out.loc[neutral, "diff_mean"].map(
         lambda d: "higher" if d > 0 else "lower")
+    out.insert(3, "role", out["kpi"].map(
+        lambda k: m.role if (m := registry.measure_of(k)) else "descriptive"))
     return out
 
 
@@ -142,6 +127,17 @@ def prepare_scenarios(
 
 class ComparisonError(ValueError):
     """Options that cannot work together with these scenarios (raised before running)."""
+
+
+def check_clocks(scenarios: Sequence[Scenario]) -> None:
+    """Refuse scenarios of different run lengths: their measures would cover different
+    windows and their replications could not be paired."""
+    lengths, _ = clock_differences(scenarios)
+    if lengths:
+        raise ComparisonError(
+            f"the scenarios have different run lengths ({', '.join(lengths)}); their "
+            "measures would cover different periods. Run them for the same length: "
+            "compare(..., days=N) from Python, --days N on the command line")
 
 
 def _check_batch_means(scenarios: list[Scenario]) -> None:
@@ -231,7 +227,14 @@ def _staff_warning(staff: dict[str, float]) -> list[str]:
 
 
 def _warnings(result: Comparison, batch_means: bool) -> list[str]:
-    out = _staff_warning(result.staff_hours())
+    scenarios = result.scenarios
+    out = demand_differences(scenarios)
+    flagged = {w.split(" differs from ", 1)[0] for w in out}
+    out += [w for w in exogenous_differences(result.frames.incidents, result.baseline)
+            if w.split(":", 1)[0] not in flagged]
+    out += clock_differences(scenarios)[1]
+    out += [w for w in (short_run_warning(scenarios[0]),) if w]
+    out += _staff_warning(result.staff_hours())
     if result.precision is not None and not result.precision["reached"].all():
         out.append(f"precision target ±{result.precision_target:.0%} not reached after "
                    f"{result.reps} replications (the --max-reps cap)")
@@ -276,6 +279,7 @@ def compare(
         level: Confidence level.
     """
     runs, common, source = prepare_scenarios(scenarios, seed, days)
+    check_clocks(runs)
     if batch_means:
         _check_batch_means(runs)
     n = 1 if batch_means else reps or max(MIN_DEFAULT_REPS, *(s.replications for s in runs))
@@ -284,11 +288,12 @@ def compare(
     with make_executor(jobs if executor is None else 1) as own:
         frames, runs, n, extra, notes = _run_all(runs, n, executor or own, cache, on_done,
                                                  options)
-    frames.summary = add_night_coverage(frames)
-    kpis = available(COMPARE_KPIS, frames.summary)
+    frames = standardise(frames)
+    kpis = measure_columns(frames.summary)
     table = summarise(frames.summary, by=["scenario"], kpis=kpis, level=level)
+    directions = {k: d is not False for k, d in registry.directions(kpis).items()}
     diffs = paired_differences(frames.summary, kpis=kpis, level=level,
-                               lower_is_better=DIRECTIONS)
+                               lower_is_better=directions)
     result = Comparison(frames, table, relabel_neutral(diffs), runs, n, common, source,
                         notes=_seed_notes(scenarios, common) + notes,
                         warmup=extra["warmup"], precision=extra["precision"])

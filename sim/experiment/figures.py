@@ -2,9 +2,10 @@
 
 Tables leave the warm-up out; so must figures. The zones, coverage and parking frames are
 already measured over [warm-up, horizon); figures drawn from the incidents and units frames
-filter them here, per scenario: the resolution ECDF keeps incidents occurring in the window,
-the time-of-day profile averages over the window only (incidents still open from the warm-up
-count while they are open in it).
+filter them here, per scenario, with the windows of ``sim.metrics.window``: the resolution
+ECDF keeps incidents occurring in the arrival window [warm-up, horizon − cool-down), as the
+incident measures do; the time-of-day profile averages over [warm-up, horizon) only
+(incidents still open from the warm-up count while they are open in it).
 """
 
 from __future__ import annotations
@@ -16,23 +17,22 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.experiment.replication import Frames
+from sim.metrics.window import Window, window_of
 from sim.scenario.model import Scenario
-
-Window = tuple[float, float]
 
 
 def observation_windows(scenarios: Sequence[Scenario]) -> dict[str, Window]:
-    """Scenario name → its observation window [warm-up, horizon) in minutes."""
-    return {s.name: (s.clock.warmup_days * 1440.0, s.clock.days * 1440.0) for s in scenarios}
+    """Scenario name → its observation window."""
+    return {s.name: window_of(s) for s in scenarios}
 
 
 def occurring_in(incidents: pd.DataFrame, windows: Mapping[str, Window]) -> pd.DataFrame:
-    """Incidents occurring in their scenario's window [t0, t1)."""
+    """Incidents occurring in their scenario's arrival window [warm-up, horizon − cool-down)."""
     names = incidents["scenario"].to_numpy()
-    t0 = np.array([windows[n][0] for n in names], dtype=float)
-    t1 = np.array([windows[n][1] for n in names], dtype=float)
+    t0 = np.array([windows[n].t0 for n in names], dtype=float)
+    end = np.array([windows[n].arrival_end for n in names], dtype=float)
     occur = incidents["t_occur"].to_numpy(dtype=float)
-    return incidents[(occur >= t0) & (occur < t1)]
+    return incidents[(occur >= t0) & (occur < end)]
 
 
 def frame_figures(
@@ -41,8 +41,8 @@ def frame_figures(
     """Figure name → function drawing it from ``frames`` over each scenario's window."""
     from sim import plots
 
-    start = {name: w[0] for name, w in windows.items()}
-    horizon = {name: w[1] for name, w in windows.items()}
+    start = {name: w.t0 for name, w in windows.items()}
+    horizon = {name: w.t1 for name, w in windows.items()}
     figures: dict[str, Callable[[], Figure]] = {
         "resolution_ecdf": lambda: plots.resolution_ecdf(occurring_in(frames.incidents, windows)),
         "time_of_day": lambda: plots.time_of_day(frames.incidents, frames.units,

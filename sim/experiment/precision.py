@@ -19,7 +19,9 @@ from sim.experiment.stats import (
     t_confidence_interval,
 )
 
-PRECISION_KPIS = ["resolution_mean_min", "coverage_share", "exposure_h_per_day"]
+# Headline measures whose relative precision is meaningful (a share that can be zero, such as
+# night coverage, is not: its relative half-width is undefined).
+PRECISION_KPIS = ["exposure_h_per_day", "time_to_end_mean_min", "coverage_share"]
 DAY_MIN = 1440.0
 MAX_BATCHES = 10
 MIN_BATCH_DAYS = 2

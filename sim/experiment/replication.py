@@ -9,6 +9,8 @@ import pandas as pd
 from sim.compiled import Layout, compile_layout
 from sim.engine.world import RawRun, simulate
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
+from sim.metrics.outcomes import by_type, standardised_resolution, type_weights
+from sim.metrics.window import window_of
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.metrics.tables import planner_tables
@@ -69,9 +71,10 @@ def run_replication(scenario: Scenario, replication: int) -> Frames:
 
 
 def frames_from_raw(raw: RawRun) -> Frames:
-    """The tidy frames and KPIs of one simulated replication."""
+    """The tidy frames and measures of one simulated replication."""
     scenario, layout, replication = raw.scenario, raw.layout, raw.replication
-    t0, t1 = layout.warmup, layout.horizon
+    w = window_of(scenario)
+    t0, t1 = w.t0, w.t1
     incidents = incidents_frame(raw)
     units = units_frame(raw)
     presence = presence_frame(raw)
@@ -79,21 +82,43 @@ def frames_from_raw(raw: RawRun) -> Frames:
     zones.insert(0, "replication", replication)
     coverage = coverage_frame(list(layout.zone_ids), presence, t0, t1)
     coverage.insert(0, "replication", replication)
-    sla = {n: t.sla_min for n, t in scenario.incidents.items() if t.enabled and t.sla_min}
+    targets = service_targets(scenario)
     extra = demand_frames(raw, t0, t1)
+    types = by_type(incidents, layout.type_names, targets, w)
+    types.insert(0, "replication", replication)
+    extra["by_type"] = types
     parking_types = {v: getattr(scenario.demand.parking, v).incident_type for v in VEHICLES}
     summary = pd.DataFrame(
         [
             {
                 "replication": replication,
                 "seed": replication_seed(scenario.seed, replication),
-                **summary_row(incidents, units, zones, coverage, sla, t0, t1),
+                **summary_row(incidents, units, zones, coverage, targets, w),
                 **demand_kpis(extra, incidents, parking_types, t0, t1),
             }
         ]
     )
+    summary["resolution_std_mean_min"] = standardised_resolution(
+        types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
     extra.update(planner_tables(raw, incidents, units, presence))
     frames = Frames(incidents, units, zones, coverage, summary, extra=extra)
     for _, frame in frames.items():
         frame.insert(0, "scenario", scenario.name)
     return frames
+
+
+def standardise(frames: Frames) -> Frames:
+    """Recompute ``resolution_std_mean_min`` with type weights pooled over every scenario and
+    replication in ``frames`` (so the weights are the same for each of them)."""
+    types = frames.extra.get("by_type")
+    if types is None or frames.summary.empty:
+        return frames
+    values = standardised_resolution(types, type_weights(types))
+    keys = pd.MultiIndex.from_frame(frames.summary[["scenario", "replication"]])
+    frames.summary["resolution_std_mean_min"] = values.reindex(keys).to_numpy()
+    return frames
+
+
+def service_targets(scenario: Scenario) -> dict[str, float]:
+    """Incident type → service target (minutes), for the enabled types that have one."""
+    return {n: t.sla_min for n, t in scenario.incidents.items() if t.enabled and t.sla_min}

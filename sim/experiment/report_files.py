@@ -18,29 +18,24 @@ import pandas as pd
 import sim
 from sim.experiment.compare import Comparison
 from sim.experiment.precision import PRECISION_KPIS
+from sim.metrics import registry
+from sim.metrics.window import window_of
 
 Block = tuple[str, Any]
 
-REPORT_KPIS = ["resolution_mean_min", "resolution_p90_min", "sla_attainment", "coverage_share",
-               "night_coverage_share", "worst_idleness_min", "exposure_h_per_day",
-               "utilisation", "staff_hours_per_week"]
-BAR_KPIS = ["resolution_mean_min", "sla_attainment", "coverage_share", "night_coverage_share",
-            "exposure_h_per_day", "staff_hours_per_week"]
-# KPI → (verb phrase, word when lower, word when higher, object, noun for "no difference").
-PHRASES = {
-    "resolution_mean_min": ("resolves incidents", "faster", "slower", "", "resolution time"),
-    "exposure_h_per_day": ("leaves", "less", "more", "disorder exposure (incident-hours)",
-                           "disorder exposure"),
-    "coverage_share": ("covers", "fewer", "more", "zone-hours", "coverage"),
-    "night_coverage_share": ("covers", "fewer", "more", "night zone-hours (20:00–06:00)",
-                             "night coverage (20:00–06:00)"),
-    "sla_attainment": ("meets the SLA", "less often", "more often", "", "SLA attainment"),
+BAR_KPIS = registry.names("headline")
+# Pooled measure → (by_type.csv column, lower is better): its per-type detail.
+PER_TYPE = {
+    "exposure_h_per_day": ("exposure_h", True),
+    "time_to_end_mean_min": ("time_to_end_mean_min", True),
+    "sla_attainment": ("sla", False),
+    "resolution_std_mean_min": ("resolution_mean_min", True),
 }
-LABELS = {"night_coverage_share": "Night coverage 20:00–06:00 (share of zone-hours)"}
 FIGURES = [
-    ("kpi_bars", "Key indicators per scenario: mean over replications with 95 % CI."),
+    ("kpi_bars", "Headline measures per scenario: mean over replications with 95 % CI."),
     ("resolution_ecdf", "Resolution time (occurrence to resolution) of officer-resolved "
-     "incidents, replications pooled: a curve further left resolves faster."),
+     "incidents, replications pooled. Descriptive only: which incidents get resolved depends "
+     "on the strategy, so compare the per-type tables, not this curve."),
     ("time_of_day", "Open incidents and officers on duty by hour of day: where disorder "
      "outruns staffing."),
     ("idleness_map", "Worst idleness per zone: the longest gap without an officer present "
@@ -65,16 +60,22 @@ def fmt(value: float) -> str:
 
 
 def label(kpi: str) -> str:
-    from sim.plots import kpi_label
+    return registry.label(kpi)
 
-    return LABELS.get(kpi) or kpi_label(kpi)
+
+def _phrase(kpi: str) -> tuple[str, str, str, str, str]:
+    """(verb, word when lower, word when higher, object, noun) for a verdict sentence."""
+    m = registry.measure_of(kpi)
+    name = m.label if m else kpi
+    if m is not None and m.verb is not None:
+        verb, lower, higher, obj = m.verb
+        return verb, lower, higher, obj, m.label.lower()
+    return f"has {name.lower()}", "lower", "higher", "", name.lower()
 
 
 def sentence(row: pd.Series, level: float = 0.95) -> str:
     """One verdict sentence for a row of the differences table."""
-    name = label(row["kpi"])
-    before, lower, higher, after, noun = PHRASES.get(
-        row["kpi"], (f"has {name.split(' (')[0]}", "lower", "higher", "", name))
+    before, lower, higher, after, noun = _phrase(row["kpi"])
     tail = f" {after}" if after else ""
     conf = f"{level * 100:.0f} % CI"
     rel, lo, hi = row["rel_diff_pct"], row["rel_ci_low_pct"], row["rel_ci_high_pct"]
@@ -97,22 +98,58 @@ def sentence(row: pd.Series, level: float = 0.95) -> str:
     return f"{row['scenario']} {before} {amount}{tail} than {row['baseline']} {ci}."
 
 
+def type_directions(by_type: pd.DataFrame, baseline: str, scenario: str, column: str,
+                    lower_is_better: bool) -> tuple[int, int, int]:
+    """(types better, types worse, types compared) of ``scenario`` against ``baseline`` in a
+    by_type column, on means over replications (types missing in either are left out)."""
+    means = by_type.groupby(["scenario", "type"], sort=False)[column].mean()
+    if baseline not in means.index.get_level_values(0) or \
+            scenario not in means.index.get_level_values(0):
+        return 0, 0, 0
+    pair = pd.concat([means.loc[baseline].rename("b"), means.loc[scenario].rename("s")],
+                     axis=1, join="inner").dropna()
+    lower = int((pair["s"] < pair["b"] - 1e-12).sum())
+    higher = int((pair["s"] > pair["b"] + 1e-12).sum())
+    return (lower, higher, len(pair)) if lower_is_better else (higher, lower, len(pair))
+
+
+def per_type_clause(comparison: Comparison, row: pd.Series) -> str:
+    """" Better in 9 of 12 incident types." — or a warning when the types disagree."""
+    spec = PER_TYPE.get(row["kpi"])
+    by_type = comparison.frames.extra.get("by_type")
+    if spec is None or by_type is None:
+        return ""
+    better, worse, n = type_directions(by_type, row["baseline"], row["scenario"], *spec)
+    if n == 0:
+        return ""
+    text = f" Per incident type: better in {better}, worse in {worse} of {n} types."
+    if row["verdict"] == "better" and worse > better:
+        text += " Mixed: better pooled, but worse for most types — read the per-type table."
+    elif row["verdict"] == "worse" and better > worse:
+        text += " Mixed: worse pooled, but better for most types — read the per-type table."
+    return text
+
+
 def verdict_sentences(comparison: Comparison, kpis: list[str] | None = None,
                       level: float = 0.95) -> list[str]:
-    """Sentences like "B resolves incidents 18 % faster than A (95 % CI 12–24 %)"."""
+    """Sentences like "B leaves 18 % less disorder exposure than A (95 % CI 12–24 %)",
+    headline measures first, each with its per-type picture."""
     diffs = comparison.differences
-    kpis = kpis or list(PHRASES)
+    kpis = kpis or registry.with_verdict()
     rows = diffs[diffs["kpi"].isin(kpis)].copy()
     rows["order"] = rows["kpi"].map(kpis.index)
     rows = rows.sort_values(["order"], kind="stable")
-    return [sentence(r, level) for scen in pd.unique(diffs["scenario"])
+    return [sentence(r, level) + per_type_clause(comparison, r)
+            for scen in pd.unique(diffs["scenario"])
             for _, r in rows[rows["scenario"] == scen].iterrows()]
 
 
-def key_table(comparison: Comparison, kpis: list[str] = REPORT_KPIS) -> pd.DataFrame:
-    """KPI rows x scenario columns, cells "mean (low–high)" (strings)."""
+def key_table(comparison: Comparison, kpis: list[str] | None = None) -> pd.DataFrame:
+    """Measure rows x scenario columns, cells "mean (low–high)" (strings)."""
     table = comparison.comparison
-    out = {"KPI": [label(k) for k in kpis]}
+    present = set(table["kpi"])
+    kpis = [k for k in (kpis or registry.names(key=True)) if k in present]
+    out = {"measure": [label(k) for k in kpis]}
     for scen in pd.unique(table["scenario"]):
         sub = table[table["scenario"] == scen].set_index("kpi")
         out[str(scen)] = [
@@ -123,10 +160,41 @@ def key_table(comparison: Comparison, kpis: list[str] = REPORT_KPIS) -> pd.DataF
     return pd.DataFrame(out)
 
 
+PER_TYPE_TABLES = [
+    ("exposure_h", "Disorder exposure per type (incident-hours in the observation window, "
+     "per replication)"),
+    ("time_to_end_mean_min", "Time to end of disorder per type (min, every incident, capped at "
+     "the cool-down)"),
+    ("sla", "Ended within target per type (share of every incident with a target)"),
+    ("resolution_mean_min", "Resolution time per type (min, officer-resolved incidents; the "
+     "share resolved in brackets)"),
+]
+
+
+def per_type_table(comparison: Comparison, column: str) -> pd.DataFrame | None:
+    """Incident types x scenarios: means over replications of a by_type column."""
+    by_type = comparison.frames.extra.get("by_type")
+    if by_type is None or by_type.empty:
+        return None
+    means = by_type.groupby(["type", "scenario"], sort=False)[
+        [column, "share_resolved", "incidents"]].mean()
+    types = list(pd.unique(by_type["type"]))
+    out: dict[str, list[str]] = {"type": types}
+    for scen in pd.unique(by_type["scenario"]):
+        cells = []
+        for t in types:
+            value = means.at[(t, scen), column]
+            text = fmt(value)
+            if column == "resolution_mean_min":
+                text += f" ({fmt(means.at[(t, scen), 'share_resolved'])})"
+            cells.append(text)
+        out[str(scen)] = cells
+    return pd.DataFrame(out)
+
+
 def make_figures(folder: Path, comparison: Comparison) -> list[tuple[str, str]]:
     """Draw the comparison figures as PNG and SVG in ``folder``; returns (stem, caption)."""
     from sim import plots
-
     from sim.experiment.figures import frame_figures, observation_windows
 
     makers = {"kpi_bars": lambda: plots.kpi_bars(comparison.comparison, BAR_KPIS),
@@ -142,7 +210,11 @@ def methods(comparison: Comparison) -> str:
     text = (
         f"Each scenario was simulated for {s.clock.days} days in {comparison.reps} "
         f"replication(s); the first {s.clock.warmup_days:g} day(s) are a warm-up left out "
-        f"of all measures. Root seed {comparison.seed} ({comparison.seed_source}) for every "
+        "of all measures. Incident measures count the incidents that occurred between "
+        f"the end of the warm-up and {window_of(s).tau / 1440:g} day(s) before the end of "
+        "the run (the cool-down), so each is followed until it ended or for at least the "
+        "cool-down; times are capped there (restricted means). "
+        f"Root seed {comparison.seed} ({comparison.seed_source}) for every "
         "scenario; replication r draws from streams keyed by (seed, r, decision). Common "
         "random numbers: in replication r every scenario faces the same exogenous demand "
         "(the same incidents at the same times and places, with the same offender "
@@ -177,13 +249,31 @@ def report_blocks(comparison: Comparison, figures: list[tuple[str, str]]) -> lis
         "officers": [str(sum(g.count for g in s.units.values())) for s in comparison.scenarios],
         "staff-hours per week": [fmt(staff.get(n, math.nan)) for n in names]})))
     blocks += [("h2", f"Verdicts (baseline: {comparison.baseline})"),
+               ("p", VERDICT_INTRO),
                ("ul", verdict_sentences(comparison) or ["Only one scenario: nothing to compare."]),
-               ("h2", "Key indicators (mean and 95 % CI)"), ("table", key_table(comparison))]
+               ("h2", "Key measures (mean and 95 % CI)"), ("table", key_table(comparison))]
+    blocks += _per_type_blocks(comparison)
     blocks += _analysis_blocks(comparison)
     blocks += [("h2", "Figures"), *(("fig", f) for f in figures)] if figures else []
     blocks += [("h2", "Methods"), ("p", methods(comparison))]
     blocks += [("ul", comparison.notes)] if comparison.notes else []
     return blocks
+
+
+VERDICT_INTRO = (
+    "Headline measures come first: they count the same incidents and zone-hours in every "
+    "scenario (common random numbers), so a strategy cannot look better by resolving a "
+    "different mix of incidents. Each incident measure is followed by its per-type picture. "
+    "Definitions: docs/measures.md.")
+
+
+def _per_type_blocks(comparison: Comparison) -> list[Block]:
+    out: list[Block] = []
+    for column, title in PER_TYPE_TABLES:
+        table = per_type_table(comparison, column)
+        if table is not None:
+            out += [("h2", title), ("table", table)]
+    return out
 
 
 def _analysis_blocks(comparison: Comparison) -> list[Block]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
-from sim.experiment.replication import Frames, run_replication
+from sim.experiment.replication import Frames, run_replication, standardise
 from sim.scenario.model import Scenario
 
 ProgressHook = Callable[[int], None]
@@ -64,4 +64,4 @@ def run(
 ) -> Frames:
     """Run ``reps`` replications (default: the scenario's) and stack their frames."""
     tasks = [(scenario, r) for r in replication_numbers(scenario, reps)]
-    return Frames.concat(run_tasks(tasks, jobs, executor, on_done))
+    return standardise(Frames.concat(run_tasks(tasks, jobs, executor, on_done)))

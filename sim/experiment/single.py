@@ -14,6 +14,8 @@ from sim.experiment.csv_files import FLOAT_FORMAT, write_csv
 from sim.experiment.replication import Frames
 from sim.experiment.runner import ProgressHook, run
 from sim.experiment.stats import summarise
+from sim.metrics import registry
+from sim.metrics.window import short_run_warning, window_of
 from sim.output import atomic_folder, write_json
 from sim.rng import replication_seed
 from sim.scenario.loader import scenario_hash, scenario_yaml
@@ -42,6 +44,8 @@ def run_record(scenario: Scenario, reps: int, wall_s: float, jobs: int) -> dict:
         "pandas": pd.__version__,
         "wall_s": round(wall_s, 3),
         "jobs": jobs,
+        "cooldown_days": window_of(scenario).tau / 1440.0,
+        "warnings": run_warnings(scenario),
     }
 
 
@@ -61,6 +65,12 @@ def available(kpis: list[str], frame: pd.DataFrame) -> list[str]:
     return [k for k in kpis if k in frame.columns]
 
 
+def measure_columns(frame: pd.DataFrame) -> list[str]:
+    """The registry's measures a summary frame has, in report order, then ``sla.<type>``."""
+    per_type = [c for c in frame.columns if c.startswith("sla.")]
+    return available(registry.names(), frame) + per_type
+
+
 def run_to_folder(
     scenario: Scenario,
     out: Path,
@@ -73,7 +83,7 @@ def run_to_folder(
     start = time.perf_counter()
     frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done)
     wall = time.perf_counter() - start
-    table = summarise(frames.summary, by=["scenario"], kpis=available(KEY_KPIS, frames.summary))
+    table = summarise(frames.summary, by=["scenario"], kpis=measure_columns(frames.summary))
     with atomic_folder(out) as tmp:
         write_frames(tmp, frames)
         table.to_csv(tmp / "kpis.csv", index=False, float_format=FLOAT_FORMAT)
@@ -84,24 +94,6 @@ def run_to_folder(
     return frames, table
 
 
-KEY_KPIS = [
-    "incidents_per_day",
-    "resolution_mean_min",
-    "resolution_median_min",
-    "resolution_p90_min",
-    "detection_delay_mean_min",
-    "dispatch_wait_mean_min",
-    "travel_mean_min",
-    "on_scene_mean_min",
-    "sla_attainment",
-    "share_found_patrol",
-    "share_found_complaint",
-    "coverage_share",
-    "mean_idleness_min",
-    "worst_idleness_min",
-    "exposure_h_per_day",
-    "utilisation",
-    "staff_hours_per_week",
-    "parking_illegal_share",
-    "vendor_trading_h_per_day",
-]
+def run_warnings(scenario: Scenario) -> list[str]:
+    """What a reader of this run's results must know before trusting them."""
+    return [w for w in (short_run_warning(scenario),) if w]

@@ -17,13 +17,14 @@ import yaml
 
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.executors import DoneHook, execute, make_executor
-from sim.experiment.single import KEY_KPIS, available
+from sim.experiment.single import available
+from sim.metrics import registry
 from sim.experiment.stats import summarise
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import with_changes
 from sim.scenario.model import Scenario
 
-SWEEP_KPIS = list(KEY_KPIS)
+SWEEP_KPIS = registry.names()
 _FLOAT_TOL = 1e-9
 
 

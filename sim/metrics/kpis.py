@@ -1,7 +1,8 @@
 """KPIs computed from the tidy frames after a run (observation is separate from behaviour).
 
-The observation window is [warm-up, horizon): incidents count if they occur in it, presence
-and exposure are clipped to it.
+Presence, coverage, idleness, exposure and staffing are clipped to the observation window
+[warm-up, horizon); incident measures count the incidents of the arrival window (see
+``sim.metrics.window`` and ``sim.metrics.outcomes``).
 """
 
 from __future__ import annotations
@@ -11,9 +12,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-OUTCOME_ORDER = ("resolved", "fled", "self_cleared", "merchant_fixed", "open_at_end")
-CHANNEL_ORDER = ("patrol", "camera", "complaint", "merchant", "none")
-SELF_ENDED = ("self_cleared", "merchant_fixed")  # outcomes of cases that ended by themselves
+from sim.metrics.outcomes import (
+    CHANNEL_ORDER,
+    OUTCOME_ORDER,
+    PARTS,
+    in_arrival_window,
+    pooled,
+    resolution_parts,
+)
+from sim.metrics.window import Window
+
 
 
 def overlap_by_hour(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) -> np.ndarray:
@@ -150,8 +158,7 @@ def coverage_frame(
     )
 
 
-def _mean(values: pd.Series) -> float:
-    return float(values.mean()) if len(values) else float("nan")
+NIGHT_HOURS = (*range(20, 24), *range(0, 6))
 
 
 def summary_row(
@@ -159,50 +166,48 @@ def summary_row(
     units: pd.DataFrame,
     zones: pd.DataFrame,
     coverage: pd.DataFrame,
-    sla_by_type: dict[str, float],
-    t0: float,
-    t1: float,
+    targets: dict[str, float],
+    w: Window,
 ) -> dict[str, float]:
-    """One replication's KPIs."""
-    occur = incidents["t_occur"].to_numpy()
-    inside = (occur >= t0) & (occur < t1)
-    outcome = label_codes(incidents["outcome"], OUTCOME_ORDER)[inside]
-    channel = label_codes(incidents["channel"], CHANNEL_ORDER)[inside]
-    inc = incidents.loc[inside, ["t_occur", "t_detect", "t_dispatch", "t_arrive", "t_resolve"]]
-    days = (t1 - t0) / 1440.0
-    resolved = inc[outcome == OUTCOME_ORDER.index("resolved")]
-    resolution = resolved["t_resolve"] - resolved["t_occur"]
+    """One replication's measures (see ``sim.metrics.registry`` for each definition)."""
+    inc = incidents[in_arrival_window(incidents, w)]
+    arrival_days = w.arrival_days
+    parts = resolution_parts(inc)
+    resolution = parts["resolution_min"].dropna()
     row: dict[str, float] = {
         "incidents": float(len(inc)),
-        "incidents_per_day": len(inc) / days,
+        "incidents_per_day": len(inc) / arrival_days if arrival_days > 0 else np.nan,
+        **pooled(incidents, targets, w),
         "resolution_mean_min": _mean(resolution),
         "resolution_median_min": float(resolution.median()) if len(resolution) else np.nan,
         "resolution_p90_min": float(resolution.quantile(0.9)) if len(resolution) else np.nan,
-        "detection_delay_mean_min": _mean(resolved["t_detect"] - resolved["t_occur"]),
-        "dispatch_wait_mean_min": _mean(resolved["t_dispatch"] - resolved["t_detect"]),
-        "travel_mean_min": _mean(resolved["t_arrive"] - resolved["t_dispatch"]),
-        "on_scene_mean_min": _mean(resolved["t_resolve"] - resolved["t_arrive"]),
     }
+    for part in PARTS:
+        row[f"{part}_mean_min"] = _mean(parts[f"{part}_min"].dropna())
+    row["detection_delay_mean_min"] = row.pop("detection_mean_min")
+    outcome = label_codes(inc["outcome"], OUTCOME_ORDER)
+    channel = label_codes(inc["channel"], CHANNEL_ORDER)
     n = max(len(inc), 1)
     for k, name in enumerate(OUTCOME_ORDER):
         row[f"share_{name}"] = float(np.count_nonzero(outcome == k)) / n
     for k, name in enumerate(CHANNEL_ORDER):
         row[f"share_found_{name}"] = float(np.count_nonzero(channel == k)) / n
-    # SLA cases: reported ones, less those that ended by themselves before anyone acted.
-    self_ended = np.isin(outcome, [OUTCOME_ORDER.index(o) for o in SELF_ENDED])
-    cases = inc["t_detect"].notna().to_numpy() & ~self_ended
-    sla_type = label_codes(incidents["type"], list(sla_by_type))[inside]
-    took = (inc["t_resolve"] - inc["t_detect"]).to_numpy()
-    row.update(_sla(sla_type[cases], took[cases], sla_by_type))
     row["coverage_share"] = float(coverage["covered_min"].sum() / coverage["observed_min"].sum())
+    night = coverage[coverage["hour"].isin(NIGHT_HOURS)]
+    row["night_coverage_share"] = float(night["covered_min"].sum() / night["observed_min"].sum())
     row["mean_idleness_min"] = float(zones["mean_idleness_min"].mean())
     row["worst_idleness_min"] = float(zones["max_gap_min"].max())
-    exposure = exposure_minutes(incidents, t0, t1).sum() / 60.0
+    days = (w.t1 - w.t0) / 1440.0
+    exposure = exposure_minutes(incidents, w.t0, w.t1).sum() / 60.0
     row["exposure_h"] = float(exposure)
     row["exposure_h_per_day"] = float(exposure / days)
-    row.update(staffing(units, t0, t1))
+    row.update(staffing(units, w.t0, w.t1))
     row["staff_hours_per_week"] = row["staff_hours"] / days * 7.0
     return row
+
+
+def _mean(values: pd.Series) -> float:
+    return float(values.mean()) if len(values) else float("nan")
 
 
 def staffing(units: pd.DataFrame, t0: float, t1: float) -> dict[str, float]:
@@ -223,29 +228,3 @@ def staffing(units: pd.DataFrame, t0: float, t1: float) -> dict[str, float]:
         "staff_hours": float(inside.sum() / 60.0),
         "overtime_h": float(overtime.sum() / 60.0),
     }
-
-
-def _sla(
-    type_codes: np.ndarray, took: np.ndarray, sla_by_type: dict[str, float]
-) -> dict[str, float]:
-    """SLA attainment: share of reported cases resolved within the target after detection.
-
-    Cases that ended by themselves before anyone acted are left out by the caller.
-
-    Args:
-        type_codes: Per case, the position of its type in ``sla_by_type`` (-1 for types
-            without a target).
-        took: Per case, minutes from detection to resolution (NaN if unresolved).
-        sla_by_type: Incident type → target minutes.
-    """
-    out: dict[str, float] = {}
-    hits = total = 0
-    for k, (name, target) in enumerate(sla_by_type.items()):
-        mine = type_codes == k
-        cases = int(np.count_nonzero(mine))
-        ok = int(np.count_nonzero(took[mine] <= target))
-        out[f"sla_{name}"] = ok / cases if cases else np.nan
-        hits += ok
-        total += cases
-    out["sla_attainment"] = hits / total if total else np.nan
-    return out

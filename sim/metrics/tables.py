@@ -13,6 +13,7 @@ import pandas as pd
 from sim.engine.world import RawRun
 from sim.metrics.tables_space import by_group, by_zone, first_responses, officer_areas
 from sim.metrics.tables_time import busy_spans, by_hour, by_shift
+from sim.metrics.window import window_of
 
 TABLE_NAMES = ("by_hour", "by_shift", "by_group", "by_zone")
 
@@ -20,16 +21,20 @@ TABLE_NAMES = ("by_hour", "by_shift", "by_group", "by_zone")
 def planner_tables(
     raw: RawRun, incidents: pd.DataFrame, units: pd.DataFrame, presence: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
-    """The four tables over the window [warm-up, horizon), each row tagged with ``replication``."""
-    layout = raw.layout
-    t0, t1 = layout.warmup, layout.horizon
-    zone_ids = list(layout.zone_ids)
-    sent = first_responses(incidents, officer_areas(raw.scenario, layout), zone_ids, t0, t1)
+    """The four tables, each row tagged with ``replication``.
+
+    Incidents count if they occur in the arrival window [warm-up, horizon − cool-down), as in
+    the summary; time (on duty, busy, queue, presence, exposure) counts in [warm-up, horizon).
+    """
+    w = window_of(raw.scenario)
+    t0, t1, end = w.t0, w.t1, w.arrival_end
+    zone_ids = list(raw.layout.zone_ids)
+    sent = first_responses(incidents, officer_areas(raw.scenario, raw.layout), zone_ids, t0, end)
     tables = {
-        "by_hour": by_hour(incidents, units, busy_spans(raw.shifts, t1), t0, t1),
-        "by_shift": by_shift(incidents, units, t0, t1),
+        "by_hour": by_hour(incidents, units, busy_spans(raw.shifts, t1), t0, t1, end),
+        "by_shift": by_shift(incidents, units, t0, t1, end),
         "by_group": by_group(units, sent, t0, t1),
-        "by_zone": by_zone(incidents, presence, zone_ids, sent, t0, t1),
+        "by_zone": by_zone(incidents, presence, zone_ids, sent, t0, t1, end),
     }
     for frame in tables.values():
         frame.insert(0, "replication", raw.replication)

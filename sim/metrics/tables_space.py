@@ -2,7 +2,8 @@
 
 What Larson's hypercube model gives per unit and per atom (Larson 1974): workload, the share of
 a unit's dispatches outside its own area, and per area the work done there and by whom.
-Observation window [t0, t1) as in ``sim.metrics.kpis``.
+Windows as in ``sim.metrics.window``: incidents count if they occur in the arrival window
+[t0, arrival_end); time (on duty, on scene, exposure, idleness) is clipped to [t0, t1).
 
 An officer's *own area* is the zones it patrols: its unit grid under grid responsibility, else
 its group's ``zones``. A group whose officers patrol the whole district has no own area: its
@@ -17,7 +18,7 @@ import pandas as pd
 
 from sim.compiled import Layout
 from sim.metrics.kpis import exposure_minutes, idleness, label_codes, stays_by_zone
-from sim.metrics.tables_time import in_window, window_share
+from sim.metrics.tables_time import in_window, occurring_in, window_share
 from sim.scenario.model import Scenario
 from sim.strategy.plans import group_plans
 
@@ -36,13 +37,13 @@ def officer_areas(scenario: Scenario, layout: Layout) -> Areas:
 
 
 def first_responses(
-    incidents: pd.DataFrame, areas: Areas, zone_ids: list[str], t0: float, t1: float
+    incidents: pd.DataFrame, areas: Areas, zone_ids: list[str], t0: float, arrival_end: float
 ) -> pd.DataFrame:
-    """Dispatched incidents occurring in the window: zone, first unit, outside its own area?
+    """Dispatched incidents occurring in [t0, arrival_end): zone, first unit, out of its area?
 
     ``outside`` is 1.0 or 0.0, NaN for an officer without own area.
     """
-    sent = incidents[in_window(incidents["t_occur"].to_numpy(), t0, t1)
+    sent = incidents[in_window(incidents["t_occur"].to_numpy(), t0, arrival_end)
                      & incidents["t_dispatch"].notna().to_numpy()
                      & (incidents["first_unit_id"] != "").to_numpy()]
     units = list(areas)
@@ -101,6 +102,7 @@ def by_zone(
     sent: pd.DataFrame,
     t0: float,
     t1: float,
+    arrival_end: float | None = None,
 ) -> pd.DataFrame:
     """One row per zone: incidents, work done there, exposure, idleness and out-of-area jobs.
 
@@ -114,7 +116,7 @@ def by_zone(
         return np.bincount(codes[ok], weights=None if weights is None else weights[ok],
                            minlength=n)
 
-    inside = in_window(incidents["t_occur"].to_numpy(), t0, t1)
+    inside = occurring_in(incidents, t0, t1, arrival_end)
     job = presence[(presence["activity"] == "job").to_numpy()]
     on_scene = np.clip(np.minimum(job["t_end"].to_numpy(float), t1)
                        - np.maximum(job["t_start"].to_numpy(float), t0), 0.0, None)

@@ -2,8 +2,10 @@
 
 These are the tables RAND's Patrol Car Allocation Model gives per tour and hour (Chaiken &
 Dormont 1978): demand, response, the chance a call waits for a free unit, the queue, units on
-duty and their utilisation. Observation window [t0, t1) = [warm-up, horizon): incidents count
-if they occur in it; time-averages (queue, officers, busy time) are clipped to it.
+duty and their utilisation. As in ``sim.metrics.window``: incidents count if they occur in
+the arrival window [t0, arrival_end) = [warm-up, horizon − cool-down), so each is followed
+long enough; time-averages (queue, officers, busy time) are clipped to [t0, t1) = [warm-up,
+horizon).
 
 Definitions (docs/tables.md explains them for a planner):
 
@@ -38,6 +40,14 @@ def in_window(t: np.ndarray, t0: float, t1: float) -> np.ndarray:
     """Which times lie in [t0, t1) (NaN: none)."""
     t = np.asarray(t, dtype=float)
     return (t >= t0) & (t < t1)
+
+
+def occurring_in(
+    incidents: pd.DataFrame, t0: float, t1: float, arrival_end: float | None = None
+) -> np.ndarray:
+    """Which incidents occur in [t0, arrival_end) (without an arrival end: [t0, t1))."""
+    return in_window(incidents["t_occur"].to_numpy(), t0, t1 if arrival_end is None
+                     else arrival_end)
 
 
 def filed_at(incidents: pd.DataFrame) -> np.ndarray:
@@ -114,14 +124,15 @@ def by_hour(
     busy: tuple[np.ndarray, np.ndarray],
     t0: float,
     t1: float,
+    arrival_end: float | None = None,
 ) -> pd.DataFrame:
     """One row per hour of day: demand, response, waiting, queue, officers and utilisation.
 
     Incidents are counted by hour of occurrence; detections, dispatches, responses and waits by
-    hour of detection (when the call came in), for incidents occurring in [t0, t1). ``busy``:
-    the start and end times of every job (:func:`busy_spans`).
+    hour of detection (when the call came in), for incidents occurring in [t0, arrival_end)
+    (default t1). ``busy``: the start and end times of every job (:func:`busy_spans`).
     """
-    inside = in_window(incidents["t_occur"].to_numpy(), t0, t1)
+    inside = occurring_in(incidents, t0, t1, arrival_end)
     cases = incidents.loc[inside & incidents["t_detect"].notna().to_numpy(),
                           ["t_detect", "t_queued", "t_dispatch", "t_arrive"]]
     det_hour = hour_of(cases["t_detect"].to_numpy())
@@ -178,12 +189,18 @@ def tour_of_jobs(incidents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     return joined.sort_values("_row", kind="stable")
 
 
-def by_shift(incidents: pd.DataFrame, units: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
+def by_shift(
+    incidents: pd.DataFrame,
+    units: pd.DataFrame,
+    t0: float,
+    t1: float,
+    arrival_end: float | None = None,
+) -> pd.DataFrame:
     """One row per tour (officer group × shift start time): staffing, work and response.
 
     Staff-hours, jobs and busy minutes of a shift count with the share of its duty inside the
     window (as the summary's staff-hours do); responses are those of first responses the tour's
-    officers took, for incidents occurring in [t0, t1).
+    officers took, for incidents occurring in [t0, arrival_end) (default t1).
     """
     columns = ["group", "shift_start", "officers", "shifts", "staff_hours", "officers_on_duty",
                "jobs", "job_min", "utilisation", "overtime_h", "first_responses",
@@ -199,7 +216,8 @@ def by_shift(incidents: pd.DataFrame, units: pd.DataFrame, t0: float, t1: float)
         "busy_min": (units["busy_travel_min"] + units["job_min"]) * share,
         "overtime_min": units["overtime_min"] * share,
     })
-    jobs = tour_of_jobs(incidents[in_window(incidents["t_occur"].to_numpy(), t0, t1)], units)
+    occurring = occurring_in(incidents, t0, t1, arrival_end)
+    jobs = tour_of_jobs(incidents[occurring], units)
     jobs = jobs[jobs["_shift"].notna()]
     shift_rows = jobs["_shift"].astype(np.int64).to_numpy()
     resp = pd.DataFrame({

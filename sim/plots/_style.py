@@ -12,26 +12,18 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from sim.metrics import registry
+
 #: Scenario name used when a frame has no ``scenario`` column and no label is given.
 DEFAULT_LABEL = "baseline"
 
 Color = tuple[float, ...] | str
 
-# Known KPI / metric names -> (readable name, unit).
+# Known frame columns that are not registry measures -> (readable name, unit). Measures
+# (summary columns) take their label and unit from sim.metrics.registry.
 _KNOWN: dict[str, tuple[str, str]] = {
-    "resolution_mean_min": ("Mean resolution time", "min"),
     "resolution_median_min": ("Median resolution time", "min"),
-    "resolution_p90_min": ("90th-percentile resolution time", "min"),
-    "detection_delay_mean_min": ("Mean detection delay", "min"),
-    "dispatch_wait_mean_min": ("Mean dispatch wait", "min"),
-    "travel_mean_min": ("Mean travel time", "min"),
-    "on_scene_mean_min": ("Mean on-scene time", "min"),
-    "sla_attainment": ("SLA attainment", "share"),
-    "coverage_share": ("Coverage", "share of zone-hours"),
-    "mean_idleness_min": ("Mean zone idleness", "min"),
-    "worst_idleness_min": ("Worst zone idleness", "min"),
     "exposure_h": ("Disorder exposure", "h"),
-    "utilisation": ("Officer utilisation", "share"),
     "staff_hours": ("Staff hours", "h"),
     "overtime_min": ("Overtime", "min"),
     "distance_km": ("Distance travelled", "km"),
@@ -41,19 +33,10 @@ _KNOWN: dict[str, tuple[str, str]] = {
     "mean_gap_min": ("Mean revisit gap", "min"),
     "max_gap_min": ("Max revisit gap", "min"),
     "incidents": ("Incidents", "count"),
-    "incidents_per_day": ("Incidents per day", "count"),
-    "exposure_h_per_day": ("Disorder exposure per day", "incident-hours"),
-    "staff_hours_per_week": ("Staff hours per week", "h"),
-    "overtime_h": ("Overtime", "h"),
-    "share_found_patrol": ("Found by patrol", "share"),
-    "share_found_camera": ("Found by camera", "share"),
-    "share_found_complaint": ("Found by complaint", "share"),
     "share_found_merchant": ("Fixed by the shop", "share"),
     "share_found_none": ("Never detected", "share"),
-    "share_resolved": ("Resolved by officers", "share"),
     "share_self_cleared": ("Cleared by itself", "share"),
     "share_open_at_end": ("Still open at the end", "share"),
-    "night_coverage_share": ("Night coverage 20:00–06:00", "share of zone-hours"),
 }
 _UNIT_SUFFIXES = {
     "min": "min", "h": "h", "s": "s", "km": "km", "m": "m", "pct": "%",
@@ -73,6 +56,10 @@ def kpi_parts(name: str) -> tuple[str, str]:
     """
     if name in _KNOWN:
         return _KNOWN[name]
+    measure = registry.measure_of(str(name))
+    if measure is not None:
+        kind = str(name).split(".", 1)
+        return (measure.label + (f": {kind[1]}" if len(kind) == 2 else ""), measure.unit)
     tokens = [t for t in re.split(r"[_.\s]+", str(name)) if t]
     unit = ""
     if len(tokens) > 1 and tokens[-1].lower() in _UNIT_SUFFIXES:

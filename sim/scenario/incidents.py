@@ -74,7 +74,7 @@ class IncidentType(Frozen):
     complaint: Complaint = Field(default_factory=Complaint, description="Public complaints.")
     priority: int = Field(3, ge=1, le=9, description="Dispatch priority class; 1 is highest.")
     sla_min: float | None = Field(
-        None, gt=0, allow_inf_nan=False, description="Service target: detection (report) → resolution, minutes (e.g. dogs 30)."
+        None, gt=0, allow_inf_nan=False, description="Service target, minutes from occurrence to the end of the disorder (e.g. dogs 60). Every incident of the type counts: one whose disorder lasted longer is a miss, whoever ended it, so better service can only raise attainment."
     )
     shop_front: bool = Field(
         False, description="Caused by a shop front (door-front responsibility applies)."

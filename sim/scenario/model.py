@@ -25,6 +25,13 @@ class Clock(Frozen):
         0.0, ge=0, description="Days at the start left out of all measures."
     )
     start_weekday: Weekday = Field("mon", description="Weekday of day 0.")
+    cooldown_days: float | None = Field(
+        None, ge=0, le=365, allow_inf_nan=False,
+        description="Days every counted incident is followed after it occurs: incident "
+        "measures count incidents occurring in [warm-up, days − cool-down) and cap times at "
+        "the cool-down. Default: twice the longest rectification deadline, in whole days, at "
+        "least 1, and never less than the longest sla_min.",
+    )
 
     @model_validator(mode="after")
     def _warmup_inside(self) -> Clock:

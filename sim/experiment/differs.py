@@ -1,0 +1,91 @@
+"""What differs between the scenarios of a comparison besides the deployment strategy.
+
+Common random numbers make the exogenous demand identical in every scenario only if the
+scenarios describe the same demand and the same clock. A scenario that doubles the night
+market's vendors, builds parking or changes the district is a different *demand*, not a
+different strategy, and a reader must be told before reading any verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from sim.scenario.model import Scenario
+
+# Incident-type fields that describe how disorder arises and behaves whatever the officers
+# do (not: label, priority, sla_min, ladder — how the bureau handles it).
+DEMAND_FIELDS = ("enabled", "rate_per_day", "zone_rates", "hour_profile", "dow_profile",
+                 "self_clear", "complaint", "shop_front", "flee_probability", "recurrence",
+                 "recurrence_delay")
+CLOCK_LENGTH = "days"
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def demand_parts(scenario: Scenario) -> dict[str, str]:
+    """Digest of each part of a scenario that shapes exogenous demand, by dotted name."""
+    data = scenario.model_dump(mode="json")
+    parts = {"rate_multiplier": _digest(data["rate_multiplier"])}
+    district = {k: v for k, v in data["district"].items() if k != "travel"}
+    parts["district (zones)"] = _digest(district)
+    for name, spec in data["incidents"].items():
+        parts[f"incidents.{name}"] = _digest({k: spec.get(k) for k in DEMAND_FIELDS})
+    for name, spec in data["demand"].items():
+        parts[f"demand.{name}"] = _digest(spec)
+    return parts
+
+
+def demand_differences(scenarios: Sequence[Scenario]) -> list[str]:
+    """Warnings naming the demand parts in which a scenario differs from the first."""
+    base = demand_parts(scenarios[0])
+    out = []
+    for s in scenarios[1:]:
+        mine = demand_parts(s)
+        differ = sorted(k for k in base.keys() | mine.keys() if base.get(k) != mine.get(k))
+        if differ:
+            out.append(
+                f"{s.name} differs from {scenarios[0].name} in demand, not only in deployment "
+                f"({', '.join(differ)}): its differences include the effect of a different "
+                "district or disorder, so they are not the effect of a strategy alone")
+    return out
+
+
+def clock_differences(scenarios: Sequence[Scenario]) -> tuple[list[str], list[str]]:
+    """(scenarios whose length differs from the first's, warnings for other clock fields)."""
+    first = scenarios[0].clock
+    lengths = [f"{s.name} {s.clock.days} days" for s in scenarios
+               if s.clock.days != first.days]
+    warnings = []
+    for field in ("warmup_days", "cooldown_days", "start_weekday"):
+        values = {s.name: getattr(s.clock, field) for s in scenarios}
+        if len(set(values.values())) > 1:
+            listed = ", ".join(f"{k} {v}" for k, v in values.items())
+            warnings.append(f"clock.{field} differs between scenarios ({listed}): "
+                            "measures cover different windows")
+    return ([f"{scenarios[0].name} {first.days} days", *lengths] if lengths else []), warnings
+
+
+def exogenous_differences(incidents: pd.DataFrame, baseline: str) -> list[str]:
+    """Warnings for scenarios whose exogenous incidents (catalog and charging wires) are not
+    those of the baseline, replication by replication (a check on the data, not the files)."""
+    exo = incidents[incidents["source"].isin(("catalog", "charging"))]
+    keys = exo[["scenario", "replication", "type", "zone", "t_occur"]]
+    digests = {name: _frame_digest(group.drop(columns="scenario"))
+               for name, group in keys.groupby("scenario", sort=False)}
+    base = digests.get(baseline)
+    return [f"{name}: its exogenous incidents are not those of {baseline} (different demand "
+            "in the same replications): paired differences mix demand and strategy"
+            for name, d in digests.items() if name != baseline and d != base]
+
+
+def _frame_digest(frame: pd.DataFrame) -> str:
+    hashed = pd.util.hash_pandas_object(frame.reset_index(drop=True), index=False)
+    return hashlib.blake2b(hashed.to_numpy().tobytes(), digest_size=8).hexdigest()

@@ -1,0 +1,192 @@
+"""Incident measures over populations that do not depend on the strategy.
+
+Every incident that occurs in the arrival window counts (see ``sim.metrics.window``), whatever
+ended it. Three per-incident quantities:
+
+- **time to end**: occurrence → end of the disorder (an officer, the offender, the shop),
+  capped at the cool-down τ; an incident still open at the horizon has lasted at least τ.
+- **met target**: the disorder ended within the type's ``sla_min`` of occurrence.
+- **resolution and its parts** (officer-resolved incidents only): detection, dispatch wait,
+  travel, on-scene work, rectification period, re-inspection — they add up, per incident, to
+  occurrence → resolution.
+
+Pooled figures use the *exogenous* incidents only (the catalog and charging wires: identical in
+every scenario under common random numbers); ``by_type`` shows every source, per type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.metrics.window import Window
+
+OUTCOME_ORDER = ("resolved", "fled", "self_cleared", "merchant_fixed", "open_at_end")
+CHANNEL_ORDER = ("patrol", "camera", "complaint", "merchant", "none")
+EXOGENOUS_SOURCES = ("catalog", "charging")
+PARTS = ("detection", "dispatch_wait", "travel", "on_scene", "rectification", "reinspection")
+
+
+def in_arrival_window(incidents: pd.DataFrame, w: Window) -> np.ndarray:
+    """Rows of incidents that occurred in [t0, t1 − τ)."""
+    occur = incidents["t_occur"].to_numpy(dtype=float)
+    return (occur >= w.t0) & (occur < w.arrival_end)
+
+
+def exogenous(incidents: pd.DataFrame) -> np.ndarray:
+    """Rows of incidents the district produces whatever the officers do."""
+    return incidents["source"].isin(EXOGENOUS_SOURCES).to_numpy()
+
+
+def time_to_end(incidents: pd.DataFrame, tau: float) -> np.ndarray:
+    """Occurrence → end of the disorder, capped at ``tau`` (still open: ``tau``)."""
+    end = incidents["t_end"].to_numpy(dtype=float)
+    took = end - incidents["t_occur"].to_numpy(dtype=float)
+    return np.minimum(np.where(np.isnan(took), np.inf, took), tau)
+
+
+def met_target(incidents: pd.DataFrame, targets: Mapping[str, float]) -> np.ndarray:
+    """Per incident: 1.0 if its disorder ended within its type's target, 0.0 if not, NaN for
+    types without a target."""
+    target = incidents["type"].map(dict(targets)).to_numpy(dtype=float)
+    end = incidents["t_end"].to_numpy(dtype=float)
+    took = end - incidents["t_occur"].to_numpy(dtype=float)
+    hit = np.where(np.isnan(took), False, took <= target).astype(float)
+    return np.where(np.isnan(target), np.nan, hit)
+
+
+def resolution_parts(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Per incident: the parts of occurrence → resolution, NaN unless resolved by an officer.
+
+    Without a rectification deadline the first visit ends with the resolution and the last two
+    parts are zero; with one, the first visit ends with the notice (``t_notice``), the
+    rectification period runs to the re-inspection's arrival (``t_reinspect``), and the
+    re-inspection to the resolution. The parts sum to ``resolution`` exactly (they telescope).
+    """
+    t = {c: incidents[c].to_numpy(dtype=float) for c in
+         ("t_occur", "t_detect", "t_dispatch", "t_arrive", "t_notice", "t_reinspect",
+          "t_resolve")}
+    resolved = (incidents["outcome"] == "resolved").to_numpy()
+    noticed = ~np.isnan(t["t_notice"])
+    first_done = np.where(noticed, t["t_notice"], t["t_resolve"])
+    back = np.where(noticed, t["t_reinspect"], first_done)
+    parts = {
+        "detection": t["t_detect"] - t["t_occur"],
+        "dispatch_wait": t["t_dispatch"] - t["t_detect"],
+        "travel": t["t_arrive"] - t["t_dispatch"],
+        "on_scene": first_done - t["t_arrive"],
+        "rectification": back - first_done,
+        "reinspection": t["t_resolve"] - back,
+        "resolution": t["t_resolve"] - t["t_occur"],
+    }
+    return pd.DataFrame({f"{k}_min": np.where(resolved, v, np.nan) for k, v in parts.items()},
+                        index=incidents.index)
+
+
+def _share(values: np.ndarray) -> float:
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if values.size else float("nan")
+
+
+def pooled(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window) -> dict[str, float]:
+    """The headline incident measures over the exogenous incidents of the arrival window."""
+    rows = in_arrival_window(incidents, w) & exogenous(incidents)
+    inc = incidents[rows]
+    detected = inc["t_detect"].notna() & (inc["channel"] != "merchant")
+    out = {
+        "time_to_end_mean_min": _share(time_to_end(inc, w.tau)),
+        "sla_attainment": _share(met_target(inc, targets)),
+        "share_detected": float(detected.mean()) if len(inc) else float("nan"),
+    }
+    hit = met_target(incidents[in_arrival_window(incidents, w)], targets)
+    types = incidents.loc[in_arrival_window(incidents, w), "type"].to_numpy()
+    for name in targets:  # per type: every source (the table by_type says which are exogenous)
+        out[f"sla.{name}"] = _share(hit[types == name])
+    return out
+
+
+def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping[str, float],
+            w: Window) -> pd.DataFrame:
+    """Per incident type: counts, outcomes, channels, time to end, target, exposure, and the
+    resolution with its parts (means over officer-resolved incidents)."""
+    inc = incidents[in_arrival_window(incidents, w)]
+    parts = resolution_parts(inc)
+    end = time_to_end(inc, w.tau)
+    hit = met_target(inc, targets)
+    exo = exogenous(inc)
+    visible = _visible_minutes(incidents, w)
+    types = inc["type"].to_numpy()
+    rows = []
+    for name in type_names:
+        mine = types == name
+        n = int(mine.sum())
+        sub = inc[mine]
+        res = parts[mine]
+        row: dict[str, float | str | int] = {
+            "type": name, "incidents": n,
+            "share_exogenous": float(exo[mine].mean()) if n else np.nan,
+            "time_to_end_mean_min": float(end[mine].mean()) if n else np.nan,
+            "sla_target_min": float(targets.get(name, np.nan)),
+            "sla": _share(hit[mine]) if name in targets else np.nan,
+            "exposure_h": float(visible[(incidents["type"] == name).to_numpy()].sum()) / 60.0,
+        }
+        for o in OUTCOME_ORDER:
+            row[f"share_{o}"] = float((sub["outcome"] == o).mean()) if n else np.nan
+        for c in CHANNEL_ORDER:
+            row[f"share_found_{c}"] = float((sub["channel"] == c).mean()) if n else np.nan
+        row["resolved"] = int(res["resolution_min"].notna().sum())
+        row["resolution_mean_min"] = _mean(res["resolution_min"])
+        row["resolution_p90_min"] = (float(res["resolution_min"].quantile(0.9))
+                                     if row["resolved"] else np.nan)
+        for p in PARTS:
+            row[f"{p}_mean_min"] = _mean(res[f"{p}_min"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _mean(values: pd.Series) -> float:
+    return float(values.mean()) if values.notna().any() else float("nan")
+
+
+def _visible_minutes(incidents: pd.DataFrame, w: Window) -> np.ndarray:
+    """Minutes each incident's disorder was visible inside [t0, t1) (open: to the horizon)."""
+    end = incidents["t_end"].fillna(w.t1).to_numpy(dtype=float)
+    start = incidents["t_occur"].to_numpy(dtype=float)
+    return np.clip(np.minimum(end, w.t1) - np.maximum(start, w.t0), 0.0, None)
+
+
+def type_weights(by_type_frame: pd.DataFrame) -> pd.Series:
+    """Standardisation weights: each type's share of exogenous incidents in ``by_type_frame``
+    (pooled over whatever scenarios and replications it holds)."""
+    exo = by_type_frame["incidents"] * by_type_frame["share_exogenous"].fillna(0.0)
+    totals = exo.groupby(by_type_frame["type"], sort=False).sum()
+    totals = totals[totals > 0]
+    return totals / totals.sum() if totals.sum() > 0 else totals
+
+
+def standardised_resolution(by_type_frame: pd.DataFrame, weights: pd.Series,
+                            keys: Sequence[str] = ("scenario", "replication")) -> pd.Series:
+    """Per ``keys`` group: Σ_k w_k · mean resolution of type k (types without a resolved
+    incident in that group are left out and the remaining weights rescaled)."""
+    frame = by_type_frame[[*keys, "type", "resolution_mean_min"]].copy()
+    frame["w"] = frame["type"].map(weights).fillna(0.0)
+    frame = frame[frame["resolution_mean_min"].notna() & (frame["w"] > 0)]
+    frame["wx"] = frame["w"] * frame["resolution_mean_min"]
+    sums = frame.groupby(list(keys), sort=False)[["wx", "w"]].sum()
+    return (sums["wx"] / sums["w"]).rename("resolution_std_mean_min")
+
+
+def hit_by_hour(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window
+                ) -> pd.DataFrame:
+    """Per hour of day of occurrence: incidents with a target and the share that met it."""
+    inc = incidents[in_arrival_window(incidents, w)]
+    hit = met_target(inc, targets)
+    hour = (np.floor(inc["t_occur"].to_numpy(dtype=float) / 60.0) % 24).astype(int)
+    keep = ~np.isnan(hit)
+    counts = np.bincount(hour[keep], minlength=24)
+    hits = np.bincount(hour[keep], weights=hit[keep], minlength=24)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(counts > 0, hits / np.maximum(counts, 1), np.nan)
+    return pd.DataFrame({"hour": np.arange(24), "sla_cases": counts, "sla": share})

@@ -1,0 +1,271 @@
+"""The measures registry: every measure defined once — name, label, unit, direction, meaning.
+
+Tables, verdicts, plots, sweeps, the report and ``docs/measures.md`` all read this list; a
+measure is added here and nowhere else. The order is the order of reports: the *headline*
+measures come first. A headline measure compares the same population in every scenario
+(every zone-hour, or every incident the district produced, which under common random numbers
+is the same in every scenario), so a strategy cannot look better by changing which incidents
+are counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Better = Literal["lower", "higher", "neither"]
+Role = Literal["headline", "secondary", "descriptive"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure (a column of ``summary.csv``, one value per replication).
+
+    Attributes:
+        name: Column name.
+        label: Short readable name for tables and axes.
+        unit: Unit as a reader would say it.
+        better: Which direction is better ("neither": no verdict, only higher/lower).
+        role: "headline" (leads every verdict; same population in every scenario),
+            "secondary" (a verdict, after the headline) or "descriptive" (no verdict: its
+            population or meaning depends on the strategy).
+        definition: One or two sentences a planner understands.
+        verb: Verdict phrase, e.g. ("leaves", "less", "more", "disorder exposure"): "B leaves
+            12 % less disorder exposure than A".
+        key: Shown in the terminal table of ``sim run`` and the report's key table.
+    """
+
+    name: str
+    label: str
+    unit: str
+    better: Better
+    role: Role
+    definition: str
+    verb: tuple[str, str, str, str] | None = None
+    key: bool = False
+
+    @property
+    def lower_is_better(self) -> bool | None:
+        return None if self.better == "neither" else self.better == "lower"
+
+
+def _m(name: str, label: str, unit: str, better: Better, role: Role, definition: str,
+       verb: tuple[str, str, str, str] | None = None, key: bool = False) -> Measure:
+    return Measure(name, label, unit, better, role, " ".join(definition.split()), verb, key)
+
+
+MEASURES: tuple[Measure, ...] = (
+    # -- headline: the same population in every scenario ---------------------------------
+    _m("exposure_h_per_day", "Disorder exposure", "incident-hours per day", "lower", "headline",
+       """Hours of visible disorder per day: for every incident, whatever ended it (an
+       officer, the offender leaving, the shop) or still open at the end, the time it was
+       visible inside the observation window, summed.""",
+       ("leaves", "less", "more", "disorder exposure (incident-hours)"), key=True),
+    _m("time_to_end_mean_min", "Time to end of disorder", "min", "lower", "headline",
+       """Mean time from occurrence until the disorder ended — by an officer, by itself or by
+       the shop — over every exogenous incident (those the district produces whatever the
+       officers do) that occurred in the arrival window. Times are capped at the cool-down,
+       so an incident still open then counts the cool-down (a restricted mean): nothing is
+       dropped and the result does not depend on the run length.""",
+       ("ends disorder", "faster", "slower", ""), key=True),
+    _m("sla_attainment", "Ended within target", "share", "higher", "headline",
+       """Share of exogenous incidents of the types with a service target (sla_min) whose
+       disorder ended within the target after occurrence. Every incident counts: one that
+       lasted past its target is a miss whether an officer, the offender or the shop ended
+       it, so earlier detection or more officers can only raise it.""",
+       ("meets the service target", "less often", "more often", ""), key=True),
+    _m("coverage_share", "Coverage", "share of zone-hours", "higher", "headline",
+       """Share of zone-hours with at least one officer present in the zone: patrolling,
+       posted, on a job, or passing through.""",
+       ("covers", "fewer", "more", "zone-hours"), key=True),
+    _m("night_coverage_share", "Night coverage (20:00–06:00)", "share of zone-hours", "higher",
+       "headline", """Coverage counted only over the night hours 20:00–06:00.""",
+       ("covers", "fewer", "more", "night zone-hours (20:00–06:00)"), key=True),
+    _m("worst_idleness_min", "Worst zone idleness", "min", "lower", "headline",
+       """The longest time any zone went without an officer present (the worst gap).""",
+       ("leaves zones unvisited", "for shorter", "for longer", "(worst gap)")),
+    # -- secondary: a verdict, but read it after the headline ----------------------------
+    _m("resolution_std_mean_min", "Resolution time, mix-standardised", "min", "lower",
+       "secondary",
+       """Mean time from occurrence to resolution of officer-resolved incidents computed per
+       incident type, then averaged with type weights that are the same for every scenario
+       of a comparison (each type's share of all exogenous incidents, pooled over the
+       scenarios and replications compared). Unlike a pooled mean it cannot improve just
+       because a strategy resolves more of the quick types.""",
+       ("resolves the incidents it resolves", "faster", "slower", "(per type, standardised)"),
+       key=True),
+    _m("share_detected", "Share detected", "share", "higher", "secondary",
+       """Share of exogenous incidents in the arrival window that an officer, a camera or a
+       complaint brought to the command room's or an officer's attention.""",
+       ("detects", "fewer", "more", "incidents")),
+    _m("mean_idleness_min", "Mean zone idleness", "min", "lower", "secondary",
+       """Time-average, over zones and time, of how long ago an officer was last present.""",
+       ("leaves zones unvisited", "for shorter", "for longer", "on average")),
+    _m("parking_illegal_share", "Illegal parking share", "share", "lower", "secondary",
+       """Share of arriving drivers who parked illegally (parking model).""",
+       ("has", "fewer", "more", "drivers parking illegally")),
+    _m("vendor_trading_h_per_day", "Vendor trading", "hours per day", "lower", "secondary",
+       """Hours per day that vendors traded (vendor model).""",
+       ("has", "less", "more", "vendor trading (hours per day)")),
+    # -- descriptive: no verdict ----------------------------------------------------------
+    _m("incidents_per_day", "Incidents", "per day", "neither", "descriptive",
+       """Incidents that occurred per day in the arrival window (all sources: the exogenous
+       ones, recurrences, vendors setting up, illegally parked vehicles)."""),
+    _m("share_resolved", "Resolved by officers", "share", "neither", "descriptive",
+       """Share of incidents in the arrival window that an officer resolved (the rest fled,
+       cleared by themselves, were fixed by the shop or were still open)."""),
+    _m("resolution_mean_min", "Resolution time, pooled (resolved only)", "min", "neither",
+       "descriptive",
+       """Mean occurrence → resolution over officer-resolved incidents, all types pooled.
+       Which incidents get resolved depends on the strategy, so this mixes different
+       populations: compare it per type (by_type.csv) or use the mix-standardised mean."""),
+    _m("resolution_p90_min", "Resolution time p90, pooled (resolved only)", "min", "neither",
+       "descriptive", """90th percentile of occurrence → resolution, officer-resolved
+       incidents pooled (same caveat as the pooled mean)."""),
+    _m("detection_delay_mean_min", "Detection delay (resolved)", "min", "neither",
+       "descriptive", """Occurrence → detection, mean over officer-resolved incidents."""),
+    _m("dispatch_wait_mean_min", "Dispatch wait (resolved)", "min", "neither", "descriptive",
+       """Detection → dispatch (the command room's handling and the wait for a free
+       officer), mean over officer-resolved incidents."""),
+    _m("travel_mean_min", "Travel (resolved)", "min", "neither", "descriptive",
+       """Dispatch → arrival of the first visit, mean over officer-resolved incidents."""),
+    _m("on_scene_mean_min", "On-scene work (resolved)", "min", "neither", "descriptive",
+       """Arrival → end of the first visit's work (the notice, where a deadline was given),
+       mean over officer-resolved incidents."""),
+    _m("rectification_mean_min", "Rectification period (resolved)", "min", "neither",
+       "descriptive", """Notice → arrival of the re-inspection (the deadline, then the wait
+       and travel of the re-inspection); zero where no deadline was given."""),
+    _m("reinspection_mean_min", "Re-inspection (resolved)", "min", "neither", "descriptive",
+       """Arrival of the re-inspection → resolution; zero where no deadline was given."""),
+    _m("share_found_patrol", "Found by patrol", "share", "neither", "descriptive",
+       """Share of incidents first detected by an officer on patrol."""),
+    _m("share_found_camera", "Found by camera", "share", "neither", "descriptive",
+       """Share of incidents first reported by a camera."""),
+    _m("share_found_complaint", "Found by complaint", "share", "neither", "descriptive",
+       """Share of incidents first reported by the public (hotline)."""),
+    _m("utilisation", "Officer utilisation", "share", "neither", "descriptive",
+       """Share of on-duty time spent on jobs (travel to them and work on scene)."""),
+    _m("staff_hours_per_week", "Staff-hours", "per week", "neither", "descriptive",
+       """Officer-hours on duty per week, overtime included: the cost of a strategy."""),
+    _m("overtime_h", "Overtime", "hours", "neither", "descriptive",
+       """Hours worked past the end of shifts (finishing a job) in the observation window."""),
+)
+
+BY_NAME: dict[str, Measure] = {m.name: m for m in MEASURES}
+
+BY_TYPE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("incidents", "incidents of the type in the arrival window"),
+    ("share_exogenous", "share of them produced by the district whatever the officers do"),
+    ("time_to_end_mean_min", "time to end of disorder, capped at the cool-down (minutes)"),
+    ("sla_target_min, sla", "the type's service target and the share that ended within it"),
+    ("exposure_h", "hours of visible disorder of the type in the observation window"),
+    ("share_<outcome>", "resolved, fled, self_cleared, merchant_fixed, open_at_end"),
+    ("share_found_<channel>", "first detected by patrol, camera, complaint, merchant, none"),
+    ("resolved, share_resolved", "officer-resolved incidents: count and share"),
+    ("resolution_mean_min, resolution_p90_min", "occurrence → resolution, resolved only"),
+    ("detection_mean_min … reinspection_mean_min", "the parts of the resolution time: "
+     "detection, dispatch wait, travel, on-scene work, rectification period (notice → "
+     "re-inspection), re-inspection; for every resolved incident they add up to its "
+     "resolution time"),
+)
+
+
+def get(name: str) -> Measure:
+    """The measure called ``name`` (KeyError with the known names if there is none)."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown measure {name!r}; known: {', '.join(BY_NAME)}") from None
+
+
+def names(role: Role | None = None, *, key: bool | None = None) -> list[str]:
+    """Measure names in report order, optionally only one role or only key measures."""
+    return [m.name for m in MEASURES
+            if (role is None or m.role == role) and (key is None or m.key == key)]
+
+
+def with_verdict() -> list[str]:
+    """Measures that get a better/worse verdict: headline first, then secondary."""
+    return names("headline") + names("secondary")
+
+
+def directions(columns: Iterable[str]) -> dict[str, bool | None]:
+    """Per column: True if lower is better, False if higher is, None for no direction.
+
+    Per-type columns (``sla.<type>``) take the direction of their family.
+    """
+    out: dict[str, bool | None] = {}
+    for column in columns:
+        measure = measure_of(column)
+        out[column] = measure.lower_is_better if measure is not None else None
+    return out
+
+
+FAMILIES = {"sla": "sla_attainment", "time_to_end": "time_to_end_mean_min"}
+
+
+def measure_of(column: str) -> Measure | None:
+    """The measure a summary column belongs to (per-type columns: their family), or None."""
+    family = column.split(".", 1)[0]
+    return BY_NAME.get(column) or (BY_NAME.get(FAMILIES[family]) if family in FAMILIES else None)
+
+
+def label(column: str) -> str:
+    """A readable label with unit for a measure column (per-type columns: "… — <type>")."""
+    m = measure_of(column)
+    if m is None:
+        return column
+    text = f"{m.label} ({m.unit})"
+    if "." in column:
+        text = f"{m.label}: {column.split('.', 1)[1]} ({m.unit})"
+    return text
+
+
+def markdown() -> str:
+    """``docs/measures.md``: the measures reference, generated from this registry."""
+    lines = [
+        "# Measures reference",
+        "",
+        "<!-- Generated by `sim measures -o docs/measures.md` from sim/metrics/registry.py;"
+        " do not edit by hand. -->",
+        "",
+        "Every number `sim` reports is one of these measures, one value per replication "
+        "(`summary.csv`), then a mean and confidence interval over replications (`kpis.csv`, "
+        "`comparison.csv`) and paired differences between scenarios (`differences.csv`).",
+        "",
+        "**Headline** measures count the same population in every scenario — every "
+        "zone-hour, or every incident the district produced (under common random numbers "
+        "the same incidents occur in every scenario) — so they lead every verdict. "
+        "**Secondary** measures also get a verdict, read after the headline. "
+        "**Descriptive** measures get none: which incidents they average over depends on "
+        "the strategy, so a difference in them can be a change of mix, not of service.",
+        "",
+        "Where measures look: the *observation window* runs from the end of the warm-up "
+        "(`clock.warmup_days`) to the end of the run; incident measures count the incidents "
+        "that occur in the *arrival window*, from the end of the warm-up to the end of the "
+        "run less the cool-down (`clock.cooldown_days`), so every counted incident is "
+        "followed for at least the cool-down. *Exogenous* incidents are those the district "
+        "produces whatever the officers do (the incident catalog and charging wires); "
+        "recurrences, vendors setting up and illegally parked vehicles respond to the "
+        "officers and are counted in exposure and in the per-type tables, not in the pooled "
+        "time to end or service target.",
+        "",
+        "Per-type detail of every pooled incident measure is in `by_type.csv`; "
+        "`summary.csv` also has `sla.<type>` (the service target per type).",
+        "",
+    ]
+    lines += ["## Per incident type (`by_type.csv`)", "",
+              "One row per scenario × replication × incident type, over every incident of "
+              "the type that occurred in the arrival window (all sources; "
+              "`share_exogenous` says how many of them are exogenous):", ""]
+    lines += [f"- `{name}`: {text}" for name, text in BY_TYPE_COLUMNS]
+    lines.append("")
+    for role, title in (("headline", "Headline"), ("secondary", "Secondary"),
+                        ("descriptive", "Descriptive")):
+        lines += [f"## {title}", "", "| measure | unit | better | meaning |",
+                  "|---|---|---|---|"]
+        lines += [f"| `{m.name}` — {m.label} | {m.unit} | {m.better} | {m.definition} |"
+                  for m in MEASURES if m.role == role]
+        lines.append("")
+    return "\n".join(lines)
