@@ -3,18 +3,48 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from sim.output_target import OutputError
 from sim.scenario.errors import ScenarioError
 
 DEFAULT_SCENARIO = Path("scenarios/default.yaml")
 EXIT_BAD_INPUT = 2
+
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, Slurm, CI cancellation), handled exactly like Ctrl-C."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the clean-up finish undisturbed
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` (main thread only; else no-op)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class UsageError(Exception):
@@ -66,20 +96,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from sim.experiment.single import run_to_folder, run_warnings
     from sim.metrics import registry
+    from sim.output import reserved_output
+    from sim.output_target import output_path
     from sim.report import format_kpi_table
 
     reps = args.reps or scenario.replications
-    out = Path(args.output) if args.output else Path("results") / scenario.name
-    check_output_folder(out)
-    bar = progress_bar(reps, scenario.name)
-    try:
-        _, table = run_to_folder(
-            scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
-            on_done=bar.update if bar else None,
-        )
-    finally:
-        if bar:
-            bar.close()
+    out = output_path(args.output, scenario.name)
+    with reserved_output(out, args.force):
+        bar = progress_bar(reps, scenario.name)
+        try:
+            _, table = run_to_folder(
+                scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
+                on_done=bar.update if bar else None, force=args.force,
+            )
+        finally:
+            if bar:
+                bar.close()
     print(f"{scenario.name}: {reps} replication(s) of {scenario.clock.days} days → {out}/")
     print(format_kpi_table(table[table["kpi"].isin(registry.names(key=True))]))
     for warning in run_warnings(scenario):
@@ -108,17 +140,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if bad else 0
 
 
-def check_output_folder(out: Path) -> None:
-    """Refuse an output path that can never become a results folder, before running."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"output {out} exists and is a file, not a folder")
-    parent = out.resolve().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise UsageError(f"output {out}: {parent} is a file, not a folder")
-
-
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim.scenario.model import Scenario
 
@@ -142,11 +163,22 @@ def write_or_print(text: str, args: argparse.Namespace) -> int:
     """Write a generated document to ``-o`` (atomically) or print it."""
     if args.output:
         from sim.output import write_text_atomic
+        from sim.output_target import check_file_target
 
-        write_text_atomic(Path(args.output), text)
+        check_file_target(Path(args.output))
+        try:
+            write_text_atomic(Path(args.output), text)
+        except OSError as exc:
+            raise OutputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:
         print(text)
     return 0
+
+
+def add_force_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true",
+                   help="replace the output folder even if sim did not write it, with "
+                   "everything in it (never a file)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--reps", type=int, help="replications (default: the scenario's)")
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
+    add_force_option(run)
     scenario_options(run)
     run.set_defaults(func=cmd_run)
 
@@ -198,7 +231,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerant_output() -> None:
+    """Never let printing fail a run: characters the terminal's encoding lacks (→, —, 南)
+    become replacement characters instead of raising UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerant_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -209,16 +251,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "jobs", None) is not None and args.jobs < 1:
         parser.error("--jobs must be at least 1")
     try:
-        return args.func(args)
+        with sigterm_as_interrupt():
+            return args.func(args)
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except UsageError as exc:
+    except (UsageError, OutputError) as exc:
         print(f"sim: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("sim: interrupted; no partial results were written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"sim: {what}; no partial results were written", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `sim reference | head`: the reader has gone, not an error
         import os
 

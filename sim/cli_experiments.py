@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import sim
-from sim.cli import DEFAULT_SCENARIO, UsageError, load, progress_bar
+from sim.cli import DEFAULT_SCENARIO, UsageError, add_force_option, load, progress_bar
 from sim.metrics import registry
+from sim.output import reserved_output
+from sim.output_target import bounded_stem, output_path
 
 FLOAT_FORMAT = "%.6g"
 
@@ -26,8 +28,10 @@ def _execution_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
     p.add_argument("--no-cache", action="store_true",
-                   help="neither reuse nor store finished replications (.sim-cache/)")
+                   help="neither reuse nor store finished replications (per-user cache: "
+                   "$SIM_CACHE_DIR, $XDG_CACHE_HOME/sim or ~/.cache/sim)")
     p.add_argument("--no-plots", action="store_true", help="skip the figures")
+    add_force_option(p)
 
 
 def add_experiment_commands(
@@ -69,10 +73,28 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
         raise UsageError(str(exc)) from None
 
 
-def _cache(args: argparse.Namespace, out: Path):
-    from sim.experiment.cache import ReplicationCache, cache_root_for
+def _cache(args: argparse.Namespace):
+    """The per-user replication cache, or None (``--no-cache``, or it is not safe to use)."""
+    from sim.experiment.cache import (
+        CacheUnavailable,
+        ReplicationCache,
+        default_cache_root,
+        private_folder,
+    )
 
-    return None if args.no_cache else ReplicationCache(cache_root_for(out))
+    if args.no_cache:
+        return None
+    try:
+        return ReplicationCache(private_folder(default_cache_root()))
+    except CacheUnavailable as exc:
+        print(f"sim: warning: {exc}; running without a cache", file=sys.stderr)
+        return None
+
+
+def _cache_warning(cache: Any) -> None:
+    if cache is not None and cache.problem:
+        print(f"sim: warning: {cache.problem}; the results are complete but a rerun will "
+              "recompute what was not stored", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -112,20 +134,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     _check_compare_args(args)
     scenarios = [load(Path(p), args) for p in args.scenarios]
-    names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))[:80]
-    out = Path(args.output) if args.output else Path("results") / f"compare-{names}"
-    cache = _cache(args, out)
-    start = time.perf_counter()
-    total = len(scenarios) * (1 if args.batch_means else args.reps or 5)
-    try:
-        with _executor(args) as executor, _progress(total, "compare", cache) as hook:
-            result = compare(scenarios, args.reps, args.jobs, executor, seed=args.seed,
-                             precision=args.precision, max_reps=args.max_reps,
-                             warmup_mser=args.warmup_mser, batch_means=args.batch_means,
-                             cache=cache, on_done=hook)
-    except ComparisonError as exc:
-        raise UsageError(str(exc)) from None
-    write_compare_folder(out, result, args, time.perf_counter() - start)
+    names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
+    out = output_path(args.output, bounded_stem(f"compare-{names}"))
+    with reserved_output(out, args.force):
+        cache = _cache(args)
+        start = time.perf_counter()
+        total = len(scenarios) * (1 if args.batch_means else args.reps or 5)
+        try:
+            with _executor(args) as executor, _progress(total, "compare", cache) as hook:
+                result = compare(scenarios, args.reps, args.jobs, executor, seed=args.seed,
+                                 precision=args.precision, max_reps=args.max_reps,
+                                 warmup_mser=args.warmup_mser, batch_means=args.batch_means,
+                                 cache=cache, on_done=hook)
+        except ComparisonError as exc:
+            raise UsageError(str(exc)) from None
+        write_compare_folder(out, result, args, time.perf_counter() - start)
+    _cache_warning(cache)
     for warning in result.warnings:
         print(f"sim: warning: {warning}", file=sys.stderr)
     _print_compare(result, out, verdict_sentences(result))
@@ -209,12 +233,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         points = len(sweep_scenarios(scenario, vary))
     except SweepError as exc:
         raise UsageError(str(exc)) from None
-    out = Path(args.output) if args.output else Path("results") / f"sweep-{scenario.name}"
+    out = output_path(args.output, bounded_stem(f"sweep-{scenario.name}"))
     reps = args.reps or scenario.replications
-    cache = _cache(args, out)
-    with _executor(args) as executor, _progress(points * reps, "sweep", cache) as hook:
-        table = sweep(scenario, vary, reps, args.jobs, executor, cache=cache, on_done=hook)
-    summary = write_sweep_folder(out, scenario, vary, table, args)
+    with reserved_output(out, args.force):
+        cache = _cache(args)
+        with _executor(args) as executor, _progress(points * reps, "sweep", cache) as hook:
+            table = sweep(scenario, vary, reps, args.jobs, executor, cache=cache, on_done=hook)
+        summary = write_sweep_folder(out, scenario, vary, table, args)
+    _cache_warning(cache)
     print(f"{scenario.name}: {points} point(s) × {reps} replication(s) → {out}/")
     print(summary.to_string(index=False))
     return 0

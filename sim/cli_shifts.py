@@ -149,6 +149,10 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
         mode="json", by_alias=True, exclude_defaults=True,
         exclude={"count", "mode", "shifts", "grids", "grid_split", "overflow"},
     )}
+    if args.output:
+        from sim.output_target import check_file_target
+
+        check_file_target(Path(args.output))
     load_h = hour_load(scenario, compile_layout(scenario))
     try:
         starts = propose_staggered_starts(
@@ -158,5 +162,10 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     print(proposal_yaml(scenario.name, load_h, starts, args.shift_hours, template), end="")
     if args.output:
-        plot_proposal(Path(args.output), load_h, starts, args.shift_hours)
+        try:
+            plot_proposal(Path(args.output), load_h, starts, args.shift_hours)
+        except OSError as exc:
+            from sim.output_target import OutputError
+
+            raise OutputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     return 0

@@ -1,14 +1,34 @@
-"""Writing a results folder atomically: build it beside the target, then rename into place."""
+"""Writing a results folder safely: reserve it, build it beside the target, swap it in.
+
+* :func:`reserved_output` — before simulating: check the target (``sim.output_target``),
+  take a lock (``.NAME.lock`` beside it, ``flock``), recover what a killed earlier run left
+  (``.NAME.tmp-*`` removed; ``.NAME.old-*`` restored if ``NAME`` is missing, else removed),
+  check the location is writable and has room.
+* :func:`atomic_folder` — yields a temporary folder ``.NAME.tmp-*``; on success it is marked
+  (``.sim-results``) and replaces the target (target → ``.NAME.old-PID``, temporary →
+  target, old removed; signals are held during the two renames), on any error it vanishes.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import re
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from sim.output_target import OutputError, check_space, check_target, write_marker
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no locking
+    fcntl = None  # type: ignore[assignment]
+
+_RESERVED: dict[Path, bool] = {}  # lock path → force, for targets this process holds
 
 
 def _umask() -> int:
@@ -17,30 +37,190 @@ def _umask() -> int:
     return mask
 
 
+def lock_path(target: Path) -> Path:
+    target = Path(os.path.abspath(target))
+    return target.parent / f".{target.name}.lock"
+
+
 @contextlib.contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
+def output_lock(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``target`` while it is written.
+
+    Raises:
+        OutputError: another run holds it.
+    """
+    lock = lock_path(target)
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise OutputError(f"cannot write results in {lock.parent}: "
+                              f"{exc.strerror or exc}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputError(f"output {target} is in use by another sim run "
+                              f"(lock {lock}); wait for it or choose another -o") from None
+        try:  # the holder before us may have removed the file we opened: then retry
+            same = os.path.samestat(os.fstat(fd), os.stat(lock))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
+
+
+def _stale(target: Path, kind: str) -> list[Path]:
+    pattern = {"tmp": r"\.tmp-[a-z0-9_]{8}", "old": r"\.old-\d+"}[kind]
+    match = re.compile(re.escape(f".{target.name}") + pattern + r"\Z")
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    return [target.parent / n for n in sorted(names) if match.match(n)]
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def recover_stale(target: Path) -> list[str]:
+    """Clean up after a killed run on ``target`` (call with its lock held).
+
+    Temporary folders are removed. An old folder hidden during a swap is put back if the
+    target is missing (the swap was cut between its two renames), otherwise removed.
+    Returns what was done, one sentence each.
+    """
+    done: list[str] = []
+    for tmp in _stale(target, "tmp"):
+        _remove(tmp)
+        done.append(f"removed the unfinished {tmp.name}")
+    olds = sorted(_stale(target, "old"), key=lambda p: p.lstat().st_mtime, reverse=True)
+    if olds and not (target.exists() or target.is_symlink()):
+        olds.pop(0).rename(target)
+        done.append(f"restored {target} from an interrupted run")
+    for old in olds:
+        _remove(old)
+        done.append(f"removed the replaced {old.name}")
+    return done
+
+
+def _missing_ancestors(folder: Path) -> list[Path]:
+    missing = []
+    folder = Path(os.path.abspath(folder))
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+@contextlib.contextmanager
+def reserved_output(target: Path, force: bool = False) -> Iterator[Path]:
+    """Check, lock and recover ``target`` for the whole of a run; yields ``target``.
+
+    Call before simulating, so a bad or busy location fails in seconds. Reentrant: an
+    :func:`atomic_folder` inside reuses the reservation.
+
+    Raises:
+        OutputError: see :func:`sim.output_target.check_target`, :func:`output_lock`,
+            :func:`sim.output_target.check_space`.
+    """
+    target = Path(target)
+    lock = lock_path(target)
+    if lock in _RESERVED:
+        yield target
+        return
+    check_target(target, force)
+    created = _missing_ancestors(target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
+    try:
+        with output_lock(target):
+            recover_stale(target)
+            check_target(target, force)
+            check_space(target.parent)
+            _RESERVED[lock] = force
+            try:
+                yield target
+            finally:
+                del _RESERVED[lock]
+    except BaseException:
+        for folder in created:  # innermost first; only those still empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Defer SIGINT and SIGTERM (main thread, POSIX) so two renames are not cut apart."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):  # pragma: no cover
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _swap(tmp: Path, target: Path) -> None:
+    old = None
+    with _signals_held():
+        if target.exists() or target.is_symlink():
+            old = target.parent / f".{target.name}.old-{os.getpid()}"
+            _remove(old)
+            target.rename(old)
+        tmp.rename(target)
+    if old is not None:
+        _remove(old)
+
+
+@contextlib.contextmanager
+def atomic_folder(target: Path, force: bool | None = None) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces ``target``, on any error it vanishes.
 
     An interrupted or failed run therefore leaves either the previous results or none,
-    never a half-written folder.
+    never a half-written folder. ``target`` is reserved (checked, locked) if it is not yet.
+
+    Raises:
+        OutputError: the target may not be replaced, or writing failed (disk full...).
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results are ordinary folders
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    tmp.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    with reserved_output(target, bool(force)):
+        force = _RESERVED.get(lock_path(target), bool(force))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        try:
+            tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results are ordinary
+            yield tmp
+            write_marker(tmp)
+            check_target(target, force)  # a user may have added files during the run
+            _swap(tmp, target)
+        except OSError as exc:
+            _remove(tmp)
+            raise OutputError(f"cannot write results to {target}: "
+                              f"{exc.strerror or exc}; nothing was written") from None
+        except BaseException:
+            _remove(tmp)
+            raise
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -150,10 +150,10 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tiny, tmp_path):
 
 def test_rerun_replaces_the_folder(tiny, tmp_path):
     out = tmp_path / "res"
-    out.mkdir()
-    (out / "stale.txt").write_text("old", encoding="utf-8")
-    run_in_process(tiny, out)
-    assert not (out / "stale.txt").exists() and (out / "incidents.csv").exists()
+    assert main(["run", str(tiny), "-o", str(out)]) == 0  # with plots
+    assert (out / "plots").is_dir()
+    run_in_process(tiny, out)  # without: the earlier results folder is replaced whole
+    assert not (out / "plots").exists() and (out / "incidents.csv").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["res"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import yaml
 import sim
 from sim.cli import main
 from sim.experiment import executors
-from sim.experiment.cache import ReplicationCache, cache_root_for
+from sim.experiment.cache import ReplicationCache
 from sim.experiment.executors import ExecutorUnavailable, dask_executor, execute
 from tests.helpers_scenarios import tiny_vendor_dict
 
@@ -98,12 +99,8 @@ def test_cache_round_trip_and_invalidation(scenarios: list, tmp_path: Path) -> N
     cache.path(a, 2).write_bytes(b"truncated")
     assert ReplicationCache(tmp_path).load(a, 2) is None
     cache.path(a, 1).write_bytes(pickle.dumps({"key": "wrong", "frames": None}))
-    assert ReplicationCache(tmp_path).load(a, 1) is None
+    assert ReplicationCache(tmp_path).load(a, 1) is None  # never unpickled: a miss
     assert ReplicationCache(tmp_path).load(scenarios[1], 0) is None  # other scenario hash
-
-
-def test_cache_lives_beside_the_results_folder(tmp_path: Path) -> None:
-    assert cache_root_for(tmp_path / "results" / "cmp") == (tmp_path / "results" / ".sim-cache")
 
 
 def test_import_sim_is_light() -> None:
@@ -112,3 +109,82 @@ def test_import_sim_is_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert callable(sim.run) and callable(sim.compare) and callable(sim.sweep)
+
+
+@pytest.fixture()
+def garbage_server():
+    """A loopback TCP server that answers every connection with garbage bytes."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                try:
+                    conn.sendall(b"\xff" * 64 + b"not dask " * 200)
+                    conn.settimeout(2)
+                    conn.recv(65536)
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join(timeout=5)
+    server.close()
+
+
+def closed_port() -> str:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"tcp://127.0.0.1:{s.getsockname()[1]}"  # closed once the with-block ends
+
+
+def test_bad_schedulers_exit_2_quickly_and_quietly(tmp_path: Path, garbage_server: str) -> None:
+    """A closed port and a server talking garbage: exit 2 with a message, within seconds,
+    and no 'Exception ignored ... Traceback' from the client's destructor afterwards."""
+    pytest.importorskip("distributed")
+    import subprocess
+    import time
+
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(TINY), encoding="utf-8")
+    repo = Path(__file__).resolve().parent.parent
+    for address in (closed_port(), garbage_server):
+        start = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "sim", "compare", str(path), "--reps", "2", "--no-plots",
+             "-o", str(tmp_path / "o"), "--scheduler", address],
+            capture_output=True, text=True, timeout=60,
+            env={**os.environ, "PYTHONPATH": str(repo)})
+        assert done.returncode == 2, done.stderr
+        assert f"Dask scheduler at {address}" in done.stderr
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+        assert time.monotonic() - start < 20
+        assert not (tmp_path / "o").exists()
+
+
+def test_any_error_while_connecting_is_a_clear_usage_error(monkeypatch: pytest.MonkeyPatch,
+                                                          garbage_server: str) -> None:
+    distributed = pytest.importorskip("distributed")
+
+    def answer_too_big(self, *args, **kwargs):
+        raise MemoryError("a garbage frame length")
+
+    monkeypatch.setattr(distributed.Client, "__init__", answer_too_big)
+    with pytest.raises(ExecutorUnavailable, match="MemoryError"):
+        with dask_executor(garbage_server, timeout_s=1):
+            pass

@@ -79,7 +79,7 @@ def test_bad_vary_on_the_command_line_exits_2(path: Path, tmp_path: Path,
     assert main(["sweep", str(path), "--vary", "units.foot.count=4:1:1", "-o", str(out)]) == 2
     assert main(["sweep", str(path), "--vary", "dispatch.policy=closest", "-o", str(out)]) == 2
     assert "closest" in capsys.readouterr().err
-    assert not out.exists() and not (tmp_path / ".sim-cache").exists()  # nothing ran
+    assert not out.exists() and not (tmp_path / "sim-cache").exists()  # nothing ran
 
 
 def test_sweep_table_shape(path: Path) -> None:
@@ -114,7 +114,7 @@ def test_interrupted_sweep_resumes_from_the_cache(path: Path, tmp_path: Path) ->
     with pytest.raises(KeyboardInterrupt):
         sweep(base, VARY, reps=2, cache=cache, on_done=interrupt_after_five)
     assert cache.stored == 5
-    files = sorted((tmp_path / "cache").rglob("rep-*.pkl"))
+    files = sorted((tmp_path / "cache").rglob("rep-*.simrep"))
     assert len(files) == 5
     files[0].unlink()
     again = ReplicationCache(tmp_path / "cache")
@@ -140,6 +140,6 @@ def test_sweep_command_end_to_end(path: Path, tmp_path: Path,
     for name in ("tradeoff_time_to_end", "tradeoff_exposure"):
         assert (out / "plots" / f"{name}.png").stat().st_size > 1000
         assert (out / "plots" / f"{name}.svg").exists()
-    assert len(list((tmp_path / ".sim-cache").rglob("rep-*.pkl"))) == 8
+    assert len(list((tmp_path / "sim-cache").rglob("rep-*.simrep"))) == 8  # $SIM_CACHE_DIR
     assert main(args) == 0  # second run: all from the cache, same table
     pd.testing.assert_frame_equal(pd.read_csv(out / "sweep.csv"), table)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from typing import Any
+from concurrent.futures import Executor, Future, as_completed
 
 from sim.experiment.cache import ReplicationCache
+from sim.experiment.pool import worker_pool
 from sim.experiment.replication import Frames, run_replication
 from sim.scenario.model import Scenario
 
@@ -48,23 +50,63 @@ def dask_executor(address: str, timeout_s: float | None = None) -> Iterator[Exec
     """
     timeout_s = CONNECT_TIMEOUT_S if timeout_s is None else timeout_s
     try:
-        from distributed import Client
+        import distributed  # noqa: F401 - before any submodule: the clear message
+        from distributed.comm.addressing import get_address_host_port
     except ImportError:
         raise ExecutorUnavailable(f"--scheduler needs dask.distributed; {DASK_HINT}") from None
     try:
-        client = Client(address, timeout=timeout_s, set_as_default=False)
-    except ValueError as exc:
+        host, port = get_address_host_port(address)
+    except (ValueError, TypeError) as exc:
         raise ExecutorUnavailable(
             f"{address!r} is not a Dask scheduler address, expected tcp://HOST:PORT ({exc})"
         ) from None
-    except (OSError, TimeoutError) as exc:
+    _refuse_closed_port(address, host, port, timeout_s)
+    try:
+        client = _closing_client_class()(address, timeout=timeout_s, set_as_default=False)
+    except Exception as exc:  # refused, timed out, garbage answers (even MemoryError)
         raise ExecutorUnavailable(
-            f"cannot reach the Dask scheduler at {address} within {timeout_s:g} s ({exc})"
+            f"cannot use the Dask scheduler at {address} (no answer, or not a Dask "
+            f"scheduler, within {timeout_s:g} s): {type(exc).__name__}: {exc}"
         ) from None
     try:
         yield client.get_executor(pure=False)
     finally:
         client.close()
+
+
+def _refuse_closed_port(address: str, host: str, port: int, timeout_s: float) -> None:
+    """Fail at once on a refused connection (dask would retry until its timeout)."""
+    import socket
+
+    try:
+        socket.create_connection((host or "127.0.0.1", port), timeout=timeout_s).close()
+    except ConnectionRefusedError:
+        raise ExecutorUnavailable(
+            f"cannot reach the Dask scheduler at {address}: connection refused"
+        ) from None
+    except OSError:  # unreachable, unresolvable, timed out: dask says it precisely
+        return
+
+
+def _closing_client_class() -> type:
+    """dask's ``Client``, except that a client whose connection failed is abandoned at
+    once: otherwise its destructor waits 10 s and prints 'Exception ignored ... Traceback'."""
+    from distributed import Client
+
+    class ClosingClient(Client):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            try:
+                super().__init__(*args, **kwargs)
+            except BaseException:
+                self._abandon()
+                raise
+
+        def _abandon(self) -> None:
+            self.status = "closed"  # close() and __del__ then have nothing to wait for
+            with contextlib.suppress(Exception):
+                self._loop_runner.stop()
+
+    return ClosingClient
 
 
 @contextlib.contextmanager
@@ -78,11 +120,8 @@ def make_executor(jobs: int = 1, scheduler: str | None = None) -> Iterator[Execu
         with dask_executor(address) as executor:
             yield executor
     elif jobs > 1:
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        try:
+        with worker_pool(jobs) as pool:
             yield pool
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
     else:
         yield None
 

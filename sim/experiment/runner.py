@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
+from sim.experiment.pool import worker_pool
 from sim.experiment.replication import Frames, run_replication, standardise
 from sim.scenario.model import Scenario
 
@@ -36,10 +37,17 @@ def run_tasks(
             if on_done:
                 on_done(1)
         return out
-    own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=jobs)
+    if executor is not None:
+        return _collect(executor, tasks, on_done)
+    with worker_pool(jobs) as pool:
+        return _collect(pool, tasks, on_done)
+
+
+def _collect(
+    pool: Executor, tasks: list[tuple[Scenario, int]], on_done: ProgressHook | None
+) -> list[Frames]:
+    futures = [pool.submit(run_replication, s, r) for s, r in tasks]
     try:
-        futures = [pool.submit(run_replication, s, r) for s, r in tasks]
         results: list[Any] = []
         for future in futures:
             results.append(future.result())
@@ -47,8 +55,8 @@ def run_tasks(
                 on_done(1)
         return results
     finally:
-        if own:
-            pool.shutdown(cancel_futures=True)
+        for future in futures:
+            future.cancel()
 
 
 def replication_numbers(scenario: Scenario, reps: int | None) -> Iterable[int]:

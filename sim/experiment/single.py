@@ -16,7 +16,7 @@ from sim.experiment.runner import ProgressHook, run
 from sim.experiment.stats import summarise
 from sim.metrics import registry
 from sim.metrics.window import short_run_warning, window_of
-from sim.output import atomic_folder, write_json
+from sim.output import atomic_folder, reserved_output, write_json
 from sim.rng import replication_seed
 from sim.scenario.loader import scenario_hash, scenario_yaml
 from sim.scenario.model import Scenario
@@ -78,12 +78,25 @@ def run_to_folder(
     jobs: int = 1,
     make_plots: bool = True,
     on_done: ProgressHook | None = None,
+    force: bool = False,
 ) -> tuple[Frames, pd.DataFrame]:
-    """Run replications and write the results folder atomically; returns frames and the KPI table."""
-    start = time.perf_counter()
-    frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done)
-    wall = time.perf_counter() - start
-    table = summarise(frames.summary, by=["scenario"], kpis=measure_columns(frames.summary))
+    """Run replications and write the results folder atomically; returns frames and the KPI table.
+
+    ``out`` is checked, locked and probed before simulating (see ``sim.output``); it may
+    replace only an earlier results folder of sim's own, unless ``force``.
+    """
+    with reserved_output(out, force):
+        start = time.perf_counter()
+        frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done)
+        wall = time.perf_counter() - start
+        table = summarise(frames.summary, by=["scenario"],
+                          kpis=measure_columns(frames.summary))
+        _write_run_folder(out, scenario, frames, table, reps, wall, jobs, make_plots)
+    return frames, table
+
+
+def _write_run_folder(out: Path, scenario: Scenario, frames: Frames, table: pd.DataFrame,
+                      reps: int, wall: float, jobs: int, make_plots: bool) -> None:
     with atomic_folder(out) as tmp:
         write_frames(tmp, frames)
         table.to_csv(tmp / "kpis.csv", index=False, float_format=FLOAT_FORMAT)
@@ -91,7 +104,6 @@ def run_to_folder(
         if make_plots:
             write_plots(tmp, frames, scenario)
         write_json(tmp / "run.json", run_record(scenario, reps, wall, jobs))
-    return frames, table
 
 
 def run_warnings(scenario: Scenario) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pydantic import Field, field_validator, model_validator
 
@@ -14,7 +15,27 @@ from sim.scenario.operations import Detection, Dispatch
 from sim.scenario.units import FixedPost, UnitGroup, Weekday
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_STEM = 100  # characters in a scenario name (it names the results folder)
+MAX_STEM_BYTES = 200  # as UTF-8: with prefixes and suffixes it stays under 255 bytes
+STEM_RULE = (
+    f"must be a file-name stem of 1 to {MAX_STEM} letters (any script, at most "
+    f"{MAX_STEM_BYTES} bytes as UTF-8), digits, '-', '_' or '.', not starting with '.' "
+    "(it names the results folder)"
+)
 MAX_INCIDENTS = 20_000_000  # expected exogenous incidents per replication
+
+
+def is_safe_stem(text: str) -> bool:
+    """A name usable as one path component anywhere: letters (with their combining marks,
+    as in Thai or Devanagari), digits, '-', '_', '.'; no separators, no leading dot."""
+    return (
+        0 < len(text) <= MAX_STEM
+        and len(text.encode("utf-8", "surrogatepass")) <= MAX_STEM_BYTES
+        and not text.startswith(".")
+        and (text[0].isalnum() or text[0] in "-_")
+        and all(ch.isalnum() or ch in "-_." or unicodedata.category(ch)[0] == "M"
+                for ch in text)
+    )
 
 
 class Clock(Frozen):
@@ -46,7 +67,11 @@ class Clock(Frozen):
 class Scenario(Frozen):
     """A complete scenario file, after `extends:` has been resolved."""
 
-    name: str = Field("scenario", description="Short name, used in tables and plots.")
+    name: str = Field(
+        "scenario",
+        description="Short name, used in tables, plots and as the results folder name: "
+        "letters, digits, -, _ or . (not first), at most 100 characters.",
+    )
     description: str = Field("", description="What this scenario is for.")
     seed: int = Field(1, ge=0, le=2**63 - 1, description="Root random seed.")
     replications: int = Field(1, ge=1, le=10_000, description="Independent replications.")
@@ -67,6 +92,14 @@ class Scenario(Frozen):
     demand: Demand = Field(
         default_factory=Demand, description="Behavioural demand: vendors, parking, door fronts."
     )
+
+    @field_validator("name")
+    @classmethod
+    def _safe_stem(cls, value: str) -> str:
+        if not is_safe_stem(value):
+            shown = value if len(value) <= 40 else value[:40] + "..."
+            raise FieldProblems(("", f"{STEM_RULE}, got {shown!r}"))
+        return value
 
     @field_validator("incidents", "units")
     @classmethod

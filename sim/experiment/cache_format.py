@@ -1,0 +1,153 @@
+"""A cached replication on disk: frames as plain arrays, a JSON header, a SHA-256. No pickle.
+
+File layout::
+
+    MAGIC | header length (8 bytes, big-endian) | header (canonical JSON) | payload (.npz)
+
+The payload is ``numpy.savez`` of one array per column (text as its distinct values, a
+fixed-width unicode array, plus int32 codes, -1 for missing), read back with ``allow_pickle=False``, so nothing in a cache file
+can run code. The header holds the key the entry was stored under, each frame's columns and
+dtypes, and ``sha256`` = SHA-256 of (the header without ``sha256``) + payload. Any change of
+any byte makes :func:`decode` fail with :class:`CorruptEntry`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment.replication import FRAME_NAMES, Frames
+
+MAGIC = b"SIM-REPLICATION-1\n"
+_NUMERIC_KINDS = "biuf"  # bool, signed, unsigned, float
+
+
+class CorruptEntry(ValueError):
+    """A cache file that is damaged, tampered with or not of this format."""
+
+
+class Unsupported(ValueError):
+    """Frames holding a column type this format does not store exactly."""
+
+
+def _canonical(data: dict) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False).encode("ascii")
+
+
+def _column_arrays(series: pd.Series, stem: str) -> tuple[str, dict[str, np.ndarray]]:
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in _NUMERIC_KINDS:
+        return dtype.str, {stem: series.to_numpy(copy=False)}
+    if str(dtype) in ("str", "object", "string"):
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        if not all(isinstance(v, str) for v in uniques):
+            raise Unsupported(f"column {series.name!r} holds non-string objects")
+        text = np.array(list(uniques), dtype=np.str_)
+        return f"text:{dtype}", {stem: text, f"{stem}_codes": codes.astype(np.int32)}
+    raise Unsupported(f"column {series.name!r} has dtype {dtype}")
+
+
+def _column(dtype: str, arrays: Any, stem: str) -> pd.Series:
+    if not dtype.startswith("text:"):
+        values = arrays[stem]
+        if values.dtype.str != dtype:
+            raise CorruptEntry(f"{stem}: dtype {values.dtype.str}, header says {dtype}")
+        return pd.Series(values, copy=True)
+    text, codes = arrays[stem], arrays[f"{stem}_codes"]
+    if text.dtype.kind != "U" or codes.dtype != np.int32 or codes.ndim != 1:
+        raise CorruptEntry(f"{stem}: not a text column")
+    if len(codes) and (codes.min() < -1 or codes.max() >= len(text)):
+        raise CorruptEntry(f"{stem}: codes out of range")
+    values = np.append(text.astype(object), None)[codes]  # code -1 → the appended None
+    return pd.Series(values, dtype=dtype[len("text:"):])
+
+
+def encode(frames: Frames, key: dict[str, Any]) -> bytes:
+    """The bytes of a cache file for ``frames`` stored under ``key``.
+
+    Raises:
+        Unsupported: a frame cannot be stored exactly (then it is simply not cached).
+    """
+    arrays: dict[str, np.ndarray] = {}
+    layout = []
+    for f, (name, frame) in enumerate(frames.items()):
+        if not frame.index.equals(pd.RangeIndex(len(frame))):
+            raise Unsupported(f"frame {name} has a non-default index")
+        dtypes = []
+        for c, column in enumerate(frame.columns):
+            if not isinstance(column, str):
+                raise Unsupported(f"frame {name}: column name {column!r}")
+            dtype, parts = _column_arrays(frame[column], f"f{f}c{c}")
+            dtypes.append(dtype)
+            arrays.update(parts)
+        layout.append({"name": name, "columns": list(frame.columns), "dtypes": dtypes,
+                       "rows": len(frame)})
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    payload = buffer.getvalue()
+    header = {"format": 1, "key": key, "frames": layout}
+    digest = hashlib.sha256(_canonical(header) + payload).hexdigest()
+    head = _canonical({**header, "sha256": digest})
+    return MAGIC + len(head).to_bytes(8, "big") + head + payload
+
+
+def _verified(data: bytes) -> tuple[dict, bytes]:
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:
+        raise CorruptEntry("not a cache file of this format")
+    start = len(MAGIC) + 8
+    size = int.from_bytes(data[len(MAGIC):start], "big")
+    head, payload = data[start:start + size], data[start + size:]
+    try:
+        header = json.loads(head.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        raise CorruptEntry("unreadable header") from None
+    if not isinstance(header, dict) or _canonical(header) != head:
+        raise CorruptEntry("header not in canonical form")
+    digest = header.pop("sha256", None)
+    if digest != hashlib.sha256(_canonical(header) + payload).hexdigest():
+        raise CorruptEntry("checksum mismatch")
+    return header, payload
+
+
+def decode(data: bytes, key: dict[str, Any]) -> Frames:
+    """The frames in cache file bytes ``data``, if intact and stored under ``key``.
+
+    Raises:
+        CorruptEntry: damaged, tampered with, another format, or another key.
+    """
+    header, payload = _verified(data)
+    if header.get("format") != 1 or header.get("key") != key:
+        raise CorruptEntry("stored under another key")
+    try:
+        with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
+            frames = {}
+            for f, spec in enumerate(header["frames"]):
+                columns = {col: _column(dtype, arrays, f"f{f}c{c}") for c, (col, dtype)
+                           in enumerate(zip(spec["columns"], spec["dtypes"], strict=True))}
+                if any(len(col) != spec["rows"] for col in columns.values()):
+                    raise CorruptEntry(f"frame {spec['name']}: wrong length")
+                frame = pd.DataFrame(columns, index=pd.RangeIndex(spec["rows"]))
+                if list(frame.columns) != spec["columns"]:
+                    raise CorruptEntry(f"frame {spec['name']}: wrong shape")
+                frames[spec["name"]] = frame
+    except CorruptEntry:
+        raise
+    except Exception as exc:  # any malformed payload is a miss, never a crash
+        raise CorruptEntry(f"unreadable payload ({type(exc).__name__})") from None
+    if list(frames)[:len(FRAME_NAMES)] != list(FRAME_NAMES):
+        raise CorruptEntry("missing frames")
+    return Frames(*(frames.pop(n) for n in FRAME_NAMES), extra=frames)
+
+
+def same_frames(a: Frames, b: Frames) -> bool:
+    """Equal names, columns, dtypes and values (NaN equal to NaN)."""
+    items_a, items_b = a.items(), b.items()
+    return [n for n, _ in items_a] == [n for n, _ in items_b] and all(
+        list(fa.columns) == list(fb.columns) and list(fa.dtypes) == list(fb.dtypes)
+        and fa.equals(fb) for (_, fa), (_, fb) in zip(items_a, items_b))
