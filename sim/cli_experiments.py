@@ -189,6 +189,7 @@ def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_
         render_markdown,
         report_blocks,
     )
+    from sim.experiment.csv_files import write_csv
     from sim.output import atomic_folder
     from sim.scenario.loader import scenario_hash
 
@@ -198,7 +199,7 @@ def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_
                   "batch_means": result.batch_means}
         for name, frame in [*tables.items(), *result.frames.items()]:
             if frame is not None and (name != "incidents" or args.write_incidents):
-                frame.to_csv(tmp / f"{name}.csv", index=False, float_format=FLOAT_FORMAT)
+                write_csv(frame, tmp / f"{name}.csv")
         figures = [] if args.no_plots else make_figures(tmp / "plots", result)
         blocks = report_blocks(result, figures)
         (tmp / "report.md").write_text(render_markdown(blocks), encoding="utf-8")

@@ -21,7 +21,8 @@ from sim.scenario.reference import reference_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
-CSVS = ["incidents.csv", "units.csv", "zones.csv", "coverage.csv", "summary.csv", "kpis.csv"]
+CSVS = ["incidents.csv", "units.csv", "zones.csv", "coverage.csv", "summary.csv", "kpis.csv",
+        "by_hour.csv", "by_shift.csv", "by_group.csv", "by_zone.csv"]
 
 TINY = """\
 name: tiny

@@ -31,6 +31,7 @@ from sim.metrics.window import window_of
 from sim.rng import Streams
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario, scenario_from_dict, scenario_to_dict, scenario_yaml
+from tests.helpers_tables import check_tables
 
 KINDS = ["commercial", "residential", "market", "school", "old_community", "construction",
          "transit", "park"]
@@ -293,6 +294,7 @@ def check_invariants(scenario, frames) -> None:
     done = parts["resolution_min"].notna()
     assert np.allclose(total[done], parts.loc[done, "resolution_min"], atol=1e-6)
     assert (parts.loc[done, [f"{p}_min" for p in PARTS]] >= -1e-9).all().all()
+    check_tables(frames)  # the planner's tables balance too
 
 
 class TooSlow(Exception):

@@ -9,6 +9,7 @@ highest priority that it is eligible for.
 from __future__ import annotations
 
 from collections import deque
+from math import isnan
 from typing import TYPE_CHECKING
 
 from sim.engine.incidents import AWAITING_DEADLINE, ENDED, QUEUED
@@ -56,6 +57,8 @@ class CommandRoom:
         job.t_queued = self.world.env.now
         if not job.reinspect:
             tab.state[job.incident] = QUEUED
+            if isnan(tab.t_queued[job.incident]):  # first filing (a re-queue keeps it)
+                tab.t_queued[job.incident] = job.t_queued
         officer = self.world.officers.choose_for(tab.zone_of[job.incident])
         if officer is not None:
             self.world.officers.assign(officer, job)

@@ -41,6 +41,7 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "recurrence_of": (np.int64, -1),
     "source": (np.int8, 0),  # sim.engine.spawn.SOURCE_*: catalog, recurrence, vendor, ...
     "t_detect": (np.float64, np.nan),
+    "t_queued": (np.float64, np.nan),  # the command room files the job (after handling)
     "t_dispatch": (np.float64, np.nan),
     "t_arrive": (np.float64, np.nan),
     "t_resolve": (np.float64, np.nan),

@@ -104,7 +104,8 @@ def officer_process(world: World, officer: Officer):
             break
         if env.now < start:
             yield env.timeout(start - env.now)
-        officer.shift = {"shift_start": start, "shift_end": end, "jobs": 0, "distance_km": 0.0}
+        officer.shift = {"shift_start": start, "shift_end": end, "jobs": 0, "distance_km": 0.0,
+                         "busy_spans": []}  # [start, end] of each job (end NaN: under way)
         officer.shift.update({a: 0.0 for a in ACTIVITIES})
         fleet.move(officer, officer.home)  # every shift starts at the home zone (the station)
         idle_steps = 0
@@ -116,8 +117,10 @@ def officer_process(world: World, officer: Officer):
             officer.pending = None
             if job is not None:
                 idle_steps = 0
+                span = [env.now, np.nan]
+                officer.shift["busy_spans"].append(span)
                 yield from run_job(world, officer, job)
-                now = env.now
+                now = span[1] = env.now
                 continue
             before = now
             try:

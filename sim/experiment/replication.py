@@ -13,6 +13,7 @@ from sim.metrics.outcomes import by_type, standardised_resolution, type_weights
 from sim.metrics.window import window_of
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
+from sim.metrics.tables import planner_tables
 from sim.rng import replication_seed
 from sim.scenario.demand import VEHICLES
 from sim.scenario.model import Scenario
@@ -99,6 +100,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
     )
     summary["resolution_std_mean_min"] = standardised_resolution(
         types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
+    extra.update(planner_tables(raw, incidents, units, presence))
     frames = Frames(incidents, units, zones, coverage, summary, extra=extra)
     for _, frame in frames.items():
         frame.insert(0, "scenario", scenario.name)

@@ -39,7 +39,7 @@ FIGURES = [
     ("time_of_day", "Open incidents and officers on duty by hour of day: where disorder "
      "outruns staffing."),
     ("idleness_map", "Worst idleness per zone: the longest gap without an officer present "
-     "(mean over replications); darker zones waited longer."),
+     "(mean over replications); the brighter the zone, the longer it went unvisited."),
     ("exposure_map", "Disorder exposure per zone: hours of visible disorder (mean over "
      "replications)."),
     ("coverage_heatmap", "Share of each zone-hour with an officer present, by hour of day."),
@@ -195,16 +195,10 @@ def per_type_table(comparison: Comparison, column: str) -> pd.DataFrame | None:
 def make_figures(folder: Path, comparison: Comparison) -> list[tuple[str, str]]:
     """Draw the comparison figures as PNG and SVG in ``folder``; returns (stem, caption)."""
     from sim import plots
+    from sim.experiment.figures import frame_figures, observation_windows
 
-    f = comparison.frames
-    makers = {
-        "kpi_bars": lambda: plots.kpi_bars(comparison.comparison, BAR_KPIS),
-        "resolution_ecdf": lambda: plots.resolution_ecdf(f.incidents),
-        "time_of_day": lambda: plots.time_of_day(f.incidents, f.units),
-        "idleness_map": lambda: plots.district_map(f.zones, "max_gap_min"),
-        "exposure_map": lambda: plots.district_map(f.zones, "exposure_h"),
-        "coverage_heatmap": lambda: plots.coverage_heatmap(f.coverage),
-    }
+    makers = {"kpi_bars": lambda: plots.kpi_bars(comparison.comparison, BAR_KPIS),
+              **frame_figures(comparison.frames, observation_windows(comparison.scenarios))}
     for name, _ in FIGURES:
         plots.save_figure(makers[name](), folder / name, formats=("png", "svg"))
     return FIGURES

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.experiment.csv_files import FLOAT_FORMAT, write_csv
 from sim.experiment.replication import Frames
 from sim.experiment.runner import ProgressHook, run
 from sim.experiment.stats import summarise
@@ -20,13 +21,12 @@ from sim.rng import replication_seed
 from sim.scenario.loader import scenario_hash, scenario_yaml
 from sim.scenario.model import Scenario
 
-FLOAT_FORMAT = "%.6g"
 
 
 def write_frames(folder: Path, frames: Frames) -> None:
-    """Write every frame as CSV (fixed float format, so equal runs give equal bytes)."""
+    """Write every frame as CSV (fixed number formats, so equal runs give equal bytes)."""
     for name, frame in frames.items():
-        frame.to_csv(folder / f"{name}.csv", index=False, float_format=FLOAT_FORMAT)
+        write_csv(frame, folder / f"{name}.csv")
 
 
 def run_record(scenario: Scenario, reps: int, wall_s: float, jobs: int) -> dict:
@@ -49,22 +49,14 @@ def run_record(scenario: Scenario, reps: int, wall_s: float, jobs: int) -> dict:
     }
 
 
-def write_plots(folder: Path, frames: Frames) -> list[Path]:
+def write_plots(folder: Path, frames: Frames, scenario: Scenario) -> list[Path]:
+    """The run's figures as PNG, over the observation window (warm-up left out)."""
     from sim import plots
+    from sim.experiment.figures import frame_figures, observation_windows
 
-    out = folder / "plots"
     written: list[Path] = []
-    figures = {
-        "resolution_ecdf": lambda: plots.resolution_ecdf(frames.incidents),
-        "time_of_day": lambda: plots.time_of_day(frames.incidents, frames.units),
-        "idleness_map": lambda: plots.district_map(frames.zones, "max_gap_min"),
-        "exposure_map": lambda: plots.district_map(frames.zones, "exposure_h"),
-        "coverage_heatmap": lambda: plots.coverage_heatmap(frames.coverage),
-    }
-    if "parking" in frames.extra and len(frames.extra["parking"]):
-        figures["parking_occupancy"] = lambda: plots.parking_occupancy(frames.extra["parking"])
-    for name, make in figures.items():
-        written += plots.save_figure(make(), out / name, formats=("png",))
+    for name, make in frame_figures(frames, observation_windows([scenario])).items():
+        written += plots.save_figure(make(), folder / "plots" / name, formats=("png",))
     return written
 
 
@@ -110,7 +102,7 @@ def _write_run_folder(out: Path, scenario: Scenario, frames: Frames, table: pd.D
         table.to_csv(tmp / "kpis.csv", index=False, float_format=FLOAT_FORMAT)
         (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
         if make_plots:
-            write_plots(tmp, frames)
+            write_plots(tmp, frames, scenario)
         write_json(tmp / "run.json", run_record(scenario, reps, wall, jobs))
 
 

@@ -13,8 +13,9 @@ from sim.engine.world import RawRun
 
 INCIDENT_COLUMNS = [
     "replication", "incident_id", "type", "zone", "priority", "t_occur", "t_detect", "channel",
-    "t_dispatch", "t_arrive", "t_notice", "t_reinspect", "t_resolve", "t_end", "outcome",
-    "unit_id", "first_unit_id", "ladder_step", "reinspections", "recurrence_of", "source",
+    "t_queued", "t_dispatch", "t_arrive", "t_notice", "t_reinspect", "t_resolve", "t_end",
+    "outcome", "unit_id", "first_unit_id", "ladder_step", "reinspections", "recurrence_of",
+    "source",
 ]
 UNIT_COLUMNS = [
     "replication", "unit_id", "group", "mode", "shift_start", "shift_end", "off_duty_at",
@@ -58,6 +59,7 @@ def incidents_frame(raw: RawRun) -> pd.DataFrame:
             "t_occur": col(tab.t_occur),
             "t_detect": col(tab.t_detect),
             "channel": _labels(col(tab.channel).astype(np.int64), CHANNEL_NAMES),
+            "t_queued": col(tab.t_queued),
             "t_dispatch": col(tab.t_dispatch),
             "t_arrive": col(tab.t_arrive),
             "t_notice": col(tab.t_notice),

@@ -36,9 +36,16 @@ def _cumulative_count_integral(starts: np.ndarray, ends: np.ndarray,
     return part(starts) - part(ends)
 
 
-def _hourly_integrals(starts: np.ndarray, ends: np.ndarray, horizon: float) -> np.ndarray:
-    """Integral of the open-interval count over each hour of day, summed over days."""
-    edges = np.append(np.arange(0.0, horizon, 60.0), horizon)
+def _hour_edges(start: float, horizon: float) -> np.ndarray:
+    """Bin edges from ``start`` to ``horizon`` at every whole hour in between."""
+    inner = np.arange(np.floor(start / 60.0) * 60.0 + 60.0, horizon, 60.0)
+    return np.concatenate([[start], inner, [horizon]])
+
+
+def _hourly_integrals(starts: np.ndarray, ends: np.ndarray, horizon: float,
+                      start: float = 0.0) -> np.ndarray:
+    """Integral of the open-interval count over each hour of day in [start, horizon)."""
+    edges = _hour_edges(start, horizon)
     ends = np.where(np.isnan(ends), horizon, np.maximum(ends, starts))
     ok = np.isfinite(starts)
     integ = np.diff(_cumulative_count_integral(starts[ok], ends[ok], edges))
@@ -51,7 +58,8 @@ def open_and_on_duty_by_hour(
     units: pd.DataFrame,
     label: str | None = None,
     *,
-    horizon_min: float | None = None,
+    horizon_min: float | Mapping[str, float] | None = None,
+    start_min: float | Mapping[str, float] = 0.0,
 ) -> pd.DataFrame:
     """Time-averaged open incidents and officers on duty per hour of day.
 
@@ -66,8 +74,11 @@ def open_and_on_duty_by_hour(
             ``replication``).
         units: Units frame (``shift_start``, ``off_duty_at``, optional ``shift_end``).
         label: Scenario name used when a frame has no ``scenario`` column.
-        horizon_min: Run length in minutes; default per scenario is the max of all
-            times present in both frames.
+        horizon_min: Run length in minutes (or per scenario); default per scenario is the
+            max of all times present in both frames.
+        start_min: Start of the averaging window, the end of the warm-up (or per scenario):
+            only time in [start_min, horizon) counts; incidents open at its start count
+            while open.
 
     Returns:
         Frame with columns ``scenario``, ``hour`` (0..23), ``incidents_open``,
@@ -88,22 +99,24 @@ def open_and_on_duty_by_hour(
     rows = []
     for scen in scenario_order(inc, uni):
         si, su = inc[inc["scenario"] == scen], uni[uni["scenario"] == scen]
-        horizon = horizon_min
+        horizon = horizon_min.get(scen) if isinstance(horizon_min, Mapping) else horizon_min
+        start = start_min.get(scen, 0.0) if isinstance(start_min, Mapping) else start_min
         if horizon is None:
             cols = [si[c] for c in _INCIDENT_TIMES if c in si] + [
                 su[c] for c in _UNIT_TIMES if c in su]
             horizon = float(np.nanmax([c.max() for c in cols] + [0.0]))
         reps = pd.unique(pd.concat([si["replication"], su["replication"]]))
         totals = {"incidents_open": np.zeros(24), "officers_on_duty": np.zeros(24)}
-        if horizon > 0:
+        if horizon > start:
             gi, gu = si.groupby("replication").indices, su.groupby("replication").indices
             occ, end = si["t_occur"].to_numpy(float), si["t_end"].to_numpy(float)
             on, off_at = su["shift_start"].to_numpy(float), su["_off"].to_numpy(float)
             for rep in reps:
                 ii, iu = gi.get(rep, []), gu.get(rep, [])
-                totals["incidents_open"] += _hourly_integrals(occ[ii], end[ii], horizon)
-                totals["officers_on_duty"] += _hourly_integrals(on[iu], off_at[iu], horizon)
-            edges = np.append(np.arange(0.0, horizon, 60.0), horizon)
+                totals["incidents_open"] += _hourly_integrals(occ[ii], end[ii], horizon, start)
+                totals["officers_on_duty"] += _hourly_integrals(on[iu], off_at[iu], horizon,
+                                                                start)
+            edges = _hour_edges(start, horizon)
             hour = (edges[:-1] // 60).astype(int) % 24
             exposure = np.bincount(hour, weights=np.diff(edges), minlength=24) * len(reps)
         else:
@@ -127,7 +140,8 @@ def time_of_day(
     units: pd.DataFrame,
     label: str | None = None,
     *,
-    horizon_min: float | None = None,
+    horizon_min: float | Mapping[str, float] | None = None,
+    start_min: float | Mapping[str, float] = 0.0,
     colors: Mapping[str, Color] | None = None,
 ) -> Figure:
     """Mean open incidents and officers on duty by hour of day (two stacked axes).
@@ -136,13 +150,15 @@ def time_of_day(
         incidents: Incidents frame (see :func:`open_and_on_duty_by_hour`).
         units: Units frame (see :func:`open_and_on_duty_by_hour`).
         label: Scenario name used when a frame has no ``scenario`` column.
-        horizon_min: Run length in minutes (default: max time present).
+        horizon_min: Run length in minutes, or per scenario (default: max time present).
+        start_min: End of the warm-up, or per scenario: only [start_min, horizon) counts.
         colors: Optional scenario -> colour overrides.
 
     Returns:
         The figure: two axes sharing the hour axis, one line per scenario on each.
     """
-    data = open_and_on_duty_by_hour(incidents, units, label, horizon_min=horizon_min)
+    data = open_and_on_duty_by_hour(incidents, units, label, horizon_min=horizon_min,
+                                    start_min=start_min)
     order = list(pd.unique(data["scenario"]))
     palette = resolve_colors(order, colors)
     fig = Figure(figsize=(8, 6), layout="constrained")

@@ -1,0 +1,137 @@
+"""The planner's tables by place: per officer group (``by_group``) and per zone (``by_zone``).
+
+What Larson's hypercube model gives per unit and per atom (Larson 1974): workload, the share of
+a unit's dispatches outside its own area, and per area the work done there and by whom.
+Windows as in ``sim.metrics.window``: incidents count if they occur in the arrival window
+[t0, arrival_end); time (on duty, on scene, exposure, idleness) is clipped to [t0, t1).
+
+An officer's *own area* is the zones it patrols: its unit grid under grid responsibility, else
+its group's ``zones``. A group whose officers patrol the whole district has no own area: its
+out-of-area share is NaN (not 0), since "out of area" means nothing for it. Jobs here are
+first responses (the officer first dispatched to an incident occurring in the window).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.compiled import Layout
+from sim.metrics.kpis import exposure_minutes, idleness, label_codes, stays_by_zone
+from sim.metrics.tables_time import in_window, occurring_in, window_share
+from sim.scenario.model import Scenario
+from sim.strategy.plans import group_plans
+
+Areas = dict[str, frozenset[str] | None]
+
+
+def officer_areas(scenario: Scenario, layout: Layout) -> Areas:
+    """Officer id → the zone ids of its own area (None: the whole district, no own area)."""
+    areas: Areas = {}
+    for name, group in scenario.units.items():
+        plans = group_plans(group, layout, scenario.clock.days, scenario.clock.start_weekday)
+        for k, plan in enumerate(plans):
+            own = frozenset(layout.zone_ids[z] for z in plan.zones)
+            areas[f"{name}-{k + 1}"] = None if len(own) == layout.n_zones else own
+    return areas
+
+
+def first_responses(
+    incidents: pd.DataFrame, areas: Areas, zone_ids: list[str], t0: float, arrival_end: float
+) -> pd.DataFrame:
+    """Dispatched incidents occurring in [t0, arrival_end): zone, first unit, out of its area?
+
+    ``outside`` is 1.0 or 0.0, NaN for an officer without own area.
+    """
+    sent = incidents[in_window(incidents["t_occur"].to_numpy(), t0, arrival_end)
+                     & incidents["t_dispatch"].notna().to_numpy()
+                     & (incidents["first_unit_id"] != "").to_numpy()]
+    units = list(areas)
+    own = np.zeros((len(units) + 1, len(zone_ids) + 1), dtype=bool)  # last row/col: unknown
+    has_area = np.zeros(len(units) + 1, dtype=bool)
+    index = {z: k for k, z in enumerate(zone_ids)}
+    for k, area in enumerate(areas.values()):
+        if area is not None:
+            has_area[k] = True
+            own[k, [index[z] for z in area]] = True
+    u = label_codes(sent["first_unit_id"], units)
+    z = label_codes(sent["zone"], zone_ids)
+    outside = np.where(has_area[u], (~own[u, z]).astype(float), np.nan)
+    return pd.DataFrame({"zone": sent["zone"].to_numpy(),
+                         "unit_id": sent["first_unit_id"].to_numpy(), "outside": outside})
+
+
+def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
+    """One row per officer group: staffing, workload, utilisation, out-of-area share, distance.
+
+    Minutes, jobs and distance of an officer-shift count with the share of its duty inside the
+    window (as the summary's staff-hours and utilisation do); ``sent`` is
+    :func:`first_responses`.
+    """
+    inside, share = window_share(units, t0, t1)
+    work = pd.DataFrame({
+        "group": units["group"], "mode": units["mode"], "unit_id": units["unit_id"],
+        "on_min": inside, "jobs": units["jobs"] * share, "job_min": units["job_min"] * share,
+        "busy_min": (units["busy_travel_min"] + units["job_min"]) * share,
+        "distance_km": units["distance_km"] * share,
+    })
+    g = work.groupby("group", sort=True)
+    staff_h = g["on_min"].sum() / 60.0
+    positive = staff_h.where(staff_h > 0)
+    out = pd.DataFrame({
+        "mode": g["mode"].first(),
+        "officers": g["unit_id"].nunique(),
+        "staff_hours": staff_h,
+        "jobs": g["jobs"].sum(),
+        "job_min": g["job_min"].sum(),
+        "workload_min_per_staff_hour": g["job_min"].sum() / positive,
+        "utilisation": g["busy_min"].sum() / (positive * 60.0),
+        "distance_km_per_staff_hour": g["distance_km"].sum() / positive,
+    })
+    group = sent["unit_id"].map(dict(zip(units["unit_id"], units["group"])))
+    s = sent.groupby(group, sort=True)
+    out["first_responses"] = s.size().reindex(out.index).fillna(0).astype(np.int64)
+    out["out_of_area_share"] = s["outside"].mean().reindex(out.index)  # NaN: no own area
+    return out.reset_index()
+
+
+def by_zone(
+    incidents: pd.DataFrame,
+    presence: pd.DataFrame,
+    zone_ids: list[str],
+    sent: pd.DataFrame,
+    t0: float,
+    t1: float,
+    arrival_end: float | None = None,
+) -> pd.DataFrame:
+    """One row per zone: incidents, work done there, exposure, idleness and out-of-area jobs.
+
+    ``sent`` is :func:`first_responses`.
+    """
+    n = len(zone_ids)
+
+    def per_zone(labels: pd.Series, weights: np.ndarray | None = None) -> np.ndarray:
+        codes = label_codes(labels, zone_ids)
+        ok = codes >= 0
+        return np.bincount(codes[ok], weights=None if weights is None else weights[ok],
+                           minlength=n)
+
+    inside = occurring_in(incidents, t0, t1, arrival_end)
+    job = presence[(presence["activity"] == "job").to_numpy()]
+    on_scene = np.clip(np.minimum(job["t_end"].to_numpy(float), t1)
+                       - np.maximum(job["t_start"].to_numpy(float), t0), 0.0, None)
+    outside = np.nan_to_num(sent["outside"].to_numpy(dtype=float))
+    gaps = []
+    for s, e in stays_by_zone(presence, zone_ids):
+        live = (s < t1) & (e > t0)
+        gaps.append(idleness(s[live], e[live], t0, t1))
+    frame = pd.DataFrame({
+        "zone": zone_ids,
+        "incidents": per_zone(incidents["zone"][inside]).astype(np.int64),
+        "first_responses": per_zone(sent["zone"]).astype(np.int64),
+        "out_of_area_jobs": np.rint(per_zone(sent["zone"], outside)).astype(np.int64),
+        "job_min": per_zone(job["zone"], on_scene),
+        "exposure_h": per_zone(incidents["zone"], exposure_minutes(incidents, t0, t1)) / 60.0,
+    })
+    idle = pd.DataFrame(gaps)[["mean_idleness_min", "max_gap_min"]]
+    return pd.concat([frame, idle], axis=1)

@@ -1,0 +1,244 @@
+"""The planner's tables by time: per hour of day (``by_hour``) and per tour (``by_shift``).
+
+These are the tables RAND's Patrol Car Allocation Model gives per tour and hour (Chaiken &
+Dormont 1978): demand, response, the chance a call waits for a free unit, the queue, units on
+duty and their utilisation. As in ``sim.metrics.window``: incidents count if they occur in
+the arrival window [t0, arrival_end) = [warm-up, horizon − cool-down), so each is followed
+long enough; time-averages (queue, officers, busy time) are clipped to [t0, t1) = [warm-up,
+horizon).
+
+Definitions (docs/tables.md explains them for a planner):
+
+- a case *waits* when it is dispatched later than the command room filed it (``t_queued``,
+  detection + the room's handling delay): nobody eligible was free. Cases an officer handles on
+  sight are filed and dispatched at once (``t_queued`` empty): they never wait;
+- the *queue* holds filed cases not yet dispatched, from ``t_queued`` to the dispatch, or to the
+  end of the disorder if it ended while waiting (or to t1 if still waiting);
+- an officer is *on duty* from ``shift_start`` to ``off_duty_at`` (overtime included);
+- an officer is *busy* from taking a job to finishing it: the trip there and the work on scene
+  (the engine records each job's span per shift; see :func:`busy_spans`). These are the same
+  minutes as the shift records' ``busy_travel_min + job_min``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.metrics.kpis import overlap_by_hour
+
+HOURS = np.arange(24)
+EPS = 1e-9  # minutes: equal times written by the same event
+
+
+def hour_of(t: np.ndarray) -> np.ndarray:
+    """Hour of day (0–23) of each time in minutes."""
+    return (np.floor(np.asarray(t, dtype=float) / 60.0) % 24).astype(np.int64)
+
+
+def in_window(t: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    """Which times lie in [t0, t1) (NaN: none)."""
+    t = np.asarray(t, dtype=float)
+    return (t >= t0) & (t < t1)
+
+
+def occurring_in(
+    incidents: pd.DataFrame, t0: float, t1: float, arrival_end: float | None = None
+) -> np.ndarray:
+    """Which incidents occur in [t0, arrival_end) (without an arrival end: [t0, t1))."""
+    return in_window(incidents["t_occur"].to_numpy(), t0, t1 if arrival_end is None
+                     else arrival_end)
+
+
+def filed_at(incidents: pd.DataFrame) -> np.ndarray:
+    """When each case joined the queue; cases handled on sight join and leave at dispatch."""
+    queued = incidents["t_queued"].to_numpy(dtype=float)
+    return np.where(np.isnan(queued), incidents["t_dispatch"].to_numpy(dtype=float), queued)
+
+
+def waited(incidents: pd.DataFrame) -> np.ndarray:
+    """Per dispatched case: did it wait for a free officer (dispatched after it was filed)?"""
+    return incidents["t_dispatch"].to_numpy(dtype=float) > filed_at(incidents) + EPS
+
+
+def queue_intervals(incidents: pd.DataFrame, t1: float) -> tuple[np.ndarray, np.ndarray]:
+    """[filed, left the queue) of every filed case: dispatched, ended while waiting, or t1."""
+    start = incidents["t_queued"].to_numpy(dtype=float)
+    stop = np.fmin(incidents["t_dispatch"].to_numpy(dtype=float),
+                   incidents["t_end"].to_numpy(dtype=float))
+    stop = np.where(np.isnan(stop), t1, stop)
+    keep = ~np.isnan(start)
+    return start[keep], np.maximum(stop[keep], start[keep])
+
+
+def duty_intervals(units: pd.DataFrame, t1: float) -> tuple[np.ndarray, np.ndarray]:
+    """[shift start, off duty) of every officer-shift (still on duty at the end: t1)."""
+    return (units["shift_start"].to_numpy(dtype=float),
+            units["off_duty_at"].fillna(t1).to_numpy(dtype=float))
+
+
+def busy_spans(shifts: list[dict], t1: float) -> tuple[np.ndarray, np.ndarray]:
+    """[taken, finished) of every job of every officer-shift (a job under way at the end: t1)."""
+    spans = [span for row in shifts for span in row.get("busy_spans", ())]
+    if not spans:
+        return np.empty(0), np.empty(0)
+    arr = np.array(spans, dtype=float).reshape(-1, 2)
+    return arr[:, 0], np.where(np.isnan(arr[:, 1]), t1, arr[:, 1])
+
+
+def _per_hour(hours: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:
+    """Mean or 90th percentile of ``values`` per hour of day (NaN where none)."""
+    out = np.full(24, np.nan)
+    for h in HOURS:
+        v = values[hours == h]
+        if v.size:
+            out[h] = v.mean() if how == "mean" else np.quantile(v, 0.9)
+    return out
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def response_columns(cases: pd.DataFrame, hours: np.ndarray) -> dict[str, np.ndarray]:
+    """Per hour: dispatched cases, response (detection → arrival) mean and p90, P(wait), wait."""
+    sent = cases["t_dispatch"].notna().to_numpy()
+    arrived = sent & cases["t_arrive"].notna().to_numpy()
+    response = (cases["t_arrive"] - cases["t_detect"]).to_numpy(dtype=float)
+    wait = cases["t_dispatch"].to_numpy(dtype=float) - filed_at(cases)
+    n_sent = np.bincount(hours[sent], minlength=24)
+    return {
+        "dispatched": n_sent,
+        "response_mean_min": _per_hour(hours[arrived], response[arrived], "mean"),
+        "response_p90_min": _per_hour(hours[arrived], response[arrived], "p90"),
+        "p_wait": _ratio(np.bincount(hours[sent], weights=waited(cases)[sent], minlength=24),
+                         n_sent.astype(float)),
+        "wait_mean_min": _per_hour(hours[sent], np.clip(wait[sent], 0.0, None), "mean"),
+    }
+
+
+def by_hour(
+    incidents: pd.DataFrame,
+    units: pd.DataFrame,
+    busy: tuple[np.ndarray, np.ndarray],
+    t0: float,
+    t1: float,
+    arrival_end: float | None = None,
+) -> pd.DataFrame:
+    """One row per hour of day: demand, response, waiting, queue, officers and utilisation.
+
+    Incidents are counted by hour of occurrence; detections, dispatches, responses and waits by
+    hour of detection (when the call came in), for incidents occurring in [t0, arrival_end)
+    (default t1). ``busy``: the start and end times of every job (:func:`busy_spans`).
+    """
+    inside = occurring_in(incidents, t0, t1, arrival_end)
+    cases = incidents.loc[inside & incidents["t_detect"].notna().to_numpy(),
+                          ["t_detect", "t_queued", "t_dispatch", "t_arrive"]]
+    det_hour = hour_of(cases["t_detect"].to_numpy())
+    observed = overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1)
+    queue = overlap_by_hour(*queue_intervals(incidents, t1), t0, t1)
+    on_duty = overlap_by_hour(*duty_intervals(units, t1), t0, t1)
+    busy_min = overlap_by_hour(*busy, t0, t1)
+    return pd.DataFrame(
+        {
+            "hour": HOURS,
+            "observed_min": observed,
+            "incidents": np.bincount(hour_of(incidents["t_occur"].to_numpy()[inside]),
+                                     minlength=24),
+            "detected": np.bincount(det_hour, minlength=24),
+            **response_columns(cases, det_hour),
+            "queue_mean": _ratio(queue, observed),
+            "officers_on_duty": _ratio(on_duty, observed),
+            "on_duty_min": on_duty,
+            "busy_min": busy_min,
+            "utilisation": _ratio(busy_min, on_duty),
+        }
+    )
+
+
+def clock_label(t: np.ndarray) -> np.ndarray:
+    """Time of day as "HH:MM" (to the minute)."""
+    minutes = np.round(np.asarray(t, dtype=float) % 1440.0).astype(np.int64) % 1440
+    return np.array([f"{m // 60:02d}:{m % 60:02d}" for m in minutes], dtype=object)
+
+
+def window_share(units: pd.DataFrame, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per officer-shift: minutes on duty inside [t0, t1) and their share of the whole duty."""
+    start, stop = duty_intervals(units, t1)
+    inside = np.clip(np.minimum(stop, t1) - np.maximum(start, t0), 0.0, None)
+    return inside, inside / np.maximum(stop - start, 1e-12)
+
+
+def tour_of_jobs(incidents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """First responses, each with ``_shift``: the row of ``units`` of the shift that took it."""
+    keep = incidents["t_dispatch"].notna() & (incidents["first_unit_id"] != "")
+    sent = incidents.loc[keep, ["t_detect", "t_queued", "t_dispatch", "t_arrive",
+                                "first_unit_id"]]
+    ids = pd.Index(pd.unique(units["unit_id"].astype(object)))
+    left = sent.assign(_row=np.arange(len(sent)),
+                       _unit=ids.get_indexer(sent["first_unit_id"].astype(object)))
+    right = pd.DataFrame({"_unit": ids.get_indexer(units["unit_id"].astype(object)),
+                          "shift_start": units["shift_start"].to_numpy(dtype=float),
+                          "_shift": np.arange(len(units))})
+    joined = pd.merge_asof(
+        left.sort_values("t_dispatch", kind="stable"),
+        right.sort_values("shift_start", kind="stable"),
+        left_on="t_dispatch", right_on="shift_start", by="_unit", direction="backward",
+        suffixes=("", "_u"))
+    return joined.sort_values("_row", kind="stable")
+
+
+def by_shift(
+    incidents: pd.DataFrame,
+    units: pd.DataFrame,
+    t0: float,
+    t1: float,
+    arrival_end: float | None = None,
+) -> pd.DataFrame:
+    """One row per tour (officer group × shift start time): staffing, work and response.
+
+    Staff-hours, jobs and busy minutes of a shift count with the share of its duty inside the
+    window (as the summary's staff-hours do); responses are those of first responses the tour's
+    officers took, for incidents occurring in [t0, arrival_end) (default t1).
+    """
+    columns = ["group", "shift_start", "officers", "shifts", "staff_hours", "officers_on_duty",
+               "jobs", "job_min", "utilisation", "overtime_h", "first_responses",
+               "response_mean_min", "p_wait"]
+    if units.empty:
+        return pd.DataFrame(columns=columns)
+    inside, share = window_share(units, t0, t1)
+    tour = pd.Series(clock_label(units["shift_start"].to_numpy()), index=units.index)
+    work = pd.DataFrame({
+        "group": units["group"], "shift_start": tour, "unit_id": units["unit_id"],
+        "counted": in_window(units["shift_start"].to_numpy(), t0, t1),
+        "on_min": inside, "jobs": units["jobs"] * share, "job_min": units["job_min"] * share,
+        "busy_min": (units["busy_travel_min"] + units["job_min"]) * share,
+        "overtime_min": units["overtime_min"] * share,
+    })
+    occurring = occurring_in(incidents, t0, t1, arrival_end)
+    jobs = tour_of_jobs(incidents[occurring], units)
+    jobs = jobs[jobs["_shift"].notna()]
+    shift_rows = jobs["_shift"].astype(np.int64).to_numpy()
+    resp = pd.DataFrame({
+        "group": units["group"].to_numpy()[shift_rows],
+        "shift_start": tour.to_numpy()[shift_rows],
+        "response": (jobs["t_arrive"] - jobs["t_detect"]).to_numpy(),
+        "waited": waited(jobs).astype(float),
+    })
+    g = work.groupby(["group", "shift_start"], sort=True)
+    out = pd.DataFrame({
+        "officers": g["unit_id"].nunique(),
+        "shifts": g["counted"].sum(),
+        "staff_hours": g["on_min"].sum() / 60.0,
+        "officers_on_duty": g["on_min"].sum() / (t1 - t0),
+        "jobs": g["jobs"].sum(),
+        "job_min": g["job_min"].sum(),
+        "utilisation": g["busy_min"].sum() / g["on_min"].sum().where(g["on_min"].sum() > 0),
+        "overtime_h": g["overtime_min"].sum() / 60.0,
+    })
+    r = resp.groupby(["group", "shift_start"], sort=True)
+    out["first_responses"] = r.size().reindex(out.index).fillna(0).astype(np.int64)
+    out["response_mean_min"] = r["response"].mean().reindex(out.index)
+    out["p_wait"] = r["waited"].mean().reindex(out.index)
+    return out.reset_index()[columns]
