@@ -9,7 +9,13 @@ import pandas as pd
 from sim.compiled import Layout, compile_layout
 from sim.engine.world import RawRun, simulate
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
-from sim.metrics.outcomes import by_type, standardised_resolution, type_weights
+from sim.metrics.outcomes import (
+    by_type,
+    exogenous,
+    hit_by_hour,
+    standardised_resolution,
+    type_weights,
+)
 from sim.metrics.window import window_of
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
@@ -101,6 +107,8 @@ def frames_from_raw(raw: RawRun) -> Frames:
     summary["resolution_std_mean_min"] = standardised_resolution(
         types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
     extra.update(planner_tables(raw, incidents, units, presence))
+    extra["by_hour"] = extra["by_hour"].merge(
+        hit_by_hour(incidents[exogenous(incidents)], targets, w), on="hour", how="left")
     frames = Frames(incidents, units, zones, coverage, summary, extra=extra)
     for _, frame in frames.items():
         frame.insert(0, "scenario", scenario.name)

@@ -267,12 +267,37 @@ VERDICT_INTRO = (
     "Definitions: docs/measures.md.")
 
 
+def hour_bands(by_hour: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario and band of hours: officers on duty, P(wait), queue, response p90, target
+    met — means over replications (the planner's table by hour, condensed)."""
+    bands = {"00–06": range(0, 6), "06–10": range(6, 10), "10–16": range(10, 16),
+             "16–20": range(16, 20), "20–24": range(20, 24)}
+    band_of = {h: name for name, hours in bands.items() for h in hours}
+    frame = by_hour.assign(band=by_hour["hour"].map(band_of))
+    cols = ["officers_on_duty", "p_wait", "queue_mean", "response_p90_min", "sla"]
+    means = frame.groupby(["scenario", "band"], sort=False)[cols].mean().reset_index()
+    means["band"] = pd.Categorical(means["band"], list(bands))
+    means = means.sort_values(["band"], kind="stable")
+    return means.rename(columns={
+        "band": "hours", "officers_on_duty": "officers on duty", "p_wait": "P(wait)",
+        "queue_mean": "cases waiting", "response_p90_min": "response p90 (min)",
+        "sla": "ended within target"})
+
+
 def _per_type_blocks(comparison: Comparison) -> list[Block]:
     out: list[Block] = []
     for column, title in PER_TYPE_TABLES:
         table = per_type_table(comparison, column)
         if table is not None:
             out += [("h2", title), ("table", table)]
+    by_hour = comparison.frames.extra.get("by_hour")
+    if by_hour is not None and not by_hour.empty:
+        out += [("h2", "By time of day (by_hour.csv, condensed)"),
+                ("p", "When disorder outruns staffing: officers on duty, the chance that a "
+                 "case waits for a free officer, cases waiting, the 90th-percentile response "
+                 "(detection → arrival) and the share of incidents ended within target, by "
+                 "band of hours; docs/tables.md explains each column."),
+                ("table", _table_frame(hour_bands(by_hour)))]
     return out
 
 

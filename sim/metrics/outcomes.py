@@ -180,7 +180,8 @@ def standardised_resolution(by_type_frame: pd.DataFrame, weights: pd.Series,
 
 def hit_by_hour(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window
                 ) -> pd.DataFrame:
-    """Per hour of day of occurrence: incidents with a target and the share that met it."""
+    """Per hour of day of occurrence: incidents with a target (``sla_cases``) and the share
+    whose disorder ended within it (``sla``), over the arrival window."""
     inc = incidents[in_arrival_window(incidents, w)]
     hit = met_target(inc, targets)
     hour = (np.floor(inc["t_occur"].to_numpy(dtype=float) / 60.0) % 24).astype(int)
