@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 OFF, PATROL_TRAVEL, PATROL, POST, STANDBY, JOB = range(6)
-PRESENCE_PATROL, PRESENCE_POST, PRESENCE_JOB = range(3)
-PRESENCE_NAMES = ("patrol", "post", "job")
+PRESENCE_PATROL, PRESENCE_POST, PRESENCE_JOB, PRESENCE_PASSING = range(4)
+PRESENCE_NAMES = ("patrol", "post", "job", "passing")
 ACTIVITIES = ("travel_min", "busy_travel_min", "job_min", "patrol_min", "post_min", "standby_min")
 
 

@@ -13,6 +13,7 @@ from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.rng import replication_seed
 from sim.scenario.demand import VEHICLES
+from sim.scenario.district import MODES
 from sim.scenario.model import Scenario
 
 FRAME_NAMES = ("incidents", "units", "zones", "coverage", "summary")
@@ -76,7 +77,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
     presence = presence_frame(raw)
     zones = zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1)
     zones.insert(0, "replication", replication)
-    coverage = coverage_frame(list(layout.zone_ids), presence, t0, t1)
+    coverage = coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES)
     coverage.insert(0, "replication", replication)
     sla = {n: t.sla_min for n, t in scenario.incidents.items() if t.enabled and t.sla_min}
     extra = demand_frames(raw, t0, t1)

@@ -129,9 +129,15 @@ def zones_frame(
 
 
 def coverage_frame(
-    zone_ids: list[str], presence: pd.DataFrame, t0: float, t1: float
+    zone_ids: list[str], presence: pd.DataFrame, t0: float, t1: float,
+    modes: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Per zone × hour of day: officer-minutes present, minutes covered, minutes observed."""
+    """Per zone × hour of day: officer-minutes present, minutes covered, minutes observed.
+
+    Every kind of presence counts (patrol, post, job, passing through). With ``modes`` (and a
+    ``mode`` column in ``presence``), ``officer_min_<mode>`` splits the officer-minutes by
+    mode, and ``passing_min`` gives the officer-minutes of passing through.
+    """
     observed = overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1)
     officer, covered = [], []
     for s, e in stays_by_zone(presence, zone_ids):
@@ -139,7 +145,7 @@ def coverage_frame(
         officer.append(overlap_by_hour(s, e, t0, t1))
         covered.append(overlap_by_hour(ms, me, t0, t1))
     n = len(zone_ids)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "zone": np.repeat(np.array(zone_ids, dtype=object), 24),
             "hour": np.tile(np.arange(24), n),
@@ -148,6 +154,15 @@ def coverage_frame(
             "observed_min": np.tile(observed, n),
         }
     )
+    subsets = [(f"officer_min_{m}", presence["mode"] == m) for m in modes]
+    if modes:
+        subsets.append(("passing_min", presence["activity"] == "passing"))
+    for column, rows in subsets:
+        part = presence[rows.to_numpy()]
+        frame[column] = np.concatenate(
+            [overlap_by_hour(s, e, t0, t1) for s, e in stays_by_zone(part, zone_ids)]
+        )
+    return frame
 
 
 def _mean(values: pd.Series) -> float:

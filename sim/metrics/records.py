@@ -14,7 +14,7 @@ from sim.engine.world import RawRun
 INCIDENT_COLUMNS = [
     "replication", "incident_id", "type", "zone", "priority", "t_occur", "t_detect", "channel",
     "t_dispatch", "t_arrive", "t_resolve", "t_end", "outcome", "unit_id", "first_unit_id",
-    "ladder_step", "reinspections", "recurrence_of", "source",
+    "ladder_step", "reinspections", "recurrence_of", "source", "found_by",
 ]
 UNIT_COLUMNS = [
     "replication", "unit_id", "group", "mode", "shift_start", "shift_end", "off_duty_at",
@@ -69,6 +69,7 @@ def incidents_frame(raw: RawRun) -> pd.DataFrame:
             "reinspections": col(tab.reinspections).astype(np.int64),
             "recurrence_of": col(tab.recurrence_of),
             "source": _labels(col(tab.source).astype(np.int64), SOURCE_NAMES),
+            "found_by": _labels(col(tab.found_by).astype(np.int64), raw.officer_ids),
         }
     )
 
@@ -82,12 +83,15 @@ def units_frame(raw: RawRun) -> pd.DataFrame:
 
 
 def presence_frame(raw: RawRun) -> pd.DataFrame:
-    """One row per stay of an officer in a zone (patrol, post or on a job)."""
+    """One row per stay of an officer in a zone (patrol, post, on a job, or passing through
+    on the way somewhere), with the officer's mode."""
     p = raw.presence
+    officer = p[:, 0].astype(np.int64)
     return pd.DataFrame(
         {
             "replication": raw.replication,
-            "unit_id": _labels(p[:, 0].astype(np.int64), raw.officer_ids),
+            "unit_id": _labels(officer, raw.officer_ids),
+            "mode": _labels(officer, raw.officer_modes),
             "zone": _labels(p[:, 1].astype(np.int64), raw.layout.zone_ids),
             "t_start": p[:, 2],
             "t_end": p[:, 3],
