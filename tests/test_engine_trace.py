@@ -309,3 +309,18 @@ def test_dispatch_interrupts_a_walk_in_the_zone_it_is_passing():
         ("B", 34, 44, "passing"), ("A", 54, 74, "job"),
     ]
     assert units.iloc[0].busy_travel_min == 20
+
+
+def test_coverage_counts_passing_by_mode():
+    """The walk above in coverage.csv terms: 20 officer-minutes passing (B and C, 00:00–00:20),
+    all on foot; the post counts too. Per-mode columns add up to officer_min."""
+    from sim.metrics.kpis import coverage_frame
+    from sim.scenario.district import MODES
+
+    data = line_scenario({"kind": "fixed_post", "zone": "D"})
+    _, _, presence = run(data, [{"t": 2000, "type": 0, "zone": 0}])  # after the day: none
+    cov = coverage_frame(list("ABCD"), presence, 0.0, 1440.0, MODES).set_index(["zone", "hour"])
+    assert cov.passing_min.sum() == 20 and cov.loc[("B", 0), "passing_min"] == 10
+    assert cov.loc[("C", 0), "covered_min"] == 10
+    assert cov.loc[("D", 0), "officer_min"] == 30  # the post from 00:30 (travel before)
+    assert (cov.officer_min_foot == cov.officer_min).all() and cov.officer_min_car.sum() == 0

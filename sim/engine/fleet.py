@@ -80,8 +80,8 @@ class Fleet:
         self.sight_rng = Uniforms(world.streams.get("sight"))  # used for nothing else
         self.handle_on_sight = scenario.dispatch.handle_on_sight
         self.run_cards = self._run_cards()
-        # Presence records (officer, zone, t0, t1, kind), five doubles each, packed: a year
-        # has hundreds of thousands, which as tuples of boxed floats took three times the memory.
+        # Presence records (code, t0, t1), three doubles each, packed (the code is officer,
+        # zone and kind: sim.engine.state.presence_code, inlined below): a year has millions.
         self.presence = array("d")
         self.shift_rows: list[dict] = []
 
@@ -261,7 +261,7 @@ class Fleet:
         now = self.env.now
         self.world.deterrence.leave(officer.idx, now)
         if now > t0:
-            self.presence.extend((officer.idx, zone, t0, now, kind))
+            self.presence.extend((((officer.idx << 16) + zone << 3) + kind, t0, now))
             if now > self.last_visit[zone]:
                 self.last_visit[zone] = now
 
@@ -283,7 +283,7 @@ class Fleet:
         if activity is not None:
             account(officer, activity, now - t0)
         if now > t0 and kind >= 0:
-            self.presence.extend((officer.idx, zone, t0, now, kind))
+            self.presence.extend((((officer.idx << 16) + zone << 3) + kind, t0, now))
             if now > self.last_visit[zone]:
                 self.last_visit[zone] = now
             if now > self.last_stay[zone] and kind != PRESENCE_PASSING:
