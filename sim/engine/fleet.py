@@ -231,6 +231,8 @@ class Fleet:
             self.end_pass(officer)
         self.end_trip(officer)
 
+    # (pass_by and end_pass run at every zone of every trip: the deterrence bookkeeping of
+    # ``arrive`` / ``leave`` is written out here; the officer has no other stay under way.)
     def pass_by(self, officer: Officer, zone: int) -> None:
         """The officer enters ``zone`` on its way somewhere: it looks, then watches and is seen.
 
@@ -245,23 +247,27 @@ class Fleet:
         self.watchers[zone].append(officer)
         now = self.env.now
         officer.stay = (zone, now, PRESENCE_PASSING, None)
-        self.world.deterrence.arrive(officer.idx, zone, now)
+        deterrence = self.world.deterrence
+        deterrence.ongoing[zone][officer.idx] = now
+        deterrence.where[officer.idx] = zone
 
     def end_pass(self, officer: Officer) -> None:
-        """The officer leaves the zone it was passing through (if it was): presence recorded.
-
-        (``leave`` for a passing stay, written out: it runs at every zone of every trip.)
-        """
+        """The officer leaves the zone it was passing through (if it was): presence recorded."""
         if not officer.passing:
             return
         officer.passing = False
         zone, t0, kind, _ = officer.stay
         officer.stay = None
+        idx = officer.idx
         self.watchers[zone].remove(officer)
         now = self.env.now
-        self.world.deterrence.leave(officer.idx, now)
+        deterrence = self.world.deterrence
+        del deterrence.where[idx]
+        del deterrence.ongoing[zone][idx]
         if now > t0:
-            self.presence.extend((((officer.idx << 16) + zone << 3) + kind, t0, now))
+            if deterrence.enabled:
+                deterrence.add_stay(zone, t0, now)
+            self.presence.extend((((idx << 16) + zone << 3) + kind, t0, now))
             if now > self.last_visit[zone]:
                 self.last_visit[zone] = now
 
