@@ -154,12 +154,15 @@ def worst_idleness(kind: str, seed: int) -> float:
     return float(run_replication(scenario, 0).summary.worst_idleness_min.iloc[0])
 
 
-def test_idleness_greedy_halves_the_worst_idleness_of_random_patrol():
+def test_idleness_greedy_about_halves_the_worst_idleness_of_random_patrol():
     seeds = range(1, 6)
     greedy = [worst_idleness("idleness_patrol", s) for s in seeds]
     rand = [worst_idleness("random_patrol", s) for s in seeds]
-    # margin: the greedy rule's worst gap is below half of random patrol's on every seed
-    assert max(g / r for g, r in zip(greedy, rand)) < 0.5, (greedy, rand)
+    ratios = [g / r for g, r in zip(greedy, rand)]
+    # margin: the greedy rule's worst gap is well below random patrol's on every seed and
+    # about half on average (random patrol also covers the zones it walks through: before
+    # passing-through presence counted, the ratio stayed below 0.5 on every seed)
+    assert max(ratios) < 0.7 and np.mean(ratios) < 0.55, (greedy, rand)
 
 
 def test_idleness_neighbours_only_moves_to_adjacent_zones():
@@ -194,7 +197,7 @@ def test_hotspot_stops_last_10_to_15_minutes_and_recur_within_about_two_hours():
     scenario = make({"car": group(beh, count=1)}, rows=4, cols=4, days=3)
     _, shifts, pres = frames(scenario)
     ends = set(shifts.shift_end)
-    stops = pres[pres.zone.isin(["B2", "C3"])]
+    stops = pres[pres.zone.isin(["B2", "C3"]) & (pres.activity != "passing")]
     full = stops[~stops.t_end.isin(ends)]
     assert len(full) >= 3 * 2 * 4
     dwell = full.t_end - full.t_start

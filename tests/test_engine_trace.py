@@ -240,3 +240,87 @@ def test_dispatch_sends_the_nearest_free_officer_ties_to_the_first():
     data["district"]["travel"]["matrix_minutes"] = {m: tie for m in ("foot", "ebike", "car")}
     inc, _, _ = run(data, rows[:1])
     assert inc.loc[0].unit_id == "west-1"
+
+
+# -- walking through zones ----------------------------------------------------------------
+def line_scenario(behaviour: dict, **detection) -> dict:
+    """Zones A — B — C — D on a line, 500 m apart, 10 minutes a hop for every mode; one foot
+    officer from A, on duty all day; the officer sees everything, staying or passing."""
+    hops = [[10 * abs(i - j) for j in range(4)] for i in range(4)]
+    data = two_zone_scenario(
+        district={
+            "zones": [{"id": z, "x_m": 500 * k, "y_m": 0} for k, z in enumerate("ABCD")],
+            "travel": {"matrix_minutes": {m: hops for m in ("foot", "ebike", "car")}},
+        },
+        detection={"sight": {"foot": 1.0}, "sight_passing": {"foot": 1.0}, **detection},
+    )
+    data["units"]["team"]["behaviour"] = behaviour
+    return data
+
+
+def test_walk_through_three_zones_is_present_and_sees_in_each():
+    """A walk A → D passes B and C (10 minutes each) and arrives in D after 30 minutes.
+
+    Hand-checked: the officer walks from its station A to its post D (not dispatchable on the
+    way, handle_on_sight off so nothing stops it): passing B during [0, 10), C during
+    [10, 20), then the last share inside D [20, 30) is travel (D is looked at by the stay),
+    at the post from 30. A pile in C at 5 is seen on entering C at 10; one in B at 4 as it
+    occurs while the officer passes; one in B at 12 (officer gone) only by the hotline at 17;
+    one in D at 25 by the post's first look at 30. Catches: a walk that jumps (no passing rows,
+    #0 and #1 found by nobody), passing rows in the destination, sighting at the wrong time.
+    """
+    data = line_scenario({"kind": "fixed_post", "zone": "D"})
+    data["dispatch"] = {"handling_delay": 2, "handle_on_sight": False}
+    rows = [
+        {"t": 5, "type": 0, "zone": 2, "report_after": 1000},
+        {"t": 4, "type": 0, "zone": 1, "report_after": 1000},
+        {"t": 12, "type": 0, "zone": 1, "report_after": 5},
+        {"t": 25, "type": 0, "zone": 3, "report_after": 1000},
+    ]
+    inc, units, presence = run(data, rows)
+    rows_seen = presence.sort_values("t_start")[["zone", "t_start", "t_end", "activity"]]
+    assert [tuple(r) for r in rows_seen.itertuples(index=False)] == [
+        ("B", 0, 10, "passing"), ("C", 10, 20, "passing"), ("D", 30, 1440, "post"),
+    ]
+    inc = inc.sort_index()  # in the order of `rows`
+    assert list(inc.channel) == ["patrol", "patrol", "complaint", "patrol"]
+    assert list(inc.t_detect) == [10, 4, 17, 30]
+    shift = units.iloc[0]
+    assert shift.travel_min == 30 and shift.post_min == 1410 and shift.distance_km > 0
+
+
+def test_dispatch_interrupts_a_walk_in_the_zone_it_is_passing():
+    """A cyclic route A ↔ D: 20 minutes at A, then the walk to D passes B [20, 30), C [30, …).
+
+    A pile in A at 27 is reported at 32 and dispatched at 34: the officer is passing C, so it
+    goes from C (20 minutes, passing B [34, 44) on the way to the job) and arrives at 54.
+    Catches: an interrupted walk that leaves the officer where it started or at its
+    destination (arrival 34 + 0 or + 30), and job trips that pass nothing.
+    """
+    data = line_scenario({"kind": "cyclic_route", "route": ["A", "D"], "dwell": 20})
+    rows = [{"t": 27, "type": 0, "zone": 0, "report_after": 5}]
+    inc, units, presence = run(data, rows)
+    row = inc.loc[0]
+    assert (row.t_detect, row.t_dispatch, row.t_arrive, row.t_resolve) == (32, 34, 54, 74)
+    first = presence.sort_values("t_start").head(5)
+    assert [tuple(r) for r in first[["zone", "t_start", "t_end", "activity"]].itertuples(
+        index=False)] == [
+        ("A", 0, 20, "patrol"), ("B", 20, 30, "passing"), ("C", 30, 34, "passing"),
+        ("B", 34, 44, "passing"), ("A", 54, 74, "job"),
+    ]
+    assert units.iloc[0].busy_travel_min == 20
+
+
+def test_coverage_counts_passing_by_mode():
+    """The walk above in coverage.csv terms: 20 officer-minutes passing (B and C, 00:00–00:20),
+    all on foot; the post counts too. Per-mode columns add up to officer_min."""
+    from sim.metrics.kpis import coverage_frame
+    from sim.scenario.district import MODES
+
+    data = line_scenario({"kind": "fixed_post", "zone": "D"})
+    _, _, presence = run(data, [{"t": 2000, "type": 0, "zone": 0}])  # after the day: none
+    cov = coverage_frame(list("ABCD"), presence, 0.0, 1440.0, MODES).set_index(["zone", "hour"])
+    assert cov.passing_min.sum() == 20 and cov.loc[("B", 0), "passing_min"] == 10
+    assert cov.loc[("C", 0), "covered_min"] == 10
+    assert cov.loc[("D", 0), "officer_min"] == 30  # the post from 00:30 (travel before)
+    assert (cov.officer_min_foot == cov.officer_min).all() and cov.officer_min_car.sum() == 0

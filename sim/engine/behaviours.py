@@ -73,7 +73,7 @@ def queue_limit(world: World, officer: Officer) -> float:
 # -- the behaviours ---------------------------------------------------------------------
 def random_patrol_step(
     world: World, officer: Officer, end: float, dwell: Distribution, until: float | None = None,
-    drive_through: bool = False, then: int | None = None,
+    then: int | None = None,
 ) -> Steps:
     """Go to a random assigned zone (or stay) and patrol it for a dwell time.
 
@@ -93,13 +93,11 @@ def random_patrol_step(
             stop = until - back
         else:
             dest, arrive_by = then, True
-    return visit(
-        world, officer, dest, minutes, stop, drive_through=drive_through, arrive_by=arrive_by
-    )
+    return visit(world, officer, dest, minutes, stop, arrive_by=arrive_by)
 
 
 def _random_patrol(world: World, officer: Officer, end: float, b: RandomPatrol) -> Steps:
-    return random_patrol_step(world, officer, end, b.dwell, None, b.drive_through)
+    return random_patrol_step(world, officer, end, b.dwell)
 
 
 def hotspot_patrol_step(world: World, officer: Officer, end: float, b: HotspotPatrol) -> Steps:
@@ -113,7 +111,7 @@ def hotspot_patrol_step(world: World, officer: Officer, end: float, b: HotspotPa
     else:
         k = pick(rng, len(cum))
     minutes = b.dwell.draw(rng)
-    return visit(world, officer, int(zones[k]), minutes, end, drive_through=b.drive_through)
+    return visit(world, officer, int(zones[k]), minutes, end)
 
 
 def idleness_step(world: World, officer: Officer, end: float, b: IdlenessPatrol) -> Steps:
@@ -127,7 +125,7 @@ def idleness_step(world: World, officer: Officer, end: float, b: IdlenessPatrol)
     dest = min(cand.tolist(), key=last.__getitem__)  # the first of equal ones, like argmin
     claim(world, officer, dest)
     minutes = b.dwell.draw(officer.rng)
-    return visit(world, officer, dest, minutes, end, drive_through=b.drive_through)
+    return visit(world, officer, dest, minutes, end)
 
 
 def cyclic_route_step(world: World, officer: Officer, end: float, b: CyclicRoute) -> Steps:
@@ -136,7 +134,7 @@ def cyclic_route_step(world: World, officer: Officer, end: float, b: CyclicRoute
     dest = plan.route[plan.cursor]
     minutes = b.dwell.draw(officer.rng)
     try:
-        yield from visit(world, officer, dest, minutes, end, drive_through=b.drive_through)
+        yield from visit(world, officer, dest, minutes, end)
     finally:
         if officer.pos == dest:
             plan.cursor = (plan.cursor + 1) % len(plan.route)
@@ -149,7 +147,7 @@ def hotspot_stops_step(world: World, officer: Officer, end: float, b: HotspotSto
     now = world.env.now
     stops = plan.stops
     travel = fleet.travel[officer.mode_idx, officer.pos, stops]
-    last = np.array([fleet.last_visit[s] for s in stops])
+    last = np.array([fleet.last_stay[s] for s in stops])  # stays, not drives past
     due = last + b.revisit_min - travel  # when to leave to arrive on time
     k = int(np.argmin(due))
     if due[k] > now:
@@ -160,13 +158,13 @@ def hotspot_stops_step(world: World, officer: Officer, end: float, b: HotspotSto
         dest = plan.between[pick(officer.rng, len(plan.between))]
         if dest == officer.pos or fleet.travel_time(officer, dest) < stop - now:
             minutes = b.dwell.draw(officer.rng)
-            yield from visit(world, officer, dest, minutes, stop, drive_through=b.drive_through)
+            yield from visit(world, officer, dest, minutes, stop)
             return
         # too little time to go elsewhere first: head for the hotspot now
     dest = int(stops[k])
     claim(world, officer, dest)
     minutes = b.stop.draw(officer.rng)
-    yield from visit(world, officer, dest, minutes, end, drive_through=b.drive_through)
+    yield from visit(world, officer, dest, minutes, end)
 
 
 def post_step(world: World, officer: Officer, end: float, post: FixedPost) -> Steps:
@@ -186,6 +184,8 @@ def post_step(world: World, officer: Officer, end: float, post: FixedPost) -> St
     limit = post.radius_min if post.dispatchable else np.inf
     if officer.pos != officer.post_zone:  # not dispatched on the way back to the post
         yield from move(world, officer, officer.post_zone, available=False)
+        if officer.pending is not None:  # found disorder on the way and handles it
+            return
     left = max(0.0, min(window[1], end) - world.env.now)
     yield from stay(world, officer, left, POST, limit=limit, available=post.dispatchable)
 
@@ -201,7 +201,7 @@ def community_step(world: World, officer: Officer, end: float, b: CommunityVisit
             yield from standby_step(world, officer, end, until)
         else:
             yield from random_patrol_step(
-                world, officer, end, b.dwell, until, b.drive_through, plan.stops[plan.cursor]
+                world, officer, end, b.dwell, until, then=plan.stops[plan.cursor]
             )
         return
     dest = plan.stops[plan.cursor]
@@ -222,6 +222,8 @@ def standby_step(
     """Wait at the home zone (a station), out of sight, until dispatched or off duty."""
     if officer.pos != officer.home:
         yield from move(world, officer, officer.home)
+        if officer.pending is not None:
+            return
     yield from wait(world, officer, end if until is None else min(end, until))
 
 

@@ -50,7 +50,11 @@ class Deterrence:
             return
         t0 = self.ongoing[zone].pop(officer)
         if self.enabled and t > t0:
-            self._add(zone, t, -math.expm1(-self.lam * (t - t0)) / self.lam)
+            self.add_stay(zone, t0, t)
+
+    def add_stay(self, zone: int, t0: float, t: float) -> None:
+        """A visible stay in ``zone`` from ``t0`` ended at ``t`` (now): into the memory."""
+        self._add(zone, t, -math.expm1(-self.lam * (t - t0)) / self.lam)
 
     def on_finish(self, i: int, outcome: int, t: float) -> None:
         """An officer resolved a case or made an offender flee: an enforcement event."""

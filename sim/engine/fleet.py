@@ -7,14 +7,16 @@ from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
+import simpy
 
 from sim.demand.arrivals import CHANNEL_PATROL
 from sim.engine.command import Job
 from sim.engine.incidents import ASSIGNED, AWAITING_DEADLINE
 from sim.engine.officers import Officer, officer_process
-from sim.engine.state import JOB, account
+from sim.engine.state import JOB, PRESENCE_PASSING, account
 from sim.rng import Uniforms
 from sim.scenario.district import MODES
+from sim.scenario.operations import default_sight_passing
 from sim.strategy.plans import ZoneFacts, group_plans
 
 if TYPE_CHECKING:
@@ -59,8 +61,10 @@ class Fleet:
         # Per zone: the officers allowed to take a job there, as sets for fast intersection.
         self.eligible = [set(np.flatnonzero(eligible[:, zone]).tolist()) for zone in range(z)]
         self.reach = [set(np.flatnonzero(reach[:, zone]).tolist()) for zone in range(z)]
-        # End of the latest presence per zone (or a claimed arrival).
+        # End of the latest presence per zone (or a claimed arrival), for idleness patrol; and
+        # of the latest stay, for hotspot stops (driving past a hotspot is not a stop there).
         self.last_visit: list[float] = [0.0] * z
+        self.last_stay: list[float] = [0.0] * z
         self.facts = ZoneFacts(scenario, layout)  # demand and geometry, computed when first used
         self.watchers: list[list[Officer]] = [[] for _ in range(z)]
         det = scenario.detection
@@ -68,11 +72,16 @@ class Fleet:
             [det.sight_by_type.get(name, {}).get(m, det.sight.get(m, 0.0)) for m in MODES]
             for name in layout.type_names
         ]
+        passing = {**default_sight_passing(), **det.sight_passing}
+        self.sight_passing = [
+            [det.sight_passing_by_type.get(name, {}).get(m, passing[m]) for m in MODES]
+            for name in layout.type_names
+        ]
         self.sight_rng = Uniforms(world.streams.get("sight"))  # used for nothing else
         self.handle_on_sight = scenario.dispatch.handle_on_sight
         self.run_cards = self._run_cards()
-        # Presence records (officer, zone, t0, t1, kind), five doubles each, packed: a year
-        # has hundreds of thousands, which as tuples of boxed floats took three times the memory.
+        # Presence records (code, t0, t1), three doubles each, packed (the code is officer,
+        # zone and kind: sim.engine.state.presence_code, inlined below): a year has millions.
         self.presence = array("d")
         self.shift_rows: list[dict] = []
 
@@ -159,12 +168,14 @@ class Fleet:
     # -- seeing disorder ---------------------------------------------------------------
     def sees(self, officer: Officer, i: int) -> bool:
         t_idx = self.world.incidents.table.type_of[i]
-        return self.sight_rng.random() < self.sight[t_idx][officer.mode_idx]
+        table = self.sight_passing if officer.passing else self.sight
+        return self.sight_rng.random() < table[t_idx][officer.mode_idx]
 
     def found(self, officer: Officer, i: int) -> None:
         """An officer has seen incident ``i``: handle it at once or report it."""
         book = self.world.incidents
         book.detect(i, CHANNEL_PATROL)
+        book.table.found_by[i] = officer.idx
         if self.handle_on_sight and officer.pending is None and officer.state != JOB:
             self.assign(officer, Job(i))
         else:
@@ -183,8 +194,86 @@ class Fleet:
             if self.sees(officer, i):
                 self.found(officer, i)
 
-    def arrive(self, officer: Officer, kind: int, activity: str) -> None:
-        """The officer starts a stay in its current zone (kind < 0: out of sight, no presence)."""
+    def start_walk(self, officer: Officer, dest: int, busy: bool) -> float:
+        """The officer sets off to ``dest`` (``busy``: to a job); returns the trip's minutes.
+
+        It enters the first zone of the path now; each later zone is entered by a callback
+        at its share of the trip (a chain: one pending at a time, dropped when the walk ends).
+        """
+        minutes = self.travel_lists[officer.mode_idx][officer.pos][dest]
+        path = self.facts.path(officer.pos, dest)  # the zones after the start, ending with dest
+        officer.trip = (self.env.now, busy)
+        officer.route += 1
+        self._enter(officer, officer.route, path, minutes / len(path), self.env.now, 0)
+        return minutes
+
+    def _enter(
+        self, officer: Officer, token: int, path: list[int], share: float, t0: float, k: int
+    ) -> None:
+        """The officer walking ``path`` enters its ``k``-th zone (unless that walk has ended)."""
+        if officer.route != token:
+            return
+        if officer.passing:
+            self.end_pass(officer)
+        zone = path[k]
+        officer.pos = zone
+        if k + 1 < len(path):
+            env = self.env
+            simpy.Timeout(env, t0 + (k + 1) * share - env.now).callbacks.append(
+                lambda _e: self._enter(officer, token, path, share, t0, k + 1)
+            )
+            self.pass_by(officer, zone)
+
+    def stop_walk(self, officer: Officer) -> None:
+        """The walk ends (arrived, interrupted, or handling what it found on the way)."""
+        officer.route += 1
+        if officer.passing:
+            self.end_pass(officer)
+        self.end_trip(officer)
+
+    # (pass_by and end_pass run at every zone of every trip: the deterrence bookkeeping of
+    # ``arrive`` / ``leave`` is written out here; the officer has no other stay under way.)
+    def pass_by(self, officer: Officer, zone: int) -> None:
+        """The officer enters ``zone`` on its way somewhere: it looks, then watches and is seen.
+
+        If it finds disorder it handles on sight (``officer.pending``), it stops there instead.
+        """
+        officer.passing = True
+        if self.world.incidents.open_in_zone[zone]:
+            self.scan(officer, zone)
+            if officer.pending is not None:
+                officer.passing = False
+                return
+        self.watchers[zone].append(officer)
+        now = self.env.now
+        officer.stay = (zone, now, PRESENCE_PASSING, None)
+        deterrence = self.world.deterrence
+        deterrence.ongoing[zone][officer.idx] = now
+        deterrence.where[officer.idx] = zone
+
+    def end_pass(self, officer: Officer) -> None:
+        """The officer leaves the zone it was passing through (if it was): presence recorded."""
+        if not officer.passing:
+            return
+        officer.passing = False
+        zone, t0, kind, _ = officer.stay
+        officer.stay = None
+        idx = officer.idx
+        self.watchers[zone].remove(officer)
+        now = self.env.now
+        deterrence = self.world.deterrence
+        del deterrence.where[idx]
+        del deterrence.ongoing[zone][idx]
+        if now > t0:
+            if deterrence.enabled:
+                deterrence.add_stay(zone, t0, now)
+            self.presence.extend((((idx << 16) + zone << 3) + kind, t0, now))
+            if now > self.last_visit[zone]:
+                self.last_visit[zone] = now
+
+    def arrive(self, officer: Officer, kind: int, activity: str | None) -> None:
+        """The officer starts a stay in its current zone (kind < 0: out of sight, no presence;
+        ``activity`` None: the minutes are accounted by the trip)."""
         officer.stay = (officer.pos, self.env.now, kind, activity)
         if kind >= 0:
             self.world.deterrence.arrive(officer.idx, officer.pos, self.env.now)
@@ -197,11 +286,14 @@ class Fleet:
         officer.stay = None
         now = self.env.now
         self.world.deterrence.leave(officer.idx, now)
-        account(officer, activity, now - t0)
+        if activity is not None:
+            account(officer, activity, now - t0)
         if now > t0 and kind >= 0:
-            self.presence.extend((officer.idx, zone, t0, now, kind))
+            self.presence.extend((((officer.idx << 16) + zone << 3) + kind, t0, now))
             if now > self.last_visit[zone]:
                 self.last_visit[zone] = now
+            if now > self.last_stay[zone] and kind != PRESENCE_PASSING:
+                self.last_stay[zone] = now
 
     def start_trip(self, officer: Officer, busy: bool) -> None:
         """The officer sets off (``busy``: to a job)."""
@@ -224,5 +316,6 @@ class Fleet:
     def close_all(self) -> None:
         """At the horizon: end every stay and trip still under way (the run stops mid-way)."""
         for officer in self.members:
+            self.end_pass(officer)
             self.leave(officer)
             self.end_trip(officer)

@@ -53,6 +53,7 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "outcome": (np.int8, OPEN_AT_END),
     "unit": (np.int32, -1),
     "first_unit": (np.int32, -1),
+    "found_by": (np.int32, -1),  # the officer who saw it on patrol or passing (channel patrol)
     "ladder_step": (np.int16, 0),
     "reinspections": (np.int16, 0),
 }

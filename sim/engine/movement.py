@@ -1,4 +1,4 @@
-"""How officers move and stay: interruptible travel, drive-through, visible stays, waiting.
+"""How officers move and stay: travel through the zones on the way, visible stays, waiting.
 
 These are the building blocks of every behaviour (``sim.engine.behaviours``): each is a SimPy
 generator; a dispatch interrupts it with ``simpy.Interrupt``; stays and trips under way are
@@ -25,51 +25,37 @@ Steps = Iterator[simpy.Event]
 def move(
     world: World, officer: Officer, dest: int, available: bool = True, limit: float = np.inf
 ) -> Steps:
-    """Interruptible travel; if interrupted past half way the officer counts as arrived."""
+    """Patrol travel to ``dest`` (interruptible), through the zones on the way."""
     fleet = world.officers
-    minutes = fleet.travel_time(officer, dest)
     officer.state = PATROL_TRAVEL
     fleet.set_available(officer, available, limit)
-    fleet.start_trip(officer, busy=False)
-    try:
-        yield world.env.timeout(minutes)
-    except simpy.Interrupt:
-        if fleet.end_trip(officer) >= minutes / 2:
-            fleet.move(officer, dest)
-        raise
-    fleet.end_trip(officer)
-    fleet.move(officer, dest)
+    return walk(world, officer, dest)
 
 
-def drive(world: World, officer: Officer, dest: int) -> Steps:
-    """Drive-through travel: visible and watching in each zone passed, an equal time share each.
+def walk(world: World, officer: Officer, dest: int, busy: bool = False) -> Steps:
+    """Travel to ``dest`` along the district's path, an equal share of the time in each zone.
 
-    The officer counts as in a zone from the start of its share (so an interrupt leaves it
-    there). Returns early if it finds disorder it handles on sight.
+    Every zone on the way except ``dest`` is passed through (``Fleet.start_walk``): the officer
+    is present there (presence kind ``passing``), deters, and may see disorder at the
+    ``sight_passing`` chance — on entering, or as it occurs while the officer passes. ``dest``
+    is looked at by the stay that follows. The officer counts as in a zone from the start of
+    its share, so an interrupt (a dispatch) leaves it in the zone it is passing. On patrol
+    (not ``busy``) it stops where it finds disorder it handles on sight; on the way to a job
+    (``busy``) it reports what it sees and goes on. The trip's minutes are travel.
+
+    The process waits for the whole trip at once; zone entries are plain callbacks (cheaper
+    than a resume of the nested behaviour generators per zone).
     """
     fleet = world.officers
-    path = fleet.facts.path(officer.pos, dest)
-    share = fleet.travel_time(officer, dest) / len(path)
-    km_per_min = world.speed_km_per_min[officer.mode_idx]
-    fleet.set_available(officer, True)
-    for zone in path:
-        officer.state = PATROL_TRAVEL
-        fleet.move(officer, zone)
-        seen = zone != dest  # the destination is watched by the stay that follows
-        if seen:
-            fleet.scan(officer, zone)
-            if officer.pending is not None:
-                return
-            fleet.watchers[zone].append(officer)
-        fleet.arrive(officer, PRESENCE_PATROL if seen else -1, "travel_min")
-        t0 = world.env.now
-        try:
-            yield world.env.timeout(share)
-        finally:
-            if seen:
-                fleet.watchers[zone].remove(officer)
-            fleet.leave(officer)
-            officer.shift["distance_km"] += (world.env.now - t0) * km_per_min
+    minutes = fleet.start_walk(officer, dest, busy)
+    try:
+        if officer.pending is not None and not busy:
+            return  # found disorder in the first zone on the way and handles it
+        if minutes > 0:
+            yield world.env.timeout(minutes)
+        fleet.move(officer, dest)
+    finally:
+        fleet.stop_walk(officer)
 
 
 def stay(
@@ -97,8 +83,8 @@ def stay(
 
 def visit(
     world: World, officer: Officer, dest: int, minutes: float, stop: float, *,
-    state: int = PATROL, drive_through: bool = False, available: bool = True,
-    limit: float = np.inf, arrive_by: bool = False,
+    state: int = PATROL, available: bool = True, limit: float = np.inf,
+    arrive_by: bool = False,
 ) -> Steps:
     """Go to ``dest`` if it can be reached by ``stop``, then stay up to ``minutes`` there.
 
@@ -109,12 +95,10 @@ def visit(
     travel = world.officers.travel_time(officer, dest)
     left = stop - world.env.now
     moved = dest != officer.pos and (travel < left or (arrive_by and travel <= left + 1e-9))
-    if moved and drive_through:
-        yield from drive(world, officer, dest)
-        if officer.pending is not None:
-            return
-    elif moved:
+    if moved:
         yield from move(world, officer, dest, available, limit)
+        if officer.pending is not None:  # found disorder on the way and handles it
+            return
     elif minutes <= 0:
         minutes = 1.0
     left = stop - world.env.now
@@ -127,6 +111,8 @@ def claim(world: World, officer: Officer, zone: int) -> None:
     arrival = world.env.now + fleet.travel_time(officer, zone)
     if arrival > fleet.last_visit[zone]:
         fleet.last_visit[zone] = arrival
+    if arrival > fleet.last_stay[zone]:
+        fleet.last_stay[zone] = arrival
 
 
 def wait(world: World, officer: Officer, until: float) -> Steps:

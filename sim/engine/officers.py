@@ -18,7 +18,7 @@ from sim.engine.incidents import (
     ON_SCENE,
     RESOLVED,
 )
-from sim.engine.movement import stay
+from sim.engine.movement import stay, walk
 from sim.engine.state import ACTIVITIES, JOB, OFF, PATROL, PRESENCE_JOB
 from sim.scenario.district import MODES
 from sim.scenario.units import CommunityVisits, FixedPost, UnitGroup, clock_minutes
@@ -42,7 +42,9 @@ class Officer:
         "mode",
         "windowed",
         "mode_idx",
+        "passing",
         "pending",
+        "route",
         "plan",
         "pos",
         "post_windows",
@@ -85,12 +87,14 @@ class Officer:
                 self.post_windows = [(0.0, np.inf)]
         self.state = OFF
         self.pos = self.home
+        self.passing = False  # passing through a zone on the way (sees at `sight_passing`)
         self.pending: Job | None = None
         self.plan = OfficerPlan(zones=self.zones)  # the Fleet sets the group's plan
         self.proc: simpy.Process | None = None
         self.shift: dict | None = None
         self.stay: tuple[int, float, int, str] | None = None  # zone, since, kind, activity
         self.trip: tuple[float, bool] | None = None  # travelling since, to a job?
+        self.route = 0  # the current walk's token: zone entries of an older walk are ignored
         self.rng = world.streams.get(f"patrol/{group_name}")
 
 
@@ -169,13 +173,10 @@ def run_job(world: World, officer: Officer, job: Job):
         tab.first_unit[i] = officer.idx
     tab.unit[i] = officer.idx
     officer.shift["jobs"] += 1
-    travel = fleet.travel_time(officer, zone)
-    fleet.start_trip(officer, True)
-    if travel > 0:
-        yield env.timeout(travel)
-        now = env.now
-    fleet.end_trip(officer)
-    fleet.move(officer, zone)
+    # On the way the officer passes through the zones between (present, and reporting what
+    # it sees to the command room: the job comes first).
+    yield from walk(world, officer, zone, busy=True)
+    now = env.now
     if tab.state[i] == ENDED:
         return  # gone before the officer arrived
     t_idx = tab.type_of[i]

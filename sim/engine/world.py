@@ -97,9 +97,11 @@ class World:
             layout=self.layout,
             replication=self.replication,
             incidents=self.incidents.table,
-            presence=np.array(self.officers.presence, dtype=float).reshape(-1, 5),  # a copy
+            # a view of the packed records, not a copy (a year has millions of rows)
+            presence=np.frombuffer(self.officers.presence, dtype=float).reshape(-1, 3),
             shifts=self.officers.shift_rows + open_shift_rows(self),
             officer_ids=[o.uid for o in self.officers.members],
+            officer_modes=[o.mode for o in self.officers.members],
             demand={"vendors": self.vendors.records(), "parking": self.parking.records()},
         )
 
@@ -146,9 +148,10 @@ class RawRun:
     layout: Layout
     replication: int
     incidents: IncidentTable
-    presence: np.ndarray  # (n, 5): officer, zone, t0, t1, kind
+    presence: np.ndarray  # (n, 3): code, t0, t1; see sim.engine.state.presence_code
     shifts: list[dict]
     officer_ids: list[str]
+    officer_modes: list[str] = field(default_factory=list)  # per officer, as officer_ids
     demand: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor and parking records
 
 

@@ -22,6 +22,7 @@ from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.metrics.tables import planner_tables
 from sim.rng import replication_seed
 from sim.scenario.demand import VEHICLES
+from sim.scenario.district import MODES
 from sim.scenario.model import Scenario
 
 FRAME_NAMES = ("incidents", "units", "zones", "coverage", "summary")
@@ -86,7 +87,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
     presence = presence_frame(raw)
     zones = zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1)
     zones.insert(0, "replication", replication)
-    coverage = coverage_frame(list(layout.zone_ids), presence, t0, t1)
+    coverage = coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES)
     coverage.insert(0, "replication", replication)
     targets = service_targets(scenario)
     extra = demand_frames(raw, t0, t1)

@@ -76,11 +76,26 @@ def group_rows(codes: np.ndarray, n: int, *columns: np.ndarray) -> list[tuple[np
     return [tuple(c[bounds[k]:bounds[k + 1]] for c in ordered) for k in range(n)]
 
 
+def category_codes(labels: pd.Series, names: Sequence[str]) -> np.ndarray:
+    """``label_codes``, but a categorical column with exactly ``names`` as categories gives
+    its small integer codes without a look-up (presence frames: millions of rows)."""
+    if isinstance(labels.dtype, pd.CategoricalDtype) and list(labels.cat.categories) == list(
+        names
+    ):
+        return labels.cat.codes.to_numpy()
+    return label_codes(labels, names)
+
+
+def zone_codes(presence: pd.DataFrame, zone_ids: Sequence[str]) -> np.ndarray:
+    """Position of each presence row's zone in ``zone_ids`` (-1 where absent)."""
+    return category_codes(presence["zone"], zone_ids)
+
+
 def stays_by_zone(
     presence: pd.DataFrame, zone_ids: Sequence[str]
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per zone of ``zone_ids``: the start and end times of its presence rows, in row order."""
-    codes = label_codes(presence["zone"], zone_ids)
+    codes = zone_codes(presence, zone_ids)
     return group_rows(
         codes, len(zone_ids), presence["t_start"].to_numpy(), presence["t_end"].to_numpy()
     )
@@ -137,25 +152,54 @@ def zones_frame(
 
 
 def coverage_frame(
-    zone_ids: list[str], presence: pd.DataFrame, t0: float, t1: float
+    zone_ids: list[str], presence: pd.DataFrame, t0: float, t1: float,
+    modes: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Per zone × hour of day: officer-minutes present, minutes covered, minutes observed."""
+    """Per zone × hour of day: officer-minutes present, minutes covered, minutes observed.
+
+    Every kind of presence counts (patrol, post, job, passing through). With ``modes`` (and a
+    ``mode`` column in ``presence``), ``officer_min_<mode>`` splits the officer-minutes by
+    mode, and ``passing_min`` gives the officer-minutes of passing through.
+    """
     observed = overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1)
-    officer, covered = [], []
-    for s, e in stays_by_zone(presence, zone_ids):
-        ms, me = merge_intervals(s, e)
-        officer.append(overlap_by_hour(s, e, t0, t1))
-        covered.append(overlap_by_hour(ms, me, t0, t1))
     n = len(zone_ids)
-    return pd.DataFrame(
+    extra = []
+    if modes:
+        extra = [
+            category_codes(presence["mode"], modes),
+            (presence["activity"] == "passing").to_numpy(),
+        ]
+    groups = group_rows(
+        zone_codes(presence, zone_ids), n,
+        presence["t_start"].to_numpy(), presence["t_end"].to_numpy(), *extra,
+    )
+    columns: dict[str, list[np.ndarray]] = {"officer_min": [], "covered_min": []}
+    columns.update({f"officer_min_{m}": [] for m in modes})
+    if modes:
+        columns["passing_min"] = []
+    for s, e, *more in groups:
+        ms, me = merge_intervals(s, e)
+        columns["officer_min"].append(overlap_by_hour(s, e, t0, t1))
+        columns["covered_min"].append(overlap_by_hour(ms, me, t0, t1))
+        if modes:
+            mode, passing = more
+            for k, m in enumerate(modes):
+                columns[f"officer_min_{m}"].append(
+                    overlap_by_hour(s[mode == k], e[mode == k], t0, t1)
+                )
+            columns["passing_min"].append(overlap_by_hour(s[passing], e[passing], t0, t1))
+    frame = pd.DataFrame(
         {
             "zone": np.repeat(np.array(zone_ids, dtype=object), 24),
             "hour": np.tile(np.arange(24), n),
-            "officer_min": np.concatenate(officer),
-            "covered_min": np.concatenate(covered),
+            "officer_min": np.concatenate(columns.pop("officer_min")),
+            "covered_min": np.concatenate(columns.pop("covered_min")),
             "observed_min": np.tile(observed, n),
         }
     )
+    for name, parts in columns.items():
+        frame[name] = np.concatenate(parts)
+    return frame
 
 
 NIGHT_HOURS = (*range(20, 24), *range(0, 6))

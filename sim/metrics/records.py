@@ -8,14 +8,15 @@ import pandas as pd
 from sim.demand.arrivals import CHANNEL_NAMES
 from sim.engine.incidents import OPEN_AT_END, OUTCOMES
 from sim.engine.spawn import SOURCE_NAMES
-from sim.engine.state import ACTIVITIES, PRESENCE_NAMES
+from sim.engine.state import ACTIVITIES, PRESENCE_NAMES, presence_fields
 from sim.engine.world import RawRun
+from sim.scenario.district import MODES
 
 INCIDENT_COLUMNS = [
     "replication", "incident_id", "type", "zone", "priority", "t_occur", "t_detect", "channel",
     "t_queued", "t_dispatch", "t_arrive", "t_notice", "t_reinspect", "t_resolve", "t_end",
     "outcome", "unit_id", "first_unit_id", "ladder_step", "reinspections", "recurrence_of",
-    "source",
+    "source", "found_by",
 ]
 UNIT_COLUMNS = [
     "replication", "unit_id", "group", "mode", "shift_start", "shift_end", "off_duty_at",
@@ -73,6 +74,7 @@ def incidents_frame(raw: RawRun) -> pd.DataFrame:
             "reinspections": col(tab.reinspections).astype(np.int64),
             "recurrence_of": col(tab.recurrence_of),
             "source": _labels(col(tab.source).astype(np.int64), SOURCE_NAMES),
+            "found_by": _labels(col(tab.found_by).astype(np.int64), raw.officer_ids),
         }
     )
 
@@ -86,15 +88,24 @@ def units_frame(raw: RawRun) -> pd.DataFrame:
 
 
 def presence_frame(raw: RawRun) -> pd.DataFrame:
-    """One row per stay of an officer in a zone (patrol, post or on a job)."""
+    """One row per stay of an officer in a zone (patrol, post, on a job, or passing through
+    on the way somewhere), with the officer's mode.
+
+    Labels are categoricals: a year has millions of rows (object columns took 8 bytes a cell,
+    and a copy when the frame was built).
+    """
     p = raw.presence
+    officer, zone, kind = presence_fields(p[:, 0].astype(np.int64))
+    officer, zone, kind = officer.astype(np.int32), zone.astype(np.int16), kind.astype(np.int8)
+    mode_of = np.array([MODES.index(m) for m in raw.officer_modes], dtype=np.int8)
     return pd.DataFrame(
         {
-            "replication": raw.replication,
-            "unit_id": _labels(p[:, 0].astype(np.int64), raw.officer_ids),
-            "zone": _labels(p[:, 1].astype(np.int64), raw.layout.zone_ids),
-            "t_start": p[:, 2],
-            "t_end": p[:, 3],
-            "activity": _labels(p[:, 4].astype(np.int64), PRESENCE_NAMES),
+            "replication": np.full(len(p), raw.replication, dtype=np.int32),
+            "unit_id": pd.Categorical.from_codes(officer, raw.officer_ids),
+            "mode": pd.Categorical.from_codes(mode_of[officer], MODES),
+            "zone": pd.Categorical.from_codes(zone, raw.layout.zone_ids),
+            "t_start": p[:, 1],
+            "t_end": p[:, 2],
+            "activity": pd.Categorical.from_codes(kind, PRESENCE_NAMES),
         }
     )

@@ -149,11 +149,12 @@ class Scenario(Frozen):
                 problems.append(
                     f"detection.cameras.types: {unknown_name('incident type', tname, types)}"
                 )
-        for tname in self.detection.sight_by_type:
-            if tname not in types:
-                problems.append(
-                    f"detection.sight_by_type.{tname}: {unknown_name('incident type', tname, types)}"
-                )
+        for field in ("sight_by_type", "sight_passing_by_type"):
+            for tname in getattr(self.detection, field):
+                if tname not in types:
+                    problems.append(
+                        f"detection.{field}.{tname}: {unknown_name('incident type', tname, types)}"
+                    )
         officer_ids = {f"{g}-{k + 1}" for g, grp in self.units.items() for k in range(grp.count)}
         for zone, card in self.dispatch.run_cards.items():
             need_zone(f"dispatch.run_cards.{zone}", zone)

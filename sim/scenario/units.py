@@ -82,10 +82,9 @@ class _Patrol(Frozen):
     )
     drive_through: bool = Field(
         False,
-        description="Car-style patrol: the officer is visible, and watches for disorder, in every "
-        "zone it passes on the way (L-shaped path between zone centres), not only where it stops. "
-        "Pair with a short `dwell` (a few minutes) and `mode: car`: many zones seen per hour, each "
-        "seen briefly and at the mode's lower sight probability.",
+        description="Kept so that older scenarios stay valid; no effect. Every trip (patrol or "
+        "to a job, any mode) now passes through the zones on the way: the officer is present "
+        "and looks in each, at `detection.sight_passing` (a car sees less than a walker).",
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["adjacency", "grid_reach", "pass_through", "path_step", "split_grids"]
+__all__ = ["adjacency", "grid_reach", "pass_through", "path_step", "paths_from", "split_grids"]
 
 
 def _nearest_spacing(xy: np.ndarray) -> np.ndarray:
@@ -105,22 +105,52 @@ def pass_through(xy: np.ndarray, a: int, b: int, step: float | None = None) -> l
     xy = np.asarray(xy, dtype=float)
     if a == b:
         return [b]
-    p, q = xy[a], xy[b]
-    corner = np.array([q[0], p[1]])
     if step is None:
         step = float(_nearest_spacing(xy).min()) / 2.0
-    step = max(step, 1e-9)
+    pts = _leg_points(xy[a], xy[b], max(step, 1e-9))
+    dist = np.hypot(*(pts[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    return _zones_along(np.argmin(dist, axis=1).tolist(), a, b)
+
+def _leg_points(p: np.ndarray, q: np.ndarray, step: float) -> np.ndarray:
+    """Sample points of the L-shaped path p → (q.x, p.y) → q, every ``step`` at most."""
+    corner = np.array([q[0], p[1]])
     legs = []
     for u, v in ((p, corner), (corner, q)):
         n = max(int(np.ceil(np.abs(v - u).sum() / step)), 1)
         legs.append(u + (v - u) * (np.arange(1, n + 1) / n)[:, None])
-    pts = np.vstack(legs)
-    dist = np.hypot(*(pts[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
-    nearest = np.argmin(dist, axis=1)
+    return np.vstack(legs)
+
+
+def _zones_along(nearest: list[int], a: int, b: int) -> list[int]:
+    """The nearest-zone sequence of a path's samples as a path: no repeats, no ``a``, ends
+    with ``b``."""
     path: list[int] = []
-    for z in nearest.tolist():
+    for z in nearest:
         if z != a and (not path or path[-1] != z):
             path.append(z)
     if not path or path[-1] != b:
         path.append(b)
     return path
+
+
+def paths_from(xy: np.ndarray, a: int, step: float | None = None) -> list[list[int]]:
+    """``pass_through(xy, a, b, step)`` for every zone ``b`` at once (the same paths).
+
+    One nearest-centre search over all the sample points instead of one per destination:
+    a run needs most of the zones × zones paths, and each call costs mostly numpy overhead.
+    """
+    xy = np.asarray(xy, dtype=float)
+    if step is None:
+        step = float(_nearest_spacing(xy).min()) / 2.0
+    step = max(step, 1e-9)
+    n = len(xy)
+    pts = [_leg_points(xy[a], xy[b], step) for b in range(n)]
+    sizes = [len(x) for x in pts]
+    allpts = np.vstack(pts)
+    dist = np.hypot(*(allpts[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    nearest = np.argmin(dist, axis=1).tolist()
+    out, k = [], 0
+    for b, size in enumerate(sizes):
+        out.append([b] if b == a else _zones_along(nearest[k:k + size], a, b))
+        k += size
+    return out

@@ -19,8 +19,8 @@ from sim.scenario.units import CommunityVisits, CyclicRoute, HotspotStops, UnitG
 from sim.strategy.geometry import (
     adjacency,
     grid_reach,
-    pass_through,
     path_step,
+    paths_from,
     split_grids,
 )
 from sim.strategy.load import zone_hour_rates
@@ -125,7 +125,7 @@ class ZoneFacts:
         self.layout = layout
         self._rates: np.ndarray | None = None
         self._adjacent: np.ndarray | None = None
-        self._paths: dict[tuple[int, int], list[int]] = {}
+        self._paths: dict[int, list[list[int]]] = {}
         self._step: float | None = None
         self._cum: dict[tuple[int, int | None], tuple[list[float], float]] = {}
 
@@ -142,13 +142,14 @@ class ZoneFacts:
         return self._adjacent
 
     def path(self, a: int, b: int) -> list[int]:
-        """Zones passed from ``a`` to ``b`` on a drive-through (cached per pair)."""
-        key = (a, b)
-        if key not in self._paths:
+        """Zones passed going from ``a`` to ``b``, excluding ``a``, ending with ``b`` (computed
+        for every ``b`` when ``a`` is first asked for)."""
+        paths = self._paths.get(a)
+        if paths is None:
             if self._step is None:
                 self._step = path_step(self.layout.xy)
-            self._paths[key] = pass_through(self.layout.xy, a, b, self._step)
-        return self._paths[key]
+            paths = self._paths[a] = paths_from(self.layout.xy, a, self._step)
+        return paths[b]
 
     def weights(self, plan: OfficerPlan, hour: int | None) -> tuple[list[float], float]:
         """Cumulative expected incidents over the plan's zones (this hour, or per day)."""
