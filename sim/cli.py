@@ -99,7 +99,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.metrics import registry
     from sim.output import reserved_output
     from sim.output_target import output_path
-    from sim.report import format_kpi_table
+    from sim.metrics.window import window_of
+    from sim.report import format_kpi_table, format_type_table
 
     reps = args.reps or scenario.replications
     check_runs(reps, "{n} replications")
@@ -107,7 +108,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with reserved_output(out, args.force):
         bar = progress_bar(reps, scenario.name)
         try:
-            _, table = run_to_folder(
+            frames, table = run_to_folder(
                 scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
                 on_done=bar.update if bar else None, force=args.force,
             )
@@ -116,6 +117,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 bar.close()
     print(f"{scenario.name}: {reps} replication(s) of {scenario.clock.days} days → {out}/")
     print(format_kpi_table(table[table["kpi"].isin(registry.names(key=True))]))
+    print()
+    print(format_type_table(frames.extra["by_type"], window_of(scenario).arrival_days))
     for warning in run_warnings(scenario):
         print(f"sim: warning: {warning}", file=sys.stderr)
     return 0

@@ -39,3 +39,24 @@ def format_kpi_table(table: pd.DataFrame) -> str:
             cells.append(f"{text:>22}")
         lines.append(f"{kpi_label(kpi):<{width}}  " + "  ".join(cells))
     return "\n".join(lines)
+
+
+TYPE_COLUMNS = {
+    "incidents": "incidents per day",
+    "time_to_end_mean_min": "time to end (min)",
+    "sla": "ended in target",
+    "share_resolved": "resolved",
+    "resolution_mean_min": "resolution (min)",
+}
+
+
+def format_type_table(by_type: pd.DataFrame, arrival_days: float) -> str:
+    """Per incident type, means over replications: the detail behind the pooled measures."""
+    means = by_type.groupby("type", sort=False)[list(TYPE_COLUMNS)].mean()
+    means["incidents"] = means["incidents"] / arrival_days if arrival_days > 0 else math.nan
+    width = max(len(t) for t in means.index)
+    lines = [f"{'per incident type':<{width}}  "
+             + "  ".join(f"{h:>18}" for h in TYPE_COLUMNS.values())]
+    for name, row in means.iterrows():
+        lines.append(f"{name:<{width}}  " + "  ".join(f"{_fmt(v):>18}" for v in row))
+    return "\n".join(lines)
