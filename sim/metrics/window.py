@@ -80,6 +80,7 @@ def short_run_warning(scenario: Scenario) -> str | None:
     need = math.ceil((w.t0 + w.tau) / DAY) + 1
     return (f"{scenario.name}: {scenario.clock.days} day(s) is too short for incident measures: "
             f"after the {scenario.clock.warmup_days:g}-day warm-up, incidents are followed for "
-            f"{w.tau / DAY:g} day(s) (the cool-down: the longest rectification deadline is "
-            f"{longest_deadline_min(scenario) / 60:g} h), which leaves "
+            f"{w.tau / DAY:g} day(s) (the cool-down, covering the longest rectification "
+            f"deadline, {longest_deadline_min(scenario) / 60:g} h, and service target, "
+            f"{longest_target_min(scenario) / 60:g} h), which leaves "
             f"{max(w.arrival_days, 0):.2g} day(s) of arrivals; use --days {need} or more")
