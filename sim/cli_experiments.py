@@ -137,7 +137,7 @@ def _check_compare_args(args: argparse.Namespace) -> None:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.experiment.compare import ComparisonError, compare
-    from sim.experiment.report_files import verdict_sentences
+    from sim.report.verdicts import verdict_sentences
 
     _check_compare_args(args)
     scenarios = [load(Path(p), args) for p in args.scenarios]
@@ -183,13 +183,9 @@ def _print_compare(result: Any, out: Path, sentences: list[str]) -> None:
 
 def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_s: float) -> None:
     """Write the comparison's tables, figures and report into ``out`` atomically."""
-    from sim.experiment.report_files import (
-        make_figures,
-        render_html,
-        render_markdown,
-        report_blocks,
-    )
     from sim.experiment.csv_files import write_csv
+    from sim.report.document import make_figures, report_blocks
+    from sim.report.render import render_html, render_markdown
     from sim.output import atomic_folder
     from sim.scenario.loader import scenario_hash
 

@@ -18,7 +18,7 @@ import pytest
 from sim import plots
 from sim.experiment.figures import frame_figures, observation_windows
 from sim.experiment.replication import run_replication
-from sim.experiment.report_files import FIGURES
+from sim.report.document import FIGURES
 from sim.metrics.window import window_of
 from tests.helpers_scenarios import realistic_scenario
 

@@ -16,7 +16,7 @@ import pytest
 
 import sim
 from sim.experiment.compare import Comparison, ComparisonError
-from sim.experiment.report_files import per_type_clause
+from sim.report.verdicts import per_type_clause
 from sim.metrics import registry
 from sim.metrics.outcomes import standardised_resolution, type_weights
 from sim.metrics.window import short_run_warning, window_of

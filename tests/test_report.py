@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.experiment.report_files import sentence
+from sim.report.verdicts import sentence
 
 BASE = {
     "name": "default",

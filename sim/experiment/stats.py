@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from scipy.special import stdtrit
 
 __all__ = [
     "batch_means_ci",
@@ -31,50 +32,9 @@ _EXCLUDED_KPI_COLUMNS = frozenset({"replication", "seed"})
 
 
 # --------------------------------------------------------------------------- t quantile
-def _betacf(a: float, b: float, x: float) -> float:
-    """Continued fraction for the incomplete beta function (modified Lentz)."""
-
-    def nz(v: float) -> float:
-        return v if abs(v) > 1e-300 else 1e-300
-
-    c, d = 1.0, 1.0 / nz(1.0 - (a + b) * x / (a + 1.0))
-    h = d
-    for m in range(1, 1000):
-        for aa in (
-            m * (b - m) * x / ((a + 2 * m - 1.0) * (a + 2 * m)),
-            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1.0)),
-        ):
-            d = 1.0 / nz(1.0 + aa * d)
-            c = nz(1.0 + aa / c)
-            h *= d * c
-        if abs(d * c - 1.0) < 1e-15:
-            break
-    return h
-
-
-def _betainc(a: float, b: float, x: float) -> float:
-    """Regularized incomplete beta function I_x(a, b)."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-        + a * math.log(x) + b * math.log1p(-x)
-    )
-    if x < (a + 1.0) / (a + b + 2.0):
-        return math.exp(log_front) * _betacf(a, b, x) / a
-    return 1.0 - math.exp(log_front) * _betacf(b, a, 1.0 - x) / b
-
-
-def _t_upper_tail(t: float, df: float) -> float:
-    """P(T > t) for t >= 0 and Student t with ``df`` degrees of freedom."""
-    return 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
-
-
 @lru_cache(maxsize=4096)
 def t_quantile(p: float, df: float) -> float:
-    """Quantile of Student's t distribution.
+    """Quantile of Student's t distribution (scipy's ``stdtrit``).
 
     Args:
         p: Probability in (0, 1).
@@ -87,23 +47,7 @@ def t_quantile(p: float, df: float) -> float:
         raise ValueError(f"p must be in (0, 1), got {p}")
     if not df > 0:
         raise ValueError(f"df must be positive, got {df}")
-    if p == 0.5:
-        return 0.0
-    if p < 0.5:
-        return -t_quantile(1.0 - p, df)
-    q = 1.0 - p
-    lo, hi = 0.0, 2.0
-    while _t_upper_tail(hi, df) > q:
-        lo, hi = hi, hi * 2.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if _t_upper_tail(mid, df) > q:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo <= 1e-13 * max(1.0, hi):
-            break
-    return 0.5 * (lo + hi)
+    return float(stdtrit(df, p))
 
 
 def _check_level(level: float) -> None:

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from sim.plots import kpi_label
+from sim.metrics.registry import label as kpi_label
 
 
 def _fmt(value: float) -> str:

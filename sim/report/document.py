@@ -1,0 +1,148 @@
+"""The comparison report's content: a list of blocks (heading, paragraph, list, table,
+figure), rendered as Markdown and as one self-contained HTML page by ``sim.report.render``."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import sim
+from sim.experiment.compare import Comparison
+from sim.experiment.precision import PRECISION_KPIS
+from sim.metrics import registry
+from sim.metrics.window import window_of
+from sim.report.tables import (
+    PER_TYPE_TABLES,
+    hour_bands,
+    key_table,
+    per_type_table,
+    table_frame,
+)
+from sim.report.verdicts import fmt, verdict_sentences
+
+Block = tuple[str, Any]
+
+BAR_KPIS = registry.names("headline")
+FIGURES = [
+    ("kpi_bars", "Headline measures per scenario: mean over replications with 95 % CI."),
+    ("resolution_ecdf", "Resolution time (occurrence to resolution) of officer-resolved "
+     "incidents, replications pooled. Descriptive only: which incidents get resolved depends "
+     "on the strategy, so compare the per-type tables, not this curve."),
+    ("time_of_day", "Open incidents and officers on duty by hour of day: where disorder "
+     "outruns staffing."),
+    ("idleness_map", "Worst idleness per zone: the longest gap without an officer present "
+     "(mean over replications); the brighter the zone, the longer it went unvisited."),
+    ("exposure_map", "Disorder exposure per zone: hours of visible disorder (mean over "
+     "replications)."),
+    ("coverage_heatmap", "Share of each zone-hour with an officer present, by hour of day."),
+]
+
+
+def make_figures(folder: Path, comparison: Comparison) -> list[tuple[str, str]]:
+    """Draw the comparison figures as PNG and SVG in ``folder``; returns (stem, caption)."""
+    from sim import plots
+    from sim.experiment.figures import frame_figures, observation_windows
+
+    makers = {"kpi_bars": lambda: plots.kpi_bars(comparison.comparison, BAR_KPIS),
+              **frame_figures(comparison.frames, observation_windows(comparison.scenarios))}
+    for name, _ in FIGURES:
+        plots.save_figure(makers[name](), folder / name, formats=("png", "svg"))
+    return FIGURES
+
+
+def methods(comparison: Comparison) -> str:
+    """The methods paragraph: replications, days, warm-up, seeds, CRN, intervals."""
+    s = comparison.scenarios[0]
+    text = (
+        f"Each scenario was simulated for {s.clock.days} days in {comparison.reps} "
+        f"replication(s); the first {s.clock.warmup_days:g} day(s) are a warm-up left out "
+        "of all measures. Incident measures count the incidents that occurred between "
+        f"the end of the warm-up and {window_of(s).tau / 1440:g} day(s) before the end of "
+        "the run (the cool-down), so each is followed until it ended or for at least the "
+        "cool-down; times are capped there (restricted means). "
+        f"Root seed {comparison.seed} ({comparison.seed_source}) for every "
+        "scenario; replication r draws from streams keyed by (seed, r, decision). Common "
+        "random numbers: in replication r every scenario faces the same exogenous demand "
+        "(the same incidents at the same times and places, with the same offender "
+        "behaviour), so scenarios are compared replication by replication (paired "
+        "differences, scenario minus baseline). Intervals are 95 % Student-t confidence "
+        "intervals over replications; relative figures are in % of the baseline mean; a "
+        f"difference is significant when its interval excludes zero. sim {sim.__version__}.")
+    if comparison.precision is not None:
+        text += (" Replications were added in batches until every key KPI's CI half-width "
+                 "was within the precision target of its mean (or the cap was reached).")
+    if comparison.batch_means is not None:
+        text += (" Batch means: one long replication per scenario; daily mean resolution "
+                 "times after the warm-up are grouped into equal batches of whole days and "
+                 "a t interval is taken over the batch means.")
+    return text
+
+
+def report_blocks(comparison: Comparison, figures: list[tuple[str, str]]) -> list[Block]:
+    """The report's content, in order."""
+    names = [s.name for s in comparison.scenarios]
+    staff = comparison.staff_hours()
+    blocks: list[Block] = [("h1", "Comparison: " + " vs ".join(names))]
+    blocks += [("warn", w) for w in comparison.warnings]
+    blocks.append(("h2", "Scenarios"))
+    blocks.append(("table", pd.DataFrame({
+        "scenario": names,
+        "description": [" ".join(s.description.split()) or "—" for s in comparison.scenarios],
+        "officers": [str(sum(g.count for g in s.units.values())) for s in comparison.scenarios],
+        "staff-hours per week": [fmt(staff.get(n, math.nan)) for n in names]})))
+    blocks += [("h2", f"Verdicts (baseline: {comparison.baseline})"),
+               ("p", VERDICT_INTRO),
+               ("ul", verdict_sentences(comparison) or ["Only one scenario: nothing to compare."]),
+               ("h2", "Key measures (mean and 95 % CI)"), ("table", key_table(comparison))]
+    blocks += _per_type_blocks(comparison)
+    blocks += _analysis_blocks(comparison)
+    blocks += [("h2", "Figures"), *(("fig", f) for f in figures)] if figures else []
+    blocks += [("h2", "Methods"), ("p", methods(comparison))]
+    blocks += [("ul", comparison.notes)] if comparison.notes else []
+    return blocks
+
+
+VERDICT_INTRO = (
+    "Headline measures come first: they count the same incidents and zone-hours in every "
+    "scenario (common random numbers), so a strategy cannot look better by resolving a "
+    "different mix of incidents. Each incident measure is followed by its per-type picture. "
+    "Definitions: docs/measures.md.")
+
+
+def _per_type_blocks(comparison: Comparison) -> list[Block]:
+    out: list[Block] = []
+    for column, title in PER_TYPE_TABLES:
+        table = per_type_table(comparison, column)
+        if table is not None:
+            out += [("h2", title), ("table", table)]
+    by_hour = comparison.frames.extra.get("by_hour")
+    if by_hour is not None and not by_hour.empty:
+        out += [("h2", "By time of day (by_hour.csv, condensed)"),
+                ("p", "When disorder outruns staffing: officers on duty, the chance that a "
+                 "case waits for a free officer, cases waiting, the 90th-percentile response "
+                 "(detection → arrival) and the share of incidents ended within target, by "
+                 "band of hours; docs/tables.md explains each column."),
+                ("table", table_frame(hour_bands(by_hour)))]
+    return out
+
+
+def _analysis_blocks(comparison: Comparison) -> list[Block]:
+    out: list[Block] = []
+    if comparison.precision is not None:
+        reached = bool(comparison.precision["reached"].all())
+        text = (f"Target: 95 % CI half-width within ±{comparison.precision_target:.0%} of the "
+                f"mean for {', '.join(PRECISION_KPIS)} in every scenario: "
+                f"{'reached' if reached else 'not reached'} with {comparison.reps} "
+                "replications per scenario.")
+        out += [("h2", "Precision"), ("p", text),
+                ("table", table_frame(comparison.precision))]
+    if comparison.warmup is not None:
+        w = comparison.warmup.groupby("scenario", sort=False)["mser5_warmup_days"].max()
+        out += [("h2", "Warm-up (MSER-5 on daily mean resolution time)"),
+                ("ul", [f"{k}: {v} day(s) (longest over replications)" for k, v in w.items()])]
+    if comparison.batch_means is not None:
+        out += [("h2", "Batch means"), ("table", table_frame(comparison.batch_means))]
+    return out
