@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from pydantic import Field, field_validator, model_validator
 
@@ -115,62 +116,66 @@ class Scenario(Frozen):
     @model_validator(mode="after")
     def _references(self) -> Scenario:
         zone_order = [z.id for z in self.district.all_zones()]
-        zones = set(zone_order)
-        types = set(self.incidents)
-        problems: list[str] = []
+        zones, types = set(zone_order), set(self.incidents)
+        problems = [(where, unknown_name("zone", zone, zone_order))
+                    for where, zone in self._zone_refs() if zone not in zones]
+        problems += [(where, unknown_name("incident type", name, types))
+                     for where, name in self._type_refs() if name not in types]
+        problems += self._grid_split_problems(len(zones)) + self._run_card_problems(zones)
+        if not any(t.enabled for t in self.incidents.values()):
+            problems.append(("incidents", "every type is disabled"))
+        if problems:
+            raise FieldProblems(*problems)
+        return self
 
-        def need_zone(where: str, zone: str | None) -> None:
-            if zone is not None and zone not in zones:
-                problems.append(f"{where}: {unknown_name('zone', zone, zone_order)}")
-
+    def _zone_refs(self) -> Iterator[tuple[str, str]]:
+        """(field, zone id) for every zone the scenario names outside the district."""
         for tname, itype in self.incidents.items():
             for zone in itype.zone_rates:
-                need_zone(f"incidents.{tname}.zone_rates.{zone}", zone)
-        if not any(t.enabled for t in self.incidents.values()):
-            problems.append("incidents: every type is disabled")
+                yield f"incidents.{tname}.zone_rates.{zone}", zone
         for gname, group in self.units.items():
-            need_zone(f"units.{gname}.home_zone", group.home_zone)
+            if group.home_zone is not None:
+                yield f"units.{gname}.home_zone", group.home_zone
             for zone in group.zones or []:
-                need_zone(f"units.{gname}.zones", zone)
-            if isinstance(group.behaviour, FixedPost):
-                need_zone(f"units.{gname}.behaviour.zone", group.behaviour.zone)
+                yield f"units.{gname}.zones", zone
+            if isinstance(group.behaviour, FixedPost) and group.behaviour.zone is not None:
+                yield f"units.{gname}.behaviour.zone", group.behaviour.zone
             for field, zone in group.referenced_zones():
-                need_zone(f"units.{gname}.{field}", zone)
-            n_zones = len(group.zones) if group.zones else len(zones)
-            if group.grid_split is not None and group.grid_split > n_zones:
-                problems.append(
-                    f"units.{gname}.grid_split: {group.grid_split} grids but only {n_zones} zones"
-                )
+                yield f"units.{gname}.{field}", zone
         if self.detection.cameras.zones != "all":
             for zone in self.detection.cameras.zones:
-                need_zone("detection.cameras.zones", zone)
+                yield "detection.cameras.zones", zone
+        for zone in self.dispatch.run_cards:
+            yield f"dispatch.run_cards.{zone}", zone
+
+    def _type_refs(self) -> Iterator[tuple[str, str]]:
+        """(field, incident type) for every type the scenario names outside the catalog."""
         for tname in self.detection.cameras.types or []:
-            if tname not in types:
-                problems.append(
-                    f"detection.cameras.types: {unknown_name('incident type', tname, types)}"
-                )
+            yield "detection.cameras.types", tname
         for field in ("sight_by_type", "sight_passing_by_type"):
             for tname in getattr(self.detection, field):
-                if tname not in types:
-                    problems.append(
-                        f"detection.{field}.{tname}: {unknown_name('incident type', tname, types)}"
-                    )
+                yield f"detection.{field}.{tname}", tname
+
+    def _grid_split_problems(self, n_district: int) -> list[tuple[str, str]]:
+        out = []
+        for gname, group in self.units.items():
+            n_zones = len(group.zones) if group.zones else n_district
+            if group.grid_split is not None and group.grid_split > n_zones:
+                out.append((f"units.{gname}.grid_split",
+                            f"{group.grid_split} grids but only {n_zones} zones"))
+        return out
+
+    def _run_card_problems(self, zones: set[str]) -> list[tuple[str, str]]:
         officer_ids = {f"{g}-{k + 1}" for g, grp in self.units.items() for k in range(grp.count)}
-        for zone, card in self.dispatch.run_cards.items():
-            need_zone(f"dispatch.run_cards.{zone}", zone)
-            for ref in card:
-                if ref not in officer_ids and ref not in self.units:
-                    problems.append(
-                        f"dispatch.run_cards.{zone}: {ref!r} is neither an officer id "
-                        "(group-k) nor a unit group"
-                    )
+        out = [(f"dispatch.run_cards.{zone}",
+                f"{ref!r} is neither an officer id (group-k) nor a unit group")
+               for zone, card in self.dispatch.run_cards.items() for ref in card
+               if ref not in officer_ids and ref not in self.units]
         if self.dispatch.policy == "run_cards":
             missing = sorted(zones - set(self.dispatch.run_cards))
             if missing:
-                problems.append(f"dispatch.run_cards: no run card for zones {missing[:8]}")
-        if problems:
-            raise FieldProblems(*(tuple(p.split(": ", 1)) for p in problems))
-        return self
+                out.append(("dispatch.run_cards", f"no run card for zones {missing[:8]}"))
+        return out
 
     @model_validator(mode="after")
     def _demand_references(self) -> Scenario:
