@@ -64,13 +64,9 @@ def run(
         executor: Any ``concurrent.futures`` executor, e.g. ``dask_client.get_executor()``.
         cache_dir: Reuse finished replications stored here and store new ones.
     """
-    from sim.experiment.executors import execute, make_executor
-    from sim.experiment.replication import Frames
+    from sim.experiment.runner import run as _run
 
-    n = reps if reps is not None else scenario.replications
-    tasks = [(scenario, r) for r in range(n)]
-    with make_executor(jobs if executor is None else 1) as own:
-        return Frames.concat(execute(tasks, executor or own, _cache(cache_dir)))
+    return _run(scenario, reps, jobs, executor, cache=_cache(cache_dir))
 
 
 def compare(

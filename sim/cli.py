@@ -97,9 +97,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from sim.experiment.single import run_to_folder, run_warnings
     from sim.metrics import registry
+    from sim.metrics.window import window_of
     from sim.output import reserved_output
     from sim.output_target import output_path
-    from sim.metrics.window import window_of
     from sim.report import format_kpi_table, format_type_table
 
     reps = args.reps or scenario.replications

@@ -184,9 +184,9 @@ def _print_compare(result: Any, out: Path, sentences: list[str]) -> None:
 def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_s: float) -> None:
     """Write the comparison's tables, figures and report into ``out`` atomically."""
     from sim.experiment.csv_files import write_csv
+    from sim.output import atomic_folder
     from sim.report.document import make_figures, report_blocks
     from sim.report.render import render_html, render_markdown
-    from sim.output import atomic_folder
     from sim.scenario.loader import scenario_hash
 
     with atomic_folder(out) as tmp:

@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-
 import pytest
 
 import sim.experiment.single as single
-from sim.metrics.window import window_of
 from sim.cli import main
+from sim.metrics.window import window_of
 from sim.scenario.loader import load_scenario, scenario_hash
 from sim.scenario.model import Scenario
 from sim.scenario.reference import reference_markdown

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-
 from sim.compiled import compile_layout
 from sim.demand.arrivals import generate_incidents, hourly_rates
 from sim.engine.world import World

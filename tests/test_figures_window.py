@@ -18,8 +18,8 @@ import pytest
 from sim import plots
 from sim.experiment.figures import frame_figures, observation_windows
 from sim.experiment.replication import run_replication
-from sim.report.document import FIGURES
 from sim.metrics.window import window_of
+from sim.report.document import FIGURES
 from tests.helpers_scenarios import realistic_scenario
 
 DAY = 1440.0

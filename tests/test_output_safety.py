@@ -190,12 +190,12 @@ def test_a_write_error_exits_2_and_leaves_nothing(tiny: Path, monkeypatch: pytes
 
 def test_no_room_or_no_write_access_is_found_before_simulating(
         tiny: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    import sim.experiment.runner as runner
+    import sim.experiment.executors as executors
 
     def must_not_run(*args):
         raise AssertionError("simulated although the output cannot be written")
 
-    monkeypatch.setattr(runner, "run_replication", must_not_run)
+    monkeypatch.setattr(executors, "run_replication", must_not_run)
     assert main(commands(tiny, Path("/proc/sim-cannot-write-here"))["run"]) == 2
     assert "cannot write results in /proc" in capsys.readouterr().err
     Usage = type(shutil.disk_usage("."))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
 from concurrent.futures import Executor, Future, as_completed
+from typing import Any
 
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.pool import worker_pool

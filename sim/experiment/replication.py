@@ -8,6 +8,7 @@ import pandas as pd
 
 from sim.compiled import Layout, compile_layout
 from sim.engine.world import RawRun, simulate
+from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
 from sim.metrics.outcomes import (
     by_type,
@@ -16,10 +17,9 @@ from sim.metrics.outcomes import (
     standardised_resolution,
     type_weights,
 )
-from sim.metrics.window import window_of
-from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.metrics.tables import planner_tables
+from sim.metrics.window import window_of
 from sim.rng import replication_seed
 from sim.scenario.demand import VEHICLES
 from sim.scenario.district import MODES

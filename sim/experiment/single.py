@@ -22,7 +22,6 @@ from sim.scenario.loader import scenario_hash, scenario_yaml
 from sim.scenario.model import Scenario
 
 
-
 def write_frames(folder: Path, frames: Frames) -> None:
     """Write every frame as CSV (fixed number formats, so equal runs give equal bytes)."""
     for name, frame in frames.items():

@@ -18,8 +18,8 @@ import yaml
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.executors import DoneHook, execute, make_executor
 from sim.experiment.single import available
-from sim.metrics import registry
 from sim.experiment.stats import summarise
+from sim.metrics import registry
 from sim.scenario.errors import ScenarioError
 from sim.scenario.limits import over_limit
 from sim.scenario.loader import with_changes

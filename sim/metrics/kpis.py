@@ -23,7 +23,6 @@ from sim.metrics.outcomes import (
 from sim.metrics.window import Window
 
 
-
 def overlap_by_hour(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) -> np.ndarray:
     """Total overlap (minutes) of intervals with each hour of day (24 values) inside [t0, t1)."""
     s = np.clip(np.asarray(starts, dtype=float), t0, t1)

@@ -6,7 +6,6 @@ import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
-
 MAX_LISTED = 50  # problems listed in one message; the rest are counted
 
 

@@ -13,7 +13,6 @@ import os
 from dataclasses import dataclass
 
 
-
 class BadLimitSetting(Exception):
     """A limit's environment variable is set to something that is not a positive number."""
 
