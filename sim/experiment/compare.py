@@ -177,34 +177,61 @@ def _mser_warmup(runs: _Runs, reps: int) -> tuple[pd.DataFrame, float]:
     return table, warmup
 
 
-def _run_all(
-    scenarios: list[Scenario], reps: int, executor: Executor | None,
-    cache: ReplicationCache | None, on_done: DoneHook | None,
-    options: dict,
-) -> tuple[Frames, list[Scenario], int, dict[str, pd.DataFrame | None], list[str]]:
-    notes: list[str] = []
-    extra: dict[str, pd.DataFrame | None] = {"warmup": None, "precision": None}
-    runs = _Runs(scenarios, executor, cache, on_done)
-    if options.get("warmup_mser"):
-        extra["warmup"], warmup = _mser_warmup(runs, reps)
-        if warmup > max(s.clock.warmup_days for s in scenarios):
-            scenarios = [with_changes(s, {"clock.warmup_days": warmup}) for s in scenarios]
-            runs = _Runs(scenarios, executor, cache, on_done)
-        notes.append(f"Warm-up of {warmup:g} day(s) used for every scenario: the longer of "
+@dataclass(frozen=True)
+class CompareOptions:
+    """How a comparison runs (every field optional; see ``compare``)."""
+
+    seed: int | None = None
+    days: int | None = None
+    precision: float | None = None
+    max_reps: int | None = None
+    warmup_mser: bool = False
+    batch_means: bool = False
+    level: float = 0.95
+
+
+@dataclass
+class _Ran:
+    """What running a comparison produced, before it is summarised."""
+
+    scenarios: list[Scenario]
+    reps: int
+    frames: Frames | None = None
+    warmup: pd.DataFrame | None = None
+    precision: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _run_all(scenarios: list[Scenario], reps: int, options: CompareOptions, jobs: int,
+             runs: _Runs) -> _Ran:
+    """Run the replications: an MSER-5 warm-up pass first if asked, then the replications,
+    then more in batches until the precision target (if any) is met."""
+    ran = _Ran(scenarios, reps)
+    if options.warmup_mser:
+        runs = _apply_mser(ran, runs, reps)
+    ran.frames = runs.grow(reps)
+    if options.precision and not options.batch_means:
+        max_reps = options.max_reps or DEFAULT_MAX_REPS
+        while step := next_batch(ran.frames.summary, PRECISION_KPIS, options.precision,
+                                 runs.n, max_reps, max(2, jobs)):
+            ran.frames = runs.grow(runs.n + step)
+        ran.precision = precision_status(ran.frames.summary, PRECISION_KPIS, options.precision)
+    ran.reps = runs.n
+    return ran
+
+
+def _apply_mser(ran: _Ran, runs: _Runs, reps: int) -> _Runs:
+    """Estimate the warm-up by MSER-5; if longer than configured, rerun with it."""
+    ran.warmup, warmup = _mser_warmup(runs, reps)
+    if warmup > max(s.clock.warmup_days for s in ran.scenarios):
+        ran.scenarios = [with_changes(s, {"clock.warmup_days": warmup}) for s in ran.scenarios]
+        runs = _Runs(ran.scenarios, runs.executor, runs.cache, runs.on_done)
+    ran.notes.append(f"Warm-up of {warmup:g} day(s) used for every scenario: the longer of "
                      "the scenarios' warm-up and the MSER-5 estimate.")
-        if scenarios[0].clock.days < MSER_MIN_DAYS:
-            notes.append(f"MSER-5 needs at least {MSER_MIN_DAYS} days (4 batches of 5 days) "
+    if ran.scenarios[0].clock.days < MSER_MIN_DAYS:
+        ran.notes.append(f"MSER-5 needs at least {MSER_MIN_DAYS} days (4 batches of 5 days) "
                          "to detect a warm-up; these runs are too short for it.")
-    frames = runs.grow(reps)
-    target = options.get("precision")
-    if target:
-        max_reps = options.get("max_reps") or DEFAULT_MAX_REPS
-        min_batch = max(2, options.get("jobs", 1))
-        while step := next_batch(frames.summary, PRECISION_KPIS, target, runs.n,
-                                 max_reps, min_batch):
-            frames = runs.grow(runs.n + step)
-        extra["precision"] = precision_status(frames.summary, PRECISION_KPIS, target)
-    return frames, scenarios, runs.n, extra, notes
+    return runs
 
 
 def _seed_notes(scenarios: Sequence[Scenario], common: int) -> list[str]:
@@ -224,6 +251,29 @@ def _staff_warning(staff: dict[str, float]) -> list[str]:
     spread = (max(values) - min(values)) / min(values) * 100
     return [f"staff-hours per week differ by {spread:.0f} % between scenarios ({listed}); "
             "differences may come from staffing, not strategy"]
+
+
+def _summarised(ran: _Ran, options: CompareOptions, seed: int, source: str) -> Comparison:
+    """Means, CIs and paired differences of every measure, as a Comparison."""
+    assert ran.frames is not None, "the comparison ran no replication"
+    frames = standardise(ran.frames)
+    kpis = measure_columns(frames.summary)
+    table = summarise(frames.summary, by=["scenario"], kpis=kpis, level=options.level)
+    directions = {k: d is not False for k, d in registry.directions(kpis).items()}
+    diffs = paired_differences(frames.summary, kpis=kpis, level=options.level,
+                               lower_is_better=directions)
+    result = Comparison(frames, table, relabel_neutral(diffs), ran.scenarios, ran.reps, seed,
+                        source, warmup=ran.warmup, precision=ran.precision)
+    result.precision_target = options.precision if ran.precision is not None else None
+    return result
+
+
+def _batch_means(result: Comparison, level: float) -> pd.DataFrame:
+    clock = result.scenarios[0].clock
+    try:
+        return batch_means_table(result.frames.incidents, clock.days, clock.warmup_days, level)
+    except ValueError as exc:
+        raise ComparisonError(str(exc)) from None
 
 
 def _warnings(result: Comparison, batch_means: bool) -> list[str]:
@@ -278,31 +328,17 @@ def compare(
         on_done: Progress hook (see ``executors.execute``).
         level: Confidence level.
     """
+    options = CompareOptions(seed, days, precision, max_reps, warmup_mser, batch_means, level)
     runs, common, source = prepare_scenarios(scenarios, seed, days)
     check_clocks(runs)
     if batch_means:
         _check_batch_means(runs)
     n = 1 if batch_means else reps or max(MIN_DEFAULT_REPS, *(s.replications for s in runs))
-    options = {"precision": None if batch_means else precision, "max_reps": max_reps,
-               "warmup_mser": warmup_mser, "jobs": jobs}
     with make_executor(jobs if executor is None else 1) as own:
-        frames, runs, n, extra, notes = _run_all(runs, n, executor or own, cache, on_done,
-                                                 options)
-    frames = standardise(frames)
-    kpis = measure_columns(frames.summary)
-    table = summarise(frames.summary, by=["scenario"], kpis=kpis, level=level)
-    directions = {k: d is not False for k, d in registry.directions(kpis).items()}
-    diffs = paired_differences(frames.summary, kpis=kpis, level=level,
-                               lower_is_better=directions)
-    result = Comparison(frames, table, relabel_neutral(diffs), runs, n, common, source,
-                        notes=_seed_notes(scenarios, common) + notes,
-                        warmup=extra["warmup"], precision=extra["precision"])
-    result.precision_target = precision if result.precision is not None else None
+        ran = _run_all(runs, n, options, jobs, _Runs(runs, executor or own, cache, on_done))
+    result = _summarised(ran, options, common, source)
+    result.notes = _seed_notes(scenarios, common) + ran.notes
     result.warnings = _warnings(result, batch_means)
     if batch_means:
-        try:
-            result.batch_means = batch_means_table(frames.incidents, runs[0].clock.days,
-                                                   runs[0].clock.warmup_days, level)
-        except ValueError as exc:
-            raise ComparisonError(str(exc)) from None
+        result.batch_means = _batch_means(result, level)
     return result
