@@ -73,6 +73,7 @@ def add_calibrate_commands(sub, scenario_options) -> None:
     scenario_options(exp)
     exp.set_defaults(func=cmd_export_log)
     add_calibrate_parser(sub)
+    add_backcast_parser(sub)
 
 
 def read_caselog(args: argparse.Namespace, district):
@@ -159,3 +160,45 @@ def add_calibrate_parser(sub) -> None:
     cal.add_argument("--strict", action="store_true", help="refuse a log with any bad row")
     cal.add_argument("--force", action="store_true", help="replace existing output files")
     cal.set_defaults(func=cmd_calibrate)
+
+
+def cmd_backcast(args: argparse.Namespace) -> int:
+    from sim.cli import check_output_folder
+    from sim.scenario.loader import load_scenario, with_changes
+    from sim.scenario.units import WEEKDAYS
+
+    scenario = load_scenario(Path(args.scenario))
+    out = Path(args.output) if args.output else Path("results") / f"{scenario.name}-backcast"
+    check_output_folder(out)
+    if out.exists() and any(out.iterdir()) and not args.force:
+        raise _usage(f"{out} exists; choose another folder or pass --force to replace it")
+    log = read_caselog(args, scenario)
+    report_problems(log, strict=False)
+    scenario = with_changes(scenario, {"clock.days": log.days,
+                                       "clock.start_weekday": WEEKDAYS[log.start.weekday()]})
+    from sim.calibrate.backcast import backcast_markdown, run_backcast
+    from sim.output import atomic_folder
+
+    table = run_backcast(scenario, log, args.reps)
+    with atomic_folder(out) as tmp:
+        table.to_csv(tmp / "backcast.csv", index=False, float_format="%.6g")
+        (tmp / "backcast.md").write_text(
+            backcast_markdown(table, scenario.name, log, args.reps) + "\n", encoding="utf-8")
+    agree = int((table["verdict"] == "agrees").sum())
+    print(f"{scenario.name} vs {log.path.name}: {agree} of {len(table)} comparisons agree "
+          f"→ {out}/backcast.md")
+    return 0
+
+
+def add_backcast_parser(sub) -> None:
+    back = sub.add_parser(
+        "backcast", help="run a calibrated scenario over a case log's period and compare")
+    back.add_argument("scenario", help="the calibrated scenario")
+    back.add_argument("caselog", help="the case log")
+    back.add_argument("-o", "--output", help="folder (default results/<name>-backcast)")
+    back.add_argument("--columns", help="column mapping file (default: guessed from the header)")
+    back.add_argument("--from", dest="date_from", help="first day (default: the first report)")
+    back.add_argument("--to", dest="date_to", help="last day, inclusive (default: the last)")
+    back.add_argument("--reps", type=int, default=10, help="replications (default 10)")
+    back.add_argument("--force", action="store_true", help="replace an existing folder")
+    back.set_defaults(func=cmd_backcast)

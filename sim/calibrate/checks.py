@@ -48,7 +48,7 @@ def hour_weekday_check(cal: Calibration, fit: TypeFit) -> Check:
     frame = cal.log.frame[cal.log.frame["type"] == fit.name]
     table = np.zeros((6, 7))
     np.add.at(table, (frame["reported_at"].dt.hour.to_numpy() // 4,
-                      frame["reported_at"].dt.dayofweek.to_numpy()), 1)
+                      frame["reported_at"].dt.day_of_week.to_numpy()), 1)
     rows, cols = table.sum(1), table.sum(0)
     keep_r, keep_c = rows > 0, cols > 0
     table = table[keep_r][:, keep_c]

@@ -154,7 +154,7 @@ def fit_type(log: CaseLog, name: str, counts: np.ndarray, kinds: list[str], days
     shrunk = shrink(counts, days * e, np.asarray(kinds))
     reported = frame["reported_at"]
     hours = np.bincount(reported.dt.hour, minlength=24).astype(float)
-    dows = np.bincount(reported.dt.dayofweek, minlength=7).astype(float)
+    dows = np.bincount(reported.dt.day_of_week, minlength=7).astype(float)
     prior_hour, prior_dow = np.ones(24), np.ones(7)
     if district is not None:
         prior_hour = np.asarray(district.incidents[name].hour_profile, float)
