@@ -71,12 +71,15 @@ def write_log(frame: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:
     import os
     import tempfile
 
+    from sim.output import _umask
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     try:
         frame.to_csv(tmp, index=False, encoding=encoding, lineterminator="\n")
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a log is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

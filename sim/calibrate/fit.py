@@ -1,9 +1,10 @@
 """The fit: per incident type, zone rates, profiles, channel shares and handling times.
 
-``calibrate`` runs the whole estimation: raw counts from the log, two rounds of the
-detection correction (:mod:`sim.calibrate.detection`; the second uses the first round's
-rates, so officer workload in the structure scenario is close to the fitted one), then
-empirical-Bayes zone rates (:mod:`sim.calibrate.shrink`) on exposure = days × e per zone.
+``calibrate`` runs the whole estimation: raw counts from the log, then three rounds of the
+detection correction (:mod:`sim.calibrate.detection`) and the fit — empirical-Bayes zone
+rates (:mod:`sim.calibrate.shrink`) on exposure = days × e per zone, unfolded profiles — each
+round simulating with the previous round's rates and profiles, so that officer workload and
+the timing of incidents against shifts in the simulation are those of the fit.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from sim.calibrate.shrink import Shrunk, poisson_interval, shrink
 from sim.scenario.units import WEEKDAYS
 
 SENSITIVITY = 0.2
-PROMPT_ENOUGH = 0.5  # the detection share ± 20 %
+PROMPT_ENOUGH = 0.5
+ROUNDS = 3  # simulate, fit, and simulate again with the fitted rates and profiles  # the detection share ± 20 %
 DURATIONS = {
     "response": ("reported_at", "arrived_at"),
     "dispatch_wait": ("reported_at", "dispatched_at"),
@@ -116,22 +118,18 @@ def calibrate(log: CaseLog, district_path: Path, reps: int = 2) -> Calibration:
     counts = {t: counts_by_zone(log.frame, t, zone_ids) for t in types}
     rates = {t: _pooled_raw(counts[t], kinds, days, zone_ids) for t in types}
     weekday = WEEKDAYS[log.start.weekday()]
-    exp: Expansion | None = None
-    changes: dict[str, object] = {}
-    for _ in range(2):
-        changes = structure_changes(district, types, rates, days, weekday)
-        structure = with_changes(district, changes)
-        sim = simulate_cases(structure, reps)
-        exp = expansion(sim, types, zone_ids, kinds, reps, weekday)
-        rates = {t: dict(zip(zone_ids, shrink(counts[t], days * exp.per_zone[t],
-                                              np.asarray(kinds)).rate)) for t in types}
-    assert exp is not None
     dow_days = weekday_days(log.start, days)
-    fits = {t: fit_type(log, t, counts[t], kinds, days, exp, dow_days, district)
-            for t in types}
-    changes = structure_changes(district, types,
-                                {t: dict(zip(zone_ids, f.shrunk.rate)) for t, f in fits.items()},
-                                days, weekday)
+    profiles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+    fits: dict[str, TypeFit] = {}
+    for _ in range(ROUNDS):
+        changes = structure_changes(district, types, rates, days, weekday, profiles)
+        sim = simulate_cases(with_changes(district, changes), reps)
+        exp = expansion(sim, types, zone_ids, kinds, reps, weekday)
+        fits = {t: fit_type(log, t, counts[t], kinds, days, exp, dow_days, district)
+                for t in types}
+        rates = {t: dict(zip(zone_ids, f.shrunk.rate)) for t, f in fits.items()}
+        profiles = {t: (f.hour_profile, f.dow_profile) for t, f in fits.items()}
+    changes = structure_changes(district, types, rates, days, weekday, profiles)
     return Calibration(log, Path(district_path), district, zone_ids, kinds, fits, changes,
                        reps, dow_days)
 
