@@ -82,7 +82,8 @@ def read_caselog(args: argparse.Namespace, district):
 
     zones = [z.id for z in district.district.all_zones()]
     try:
-        return read_log(Path(args.caselog), mapping_from(args), list(district.incidents), zones,
+        types = {name: t.label for name, t in district.incidents.items()}
+        return read_log(Path(args.caselog), mapping_from(args), types, zones,
                         start=getattr(args, "date_from", None), end=getattr(args, "date_to", None))
     except LogError as exc:
         raise _usage(str(exc)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -125,3 +126,25 @@ def test_cli_bad_log_is_exit_2_without_traceback(tmp_path: Path, capsys) -> None
     code = main(["calibrate", str(tmp_path / "missing.csv"), "--district",
                  str(ROOT / "scenarios/default.yaml"), "-o", str(out)])
     assert code == 2 and "cannot read the file" in capsys.readouterr().err
+
+
+def test_other_time_styles_and_catalog_labels(tmp_path: Path) -> None:
+    text = ("type,zone,reported_at\n"
+            "Mobile vendor,A1,2026.3.1 8:15\n"
+            "mobile_vendor,A2,2026年3月1日 9:30\n"
+            "illegal_ad,B1,2026-03-01 10:00:00.000\n"
+            "illegal_ad,B1,2026-03-01\n")
+    types = {"mobile_vendor": "Mobile vendor", "illegal_ad": None}
+    log = read_log(write(tmp_path, text, "utf-8"), None, types, ZONES)
+    assert list(log.frame["type"]) == ["mobile_vendor", "mobile_vendor", "illegal_ad"]
+    assert log.frame["reported_at"].dt.hour.tolist() == [8, 9, 10]
+    assert [(p.line, p.column) for p in log.problems] == [(5, "reported_at")]
+
+
+def test_excel_sheet(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    frame = pd.read_csv(io.StringIO(HEADER + GOOD), dtype=str, keep_default_na=False)
+    path = tmp_path / "log.xlsx"
+    frame.to_excel(path, index=False)
+    log = read_log(path, None, TYPES, ZONES)
+    assert log.encoding == "xlsx" and len(log.frame) == 3 and not log.problems

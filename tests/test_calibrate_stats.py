@@ -79,3 +79,30 @@ def test_unfold_recovers_a_delayed_profile() -> None:
     np.testing.assert_allclose(p, truth, atol=0.01)
     occ = np.array([0, 0, 1, 1])
     assert kernel(occ, np.array([0, 1]), np.array([1, 1]), 2).tolist() == [[0, 0.5], [0, 0.5]]
+
+
+def test_backcast_compare_verdicts_and_missing_columns() -> None:
+    """A log value outside the prediction interval is flagged; a column the log lacks
+    (no channel, no closing times) is not comparable rather than 'log lower'; a type a
+    replication lacks counts as 0 cases per day there."""
+    import pandas as pd
+
+    from sim.calibrate.backcast import Cases, compare, measures
+
+    def cases(types, channels, close):
+        return Cases(pd.DataFrame({"type": types, "channel": channels,
+                                   "t_report": [60.0] * len(types),
+                                   "t_arrive": [70.0] * len(types), "t_close": close}), 1)
+
+    sims = [measures(cases(["a"] * n + ["b"], ["patrol"] * (n + 1), [80.0] * (n + 1)),
+                     {"a": 30.0}) for n in (9, 10, 11, 10, 9, 11)]
+    sims.append(measures(cases(["a"] * 10, ["patrol"] * 10, [80.0] * 10), {"a": 30.0}))
+    log = measures(cases(["a"] * 30, [""] * 30, [np.nan] * 30), {"a": 30.0})
+    table = compare(log, sims).set_index(["measure", "group"])
+    assert table.loc[("cases per day", "type a"), "verdict"] == "log higher"
+    assert table.loc[("cases per day", "type b"), "log"] == 0.0  # none in the log: 0, known
+    assert table.loc[("cases per day", "channel patrol"), "verdict"] == "not comparable"
+    assert table.loc[("closed on time", "type a"), "verdict"] == "not comparable"
+    assert table.loc[("cases per day", "type b"), "sim_mean"] == pytest.approx(6 / 7)
+    same = compare(sims[0], sims).set_index(["measure", "group"])
+    assert same.loc[("cases per day", "type a"), "verdict"] == "agrees"

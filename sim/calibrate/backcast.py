@@ -65,7 +65,7 @@ def measures(cases: Cases, targets: dict[str, float]) -> dict[tuple[str, str], f
     out: dict[tuple[str, str], float] = {}
     for name, n in f.groupby("type").size().items():
         out[("cases per day", f"type {name}")] = n / cases.days
-    for name, n in f[f["channel"] != ""].groupby("channel").size().items():
+    for name, n in f[f["channel"].fillna("") != ""].groupby("channel").size().items():
         out[("cases per day", f"channel {name}")] = n / cases.days
     block = _block(f["t_report"])
     for name, n in f.groupby(block).size().items():
@@ -75,7 +75,9 @@ def measures(cases: Cases, targets: dict[str, float]) -> dict[tuple[str, str], f
         out[("response min", f"type {name}")] = v
     for name, v in response.groupby(block).mean().items():
         out[("response min", f"hours {name}")] = v
-    sla = f["type"].map(targets)
+    if not f["t_close"].notna().any():  # no closing times at all: nothing to compare
+        return {k: float(v) for k, v in out.items() if not math.isnan(float(v))}
+    sla = f["type"].map(targets)  # a case never closed counts as not on time
     ok = ((f["t_close"] - f["t_report"]) <= sla).where(sla.notna())
     for name, v in ok.groupby(f["type"]).mean().items():
         if not math.isnan(v):
@@ -89,13 +91,16 @@ def measures(cases: Cases, targets: dict[str, float]) -> dict[tuple[str, str], f
 def compare(log_values: dict, sim_values: list[dict]) -> pd.DataFrame:
     """One row per (measure, group): log, simulated mean, CI, prediction interval, verdict."""
     keys = sorted(set(log_values) | {k for v in sim_values for k in v})
+    log_kinds = {(m, g.split(" ")[0]) for m, g in log_values}
     rows = []
     for key in keys:
-        # a replication without a case of a type had 0 cases per day (not an unknown)
+        # a replication without a case of a type had 0 cases per day (not an unknown), unless
+        # the log has no such column at all (no channel recorded)
         fill = 0.0 if key[0] == "cases per day" else np.nan
         sims = np.array([v.get(key, fill) for v in sim_values], dtype=float)
         sims = sims[~np.isnan(sims)]
-        log = log_values.get(key, 0.0 if key[0] == "cases per day" else np.nan)
+        recorded = (key[0], key[1].split(" ")[0]) in log_kinds
+        log = log_values.get(key, fill if recorded else np.nan)
         iv = _interval(sims)
         upper = 1.0 if key[0] == "closed on time" else np.inf  # shares stay in [0, 1]
         iv.update({k: float(np.clip(iv[k], 0.0, upper)) for k in

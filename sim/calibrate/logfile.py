@@ -20,7 +20,9 @@ import pandas as pd
 from sim.calibrate.mapping import CHANNELS, REQUIRED, TIME_FIELDS, Mapping, guess_mapping
 
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-                "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+                "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f",
+                "%Y/%m/%d %H:%M:%S.%f", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M",
+                "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M")
 FIRST_LINE = 2  # the header is line 1
 
 
@@ -154,15 +156,16 @@ def check_columns(table: pd.DataFrame, mapping: Mapping) -> None:
 def read_log(
     path: Path | str,
     mapping: Mapping | None,
-    types: list[str],
+    types: list[str] | dict[str, str | None],
     zones: list[str],
     start: str | None = None,
     end: str | None = None,
 ) -> CaseLog:
     """Read, check and clean a case log; LogError if nothing usable remains.
 
-    ``types`` and ``zones`` are the catalog's; ``start``/``end`` (dates, inclusive) restrict
-    the period (default: the first to the last reported day).
+    ``types`` are the catalog's names (or name → label: a log may then use the labels) and
+    ``zones`` its zone ids; ``start``/``end`` (dates, inclusive) restrict the period (default:
+    the first to the last reported day).
     """
     path = Path(path)
     try:
@@ -188,9 +191,13 @@ def read_log(
     return log
 
 
-def clean(table: pd.DataFrame, mapping: Mapping, types: list[str], zones: list[str]
-          ) -> tuple[pd.DataFrame, list[Problem]]:
+def clean(table: pd.DataFrame, mapping: Mapping, types: list[str] | dict[str, str | None],
+          zones: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
     """The usable rows as typed columns, and the problems of the others."""
+    labels = {}
+    if isinstance(types, dict):
+        labels = {str(label).casefold(): name for name, label in types.items() if label}
+    types = list(types)
     check = _Checker(table, mapping)
     cols = mapping.columns
 
@@ -199,7 +206,7 @@ def clean(table: pd.DataFrame, mapping: Mapping, types: list[str], zones: list[s
             [""] * len(table), index=table.index)
 
     raw_type = text("type")
-    ctype = raw_type.map(lambda v: mapping.types.get(v, v))
+    ctype = raw_type.map(lambda v: mapping.types.get(v, labels.get(v.casefold(), v)))
     bad_type = ~ctype.isin(types).to_numpy()
     check.flag(bad_type, "type", lambda v: (
         "empty type" if not v else f"type {v!r} is not in the catalog{_suggest(v, types)} "
@@ -214,7 +221,8 @@ def clean(table: pd.DataFrame, mapping: Mapping, types: list[str], zones: list[s
     bad_report = times["reported_at"].isna().to_numpy()
     check.flag(bad_report, "reported_at", lambda v: (
         "empty report time" if not v else
-        f"cannot read {v!r} as a time (expected e.g. 2026-03-01 08:15:00 or 2026/3/1 8:15)"),
+        f"cannot read {v!r} as a date and time (expected e.g. 2026-03-01 08:15:00 or "
+        "2026/3/1 8:15)"),
         drop=True)
     for f in TIME_FIELDS[1:]:
         if f not in times:
@@ -233,8 +241,9 @@ def clean(table: pd.DataFrame, mapping: Mapping, types: list[str], zones: list[s
         channel = channel.where(channel.isin(CHANNELS), "other")
     case_id = text("case_id") if "case_id" in cols else pd.Series(
         [str(i + FIRST_LINE) for i in range(len(table))], index=table.index)
-    dup = (case_id.duplicated() & (case_id != "")).to_numpy() & ~check.drop
-    check.flag(dup, "case_id", lambda v: f"duplicate case id {v!r}", drop=True)
+    if "case_id" in cols:
+        dup = (case_id.duplicated() & (case_id != "")).to_numpy() & ~check.drop
+        check.flag(dup, "case_id", lambda v: f"duplicate case id {v!r}", drop=True)
     frame = pd.DataFrame({
         "line": np.arange(len(table)) + FIRST_LINE, "case_id": case_id, "type": ctype,
         "zone": zone, "channel": channel if "channel" in cols else "",
@@ -295,6 +304,7 @@ def problem_summary(log: CaseLog, limit: int = 5) -> list[str]:
         lines.append(
             f"  unknown types: {', '.join(by_type[:limit])} — to keep them, add to the mapping "
             "file e.g. `types: {" + f"{by_type[0]}: <catalog type>" + "}`")
+    first = sorted(log.problems, key=lambda p: p.action != "row dropped")[:limit]
     lines += [f"  line {p.line}, {p.column}: {p.message} ({p.action})"
-              for p in log.problems[:limit]]
+              for p in sorted(first, key=lambda p: p.line)]
     return lines

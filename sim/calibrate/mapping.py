@@ -64,10 +64,13 @@ ZH = Mapping(
 
 
 def guess_mapping(headers: list[str]) -> Mapping | None:
-    """The built-in mapping whose required headers all appear, or None."""
+    """The built-in mapping whose required headers all appear (restricted to the optional
+    columns present), or None."""
     for mapping in (EN, ZH):
         if all(mapping.columns[f] in headers for f in REQUIRED):
-            return mapping
+            present = {f: h for f, h in mapping.columns.items() if h in headers}
+            return Mapping(present, mapping.types, mapping.channels, mapping.zones,
+                           mapping.source)
     return None
 
 
