@@ -106,19 +106,23 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if out.suffix not in (".yaml", ".yml"):
         raise _usage(f"-o {out}: expected a .yaml file name")
     md, rows = out.with_name("calibration.md"), out.with_name("calibration_rows.csv")
-    for path in (out, md, rows):
+    figures = out.with_name("calibration_figures")
+    for path in (out, md, rows, figures):
         refuse_overwrite(path, args.force)
     log = read_caselog(args, district)
     report_problems(log, args.strict)
     from sim.calibrate.fit import calibrate
-    from sim.calibrate.report import calibration_markdown, problems_frame
+    from sim.calibrate.report import calibration_markdown, problems_frame, write_figures
     from sim.calibrate.writer import calibrated_yaml
-    from sim.output import write_text_atomic
+    from sim.output import atomic_folder, write_text_atomic
 
     cal = calibrate(log, Path(args.district), reps=args.detection_reps)
     text = calibrated_yaml(cal, out, args.name or out.stem)
     check_written(text, out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if not args.no_plots:
+        with atomic_folder(figures) as tmp:
+            write_figures(cal, tmp)
     write_text_atomic(md, calibration_markdown(cal, out.name) + "\n")
     write_text_atomic(rows, problems_frame(log).to_csv(index=False))
     write_text_atomic(out, text)
@@ -159,6 +163,7 @@ def add_calibrate_parser(sub) -> None:
     cal.add_argument("--detection-reps", type=int, default=2,
                      help="replications per round of the detection simulation (default 2)")
     cal.add_argument("--strict", action="store_true", help="refuse a log with any bad row")
+    cal.add_argument("--no-plots", action="store_true", help="skip the figures")
     cal.add_argument("--force", action="store_true", help="replace existing output files")
     cal.set_defaults(func=cmd_calibrate)
 

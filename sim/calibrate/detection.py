@@ -102,15 +102,22 @@ def kernel(occ_bin: np.ndarray, rec_from: np.ndarray, rec_to: np.ndarray, size: 
     return np.divide(rec, occ[:, None], out=np.zeros_like(rec), where=occ[:, None] > 0)
 
 
-def unfold(counts: np.ndarray, k: np.ndarray, prior: np.ndarray, iterations: int = 50
-           ) -> np.ndarray:
-    """Occurrence shares p (sum 1) with p @ K ∝ counts, by EM from ``prior``."""
+def unfold(counts: np.ndarray, k: np.ndarray, prior: np.ndarray, iterations: int = 50,
+           smooth: float = 0.0) -> np.ndarray:
+    """Occurrence shares p (sum 1) with p @ K ∝ counts, by EM from ``prior``.
+
+    ``smooth`` > 0 mixes each iterate with its circular neighbours (weights smooth/2 each:
+    the EMS algorithm of Silverman et al. 1990), which keeps noise from piling occurrences
+    into the hours where little is recorded."""
     p = np.asarray(prior, float) / np.sum(prior)
     seen = k.sum(1)
     for _ in range(iterations):
         q = p @ k
         ratio = np.divide(counts, q, out=np.zeros_like(q), where=q > 0)
         update = np.divide(p * (k @ ratio), seen, out=p.copy(), where=seen > 0)
+        if smooth > 0:
+            update = ((1 - smooth) * update
+                      + smooth / 2 * (np.roll(update, 1) + np.roll(update, -1)))
         p = update / update.sum()
     return p
 

@@ -9,6 +9,7 @@ the timing of incidents against shifts in the simulation are those of the fit.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from sim.scenario.units import WEEKDAYS
 
 SENSITIVITY = 0.2
 PROMPT_ENOUGH = 0.5
+HOUR_SMOOTHING = 0.5  # EMS: each hour mixed with its neighbours at every EM step
 ROUNDS = 3  # simulate, fit, and simulate again with the fitted rates and profiles  # the detection share ± 20 %
 DURATIONS = {
     "response": ("reported_at", "arrived_at"),
@@ -53,6 +55,7 @@ class TypeFit:
     channels: dict[str, int]
     sim_channels: dict[str, float]
     prompt: float
+    sim_occurrences: int
     durations: dict[str, DistFit | None] = field(default_factory=dict)
 
     @property
@@ -157,14 +160,15 @@ def fit_type(log: CaseLog, name: str, counts: np.ndarray, kinds: list[str], days
     if district is not None:
         prior_hour = np.asarray(district.incidents[name].hour_profile, float)
         prior_dow = np.asarray(district.incidents[name].dow_profile, float)
-    hour_profile = _normalise(unfold(hours, exp.hour_kernel[name], prior_hour))
+    hour_profile = _normalise(unfold(hours, exp.hour_kernel[name], prior_hour,
+                                     smooth=HOUR_SMOOTHING))
     occ_days = unfold(dows, exp.dow_kernel[name], prior_dow * dow_days)
     dow_profile = np.divide(occ_days, dow_days, out=prior_dow.copy(), where=dow_days > 0)
     dow_profile = _normalise(dow_profile)
     channels = frame["channel"].value_counts().to_dict() if "channel" in frame else {}
     fit = TypeFit(name, counts, shrunk, e, hours, dows, hour_profile, dow_profile,
                   {str(k): int(v) for k, v in channels.items() if k}, exp.sim_channels[name],
-                  exp.prompt[name])
+                  exp.prompt[name], exp.occurrences[name])
     for label, (a, b) in DURATIONS.items():
         if a in frame and b in frame:
             minutes = (frame[b] - frame[a]).dt.total_seconds().to_numpy() / 60.0
@@ -173,10 +177,15 @@ def fit_type(log: CaseLog, name: str, counts: np.ndarray, kinds: list[str], days
 
 
 def type_total_interval(fit: TypeFit, days: int) -> tuple[float, float]:
-    """95 % interval of the type's occurrences per day (Poisson on the count, e fixed)."""
+    """95 % interval of the type's occurrences per day: Poisson (Garwood) on the count, widened
+    by the binomial uncertainty of the simulated e, sd(ln e) ≈ √((1 − e) / (e · occurrences
+    simulated))."""
     mean_e = fit.n / fit.occurrence_per_day() / days if fit.occurrence_per_day() > 0 else 1.0
     low, high = poisson_interval(fit.n)
-    return low / days / mean_e, high / days / mean_e
+    e = min(mean_e, 1.0)
+    sd_log_e = math.sqrt((1 - e) / (e * fit.sim_occurrences)) if fit.sim_occurrences else 0.0
+    widen = math.exp(1.959964 * sd_log_e)
+    return low / days / mean_e / widen, high / days / mean_e * widen
 
 
 def sensitivity(fit: TypeFit) -> tuple[float, float]:

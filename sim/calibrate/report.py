@@ -52,8 +52,8 @@ def summary_section(cal: Calibration) -> list[str]:
                      f"{s_high:.2f} / {s_low:.2f}"])
     return ["## Rates", "",
             "Occurrences per day in the district = cases ÷ e, with e the cases recorded per "
-            "occurrence in the simulated district; the 95 % interval is Poisson on the count "
-            "(e taken as known). The last column is the rate if the true detection share is "
+            "occurrence in the simulated district; the 95 % interval is Poisson on the count, "
+            "widened by the simulation's uncertainty in e (binomial). The last column is the rate if the true detection share is "
             "20 % lower / 20 % higher than modelled.", "",
             *_table(["type", "cases", "cases/day", "e", "occurrences/day", "95 % CI",
                      "share −20 % / +20 %"], rows)]
@@ -151,7 +151,8 @@ def calibration_markdown(cal: Calibration, scenario_file: str) -> str:
         f"{log.outside_period} outside the period",
         f"- district: `{cal.district_path}`; detection simulated with {cal.reps} "
         "replication(s) per round, two rounds",
-        f"- written: `{scenario_file}`", "",
+        f"- written: `{scenario_file}`; figures in `calibration_figures/` (hours.png, "
+        "weekdays.png, rates.png)", "",
         "**Assumption.** The log holds detected cases only. Occurrences are estimated as cases "
         "÷ e, where e, the cases recorded per occurrence (recurrences included), comes from "
         "simulating the district scenario's detection model (patrol sight, cameras, complaint "
@@ -177,3 +178,38 @@ def calibration_markdown(cal: Calibration, scenario_file: str) -> str:
 
 
 __all__ = ["calibration_markdown", "poisson_interval", "problems_frame"]
+
+
+def figure_frames(cal: Calibration) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Tidy frames for the figures: by hour, by weekday (per day), rates per type."""
+    hours, weekdays, rates = [], [], []
+    days = cal.log.days
+    for fit in cal.types.values():
+        total = fit.occurrence_per_day() * days
+        fitted = fit.hour_profile / fit.hour_profile.sum() * total
+        hours += [{"type": fit.name, "hour": h, "cases": fit.hour_counts[h],
+                   "fitted": fitted[h]} for h in range(24)]
+        per_day = np.divide(fit.dow_counts, cal.days_of_week, out=np.zeros(7),
+                            where=cal.days_of_week > 0)
+        weekdays += [{"type": fit.name, "weekday": d, "cases": per_day[d],
+                      "fitted": fit.occurrence_per_day() * fit.dow_profile[d]} for d in range(7)]
+        low, high = type_total_interval(fit, days)
+        s_low, s_high = sensitivity(fit)
+        rates.append({"type": fit.name, "cases_per_day": fit.n / days,
+                      "rate": fit.occurrence_per_day(), "low": low, "high": high,
+                      "sens_low": s_low, "sens_high": s_high})
+    return pd.DataFrame(hours), pd.DataFrame(weekdays), pd.DataFrame(rates)
+
+
+def write_figures(cal: Calibration, folder) -> list:
+    """PNG figures into ``folder``: hours, weekdays, rates."""
+    from sim.plots.calibration import calibration_profiles, calibration_rates
+    from sim.plots.export import save_figure
+
+    hours, weekdays, rates = figure_frames(cal)
+    written = save_figure(calibration_profiles(hours), folder / "hours", ("png",))
+    written += save_figure(calibration_profiles(
+        weekdays, "weekday", "Cases per day (log) and fitted occurrences per day, Monday = 0"),
+        folder / "weekdays", ("png",))
+    written += save_figure(calibration_rates(rates), folder / "rates", ("png",))
+    return written
