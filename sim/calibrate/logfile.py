@@ -307,4 +307,6 @@ def problem_summary(log: CaseLog, limit: int = 5) -> list[str]:
     first = sorted(log.problems, key=lambda p: p.action != "row dropped")[:limit]
     lines += [f"  line {p.line}, {p.column}: {p.message} ({p.action})"
               for p in sorted(first, key=lambda p: p.line)]
+    if len(log.problems) > len(first):
+        lines.append(f"  ... and {len(log.problems) - len(first)} more (see the report)")
     return lines
