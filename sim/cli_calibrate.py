@@ -116,7 +116,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibrate.writer import calibrated_yaml
     from sim.output import atomic_folder, write_text_atomic
 
-    cal = calibrate(log, Path(args.district), reps=args.detection_reps)
+    cal = calibrate(log, Path(args.district), reps=args.detection_reps,
+                    correct=args.detection == "model")
     text = calibrated_yaml(cal, out, args.name or out.stem)
     check_written(text, out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -160,6 +161,9 @@ def add_calibrate_parser(sub) -> None:
     cal.add_argument("--from", dest="date_from", help="first day (default: the first report)")
     cal.add_argument("--to", dest="date_to", help="last day, inclusive (default: the last)")
     cal.add_argument("--name", help="scenario name (default: the output file's stem)")
+    cal.add_argument("--detection", choices=("model", "none"), default="model",
+                     help="model: correct detected cases to occurrences with the district's "
+                     "detection model (default); none: take the log as complete")
     cal.add_argument("--detection-reps", type=int, default=2,
                      help="replications per round of the detection simulation (default 2)")
     cal.add_argument("--strict", action="store_true", help="refuse a log with any bad row")

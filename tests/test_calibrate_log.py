@@ -148,3 +148,31 @@ def test_excel_sheet(tmp_path: Path) -> None:
     frame.to_excel(path, index=False)
     log = read_log(path, None, TYPES, ZONES)
     assert log.encoding == "xlsx" and len(log.frame) == 3 and not log.problems
+
+
+def test_detection_none_gives_recorded_rates(tmp_path: Path) -> None:
+    """--detection none: no simulation, e = 1, a pooled kind's rate is cases ÷ zones ÷ days;
+    the file validates and says that no correction was made."""
+    from sim.scenario.loader import load_scenario
+
+    district = ROOT / "tests" / "calibrate" / "district.yaml"
+    rows = ["type,zone,reported_at"]
+    for day in range(1, 15):  # 14 days, one vendor a day in each of B1..B4 at 09:00
+        rows += [f"vendor,{z},2026-03-{day:02d} 09:00" for z in ("B1", "B2", "B3", "B4")]
+    log = write(tmp_path, "\n".join(rows) + "\n", "utf-8")
+    out = tmp_path / "cal.yaml"
+    assert main(["calibrate", str(log), "--district", str(district), "-o", str(out),
+                 "--detection", "none", "--no-plots"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "NO DETECTION CORRECTION" in text
+    scenario = load_scenario(out)
+    vendor = scenario.incidents["vendor"]
+    assert vendor.rate_per_day["residential"] == pytest.approx(4 * 14 / 8 / 14, rel=1e-3)
+    assert vendor.rate_per_day["commercial"] == 0 and scenario.clock.days == 14
+    assert max(vendor.hour_profile) == vendor.hour_profile[9]
+
+
+def test_unknown_grid_codes_get_a_hint(tmp_path: Path) -> None:
+    text = HEADER + "1,流动摊贩,440105001003,2026/3/1 8:15,巡查发现,,,\n"
+    with pytest.raises(LogError, match="map them to zone ids under `zones:`"):
+        read_log(write(tmp_path, text, "utf-8"), None, TYPES, ZONES)

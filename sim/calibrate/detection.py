@@ -168,3 +168,17 @@ def _zone_shares(occ: np.ndarray, det: np.ndarray, kinds: np.ndarray) -> np.ndar
         prior = (k_det + ZONE_PSEUDO * overall) / (k_occ + ZONE_PSEUDO)
         out[idx] = (det[idx] + ZONE_PSEUDO * prior) / (occ[idx] + ZONE_PSEUDO)
     return np.maximum(out, 1e-3)
+
+
+def no_correction(types: list[str], n_zones: int) -> Expansion:
+    """``--detection none``: every occurrence is taken to be recorded, at once (e = 1,
+    identity kernels). For logs believed complete, or to see the uncorrected rates."""
+    return Expansion(
+        per_zone={t: np.ones(n_zones) for t in types},
+        hour_kernel={t: np.eye(24) for t in types},
+        dow_kernel={t: np.eye(7) for t in types},
+        sim_channels={t: {} for t in types},
+        occurrences={t: 0 for t in types},
+        prompt={t: 1.0 for t in types},
+        reps=0,
+    )

@@ -19,6 +19,7 @@ import pandas as pd
 from sim.calibrate.detection import (
     Expansion,
     expansion,
+    no_correction,
     simulate_cases,
     structure_changes,
     unfold,
@@ -109,8 +110,11 @@ def _normalise(values: np.ndarray, mean_one: bool = True) -> np.ndarray:
     return values / values.mean() if mean_one else values / total
 
 
-def calibrate(log: CaseLog, district_path: Path, reps: int = 2) -> Calibration:
-    """Fit every type the log holds; the district gives zones, kinds and detection."""
+def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = True
+              ) -> Calibration:
+    """Fit every type the log holds; the district gives zones, kinds and detection.
+
+    ``correct=False`` skips the detection correction (e = 1: the log is taken as complete)."""
     from sim.scenario.loader import load_scenario, with_changes
 
     district = load_scenario(district_path)
@@ -124,17 +128,20 @@ def calibrate(log: CaseLog, district_path: Path, reps: int = 2) -> Calibration:
     dow_days = weekday_days(log.start, days)
     profiles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
     fits: dict[str, TypeFit] = {}
-    for _ in range(ROUNDS):
+    for _ in range(ROUNDS if correct else 1):
         changes = structure_changes(district, types, rates, days, weekday, profiles)
-        sim = simulate_cases(with_changes(district, changes), reps)
-        exp = expansion(sim, types, zone_ids, kinds, reps, weekday)
+        if correct:
+            sim = simulate_cases(with_changes(district, changes), reps)
+            exp = expansion(sim, types, zone_ids, kinds, reps, weekday)
+        else:
+            exp = no_correction(types, len(zone_ids))
         fits = {t: fit_type(log, t, counts[t], kinds, days, exp, dow_days, district)
                 for t in types}
         rates = {t: dict(zip(zone_ids, f.shrunk.rate)) for t, f in fits.items()}
         profiles = {t: (f.hour_profile, f.dow_profile) for t, f in fits.items()}
     changes = structure_changes(district, types, rates, days, weekday, profiles)
     return Calibration(log, Path(district_path), district, zone_ids, kinds, fits, changes,
-                       reps, dow_days)
+                       reps if correct else 0, dow_days)
 
 
 def _pooled_raw(counts: np.ndarray, kinds: list[str], days: int, zone_ids: list[str]

@@ -268,7 +268,7 @@ def restrict_period(log: CaseLog, start: str | None, end: str | None) -> None:
     if frame.empty:
         raise LogError(
             f"{log.path}: no usable row remains ({len(log.problems)} problems in "
-            f"{log.rows_read} rows; first: {describe(log.problems[:3])})")
+            f"{log.rows_read} rows; first: {describe(log.problems[:3])}){_hint(log)}")
     first = parse_date(start, "--from") if start else frame["reported_at"].min().normalize()
     last = parse_date(end, "--to") if end else frame["reported_at"].max().normalize()
     if last < first:
@@ -282,6 +282,20 @@ def restrict_period(log: CaseLog, start: str | None, end: str | None) -> None:
     log.outside_period = int((~inside).sum())
     log.frame = frame[inside].reset_index(drop=True)
     log.start, log.days = first, int((stop - first) / pd.Timedelta(days=1))
+
+
+def _hint(log: CaseLog) -> str:
+    """What to do when one kind of problem explains most of the log."""
+    dropped = [p for p in log.problems if p.action == "row dropped"]
+    zones = sum("not a zone" in p.message for p in dropped)
+    types = sum("not in the catalog" in p.message for p in dropped)
+    if zones > len(dropped) / 2:
+        return ("; if the log uses its own grid codes, map them to zone ids under `zones:` in "
+                "a mapping file (--columns; see scenarios/caselog/mapping_zh.yaml)")
+    if types > len(dropped) / 2:
+        return ("; map the log's type names to catalog types under `types:` in a mapping file "
+                "(--columns)")
+    return ""
 
 
 def describe(problems: list[Problem]) -> str:

@@ -67,6 +67,9 @@ def channel_section(cal: Calibration) -> list[str]:
         cells = [fit.name]
         for c in ("patrol", "camera", "complaint", "other"):
             log_share = fit.channels.get(c, 0) / total if total else float("nan")
+            if not fit.sim_channels:  # no detection simulation
+                cells.append(f"{log_share:.2f} / —")
+                continue
             sim_share = fit.sim_channels.get(c, 0.0)
             cells.append(f"{log_share:.2f} / {sim_share:.2f}")
             if total >= 30 and c == "patrol" and abs(log_share - sim_share) > 0.15:
@@ -149,8 +152,10 @@ def calibration_markdown(cal: Calibration, scenario_file: str) -> str:
         f"({log.days} days)",
         f"- rows: {log.rows_read} read, {len(log.frame)} used, {log.dropped} dropped, "
         f"{log.outside_period} outside the period",
-        f"- district: `{cal.district_path}`; detection simulated with {cal.reps} "
-        "replication(s) per round, two rounds",
+        f"- district: `{cal.district_path}`; " + (
+            f"detection simulated with {cal.reps} replication(s) per round, three rounds"
+            if cal.reps else "**no detection correction** (`--detection none`: e = 1, the "
+            "log is taken as complete)"),
         f"- written: `{scenario_file}`; figures in `calibration_figures/` (hours.png, "
         "weekdays.png, rates.png)", "",
         "**Assumption.** The log holds detected cases only. Occurrences are estimated as cases "

@@ -99,8 +99,9 @@ def calibrated_yaml(cal: Calibration, out: Path, name: str) -> str:
         "# Rates are occurrences per zone per day = cases ÷ (days × e), where e (recorded cases",
         "# per occurrence) is simulated with the district's detection model and deployment, then",
         "# shrunk toward the zone kind's mean (empirical Bayes, gamma-Poisson; weights below).",
-        f"# Assumption: {Path(cal.district_path).name} describes the log period's deployment and "
-        "detection.",
+        (f"# Assumption: {Path(cal.district_path).name} describes the log period's deployment "
+         "and detection." if cal.reps else
+         "# NO DETECTION CORRECTION (--detection none): e = 1, the log is taken as complete."),
         f"extends: {Path(rel).as_posix()}",
         "",
         f"name: {name}",
