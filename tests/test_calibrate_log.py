@@ -176,3 +176,20 @@ def test_unknown_grid_codes_get_a_hint(tmp_path: Path) -> None:
     text = HEADER + "1,流动摊贩,440105001003,2026/3/1 8:15,巡查发现,,,\n"
     with pytest.raises(LogError, match="map them to zone ids under `zones:`"):
         read_log(write(tmp_path, text, "utf-8"), None, TYPES, ZONES)
+
+
+def test_line_numbers_survive_multiline_fields_and_ragged_rows(tmp_path: Path) -> None:
+    """A quoted description spanning lines shifts the physical line numbers; a row with an
+    unquoted comma (more values than columns) is dropped and named; blank lines are skipped."""
+    text = ("type,zone,reported_at,description\r\n"
+            'mobile_vendor,A1,2026-03-01 08:15,"two stalls,\r\nnear the gate"\r\n'
+            "\r\n"
+            "illegal_ad,B1,2026-03-01 09:00,poster,on a pole\r\n"
+            "illegal_ad,Z9,2026-03-01 10:00,\r\n")
+    log = read_log(write(tmp_path, text, "utf-8"), None, TYPES, ZONES)
+    assert list(log.frame["line"]) == [2]
+    found = {(p.line, p.column) for p in log.problems}
+    assert found == {(5, "(row)"), (6, "zone")}
+    dup = "type,zone,reported_at,zone\nmobile_vendor,A1,2026-03-01 08:15,A2\n"
+    with pytest.raises(LogError, match="'zone' appears twice"):
+        read_log(write(tmp_path, dup, "utf-8"), None, TYPES, ZONES)

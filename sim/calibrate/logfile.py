@@ -9,6 +9,7 @@ field emptied (an unreadable or out-of-order dispatch, arrival or closing time).
 
 from __future__ import annotations
 
+import csv
 import difflib
 import io
 from dataclasses import dataclass, field
@@ -89,6 +90,8 @@ def read_table(path: Path) -> tuple[pd.DataFrame, str]:
             table = pd.read_excel(path, dtype=str, keep_default_na=False)
         except Exception as exc:  # openpyxl raises many kinds on a broken workbook
             raise LogError(f"cannot read the workbook ({exc})") from None
+        table.columns = [str(c).strip() for c in table.columns]
+        table.attrs["line"] = np.arange(len(table)) + FIRST_LINE
         return table, "xlsx"
     try:
         data = path.read_bytes()
@@ -97,13 +100,33 @@ def read_table(path: Path) -> tuple[pd.DataFrame, str]:
     text, encoding = decode(data)
     if not text.strip():
         raise LogError("the file is empty")
+    return parse_csv(text), encoding
+
+
+def parse_csv(text: str) -> pd.DataFrame:
+    """All cells as strings; ``attrs["line"]`` is each row's first physical line (a quoted
+    field may span lines), ``attrs["ragged"]`` (line, fields) of rows with extra values."""
+    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
     try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LogError(f"not a readable CSV table ({exc})") from None
-    table.columns = [str(c).strip() for c in table.columns]
-    return table, encoding
+        header = [h.strip() for h in next(reader)]
+        rows, lines, ragged = [], [], []
+        start = reader.line_num + 1
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                if any(cell.strip() for cell in record[len(header):]):
+                    ragged.append((start, len(record)))
+                rows.append((record + [""] * len(header))[:len(header)])
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise LogError(f"not a readable CSV table (line {reader.line_num}: {exc})") from None
+    twice = sorted({h for h in header if header.count(h) > 1 and h})
+    if twice:
+        raise LogError(f"column {twice[0]!r} appears twice in the header")
+    table = pd.DataFrame(rows, columns=header, dtype=str)
+    table.attrs["line"] = np.asarray(lines, dtype=int)
+    table.attrs["ragged"] = ragged
+    return table
 
 
 def parse_times(values: pd.Series) -> pd.Series:
@@ -130,13 +153,22 @@ class _Checker:
         self.table, self.mapping = table, mapping
         self.problems: list[Problem] = []
         self.drop = np.zeros(len(table), dtype=bool)
+        self.lines = table.attrs.get("line", np.arange(len(table)) + FIRST_LINE)
+        width = len(table.columns)
+        extra = {line: n for line, n in table.attrs.get("ragged", [])}
+        for i, line in enumerate(self.lines):
+            if int(line) in extra:
+                self.problems.append(Problem(
+                    int(line), "(row)", "", f"{extra[int(line)]} values but the header has "
+                    f"{width} columns (an unquoted comma?)", "row dropped"))
+                self.drop[i] = True
 
     def flag(self, mask: np.ndarray, field_name: str, message, drop: bool) -> None:
         header = self.mapping.columns[field_name]
         values = self.table[header].astype(str).to_numpy()
         for i in np.flatnonzero(mask):
             text = message(values[i]) if callable(message) else message
-            self.problems.append(Problem(int(i) + FIRST_LINE, header, values[i], text,
+            self.problems.append(Problem(int(self.lines[i]), header, values[i], text,
                                          "row dropped" if drop else "field ignored"))
         if drop:
             self.drop |= mask
@@ -240,12 +272,12 @@ def clean(table: pd.DataFrame, mapping: Mapping, types: list[str] | dict[str, st
                    drop=False)
         channel = channel.where(channel.isin(CHANNELS), "other")
     case_id = text("case_id") if "case_id" in cols else pd.Series(
-        [str(i + FIRST_LINE) for i in range(len(table))], index=table.index)
+        [str(line) for line in check.lines], index=table.index)
     if "case_id" in cols:
         dup = (case_id.duplicated() & (case_id != "")).to_numpy() & ~check.drop
         check.flag(dup, "case_id", lambda v: f"duplicate case id {v!r}", drop=True)
     frame = pd.DataFrame({
-        "line": np.arange(len(table)) + FIRST_LINE, "case_id": case_id, "type": ctype,
+        "line": check.lines, "case_id": case_id, "type": ctype,
         "zone": zone, "channel": channel if "channel" in cols else "",
         **{f: times.get(f, pd.Series(pd.NaT, index=table.index)) for f in TIME_FIELDS},
     })
