@@ -193,3 +193,34 @@ def test_line_numbers_survive_multiline_fields_and_ragged_rows(tmp_path: Path) -
     dup = "type,zone,reported_at,zone\nmobile_vendor,A1,2026-03-01 08:15,A2\n"
     with pytest.raises(LogError, match="'zone' appears twice"):
         read_log(write(tmp_path, dup, "utf-8"), None, TYPES, ZONES)
+
+
+def test_cli_refusals_write_nothing(tmp_path: Path, capsys) -> None:
+    """Bad district, bad output name, existing output, bad mapping, bad dates: exit 2, a
+    message naming what is wrong, nothing written or overwritten."""
+    log = write(tmp_path, HEADER + GOOD, "gbk")
+    district = str(ROOT / "scenarios" / "default.yaml")
+    out = tmp_path / "cal.yaml"
+
+    def run(*argv: str) -> str:
+        assert main(list(argv)) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        return err
+
+    assert "missing.yaml" in run("calibrate", str(log), "--district", "missing.yaml", "-o",
+                                 str(out))
+    assert "expected a .yaml file name" in run("calibrate", str(log), "--district", district,
+                                               "-o", str(tmp_path / "cal.txt"))
+    out.write_text("mine", encoding="utf-8")
+    assert "exists" in run("calibrate", str(log), "--district", district, "-o", str(out))
+    assert out.read_text(encoding="utf-8") == "mine"
+    bad_map = tmp_path / "m.yaml"
+    bad_map.write_text("columns: [a, b]\n", encoding="utf-8")
+    assert "m.yaml: columns" in run("calibrate", str(log), "--district", district, "-o",
+                                    str(tmp_path / "x.yaml"), "--columns", str(bad_map))
+    assert "--from '3/1': expected a date" in run(
+        "calibrate", str(log), "--district", district, "-o", str(tmp_path / "x.yaml"),
+        "--from", "3/1")
+    assert "exists" in run("export-log", district, "-o", str(out))
+    assert not (tmp_path / "x.yaml").exists() and not (tmp_path / "calibration.md").exists()
