@@ -174,8 +174,7 @@ def add_calibrate_parser(sub) -> None:
 
 def cmd_backcast(args: argparse.Namespace) -> int:
     from sim.cli import check_output_folder
-    from sim.scenario.loader import load_scenario, with_changes
-    from sim.scenario.units import WEEKDAYS
+    from sim.scenario.loader import load_scenario
 
     scenario = load_scenario(Path(args.scenario))
     out = Path(args.output) if args.output else Path("results") / f"{scenario.name}-backcast"
@@ -184,8 +183,6 @@ def cmd_backcast(args: argparse.Namespace) -> int:
         raise _usage(f"{out} exists; choose another folder or pass --force to replace it")
     log = read_caselog(args, scenario)
     report_problems(log, strict=False)
-    scenario = with_changes(scenario, {"clock.days": log.days,
-                                       "clock.start_weekday": WEEKDAYS[log.start.weekday()]})
     from sim.calibrate.backcast import backcast_markdown, run_backcast
     from sim.output import atomic_folder
 

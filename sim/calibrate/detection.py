@@ -34,6 +34,8 @@ from sim.calibrate.export import LOG_CHANNELS
 from sim.scenario.units import WEEKDAYS
 
 ZONE_PSEUDO = 20.0  # pseudo-occurrences pulling a zone's share toward its kind's
+BURN_IN_DAYS = 7  # simulated before the period (whole weeks keep the weekdays aligned), so
+# the period starts with the backlog a real one has (piles, ads found days after they occur)
 
 
 @dataclass(frozen=True)
@@ -78,18 +80,28 @@ def structure_changes(district, types: list[str], rates: dict[str, dict[str, flo
             hour, dow = profiles[name]
             changes[f"incidents.{name}.hour_profile"] = [float(v) for v in hour]
             changes[f"incidents.{name}.dow_profile"] = [float(v) for v in dow]
-    changes["clock.days"] = days
+    changes["clock.days"] = days + BURN_IN_DAYS
     changes["clock.start_weekday"] = start_weekday
     changes["clock.warmup_days"] = 0
     return changes
 
 
 def simulate_cases(scenario, reps: int) -> pd.DataFrame:
-    """Incidents of ``reps`` replications of ``scenario`` (one frame)."""
+    """Incidents of ``reps`` replications of ``scenario`` (one frame), times counted from the
+    end of the burn-in (negative before it)."""
     from sim.experiment.replication import run_replication
 
-    return pd.concat([run_replication(scenario, r).incidents for r in range(reps)],
-                     ignore_index=True)
+    return pd.concat([shift_burn_in(run_replication(scenario, r).incidents)
+                      for r in range(reps)], ignore_index=True)
+
+
+def shift_burn_in(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Times counted from the start of the period, i.e. after BURN_IN_DAYS."""
+    out = incidents.copy()
+    for column in out.columns:
+        if column.startswith("t_"):
+            out[column] = out[column] - BURN_IN_DAYS * 1440.0
+    return out
 
 
 def kernel(occ_bin: np.ndarray, rec_from: np.ndarray, rec_to: np.ndarray, size: int
@@ -123,12 +135,17 @@ def unfold(counts: np.ndarray, k: np.ndarray, prior: np.ndarray, iterations: int
 
 
 def expansion(incidents: pd.DataFrame, types: list[str], zone_ids: list[str],
-              zone_kinds: list[str], reps: int, start_weekday: str) -> Expansion:
-    """Expansion factors from simulated incidents of the structure scenario."""
+              zone_kinds: list[str], reps: int, start_weekday: str, days: int | None = None
+              ) -> Expansion:
+    """Expansion factors from simulated incidents of the structure scenario: occurrences in
+    the period [0, days) against cases reported in it, as the log counts them."""
     zpos = {z: i for i, z in enumerate(zone_ids)}
     kinds = np.asarray(zone_kinds)
-    exo = incidents["source"] != "recurrence"
-    rec = incidents["channel"].isin(LOG_CHANNELS)
+    end = np.inf if days is None else days * 1440.0
+    occurs = (incidents["t_occur"] >= 0) & (incidents["t_occur"] < end)
+    reported = (incidents["t_detect"] >= 0) & (incidents["t_detect"] < end)
+    exo = (incidents["source"] != "recurrence") & occurs
+    rec = incidents["channel"].isin(LOG_CHANNELS) & reported
     first = WEEKDAYS.index(start_weekday)
     per_zone, hour_f, dow_f, chans, occs, prompt = {}, {}, {}, {}, {}, {}
     for name in types:

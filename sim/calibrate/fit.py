@@ -132,7 +132,7 @@ def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = 
         changes = structure_changes(district, types, rates, days, weekday, profiles)
         if correct:
             sim = simulate_cases(with_changes(district, changes), reps)
-            exp = expansion(sim, types, zone_ids, kinds, reps, weekday)
+            exp = expansion(sim, types, zone_ids, kinds, reps, weekday, days)
         else:
             exp = no_correction(types, len(zone_ids))
         fits = {t: fit_type(log, t, counts[t], kinds, days, exp, dow_days, district)
