@@ -1,8 +1,10 @@
 """Calibration from a bureau's case log: read the log, fit demand, write a scenario, back-cast.
 
-``logfile`` reads and checks the log (encodings, column mapping, timestamps, bad rows);
-``export`` writes a log in the same format from a simulation; ``fit`` estimates rates,
-profiles, channel shares and handling times; ``detection`` corrects detected cases to
-occurrences; ``writer`` writes the calibrated scenario; ``report`` the fit report;
-``backcast`` runs the calibrated scenario over the log's period and compares.
+``mapping`` (columns and names) and ``logfile`` read and check the log (encodings,
+timestamps, bad rows by line and column); ``export`` writes a log in the same format from a
+simulation; ``detection`` turns recorded cases into occurrences with the district's own
+detection model and unfolds the profiles; ``shrink`` gives empirical-Bayes zone rates;
+``handling`` chooses duration distributions by AIC; ``fit`` runs the estimation; ``writer``
+writes the calibrated scenario; ``checks``, ``gof`` and ``report`` the fit report; ``backcast``
+runs the calibrated scenario over the log's period and compares.
 """

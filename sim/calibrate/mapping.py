@@ -48,10 +48,18 @@ ZH_TYPES = {
     "乱堆物料": "random_pile", "违法户外广告": "illegal_ad", "乱张贴": "illegal_ad",
     "乱吊挂": "hanging", "乱涂写": "graffiti", "垃圾未清运": "garbage_overflow",
     "私拉电线": "charging_wire", "无主犬只": "unowned_dog", "车辆带泥上路": "mud_vehicle",
+    # common synonyms in other platforms' exports
+    "流动商贩": "mobile_vendor", "乱摆卖": "mobile_vendor", "乱停乱放": "illegal_parking",
+    "非机动车乱停": "ebike_parking", "乱堆乱放": "random_pile", "小广告": "illegal_ad",
+    "违规广告": "illegal_ad", "乱晾晒": "hanging", "涂鸦": "graffiti",
+    "暴露垃圾": "garbage_overflow", "飞线充电": "charging_wire", "乱拉电线": "charging_wire",
+    "流浪犬": "unowned_dog", "流浪狗": "unowned_dog", "渣土车带泥": "mud_vehicle",
 }
 ZH_CHANNELS = {
     "巡查发现": "patrol", "视频监控": "camera", "12345热线": "complaint",
     "市民投诉": "complaint", "其他": "other",
+    "巡查上报": "patrol", "队员巡查": "patrol", "视频发现": "camera", "视频巡查": "camera",
+    "12345": "complaint", "市民热线": "complaint", "公众举报": "complaint",
 }
 ZH = Mapping(
     columns={"case_id": "案件编号", "type": "案件类型", "zone": "网格编码", "reported_at": "上报时间",
