@@ -117,7 +117,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.output import atomic_folder, write_text_atomic
 
     cal = calibrate(log, Path(args.district), reps=args.detection_reps,
-                    correct=args.detection == "model")
+                    correct=args.detection == "model", keep_unlogged=args.keep_unlogged)
     text = calibrated_yaml(cal, out, args.name or out.stem)
     check_written(text, out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -168,6 +168,9 @@ def add_calibrate_parser(sub) -> None:
                      help="replications per round of the detection simulation (default 2)")
     cal.add_argument("--strict", action="store_true", help="refuse a log with any bad row")
     cal.add_argument("--no-plots", action="store_true", help="skip the figures")
+    cal.add_argument("--keep-unlogged", action="store_true",
+                     help="keep the district's rates for catalog types the log never shows "
+                     "(default: disable them)")
     cal.add_argument("--force", action="store_true", help="replace existing output files")
     cal.set_defaults(func=cmd_calibrate)
 

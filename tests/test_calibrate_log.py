@@ -152,7 +152,8 @@ def test_excel_sheet(tmp_path: Path) -> None:
 
 def test_detection_none_gives_recorded_rates(tmp_path: Path) -> None:
     """--detection none: no simulation, e = 1, a pooled kind's rate is cases ÷ zones ÷ days;
-    the file validates and says that no correction was made."""
+    the file validates and says that no correction was made. A type with no case in the log
+    is disabled, unless --keep-unlogged."""
     from sim.scenario.loader import load_scenario
 
     district = ROOT / "tests" / "calibrate" / "district.yaml"
@@ -170,6 +171,11 @@ def test_detection_none_gives_recorded_rates(tmp_path: Path) -> None:
     assert vendor.rate_per_day["residential"] == pytest.approx(4 * 14 / 8 / 14, rel=1e-3)
     assert vendor.rate_per_day["commercial"] == 0 and scenario.clock.days == 14
     assert max(vendor.hour_profile) == vendor.hour_profile[9]
+    assert not scenario.incidents["pile"].enabled  # no pile in the log: disabled
+    kept = tmp_path / "kept.yaml"
+    assert main(["calibrate", str(log), "--district", str(district), "-o", str(kept),
+                 "--detection", "none", "--no-plots", "--keep-unlogged", "--force"]) == 0
+    assert load_scenario(kept).incidents["pile"].enabled
 
 
 def test_unknown_grid_codes_get_a_hint(tmp_path: Path) -> None:

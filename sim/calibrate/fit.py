@@ -86,6 +86,7 @@ class Calibration:
     changes: dict[str, object]
     reps: int
     days_of_week: np.ndarray
+    absent: list[str] = field(default_factory=list)
 
     @property
     def start_weekday(self) -> str:
@@ -110,17 +111,20 @@ def _normalise(values: np.ndarray, mean_one: bool = True) -> np.ndarray:
     return values / values.mean() if mean_one else values / total
 
 
-def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = True
-              ) -> Calibration:
+def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = True,
+              keep_unlogged: bool = False) -> Calibration:
     """Fit every type the log holds; the district gives zones, kinds and detection.
 
-    ``correct=False`` skips the detection correction (e = 1: the log is taken as complete)."""
+    ``correct=False`` skips the detection correction (e = 1: the log is taken as complete).
+    Catalog types with no case in the log are disabled unless ``keep_unlogged``."""
     from sim.scenario.loader import load_scenario, with_changes
 
     district = load_scenario(district_path)
     zones = district.district.all_zones()
     zone_ids, kinds = [z.id for z in zones], [z.kind for z in zones]
     types = sorted(log.frame["type"].unique())
+    absent = [] if keep_unlogged else [
+        t for t, spec in district.incidents.items() if spec.enabled and t not in types]
     days = log.days
     counts = {t: counts_by_zone(log.frame, t, zone_ids) for t in types}
     rates = {t: _pooled_raw(counts[t], kinds, days, zone_ids) for t in types}
@@ -129,7 +133,7 @@ def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = 
     profiles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
     fits: dict[str, TypeFit] = {}
     for _ in range(ROUNDS if correct else 1):
-        changes = structure_changes(district, types, rates, days, weekday, profiles)
+        changes = structure_changes(district, types, rates, days, weekday, profiles, absent)
         if correct:
             sim = simulate_cases(with_changes(district, changes), reps)
             exp = expansion(sim, types, zone_ids, kinds, reps, weekday, days)
@@ -139,9 +143,9 @@ def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = 
                 for t in types}
         rates = {t: dict(zip(zone_ids, f.shrunk.rate)) for t, f in fits.items()}
         profiles = {t: (f.hour_profile, f.dow_profile) for t, f in fits.items()}
-    changes = structure_changes(district, types, rates, days, weekday, profiles)
+    changes = structure_changes(district, types, rates, days, weekday, profiles, absent)
     return Calibration(log, Path(district_path), district, zone_ids, kinds, fits, changes,
-                       reps if correct else 0, dow_days)
+                       reps if correct else 0, dow_days, absent)
 
 
 def _pooled_raw(counts: np.ndarray, kinds: list[str], days: int, zone_ids: list[str]

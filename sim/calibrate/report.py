@@ -156,6 +156,7 @@ def calibration_markdown(cal: Calibration, scenario_file: str) -> str:
             f"detection simulated with {cal.reps} replication(s) per round, three rounds"
             if cal.reps else "**no detection correction** (`--detection none`: e = 1, the "
             "log is taken as complete)"),
+        *([f"- disabled (no case in the log): {', '.join(cal.absent)}"] if cal.absent else []),
         f"- written: `{scenario_file}`; figures in `calibration_figures/` (hours.png, "
         "weekdays.png, rates.png)", "",
         "**Assumption.** The log holds detected cases only. Occurrences are estimated as cases "

@@ -76,9 +76,10 @@ def type_block(cal: Calibration, fit: TypeFit) -> list[str]:
 def demand_lines(cal: Calibration) -> list[str]:
     changes = cal.changes
     lines = []
-    for part, why in (("vendors", "the vendor type is fitted from the log as fixed rates"),
+    for part, why in (("vendors", "the vendor type is fitted from the log as fixed rates "
+                       "(or is not in the log)"),
                       ("parking", "parking and charging types are fitted from the log as fixed "
-                       "rates (types it generated that the log lacks are no longer generated)"),
+                       "rates (or are not in the log)"),
                       ("door_front", "contracts' thinning is already in the log's counts")):
         if f"demand.{part}.enabled" in changes:
             lines.append(f"  {part}: {{enabled: false}}    # {why}")
@@ -118,4 +119,7 @@ def calibrated_yaml(cal: Calibration, out: Path, name: str) -> str:
     body += ["", "incidents:"]
     for fit in cal.types.values():
         body += type_block(cal, fit)
+    for name in cal.absent:
+        body.append(f"  {name}: {{enabled: false}}    # no case in the log (--keep-unlogged "
+                    "keeps the district's rates)")
     return "\n".join(head + [""] + body) + "\n"
