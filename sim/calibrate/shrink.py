@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,13 @@ class Shrunk:
 
 
 def gamma_quantile(shape: np.ndarray, rate: np.ndarray, z: float) -> np.ndarray:
-    """Wilson–Hilferty approximation of a gamma quantile (z: standard normal quantile)."""
+    """The gamma(shape, rate) quantile at the standard normal's ``z`` (−1.96: 2.5 %)."""
     shape = np.maximum(np.asarray(shape, float), 1e-9)
-    c = 1.0 / (9.0 * shape)
-    return shape * np.maximum(1.0 - c + z * np.sqrt(c), 0.0) ** 3 / np.asarray(rate, float)
+    return stats.gamma.ppf(stats.norm.cdf(z), shape) / np.asarray(rate, float)
 
 
 def poisson_interval(n: float, z: float = 1.959964) -> tuple[float, float]:
-    """Approximate 95 % (Garwood) interval for a Poisson mean with ``n`` observed."""
+    """95 % (Garwood, exact) interval for a Poisson mean with ``n`` observed."""
     low = 0.0 if n == 0 else float(gamma_quantile(np.array(n), np.array(1.0), -z))
     return low, float(gamma_quantile(np.array(n + 1.0), np.array(1.0), z))
 
