@@ -30,6 +30,30 @@ def refuse_overwrite(path: Path, force: bool) -> None:
         raise _usage(f"{path} exists; choose another name or pass --force to replace it")
 
 
+def refuse_folder(out: Path, force: bool) -> None:
+    """An output folder must be a folder, and an existing non-empty one needs --force."""
+    if out.exists() and not out.is_dir():
+        raise _usage(f"output {out} exists and is a file, not a folder")
+    if out.exists() and any(out.iterdir()) and not force:
+        raise _usage(f"{out} exists; choose another folder or pass --force to replace it")
+    for parent in out.resolve().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise _usage(f"output {out}: {parent} is a file, not a folder")
+            break
+
+
+def atomic(out: Path, force: bool):
+    """``sim.output.atomic_folder`` (passing ``force`` where that version takes it)."""
+    import inspect
+
+    from sim.output import atomic_folder
+
+    if "force" in inspect.signature(atomic_folder).parameters:
+        return atomic_folder(out, force=force)
+    return atomic_folder(out)
+
+
 def cmd_export_log(args: argparse.Namespace) -> int:
     from sim.cli import load
 
@@ -114,7 +138,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibrate.fit import calibrate
     from sim.calibrate.report import calibration_markdown, problems_frame, write_figures
     from sim.calibrate.writer import calibrated_yaml
-    from sim.output import atomic_folder, write_text_atomic
+    from sim.output import write_text_atomic
 
     cal = calibrate(log, Path(args.district), reps=args.detection_reps,
                     correct=args.detection == "model", keep_unlogged=args.keep_unlogged)
@@ -122,7 +146,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     check_written(text, out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not args.no_plots:
-        with atomic_folder(figures) as tmp:
+        with atomic(figures, args.force) as tmp:
             write_figures(cal, tmp)
     write_text_atomic(md, calibration_markdown(cal, out.name) + "\n")
     write_text_atomic(rows, problems_frame(log).to_csv(index=False))
@@ -176,21 +200,17 @@ def add_calibrate_parser(sub) -> None:
 
 
 def cmd_backcast(args: argparse.Namespace) -> int:
-    from sim.cli import check_output_folder
     from sim.scenario.loader import load_scenario
 
     scenario = load_scenario(Path(args.scenario))
     out = Path(args.output) if args.output else Path("results") / f"{scenario.name}-backcast"
-    check_output_folder(out)
-    if out.exists() and any(out.iterdir()) and not args.force:
-        raise _usage(f"{out} exists; choose another folder or pass --force to replace it")
+    refuse_folder(out, args.force)
     log = read_caselog(args, scenario)
     report_problems(log, strict=False)
     from sim.calibrate.backcast import backcast_markdown, run_backcast
-    from sim.output import atomic_folder
 
     table = run_backcast(scenario, log, args.reps)
-    with atomic_folder(out) as tmp:
+    with atomic(out, args.force) as tmp:
         table.to_csv(tmp / "backcast.csv", index=False, float_format="%.6g")
         (tmp / "backcast.md").write_text(
             backcast_markdown(table, scenario.name, log, args.reps) + "\n", encoding="utf-8")
