@@ -98,8 +98,8 @@ def test_vendor_profiles_recovered(cal: Calibration, truth) -> None:
 
 
 def test_piles_flagged_as_weakly_timed(cal: Calibration) -> None:
-    """Piles never clear and are found by the day patrol: their occurrence hours are not in
-    the log, which the fit must say rather than pretend."""
+    """Piles are dumped at night, never clear and are found by the day patrol: their
+    occurrence hours are not in the log, which the fit must say rather than pretend."""
     assert cal.types["pile"].weakly_timed
 
 

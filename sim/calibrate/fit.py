@@ -111,6 +111,14 @@ def _normalise(values: np.ndarray, mean_one: bool = True) -> np.ndarray:
     return values / values.mean() if mean_one else values / total
 
 
+def clean_profile(values: np.ndarray) -> np.ndarray:
+    """Mean one, four decimals, weights below 0.001 of the mean set to 0 (the scenario
+    language refuses weights between 0 and 1e-6, and such a weight means nothing)."""
+    profile = _normalise(np.asarray(values, float))
+    profile = np.where(profile < 1e-3, 0.0, np.round(profile, 4))
+    return profile if profile.sum() > 0 else np.ones(len(profile))
+
+
 def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = True,
               keep_unlogged: bool = False) -> Calibration:
     """Fit every type the log holds; the district gives zones, kinds and detection.
@@ -171,11 +179,11 @@ def fit_type(log: CaseLog, name: str, counts: np.ndarray, kinds: list[str], days
     if district is not None:
         prior_hour = np.asarray(district.incidents[name].hour_profile, float)
         prior_dow = np.asarray(district.incidents[name].dow_profile, float)
-    hour_profile = _normalise(unfold(hours, exp.hour_kernel[name], prior_hour,
-                                     smooth=HOUR_SMOOTHING))
+    hour_profile = clean_profile(unfold(hours, exp.hour_kernel[name], prior_hour,
+                                        smooth=HOUR_SMOOTHING))
     occ_days = unfold(dows, exp.dow_kernel[name], prior_dow * dow_days)
     dow_profile = np.divide(occ_days, dow_days, out=prior_dow.copy(), where=dow_days > 0)
-    dow_profile = _normalise(dow_profile)
+    dow_profile = clean_profile(dow_profile)
     channels = frame["channel"].value_counts().to_dict() if "channel" in frame else {}
     fit = TypeFit(name, counts, shrunk, e, hours, dows, hour_profile, dow_profile,
                   {str(k): int(v) for k, v in channels.items() if k}, exp.sim_channels[name],
