@@ -248,12 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
     measures.set_defaults(func=cmd_measures)
 
     from sim.cli_bench import add_bench_command
+    from sim.cli_calibrate import add_calibrate_commands
     from sim.cli_experiments import add_experiment_commands
     from sim.cli_shifts import add_shift_commands
 
     add_experiment_commands(sub, scenario_options)
     add_shift_commands(sub, scenario_options)
     add_bench_command(sub)
+    add_calibrate_commands(sub, scenario_options)
     return parser
 
 

@@ -1,0 +1,213 @@
+"""The fit: per incident type, zone rates, profiles, channel shares and handling times.
+
+``calibrate`` runs the whole estimation: raw counts from the log, then three rounds of the
+detection correction (:mod:`sim.calibrate.detection`) and the fit — empirical-Bayes zone
+rates (:mod:`sim.calibrate.shrink`) on exposure = days × e per zone, unfolded profiles — each
+round simulating with the previous round's rates and profiles, so that officer workload and
+the timing of incidents against shifts in the simulation are those of the fit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.calibrate.detection import (
+    Expansion,
+    expansion,
+    no_correction,
+    simulate_cases,
+    structure_changes,
+    unfold,
+)
+from sim.calibrate.handling import DistFit, fit_duration
+from sim.calibrate.logfile import CaseLog
+from sim.calibrate.shrink import Shrunk, poisson_interval, shrink
+from sim.scenario.units import WEEKDAYS
+
+SENSITIVITY = 0.2
+PROMPT_ENOUGH = 0.5
+HOUR_SMOOTHING = 0.5  # EMS: each hour mixed with its neighbours at every EM step
+ROUNDS = 3  # simulate, fit, and simulate again with the fitted rates and profiles  # the detection share ± 20 %
+DURATIONS = {
+    "response": ("reported_at", "arrived_at"),
+    "dispatch_wait": ("reported_at", "dispatched_at"),
+    "travel": ("dispatched_at", "arrived_at"),
+    "on_scene": ("arrived_at", "closed_at"),
+}
+
+
+@dataclass
+class TypeFit:
+    """Everything fitted for one incident type."""
+
+    name: str
+    zone_counts: np.ndarray
+    shrunk: Shrunk
+    expansion: np.ndarray
+    hour_counts: np.ndarray
+    dow_counts: np.ndarray
+    hour_profile: np.ndarray
+    dow_profile: np.ndarray
+    channels: dict[str, int]
+    sim_channels: dict[str, float]
+    prompt: float
+    sim_occurrences: int
+    durations: dict[str, DistFit | None] = field(default_factory=dict)
+
+    @property
+    def weakly_timed(self) -> bool:
+        """Most cases are reported more than an hour after they occur: the report hours say
+        little about the occurrence hours (the profile then leans on the district's)."""
+        return self.prompt < PROMPT_ENOUGH
+
+    @property
+    def n(self) -> int:
+        return int(self.zone_counts.sum())
+
+    def occurrence_per_day(self) -> float:
+        return float(self.shrunk.rate.sum())
+
+
+@dataclass
+class Calibration:
+    """The fit of a whole log against one district scenario."""
+
+    log: CaseLog
+    district_path: Path
+    district: object
+    zone_ids: list[str]
+    zone_kinds: list[str]
+    types: dict[str, TypeFit]
+    changes: dict[str, object]
+    reps: int
+    days_of_week: np.ndarray
+    absent: list[str] = field(default_factory=list)
+
+    @property
+    def start_weekday(self) -> str:
+        return WEEKDAYS[self.log.start.weekday()]
+
+
+def counts_by_zone(frame: pd.DataFrame, name: str, zone_ids: list[str]) -> np.ndarray:
+    pos = {z: i for i, z in enumerate(zone_ids)}
+    zones = frame.loc[frame["type"] == name, "zone"].map(pos)
+    return np.bincount(zones, minlength=len(zone_ids)).astype(float)
+
+
+def weekday_days(start: pd.Timestamp, days: int) -> np.ndarray:
+    """How many of each weekday (Monday first) the period holds."""
+    return np.bincount((start.weekday() + np.arange(days)) % 7, minlength=7).astype(float)
+
+
+def _normalise(values: np.ndarray, mean_one: bool = True) -> np.ndarray:
+    total = values.sum()
+    if total <= 0:
+        return np.ones(len(values))
+    return values / values.mean() if mean_one else values / total
+
+
+def clean_profile(values: np.ndarray) -> np.ndarray:
+    """Mean one, four decimals, weights below 0.001 of the mean set to 0 (the scenario
+    language refuses weights between 0 and 1e-6, and such a weight means nothing)."""
+    profile = _normalise(np.asarray(values, float))
+    profile = np.where(profile < 1e-3, 0.0, np.round(profile, 4))
+    return profile if profile.sum() > 0 else np.ones(len(profile))
+
+
+def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = True,
+              keep_unlogged: bool = False) -> Calibration:
+    """Fit every type the log holds; the district gives zones, kinds and detection.
+
+    ``correct=False`` skips the detection correction (e = 1: the log is taken as complete).
+    Catalog types with no case in the log are disabled unless ``keep_unlogged``."""
+    from sim.scenario.loader import load_scenario, with_changes
+
+    district = load_scenario(district_path)
+    zones = district.district.all_zones()
+    zone_ids, kinds = [z.id for z in zones], [z.kind for z in zones]
+    types = sorted(log.frame["type"].unique())
+    absent = [] if keep_unlogged else [
+        t for t, spec in district.incidents.items() if spec.enabled and t not in types]
+    days = log.days
+    counts = {t: counts_by_zone(log.frame, t, zone_ids) for t in types}
+    rates = {t: _pooled_raw(counts[t], kinds, days, zone_ids) for t in types}
+    weekday = WEEKDAYS[log.start.weekday()]
+    dow_days = weekday_days(log.start, days)
+    profiles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+    fits: dict[str, TypeFit] = {}
+    for _ in range(ROUNDS if correct else 1):
+        changes = structure_changes(district, types, rates, days, weekday, profiles, absent)
+        if correct:
+            sim = simulate_cases(with_changes(district, changes), reps)
+            exp = expansion(sim, types, zone_ids, kinds, reps, weekday, days)
+        else:
+            exp = no_correction(types, len(zone_ids))
+        fits = {t: fit_type(log, t, counts[t], kinds, days, exp, dow_days, district)
+                for t in types}
+        rates = {t: dict(zip(zone_ids, f.shrunk.rate)) for t, f in fits.items()}
+        profiles = {t: (f.hour_profile, f.dow_profile) for t, f in fits.items()}
+    changes = structure_changes(district, types, rates, days, weekday, profiles, absent)
+    return Calibration(log, Path(district_path), district, zone_ids, kinds, fits, changes,
+                       reps if correct else 0, dow_days, absent)
+
+
+def _pooled_raw(counts: np.ndarray, kinds: list[str], days: int, zone_ids: list[str]
+                ) -> dict[str, float]:
+    """A first guess: each zone at its kind's mean recorded cases per day."""
+    kinds_a = np.asarray(kinds)
+    out = np.zeros(len(counts))
+    for kind in np.unique(kinds_a):
+        idx = kinds_a == kind
+        out[idx] = counts[idx].sum() / idx.sum() / days
+    return dict(zip(zone_ids, out))
+
+
+def fit_type(log: CaseLog, name: str, counts: np.ndarray, kinds: list[str], days: int,
+             exp: Expansion, dow_days: np.ndarray, district=None) -> TypeFit:
+    frame = log.frame[log.frame["type"] == name]
+    e = exp.per_zone[name]
+    shrunk = shrink(counts, days * e, np.asarray(kinds))
+    reported = frame["reported_at"]
+    hours = np.bincount(reported.dt.hour, minlength=24).astype(float)
+    dows = np.bincount(reported.dt.day_of_week, minlength=7).astype(float)
+    prior_hour, prior_dow = np.ones(24), np.ones(7)
+    if district is not None:
+        prior_hour = np.asarray(district.incidents[name].hour_profile, float)
+        prior_dow = np.asarray(district.incidents[name].dow_profile, float)
+    hour_profile = clean_profile(unfold(hours, exp.hour_kernel[name], prior_hour,
+                                        smooth=HOUR_SMOOTHING))
+    occ_days = unfold(dows, exp.dow_kernel[name], prior_dow * dow_days)
+    dow_profile = np.divide(occ_days, dow_days, out=prior_dow.copy(), where=dow_days > 0)
+    dow_profile = clean_profile(dow_profile)
+    channels = frame["channel"].value_counts().to_dict() if "channel" in frame else {}
+    fit = TypeFit(name, counts, shrunk, e, hours, dows, hour_profile, dow_profile,
+                  {str(k): int(v) for k, v in channels.items() if k}, exp.sim_channels[name],
+                  exp.prompt[name], exp.occurrences[name])
+    for label, (a, b) in DURATIONS.items():
+        if a in frame and b in frame:
+            minutes = (frame[b] - frame[a]).dt.total_seconds().to_numpy() / 60.0
+            fit.durations[label] = fit_duration(minutes)
+    return fit
+
+
+def type_total_interval(fit: TypeFit, days: int) -> tuple[float, float]:
+    """95 % interval of the type's occurrences per day: Poisson (Garwood) on the count, widened
+    by the binomial uncertainty of the simulated e, sd(ln e) ≈ √((1 − e) / (e · occurrences
+    simulated))."""
+    mean_e = fit.n / fit.occurrence_per_day() / days if fit.occurrence_per_day() > 0 else 1.0
+    low, high = poisson_interval(fit.n)
+    e = min(mean_e, 1.0)
+    sd_log_e = math.sqrt((1 - e) / (e * fit.sim_occurrences)) if fit.sim_occurrences else 0.0
+    widen = math.exp(1.959964 * sd_log_e)
+    return low / days / mean_e / widen, high / days / mean_e * widen
+
+
+def sensitivity(fit: TypeFit) -> tuple[float, float]:
+    """Occurrences per day if the true detection share is 20 % higher / lower than modelled."""
+    total = fit.occurrence_per_day()
+    return total / (1 + SENSITIVITY), total / (1 - SENSITIVITY)

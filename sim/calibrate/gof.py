@@ -1,0 +1,52 @@
+"""Goodness-of-fit tests: Pearson chi-square with merged cells, and KS against Exp(1).
+
+p-values come from scipy (a base dependency, as for the t intervals elsewhere).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+
+def chi2_sf(stat: float, df: int) -> float:
+    """P(χ²_df ≥ stat); NaN without degrees of freedom."""
+    return float(stats.chi2.sf(stat, df)) if df > 0 else float("nan")
+
+
+def chi_square(observed: np.ndarray, expected: np.ndarray, fitted_params: int = 0
+               ) -> tuple[float, int, float]:
+    """Pearson χ² over cells with expected > 0: statistic, degrees of freedom, p-value.
+
+    Cells are merged in order until each expects at least 5 (the usual rule)."""
+    obs, exp = _merge(np.asarray(observed, float), np.asarray(expected, float))
+    stat = float(((obs - exp) ** 2 / exp).sum()) if len(exp) else 0.0
+    df = len(exp) - 1 - fitted_params
+    return stat, df, chi2_sf(stat, df)
+
+
+def _merge(obs: np.ndarray, exp: np.ndarray, least: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+    keep = exp > 0
+    obs, exp = obs[keep], exp[keep]
+    out_o, out_e, acc_o, acc_e = [], [], 0.0, 0.0
+    for o, e in zip(obs, exp):
+        acc_o, acc_e = acc_o + o, acc_e + e
+        if acc_e >= least:
+            out_o.append(acc_o)
+            out_e.append(acc_e)
+            acc_o = acc_e = 0.0
+    if acc_e > 0 and out_e:
+        out_o[-1] += acc_o
+        out_e[-1] += acc_e
+    elif acc_e > 0:
+        out_o, out_e = [acc_o], [acc_e]
+    return np.array(out_o), np.array(out_e)
+
+
+def ks_exponential(gaps: np.ndarray) -> tuple[float, float]:
+    """KS test of ``gaps`` against Exp(1): statistic and p-value (time-rescaling theorem)."""
+    gaps = np.asarray(gaps, float)
+    if len(gaps) == 0:
+        return float("nan"), float("nan")
+    result = stats.kstest(gaps, "expon")
+    return float(result.statistic), float(result.pvalue)

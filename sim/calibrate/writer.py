@@ -1,0 +1,125 @@
+"""The calibrated scenario: a YAML file that ``extends:`` the district, one comment per value.
+
+Only what the log determines is overridden: each fitted type's rates (per zone kind where the
+kind's zones are pooled, per zone where a zone keeps weight on its own data), hour and weekday
+profiles, the clock of the log's period, and the behavioural demand models whose types are now
+fixed rates. Everything else (deployment, ladders, detection) is inherited.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from sim.calibrate.fit import Calibration, TypeFit
+
+DIGITS = 4
+
+
+def fmt(value: float) -> str:
+    """A rate with four significant digits (0 as 0)."""
+    return "0" if value == 0 else f"{float(f'{value:.{DIGITS}g}'):g}"
+
+
+def _profile(values: np.ndarray) -> str:
+    return "[" + ", ".join(f"{v:.3f}".rstrip("0").rstrip(".") or "0" for v in values) + "]"
+
+
+def _kind_lines(cal: Calibration, fit: TypeFit) -> tuple[list[str], list[str]]:
+    """``rate_per_day`` lines (pooled kinds) and ``zone_rates`` lines (zones on own data)."""
+    kinds = np.asarray(cal.zone_kinds)
+    district_type = cal.district.incidents[fit.name]
+    days = cal.log.days
+    kind_lines, zone_lines = [], []
+    all_kinds = sorted(set(cal.zone_kinds) | set(district_type.rate_per_day))
+    for kind in all_kinds:
+        idx = np.flatnonzero(kinds == kind)
+        if len(idx) == 0:
+            kind_lines.append(f"      {kind}: 0{' ' * 10}# no zone of this kind")
+            continue
+        n = int(fit.zone_counts[idx].sum())
+        pooled = fit.shrunk.prior_mean[idx][0]
+        e = float(np.mean(fit.expansion[idx]))
+        own = fit.shrunk.weight[idx]
+        how = ("fully pooled: zones differ no more than Poisson noise" if own.max() == 0
+               else f"kind mean; {int((own > 0).sum())} zone(s) partly on own data below")
+        kind_lines.append(f"      {kind}: {fmt(pooled)}    # {n} cases in {len(idx)} zone(s) "
+                          f"over {days} d, e = {e:.2f}; {how}")
+        for i in idx:
+            zone = cal.zone_ids[i]
+            w = fit.shrunk.weight[i]
+            if w > 0 or zone in district_type.zone_rates:
+                zone_lines.append(
+                    f"      {zone}: {fmt(fit.shrunk.rate[i])}    # {int(fit.zone_counts[i])} "
+                    f"cases, e = {fit.expansion[i]:.2f}, weight on own data {w:.2f} (kind "
+                    f"mean {fmt(pooled)}); 95% {fmt(fit.shrunk.low[i])}-{fmt(fit.shrunk.high[i])}")
+    return kind_lines, zone_lines
+
+
+def type_block(cal: Calibration, fit: TypeFit) -> list[str]:
+    kind_lines, zone_lines = _kind_lines(cal, fit)
+    lines = [f"  {fit.name}:", "    enabled: true",
+             "    rate_per_day:                 # occurrences per zone per day"]
+    lines += kind_lines
+    if zone_lines:
+        lines.append("    zone_rates:")
+        lines += zone_lines
+    lines.append(f"    # {fit.n} report times, corrected by the simulated occurrence ÷ report "
+                 "ratio per hour / weekday")
+    lines.append(f"    hour_profile: {_profile(fit.hour_profile)}")
+    lines.append(f"    dow_profile: {_profile(fit.dow_profile)}")
+    return lines
+
+
+def demand_lines(cal: Calibration) -> list[str]:
+    changes = cal.changes
+    lines = []
+    for part, why in (("vendors", "the vendor type is fitted from the log as fixed rates "
+                       "(or is not in the log)"),
+                      ("parking", "parking and charging types are fitted from the log as fixed "
+                       "rates (or are not in the log)"),
+                      ("door_front", "contracts' thinning is already in the log's counts")):
+        if f"demand.{part}.enabled" in changes:
+            lines.append(f"  {part}: {{enabled: false}}    # {why}")
+    return ["demand:", *lines] if lines else []
+
+
+def calibrated_yaml(cal: Calibration, out: Path, name: str) -> str:
+    """The calibrated scenario's text; ``extends:`` is relative to ``out``'s folder."""
+    log = cal.log
+    rel = os.path.relpath(Path(cal.district_path).resolve(), Path(out).resolve().parent)
+    last = (log.start + np.timedelta64(log.days - 1, "D")).date()
+    warm = cal.district.clock.warmup_days
+    head = [
+        f"# Calibrated by `sim calibrate` from {log.path.name} ({log.encoding}), "
+        f"{log.start.date()} to {last} ({log.days} days):",
+        f"# {log.rows_read} rows read, {len(log.frame)} cases used, {log.dropped} rows dropped, "
+        f"{log.outside_period} outside the period (see calibration.md).",
+        "# Rates are occurrences per zone per day = cases ÷ (days × e), where e (recorded cases",
+        "# per occurrence) is simulated with the district's detection model and deployment, then",
+        "# shrunk toward the zone kind's mean (empirical Bayes, gamma-Poisson; weights below).",
+        (f"# Assumption: {Path(cal.district_path).name} describes the log period's deployment "
+         "and detection." if cal.reps else
+         "# NO DETECTION CORRECTION (--detection none): e = 1, the log is taken as complete."),
+        f"extends: {Path(rel).as_posix()}",
+        "",
+        f"name: {name}",
+        f"description: Demand calibrated from the case log {log.path.name} ({log.start.date()} "
+        f"to {last}).",
+        "",
+        "clock:",
+        f"  days: {log.days}              # the log's period",
+        f"  start_weekday: {cal.start_weekday}",
+    ]
+    if warm >= log.days:
+        head.append("  warmup_days: 0")
+    body = demand_lines(cal)
+    body += ["", "incidents:"]
+    for fit in cal.types.values():
+        body += type_block(cal, fit)
+    for name in cal.absent:
+        body.append(f"  {name}: {{enabled: false}}    # no case in the log (--keep-unlogged "
+                    "keeps the district's rates)")
+    return "\n".join(head + [""] + body) + "\n"

@@ -1,0 +1,234 @@
+"""`sim export-log`, `sim calibrate` and `sim backcast`: the case-log commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _usage(message: str) -> Exception:
+    from sim.cli import UsageError
+
+    return UsageError(message)
+
+
+def mapping_from(args: argparse.Namespace):
+    """The --columns mapping (None: guess from the header)."""
+    from sim.calibrate.mapping import MappingError, read_mapping
+
+    if not getattr(args, "columns", None):
+        return None
+    try:
+        return read_mapping(Path(args.columns))
+    except MappingError as exc:
+        raise _usage(str(exc)) from None
+
+
+def refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise _usage(f"{path} exists; choose another name or pass --force to replace it")
+
+
+def refuse_folder(out: Path, force: bool) -> None:
+    """An output folder must be a folder, and an existing non-empty one needs --force."""
+    if out.exists() and not out.is_dir():
+        raise _usage(f"output {out} exists and is a file, not a folder")
+    if out.exists() and any(out.iterdir()) and not force:
+        raise _usage(f"{out} exists; choose another folder or pass --force to replace it")
+    for parent in out.resolve().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise _usage(f"output {out}: {parent} is a file, not a folder")
+            break
+
+
+def atomic(out: Path, force: bool):
+    """``sim.output.atomic_folder`` (passing ``force`` where that version takes it)."""
+    import inspect
+
+    from sim.output import atomic_folder
+
+    if "force" in inspect.signature(atomic_folder).parameters:
+        return atomic_folder(out, force=force)
+    return atomic_folder(out)
+
+
+def cmd_export_log(args: argparse.Namespace) -> int:
+    from sim.cli import load
+
+    scenario = load(Path(args.scenario), args)
+    out = Path(args.output)
+    refuse_overwrite(out, args.force)
+    from sim.calibrate.export import log_frame, write_log
+    from sim.calibrate.mapping import EN, ZH
+    from sim.calibrate.logfile import LogError, parse_date
+    from sim.experiment.replication import run_replication
+
+    try:
+        parse_date(args.start, "--start")
+    except LogError as exc:
+        raise _usage(str(exc)) from None
+    mapping = mapping_from(args) or (ZH if args.language == "zh" else EN)
+    incidents = run_replication(scenario, args.rep).incidents
+    frame = log_frame(incidents, mapping, start=args.start, slash_times=args.slash_times)
+    write_log(frame, out, encoding=args.encoding)
+    print(f"{scenario.name}: {len(frame)} cases over {scenario.clock.days} days "
+          f"(replication {args.rep}) → {out} ({args.encoding})")
+    return 0
+
+
+def add_calibrate_commands(sub, scenario_options) -> None:
+    """Register the case-log subcommands on the `sim` parser."""
+    exp = sub.add_parser(
+        "export-log", help="simulate a scenario and write the case log a bureau would record")
+    exp.add_argument("scenario", help="scenario file")
+    exp.add_argument("-o", "--output", required=True, help="case log to write (CSV)")
+    exp.add_argument("--rep", type=int, default=0, help="replication number (default 0)")
+    exp.add_argument("--start", default="2026-03-02", help="date of day 0 (default 2026-03-02)")
+    exp.add_argument("--language", choices=("en", "zh"), default="en",
+                     help="headers and names: English or Chinese (default en)")
+    exp.add_argument("--columns", help="mapping file giving headers and names (overrides "
+                     "--language)")
+    exp.add_argument("--encoding", choices=("utf-8", "utf-8-sig", "gbk"), default="utf-8")
+    exp.add_argument("--slash-times", action="store_true",
+                     help="write times as 2026/3/1 8:15 instead of 2026-03-01 08:15:00")
+    exp.add_argument("--force", action="store_true", help="replace an existing file")
+    scenario_options(exp)
+    exp.set_defaults(func=cmd_export_log)
+    add_calibrate_parser(sub)
+    add_backcast_parser(sub)
+
+
+def read_caselog(args: argparse.Namespace, district):
+    """The checked log, or UsageError with the file, line and column."""
+    from sim.calibrate.logfile import LogError, read_log
+
+    zones = [z.id for z in district.district.all_zones()]
+    try:
+        types = {name: t.label for name, t in district.incidents.items()}
+        return read_log(Path(args.caselog), mapping_from(args), types, zones,
+                        start=getattr(args, "date_from", None), end=getattr(args, "date_to", None))
+    except LogError as exc:
+        raise _usage(str(exc)) from None
+
+
+def report_problems(log, strict: bool) -> None:
+    from sim.calibrate.logfile import problem_summary
+
+    for line in problem_summary(log):
+        print(f"sim: {line}", file=sys.stderr)
+    if strict and log.problems:
+        raise _usage(f"{log.path}: --strict and {len(log.problems)} problem(s); nothing written")
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.scenario.loader import load_scenario
+
+    district = load_scenario(Path(args.district))
+    out = Path(args.output)
+    if out.suffix not in (".yaml", ".yml"):
+        raise _usage(f"-o {out}: expected a .yaml file name")
+    md, rows = out.with_name("calibration.md"), out.with_name("calibration_rows.csv")
+    figures = out.with_name("calibration_figures")
+    for path in (out, md, rows, figures):
+        refuse_overwrite(path, args.force)
+    log = read_caselog(args, district)
+    report_problems(log, args.strict)
+    from sim.calibrate.fit import calibrate
+    from sim.calibrate.report import calibration_markdown, problems_frame, write_figures
+    from sim.calibrate.writer import calibrated_yaml
+    from sim.output import write_text_atomic
+
+    cal = calibrate(log, Path(args.district), reps=args.detection_reps,
+                    correct=args.detection == "model", keep_unlogged=args.keep_unlogged)
+    text = calibrated_yaml(cal, out, args.name or out.stem)
+    check_written(text, out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not args.no_plots:
+        with atomic(figures, args.force) as tmp:
+            write_figures(cal, tmp)
+    write_text_atomic(md, calibration_markdown(cal, out.name) + "\n")
+    write_text_atomic(rows, problems_frame(log).to_csv(index=False))
+    write_text_atomic(out, text)
+    total = sum(f.occurrence_per_day() for f in cal.types.values())
+    print(f"{log.path}: {len(log.frame)} cases of {len(cal.types)} types over {log.days} days "
+          f"→ {out} ({total:.0f} occurrences/day fitted), {md.name}")
+    return 0
+
+
+def check_written(text: str, out: Path) -> None:
+    """The calibrated file must load: validate a temporary copy beside the target."""
+    import os
+    import tempfile
+
+    from sim.scenario.loader import load_scenario
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".yaml", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        load_scenario(Path(tmp))
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def add_calibrate_parser(sub) -> None:
+    cal = sub.add_parser(
+        "calibrate", help="fit demand from a case log and write a calibrated scenario")
+    cal.add_argument("caselog", help="case log (CSV in UTF-8 or GBK, or .xlsx)")
+    cal.add_argument("--district", required=True,
+                     help="the district scenario (zones, detection, deployment of the period)")
+    cal.add_argument("-o", "--output", required=True, help="calibrated scenario to write (.yaml)")
+    cal.add_argument("--columns", help="column mapping file (default: guessed from the header)")
+    cal.add_argument("--from", dest="date_from", help="first day (default: the first report)")
+    cal.add_argument("--to", dest="date_to", help="last day, inclusive (default: the last)")
+    cal.add_argument("--name", help="scenario name (default: the output file's stem)")
+    cal.add_argument("--detection", choices=("model", "none"), default="model",
+                     help="model: correct detected cases to occurrences with the district's "
+                     "detection model (default); none: take the log as complete")
+    cal.add_argument("--detection-reps", type=int, default=2,
+                     help="replications per round of the detection simulation (default 2)")
+    cal.add_argument("--strict", action="store_true", help="refuse a log with any bad row")
+    cal.add_argument("--no-plots", action="store_true", help="skip the figures")
+    cal.add_argument("--keep-unlogged", action="store_true",
+                     help="keep the district's rates for catalog types the log never shows "
+                     "(default: disable them)")
+    cal.add_argument("--force", action="store_true", help="replace existing output files")
+    cal.set_defaults(func=cmd_calibrate)
+
+
+def cmd_backcast(args: argparse.Namespace) -> int:
+    from sim.scenario.loader import load_scenario
+
+    scenario = load_scenario(Path(args.scenario))
+    out = Path(args.output) if args.output else Path("results") / f"{scenario.name}-backcast"
+    refuse_folder(out, args.force)
+    log = read_caselog(args, scenario)
+    report_problems(log, strict=False)
+    from sim.calibrate.backcast import backcast_markdown, run_backcast
+
+    table = run_backcast(scenario, log, args.reps)
+    with atomic(out, args.force) as tmp:
+        table.to_csv(tmp / "backcast.csv", index=False, float_format="%.6g")
+        (tmp / "backcast.md").write_text(
+            backcast_markdown(table, scenario.name, log, args.reps) + "\n", encoding="utf-8")
+    agree = int((table["verdict"] == "agrees").sum())
+    print(f"{scenario.name} vs {log.path.name}: {agree} of {len(table)} comparisons agree "
+          f"→ {out}/backcast.md")
+    return 0
+
+
+def add_backcast_parser(sub) -> None:
+    back = sub.add_parser(
+        "backcast", help="run a calibrated scenario over a case log's period and compare")
+    back.add_argument("scenario", help="the calibrated scenario")
+    back.add_argument("caselog", help="the case log")
+    back.add_argument("-o", "--output", help="folder (default results/<name>-backcast)")
+    back.add_argument("--columns", help="column mapping file (default: guessed from the header)")
+    back.add_argument("--from", dest="date_from", help="first day (default: the first report)")
+    back.add_argument("--to", dest="date_to", help="last day, inclusive (default: the last)")
+    back.add_argument("--reps", type=int, default=10, help="replications (default 10)")
+    back.add_argument("--force", action="store_true", help="replace an existing folder")
+    back.set_defaults(func=cmd_backcast)
