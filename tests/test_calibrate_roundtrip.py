@@ -25,8 +25,8 @@ from sim.calibrate.logfile import read_log
 from sim.calibrate.mapping import ZH
 from sim.calibrate.shrink import gamma_quantile
 from sim.calibrate.writer import calibrated_yaml
-from sim.demand.arrivals import hourly_rates
 from sim.compiled import compile_layout
+from sim.demand.arrivals import hourly_rates
 from sim.experiment.replication import run_replication
 from sim.scenario.loader import load_scenario
 

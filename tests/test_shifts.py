@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.cli_shifts import add_shift_commands, shift_entry
+from sim.cli.shifts import add_shift_commands, shift_entry
 from sim.demand.arrivals import CHANNEL_COMPLAINT, IncidentBatch
 from sim.engine.incidents import ASSIGNED, ON_SCENE
 from sim.engine.world import World
@@ -210,7 +210,7 @@ def test_propose_prints_a_pasteable_roster_and_plots_it(tmp_path: Path, capsys):
 
 
 def test_propose_rejects_a_bad_shift_length(capsys):
-    from sim.cli import UsageError
+    from sim.cli.common import UsageError
 
     with pytest.raises(UsageError):
         run_propose([str(SCENARIOS / "default.yaml"), "--officers", "4", "--shift-hours", "30"], capsys)

@@ -139,7 +139,6 @@ def _verdict(log: float, sims: np.ndarray) -> str:
 def run_backcast(scenario, log: CaseLog, reps: int) -> pd.DataFrame:
     """Simulate ``reps`` replications of the period and compare with the log."""
     from sim.experiment.replication import run_replication
-
     from sim.scenario.loader import with_changes
     from sim.scenario.units import WEEKDAYS
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def _usage(message: str) -> Exception:
-    from sim.cli import UsageError
+    from sim.cli.common import UsageError
 
     return UsageError(message)
 
@@ -55,14 +55,14 @@ def atomic(out: Path, force: bool):
 
 
 def cmd_export_log(args: argparse.Namespace) -> int:
-    from sim.cli import load
+    from sim.cli.common import load
 
     scenario = load(Path(args.scenario), args)
     out = Path(args.output)
     refuse_overwrite(out, args.force)
     from sim.calibrate.export import log_frame, write_log
-    from sim.calibrate.mapping import EN, ZH
     from sim.calibrate.logfile import LogError, parse_date
+    from sim.calibrate.mapping import EN, ZH
     from sim.experiment.replication import run_replication
 
     try:

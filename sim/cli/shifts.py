@@ -137,7 +137,7 @@ MAX_OFFICERS = 2000  # as UnitGroup.count
 
 def cmd_shifts_propose(args: argparse.Namespace) -> int:
     """Print (and optionally plot) a staggered-start proposal for a scenario."""
-    from sim.cli import UsageError, load
+    from sim.cli.common import UsageError, load
     from sim.compiled import compile_layout
     from sim.strategy.load import hour_load
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import sim
-from sim.cli import (
+from sim.cli.common import (
     DEFAULT_SCENARIO,
     UsageError,
     add_force_option,

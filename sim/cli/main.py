@@ -1,0 +1,106 @@
+"""The command line: parse, call the library, print. Bad input → a clear message and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sim.cli.bench import add_bench_command
+from sim.cli.calibrate import add_calibrate_commands
+from sim.cli.common import EXIT_BAD_INPUT, UsageError, check_counts, scenario_options
+from sim.cli.experiments import add_experiment_commands
+from sim.cli.scenario import add_scenario_commands
+from sim.cli.shifts import add_shift_commands
+from sim.output_target import OutputError
+from sim.scenario.errors import ScenarioError
+from sim.scenario.limits import BadLimitSetting
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, Slurm, CI cancellation), handled exactly like Ctrl-C."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the clean-up finish undisturbed
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` (main thread only; else no-op)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sim",
+        description="Simulate city-appearance enforcement deployment strategies.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    add_scenario_commands(sub)
+
+    add_experiment_commands(sub, scenario_options)
+    add_shift_commands(sub, scenario_options)
+    add_bench_command(sub)
+    add_calibrate_commands(sub, scenario_options)
+    return parser
+
+
+def tolerant_output() -> None:
+    """Never let printing fail a run: characters the terminal's encoding lacks (→, —, 南)
+    become replacement characters instead of raising UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    tolerant_output()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    if getattr(args, "reps", None) is not None and args.reps < 1:
+        parser.error("--reps must be at least 1")
+    if getattr(args, "jobs", None) is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    try:
+        with sigterm_as_interrupt():
+            check_counts(args)
+            return args.func(args)
+    except ScenarioError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (UsageError, OutputError, BadLimitSetting) as exc:
+        print(f"sim: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"sim: {what}; no partial results were written", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `sim reference | head`: the reader has gone, not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Commands on one scenario: run, validate, schema, and the generated references."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sim.cli.common import (
+    DEFAULT_SCENARIO,
+    EXIT_BAD_INPUT,
+    UsageError,
+    add_force_option,
+    check_runs,
+    load,
+    progress_bar,
+    scenario_options,
+    write_or_print,
+)
+from sim.scenario.errors import ScenarioError
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
+    if args.scenario is None and not path.exists():
+        raise UsageError(f"no scenario given and {DEFAULT_SCENARIO} not found in {Path.cwd()}")
+    scenario = load(path, args)  # before the heavy imports: a bad file fails fast
+
+    from sim.experiment.single import run_to_folder, run_warnings
+    from sim.metrics import registry
+    from sim.metrics.window import window_of
+    from sim.output import reserved_output
+    from sim.output_target import output_path
+    from sim.report import format_kpi_table, format_type_table
+
+    reps = args.reps or scenario.replications
+    check_runs(reps, "{n} replications")
+    out = output_path(args.output, scenario.name)
+    with reserved_output(out, args.force):
+        bar = progress_bar(reps, scenario.name)
+        try:
+            frames, table = run_to_folder(
+                scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
+                on_done=bar.update if bar else None, force=args.force,
+            )
+        finally:
+            if bar:
+                bar.close()
+    print(f"{scenario.name}: {reps} replication(s) of {scenario.clock.days} days → {out}/")
+    print(format_kpi_table(table[table["kpi"].isin(registry.names(key=True))]))
+    print()
+    print(format_type_table(frames.extra["by_type"], window_of(scenario).arrival_days))
+    for warning in run_warnings(scenario):
+        print(f"sim: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file (not only up to the first bad one); exit 2 if any is invalid."""
+    bad = 0
+    for path in args.scenarios:
+        try:
+            scenario = load(Path(path), args)
+        except ScenarioError as exc:
+            print(str(exc), file=sys.stderr)
+            bad += 1
+            continue
+        n_officers = sum(g.count for g in scenario.units.values())
+        print(
+            f"{path}: valid — {len(scenario.district.all_zones())} zones, "
+            f"{sum(t.enabled for t in scenario.incidents.values())} incident types, "
+            f"{n_officers} officers"
+        )
+    if bad and len(args.scenarios) > 1:
+        print(f"sim: {bad} of {len(args.scenarios)} scenario files are invalid", file=sys.stderr)
+    return EXIT_BAD_INPUT if bad else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from sim.scenario.model import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+    return 0
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    from sim.scenario.reference import reference_markdown
+
+    return write_or_print(reference_markdown(), args)
+
+
+def cmd_measures(args: argparse.Namespace) -> int:
+    from sim.metrics.registry import markdown
+
+    return write_or_print(markdown(), args)
+
+
+
+
+def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
+    """run, validate, schema, reference, measures."""
+    run = sub.add_parser("run", help="run a scenario and write a results folder")
+    run.add_argument("scenario", nargs="?", help=f"scenario file (default {DEFAULT_SCENARIO})")
+    run.add_argument("-o", "--output", help="results folder (default results/<name>)")
+    run.add_argument("--reps", type=int, help="replications (default: the scenario's)")
+    run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    run.add_argument("--no-plots", action="store_true", help="skip the figures")
+    add_force_option(run)
+    scenario_options(run)
+    run.set_defaults(func=cmd_run)
+
+    val = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
+    val.add_argument("scenarios", nargs="+")
+    scenario_options(val)
+    val.set_defaults(func=cmd_validate)
+
+    schema = sub.add_parser("schema", help="print the scenario JSON Schema")
+    schema.set_defaults(func=cmd_schema)
+
+    ref = sub.add_parser("reference", help="print the scenario reference (Markdown)")
+    ref.add_argument("-o", "--output", help="write to this file instead")
+    ref.set_defaults(func=cmd_reference)
+    measures = sub.add_parser("measures", help="print the measures reference (Markdown)")
+    measures.add_argument("-o", "--output", help="write to this file instead")
+    measures.set_defaults(func=cmd_measures)
