@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sim.bench import plain_simpy_mmc, run_bench
 from sim.cli import main
+from sim.experiment.bench import plain_simpy_mmc, run_bench
 from sim.scenario.loader import load_scenario
 
 KEYS = {

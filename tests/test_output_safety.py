@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.output import output_lock, reserved_output
-from sim.output_target import MARKER, OutputError, bounded_stem, output_path, write_marker
+from sim.output.folders import output_lock, reserved_output
+from sim.output.target import MARKER, OutputError, bounded_stem, output_path, write_marker
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import is_safe_stem

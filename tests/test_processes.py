@@ -102,7 +102,7 @@ def test_sigterm_is_a_clean_interrupt_like_ctrl_c(tmp_path: Path, signum: int, s
 def test_a_second_run_to_the_same_output_is_refused(tmp_path: Path) -> None:
     """The lock holds across processes: while this process holds it (as a first run
     would), a ``sim run`` to the same -o exits 2 "in use" and writes nothing."""
-    from sim.output import output_lock
+    from sim.output.folders import output_lock
 
     out = tmp_path / "res"
     with output_lock(out):

@@ -71,7 +71,7 @@ def write_log(frame: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:
     import os
     import tempfile
 
-    from sim.output import _umask
+    from sim.output.folders import _umask
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

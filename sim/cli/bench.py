@@ -8,8 +8,8 @@ from pathlib import Path
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from sim.bench import BENCH_SCENARIO, run_bench
     from sim.cli.common import UsageError
+    from sim.experiment.bench import BENCH_SCENARIO, run_bench
     from sim.scenario.loader import load_scenario
 
     path = Path(args.scenario) if args.scenario else BENCH_SCENARIO

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from sim.output_target import OutputError
+from sim.output.target import OutputError
 
 DEFAULT_SCENARIO = Path("scenarios/default.yaml")
 EXIT_BAD_INPUT = 2
@@ -100,7 +100,7 @@ def write_or_print(text: str, args: argparse.Namespace) -> int:
     """Write a generated document to ``-o`` (atomically) or print it."""
     if args.output:
         from sim.output import write_text_atomic
-        from sim.output_target import check_file_target
+        from sim.output.target import check_file_target
 
         check_file_target(Path(args.output))
         try:

@@ -23,7 +23,7 @@ from sim.cli.common import (
 )
 from sim.metrics import registry
 from sim.output import reserved_output
-from sim.output_target import bounded_stem, output_path
+from sim.output.target import bounded_stem, output_path
 
 FLOAT_FORMAT = "%.6g"
 

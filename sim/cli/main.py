@@ -15,7 +15,7 @@ from sim.cli.common import EXIT_BAD_INPUT, UsageError, check_counts, scenario_op
 from sim.cli.experiments import add_experiment_commands
 from sim.cli.scenario import add_scenario_commands
 from sim.cli.shifts import add_shift_commands
-from sim.output_target import OutputError
+from sim.output.target import OutputError
 from sim.scenario.errors import ScenarioError
 from sim.scenario.limits import BadLimitSetting
 

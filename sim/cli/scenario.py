@@ -31,7 +31,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.metrics import registry
     from sim.metrics.window import window_of
     from sim.output import reserved_output
-    from sim.output_target import output_path
+    from sim.output.target import output_path
     from sim.report import format_kpi_table, format_type_table
 
     reps = args.reps or scenario.replications

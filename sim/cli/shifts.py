@@ -157,7 +157,7 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
         exclude={"count", "mode", "shifts", "grids", "grid_split", "overflow"},
     )}
     if args.output:
-        from sim.output_target import check_file_target
+        from sim.output.target import check_file_target
 
         check_file_target(Path(args.output))
     load_h = hour_load(scenario, compile_layout(scenario))
@@ -172,7 +172,7 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
         try:
             plot_proposal(Path(args.output), load_h, starts, args.shift_hours)
         except OSError as exc:
-            from sim.output_target import OutputError
+            from sim.output.target import OutputError
 
             raise OutputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     return 0

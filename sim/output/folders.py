@@ -1,6 +1,6 @@
 """Writing a results folder safely: reserve it, build it beside the target, swap it in.
 
-* :func:`reserved_output` — before simulating: check the target (``sim.output_target``),
+* :func:`reserved_output` — before simulating: check the target (``sim.output.target``),
   take a lock (``.NAME.lock`` beside it, ``flock``), recover what a killed earlier run left
   (``.NAME.tmp-*`` removed; ``.NAME.old-*`` restored if ``NAME`` is missing, else removed),
   check the location is writable and has room.
@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from sim.output_target import OutputError, check_space, check_target, write_marker
+from sim.output.target import OutputError, check_space, check_target, write_marker
 
 try:
     import fcntl
@@ -136,8 +136,8 @@ def reserved_output(target: Path, force: bool = False) -> Iterator[Path]:
     :func:`atomic_folder` inside reuses the reservation.
 
     Raises:
-        OutputError: see :func:`sim.output_target.check_target`, :func:`output_lock`,
-            :func:`sim.output_target.check_space`.
+        OutputError: see :func:`sim.output.target.check_target`, :func:`output_lock`,
+            :func:`sim.output.target.check_space`.
     """
     target = Path(target)
     lock = lock_path(target)
