@@ -224,11 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli_bench import add_bench_command
     from sim.cli_experiments import add_experiment_commands
     from sim.cli_shifts import add_shift_commands
-    from sim.decide.cli import add_decide_commands
+    from sim.decide.cli import add_decide_commands, add_staff_command
 
     add_experiment_commands(sub, scenario_options)
     add_shift_commands(sub, scenario_options)
     add_decide_commands(sub, scenario_options)
+    add_staff_command(sub, scenario_options)
     add_bench_command(sub)
     return parser
 

@@ -20,9 +20,10 @@ QUICK = ["--days", "7", "--reps", "2", "--no-cache"]
 
 
 def test_workload_weighs_incidents_by_their_job_time_at_the_hour_they_occur():
-    """Two piles (45 min of work each) at 03:xx and six ads (5 min) at 10:xx over an
-    arrival window of two days: per day 45 officer-min at 03 and 15 at 10, although ads are
-    three times as many — at the hour of occurrence even if nobody was on duty then."""
+    """Two piles at 03:xx (a resolved pile takes 45 min, half of the piles were resolved:
+    22.5 min expected) and six ads at 10:xx (5 min, all resolved) over an arrival window of
+    two days: per day 22.5 officer-min at 03 and 15 at 10 — work, not counts — at the hour of
+    occurrence even if nobody was on duty then."""
     scenario = sim.load_scenario(DEFAULT, {"clock.days": 6, "clock.warmup_days": 1})
     day = 1440.0
     incidents = pd.DataFrame({
@@ -31,16 +32,16 @@ def test_workload_weighs_incidents_by_their_job_time_at_the_hour_they_occur():
         "t_occur": [day + 3 * 60 + 5, day + 3 * 60 + 50] + [day + 10 * 60 + m for m in range(6)],
     })
     by_type = pd.DataFrame({
-        "type": ["random_pile", "illegal_ad"], "resolved": [2, 6],
+        "type": ["random_pile", "illegal_ad"], "incidents": [4, 6], "resolved": [2, 6],
         "travel_mean_min": [15.0, 2.0], "on_scene_mean_min": [30.0, 3.0],
         "reinspection_mean_min": [0.0, np.nan],
     })
-    assert job_minutes(by_type).to_dict() == {"random_pile": 45.0, "illegal_ad": 5.0}
+    assert job_minutes(by_type).to_dict() == {"random_pile": 22.5, "illegal_ad": 5.0}
     table = hourly_workload(incidents, by_type, scenario).set_index("hour")
-    assert table.loc[3, "work_officer_min"] == pytest.approx(45.0)
+    assert table.loc[3, "work_officer_min"] == pytest.approx(22.5)
     assert table.loc[10, "work_officer_min"] == pytest.approx(15.0)
     assert table.loc[10, "incidents_per_day"] == pytest.approx(3.0)
-    assert table["work_officer_min"].sum() == pytest.approx(60.0)
+    assert table["work_officer_min"].sum() == pytest.approx(37.5)
 
 
 def test_roster_on_duty_counts_weekdays_and_overnight_shifts():

@@ -122,3 +122,184 @@ def write_select_folder(out: Path, result: Any, args: argparse.Namespace,
             "scenarios": {s.name: scenario_hash(s) for s in result.scenarios},
             "seed": result.seed, "days": result.scenarios[0].clock.days,
             "sim_version": sim.__version__, "jobs": args.jobs, "wall_s": round(wall_s, 3)})
+
+
+def add_staff_command(sub: argparse._SubParsersAction,
+                      scenario_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Register ``sim staff``."""
+    p = sub.add_parser(
+        "staff", help="the fewest staff-hours whose measures meet every target",
+        description="Erlang-C hourly requirements from the workload, integer covering by "
+        "shift starts (scipy.optimize.milp), candidates checked by replications under "
+        "common random numbers, the choice re-checked on fresh seeds. See docs/decisions.md.")
+    p.add_argument("scenario", help="scenario file (the baseline: district, demand, strategy)")
+    p.add_argument("--target", action="append", required=True, metavar="'MEASURE OP VALUE'",
+                   help="e.g. 'sla_attainment >= 0.9', 'exposure_h_per_day <= 1300' "
+                   "(repeatable; measures: sim measures)")
+    p.add_argument("--shift-hours", default="8",
+                   help="shift lengths to choose from, comma-separated (default 8)")
+    p.add_argument("--starts", default="00:00-23:00/60min",
+                   help="allowed shift starts HH:MM-HH:MM/STEPmin (default 00:00-23:00/60min)")
+    p.add_argument("--group", help="unit group whose mode, home and behaviour the roster "
+                   "copies (default: the first)")
+    p.add_argument("--reps", type=int, default=5,
+                   help="replications per candidate and per step of the sequential rule "
+                   "(default 5)")
+    p.add_argument("--max-reps", type=int, default=20,
+                   help="most replications per candidate (default 20)")
+    p.add_argument("--confidence", type=float, default=0.95,
+                   help="one-sided confidence that each target is met (default 0.95)")
+    p.add_argument("-o", "--output", help="results folder (default results/staff-<name>)")
+    p.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither reuse nor store finished replications")
+    p.add_argument("--no-plots", action="store_true", help="skip the figure")
+    add_force_option(p)
+    scenario_options(p)
+    p.set_defaults(func=cmd_staff)
+
+
+def _staff_settings(args: argparse.Namespace, scenarios: list) -> tuple[list, list, list]:
+    from sim.decide.staff import parse_starts
+    from sim.decide.targets import parse_target
+
+    targets = [parse_target(t, scenarios) for t in args.target]
+    try:
+        lengths = [float(x) for x in args.shift_hours.split(",")]
+    except ValueError:
+        raise UsageError(f"--shift-hours {args.shift_hours!r}: expected hours separated by "
+                         "commas, e.g. 8,9,10") from None
+    if not all(0 < h < 24 for h in lengths):
+        raise UsageError(f"--shift-hours {args.shift_hours!r}: each length must be between "
+                         "0 and 24 hours")
+    try:
+        starts = parse_starts(args.starts)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not 0.5 < args.confidence < 1:
+        raise UsageError(f"--confidence must be between 0.5 and 1, got {args.confidence}")
+    if args.reps < 2 or args.max_reps < args.reps:
+        raise UsageError("--reps must be at least 2 and --max-reps at least --reps")
+    return targets, lengths, starts
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    from sim.cli_experiments import _cache, _cache_warning, _executor, _progress
+    from sim.decide.measure import DecisionError
+    from sim.decide.propose import template_of
+    from sim.decide.staff import staff
+
+    scenario = load(Path(args.scenario), args)
+    try:
+        targets, lengths, starts = _staff_settings(args, [scenario])
+        template = template_of(scenario, args.group)
+    except (DecisionError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        import scipy.optimize  # noqa: F401 - fail before running anything
+    except ImportError:
+        raise UsageError('sim staff needs scipy: pip install "chengguan-sim[decide]"') from None
+    out = output_path(args.output, bounded_stem(f"staff-{scenario.name}"))
+    with reserved_output(out, args.force):
+        cache = _cache(args)
+        start = time.perf_counter()
+        try:
+            with _executor(args) as executor, _progress(args.reps, "staff", cache) as hook:
+                result = staff(scenario, targets, lengths, starts, args.group, args.reps,
+                               args.max_reps, args.confidence, args.jobs, executor, cache,
+                               hook)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        wall = time.perf_counter() - start
+        write_staff_folder(out, result, scenario, Path(args.scenario), template, args, wall)
+    _cache_warning(cache)
+    for line in staff_summary(result):
+        print(line)
+    print(f"({result.replications} replications, {wall:.0f} s) → {out}/")
+    return 0
+
+
+def staff_summary(result: Any) -> list[str]:
+    """What the planner reads first: the roster, its cost, each target, the check."""
+    if result.chosen is None:
+        return ["No candidate roster met every target (confirmed on fresh seeds), up to "
+                f"{result.candidates['staff_hours_per_week'].max():g} staff-hours/week "
+                "(the largest tried): the targets may need more than staffing (another "
+                "strategy), or a looser target. See candidates.csv."]
+    r = result.chosen
+    lines = [f"Chosen roster: {r.describe()} = {r.staff_hours_per_week:g} staff-hours/week "
+             f"(baseline {result.baseline_staff_hours:g}).",
+             "target | baseline (mean, bound) | chosen on fresh seeds (mean, bound)"]
+    for b, c in zip(result.baseline.rows, result.check.rows):
+        lines.append(f"{b['target']} | {b['mean']:.4g}, {b['bound']:.4g} {b['status']} | "
+                     f"{c['mean']:.4g}, {c['bound']:.4g} {c['status']}")
+    lines.append(f"The check on fresh replication seeds (root seed {result.check_seed}, "
+                 f"{result.check.n} replications) confirms every target at "
+                 f"{result.confidence:.0%} one-sided confidence.")
+    rejected = result.candidates[result.candidates["verdict"].str.startswith("met them")]
+    for row in rejected.itertuples():
+        lines.append(f"(A cheaper roster, {row.staff_hours_per_week:g} staff-hours/week, met "
+                     "the targets on the search's seeds but not on the fresh ones: rejected.)")
+    return lines
+
+
+def write_staff_folder(out: Path, result: Any, baseline: Any, baseline_path: Path,
+                       template: dict, args: argparse.Namespace, wall_s: float) -> None:
+    """staffed.yaml, candidates.csv, hourly.csv, check.csv, report.md, run.json, figure."""
+    import pandas as pd
+
+    from sim.cli_experiments import _write_json
+    from sim.decide.staff import staffed_text
+    from sim.output import atomic_folder
+    from sim.scenario.loader import load_scenario
+
+    with atomic_folder(out) as tmp:
+        if result.chosen is not None:
+            (tmp / "staffed.yaml").write_text(
+                staffed_text(result, baseline, baseline_path, out, template), encoding="utf-8")
+            load_scenario(tmp / "staffed.yaml")  # it runs as it is
+            check = pd.DataFrame(result.check.rows).assign(replications=result.check.n,
+                                                           seed=result.check_seed)
+            check.to_csv(tmp / "check.csv", index=False, float_format=FLOAT_FORMAT)
+        result.candidates.to_csv(tmp / "candidates.csv", index=False, float_format=FLOAT_FORMAT)
+        result.hourly.to_csv(tmp / "hourly.csv", index=False, float_format=FLOAT_FORMAT)
+        pd.DataFrame(result.baseline.rows).to_csv(tmp / "baseline.csv", index=False,
+                                                  float_format=FLOAT_FORMAT)
+        if not args.no_plots:
+            _pareto_figure(tmp / "pareto.png", result)
+        text = "\n".join([f"# Staffing {baseline.name}", "", *staff_summary(result), "",
+                          "Candidates (staff-hours, per target mean and one-sided bound): "
+                          "candidates.csv; hourly requirement and officers on duty: "
+                          "hourly.csv. How to read this: docs/decisions.md.", ""])
+        (tmp / "report.md").write_text(text, encoding="utf-8")
+        _write_json(tmp / "run.json", {
+            "scenario": baseline.name, "targets": [str(t) for t in result.targets],
+            "confidence": result.confidence, "shift_hours": args.shift_hours,
+            "starts": args.starts, "reps": args.reps, "max_reps": args.max_reps,
+            "seed": baseline.seed, "check_seed": result.check_seed,
+            "staff_hours_per_week": (result.chosen.staff_hours_per_week
+                                     if result.chosen else None),
+            "replications": result.replications, "wall_s": round(wall_s, 3),
+            "sim_version": sim.__version__, "jobs": args.jobs})
+
+
+def _pareto_figure(path: Path, result: Any) -> None:
+    """Staff-hours against each target's estimate, for the candidates that were run."""
+    from matplotlib.figure import Figure
+
+    run = result.candidates[result.candidates["replications"] > 0]
+    fig = Figure(figsize=(5 * len(result.targets), 4), layout="constrained")
+    axes = fig.subplots(1, len(result.targets), squeeze=False)[0]
+    for ax, t in zip(axes, result.targets):
+        ax.plot(run["staff_hours_per_week"], run[f"{t.measure} mean"], "o", label="mean")
+        ax.plot(run["staff_hours_per_week"], run[f"{t.measure} bound"], "v", alpha=0.6,
+                label=f"one-sided {result.confidence:.0%} bound")
+        ax.axhline(t.value, color="#d62728", linestyle="--", label=f"target {t}")
+        chosen = run[run["verdict"] == "chosen"]
+        ax.plot(chosen["staff_hours_per_week"], chosen[f"{t.measure} mean"], "*",
+                markersize=14, color="#2ca02c", label="chosen")
+        ax.set(xlabel="staff-hours per week", ylabel=t.measure)
+        ax.legend(fontsize=7)
+    fig.savefig(path, dpi=110)

@@ -1,10 +1,12 @@
 """Workload per clock hour: the officer-minutes of work the district generates each hour.
 
-From a baseline run: for each incident type, the mean officer time one officer-resolved
-incident takes (travel + on-scene work + re-inspection, ``by_type.csv``: the job from
-dispatch to resolution without the waits), weighted by resolved incidents over the
-replications; and the incidents of each type that occur in each clock hour (all sources,
-arrival window, per day). The workload of hour h is the sum over types of incidents × job
+From a baseline run: for each incident type, the officer time one incident of the type
+takes on average — the mean job of an officer-resolved incident (travel + on-scene work +
+re-inspection, ``by_type.csv``: the job from dispatch to resolution without the waits)
+times the share of the type's incidents officers resolved (the others cleared by
+themselves, fled or were fixed by the shop), pooled over the replications; and the
+incidents of each type that occur in each clock hour (all sources, arrival window, per
+day). The workload of hour h is the sum over types of incidents × expected officer
 minutes, attributed to the hour the incident *occurs* — not the hour it was served, which
 would only echo the baseline roster (under a day shift nothing is served at night).
 
@@ -25,8 +27,9 @@ JOB_PARTS = ("travel_mean_min", "on_scene_mean_min", "reinspection_mean_min")
 
 
 def job_minutes(by_type: pd.DataFrame) -> pd.Series:
-    """Mean officer minutes per resolved incident, per type (resolved-weighted over
-    replications); types never resolved get the overall mean."""
+    """Expected officer minutes per incident, per type: the mean job of a resolved incident
+    (resolved-weighted over replications; types never resolved get the overall mean) times
+    the share of the type's incidents that officers resolved."""
     frame = by_type[by_type["resolved"] > 0]
     if frame.empty:
         raise ValueError("the baseline run resolved no incident: no job time to weigh by "
@@ -35,7 +38,10 @@ def job_minutes(by_type: pd.DataFrame) -> pd.Series:
     weights = frame["resolved"]
     per_type = (job * weights).groupby(frame["type"]).sum() / weights.groupby(frame["type"]).sum()
     overall = float((job * weights).sum() / weights.sum())
-    return per_type.reindex(by_type["type"].unique()).fillna(overall)
+    per_type = per_type.reindex(by_type["type"].unique()).fillna(overall)
+    counts = by_type.groupby("type")[["resolved", "incidents"]].sum()
+    share = (counts["resolved"] / counts["incidents"].where(counts["incidents"] > 0)).fillna(0.0)
+    return per_type * share.reindex(per_type.index).fillna(0.0)
 
 
 def incidents_by_hour(incidents: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

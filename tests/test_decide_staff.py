@@ -1,0 +1,145 @@
+"""`sim staff`: targets parsed against the registry, Erlang-C requirements, the integer
+covering against brute force, and the whole command on a small district."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import sim
+from sim.cli import main
+from sim.decide.measure import DecisionError
+from sim.decide.staff import (
+    Shape,
+    coverage_matrix,
+    cover,
+    erlang_requirement,
+    parse_starts,
+    requirement_family,
+)
+from sim.decide.targets import parse_target
+from sim.theory import erlang_c
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sla_attainment >= 0.9", ("sla_attainment", ">=", 0.9)),
+    (" exposure_h_per_day<=1300 ", ("exposure_h_per_day", "<=", 1300.0)),
+    ("sla.unowned_dog ≥ 0.8", ("sla.unowned_dog", ">=", 0.8)),
+    ("night_coverage_share >= 5e-2", ("night_coverage_share", ">=", 0.05)),
+])
+def test_targets_parse(text: str, expected: tuple) -> None:
+    scenario = sim.load_scenario(SCENARIOS / "default.yaml")
+    t = parse_target(text, [scenario])
+    assert (t.measure, t.op, t.value) == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    ("sla_attainment > 0.9", "expected MEASURE >= VALUE"),
+    ("sla_attainment >= ninety", "expected MEASURE >= VALUE"),
+    ("night_coverage >= 0.05", "unknown measure 'night_coverage'"),
+    ("utilisation <= 0.8", "has no better direction"),
+    ("exposure_h_per_day >= 1300", "reads exposure_h_per_day <= VALUE"),
+    ("sla.nope >= 0.5", "no enabled incident type 'nope'"),
+])
+def test_bad_targets_are_refused_with_the_reason(text: str, message: str) -> None:
+    scenario = sim.load_scenario(SCENARIOS / "default.yaml")
+    with pytest.raises(DecisionError, match=message):
+        parse_target(text, [scenario])
+
+
+def test_erlang_requirement_is_the_fewest_servers_meeting_the_wait_probability():
+    for load in (0.3, 2.0, 7.5, 20.0):
+        for w in (0.9, 0.5, 0.1, 0.01):
+            c = erlang_requirement(load, w)
+            assert c > load and erlang_c(load, 1.0, c) <= w
+            if c - 1 > load:
+                assert erlang_c(load, 1.0, c - 1) > w
+    assert erlang_requirement(2.0, 0.5) == 3  # C(3, 2) = 4/9
+    assert erlang_requirement(0.0, 0.01) == 0
+
+
+def test_requirement_family_grows_with_the_service_grade():
+    family = requirement_family([0.5, 3.0, 12.0] + [1.0] * 21)
+    totals = [r.sum() for _, r in family]
+    assert totals == sorted(totals)
+
+
+def test_parse_starts():
+    assert parse_starts("05:00-07:00/30min") == [300, 330, 360, 390, 420]
+    assert parse_starts("00:00-23:00/60min")[-1] == 1380
+    for bad in ("5-7", "07:00-05:00/30min", "05:00-07:00/7min", "05:00-25:00/60min"):
+        with pytest.raises(ValueError, match="--starts"):
+            parse_starts(bad)
+
+
+def test_integer_covering_matches_brute_force_on_a_small_case():
+    """Six 8-hour shapes every 4 hours (wrapping midnight), a requirement with a morning
+    and an evening peak: the ILP's staff-hours equal the brute-force minimum over 0..4
+    officers per shape, and its roster covers every hour."""
+    options = [Shape(start, 8.0) for start in range(0, 1440, 240)]
+    req = np.array([1] * 6 + [3] * 4 + [2] * 6 + [4] * 4 + [2] * 4)
+    x = cover(req, options)
+    a = coverage_matrix(options)
+    assert (a @ x >= req - 1e-9).all()
+    best = min(8 * sum(n) for n in itertools.product(range(5), repeat=len(options))
+               if (a @ np.array(n) >= req - 1e-9).all())
+    assert 8 * x.sum() == best
+
+
+TINY = {
+    "name": "tiny", "seed": 5,
+    "clock": {"days": 5, "warmup_days": 1, "cooldown_days": 1},
+    "district": {"grid": {"rows": 2, "cols": 2, "cell_m": 250}},
+    "incidents": {"pile": {"rate_per_day": {"residential": 12}, "sla_min": 120,
+                           "self_clear": {"kind": "lognormal", "mean": 600, "sd": 300},
+                           "ladder": [{"name": "remove", "duration": 20}]}},
+    "units": {"foot": {"count": 6, "shifts": [{"start": "08:00", "end": "16:00"}]}},
+}
+
+
+def test_cli_staff_writes_a_roster_that_runs_and_meets_the_targets(tmp_path: Path, capsys):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(TINY), encoding="utf-8")
+    out = tmp_path / "staff"
+    code = main(["staff", str(path), "--target", "sla_attainment >= 0.5",
+                 "--starts", "00:00-16:00/480min", "--reps", "3",
+                 "--max-reps", "6", "-o", str(out), "--no-cache"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "confirms every target" in printed
+    staffed = sim.load_scenario(out / "staffed.yaml")
+    assert "foot" not in staffed.units  # replaces the roster
+    candidates = pd.read_csv(out / "candidates.csv")
+    chosen = candidates[candidates["verdict"] == "chosen"].iloc[0]
+    assert chosen["staff_hours_per_week"] == pytest.approx(
+        7 * 8 * sum(g.count for g in staffed.units.values()))
+    check = pd.read_csv(out / "check.csv")
+    assert (check["status"] == "met").all() and (check["seed"] != TINY["seed"]).all()
+    # every cheaper candidate that ran missed (or was not confirmed): it is the cheapest
+    cheaper = candidates[(candidates["staff_hours_per_week"] < chosen["staff_hours_per_week"])
+                         & (candidates["replications"] > 0)]
+    assert (cheaper["verdict"] != "meets every target").all()
+    assert {"hourly.csv", "baseline.csv", "report.md", "run.json", "pareto.png"} <= {
+        p.name for p in out.iterdir()}
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--target", "nope >= 1"], "unknown measure 'nope'"),
+    (["--target", "sla_attainment = 1"], "expected MEASURE >= VALUE"),
+    (["--target", "sla_attainment >= 0.5", "--shift-hours", "8,x"], "--shift-hours"),
+    (["--target", "sla_attainment >= 0.5", "--starts", "9-5"], "--starts"),
+])
+def test_cli_staff_bad_input_exits_2_and_writes_nothing(tmp_path: Path, capsys,
+                                                        extra: list[str], message: str):
+    out = tmp_path / "staff"
+    assert main(["staff", str(SCENARIOS / "default.yaml"), *extra, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not out.exists()
