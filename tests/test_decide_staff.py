@@ -130,6 +130,20 @@ def test_cli_staff_writes_a_roster_that_runs_and_meets_the_targets(tmp_path: Pat
         p.name for p in out.iterdir()}
 
 
+def test_refine_tries_one_officer_fewer_per_shape_and_never_costs_more(tmp_path: Path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(TINY), encoding="utf-8")
+    scenario = sim.load_scenario(path)
+    plain = sim.staff(scenario, ["sla_attainment >= 0.5"], starts="00:00-16:00/480min",
+                      reps=3, max_reps=6)
+    refined = sim.staff(scenario, ["sla_attainment >= 0.5"], starts="00:00-16:00/480min",
+                        reps=3, max_reps=6, refine=1)
+    tried = refined.candidates[refined.candidates["requirement"].str.contains(" - 1 x ")]
+    assert len(tried) >= 2 and (tried["replications"] > 0).all()
+    assert (refined.chosen.staff_hours_per_week <= plain.chosen.staff_hours_per_week)
+    assert all(r["status"] == "met" for r in refined.check.rows)
+
+
 @pytest.mark.parametrize("extra, message", [
     (["--target", "nope >= 1"], "unknown measure 'nope'"),
     (["--target", "sla_attainment = 1"], "expected MEASURE >= VALUE"),

@@ -147,6 +147,9 @@ def add_staff_command(sub: argparse._SubParsersAction,
                    "(default 5)")
     p.add_argument("--max-reps", type=int, default=20,
                    help="most replications per candidate (default 20)")
+    p.add_argument("--refine", type=int, default=0,
+                   help="rounds of local search below the chosen roster (one officer fewer "
+                   "per shift shape; default 0)")
     p.add_argument("--confidence", type=float, default=0.95,
                    help="one-sided confidence that each target is met (default 0.95)")
     p.add_argument("-o", "--output", help="results folder (default results/staff-<name>)")
@@ -182,6 +185,8 @@ def _staff_settings(args: argparse.Namespace, scenarios: list) -> tuple[list, li
         raise UsageError(f"--confidence must be between 0.5 and 1, got {args.confidence}")
     if args.reps < 2 or args.max_reps < args.reps:
         raise UsageError("--reps must be at least 2 and --max-reps at least --reps")
+    if args.refine < 0:
+        raise UsageError(f"--refine must be 0 or more, got {args.refine}")
     return targets, lengths, starts
 
 
@@ -209,7 +214,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
             with _executor(args) as executor, _progress(args.reps, "staff", cache) as hook:
                 result = staff(scenario, targets, lengths, starts, args.group, args.reps,
                                args.max_reps, args.confidence, args.jobs, executor, cache,
-                               hook)
+                               hook, refine=args.refine)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         wall = time.perf_counter() - start
@@ -277,6 +282,7 @@ def write_staff_folder(out: Path, result: Any, baseline: Any, baseline_path: Pat
         _write_json(tmp / "run.json", {
             "scenario": baseline.name, "targets": [str(t) for t in result.targets],
             "confidence": result.confidence, "shift_hours": args.shift_hours,
+            "refine": args.refine,
             "starts": args.starts, "reps": args.reps, "max_reps": args.max_reps,
             "seed": baseline.seed, "check_seed": result.check_seed,
             "staff_hours_per_week": (result.chosen.staff_hours_per_week
