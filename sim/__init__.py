@@ -24,9 +24,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import pandas as pd
 
-    from sim.experiment.compare import Comparison
     from sim.decide.select import Selection
     from sim.decide.staff import StaffResult
+    from sim.experiment.compare import Comparison
     from sim.experiment.replication import Frames
     from sim.scenario.model import Scenario
 

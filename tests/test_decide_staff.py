@@ -16,8 +16,8 @@ from sim.cli import main
 from sim.decide.measure import DecisionError
 from sim.decide.staff import (
     Shape,
-    coverage_matrix,
     cover,
+    coverage_matrix,
     erlang_requirement,
     parse_starts,
     requirement_family,

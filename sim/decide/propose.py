@@ -194,14 +194,13 @@ def propose_to_folder(baseline: Scenario, baseline_path: Path, out: Path, args: 
     import contextlib
 
     from sim.cli_experiments import _executor, _progress
+    from sim.decide.workload import hourly_workload
     from sim.experiment.compare import MIN_DEFAULT_REPS, compare
     from sim.experiment.executors import execute
     from sim.experiment.replication import Frames
     from sim.output import atomic_folder, reserved_output
     from sim.scenario.loader import load_scenario
     from sim.strategy.staggered import propose_staggered_starts
-
-    from sim.decide.workload import hourly_workload
 
     template = template_of(baseline, args.group)
     reps = args.reps or max(MIN_DEFAULT_REPS, baseline.replications)
