@@ -71,6 +71,20 @@ def test_requirement_family_grows_with_the_service_grade():
     assert totals == sorted(totals)
 
 
+def test_pareto_front_marks_the_undominated_candidates_that_ran():
+    from sim.decide.staff import pareto_front
+
+    targets = [parse_target("sla_attainment >= 0.5"), parse_target("exposure_h_per_day <= 9")]
+    table = pd.DataFrame({
+        "staff_hours_per_week": [100, 200, 300, 400, 150],
+        "replications": [3, 3, 3, 3, 0],
+        "sla_attainment mean": [0.4, 0.6, 0.55, 0.7, 0.9],
+        "exposure_h_per_day mean": [10, 8, 9, 7, 1],
+    })
+    # 300 is dominated by 200 (cheaper, better on both); 150 never ran
+    assert pareto_front(table, targets).tolist() == [True, True, False, True, False]
+
+
 def test_parse_starts():
     assert parse_starts("05:00-07:00/30min") == [300, 330, 360, 390, 420]
     assert parse_starts("00:00-23:00/60min")[-1] == 1380

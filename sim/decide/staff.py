@@ -449,7 +449,25 @@ def _candidate_table(cands: list[Roster], seen: dict[int, Estimate], best: int |
             row[f"{t.measure} status"] = r["status"] if r else ""
         rows.append(row)
     table = pd.DataFrame(rows)
+    table["pareto"] = pareto_front(table, targets)
     return table.sort_values("staff_hours_per_week", kind="stable").reset_index(drop=True)
+
+
+def pareto_front(table: pd.DataFrame, targets: Sequence[Target]) -> np.ndarray:
+    """For the candidates that ran: not dominated on (staff-hours, every target's mean) —
+    no other candidate costs no more and is no worse on every target, and better on one."""
+    cost = table["staff_hours_per_week"].to_numpy(float)
+    ran = table["replications"].to_numpy() > 0
+    # larger is better on every column below
+    cols = [-cost] + [(1 if t.at_least else -1) * table[f"{t.measure} mean"].to_numpy(float)
+                      for t in targets]
+    values = np.column_stack(cols)
+    flags = np.zeros(len(table), bool)
+    for i in np.nonzero(ran)[0]:
+        others = values[ran & (np.arange(len(table)) != i)]
+        dominated = ((others >= values[i]).all(axis=1) & (others > values[i]).any(axis=1))
+        flags[i] = not dominated.any()
+    return flags
 
 
 def staffed_text(result: StaffResult, baseline: Scenario, baseline_path: Any, folder: Any,
