@@ -7,6 +7,8 @@ The public API (imports are lazy: ``import sim`` loads neither pandas, matplotli
     frames = sim.run(base, reps=5, jobs=2)              # tidy DataFrames
     result = sim.compare([base, other], reps=10)        # CRN comparison with CIs
     table = sim.sweep(base, {"units.foot.count": [8, 12, 16]}, reps=5)
+    best = sim.select([base, other], "exposure_h_per_day", delta=20)   # KN++ guarantee
+    roster = sim.staff(base, ["sla_attainment >= 0.65"], shift_hours=[8, 9])
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import pandas as pd
 
+    from sim.decide.select import Selection
+    from sim.decide.staff import StaffResult
     from sim.experiment.compare import Comparison
     from sim.experiment.replication import Frames
     from sim.scenario.model import Scenario
 
-__all__ = ["__version__", "compare", "load_scenario", "run", "sweep"]
+__all__ = ["__version__", "compare", "load_scenario", "run", "select", "staff", "sweep"]
 
 
 def _cache(cache_dir: Path | str | None) -> Any:
@@ -107,3 +111,62 @@ def sweep(
     from sim.experiment.sweep import sweep as _sweep
 
     return _sweep(scenario, vary, reps, jobs, executor, cache=_cache(cache_dir))
+
+
+def select(
+    scenarios: Sequence[Scenario],
+    measure: str,
+    delta: float | None = None,
+    pcs: float = 0.95,
+    budget: int | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    cache_dir: Path | str | None = None,
+    **options: Any,
+) -> Selection:
+    """The best scenario on ``measure`` under common random numbers, with a guarantee.
+
+    With ``delta`` (and no ``budget``): KN++ — with probability ≥ ``pcs`` the selected
+    scenario is within ``delta`` (the measure's unit) of the best. With ``budget``: OCBA
+    spends that many replications in all and reports an approximate probability.
+    ``options``: ``n0``, ``max_reps``, ``seed``, ``days`` (see
+    :func:`sim.decide.select.select`). ``result.statement()`` is the sentence to forward.
+
+    Raises:
+        DecisionError: Unknown measure, a measure without a better direction, bad settings.
+    """
+    from sim.decide.select import select as _select
+
+    return _select(scenarios, measure, delta, pcs, budget, jobs, executor,
+                   cache=_cache(cache_dir), **options)
+
+
+def staff(
+    scenario: Scenario,
+    targets: Sequence[str],
+    shift_hours: Sequence[float] = (8.0,),
+    starts: str = "00:00-23:00/60min",
+    jobs: int = 1,
+    executor: Executor | None = None,
+    cache_dir: Path | str | None = None,
+    **options: Any,
+) -> StaffResult:
+    """The fewest staff-hours per week whose measures meet every target.
+
+    ``targets``: strings such as ``"sla_attainment >= 0.9"``. ``starts``: allowed shift
+    starts, ``"HH:MM-HH:MM/STEPmin"``. ``options``: ``group``, ``reps``, ``max_reps``,
+    ``confidence`` (see :func:`sim.decide.staff.staff`). ``result.chosen``,
+    ``result.scenario``, ``result.candidates``, ``result.check``. Needs scipy
+    (``pip install "chengguan-sim[decide]"``).
+
+    Raises:
+        DecisionError: A malformed target or one on an unknown or descriptive measure.
+        ValueError: Settings that cannot work.
+    """
+    from sim.decide.staff import parse_starts
+    from sim.decide.staff import staff as _staff
+    from sim.decide.targets import parse_target
+
+    parsed = [parse_target(t, [scenario]) for t in targets]
+    return _staff(scenario, parsed, tuple(shift_hours), parse_starts(starts), jobs=jobs,
+                  executor=executor, cache=_cache(cache_dir), **options)

@@ -225,8 +225,11 @@ def test_a_terminal_without_utf8_does_not_fail_the_run(tiny: Path) -> None:
     assert (tiny.parent / "res" / "kpis.csv").exists()
 
 
-@pytest.mark.parametrize("command", ["reference", "shifts"])
-def test_single_file_outputs_refuse_a_folder(tiny: Path, command: str,
+@pytest.mark.parametrize("command, message", [
+    ("reference", "is a folder"),
+    ("shifts", "is not a results folder written by sim"),  # its -o is a results folder
+])
+def test_single_file_outputs_refuse_a_folder(tiny: Path, command: str, message: str,
                                              capsys: pytest.CaptureFixture) -> None:
     folder = tiny.parent / "docs"
     folder.mkdir()
@@ -235,7 +238,7 @@ def test_single_file_outputs_refuse_a_folder(tiny: Path, command: str,
             "shifts": ["shifts", "propose", str(tiny), "--officers", "2", "--shift-hours", "8",
                        "-o", str(folder)]}[command]
     assert main(argv) == 2
-    assert "is a folder" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
     assert os.listdir(folder) == ["keep.md"]
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import yaml
 
 from sim.cli.shifts import add_shift_commands, shift_entry
 from sim.demand.arrivals import CHANNEL_COMPLAINT, IncidentBatch
@@ -18,7 +17,6 @@ from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.scenario.loader import read_scenario_dict, scenario_from_dict
 from sim.scenario.units import Shift
 from sim.strategy.shifts import daily_window, expand_shifts, inside, next_start
-from sim.strategy.staggered import coverage_by_hour
 
 DAY = 1440.0
 INF = np.inf
@@ -181,32 +179,6 @@ def test_shift_entry_marks_shifts_that_wrap_midnight():
     assert shift_entry("08:00", 9) == {"days": "all", "start": "08:00", "end": "17:00"}
     assert shift_entry("15:00", 9) == {"days": "all", "start": "15:00", "end": "24:00"}
     assert shift_entry("19:00", 6)["overnight"] is True
-
-
-def test_propose_prints_a_pasteable_roster_and_plots_it(tmp_path: Path, capsys):
-    plot = tmp_path / "proposal.png"
-    out = run_propose([str(SCENARIOS / "default.yaml"), "--officers", "16", "--shift-hours", "8",
-                       "--granularity", "30", "-o", str(plot)], capsys)
-    snippet = yaml.safe_load(out)
-    groups = snippet["units"]
-    assert sum(g["count"] for g in groups.values()) == 16
-    assert len(groups) >= 3  # staggered, not one block
-    # pasted into the district, the roster validates and gives 16 x 8 h x 7 staff-hours
-    data = read_scenario_dict(SCENARIOS / "base.yaml")
-    data["units"] = groups
-    scenario = scenario_from_dict(data)
-    weekly = sum(
-        g.count * (s.bounds()[1] - s.bounds()[0]) * len(s.weekdays())
-        for g in scenario.units.values() for s in g.shifts
-    ) / 60.0
-    assert weekly == pytest.approx(16 * 8 * 7)
-    # the staffing printed in the comments is the proposal's
-    starts = [s.start for g in scenario.units.values() for s in g.shifts
-              for _ in range(g.count)]
-    printed = [float(line.split()[-1]) for line in out.splitlines()
-               if line.startswith("#  ")]
-    assert printed == pytest.approx(coverage_by_hour(starts, 8))
-    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_propose_rejects_a_bad_shift_length(capsys):

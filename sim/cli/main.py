@@ -12,6 +12,7 @@ from typing import Any
 from sim.cli.bench import add_bench_command
 from sim.cli.calibrate import add_calibrate_commands
 from sim.cli.common import EXIT_BAD_INPUT, UsageError, check_counts, scenario_options
+from sim.cli.decide import add_decide_commands, add_staff_command
 from sim.cli.experiments import add_experiment_commands
 from sim.cli.scenario import add_scenario_commands
 from sim.cli.shifts import add_shift_commands
@@ -57,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_experiment_commands(sub, scenario_options)
     add_shift_commands(sub, scenario_options)
+    add_decide_commands(sub, scenario_options)
+    add_staff_command(sub, scenario_options)
     add_bench_command(sub)
     add_calibrate_commands(sub, scenario_options)
     return parser

@@ -1,0 +1,311 @@
+"""Command-line entries for decisions: ``sim select``."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sim
+from sim.cli.common import UsageError, add_force_option, load
+from sim.output import reserved_output
+from sim.output.target import bounded_stem, output_path
+
+FLOAT_FORMAT = "%.6g"
+
+
+def add_decide_commands(sub: argparse._SubParsersAction,
+                        scenario_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Register ``sim select``."""
+    from sim.decide.kn import N0
+    from sim.decide.select import DEFAULT_MAX_REPS
+
+    p = sub.add_parser(
+        "select", help="the best of several strategies on one measure, with a guarantee",
+        description="Ranking and selection under common random numbers: KN++ (Kim & Nelson "
+        "2006) for a precision goal (--delta, --pcs), OCBA (Chen et al. 2000) for a fixed "
+        "budget (--budget). See docs/decisions.md.")
+    p.add_argument("scenarios", nargs="+", help="scenario files (at least two)")
+    p.add_argument("--measure", required=True,
+                   help="a measure with a better direction, e.g. exposure_h_per_day, "
+                   "sla_attainment, sla.<type> (sim measures)")
+    p.add_argument("--delta", type=float,
+                   help="indifference zone in the measure's unit: differences smaller than "
+                   "this do not matter (KN++)")
+    p.add_argument("--pcs", type=float, default=0.95,
+                   help="probability of correct selection (KN++, default 0.95)")
+    p.add_argument("--budget", type=int,
+                   help="total replications (OCBA instead of KN++)")
+    p.add_argument("--n0", type=int, default=N0,
+                   help=f"first-stage replications per scenario (default {N0})")
+    p.add_argument("--max-reps", type=int, default=DEFAULT_MAX_REPS,
+                   help=f"KN++ cap per scenario (default {DEFAULT_MAX_REPS}; if reached, "
+                   "no guarantee)")
+    p.add_argument("-o", "--output", help="results folder (default results/select-<names>)")
+    p.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither reuse nor store finished replications")
+    add_force_option(p)
+    scenario_options(p)
+    p.set_defaults(func=cmd_select)
+
+
+def cmd_select(args: argparse.Namespace) -> int:
+    from sim.cli.experiments import _cache, _cache_warning, _executor, _progress
+    from sim.decide.measure import DecisionError, check_measure
+    from sim.decide.select import check_settings, select
+
+    scenarios = [load(Path(p), args) for p in args.scenarios]
+    try:  # before any output folder is reserved
+        check_settings(len(scenarios), args.delta, args.pcs, args.budget, args.n0)
+        check_measure(args.measure, scenarios)
+    except DecisionError as exc:
+        raise UsageError(str(exc)) from None
+    names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
+    out = output_path(args.output, bounded_stem(f"select-{names}"))
+    with reserved_output(out, args.force):
+        cache = _cache(args)
+        start = time.perf_counter()
+        try:
+            with _executor(args) as executor, \
+                    _progress(len(scenarios) * args.n0, "select", cache) as hook:
+                result = select(scenarios, args.measure, args.delta, args.pcs, args.budget,
+                                args.jobs, executor, n0=args.n0, max_reps=args.max_reps,
+                                seed=args.seed, cache=cache, on_done=hook)
+        except DecisionError as exc:
+            raise UsageError(str(exc)) from None
+        write_select_folder(out, result, args, time.perf_counter() - start)
+    _cache_warning(cache)
+    print(f"{result.method} on {result.measure} over {len(result.scenarios)} scenario(s), "
+          f"seed {result.seed} → {out}/")
+    print(result.table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print()
+    print(result.statement())
+    return 0
+
+
+def selection_markdown(result: Any) -> str:
+    """The selection as a short report a planner can forward."""
+    lines = [f"# Selection on {result.label}", "", result.statement(), "",
+             f"Method: {result.method}; measure `{result.measure}` "
+             f"({'lower' if result.lower_is_better else 'higher'} is better); common random "
+             f"numbers, seed {result.seed}; {result.scenarios[0].clock.days} days per "
+             "replication.", "",
+             "| scenario | replications | mean | 95 % CI | status |", "|---|---:|---:|---|---|"]
+    for row in result.table.itertuples():
+        lines.append(f"| {row.scenario} | {row.reps} | {row.mean:.4g} | "
+                     f"{row.ci_low:.4g} – {row.ci_high:.4g} | {row.status} |")
+    lines += ["", "How to read this: docs/decisions.md.", ""]
+    return "\n".join(lines)
+
+
+def write_select_folder(out: Path, result: Any, args: argparse.Namespace,
+                        wall_s: float) -> None:
+    """selection.csv, summary.csv, selection.md and run.json, atomically."""
+    from sim.cli.experiments import _write_json
+    from sim.output import atomic_folder
+    from sim.scenario.loader import scenario_hash
+
+    with atomic_folder(out) as tmp:
+        result.table.to_csv(tmp / "selection.csv", index=False, float_format=FLOAT_FORMAT)
+        result.summary.to_csv(tmp / "summary.csv", index=False, float_format=FLOAT_FORMAT)
+        (tmp / "selection.md").write_text(selection_markdown(result), encoding="utf-8")
+        _write_json(tmp / "run.json", {
+            "method": result.method, "measure": result.measure, "delta": result.delta,
+            "pcs": result.pcs, "budget": result.budget, "n0": args.n0,
+            "max_reps": args.max_reps, "selected": result.selected,
+            "guaranteed": result.guaranteed, "statement": result.statement(),
+            "scenarios": {s.name: scenario_hash(s) for s in result.scenarios},
+            "seed": result.seed, "days": result.scenarios[0].clock.days,
+            "sim_version": sim.__version__, "jobs": args.jobs, "wall_s": round(wall_s, 3)})
+
+
+def add_staff_command(sub: argparse._SubParsersAction,
+                      scenario_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Register ``sim staff``."""
+    p = sub.add_parser(
+        "staff", help="the fewest staff-hours whose measures meet every target",
+        description="Erlang-C hourly requirements from the workload, integer covering by "
+        "shift starts (scipy.optimize.milp), candidates checked by replications under "
+        "common random numbers, the choice re-checked on fresh seeds. See docs/decisions.md.")
+    p.add_argument("scenario", help="scenario file (the baseline: district, demand, strategy)")
+    p.add_argument("--target", action="append", required=True, metavar="'MEASURE OP VALUE'",
+                   help="e.g. 'sla_attainment >= 0.9', 'exposure_h_per_day <= 1300' "
+                   "(repeatable; measures: sim measures)")
+    p.add_argument("--shift-hours", default="8",
+                   help="shift lengths to choose from, comma-separated (default 8)")
+    p.add_argument("--starts", default="00:00-23:00/60min",
+                   help="allowed shift starts HH:MM-HH:MM/STEPmin (default 00:00-23:00/60min)")
+    p.add_argument("--group", help="unit group whose mode, home and behaviour the roster "
+                   "copies (default: the first)")
+    p.add_argument("--reps", type=int, default=5,
+                   help="replications per candidate and per step of the sequential rule "
+                   "(default 5)")
+    p.add_argument("--max-reps", type=int, default=20,
+                   help="most replications per candidate (default 20)")
+    p.add_argument("--refine", type=int, default=0,
+                   help="rounds of local search below the chosen roster (one officer fewer "
+                   "per shift shape; default 0)")
+    p.add_argument("--confidence", type=float, default=0.95,
+                   help="one-sided confidence that each target is met (default 0.95)")
+    p.add_argument("-o", "--output", help="results folder (default results/staff-<name>)")
+    p.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither reuse nor store finished replications")
+    p.add_argument("--no-plots", action="store_true", help="skip the figure")
+    add_force_option(p)
+    scenario_options(p)
+    p.set_defaults(func=cmd_staff)
+
+
+def _staff_settings(args: argparse.Namespace, scenarios: list) -> tuple[list, list, list]:
+    from sim.decide.staff import parse_starts
+    from sim.decide.targets import parse_target
+
+    targets = [parse_target(t, scenarios) for t in args.target]
+    try:
+        lengths = [float(x) for x in args.shift_hours.split(",")]
+    except ValueError:
+        raise UsageError(f"--shift-hours {args.shift_hours!r}: expected hours separated by "
+                         "commas, e.g. 8,9,10") from None
+    if not all(0 < h < 24 for h in lengths):
+        raise UsageError(f"--shift-hours {args.shift_hours!r}: each length must be between "
+                         "0 and 24 hours")
+    try:
+        starts = parse_starts(args.starts)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not 0.5 < args.confidence < 1:
+        raise UsageError(f"--confidence must be between 0.5 and 1, got {args.confidence}")
+    if args.reps < 2 or args.max_reps < args.reps:
+        raise UsageError("--reps must be at least 2 and --max-reps at least --reps")
+    if args.refine < 0:
+        raise UsageError(f"--refine must be 0 or more, got {args.refine}")
+    return targets, lengths, starts
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    from sim.cli.experiments import _cache, _cache_warning, _executor, _progress
+    from sim.decide.measure import DecisionError
+    from sim.decide.propose import template_of
+    from sim.decide.staff import staff
+
+    scenario = load(Path(args.scenario), args)
+    try:
+        targets, lengths, starts = _staff_settings(args, [scenario])
+        template = template_of(scenario, args.group)
+    except (DecisionError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        import scipy.optimize  # noqa: F401 - fail before running anything
+    except ImportError:
+        raise UsageError('sim staff needs scipy: pip install "chengguan-sim[decide]"') from None
+    out = output_path(args.output, bounded_stem(f"staff-{scenario.name}"))
+    with reserved_output(out, args.force):
+        cache = _cache(args)
+        start = time.perf_counter()
+        try:
+            with _executor(args) as executor, _progress(args.reps, "staff", cache) as hook:
+                result = staff(scenario, targets, lengths, starts, args.group, args.reps,
+                               args.max_reps, args.confidence, args.jobs, executor, cache,
+                               hook, refine=args.refine)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        wall = time.perf_counter() - start
+        write_staff_folder(out, result, scenario, Path(args.scenario), template, args, wall)
+    _cache_warning(cache)
+    for line in staff_summary(result):
+        print(line)
+    print(f"({result.replications} replications, {wall:.0f} s) → {out}/")
+    return 0
+
+
+def staff_summary(result: Any) -> list[str]:
+    """What the planner reads first: the roster, its cost, each target, the check."""
+    if result.chosen is None:
+        return ["No candidate roster met every target (confirmed on fresh seeds), up to "
+                f"{result.candidates['staff_hours_per_week'].max():g} staff-hours/week "
+                "(the largest tried): the targets may need more than staffing (another "
+                "strategy), or a looser target. See candidates.csv."]
+    r = result.chosen
+    lines = [f"Chosen roster: {r.describe()} = {r.staff_hours_per_week:g} staff-hours/week "
+             f"(baseline {result.baseline_staff_hours:g}).",
+             "target | baseline (mean, bound) | chosen on fresh seeds (mean, bound)"]
+    for b, c in zip(result.baseline.rows, result.check.rows):
+        lines.append(f"{b['target']} | {b['mean']:.4g}, {b['bound']:.4g} {b['status']} | "
+                     f"{c['mean']:.4g}, {c['bound']:.4g} {c['status']}")
+    lines.append(f"The check on fresh replication seeds (root seed {result.check_seed}, "
+                 f"{result.check.n} replications) confirms every target at "
+                 f"{result.confidence:.0%} one-sided confidence.")
+    rejected = result.candidates[result.candidates["verdict"].str.startswith("met them")]
+    for row in rejected.itertuples():
+        lines.append(f"(A cheaper roster, {row.staff_hours_per_week:g} staff-hours/week, met "
+                     "the targets on the search's seeds but not on the fresh ones: rejected.)")
+    return lines
+
+
+def write_staff_folder(out: Path, result: Any, baseline: Any, baseline_path: Path,
+                       template: dict, args: argparse.Namespace, wall_s: float) -> None:
+    """staffed.yaml, candidates.csv, hourly.csv, check.csv, report.md, run.json, figure."""
+    import pandas as pd
+
+    from sim.cli.experiments import _write_json
+    from sim.decide.staff import staffed_text
+    from sim.output import atomic_folder
+    from sim.scenario.loader import load_scenario
+
+    with atomic_folder(out) as tmp:
+        if result.chosen is not None:
+            (tmp / "staffed.yaml").write_text(
+                staffed_text(result, baseline, baseline_path, out, template), encoding="utf-8")
+            load_scenario(tmp / "staffed.yaml")  # it runs as it is
+            check = pd.DataFrame(result.check.rows).assign(replications=result.check.n,
+                                                           seed=result.check_seed)
+            check.to_csv(tmp / "check.csv", index=False, float_format=FLOAT_FORMAT)
+        result.candidates.to_csv(tmp / "candidates.csv", index=False, float_format=FLOAT_FORMAT)
+        result.hourly.to_csv(tmp / "hourly.csv", index=False, float_format=FLOAT_FORMAT)
+        pd.DataFrame(result.baseline.rows).to_csv(tmp / "baseline.csv", index=False,
+                                                  float_format=FLOAT_FORMAT)
+        if not args.no_plots:
+            _pareto_figure(tmp / "pareto.png", result)
+        text = "\n".join([f"# Staffing {baseline.name}", "", *staff_summary(result), "",
+                          "Candidates (staff-hours, per target mean and one-sided bound): "
+                          "candidates.csv; hourly requirement and officers on duty: "
+                          "hourly.csv. How to read this: docs/decisions.md.", ""])
+        (tmp / "report.md").write_text(text, encoding="utf-8")
+        _write_json(tmp / "run.json", {
+            "scenario": baseline.name, "targets": [str(t) for t in result.targets],
+            "confidence": result.confidence, "shift_hours": args.shift_hours,
+            "refine": args.refine,
+            "starts": args.starts, "reps": args.reps, "max_reps": args.max_reps,
+            "seed": baseline.seed, "check_seed": result.check_seed,
+            "staff_hours_per_week": (result.chosen.staff_hours_per_week
+                                     if result.chosen else None),
+            "replications": result.replications, "wall_s": round(wall_s, 3),
+            "sim_version": sim.__version__, "jobs": args.jobs})
+
+
+def _pareto_figure(path: Path, result: Any) -> None:
+    """Staff-hours against each target's estimate, for the candidates that were run."""
+    from matplotlib.figure import Figure
+
+    run = result.candidates[result.candidates["replications"] > 0]
+    fig = Figure(figsize=(5 * len(result.targets), 4), layout="constrained")
+    axes = fig.subplots(1, len(result.targets), squeeze=False)[0]
+    for ax, t in zip(axes, result.targets):
+        ax.plot(run["staff_hours_per_week"], run[f"{t.measure} mean"], "o", label="mean")
+        ax.plot(run["staff_hours_per_week"], run[f"{t.measure} bound"], "v", alpha=0.6,
+                label=f"one-sided {result.confidence:.0%} bound")
+        ax.axhline(t.value, color="#d62728", linestyle="--", label=f"target {t}")
+        chosen = run[run["verdict"] == "chosen"]
+        ax.plot(chosen["staff_hours_per_week"], chosen[f"{t.measure} mean"], "*",
+                markersize=14, color="#2ca02c", label="chosen")
+        ax.set(xlabel="staff-hours per week", ylabel=t.measure)
+        ax.legend(fontsize=7)
+    fig.savefig(path, dpi=110)

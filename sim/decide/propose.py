@@ -1,0 +1,258 @@
+"""An honest shift proposal: starts fitted to the workload, a complete scenario file, and a
+check against the baseline roster under common random numbers.
+
+1. Baseline run: replications of the scenario as it is (cached, reused by step 4).
+2. Workload per clock hour (``workload.py``): officer-minutes of work generated per hour.
+3. Fit: ``sim.strategy.staggered.propose_staggered_starts`` places the officers' starts so
+   the officers on duty per hour track officers × shift hours × the hour's share of the
+   workload.
+4. A complete scenario file: ``extends:`` the baseline, every inherited unit group set to
+   ``null`` (removed) and one group per start time — it replaces the roster, never adds to
+   it — then ``compare`` runs it against the baseline on the same replications and seed.
+   Where the proposal is worse on a headline measure, the result says so first.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from sim.cli.shifts import shift_entry
+from sim.experiment.compare import Comparison
+from sim.metrics import registry
+from sim.scenario.model import Scenario
+from sim.strategy.staggered import _shift_coverage, coverage_by_hour, group_starts
+
+PROPOSAL_FILE = "proposal.yaml"
+
+
+def roster_on_duty(scenario: Scenario) -> np.ndarray:
+    """Officers on duty per clock hour of a scenario's roster, averaged over the week."""
+    total = np.zeros(24)
+    for group in scenario.units.values():
+        for shift in group.shifts:
+            start, end = shift.bounds()
+            share = len(shift.weekdays()) / 7.0
+            total += group.count * share * _shift_coverage(start, float(end - start))
+    return total
+
+
+def group_names(starts: list[str], taken: set[str]) -> list[tuple[str, str, int]]:
+    """(group name, start, count) per distinct start: ``proposal_HHMM``, never an inherited
+    group's name (a suffix is added if needed)."""
+    out = []
+    for start, count in group_starts(starts):
+        name, k = f"proposal_{start.replace(':', '')}", 2
+        while name in taken:
+            name, k = f"proposal_{start.replace(':', '')}_{k}", k + 1
+        taken.add(name)
+        out.append((name, start, count))
+    return out
+
+
+def proposal_units(baseline: Scenario, starts: list[str], hours: float,
+                   template: dict[str, Any]) -> dict[str, Any]:
+    """The ``units:`` mapping: every inherited group → None (removed), then the new ones."""
+    units: dict[str, Any] = {name: None for name in baseline.units}
+    for name, start, count in group_names(starts, set(baseline.units)):
+        group = {"count": count, **copy.deepcopy(template), "shifts": [shift_entry(start, hours)]}
+        if "behaviour" in group:
+            behaviour = group.pop("behaviour")
+            group["behaviour"] = {"kind": behaviour.pop("kind"), **behaviour}
+        units[name] = group
+    return units
+
+
+def template_of(scenario: Scenario, group: str | None) -> dict[str, Any]:
+    """Mode, home zone and behaviour of the group the new officers copy (default: first)."""
+    name = group or next(iter(scenario.units))
+    if name not in scenario.units:
+        raise ValueError(f"--group {name!r} is not a unit group of the scenario "
+                         f"(groups: {', '.join(scenario.units)})")
+    g = scenario.units[name]
+    return {"mode": g.mode, **g.model_dump(
+        mode="json", by_alias=True, exclude_defaults=True,
+        exclude={"count", "mode", "shifts", "grids", "grid_split", "overflow"})}
+
+
+def proposal_text(baseline: Scenario, baseline_path: Path, folder: Path, starts: list[str],
+                  hours: float, template: dict[str, Any], table: pd.DataFrame) -> str:
+    """The complete scenario file, with the workload fit as comments."""
+    extends = os.path.relpath(Path(baseline_path).resolve(), Path(folder).resolve())
+    officers = len(starts)
+    lines = [
+        f"# Shift proposal for {baseline.name}: {officers} officers x {hours:g} h every day "
+        f"= {officers * hours * 7:g} staff-hours/week, starts fitted to the workload",
+        "# (officer-minutes of work generated per clock hour, from a baseline run) by "
+        "`sim shifts propose`.",
+        "# It replaces the baseline's unit groups (each set to null below); run it as it is:",
+        f"#   sim run {PROPOSAL_FILE}",
+        "# hour  work (officer-h/day)  target on duty  proposed on duty  baseline on duty",
+    ]
+    lines += [f"#  {r.hour:02d}   {r.work_officer_h:8.1f}   {r.target_on_duty:8.1f}   "
+              f"{r.proposed_on_duty:8.1f}   {r.baseline_on_duty:8.1f}"
+              for r in table.itertuples()]
+    body = {"extends": extends, "name": f"{baseline.name}_proposal",
+            "description": f"{officers} officers on {hours:g}-hour shifts staggered to the "
+                           f"workload of {baseline.name} (sim shifts propose).",
+            "units": proposal_units(baseline, starts, hours, template)}
+    return "\n".join(lines) + "\n" + yaml.safe_dump(
+        body, sort_keys=False, default_flow_style=None, allow_unicode=True, width=100)
+
+
+def fit_table(workload: pd.DataFrame, starts: list[str], hours: float,
+              baseline: Scenario) -> pd.DataFrame:
+    """Workload with target, proposed and baseline officers on duty per hour."""
+    table = workload.copy()
+    work = table["work_officer_min"].to_numpy(float)
+    table["target_on_duty"] = len(starts) * hours * work / work.sum()
+    table["proposed_on_duty"] = coverage_by_hour(starts, hours)
+    table["baseline_on_duty"] = roster_on_duty(baseline)
+    return table
+
+
+@dataclass
+class Verdict:
+    """The headline comparison of proposal against baseline."""
+
+    sentences: list[str]
+    worse: list[str] = field(default_factory=list)
+    better: list[str] = field(default_factory=list)
+
+    def summary(self, proposal: str, baseline: str) -> str:
+        """The plain statement printed first."""
+        if self.worse:
+            text = (f"WARNING: the proposal {proposal} is WORSE than the baseline {baseline} "
+                    f"on {', '.join(self.worse)} (95 % CI of the paired difference excludes "
+                    "zero).")
+            if self.better:
+                return text + (f" It is better on {', '.join(self.better)}: a trade-off to "
+                               "weigh, not an improvement.")
+            return text + " Do not adopt it as it is."
+        if self.better:
+            return (f"The proposal {proposal} is better than {baseline} on "
+                    f"{', '.join(self.better)} and worse on no headline measure.")
+        return (f"The proposal {proposal} shows no significant difference from {baseline} on "
+                "any headline measure.")
+
+
+def headline_verdict(result: Comparison) -> Verdict:
+    """Which headline measures the proposal (second scenario) is better or worse on."""
+    from sim.report.verdicts import verdict_sentences
+
+    heads = registry.names("headline")
+    diffs = result.differences
+    rows = diffs[(diffs["scenario"] == result.scenarios[1].name) & diffs["kpi"].isin(heads)]
+    verdict = Verdict(verdict_sentences(result, heads))
+    verdict.worse = [registry.get(k).label for k in rows.loc[rows["verdict"] == "worse", "kpi"]]
+    verdict.better = [registry.get(k).label for k in rows.loc[rows["verdict"] == "better", "kpi"]]
+    return verdict
+
+
+@dataclass
+class Outcome:
+    """What ``propose_to_folder`` did: the fit table, the verdict, the staffing."""
+
+    table: pd.DataFrame
+    verdict: Verdict
+    proposal_name: str
+    officers: int
+    staff_hours: float
+    baseline_staff_hours: float
+    comparison: Comparison
+
+
+def _cache_for(args: Any, stack: Any) -> Any:
+    """The user cache, or (``--no-cache``) a temporary one so the check reuses the
+    baseline run instead of recomputing it."""
+    import tempfile
+
+    from sim.cli.experiments import _cache
+    from sim.experiment.cache import ReplicationCache
+
+    if not args.no_cache:
+        return _cache(args)
+    return ReplicationCache(Path(stack.enter_context(tempfile.TemporaryDirectory())))
+
+
+def propose_to_folder(baseline: Scenario, baseline_path: Path, out: Path, args: Any,
+                      overrides: dict[str, Any]) -> Outcome:
+    """Baseline run → workload → fit → proposal.yaml → CRN check; everything written to
+    ``out`` atomically (an interrupted run leaves nothing).
+
+    Raises:
+        ValueError: A fit that cannot be made (bad window, granularity, template group).
+        OutputError: ``out`` may not be written.
+    """
+    import contextlib
+
+    from sim.cli.experiments import _executor, _progress
+    from sim.decide.workload import hourly_workload
+    from sim.experiment.compare import MIN_DEFAULT_REPS, compare
+    from sim.experiment.executors import execute
+    from sim.experiment.replication import Frames
+    from sim.output import atomic_folder, reserved_output
+    from sim.scenario.loader import load_scenario
+    from sim.strategy.staggered import propose_staggered_starts
+
+    template = template_of(baseline, args.group)
+    reps = args.reps or max(MIN_DEFAULT_REPS, baseline.replications)
+    with reserved_output(out, args.force), contextlib.ExitStack() as stack:
+        cache = _cache_for(args, stack)
+        executor = stack.enter_context(_executor(args))
+        hook = stack.enter_context(_progress(3 * reps, "propose", cache))
+        frames = Frames.concat(execute([(baseline, r) for r in range(reps)], executor, cache,
+                                       hook))
+        workload = hourly_workload(frames.incidents, frames.extra["by_type"], baseline)
+        starts = propose_staggered_starts(workload["work_officer_min"].to_numpy(float),
+                                          args.officers, args.shift_hours, args.granularity,
+                                          args.earliest, args.latest)
+        table = fit_table(workload, starts, args.shift_hours, baseline)
+        with atomic_folder(out, args.force) as tmp:
+            text = proposal_text(baseline, baseline_path, out, starts, args.shift_hours,
+                                 template, table)
+            (tmp / PROPOSAL_FILE).write_text(text, encoding="utf-8")
+            proposal = load_scenario(tmp / PROPOSAL_FILE, overrides)
+            result = compare([baseline, proposal], reps, args.jobs, executor, cache=cache,
+                             on_done=hook)
+            verdict = headline_verdict(result)
+            _write_outputs(tmp, table, result, verdict, starts, args)
+    return Outcome(table, verdict, proposal.name, len(starts),
+                   args.officers * args.shift_hours * 7, baseline_staff_hours(baseline),
+                   result)
+
+
+def baseline_staff_hours(scenario: Scenario) -> float:
+    """Rostered staff-hours per week of a scenario (overtime not included)."""
+    return float(roster_on_duty(scenario).sum() * 7)
+
+
+def _write_outputs(tmp: Path, table: pd.DataFrame, result: Comparison, verdict: Verdict,
+                   starts: list[str], args: Any) -> None:
+    from sim.cli.shifts import plot_proposal
+
+    fmt = "%.6g"
+    table.to_csv(tmp / "workload.csv", index=False, float_format=fmt)
+    result.comparison.to_csv(tmp / "comparison.csv", index=False, float_format=fmt)
+    result.differences.to_csv(tmp / "differences.csv", index=False, float_format=fmt)
+    result.frames.summary.to_csv(tmp / "summary.csv", index=False, float_format=fmt)
+    if not args.no_plots:
+        plot_proposal(tmp / "proposal.png", table["work_officer_h"].to_numpy(float), starts,
+                      args.shift_hours, table["baseline_on_duty"].to_numpy(float))
+    base, prop = result.scenarios[0].name, result.scenarios[1].name
+    lines = [f"# Shift proposal {prop} against {base}", "",
+             verdict.summary(prop, base), "",
+             f"{result.reps} replications of {result.scenarios[0].clock.days} days each, "
+             f"common random numbers (seed {result.seed}).", "",
+             *(f"- {s}" for s in verdict.sentences), "",
+             *(f"Warning: {w}" for w in result.warnings), "",
+             "Workload, target and officers on duty per hour: workload.csv. "
+             "Method: docs/decisions.md.", ""]
+    (tmp / "report.md").write_text("\n".join(lines), encoding="utf-8")

@@ -1,0 +1,223 @@
+"""``sim select``: the best of several strategies on one measure, with a stated guarantee.
+
+Replications of the scenarios under common random numbers (the same seed; replication r
+of every scenario sees the same demand) feed KN++ (a precision goal: indifference zone
+``delta`` and probability ``pcs``) or sequential OCBA (a fixed ``budget`` of
+replications). Replications run through the shared executors and cache, so an interrupted
+selection resumes, and the same seed gives the same selection whatever the workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.decide.kn import N0, kn_plus_plus
+from sim.decide.measure import DecisionError, check_measure
+from sim.decide.ocba import ocba_select
+from sim.experiment.cache import ReplicationCache
+from sim.experiment.compare import ComparisonError, check_clocks, prepare_scenarios
+from sim.experiment.executors import DoneHook, execute, make_executor
+from sim.experiment.stats import summarise
+from sim.metrics import registry
+from sim.scenario.model import Scenario
+
+DEFAULT_MAX_REPS = 100
+
+
+class ScenarioSampler:
+    """The sampling function of ``sim.decide.sampling`` over scenarios: observations of one
+    summary measure, replications run (in parallel, cached) by ``execute``."""
+
+    def __init__(self, scenarios: list[Scenario], measure: str, executor: Executor | None,
+                 cache: ReplicationCache | None, on_done: DoneHook | None) -> None:
+        self.scenarios, self.measure = scenarios, measure
+        self.executor, self.cache, self.on_done = executor, cache, on_done
+        self.rows: dict[tuple[int, int], pd.DataFrame] = {}
+
+    def __call__(self, systems: Sequence[int], start: int, stop: int) -> np.ndarray:
+        return np.vstack(self.many([(i, start, stop) for i in systems]))
+
+    def many(self, requests: Sequence[tuple[int, int, int]]) -> list[np.ndarray]:
+        keys = [(i, r) for i, start, stop in requests for r in range(start, stop)]
+        todo = [k for k in keys if k not in self.rows]
+        tasks = [(self.scenarios[i], r) for i, r in todo]
+        for key, frames in zip(todo, execute(tasks, self.executor, self.cache, self.on_done)):
+            self.rows[key] = frames.summary
+        return [np.array([self._value(i, r) for r in range(start, stop)])
+                for i, start, stop in requests]
+
+    def _value(self, i: int, r: int) -> float:
+        row = self.rows[(i, r)]
+        if self.measure not in row.columns:
+            raise DecisionError(f"{self.scenarios[i].name} does not report {self.measure} "
+                                "(a demand measure of a model this scenario does not run?)")
+        value = float(row[self.measure].iloc[0])
+        if not np.isfinite(value):
+            raise DecisionError(f"{self.measure} is undefined in replication {r} of "
+                                f"{self.scenarios[i].name} (no incidents counted?); run "
+                                "longer (--days) or choose another measure")
+        return value
+
+    def summary(self) -> pd.DataFrame:
+        """Every replication's summary row, scenario by scenario."""
+        return pd.concat([self.rows[k] for k in sorted(self.rows)], ignore_index=True)
+
+
+@dataclass
+class Selection:
+    """The outcome of ``select``.
+
+    Attributes:
+        method: "KN++" or "OCBA".
+        measure: The summary column selected on; ``lower_is_better`` its direction.
+        selected: Name of the selected scenario.
+        table: Per scenario: reps, mean, sd, CI, status (selected / eliminated at stage r /
+            survivor / —).
+        guaranteed: KN++ ended with one survivor (the guarantee holds); False for OCBA and
+            for KN++ stopped by ``max_reps``.
+        delta, pcs, budget: The settings; ``apcs``/``apgs``: OCBA's approximate
+            probability of correct / good (within delta) selection.
+        summary: Every replication's summary row.
+    """
+
+    method: str
+    measure: str
+    lower_is_better: bool
+    selected: str
+    table: pd.DataFrame
+    guaranteed: bool
+    delta: float | None
+    pcs: float
+    budget: int | None
+    seed: int
+    scenarios: list[Scenario]
+    summary: pd.DataFrame
+    apcs: float | None = None
+    apgs: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The measure's label (per-type columns: "label: type")."""
+        return registry.label(self.measure).rsplit(" (", 1)[0]
+
+    @property
+    def unit(self) -> str:
+        measure = registry.measure_of(self.measure)
+        return measure.unit if measure else ""
+
+    def statement(self) -> str:
+        """The sentence a planner can forward."""
+        word = "lower" if self.lower_is_better else "higher"
+        if self.method == "KN++" and self.guaranteed:
+            return (f"With probability ≥ {self.pcs:.0%}, {self.selected} is within "
+                    f"{self.delta:g} {self.unit} of the best of the {len(self.scenarios)} "
+                    f"strategies on {self.label} ({word} is better).")
+        if self.method == "KN++":
+            return (f"No guarantee: after {int(self.table['reps'].max())} replications per "
+                    f"strategy the cap was reached with several strategies still within the "
+                    f"indifference zone; {self.selected} has the best mean on {self.label}, "
+                    f"but the others left are not shown to be more than {self.delta:g} "
+                    f"{self.unit} worse "
+                    "(raise --max-reps or widen --delta).")
+        text = (f"After {int(self.table['reps'].sum())} replications (OCBA), {self.selected} "
+                f"has the best mean on {self.label} ({word} is better); approximate "
+                f"probability that it is the best: {self.apcs:.0%}")
+        if self.apgs is not None:
+            text += (f", that it is within {self.delta:g} {self.unit} of the best: "
+                     f"{self.apgs:.0%}")
+        return text + " (a Bayesian estimate, not a guarantee)."
+
+
+def _table(names: list[str], summary: pd.DataFrame, measure: str, status: dict[str, str],
+           level: float = 0.95) -> pd.DataFrame:
+    table = summarise(summary, by=["scenario"], kpis=[measure], level=level)
+    table = table.drop(columns="kpi").rename(columns={"n": "reps"})
+    table["status"] = table["scenario"].map(status).fillna("—")
+    return table.set_index("scenario").loc[names].reset_index()
+
+
+def check_settings(k: int, delta: float | None, pcs: float, budget: int | None,
+                   n0: int) -> None:
+    """Refuse settings that cannot work, before anything runs (``DecisionError``)."""
+    if k < 2:
+        raise DecisionError("select needs at least two scenarios")
+    if delta is None and budget is None:
+        raise DecisionError("give an indifference zone (--delta, KN++) or a budget of "
+                            "replications (--budget, OCBA)")
+    if delta is not None and not delta > 0:
+        raise DecisionError(f"--delta must be positive, in the measure's unit; got {delta}")
+    if not 1.0 / k < pcs < 1.0:
+        raise DecisionError(f"--pcs must be between 1/{k} and 1 (e.g. 0.95); got {pcs}")
+    if n0 < 2:
+        raise DecisionError(f"--n0 must be at least 2; got {n0}")
+    if budget is not None and budget < n0 * k:
+        raise DecisionError(f"--budget must be at least n0 × scenarios = {n0} × {k} = "
+                            f"{n0 * k} replications; got {budget}")
+
+
+def select(
+    scenarios: Sequence[Scenario],
+    measure: str,
+    delta: float | None = None,
+    pcs: float = 0.95,
+    budget: int | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    *,
+    n0: int = N0,
+    max_reps: int = DEFAULT_MAX_REPS,
+    seed: int | None = None,
+    days: int | None = None,
+    cache: ReplicationCache | None = None,
+    on_done: DoneHook | None = None,
+) -> Selection:
+    """Select the best scenario on ``measure`` under common random numbers.
+
+    Args:
+        scenarios: The strategies (at least two).
+        measure: A summary column with a better direction (``docs/measures.md``).
+        delta: Indifference zone in the measure's unit: KN++ (unless ``budget``).
+        pcs: Probability of correct selection for KN++.
+        budget: Total replications for OCBA (then ``delta`` only phrases the result).
+        jobs, executor: Where replications run.
+        n0: First-stage replications per scenario.
+        max_reps: KN++ cap per scenario (the guarantee is lost if reached).
+        seed, days: Common seed and run length (as in ``compare``).
+        cache, on_done: Replication cache and progress hook.
+
+    Raises:
+        DecisionError: Bad measure or settings (before anything runs).
+    """
+    check_settings(len(scenarios), delta, pcs, budget, n0)
+    runs, common, _ = prepare_scenarios(scenarios, seed, days)
+    try:
+        check_clocks(runs)
+    except ComparisonError as exc:
+        raise DecisionError(str(exc)) from None
+    info = check_measure(measure, runs)
+    minimize = bool(info.lower_is_better)
+    names = [s.name for s in runs]
+    with make_executor(jobs if executor is None else 1) as own:
+        sampler = ScenarioSampler(runs, measure, executor or own, cache, on_done)
+        if budget is None:
+            kn = kn_plus_plus(sampler, len(runs), delta, pcs, n0, minimize,
+                              max_reps=max_reps, batch=max(1, jobs))
+            status = {names[i]: f"eliminated after {r} replications" for i, r in kn.eliminated_at.items()}
+            status.update({names[i]: "survivor (cap reached)" for i in kn.survivors})
+            status[names[kn.selected]] = "selected"
+            result = dict(method="KN++", selected=names[kn.selected], guaranteed=kn.guaranteed)
+        else:
+            oc = ocba_select(sampler, len(runs), budget, n0, minimize=minimize, delta=delta)
+            status = {names[oc.selected]: "selected"}
+            result = dict(method="OCBA", selected=names[oc.selected], guaranteed=False,
+                          apcs=oc.apcs, apgs=oc.apgs)
+    summary = sampler.summary()
+    return Selection(measure=measure, lower_is_better=minimize,
+                     table=_table(names, summary, measure, status), delta=delta, pcs=pcs,
+                     budget=budget, seed=common, scenarios=runs, summary=summary, **result)

@@ -1,0 +1,76 @@
+"""Workload per clock hour: the officer-minutes of work the district generates each hour.
+
+From a baseline run: for each incident type, the officer time one incident of the type
+takes on average — the mean job of an officer-resolved incident (travel + on-scene work +
+re-inspection, ``by_type.csv``: the job from dispatch to resolution without the waits)
+times the share of the type's incidents officers resolved (the others cleared by
+themselves, fled or were fixed by the shop), pooled over the replications; and the
+incidents of each type that occur in each clock hour (all sources, arrival window, per
+day). The workload of hour h is the sum over types of incidents × expected officer
+minutes, attributed to the hour the incident *occurs* — not the hour it was served, which
+would only echo the baseline roster (under a day shift nothing is served at night).
+
+Incident counts treat every type alike; weighting them by their job time puts officers
+where the work is (a 45-minute pile removal weighs nine times a 5-minute ad).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.metrics.outcomes import in_arrival_window
+from sim.metrics.window import window_of
+from sim.scenario.model import Scenario
+
+JOB_PARTS = ("travel_mean_min", "on_scene_mean_min", "reinspection_mean_min")
+
+
+def job_minutes(by_type: pd.DataFrame) -> pd.Series:
+    """Expected officer minutes per incident, per type: the mean job of a resolved incident
+    (resolved-weighted over replications; types never resolved get the overall mean) times
+    the share of the type's incidents that officers resolved."""
+    frame = by_type[by_type["resolved"] > 0]
+    if frame.empty:
+        raise ValueError("the baseline run resolved no incident: no job time to weigh by "
+                         "(run longer, or with officers on duty)")
+    job = frame[list(JOB_PARTS)].fillna(0.0).sum(axis=1)
+    weights = frame["resolved"]
+    per_type = (job * weights).groupby(frame["type"]).sum() / weights.groupby(frame["type"]).sum()
+    overall = float((job * weights).sum() / weights.sum())
+    per_type = per_type.reindex(by_type["type"].unique()).fillna(overall)
+    counts = by_type.groupby("type")[["resolved", "incidents"]].sum()
+    share = (counts["resolved"] / counts["incidents"].where(counts["incidents"] > 0)).fillna(0.0)
+    return per_type * share.reindex(per_type.index).fillna(0.0)
+
+
+def incidents_by_hour(incidents: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Incidents per day by type (rows) and clock hour of occurrence (24 columns), averaged
+    over the replications, over the arrival window."""
+    w = window_of(scenario)
+    inc = incidents[in_arrival_window(incidents, w)]
+    reps = max(1, incidents["replication"].nunique())
+    hours = (inc["t_occur"].to_numpy(float) // 60).astype(int) % 24
+    table = pd.crosstab(inc["type"], hours).reindex(columns=range(24), fill_value=0)
+    return table / (reps * max(w.arrival_days, 1e-9))
+
+
+def hourly_workload(incidents: pd.DataFrame, by_type: pd.DataFrame,
+                    scenario: Scenario) -> pd.DataFrame:
+    """Per clock hour: incidents per day, officer-minutes of work per day generated in that
+    hour, and the same in officer-hours."""
+    w = window_of(scenario)
+    if w.arrival_days <= 0:
+        raise ValueError(
+            f"{scenario.name}: a {scenario.clock.days}-day run leaves no incidents to measure "
+            f"the workload on (warm-up {w.t0 / 1440:g} + cool-down {w.tau / 1440:g} days); "
+            "run longer (--days)")
+    counts = incidents_by_hour(incidents, scenario)
+    jobs = job_minutes(by_type).reindex(counts.index).fillna(0.0)
+    work = counts.mul(jobs, axis=0).sum(axis=0).to_numpy(float)
+    return pd.DataFrame({
+        "hour": np.arange(24),
+        "incidents_per_day": counts.sum(axis=0).to_numpy(float),
+        "work_officer_min": work,
+        "work_officer_h": work / 60.0,
+    })

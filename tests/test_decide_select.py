@@ -1,0 +1,114 @@
+"""``sim select`` / ``sim.select`` on tiny scenarios: the clearly best strategy is chosen,
+with the guarantee sentence; bad measures and settings exit 2 before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import sim
+from sim.cli import main
+from sim.decide.measure import DecisionError
+
+TINY = {
+    "name": "two",
+    "seed": 5,
+    "clock": {"days": 3, "warmup_days": 1},
+    "district": {"grid": {"rows": 3, "cols": 3, "cell_m": 250}},
+    "incidents": {
+        "vendor": {
+            "rate_per_day": {"residential": 6},
+            "self_clear": {"kind": "lognormal", "mean": 240, "sd": 120},
+            "sla_min": 60,
+            "ladder": [{"name": "persuade", "duration": 10}],
+        },
+    },
+    "units": {"foot": {"count": 1, "shifts": [{"start": "08:00", "end": "17:00"}]}},
+}
+
+
+def write(folder: Path, name: str, count: int) -> Path:
+    data = yaml.safe_load(yaml.safe_dump(TINY))
+    data["name"], data["units"]["foot"]["count"] = name, count
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("select")
+    return [write(folder, "one", 1), write(folder, "six", 6), write(folder, "two", 2)]
+
+
+def test_select_kn_picks_the_clearly_best_and_says_so(files: list[Path]) -> None:
+    scenarios = [sim.load_scenario(p) for p in files]
+    result = sim.select(scenarios, "exposure_h_per_day", delta=1.0, n0=5)
+    assert result.method == "KN++" and result.guaranteed
+    assert result.selected == "six"
+    table = result.table.set_index("scenario")
+    assert table.loc["six", "mean"] == table["mean"].min()
+    assert table.loc["six", "status"] == "selected"
+    assert table.loc["one", "status"].startswith("eliminated after")
+    assert (table["reps"] >= 5).all()
+    assert result.statement().startswith("With probability ≥ 95%, six is within 1 "
+                                         "incident-hours per day of the best of the 3")
+    # replications per scenario are the ones in the summary, seed common
+    counts = result.summary.groupby("scenario").size()
+    assert counts.to_dict() == table["reps"].to_dict()
+
+
+def test_select_higher_is_better_and_same_answer_on_two_workers(files: list[Path]) -> None:
+    scenarios = [sim.load_scenario(p) for p in files]
+    one = sim.select(scenarios, "coverage_share", delta=0.02, n0=4)
+    two = sim.select(scenarios, "coverage_share", delta=0.02, n0=4, jobs=2)
+    assert one.selected == "six"
+    pd.testing.assert_frame_equal(one.table, two.table)
+
+
+def test_select_ocba_spends_exactly_the_budget(files: list[Path]) -> None:
+    scenarios = [sim.load_scenario(p) for p in files]
+    result = sim.select(scenarios, "exposure_h_per_day", budget=18, n0=4)
+    assert result.method == "OCBA" and not result.guaranteed
+    assert int(result.table["reps"].sum()) == 18
+    assert result.selected == "six"
+    assert "not a guarantee" in result.statement()
+
+
+def test_cli_select_writes_the_folder(files: list[Path], tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sel"
+    code = main(["select", *map(str, files[:2]), "--measure", "sla.vendor",
+                 "--delta", "0.05", "--n0", "4", "-o", str(out)])
+    assert code == 0
+    assert {p.name for p in out.iterdir()} >= {"selection.csv", "selection.md", "summary.csv",
+                                               "run.json"}
+    printed = capsys.readouterr().out
+    assert "With probability ≥ 95%, six is within 0.05 share of the best" in printed
+    assert "With probability" in (out / "selection.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--measure", "utilisation", "--delta", "1"], "has no better direction"),
+    (["--measure", "nope", "--delta", "1"], "unknown measure 'nope'"),
+    (["--measure", "sla.dog", "--delta", "1"], "no enabled incident type 'dog'"),
+    (["--measure", "exposure_h_per_day"], "give an indifference zone"),
+    (["--measure", "exposure_h_per_day", "--delta", "-1"], "--delta must be positive"),
+    (["--measure", "exposure_h_per_day", "--budget", "3"], "--budget must be at least"),
+])
+def test_cli_select_bad_input_exits_2_and_writes_nothing(
+        files: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        extra: list[str], message: str) -> None:
+    out = tmp_path / "sel"
+    assert main(["select", *map(str, files[:2]), *extra, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_api_refuses_a_single_scenario(files: list[Path]) -> None:
+    with pytest.raises(DecisionError, match="at least two"):
+        sim.select([sim.load_scenario(files[0])], "exposure_h_per_day", delta=1)
