@@ -17,6 +17,7 @@ from sim.metrics.outcomes import (
     OUTCOME_ORDER,
     PARTS,
     in_arrival_window,
+    narrow,
     pooled,
     resolution_parts,
 )
@@ -213,7 +214,7 @@ def summary_row(
     w: Window,
 ) -> dict[str, float]:
     """One replication's measures (see ``sim.metrics.registry`` for each definition)."""
-    inc = incidents[in_arrival_window(incidents, w)]
+    inc = narrow(incidents, in_arrival_window(incidents, w))
     arrival_days = w.arrival_days
     parts = resolution_parts(inc)
     resolution = parts["resolution_min"].dropna()

@@ -29,6 +29,17 @@ EXOGENOUS_SOURCES = ("catalog", "charging")
 PARTS = ("detection", "dispatch_wait", "travel", "on_scene", "rectification", "reinspection")
 
 
+# The columns incident measures read: selecting them before a row mask keeps the copies
+# small (a year's incident frame has half a million rows and two dozen columns).
+COLUMNS = ["type", "source", "outcome", "channel", "t_occur", "t_detect", "t_dispatch",
+           "t_arrive", "t_notice", "t_reinspect", "t_resolve", "t_end"]
+
+
+def narrow(incidents: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The measured columns of ``incidents`` (only ``rows``, if given)."""
+    return incidents[COLUMNS] if rows is None else incidents.loc[rows, COLUMNS]
+
+
 def in_arrival_window(incidents: pd.DataFrame, w: Window) -> np.ndarray:
     """Rows of incidents that occurred in [t0, t1 − τ)."""
     occur = incidents["t_occur"].to_numpy(dtype=float)
@@ -65,10 +76,10 @@ def resolution_parts(incidents: pd.DataFrame) -> pd.DataFrame:
     rectification period runs to the re-inspection's arrival (``t_reinspect``), and the
     re-inspection to the resolution. The parts sum to ``resolution`` exactly (they telescope).
     """
-    t = {c: incidents[c].to_numpy(dtype=float) for c in
+    rows = np.flatnonzero((incidents["outcome"] == "resolved").to_numpy())
+    t = {c: incidents[c].to_numpy(dtype=float)[rows] for c in
          ("t_occur", "t_detect", "t_dispatch", "t_arrive", "t_notice", "t_reinspect",
-          "t_resolve")}
-    resolved = (incidents["outcome"] == "resolved").to_numpy()
+          "t_resolve")}  # resolved rows only: a year has half a million incidents
     noticed = ~np.isnan(t["t_notice"])
     first_done = np.where(noticed, t["t_notice"], t["t_resolve"])
     back = np.where(noticed, t["t_reinspect"], first_done)
@@ -81,8 +92,12 @@ def resolution_parts(incidents: pd.DataFrame) -> pd.DataFrame:
         "reinspection": t["t_resolve"] - back,
         "resolution": t["t_resolve"] - t["t_occur"],
     }
-    return pd.DataFrame({f"{k}_min": np.where(resolved, v, np.nan) for k, v in parts.items()},
-                        index=incidents.index)
+    out = {}
+    for name, values in parts.items():
+        column = np.full(len(incidents), np.nan)
+        column[rows] = values
+        out[f"{name}_min"] = column
+    return pd.DataFrame(out, index=incidents.index)
 
 
 def _share(values: np.ndarray) -> float:
@@ -92,16 +107,17 @@ def _share(values: np.ndarray) -> float:
 
 def pooled(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window) -> dict[str, float]:
     """The headline incident measures over the exogenous incidents of the arrival window."""
-    rows = in_arrival_window(incidents, w) & exogenous(incidents)
-    inc = incidents[rows]
+    window = in_arrival_window(incidents, w)
+    inc = narrow(incidents, window & exogenous(incidents))
     detected = inc["t_detect"].notna() & (inc["channel"] != "merchant")
     out = {
         "time_to_end_mean_min": _share(time_to_end(inc, w.tau)),
         "sla_attainment": _share(met_target(inc, targets)),
         "share_detected": float(detected.mean()) if len(inc) else float("nan"),
     }
-    hit = met_target(incidents[in_arrival_window(incidents, w)], targets)
-    types = incidents.loc[in_arrival_window(incidents, w), "type"].to_numpy()
+    arrived = narrow(incidents, window)
+    hit = met_target(arrived, targets)
+    types = arrived["type"].to_numpy()
     for name in targets:  # per type: every source (the table by_type says which are exogenous)
         out[f"sla.{name}"] = _share(hit[types == name])
     return out
@@ -111,7 +127,7 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
             w: Window) -> pd.DataFrame:
     """Per incident type: counts, outcomes, channels, time to end, target, exposure, and the
     resolution with its parts (means over officer-resolved incidents)."""
-    inc = incidents[in_arrival_window(incidents, w)]
+    inc = narrow(incidents, in_arrival_window(incidents, w))
     parts = resolution_parts(inc)
     end = time_to_end(inc, w.tau)
     hit = met_target(inc, targets)
@@ -122,7 +138,7 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
     for name in type_names:
         mine = types == name
         n = int(mine.sum())
-        sub = inc[mine]
+        sub = inc.loc[mine, ["outcome", "channel"]]
         res = parts[mine]
         row: dict[str, float | str | int] = {
             "type": name, "incidents": n,
@@ -182,7 +198,7 @@ def hit_by_hour(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window
                 ) -> pd.DataFrame:
     """Per hour of day of occurrence: incidents with a target (``sla_cases``) and the share
     whose disorder ended within it (``sla``), over the arrival window."""
-    inc = incidents[in_arrival_window(incidents, w)]
+    inc = narrow(incidents, in_arrival_window(incidents, w))
     hit = met_target(inc, targets)
     hour = (np.floor(inc["t_occur"].to_numpy(dtype=float) / 60.0) % 24).astype(int)
     keep = ~np.isnan(hit)
