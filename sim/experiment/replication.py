@@ -14,7 +14,6 @@ from sim.metrics.outcomes import (
     by_type,
     exogenous,
     hit_by_hour,
-    narrow,
     standardised_resolution,
     type_weights,
 )
@@ -110,7 +109,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
         types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
     extra.update(planner_tables(raw, incidents, units, presence))
     extra["by_hour"] = extra["by_hour"].merge(
-        hit_by_hour(narrow(incidents, exogenous(incidents)), targets, w), on="hour", how="left")
+        hit_by_hour(incidents, targets, w, only=exogenous(incidents)), on="hour", how="left")
     frames = Frames(incidents, units, zones, coverage, summary, extra=extra)
     for _, frame in frames.items():
         frame.insert(0, "scenario", scenario.name)

@@ -17,7 +17,6 @@ from sim.metrics.outcomes import (
     OUTCOME_ORDER,
     PARTS,
     in_arrival_window,
-    narrow,
     pooled,
     resolution_parts,
 )
@@ -214,13 +213,13 @@ def summary_row(
     w: Window,
 ) -> dict[str, float]:
     """One replication's measures (see ``sim.metrics.registry`` for each definition)."""
-    inc = narrow(incidents, in_arrival_window(incidents, w))
+    idx = np.flatnonzero(in_arrival_window(incidents, w))
     arrival_days = w.arrival_days
-    parts = resolution_parts(inc)
+    parts = resolution_parts(incidents, idx)
     resolution = parts["resolution_min"].dropna()
     row: dict[str, float] = {
-        "incidents": float(len(inc)),
-        "incidents_per_day": len(inc) / arrival_days if arrival_days > 0 else np.nan,
+        "incidents": float(len(idx)),
+        "incidents_per_day": len(idx) / arrival_days if arrival_days > 0 else np.nan,
         **pooled(incidents, targets, w),
         "resolution_mean_min": _mean(resolution),
         "resolution_median_min": float(resolution.median()) if len(resolution) else np.nan,
@@ -229,9 +228,9 @@ def summary_row(
     for part in PARTS:
         row[f"{part}_mean_min"] = _mean(parts[f"{part}_min"].dropna())
     row["detection_delay_mean_min"] = row.pop("detection_mean_min")
-    outcome = label_codes(inc["outcome"], OUTCOME_ORDER)
-    channel = label_codes(inc["channel"], CHANNEL_ORDER)
-    n = max(len(inc), 1)
+    outcome = label_codes(incidents["outcome"], OUTCOME_ORDER)[idx]
+    channel = label_codes(incidents["channel"], CHANNEL_ORDER)[idx]
+    n = max(len(idx), 1)
     for k, name in enumerate(OUTCOME_ORDER):
         row[f"share_{name}"] = float(np.count_nonzero(outcome == k)) / n
     for k, name in enumerate(CHANNEL_ORDER):

@@ -29,17 +29,6 @@ EXOGENOUS_SOURCES = ("catalog", "charging")
 PARTS = ("detection", "dispatch_wait", "travel", "on_scene", "rectification", "reinspection")
 
 
-# The columns incident measures read: selecting them before a row mask keeps the copies
-# small (a year's incident frame has half a million rows and two dozen columns).
-COLUMNS = ["type", "source", "outcome", "channel", "t_occur", "t_detect", "t_dispatch",
-           "t_arrive", "t_notice", "t_reinspect", "t_resolve", "t_end"]
-
-
-def narrow(incidents: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
-    """The measured columns of ``incidents`` (only ``rows``, if given)."""
-    return incidents[COLUMNS] if rows is None else incidents.loc[rows, COLUMNS]
-
-
 def in_arrival_window(incidents: pd.DataFrame, w: Window) -> np.ndarray:
     """Rows of incidents that occurred in [t0, t1 − τ)."""
     occur = incidents["t_occur"].to_numpy(dtype=float)
@@ -68,16 +57,18 @@ def met_target(incidents: pd.DataFrame, targets: Mapping[str, float]) -> np.ndar
     return np.where(np.isnan(target), np.nan, hit)
 
 
-def resolution_parts(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Per incident: the parts of occurrence → resolution, NaN unless resolved by an officer.
+def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Per incident (of ``rows``, positions, if given): the parts of occurrence → resolution,
+    NaN unless resolved by an officer.
 
     Without a rectification deadline the first visit ends with the resolution and the last two
     parts are zero; with one, the first visit ends with the notice (``t_notice``), the
     rectification period runs to the re-inspection's arrival (``t_reinspect``), and the
     re-inspection to the resolution. The parts sum to ``resolution`` exactly (they telescope).
     """
-    rows = np.flatnonzero((incidents["outcome"] == "resolved").to_numpy())
-    t = {c: incidents[c].to_numpy(dtype=float)[rows] for c in
+    rows = np.arange(len(incidents)) if rows is None else rows
+    done = rows[(incidents["outcome"].to_numpy()[rows] == "resolved")]
+    t = {c: incidents[c].to_numpy(dtype=float)[done] for c in
          ("t_occur", "t_detect", "t_dispatch", "t_arrive", "t_notice", "t_reinspect",
           "t_resolve")}  # resolved rows only: a year has half a million incidents
     noticed = ~np.isnan(t["t_notice"])
@@ -92,12 +83,13 @@ def resolution_parts(incidents: pd.DataFrame) -> pd.DataFrame:
         "reinspection": t["t_resolve"] - back,
         "resolution": t["t_resolve"] - t["t_occur"],
     }
+    where = np.searchsorted(rows, done) if len(rows) else done
     out = {}
     for name, values in parts.items():
-        column = np.full(len(incidents), np.nan)
-        column[rows] = values
+        column = np.full(len(rows), np.nan)
+        column[where] = values
         out[f"{name}_min"] = column
-    return pd.DataFrame(out, index=incidents.index)
+    return pd.DataFrame(out, index=incidents.index[rows])
 
 
 def _share(values: np.ndarray) -> float:
@@ -105,21 +97,26 @@ def _share(values: np.ndarray) -> float:
     return float(values.mean()) if values.size else float("nan")
 
 
+def codes(labels: pd.Series, names: Sequence[str]) -> np.ndarray:
+    """Position of each label in ``names`` (-1 where absent): one hash look-up per row."""
+    return pd.Index(list(names)).get_indexer(labels)
+
+
 def pooled(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window) -> dict[str, float]:
     """The headline incident measures over the exogenous incidents of the arrival window."""
     window = in_arrival_window(incidents, w)
-    inc = narrow(incidents, window & exogenous(incidents))
-    detected = inc["t_detect"].notna() & (inc["channel"] != "merchant")
+    rows = window & exogenous(incidents)
+    hit = met_target(incidents, targets)
+    detected = (incidents["t_detect"].notna().to_numpy()
+                & (incidents["channel"] != "merchant").to_numpy())
     out = {
-        "time_to_end_mean_min": _share(time_to_end(inc, w.tau)),
-        "sla_attainment": _share(met_target(inc, targets)),
-        "share_detected": float(detected.mean()) if len(inc) else float("nan"),
+        "time_to_end_mean_min": _share(time_to_end(incidents, w.tau)[rows]),
+        "sla_attainment": _share(hit[rows]),
+        "share_detected": float(detected[rows].mean()) if rows.any() else float("nan"),
     }
-    arrived = narrow(incidents, window)
-    hit = met_target(arrived, targets)
-    types = arrived["type"].to_numpy()
-    for name in targets:  # per type: every source (the table by_type says which are exogenous)
-        out[f"sla.{name}"] = _share(hit[types == name])
+    type_code = codes(incidents["type"], list(targets))
+    for k, name in enumerate(targets):  # per type: every source (by_type says which are exogenous)
+        out[f"sla.{name}"] = _share(hit[window & (type_code == k)])
     return out
 
 
@@ -127,39 +124,49 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
             w: Window) -> pd.DataFrame:
     """Per incident type: counts, outcomes, channels, time to end, target, exposure, and the
     resolution with its parts (means over officer-resolved incidents)."""
-    inc = narrow(incidents, in_arrival_window(incidents, w))
-    parts = resolution_parts(inc)
-    end = time_to_end(inc, w.tau)
-    hit = met_target(inc, targets)
-    exo = exogenous(inc)
-    visible = _visible_minutes(incidents, w)
-    types = inc["type"].to_numpy()
-    rows = []
-    for name in type_names:
-        mine = types == name
-        n = int(mine.sum())
-        sub = inc.loc[mine, ["outcome", "channel"]]
-        res = parts[mine]
-        row: dict[str, float | str | int] = {
-            "type": name, "incidents": n,
-            "share_exogenous": float(exo[mine].mean()) if n else np.nan,
-            "time_to_end_mean_min": float(end[mine].mean()) if n else np.nan,
-            "sla_target_min": float(targets.get(name, np.nan)),
-            "sla": _share(hit[mine]) if name in targets else np.nan,
-            "exposure_h": float(visible[(incidents["type"] == name).to_numpy()].sum()) / 60.0,
-        }
-        for o in OUTCOME_ORDER:
-            row[f"share_{o}"] = float((sub["outcome"] == o).mean()) if n else np.nan
-        for c in CHANNEL_ORDER:
-            row[f"share_found_{c}"] = float((sub["channel"] == c).mean()) if n else np.nan
-        row["resolved"] = int(res["resolution_min"].notna().sum())
-        row["resolution_mean_min"] = _mean(res["resolution_min"])
-        row["resolution_p90_min"] = (float(res["resolution_min"].quantile(0.9))
-                                     if row["resolved"] else np.nan)
-        for p in PARTS:
-            row[f"{p}_mean_min"] = _mean(res[f"{p}_min"])
-        rows.append(row)
+    idx = np.flatnonzero(in_arrival_window(incidents, w))
+    all_types = codes(incidents["type"], type_names)
+    columns = {
+        "type": all_types[idx],
+        "exogenous": exogenous(incidents)[idx],
+        "end": time_to_end(incidents, w.tau)[idx],
+        "hit": met_target(incidents, targets)[idx],
+        "outcome": codes(incidents["outcome"], OUTCOME_ORDER)[idx],
+        "channel": codes(incidents["channel"], CHANNEL_ORDER)[idx],
+    }
+    parts = resolution_parts(incidents, idx)
+    exposure = np.bincount(np.where(all_types >= 0, all_types, len(type_names)),
+                           weights=_visible_minutes(incidents, w),
+                           minlength=len(type_names) + 1)
+    rows = [_type_row(k, name, columns, parts, targets, exposure[k] / 60.0)
+            for k, name in enumerate(type_names)]
     return pd.DataFrame(rows)
+
+
+def _type_row(k: int, name: str, columns: dict[str, np.ndarray], parts: pd.DataFrame,
+              targets: Mapping[str, float], exposure_h: float) -> dict[str, float | str | int]:
+    mine = columns["type"] == k
+    n = int(mine.sum())
+    res = parts[mine]
+    row: dict[str, float | str | int] = {
+        "type": name, "incidents": n,
+        "share_exogenous": float(columns["exogenous"][mine].mean()) if n else np.nan,
+        "time_to_end_mean_min": float(columns["end"][mine].mean()) if n else np.nan,
+        "sla_target_min": float(targets.get(name, np.nan)),
+        "sla": _share(columns["hit"][mine]) if name in targets else np.nan,
+        "exposure_h": float(exposure_h),
+    }
+    for j, o in enumerate(OUTCOME_ORDER):
+        row[f"share_{o}"] = float((columns["outcome"][mine] == j).mean()) if n else np.nan
+    for j, c in enumerate(CHANNEL_ORDER):
+        row[f"share_found_{c}"] = float((columns["channel"][mine] == j).mean()) if n else np.nan
+    row["resolved"] = int(res["resolution_min"].notna().sum())
+    row["resolution_mean_min"] = _mean(res["resolution_min"])
+    row["resolution_p90_min"] = (float(res["resolution_min"].quantile(0.9))
+                                 if row["resolved"] else np.nan)
+    for p in PARTS:
+        row[f"{p}_mean_min"] = _mean(res[f"{p}_min"])
+    return row
 
 
 def _mean(values: pd.Series) -> float:
@@ -194,13 +201,13 @@ def standardised_resolution(by_type_frame: pd.DataFrame, weights: pd.Series,
     return (sums["wx"] / sums["w"]).rename("resolution_std_mean_min")
 
 
-def hit_by_hour(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window
-                ) -> pd.DataFrame:
+def hit_by_hour(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window,
+                only: np.ndarray | None = None) -> pd.DataFrame:
     """Per hour of day of occurrence: incidents with a target (``sla_cases``) and the share
     whose disorder ended within it (``sla``), over the arrival window."""
-    inc = narrow(incidents, in_arrival_window(incidents, w))
-    hit = met_target(inc, targets)
-    hour = (np.floor(inc["t_occur"].to_numpy(dtype=float) / 60.0) % 24).astype(int)
+    rows = in_arrival_window(incidents, w) & (True if only is None else only)
+    hit = met_target(incidents, targets)[rows]
+    hour = (np.floor(incidents["t_occur"].to_numpy(dtype=float)[rows] / 60.0) % 24).astype(int)
     keep = ~np.isnan(hit)
     counts = np.bincount(hour[keep], minlength=24)
     hits = np.bincount(hour[keep], weights=hit[keep], minlength=24)
