@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 
 POLL_S = 0.25
 
@@ -49,8 +49,21 @@ def _worker_init(owner: int) -> None:
         os._exit(1)
 
 
+def _quiet_stopped_pool(args: threading.ExceptHookArgs) -> None:
+    """After we terminated a pool, its manager thread may find futures we had cancelled and
+    fail to set their exception (InvalidStateError, a race inside concurrent.futures): that is
+    not an error of the run, and it must not print a traceback after the clean exit message."""
+    if args.exc_type is not None and issubclass(args.exc_type, InvalidStateError):
+        return
+    _PREVIOUS_HOOK(args)
+
+
+_PREVIOUS_HOOK = threading.excepthook
+
+
 def terminate_workers(pool: ProcessPoolExecutor) -> None:
     """Stop every worker of ``pool`` now (SIGTERM), then shut the pool down."""
+    threading.excepthook = _quiet_stopped_pool
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         with contextlib.suppress(Exception):
             process.terminate()
