@@ -16,7 +16,9 @@ from sim.metrics.outcomes import (
     CHANNEL_ORDER,
     OUTCOME_ORDER,
     PARTS,
+    exposure_minutes,
     in_arrival_window,
+    label_codes,
     pooled,
     resolution_parts,
 )
@@ -54,14 +56,6 @@ def merge_intervals(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, n
     run_end = np.maximum.accumulate(e)
     first = np.flatnonzero(np.concatenate([[True], s[1:] > run_end[:-1]]))
     return s[first], np.maximum.reduceat(e, first)
-
-
-def label_codes(labels: pd.Series, names: Sequence[str]) -> np.ndarray:
-    """Position of each label in ``names`` (-1 where absent).
-
-    One hash look-up per row: much cheaper than one string comparison per name.
-    """
-    return pd.Index(list(names)).get_indexer(labels)
 
 
 def group_rows(codes: np.ndarray, n: int, *columns: np.ndarray) -> list[tuple[np.ndarray, ...]]:
@@ -115,13 +109,6 @@ def idleness(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) -> dict
         "max_gap_min": float(gaps.max()),
         "mean_idleness_min": float((gaps**2).sum() / 2.0 / (t1 - t0)),
     }
-
-
-def exposure_minutes(incidents: pd.DataFrame, t0: float, t1: float) -> np.ndarray:
-    """Minutes each incident's disorder was visible inside [t0, t1)."""
-    end = incidents["t_end"].fillna(t1).to_numpy()
-    start = incidents["t_occur"].to_numpy()
-    return np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0.0, None)
 
 
 def zones_frame(

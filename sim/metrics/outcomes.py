@@ -97,8 +97,11 @@ def _share(values: np.ndarray) -> float:
     return float(values.mean()) if values.size else float("nan")
 
 
-def codes(labels: pd.Series, names: Sequence[str]) -> np.ndarray:
-    """Position of each label in ``names`` (-1 where absent): one hash look-up per row."""
+def label_codes(labels: pd.Series, names: Sequence[str]) -> np.ndarray:
+    """Position of each label in ``names`` (-1 where absent).
+
+    One hash look-up per row: much cheaper than one string comparison per name.
+    """
     return pd.Index(list(names)).get_indexer(labels)
 
 
@@ -114,7 +117,7 @@ def pooled(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window) -> 
         "sla_attainment": _share(hit[rows]),
         "share_detected": float(detected[rows].mean()) if rows.any() else float("nan"),
     }
-    type_code = codes(incidents["type"], list(targets))
+    type_code = label_codes(incidents["type"], list(targets))
     for k, name in enumerate(targets):  # per type: every source (by_type says which are exogenous)
         out[f"sla.{name}"] = _share(hit[window & (type_code == k)])
     return out
@@ -125,18 +128,18 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
     """Per incident type: counts, outcomes, channels, time to end, target, exposure, and the
     resolution with its parts (means over officer-resolved incidents)."""
     idx = np.flatnonzero(in_arrival_window(incidents, w))
-    all_types = codes(incidents["type"], type_names)
+    all_types = label_codes(incidents["type"], type_names)
     columns = {
         "type": all_types[idx],
         "exogenous": exogenous(incidents)[idx],
         "end": time_to_end(incidents, w.tau)[idx],
         "hit": met_target(incidents, targets)[idx],
-        "outcome": codes(incidents["outcome"], OUTCOME_ORDER)[idx],
-        "channel": codes(incidents["channel"], CHANNEL_ORDER)[idx],
+        "outcome": label_codes(incidents["outcome"], OUTCOME_ORDER)[idx],
+        "channel": label_codes(incidents["channel"], CHANNEL_ORDER)[idx],
     }
     parts = resolution_parts(incidents, idx)
     exposure = np.bincount(np.where(all_types >= 0, all_types, len(type_names)),
-                           weights=_visible_minutes(incidents, w),
+                           weights=exposure_minutes(incidents, w.t0, w.t1),
                            minlength=len(type_names) + 1)
     rows = [_type_row(k, name, columns, parts, targets, exposure[k] / 60.0)
             for k, name in enumerate(type_names)]
@@ -173,11 +176,11 @@ def _mean(values: pd.Series) -> float:
     return float(values.mean()) if values.notna().any() else float("nan")
 
 
-def _visible_minutes(incidents: pd.DataFrame, w: Window) -> np.ndarray:
-    """Minutes each incident's disorder was visible inside [t0, t1) (open: to the horizon)."""
-    end = incidents["t_end"].fillna(w.t1).to_numpy(dtype=float)
+def exposure_minutes(incidents: pd.DataFrame, t0: float, t1: float) -> np.ndarray:
+    """Minutes each incident's disorder was visible inside [t0, t1) (still open: to t1)."""
+    end = incidents["t_end"].fillna(t1).to_numpy(dtype=float)
     start = incidents["t_occur"].to_numpy(dtype=float)
-    return np.clip(np.minimum(end, w.t1) - np.maximum(start, w.t0), 0.0, None)
+    return np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0.0, None)
 
 
 def type_weights(by_type_frame: pd.DataFrame) -> pd.Series:
