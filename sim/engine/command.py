@@ -13,6 +13,7 @@ from math import isnan
 from typing import TYPE_CHECKING
 
 from sim.engine.incidents import AWAITING_DEADLINE, ENDED, QUEUED
+from sim.engine.remote import serve_notice
 
 if TYPE_CHECKING:
     from sim.engine.officers import Officer
@@ -40,10 +41,17 @@ class CommandRoom:
         self.delay = world.scenario.dispatch.handling_delay
         self.rng = world.streams.get("command_room")
         self.priority = [world.scenario.incidents[n].priority for n in world.layout.type_names]
+        self.remote = [world.scenario.incidents[n].ladder[0].remote
+                       for n in world.layout.type_names]  # notice by message (remote.py)
+        self.any_remote = any(self.remote)
 
     def receive(self, i: int) -> None:
-        """A case reported by camera, hotline or patrol: filed, then dispatched after a delay."""
+        """A case reported by camera, hotline or patrol: filed, then dispatched after a delay
+        (or, for a type whose notice is remote, the notice sent)."""
         delay = self.delay.draw(self.rng)
+        if self.any_remote and self.remote[self.world.incidents.table.type_of[i]]:
+            self.world.at(self.world.env.now + delay, serve_notice, self.world, i)
+            return
         self.world.at(self.world.env.now + delay, self.new_job, Job(i))
 
     def reinspect_due(self, i: int) -> None:

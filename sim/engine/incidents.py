@@ -50,6 +50,7 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "t_end": (np.float64, np.nan),
     "t_fixed": (np.float64, np.nan),
     "channel": (np.int8, CHANNEL_NONE),
+    "end_channel": (np.int8, CHANNEL_MERCHANT),  # who ends it if t_merchant comes first
     "outcome": (np.int8, OPEN_AT_END),
     "unit": (np.int32, -1),
     "first_unit": (np.int32, -1),
@@ -231,7 +232,7 @@ class IncidentBook:
         if tab.state[i] == OPEN:
             self.open_in_zone[tab.zone_of[i]].remove(i)
             if merchant:
-                tab.channel[i] = CHANNEL_MERCHANT
+                tab.channel[i] = tab.end_channel[i]  # the shop, or a handling layer
                 tab.t_detect[i] = self.world.env.now
         self.finish(i, MERCHANT_FIXED if merchant else SELF_CLEARED)
 

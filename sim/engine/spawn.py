@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 # Where an incident came from (column ``source`` of the incident table)
 SOURCE_CATALOG, SOURCE_RECURRENCE, SOURCE_VENDOR, SOURCE_PARKING, SOURCE_CHARGING = range(5)
-SOURCE_NAMES = ("catalog", "recurrence", "vendor", "parking", "charging")
+SOURCE_REOPEN = 5  # a case whose check failed (sim.engine.workflow)
+SOURCE_NAMES = ("catalog", "recurrence", "vendor", "parking", "charging", "reopen")
 
 
 def as_lists(columns: dict[str, np.ndarray]) -> dict[str, list | np.ndarray]:
@@ -64,6 +65,8 @@ def spawn(
     """
     tab = world.incidents.table
     book = world.incidents
+    if world.layers is not None and source != SOURCE_REOPEN:
+        attrs = world.layers.row(attrs, t, type_idx, zone)
     j = tab.append({"t_occur": t, "type_idx": type_idx, "zone_idx": zone,
                     "recurrence_of": recurrence_of, "source": source, **attrs})
     t_end = min(float(attrs["t_selfclear"]), float(attrs["t_merchant"]))

@@ -13,6 +13,7 @@ import simpy
 
 from sim.compiled import Layout, compile_layout
 from sim.demand.arrivals import IncidentBatch, generate_incidents
+from sim.engine.channels import Layers, channel_names
 from sim.engine.command import CommandRoom
 from sim.engine.deterrence import Deterrence, ShopCards
 from sim.engine.fleet import Fleet
@@ -21,6 +22,7 @@ from sim.engine.parking import ParkingLot
 from sim.engine.recurrence import Recurrences
 from sim.engine.spawn import exogenous_mix
 from sim.engine.vendors import Vendors
+from sim.engine.workflow import CaseBook
 from sim.rng import Streams
 from sim.scenario.district import MODES
 from sim.scenario.model import Scenario
@@ -50,14 +52,25 @@ class World:
         )
         self.parking = ParkingLot(self)  # demand models: vendors, parking, door fronts
         self.batch, source, shops, contracted = exogenous_mix(self, self.batch)
+        self.channel_names = channel_names(scenario)
+        self.layers = Layers(self) if len(self.channel_names) > 5 + (
+            scenario.workflow is not None) else None
+        end_channel = None
+        if self.layers is not None:
+            self.batch, end_channel = self.layers.apply(self.batch)
         self.incidents = IncidentBook(self, IncidentTable(self.batch))
         self.incidents.table.source[: len(source)] = source
+        if end_channel is not None:
+            self.incidents.table.end_channel[: len(end_channel)] = end_channel
         self.command = CommandRoom(self)
         self.officers = Fleet(self)
         self.recurrences = Recurrences(self)
         self.deterrence = Deterrence(self)
         self.cards = ShopCards(self, shops, contracted)
         self.vendors = Vendors(self)
+        self.workflow = None if scenario.workflow is None else CaseBook(
+            self, len(self.channel_names) - 1,
+            self.layers.handlers if self.layers is not None else set())
 
     def at(self, t: float, action: Callable[..., Any], *args: Any) -> None:
         """Call ``action(*args)`` at time ``t`` (a plain callback: no process needed)."""
@@ -81,6 +94,8 @@ class World:
             self.cards.on_finish(i, outcome, now)
         if self.vendors.active:
             self.vendors.on_finish(i, outcome)
+        if self.workflow is not None:
+            self.workflow.on_finish(i)
 
     def run(self) -> RawRun:
         times, kinds, who = feeder_events(self.batch, self.layout.horizon)
@@ -103,6 +118,8 @@ class World:
             officer_ids=[o.uid for o in self.officers.members],
             officer_modes=[o.mode for o in self.officers.members],
             demand={"vendors": self.vendors.records(), "parking": self.parking.records()},
+            channel_names=self.channel_names,
+            cases=None if self.workflow is None else self.workflow.records(),
         )
 
 
@@ -153,6 +170,8 @@ class RawRun:
     officer_ids: list[str]
     officer_modes: list[str] = field(default_factory=list)  # per officer, as officer_ids
     demand: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor and parking records
+    channel_names: tuple[str, ...] = ()  # channel labels by code (sim.engine.channels)
+    cases: dict[str, np.ndarray] | None = None  # the case workflow's records, if it ran
 
 
 def simulate(scenario: Scenario, replication: int = 0, layout: Layout | None = None) -> RawRun:

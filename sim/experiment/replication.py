@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sim.compiled import Layout, compile_layout
+from sim.demand.arrivals import CHANNEL_NAMES
 from sim.engine.world import RawRun, simulate
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
@@ -19,7 +20,8 @@ from sim.metrics.outcomes import (
 )
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.metrics.tables import planner_tables
-from sim.metrics.window import window_of
+from sim.metrics.window import Window, window_of
+from sim.metrics.workflow import channel_table, workflow_frames
 from sim.rng import replication_seed
 from sim.scenario.demand import VEHICLES
 from sim.scenario.district import MODES
@@ -107,6 +109,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
     )
     summary["resolution_std_mean_min"] = standardised_resolution(
         types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
+    add_workflow_frames(raw, incidents, w, extra, summary)
     extra.update(planner_tables(raw, incidents, units, presence))
     extra["by_hour"] = extra["by_hour"].merge(
         hit_by_hour(incidents, targets, w, only=exogenous(incidents)), on="hour", how="left")
@@ -114,6 +117,21 @@ def frames_from_raw(raw: RawRun) -> Frames:
     for _, frame in frames.items():
         frame.insert(0, "scenario", scenario.name)
     return frames
+
+
+def add_workflow_frames(raw: RawRun, incidents: pd.DataFrame, w: Window,
+                        extra: dict[str, pd.DataFrame], summary: pd.DataFrame) -> None:
+    """The case workflow's frames and measures, and the per-channel table, when the scenario
+    has a workflow or further detection layers (nothing otherwise)."""
+    if raw.cases is not None:
+        cases, steps, measures = workflow_frames(raw, w)
+        extra["cases"], extra["workflow"] = cases, steps
+        for name, value in measures.items():
+            summary[name] = value
+    if len(raw.channel_names) > len(CHANNEL_NAMES):
+        table = channel_table(incidents, list(raw.layout.type_names), raw.channel_names, w)
+        table.insert(0, "replication", raw.replication)
+        extra["by_channel"] = table
 
 
 def standardise(frames: Frames) -> Frames:

@@ -38,6 +38,11 @@ class LadderStep(Frozen):
         description="Rectification deadline (minutes): the party is given until then and an "
         "officer re-inspects after it; compliance is judged at the re-inspection.",
     )
+    remote: bool = Field(
+        False, description="The notice is served remotely (a message to the site managers' "
+        "group) when the command room files the case: no officer visit for the notice, one "
+        "re-inspection at the deadline. Only on a first step with a deadline.",
+    )
 
 
 class IncidentType(Frozen):
@@ -109,6 +114,10 @@ class IncidentType(Frozen):
                 f"the mean is {self.recurrence_delay.mean:g} minutes: with recurrence > 0 it "
                 f"must average at least {MIN_LOOP_MINUTES:g} minutes (6 seconds)",
             ))
+        for k, step in enumerate(self.ladder):
+            if step.remote and (k > 0 or step.deadline_min is None):
+                problems.append((f"ladder.{k}.remote", "only the first step, with a "
+                                 "deadline_min, can be served remotely"))
         last = self.ladder[-1]
         if last.compliance != 1.0:
             problems.append((

@@ -15,6 +15,7 @@ from sim.scenario.incidents import IncidentType
 from sim.scenario.limits import over_limit
 from sim.scenario.operations import Detection, Dispatch
 from sim.scenario.units import FixedPost, UnitGroup, Weekday
+from sim.scenario.workflow import Workflow
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_STEM = 100  # characters in a scenario name (it names the results folder)
@@ -93,6 +94,10 @@ class Scenario(Frozen):
     demand: Demand = Field(
         default_factory=Demand, description="Behavioural demand: vendors, parking, door fronts."
     )
+    workflow: Workflow | None = Field(
+        None, description="The command room's case workflow (report back, check, close, "
+        "time limits per case class); null: a case ends when the officer finishes.",
+    )
 
     @field_validator("name")
     @classmethod
@@ -147,6 +152,9 @@ class Scenario(Frozen):
                 yield "detection.cameras.zones", zone
         for zone in self.dispatch.run_cards:
             yield f"dispatch.run_cards.{zone}", zone
+        for k, layer in enumerate(self.detection.channels):
+            for zone in layer.zones if layer.zones != "all" else []:
+                yield f"detection.channels.{k}.zones", zone
 
     def _type_refs(self) -> Iterator[tuple[str, str]]:
         """(field, incident type) for every type the scenario names outside the catalog."""
@@ -155,6 +163,15 @@ class Scenario(Frozen):
         for field in ("sight_by_type", "sight_passing_by_type"):
             for tname in getattr(self.detection, field):
                 yield f"detection.{field}.{tname}", tname
+        for k, layer in enumerate(self.detection.channels):
+            for tname in layer.types or []:
+                yield f"detection.channels.{k}.types", tname
+            if isinstance(layer.probability, dict):
+                for tname in layer.probability:
+                    yield f"detection.channels.{k}.probability.{tname}", tname
+        for cname, spec in (self.workflow.classes.items() if self.workflow else []):
+            for tname in spec.types:
+                yield f"workflow.classes.{cname}.types", tname
 
     def _grid_split_problems(self, n_district: int) -> list[tuple[str, str]]:
         out = []

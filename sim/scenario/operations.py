@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from sim.scenario.channels import Layer, check_layer_list
 from sim.scenario.distributions import Distribution, fixed
 from sim.scenario.district import Frozen, Mode, ZoneId
+from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
 
 
@@ -70,6 +72,59 @@ class Detection(Frozen):
     cameras: Cameras = Field(default_factory=Cameras, description="Video surveillance.")
     complaints: bool = Field(True, description="Does the public hotline report incidents?")
     door_front: DoorFront = Field(default_factory=DoorFront, description="Shop self-correction.")
+    channels: list[Layer] = Field(
+        default_factory=list,
+        description="Detection and handling layers as a list (co-management): the built-in "
+        "camera, hotline and merchant channels and any number of further layers. When given, "
+        "it replaces `cameras`, `complaints` and the shop's fix_share and delay of "
+        "`door_front` (a built-in kind left out is off). Empty: those keys as written.",
+    )
+
+    @model_validator(mode="after")
+    def _from_channels(self) -> Detection:
+        if not self.channels:
+            return self
+        check_layer_list(self.channels)
+        by_kind = {layer.kind: layer for layer in self.channels}
+        derived = {"cameras": _cameras(by_kind.get("camera")),
+                   "complaints": "hotline" in by_kind,
+                   "door_front": _door_front(by_kind.get("merchant"), self.door_front)}
+        for key, value in derived.items():
+            if key in self.model_fields_set and getattr(self, key) != value:
+                raise FieldProblems((key, "given both here and in `channels`, differently: "
+                                     "keep one of them"))
+            object.__setattr__(self, key, value)  # frozen: set once, while validating
+        return self
+
+    def layers(self) -> list[Layer]:
+        """Every detection layer as a list (the old keys translated when no list was given)."""
+        if self.channels:
+            return list(self.channels)
+        out = [Layer(name="merchant", kind="merchant", probability=self.door_front.fix_share,
+                     delay=self.door_front.delay)]
+        if self.cameras.zones:
+            out.append(Layer(name="camera", kind="camera", zones=self.cameras.zones,
+                             probability=self.cameras.probability, delay=self.cameras.delay,
+                             types=self.cameras.types))
+        if self.complaints:
+            out.append(Layer(name="hotline", kind="hotline"))
+        return out
+
+
+def _cameras(layer: Layer | None) -> Cameras:
+    if layer is None:
+        return Cameras()
+    given = {k: getattr(layer, k) for k in layer.model_fields_set
+             if k in ("probability", "delay", "types")}
+    return Cameras(zones=layer.zones, **given)
+
+
+def _door_front(layer: Layer | None, door: DoorFront) -> DoorFront:
+    if layer is None:
+        return door.model_copy(update={"fix_share": 0.0})
+    update = {"fix_share" if k == "probability" else k: getattr(layer, k)
+              for k in layer.model_fields_set if k in ("probability", "delay")}
+    return door.model_copy(update=update)
 
 
 class Dispatch(Frozen):

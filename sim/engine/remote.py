@@ -1,0 +1,33 @@
+"""Remote notices: a rectification deadline served by message, without an officer visit.
+
+A type whose first ladder step has ``remote: true`` gets its notice from the command room
+when the case is filed (a message to the site managers' group): the party has until the
+deadline, and an officer goes once, to re-inspect at the deadline (``run_job``'s
+re-inspection: resolved if fixed, otherwise the ladder goes on from the next step).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.engine.incidents import AWAITING_DEADLINE, ENDED
+
+if TYPE_CHECKING:
+    from sim.engine.world import World
+
+
+def serve_notice(world: World, i: int) -> None:
+    """Send the notice of incident ``i`` now and schedule its re-inspection at the deadline."""
+    tab = world.incidents.table
+    if tab.state[i] == ENDED:
+        return  # ended by itself while being filed
+    now = world.env.now
+    spec = world.types[tab.type_of[i]].ladder[0]
+    u = tab.u_ladder[i, 0]
+    if u < spec.compliance:  # the party complies some time before the deadline
+        tab.t_fixed[i] = now + spec.deadline_min * (u / spec.compliance)
+        tab.t_end[i] = tab.t_fixed[i]
+    tab.t_queued[i] = tab.t_dispatch[i] = tab.t_arrive[i] = tab.t_notice[i] = now
+    tab.ladder_step[i] = 1
+    tab.state[i] = AWAITING_DEADLINE
+    world.at(now + spec.deadline_min, world.command.reinspect_due, i)

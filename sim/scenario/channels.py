@@ -1,0 +1,114 @@
+"""Detection and handling layers (co-management) as a list: `detection.channels`.
+
+Each entry is one layer that can find disorder: the built-in kinds are the cameras
+(``camera``), the public hotline (``hotline``, probabilities and delays from each incident
+type's ``complaint``) and shops under a door-front contract (``merchant``: contracts from
+``detection.door_front``); ``layer`` entries are any number of further layers — a community
+co-manager, a third-party supervisor, a department's joint action, a higher-level referral —
+each with its zones, working hours, chance per incident type, delay, and whether it ends the
+incident itself (``handles``) or reports it to the command room.
+
+The old keys (``cameras``, ``complaints``, ``door_front.fix_share``/``delay``) are the same
+built-in layers written another way; a scenario may use either, and the list of a scenario
+written with the old keys is ``Detection.layers()``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from sim.scenario.distributions import Distribution, fixed
+from sim.scenario.district import Frozen, ZoneId
+from sim.scenario.errors import FieldProblems
+from sim.scenario.incidents import Probability
+from sim.scenario.workflow import span_minutes
+
+LayerKind = Literal["camera", "hotline", "merchant", "layer"]
+BUILT_IN_NAMES = ("none", "patrol", "camera", "complaint", "merchant", "reopened")
+
+
+class Layer(Frozen):
+    """One layer that finds (and perhaps handles) disorder."""
+
+    name: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="Layer name (a-z, 0-9, _): names the channel in `channel` and tables.",
+    )
+    kind: LayerKind = Field(
+        "layer", description="camera, hotline, merchant (the built-in channels) or layer.",
+    )
+    zones: list[ZoneId] | Literal["all"] = Field(
+        "all", description="Zones the layer watches (a list, or all).",
+    )
+    hours: list[str] | None = Field(
+        None, description="When the layer works, as HH:MM-HH:MM spans of every day (null: "
+        "around the clock). Disorder that occurs outside them is found after the next start.",
+    )
+    probability: Probability | dict[str, Probability] = Field(
+        0.5, description="Chance the layer finds an incident: one number, or per incident "
+        "type (types not listed: 0). Merchant: the chance a contracted shop fixes its "
+        "shop-front disorder.",
+    )
+    delay: Distribution = Field(
+        default_factory=lambda: fixed(30.0),
+        description="Occurrence (or the start of the layer's hours) → found (minutes).",
+    )
+    types: list[str] | None = Field(None, description="Incident types it sees (default: all).")
+    handles: bool = Field(
+        False, description="The layer ends the incident itself (persuades the vendor, clears "
+        "the pile); otherwise it reports it to the command room.",
+    )
+
+    @field_validator("hours")
+    @classmethod
+    def _spans(cls, value: list[str] | None) -> list[str] | None:
+        for k, text in enumerate(value or []):
+            try:
+                span_minutes(text)
+            except ValueError as err:
+                raise FieldProblems((str(k), str(err))) from None
+        return value
+
+    @model_validator(mode="after")
+    def _built_in(self) -> Layer:
+        given = self.model_fields_set - {"name", "kind"}
+        allowed = {"camera": {"zones", "probability", "delay", "types"}, "hotline": set(),
+                   "merchant": {"probability", "delay"}, "layer": given}[self.kind]
+        extra = sorted(given - allowed)
+        if extra:
+            raise FieldProblems((extra[0], f"not used by a {self.kind} layer (it takes "
+                                 f"{', '.join(sorted(allowed)) or 'only name and kind'})"))
+        if self.kind in ("camera", "merchant") and isinstance(self.probability, dict):
+            raise FieldProblems(("probability", f"a {self.kind} layer takes one number"))
+        return self
+
+    def chance(self, type_name: str) -> float:
+        """The chance this layer finds an incident of ``type_name``."""
+        if self.types is not None and type_name not in self.types:
+            return 0.0
+        if isinstance(self.probability, dict):
+            return self.probability.get(type_name, 0.0)
+        return self.probability
+
+
+def check_layer_list(layers: list[Layer]) -> list[Layer]:
+    """Names unique and not a built-in channel name; at most one of each built-in kind."""
+    seen: set[str] = set()
+    for k, layer in enumerate(layers):
+        if layer.name in seen:
+            raise FieldProblems((f"{k}.name", f"{layer.name!r} names two layers"))
+        if layer.kind == "layer" and layer.name in BUILT_IN_NAMES:
+            raise FieldProblems((f"{k}.name", f"{layer.name!r} is a built-in channel name; "
+                                 "choose another"))
+        seen.add(layer.name)
+    for kind in ("camera", "hotline", "merchant"):
+        if sum(layer.kind == kind for layer in layers) > 1:
+            raise FieldProblems(("", f"at most one {kind} layer"))
+    return layers
+
+
+def custom_layers(layers: list[Layer]) -> list[Layer]:
+    """The layers beyond the built-in channels, in order."""
+    return [layer for layer in layers if layer.kind == "layer"]
