@@ -71,6 +71,7 @@ class Layers:
                                                             dtype=float) for s in self.specs]
         self.uniforms = [Uniforms(world.streams.get(f"layers/{s.name}/spawned"))
                          for s in self.specs]
+        self.delays = [s.found_delay() for s in self.specs]
         self.delay_rngs = [world.streams.get(f"layers/{s.name}/spawned_delay")
                            for s in self.specs]
 
@@ -84,7 +85,7 @@ class Layers:
             for t_idx, tname in enumerate(names):
                 rows = np.flatnonzero(batch.type_idx == t_idx)
                 rng = self.world.streams.get(f"layers/{spec.name}/{tname}")
-                u, delay = rng.random(len(rows)), spec.delay.sample(rng, len(rows))
+                u, delay = rng.random(len(rows)), spec.found_delay().sample(rng, len(rows))
                 found = self.zones[k][batch.zone_idx[rows]] & (u < self.chance[k][t_idx])
                 when = next_open(batch.t_occur[rows], self.spans[k]) + delay
                 target = t_fix if spec.handles else t_report
@@ -100,7 +101,7 @@ class Layers:
         attrs = dict(attrs)
         for k, spec in enumerate(self.specs):
             u = self.uniforms[k].random()
-            delay = spec.delay.draw(self.delay_rngs[k])
+            delay = self.delays[k].draw(self.delay_rngs[k])
             if not (self.zones[k][zone] and u < self.chance[k][type_idx]):
                 continue
             when = float(next_open(np.array([t]), self.spans[k])[0]) + delay

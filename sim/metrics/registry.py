@@ -96,8 +96,9 @@ MEASURES: tuple[Measure, ...] = (
        ("resolves the incidents it resolves", "faster", "slower", "(per type, standardised)"),
        key=True),
     _m("share_detected", "Share detected", "share", "higher", "secondary",
-       """Share of exogenous incidents in the arrival window that an officer, a camera or a
-       complaint brought to the command room's or an officer's attention.""",
+       """Share of exogenous incidents in the arrival window that an officer, a camera, a
+       complaint or a further detection layer (`detection.channels`: reporting it, or ending
+       it itself) found; the shop fixing its own disorder does not count.""",
        ("detects", "fewer", "more", "incidents")),
     _m("mean_idleness_min", "Mean zone idleness", "min", "lower", "secondary",
        """Time-average, over zones and time, of how long ago an officer was last present.""",
@@ -108,6 +109,24 @@ MEASURES: tuple[Measure, ...] = (
     _m("vendor_trading_h_per_day", "Vendor trading", "hours per day", "lower", "secondary",
        """Hours per day that vendors traded (vendor model).""",
        ("has", "less", "more", "vendor trading (hours per day)")),
+    _m("case_closed_share", "Cases closed (workflow)", "share", "higher", "secondary",
+       """Case workflow only: share of the cases filed in the arrival window that the command
+       room had closed (handled, reported back, checked, closed) by the end of the run; a
+       case still open then counts as not closed. Bureaus publish it (e.g. ≥ 95 %).""",
+       ("closes", "fewer", "more", "of its cases")),
+    _m("case_on_time_share", "Cases closed on time (workflow)", "share", "higher",
+       "secondary",
+       """Case workflow only: share of the cases filed in the arrival window, of the classes
+       with a whole-case limit, closed within it (filed → closed, in working or calendar
+       hours as the class says); a case still open when its limit ran out is late, one still
+       within it at the end of the run is left out. `case_on_time.<class>` per class; per
+       step in workflow.csv.""", ("closes", "fewer", "more", "cases on time")),
+    _m("case_targets_met", "Bureau targets met (workflow)", "share of replications",
+       "higher", "secondary",
+       """Case workflow only: 1 if the replication met both published targets of the
+       scenario (cases closed ≥ target_closed_share and mean case time ≤
+       target_case_time_h), else 0; its mean is the share of replications that met them.""",
+       ("meets the bureau's targets", "less often", "more often", "")),
     # -- descriptive: no verdict ----------------------------------------------------------
     _m("incidents_per_day", "Incidents", "per day", "neither", "descriptive",
        """Incidents that occurred per day in the arrival window (all sources: the exogenous
@@ -144,6 +163,17 @@ MEASURES: tuple[Measure, ...] = (
        """Share of incidents first reported by a camera."""),
     _m("share_found_complaint", "Found by complaint", "share", "neither", "descriptive",
        """Share of incidents first reported by the public (hotline)."""),
+    _m("cases_per_day", "Cases filed (workflow)", "per day", "neither", "descriptive",
+       """Case workflow only: cases the command room filed (or an officer found and
+       handled) per day of the arrival window; reopened cases are not counted again."""),
+    _m("case_time_mean_h", "Mean case time (workflow)", "hours", "neither", "descriptive",
+       """Case workflow only: mean time from filing to closing over the cases filed in the
+       arrival window, capped at the cool-down (a case still open counts the cool-down: a
+       restricted mean). Which incidents become cases depends on detection, so it gets no
+       verdict; compare it with the published target (e.g. ≤ 7 h)."""),
+    _m("case_reopened_share", "Cases reopened (workflow)", "share", "neither", "descriptive",
+       """Case workflow only: share of the cases filed in the arrival window whose check
+       failed at least once (reopened and dispatched again)."""),
     _m("utilisation", "Officer utilisation", "share", "neither", "descriptive",
        """Share of on-duty time spent on jobs (travel to them and work on scene)."""),
     _m("staff_hours_per_week", "Staff-hours", "per week", "neither", "descriptive",
@@ -202,7 +232,8 @@ def directions(columns: Iterable[str]) -> dict[str, bool | None]:
     return out
 
 
-FAMILIES = {"sla": "sla_attainment", "time_to_end": "time_to_end_mean_min"}
+FAMILIES = {"sla": "sla_attainment", "time_to_end": "time_to_end_mean_min",
+            "case_on_time": "case_on_time_share"}
 
 
 def measure_of(column: str) -> Measure | None:

@@ -71,7 +71,7 @@ def on_time(start: np.ndarray, end: np.ndarray, limit_min: float, working: bool,
     """Per case: 1.0 on time, 0.0 late, NaN not started or not yet known at the horizon."""
     stop = np.where(np.isnan(end), horizon, end)
     took = calendar.between(start, stop) if working else stop - start
-    late = took > limit_min
+    late = took > limit_min + 1e-6  # float sums of the step timers: exactly at the limit
     out = np.where(np.isnan(end), np.where(late, 0.0, np.nan), np.where(late, 0.0, 1.0))
     return np.where(np.isnan(start), np.nan, out)
 

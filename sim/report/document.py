@@ -22,6 +22,7 @@ from sim.report.tables import (
     table_frame,
 )
 from sim.report.verdicts import fmt, verdict_sentences
+from sim.report.workflow import workflow_blocks
 
 Block = tuple[str, Any]
 
@@ -98,6 +99,7 @@ def report_blocks(comparison: Comparison, figures: list[tuple[str, str]]) -> lis
                ("ul", verdict_sentences(comparison) or ["Only one scenario: nothing to compare."]),
                ("h2", "Key measures (mean and 95 % CI)"), ("table", key_table(comparison))]
     blocks += _per_type_blocks(comparison)
+    blocks += workflow_blocks(comparison)
     blocks += _analysis_blocks(comparison)
     blocks += [("h2", "Figures"), *(("fig", f) for f in figures)] if figures else []
     blocks += [("h2", "Methods"), ("p", methods(comparison))]

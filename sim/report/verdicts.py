@@ -109,6 +109,7 @@ def verdict_sentences(comparison: Comparison, kpis: list[str] | None = None,
     diffs = comparison.differences
     kpis = kpis or registry.with_verdict()
     rows = diffs[diffs["kpi"].isin(kpis)].copy()
+    rows = rows[rows["diff_mean"].notna()]  # a measure only one side has: no verdict
     rows["order"] = rows["kpi"].map(kpis.index)
     rows = rows.sort_values(["order"], kind="stable")
     return [sentence(r, level) + per_type_clause(comparison, r)

@@ -25,6 +25,8 @@ from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
 from sim.scenario.workflow import span_minutes
 
+DEFAULTS = {"zones": "all", "hours": None, "probability": None, "delay": None, "types": None,
+            "handles": False}  # fields a built-in kind leaves at these values
 LayerKind = Literal["camera", "hotline", "merchant", "layer"]
 BUILT_IN_NAMES = ("none", "patrol", "camera", "complaint", "merchant", "reopened")
 
@@ -46,14 +48,15 @@ class Layer(Frozen):
         None, description="When the layer works, as HH:MM-HH:MM spans of every day (null: "
         "around the clock). Disorder that occurs outside them is found after the next start.",
     )
-    probability: Probability | dict[str, Probability] = Field(
-        0.5, description="Chance the layer finds an incident: one number, or per incident "
-        "type (types not listed: 0). Merchant: the chance a contracted shop fixes its "
-        "shop-front disorder.",
+    probability: Probability | dict[str, Probability] | None = Field(
+        None, description="Chance the layer finds an incident: one number, or per incident "
+        "type (types not listed: 0). Default 0.5 (camera: cameras.probability's default). "
+        "Merchant: the chance a contracted shop fixes its shop-front disorder (default: "
+        "door_front.fix_share).",
     )
-    delay: Distribution = Field(
-        default_factory=lambda: fixed(30.0),
-        description="Occurrence (or the start of the layer's hours) → found (minutes).",
+    delay: Distribution | None = Field(
+        None, description="Occurrence (or the start of the layer's hours) → found (minutes). "
+        "Default 30 (camera and merchant: the defaults of cameras and door_front).",
     )
     types: list[str] | None = Field(None, description="Incident types it sees (default: all).")
     handles: bool = Field(
@@ -73,7 +76,7 @@ class Layer(Frozen):
 
     @model_validator(mode="after")
     def _built_in(self) -> Layer:
-        given = self.model_fields_set - {"name", "kind"}
+        given = {k for k, v in DEFAULTS.items() if getattr(self, k) != v}
         allowed = {"camera": {"zones", "probability", "delay", "types"}, "hotline": set(),
                    "merchant": {"probability", "delay"}, "layer": given}[self.kind]
         extra = sorted(given - allowed)
@@ -90,7 +93,11 @@ class Layer(Frozen):
             return 0.0
         if isinstance(self.probability, dict):
             return self.probability.get(type_name, 0.0)
-        return self.probability
+        return 0.5 if self.probability is None else self.probability
+
+    def found_delay(self) -> Distribution:
+        """Occurrence (or the start of the layer's hours) → found."""
+        return fixed(30.0) if self.delay is None else self.delay
 
 
 def check_layer_list(layers: list[Layer]) -> list[Layer]:

@@ -114,8 +114,8 @@ class Detection(Frozen):
 def _cameras(layer: Layer | None) -> Cameras:
     if layer is None:
         return Cameras()
-    given = {k: getattr(layer, k) for k in layer.model_fields_set
-             if k in ("probability", "delay", "types")}
+    given = {k: getattr(layer, k) for k in ("probability", "delay", "types")
+             if getattr(layer, k) is not None}
     return Cameras(zones=layer.zones, **given)
 
 
@@ -123,7 +123,7 @@ def _door_front(layer: Layer | None, door: DoorFront) -> DoorFront:
     if layer is None:
         return door.model_copy(update={"fix_share": 0.0})
     update = {"fix_share" if k == "probability" else k: getattr(layer, k)
-              for k in layer.model_fields_set if k in ("probability", "delay")}
+              for k in ("probability", "delay") if getattr(layer, k) is not None}
     return door.model_copy(update=update)
 
 
