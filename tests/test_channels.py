@@ -4,6 +4,7 @@ further layer finds what the others missed, and the per-layer counts are reporte
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -120,3 +121,13 @@ def test_next_open() -> None:
     t = np.array([100.0, 500.0, 750.0, 1100.0, 1440 + 900.0])
     assert next_open(t, spans).tolist() == [480.0, 500.0, 810.0, 1440 + 480.0, 1440 + 900.0]
     assert next_open(t, None).tolist() == t.tolist()
+
+
+def test_a_scenario_with_layers_reads_back_from_its_resolved_yaml() -> None:
+    import yaml
+
+    from sim.scenario.loader import load_scenario, scenario_yaml
+
+    for name in ("layered_comanagement", "case_workflow", "remote_notices"):
+        sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / f"{name}.yaml")
+        assert scenario_from_dict(yaml.safe_load(scenario_yaml(sc))) == sc, name

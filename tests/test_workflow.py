@@ -176,3 +176,16 @@ def test_a_skipped_step_is_left_out_not_counted_late() -> None:
     row = table[(table["class"] == "a") & (table["step"] == "dispatch")].iloc[0]
     assert row["cases"] == 2 and row["judged"] == 2  # the 1st skipped the step
     assert row["on_time"] == 0.5  # 2nd: sent in 2 min; 3rd: waiting far past 6 min, late
+
+
+def test_cases_still_being_handled_at_the_end_are_open_cases() -> None:
+    data = workflow_scenario(days=3)
+    data["units"]["officer"]["count"] = 1  # one officer: a queue builds up
+    data["incidents"]["class1"]["ladder"] = [{"name": "serve", "duration": 90}]
+    frames = run_replication(scenario_from_dict(data), 0)
+    cases, inc = frames.extra["cases"], frames.incidents
+    known = inc[inc["t_detect"].notna() & (inc["source"] != "reopen")]
+    assert len(cases) == len(known)  # every known incident is a case, handled or not
+    waiting = cases[cases["t_handled"].isna()]
+    assert len(waiting) > 5 and waiting["t_closed"].isna().all()
+    assert frames.summary.iloc[0]["case_closed_share"] < 1.0

@@ -19,6 +19,7 @@ import numpy as np
 import simpy
 
 from sim.demand.arrivals import CHANNEL_MERCHANT
+from sim.engine.incidents import ENDED
 from sim.engine.spawn import SOURCE_REOPEN, spawn
 from sim.engine.workcalendar import Calendar
 
@@ -68,6 +69,15 @@ class CaseBook:
             column.append(np.nan)
         return case
 
+    def _open_at_end(self) -> None:
+        """Known incidents not ended by the horizon are cases too (not yet handled)."""
+        tab = self.world.incidents.table
+        ended = np.array(tab.state, dtype=np.int64) == ENDED
+        known = ~np.isnan(tab.t_detect[: tab.n]) & ~ended
+        for i in np.flatnonzero(known).tolist():
+            if i not in self.case_of:
+                self._open(i)
+
     def _report_check_close(self, case: int, i: int) -> Iterator[simpy.Event]:
         env, spec, rng = self.env, self.spec, self.rng
         yield env.timeout(spec.report_back.draw(rng))
@@ -99,7 +109,9 @@ class CaseBook:
         self.world.incidents.report(j, self.reopen_channel)
 
     def records(self) -> dict[str, np.ndarray]:
-        """The cases as arrays (first incident, reopen count, the four times)."""
+        """The cases as arrays (first incident, reopen count, the four times); cases still
+        being handled when the run stopped come last, with no times."""
+        self._open_at_end()
         out = {"incident": np.array(self.first, dtype=np.int64),
                "reopens": np.array(self.reopens, dtype=np.int64)}
         out.update({name: np.array(values, dtype=float) for name, values in self.times.items()})
