@@ -11,7 +11,7 @@ again. Built only when the scenario has a ``workflow:`` section: otherwise nothi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from math import isnan
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from sim.demand.arrivals import CHANNEL_MERCHANT
 from sim.engine.incidents import ENDED
 from sim.engine.spawn import SOURCE_REOPEN, spawn
 from sim.engine.workcalendar import Calendar
+from sim.scenario.workflow import Workflow
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -35,10 +36,13 @@ class CaseBook:
     def __init__(self, world: World, reopen_channel: int, handlers: set[int]) -> None:
         self.world = world
         self.env = world.env
-        self.spec = world.scenario.workflow
+        spec = world.scenario.workflow
+        if spec is None:
+            raise ValueError("CaseBook needs a scenario with a workflow: section")
+        self.spec: Workflow = spec
         self.rng = world.streams.get("workflow")
-        self.calendar = Calendar(self.spec.calendar, world.scenario.clock.start_weekday)
-        self.checkers = simpy.Resource(self.env, capacity=self.spec.check.staff)
+        self.calendar = Calendar(spec.calendar, world.scenario.clock.start_weekday)
+        self.checkers = simpy.Resource(self.env, capacity=spec.check.staff)
         self.reopen_channel = reopen_channel
         self.handlers = {CHANNEL_MERCHANT, *handlers}  # channels that end incidents themselves
         self.case_of: dict[int, int] = {}
@@ -78,7 +82,7 @@ class CaseBook:
             if i not in self.case_of:
                 self._open(i)
 
-    def _report_check_close(self, case: int, i: int) -> Iterator[simpy.Event]:
+    def _report_check_close(self, case: int, i: int) -> Generator[simpy.Event, None, None]:
         env, spec, rng = self.env, self.spec, self.rng
         yield env.timeout(spec.report_back.draw(rng))
         self.times["t_reported"][case] = env.now
@@ -99,7 +103,7 @@ class CaseBook:
     def _reopen(self, case: int, i: int) -> None:
         """The check failed: the problem is there again and goes back to the command room."""
         tab = self.world.incidents.table
-        attrs = {"t_selfclear": np.inf, "t_merchant": np.inf, "t_report": np.inf,
+        attrs: dict[str, float | np.ndarray] = {"t_selfclear": np.inf, "t_merchant": np.inf, "t_report": np.inf,
                  "report_channel": 0, "u_flee": 1.0,
                  "u_ladder": np.zeros(tab.u_ladder.shape[1])}  # the redo complies
         j = spawn(self.world, self.env.now, tab.type_of[i], tab.zone_of[i], attrs,

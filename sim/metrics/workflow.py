@@ -41,6 +41,8 @@ TIMES = ("t_found", "t_filed", "t_dispatched", "t_handled", "t_reported", "t_che
 def cases_frame(raw: RawRun) -> pd.DataFrame:
     """One row per case of a replication, in order of opening."""
     rec, tab, spec = raw.cases, raw.incidents, raw.scenario.workflow
+    if rec is None or spec is None:
+        raise ValueError("no case records: the scenario has no workflow: section")
     first = rec["incident"]
     types = [raw.layout.type_names[k] for k in tab.type_idx[first]]
     found = tab.t_detect[first]
@@ -85,7 +87,7 @@ def step_table(cases: pd.DataFrame, spec: Workflow, calendar: Calendar, w: Windo
         mine = counted[counted["class"] == cname]
         if cname == "other" and mine.empty:
             continue
-        limits = spec.classes[cname].limits if cname in spec.classes else {}
+        limits: dict = spec.classes[cname].limits if cname in spec.classes else {}
         for step in STEPS:
             start, end = (mine[c].to_numpy(dtype=float) for c in STEP_SPANS[step])
             start = np.where(np.isnan(end) & _moved_on(mine, step), np.nan, start)
@@ -121,6 +123,8 @@ def _step_row(cname: str, step: str, start: np.ndarray, end: np.ndarray, limit,
 def workflow_frames(raw: RawRun, w: Window) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(cases, per class × step table, summary measures) of one replication."""
     spec = raw.scenario.workflow
+    if spec is None:
+        raise ValueError("no case records: the scenario has no workflow: section")
     calendar = Calendar(spec.calendar, raw.scenario.clock.start_weekday)
     cases = cases_frame(raw)
     table = pd.DataFrame(step_table(cases, spec, calendar, w))

@@ -17,7 +17,7 @@ from sim.scenario.distributions import Distribution, fixed
 from sim.scenario.district import Frozen, Whole
 from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
-from sim.scenario.units import Weekday
+from sim.scenario.units import WEEKDAYS, Weekday
 
 STEPS = ("filing", "dispatch", "handling", "report_back", "check", "closing", "case")
 Step = Literal["filing", "dispatch", "handling", "report_back", "check", "closing", "case"]
@@ -39,7 +39,7 @@ class WorkCalendar(Frozen):
     """When the bureau works: working days and the working hours of each."""
 
     days: list[Weekday] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+        default_factory=lambda: list(WEEKDAYS[:5]),  # type: ignore[arg-type]
         description="Working weekdays.",
     )
     hours: list[str] = Field(
