@@ -13,6 +13,7 @@ import simpy
 
 from sim.compiled import Layout, compile_layout
 from sim.demand.arrivals import IncidentBatch, generate_incidents
+from sim.engine.calls import call_later
 from sim.engine.command import CommandRoom
 from sim.engine.deterrence import Deterrence, ShopCards
 from sim.engine.fleet import Fleet
@@ -62,9 +63,7 @@ class World:
     def at(self, t: float, action: Callable[..., Any], *args: Any) -> None:
         """Call ``action(*args)`` at time ``t`` (a plain callback: no process needed)."""
         now = self.env.now
-        simpy.Timeout(self.env, t - now if t > now else 0.0).callbacks.append(
-            lambda _event: action(*args)
-        )
+        call_later(self.env, t - now if t > now else 0.0, action, *args)
 
     def on_scene(self, i: int) -> None:
         """An officer starts the ladder on incident ``i``: repeat offenders start higher."""
@@ -157,4 +156,18 @@ class RawRun:
 
 def simulate(scenario: Scenario, replication: int = 0, layout: Layout | None = None) -> RawRun:
     """Run one replication of a scenario."""
-    return World(scenario, replication, layout).run()
+    return run_and_release(World(scenario, replication, layout))
+
+
+def run_and_release(world: World) -> RawRun:
+    """Run ``world`` and free the engine at once, keeping only the raw records.
+
+    The engine's objects (processes, officers, the command room) refer to each other in
+    cycles that only the cyclic collector frees, and they hold the run's incident table and
+    presence buffer: collected now, a year's frames are built without a second copy of them.
+    The caller must not keep its own reference to ``world``.
+    """
+    raw = world.run()
+    del world
+    gc.collect()
+    return raw
