@@ -75,7 +75,8 @@ def incidents_frame(raw: RawRun) -> pd.DataFrame:
             "recurrence_of": col(tab.recurrence_of),
             "source": _labels(col(tab.source).astype(np.int64), SOURCE_NAMES),
             "found_by": _labels(col(tab.found_by).astype(np.int64), raw.officer_ids),
-        }
+        },
+        copy=False,  # the columns are fresh arrays: no second copy of a year's table
     )
 
 
