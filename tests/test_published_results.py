@@ -77,3 +77,80 @@ def test_displacement_table_finds_target_neighbours_and_control() -> None:
     assert row["control_zones"] == 3
     assert row["wdd"] == pytest.approx(-5) and row["displacement"] == pytest.approx(0)
     assert row["se_poisson"] == pytest.approx(math.sqrt(30 + 32 + (2 / 3) ** 2 * 72) / 2)
+
+
+# ------------------------------------------------------------------ square-root law
+SQRT_GRID, SQRT_CELL, SQRT_UNITS, SQRT_SAMPLES = 26, 100.0, 36, 20_000
+
+
+def _grid_metres() -> np.ndarray:
+    """The engine's own zone-to-zone distances (m) on a 26 × 26 grid of 100 m cells: the
+    travel matrix of ``compile_layout`` (detour 1, 6 km/h = 100 m/min) × speed. Inside a
+    cell: 2/3 of the side, the mean right-angle distance between two random points of it."""
+    from sim.compiled import compile_layout
+    from sim.scenario.loader import with_changes
+    from tests.helpers_scenarios import queue_scenario
+
+    scenario = with_changes(queue_scenario(), {"district": {
+        "name": "grid", "grid": {"rows": SQRT_GRID, "cols": SQRT_GRID, "cell_m": SQRT_CELL},
+        "travel": {"detour_factor": 1.0, "intra_zone_m": SQRT_CELL * 2 / 3,
+                   "speeds_kmh": {"foot": 6.0}}}})
+    return compile_layout(scenario).travel["foot"] * 100.0
+
+
+def _lattice_mean(n: int, cells: int, intra: float) -> float:
+    """Exact mean nearest distance on the lattice from an interior cell: P(K ≥ k) =
+    (1 − N(k−1)/cells)^n, N(k) = 2k² + 2k + 1 cells within k steps."""
+    k = np.arange(1, 30)
+    tail = np.clip(1 - (2 * (k - 1) ** 2 + 2 * (k - 1) + 1) / cells, 0, 1) ** n
+    return float(SQRT_CELL * tail.sum() + intra * (1 - (1 - 1 / cells) ** n))
+
+
+def test_square_root_law_on_the_engines_street_grid() -> None:
+    """36 officers at random zones of the 2.6 km × 2.6 km grid, a place in the interior
+    (≥ 2·√(A/n) from the edge, so the border does not matter): the mean distance to the
+    nearest officer is 0.6267·√(A/n) within 5 % (placing everyone at zone centres shortens
+    it by ~3 %, see docs/validation.md) and the exact lattice value within 1.5 %."""
+    from sim.theory import nearest_unit_distance
+
+    metres = _grid_metres()
+    n, cells, area = SQRT_UNITS, SQRT_GRID**2, (SQRT_GRID * SQRT_CELL) ** 2
+    centre = (np.arange(cells) % SQRT_GRID + 0.5) * SQRT_CELL, (np.arange(cells) // SQRT_GRID + 0.5) * SQRT_CELL
+    margin = np.minimum(np.minimum(*centre), np.minimum(*(SQRT_GRID * SQRT_CELL - c for c in centre)))
+    inner = np.flatnonzero(margin >= 2 * math.sqrt(area / n))
+    rng = np.random.default_rng(2017)
+    officers = rng.integers(0, cells, (SQRT_SAMPLES, n))
+    places = rng.choice(inner, SQRT_SAMPLES)
+    nearest = metres[officers, places[:, None]].min(axis=1)
+    law = nearest_unit_distance(area, n)
+    assert law == pytest.approx(0.6267 * math.sqrt(area / n), rel=1e-4)
+    assert nearest.mean() == pytest.approx(law, rel=0.05)
+    assert nearest.mean() == pytest.approx(_lattice_mean(n, cells, SQRT_CELL * 2 / 3), rel=0.015)
+
+
+@pytest.mark.parametrize("metric", ["right_angle", "euclidean"])
+def test_square_root_law_against_monte_carlo_in_the_plane(metric: str) -> None:
+    """Poisson(n = 50) units in a unit square, the place at its centre (the nearest is
+    inside the square but with probability ~e^(−25)): mean within 1.5 % of c·√(A/n)."""
+    from sim.theory import nearest_unit_distance
+
+    rng = np.random.default_rng(1995)
+    n, samples, ord_ = 50, 40_000, 1 if metric == "right_angle" else 2
+    counts = rng.poisson(n, samples)
+    points = rng.random((counts.sum(), 2)) - 0.5
+    dist = np.linalg.norm(points, ord=ord_, axis=1)
+    owner = np.repeat(np.arange(samples), counts)
+    nearest = np.full(samples, np.inf)
+    np.minimum.at(nearest, owner, dist)
+    assert nearest.mean() == pytest.approx(nearest_unit_distance(1.0, n, metric), rel=0.015)
+
+
+def test_square_root_law_refuses_nonsense() -> None:
+    from sim.theory import nearest_unit_distance, nearest_unit_minutes
+
+    with pytest.raises(ValueError, match="positive"):
+        nearest_unit_distance(1.0, 0)
+    with pytest.raises(ValueError, match="metric"):
+        nearest_unit_distance(1.0, 2, "chebyshev")  # type: ignore[arg-type]
+    assert nearest_unit_minutes(4.0, 16, 15.0, 1.2) == pytest.approx(0.6267 * 0.5 * 1.2 / 15 * 60,
+                                                                    rel=1e-4)
