@@ -263,3 +263,22 @@ def test_twice_the_presence_at_hot_spots_cuts_visible_disorder_there_a_little() 
     assert 1.7 <= ratio["presence_min"].mean() <= 2.6
     assert (ratio["exposure_h"] < 1).all() and (ratio["shift_exposure_h"] < 1).all()
     assert 0.75 <= ratio["exposure_h"].mean() <= 0.99
+
+
+def test_compare_reports_the_wdd_of_fixed_posts(tmp_path: Path) -> None:
+    """``sim compare`` default vs fixed_posts writes displacement.csv and a report section;
+    the post zones (B2, C4, E5, F7) are the target."""
+    from sim.cli import main
+
+    code = main(["compare", str(ROOT / "scenarios" / "default.yaml"),
+                 str(ROOT / "scenarios" / "fixed_posts.yaml"), "--reps", "2", "--days", "3",
+                 "--no-plots", "-o", str(tmp_path / "a")])
+    assert code == 0
+    table = pd.read_csv(tmp_path / "a" / "displacement.csv")
+    assert table["scenario"].tolist() == ["fixed_posts"]
+    assert set(table.at[0, "target_zones"].split()) >= {"B2", "C4", "E5", "F7"}
+    row = table.iloc[0]
+    assert row["wdd"] == pytest.approx(row["local"] + row["displacement"])
+    assert row["ci_low"] < row["wdd"] < row["ci_high"]
+    assert "Displacement (weighted displacement difference)" in (
+        tmp_path / "a" / "report.md").read_text(encoding="utf-8")

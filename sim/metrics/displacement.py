@@ -82,11 +82,15 @@ def wdd_shared(treated: Counts, disp: Counts, control: Counts, n_treated: float,
 
 # ------------------------------------------------------------------------- zones
 def neighbours(xy: np.ndarray, targets: Sequence[int]) -> list[int]:
-    """Zones touching a target (8-neighbourhood: centres within 1.5 × the smallest spacing)."""
-    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
-    spacing = d[d > 0].min() if (d > 0).any() else 0.0
-    near = (d[list(targets)] <= 1.5 * spacing).any(axis=0) if len(targets) else d[0] < 0
-    return [int(z) for z in np.flatnonzero(near) if z not in set(targets)]
+    """Zones touching a target: centres within 1.5 × the distance from that target to its
+    nearest zone (on a grid, the 8 surrounding cells). O(targets × zones) memory."""
+    if not len(targets) or len(xy) < 2:
+        return []
+    d = np.hypot(*(xy[list(targets)][:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    spacing = np.where(d > 0, d, np.inf).min(axis=1, keepdims=True)
+    near = (d <= 1.5 * spacing).any(axis=0)
+    chosen = set(targets)
+    return [int(z) for z in np.flatnonzero(near) if z not in chosen]
 
 
 def target_zones(zones: pd.DataFrame, baseline: str, strategy: str,
