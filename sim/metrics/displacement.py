@@ -116,9 +116,10 @@ def _groups(zones: pd.DataFrame, baseline: str, strategy: str) -> dict[str, list
     """Target zones, their neighbours and the rest (control), by zone id."""
     layout = zones[(zones["scenario"] == baseline)].drop_duplicates("zone")
     ids = layout["zone"].tolist()
-    target = target_zones(zones, baseline, strategy)
+    index = {z: k for k, z in enumerate(ids)}
+    target = [z for z in target_zones(zones, baseline, strategy) if z in index]
     xy = layout[["x_m", "y_m"]].to_numpy(float)
-    disp = [ids[k] for k in neighbours(xy, [ids.index(z) for z in target])]
+    disp = [ids[k] for k in neighbours(xy, [index[z] for z in target])]
     control = [z for z in ids if z not in target and z not in disp]
     return {"target": target, "neighbours": disp, "control": control}
 
@@ -130,8 +131,7 @@ def _row(before: pd.DataFrame, after: pd.DataFrame, groups: dict[str, list[str]]
     b, a = before.loc[reps], after.loc[reps]
     pair = {g: (float(b[g].sum()), float(a[g].sum())) for g in groups}
     pooled = wdd_shared(pair["target"], pair["neighbours"], pair["control"], *sizes)
-    per_rep = [wdd_shared(*((b.at[r, g], a.at[r, g]) for g in groups), *sizes).total
-               for r in reps]
+    per_rep = [_rep_wdd(b.loc[r], a.loc[r], sizes) for r in reps]
     n, z = len(reps), float(_normal_quantile(level))
     _, lo, hi = t_confidence_interval(per_rep, level)
     return {"replications": n, "target_before": pair["target"][0] / n,
@@ -140,6 +140,12 @@ def _row(before: pd.DataFrame, after: pd.DataFrame, groups: dict[str, list[str]]
             "se_poisson": pooled.se / n, "ci_low": (pooled.total - z * pooled.se) / n,
             "ci_high": (pooled.total + z * pooled.se) / n, "z": pooled.z(),
             "ci_low_paired": lo, "ci_high_paired": hi}
+
+
+def _rep_wdd(before: pd.Series, after: pd.Series, sizes: list[int]) -> float:
+    """The total WDD of one replication (groups target, neighbours, control)."""
+    t, d, c = ((float(before[g]), float(after[g])) for g in ("target", "neighbours", "control"))
+    return wdd_shared(t, d, c, *sizes).total
 
 
 def _normal_quantile(level: float) -> float:
