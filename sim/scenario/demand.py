@@ -32,15 +32,17 @@ class Deterrence(Frozen):
     present in the zone (patrol, post, on a job), tₑ the times officers enforced there (a
     case resolved or an offender fled), w = ``enforcement_weight``, λ = ln 2 / ``half_life_min``.
     Perceived risk(t) = 1 − exp(−k·P(t)), k = ``k``. Risk rises while officers are present,
-    jumps after enforcement and fades with the half-life. Disabled: risk is always 0.
+    jumps after enforcement and fades with the half-life. Disabled: risk is always 0. The
+    defaults (h = 20 min, k = 0.23) reproduce Koper's (1995) residual deterrence of hot-spot
+    stops (docs/validation.md).
     """
 
     enabled: bool = Field(True, description="false: presence and enforcement change nothing.")
     half_life_min: float = Field(
-        60.0, gt=0, le=100_000, description="Half-life h of the memory (minutes)."
+        20.0, gt=0, le=100_000, description="Half-life h of the memory (minutes)."
     )
     k: float = Field(
-        0.02, ge=0, le=100, description="Risk per presence-minute: risk = 1 − exp(−k·P)."
+        0.23, ge=0, le=100, description="Risk per presence-minute: risk = 1 − exp(−k·P)."
     )
     enforcement_weight: float = Field(
         20.0, ge=0, le=100_000,
