@@ -98,3 +98,63 @@ def test_cards_cut_repeat_offences_when_offending_concentrates() -> None:
 def test_cards_do_little_when_offending_is_even() -> None:
     carded, everyone = card_effect({"kind": "even"})
     assert everyone > 0.92  # measured 0.95: a card falls on shops no more prone than others
+
+
+def escalation_scenario(**graffiti: object) -> Scenario:
+    """Graffiti that recurs (no shops: the offender is the place), door-front model off."""
+    spec = {"rate_per_day": {"commercial": 6, "residential": 2}, "recurrence": 0.6,
+            "recurrence_delay": 120, "ladder": [
+                {"name": "persuade", "duration": 5, "compliance": 0.3},
+                {"name": "order", "duration": 8, "compliance": 0.3},
+                {"name": "fine", "duration": 20}], **graffiti}
+    return with_changes(shop_scenario(), {"demand.door_front.enabled": False,
+                                          "incidents.graffiti": spec})
+
+
+def test_ladder_starts_by_offence_count_along_a_recurrence_chain() -> None:
+    world = World(escalation_scenario(ladder_by_offence=[0, 1, 2], minor=True), 0)
+    tab, esc = world.incidents.table, world.escalation
+    graffiti = world.layout.type_names.index("graffiti")
+    i, j, k = (int(x) for x in np.flatnonzero(tab.type_idx[: tab.n] == graffiti)[:3])
+    tab.recurrence_of[j], tab.recurrence_of[k] = i, j  # j repeats i, k repeats j
+    for x in (i, j, k):
+        esc.on_scene(x)
+    assert [int(tab.ladder_step[x]) for x in (i, j, k)] == [0, 1, 2]
+    assert tab.u_ladder[i, 0] == 0.0  # minor: the first offence ends with a warning
+    assert tab.u_ladder[j, 1] != 0.0  # later ones do not
+
+
+def test_escalation_is_off_unless_asked() -> None:
+    world = World(escalation_scenario(), 0)
+    assert not world.escalation.active
+
+
+def resolved_first_offences(scenario: Scenario) -> np.ndarray:
+    """Steps taken on resolved graffiti cases that were the place's first offence."""
+    world = World(scenario, 0)
+    world.run()
+    tab = world.incidents.table
+    graffiti = world.layout.type_names.index("graffiti")
+    n = tab.n
+    rows = ((tab.type_idx[:n] == graffiti) & (tab.recurrence_of[:n] < 0)
+            & (tab.outcome[:n] == 1))  # RESOLVED
+    return tab.ladder_step[:n][rows]
+
+
+def test_minor_types_get_a_warning_first() -> None:
+    plain = resolved_first_offences(escalation_scenario())
+    minor = resolved_first_offences(escalation_scenario(minor=True))
+    assert (plain > 1).mean() > 0.5  # compliance 0.3: most need more than one step
+    assert (minor == 1).all() and len(minor) > 20
+
+
+def test_repeat_places_start_higher_in_a_run() -> None:
+    world = World(escalation_scenario(ladder_by_offence=[0, 2]), 0)
+    world.run()
+    tab = world.incidents.table
+    n = tab.n
+    graffiti = world.layout.type_names.index("graffiti")
+    worked = (tab.type_idx[:n] == graffiti) & (tab.outcome[:n] == 1)
+    repeats = worked & (tab.recurrence_of[:n] >= 0)
+    assert repeats.sum() > 10
+    assert (tab.ladder_step[:n][repeats] == 3).all()  # started at the fine (step 2), did it
