@@ -12,6 +12,7 @@ is used only when ``demand.parking.spill.walk_m`` > 0.
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,7 +72,7 @@ class JointLots:
             heapq.heappop(heap)
         if len(heap) >= self.capacity[zone]:
             return False
-        heapq.heappush(heap, max(end, float(np.nextafter(t, np.inf))))
+        heapq.heappush(heap, end if end > t else math.nextafter(t, math.inf))
         return True
 
 
