@@ -158,3 +158,18 @@ def test_repeat_places_start_higher_in_a_run() -> None:
     repeats = worked & (tab.recurrence_of[:n] >= 0)
     assert repeats.sum() > 10
     assert (tab.ladder_step[:n][repeats] == 3).all()  # started at the fine (step 2), did it
+
+
+def test_a_shop_is_one_offender_across_its_incidents() -> None:
+    scenario = with_changes(shop_scenario(1.0), {
+        "incidents.out_of_store.ladder_by_offence": [0, 1],
+        "demand.door_front.cards.enabled": False,
+    })
+    world = World(scenario, 0)
+    tab, cards = world.incidents.table, world.cards
+    i, j, k = (int(x) for x in np.flatnonzero(np.array(cards.shop) >= 0)[:3])
+    cards.shop[j], tab.zone_of[j] = cards.shop[i], tab.zone_of[i]  # the same shop twice
+    cards.shop[k], tab.zone_of[k] = cards.shop[i] + 1, tab.zone_of[i]  # the shop next door
+    for x in (i, j, k):
+        world.escalation.on_scene(x)
+    assert [int(tab.ladder_step[x]) for x in (i, j, k)] == [0, 1, 0]

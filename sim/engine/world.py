@@ -92,7 +92,8 @@ class World:
         times, kinds, who = feeder_events(self.batch, self.layout.horizon)
         self.batch = None  # copied into the incident table; free it for long runs
         feeder = Feeder(self.incidents, times, kinds, who)
-        feeder.handlers = (self.sanctions.wrap(feeder.handlers[0]), *feeder.handlers[1:])
+        occur = self.sanctions.wrap(feeder.handlers[0])  # deterred offences, if cards deter
+        feeder.handlers = (occur, *feeder.handlers[1:])  # type: ignore[assignment]
         feeder.start()
         self.officers.start()
         self.vendors.start()
