@@ -18,6 +18,7 @@ from sim.engine.command import CommandRoom
 from sim.engine.deterrence import Deterrence, ShopCards
 from sim.engine.fleet import Fleet
 from sim.engine.incidents import Feeder, IncidentBook, IncidentTable, feeder_events
+from sim.engine.offenders import Escalation, ShopSanctions, shop_records
 from sim.engine.parking import ParkingLot
 from sim.engine.recurrence import Recurrences
 from sim.engine.spawn import exogenous_mix
@@ -50,6 +51,7 @@ class World:
             batch if batch is not None else generate_incidents(scenario, self.layout, self.streams)
         )
         self.parking = ParkingLot(self)  # demand models: vendors, parking, door fronts
+        self.shop_weights: list[np.ndarray] | None = None  # shop propensities (door fronts)
         self.batch, source, shops, contracted = exogenous_mix(self, self.batch)
         self.incidents = IncidentBook(self, IncidentTable(self.batch))
         self.incidents.table.source[: len(source)] = source
@@ -59,6 +61,8 @@ class World:
         self.deterrence = Deterrence(self)
         self.cards = ShopCards(self, shops, contracted)
         self.vendors = Vendors(self)
+        self.sanctions = ShopSanctions(self, len(shops))
+        self.escalation = Escalation(self)
 
     def at(self, t: float, action: Callable[..., Any], *args: Any) -> None:
         """Call ``action(*args)`` at time ``t`` (a plain callback: no process needed)."""
@@ -69,6 +73,8 @@ class World:
         """An officer starts the ladder on incident ``i``: repeat offenders start higher."""
         if self.vendors.active:
             self.vendors.on_scene(i)
+        if self.escalation.active:
+            self.escalation.on_scene(i)
         if self.cards.active:
             self.cards.on_scene(i, self.env.now)
 
@@ -84,7 +90,10 @@ class World:
     def run(self) -> RawRun:
         times, kinds, who = feeder_events(self.batch, self.layout.horizon)
         self.batch = None  # copied into the incident table; free it for long runs
-        Feeder(self.incidents, times, kinds, who).start()
+        feeder = Feeder(self.incidents, times, kinds, who)
+        occur = self.sanctions.wrap(feeder.handlers[0])  # deterred offences, if cards deter
+        feeder.handlers = (occur, *feeder.handlers[1:])  # type: ignore[assignment]
+        feeder.start()
         self.officers.start()
         self.vendors.start()
         self.parking.start()
@@ -101,7 +110,8 @@ class World:
             shifts=self.officers.shift_rows + open_shift_rows(self),
             officer_ids=[o.uid for o in self.officers.members],
             officer_modes=[o.mode for o in self.officers.members],
-            demand={"vendors": self.vendors.records(), "parking": self.parking.records()},
+            demand={"vendors": self.vendors.records(), "parking": self.parking.records(),
+                    "shops": shop_records(self)},
         )
 
 

@@ -10,6 +10,7 @@ from sim.compiled import Layout, compile_layout
 from sim.engine.world import RawRun, simulate
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
+from sim.metrics.offenders import offender_kpis
 from sim.metrics.outcomes import (
     by_type,
     exogenous,
@@ -108,6 +109,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
                 "seed": replication_seed(scenario.seed, replication),
                 **summary_row(incidents, units, zones, coverage, targets, w),
                 **demand_kpis(extra, incidents, parking_types, t0, t1),
+                **offender_kpis(raw, w),
             }
         ]
     )
