@@ -50,10 +50,14 @@ TYPE_COLUMNS = {
 }
 
 
-def format_type_table(by_type: pd.DataFrame, arrival_days: float) -> str:
-    """Per incident type, means over replications: the detail behind the pooled measures."""
+def format_type_table(by_type: pd.DataFrame, arrival_days: float,
+                      labels: dict[str, str] | None = None) -> str:
+    """Per incident type (named by ``labels``, the scenario's ``label:`` values, when given),
+    means over replications: the detail behind the pooled measures."""
     means = by_type.groupby("type", sort=False)[list(TYPE_COLUMNS)].mean()
     means["incidents"] = means["incidents"] / arrival_days if arrival_days > 0 else math.nan
+    if labels:
+        means.index = [labels.get(k, k) for k in means.index]
     width = max(len(t) for t in means.index)
     lines = [f"{'per incident type':<{width}}  "
              + "  ".join(f"{h:>18}" for h in TYPE_COLUMNS.values())]
