@@ -16,6 +16,8 @@ from sim.report.verdicts import sentence
 from tests.helpers_report import ZH_LABEL, NoGlyphWarnings, zh_scenarios
 from tests.test_report import BASE
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 def test_every_measure_has_a_chinese_label() -> None:
     assert set(registry.LABELS_ZH) == set(registry.BY_NAME)
@@ -100,3 +102,16 @@ def test_bad_report_lang_in_the_scenario(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "report.lang" in err and "en, zh" in err and "Traceback" not in err
+
+
+def test_the_chinese_example_is_the_default_scenario_renamed() -> None:
+    from sim.experiment.differs import demand_parts
+    from sim.scenario.loader import load_scenario, scenario_hash
+
+    zh = load_scenario(REPO / "scenarios" / "default_zh.yaml")
+    default = load_scenario(REPO / "scenarios" / "default.yaml")
+    assert zh.report.lang == "zh" and default.report.lang == "en"
+    labels = [t.label for t in zh.incidents.values()]
+    assert all(label and any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in labels)
+    assert demand_parts(zh) == demand_parts(default)  # names and labels are not demand
+    assert scenario_hash(zh) != scenario_hash(default)
