@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -64,6 +65,10 @@ def test_lang_option_overrides_the_scenario(tmp_path: Path) -> None:
                  "--lang", "en", "-o", str(out)]) == 0
     md = (out / "report.md").read_text("utf-8")
     assert "## Key measures" in md and "概要" not in md
+    summary = md.split("## Summary")[1].split("## ")[0]
+    assert re.search(r"more_officers is better in \d+, worse in \d+ and not significantly "
+                     r"different in \d+ of \d+ measures\.", summary)
+    assert md.index("## Summary") < md.index("## Verdicts") < md.index("| scenario | measure |")
     assert ZH_LABEL in md.split("## Disorder exposure per type")[1]  # labels in English too
 
 
