@@ -11,6 +11,7 @@ from sim.demand.arrivals import CHANNEL_NAMES
 from sim.engine.world import RawRun, simulate
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
+from sim.metrics.offenders import offender_kpis
 from sim.metrics.outcomes import (
     by_type,
     exogenous,
@@ -21,7 +22,7 @@ from sim.metrics.outcomes import (
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.metrics.tables import planner_tables
 from sim.metrics.window import Window, window_of
-from sim.metrics.workflow import channel_table, workflow_frames
+from sim.metrics.workflow import cases_frame, channel_table, workflow_frames
 from sim.rng import replication_seed
 from sim.scenario.demand import VEHICLES
 from sim.scenario.district import MODES
@@ -80,19 +81,27 @@ def run_replication(scenario: Scenario, replication: int) -> Frames:
 
 
 def frames_from_raw(raw: RawRun) -> Frames:
-    """The tidy frames and measures of one simulated replication."""
+    """The tidy frames and measures of one simulated replication.
+
+    Consumes ``raw``: its incident table and presence records are dropped (set to None) as
+    soon as their frames are built, so a long run's peak memory holds one copy of each.
+    """
     scenario, layout, replication = raw.scenario, raw.layout, raw.replication
     w = window_of(scenario)
     t0, t1 = w.t0, w.t1
     incidents = incidents_frame(raw)
+    extra = demand_frames(raw, t0, t1)
+    offenders = offender_kpis(raw, w)
+    cases = cases_frame(raw) if raw.cases is not None else None  # reads the incident table
+    raw.incidents = None  # type: ignore[assignment]  # consumed (see docstring)
     units = units_frame(raw)
     presence = presence_frame(raw)
+    raw.presence = None  # type: ignore[assignment]
     zones = zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1)
     zones.insert(0, "replication", replication)
     coverage = coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES)
     coverage.insert(0, "replication", replication)
     targets = service_targets(scenario)
-    extra = demand_frames(raw, t0, t1)
     types = by_type(incidents, layout.type_names, targets, w)
     types.insert(0, "replication", replication)
     extra["by_type"] = types
@@ -104,12 +113,13 @@ def frames_from_raw(raw: RawRun) -> Frames:
                 "seed": replication_seed(scenario.seed, replication),
                 **summary_row(incidents, units, zones, coverage, targets, w),
                 **demand_kpis(extra, incidents, parking_types, t0, t1),
+                **offenders,
             }
         ]
     )
     summary["resolution_std_mean_min"] = standardised_resolution(
         types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
-    add_workflow_frames(raw, incidents, w, extra, summary)
+    add_workflow_frames(raw, cases, incidents, w, extra, summary)
     extra.update(planner_tables(raw, incidents, units, presence))
     extra["by_hour"] = extra["by_hour"].merge(
         hit_by_hour(incidents, targets, w, only=exogenous(incidents)), on="hour", how="left")
@@ -119,12 +129,13 @@ def frames_from_raw(raw: RawRun) -> Frames:
     return frames
 
 
-def add_workflow_frames(raw: RawRun, incidents: pd.DataFrame, w: Window,
-                        extra: dict[str, pd.DataFrame], summary: pd.DataFrame) -> None:
+def add_workflow_frames(raw: RawRun, cases: pd.DataFrame | None, incidents: pd.DataFrame,
+                        w: Window, extra: dict[str, pd.DataFrame],
+                        summary: pd.DataFrame) -> None:
     """The case workflow's frames and measures, and the per-channel table, when the scenario
     has a workflow or further detection layers (nothing otherwise)."""
-    if raw.cases is not None:
-        cases, steps, measures = workflow_frames(raw, w)
+    if cases is not None:
+        steps, measures = workflow_frames(cases, raw.scenario, raw.replication, w)
         extra["cases"], extra["workflow"] = cases, steps
         for name, value in measures.items():
             summary[name] = value

@@ -20,6 +20,7 @@ import pandas as pd
 from sim.engine.workcalendar import Calendar
 from sim.engine.world import RawRun
 from sim.metrics.window import Window
+from sim.scenario.model import Scenario
 from sim.scenario.workflow import STEPS, Workflow
 
 # Each step: (start column, end column)
@@ -120,16 +121,16 @@ def _step_row(cname: str, step: str, start: np.ndarray, end: np.ndarray, limit,
     return row
 
 
-def workflow_frames(raw: RawRun, w: Window) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(cases, per class × step table, summary measures) of one replication."""
-    spec = raw.scenario.workflow
+def workflow_frames(cases: pd.DataFrame, scenario: Scenario, replication: int,
+                    w: Window) -> tuple[pd.DataFrame, dict]:
+    """(per class × step table, summary measures) of one replication's cases."""
+    spec = scenario.workflow
     if spec is None:
         raise ValueError("no case records: the scenario has no workflow: section")
-    calendar = Calendar(spec.calendar, raw.scenario.clock.start_weekday)
-    cases = cases_frame(raw)
+    calendar = Calendar(spec.calendar, scenario.clock.start_weekday)
     table = pd.DataFrame(step_table(cases, spec, calendar, w))
-    table.insert(0, "replication", raw.replication)
-    return cases, table, summary_measures(cases, table, spec, w)
+    table.insert(0, "replication", replication)
+    return table, summary_measures(cases, table, spec, w)
 
 
 def summary_measures(cases: pd.DataFrame, table: pd.DataFrame, spec: Workflow,
