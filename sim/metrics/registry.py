@@ -284,12 +284,18 @@ LABELS_ZH: dict[str, str] = {
     "overtime_h": "加班",
     "shop_repeat_offence_share": "商户重复违规比例",
     "carded_shops": "被亮牌商户数",
+    "case_closed_share": "结案率（案件流程）",
+    "case_on_time_share": "按期结案率（案件流程）",
+    "case_targets_met": "考核目标达成（案件流程）",
+    "cases_per_day": "立案数（案件流程）",
+    "case_time_mean_h": "平均结案时长（案件流程）",
+    "case_reopened_share": "核查不通过返工比例（案件流程）",
     "sanction_deterred_per_day": "因亮牌而减少的违规",
 }
 UNITS_ZH: dict[str, str] = {
     "min": "分钟", "h": "小时", "hours": "小时", "share": "比例", "count": "个数",
     "per day": "每天", "per week": "每周", "incident-hours per day": "事件小时/天",
-    "share of zone-hours": "网格小时比例", "hours per day": "小时/天", "km": "公里",
+    "share of zone-hours": "网格小时比例", "share of replications": "重复运行比例", "hours per day": "小时/天", "km": "公里",
     "shops": "家",
 }
 
