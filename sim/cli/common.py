@@ -37,6 +37,8 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
     changes: dict[str, Any] = dict(parse_assignment(a) for a in getattr(args, "set", None) or [])
     if getattr(args, "days", None) is not None:
         changes["clock.days"] = args.days
+    if getattr(args, "warmup_days", None) is not None:
+        changes["clock.warmup_days"] = args.warmup_days
     if getattr(args, "seed", None) is not None:
         changes["seed"] = args.seed
     return changes
@@ -87,8 +89,11 @@ def add_force_option(p: argparse.ArgumentParser) -> None:
 
 
 def scenario_options(p: argparse.ArgumentParser) -> None:
-    """--days, --seed and --set: change a scenario without editing its file."""
+    """--days, --warmup-days, --seed and --set: change a scenario without editing its file."""
     p.add_argument("--days", type=int, help="override clock.days")
+    p.add_argument("--warmup-days", type=float, metavar="D",
+                   help="override clock.warmup_days (days left out of all measures; must be "
+                   "less than --days)")
     p.add_argument("--seed", type=int, help="override the root seed")
     p.add_argument(
         "--set", action="append", metavar="FIELD=VALUE",
