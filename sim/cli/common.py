@@ -45,9 +45,17 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def load(path: Path, args: argparse.Namespace):
+    """Load the scenario a command-line argument names (a file here, else the library)."""
+    from sim.scenario.library import find_scenario
     from sim.scenario.loader import load_scenario
 
-    return load_scenario(path, overrides_from(args))
+    found = find_scenario(path)
+    if not (found.exists() or found.is_symlink()):
+        from sim.scenario.errors import ScenarioError
+
+        raise ScenarioError(path, [("", "file not found (`sim scenarios` lists the shipped "
+                                    "scenarios, which may be named without a path)")])
+    return load_scenario(found, overrides_from(args))
 
 
 def progress_bar(total: int, label: str):

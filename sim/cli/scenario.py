@@ -22,9 +22,12 @@ from sim.scenario.errors import ScenarioError
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from sim.scenario.library import find_scenario
+
     path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
-    if args.scenario is None and not path.exists():
-        raise UsageError(f"no scenario given and {DEFAULT_SCENARIO} not found in {Path.cwd()}")
+    if args.scenario is None and not find_scenario(path).exists():
+        raise UsageError(f"no scenario given, {DEFAULT_SCENARIO} not found in {Path.cwd()} "
+                         "and no scenario library is installed")
     scenario = load(path, args)  # before the heavy imports: a bad file fails fast
 
     from sim.experiment.single import run_to_folder, run_warnings
@@ -84,6 +87,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """List the shipped scenarios with the first line of their descriptions."""
+    from sim.scenario.library import description_line, library_dir, shipped
+
+    files = shipped()
+    if not files:
+        raise UsageError(f"no scenario library is installed (looked in {library_dir()})")
+    print(f"Shipped scenarios ({library_dir()}); run one with `sim run NAME`, copy one to "
+          "edit it (a file on disk always wins over a name):")
+    width = max(len(p.stem) for p in files)
+    for path in files:
+        print(f"  {path.stem:<{width}}  {description_line(path)}")
+    return 0
+
+
 def cmd_reference(args: argparse.Namespace) -> int:
     from sim.scenario.reference import reference_markdown
 
@@ -101,7 +119,8 @@ def cmd_measures(args: argparse.Namespace) -> int:
 def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     """run, validate, schema, reference, measures."""
     run = sub.add_parser("run", help="run a scenario and write a results folder")
-    run.add_argument("scenario", nargs="?", help=f"scenario file (default {DEFAULT_SCENARIO})")
+    run.add_argument("scenario", nargs="?",
+                     help=f"scenario file or shipped name (default {DEFAULT_SCENARIO})")
     run.add_argument("-o", "--output", help="results folder (default results/<name>)")
     run.add_argument("--reps", type=int, help="replications (default: the scenario's)")
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
@@ -114,6 +133,9 @@ def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     val.add_argument("scenarios", nargs="+")
     scenario_options(val)
     val.set_defaults(func=cmd_validate)
+
+    lib = sub.add_parser("scenarios", help="list the shipped scenarios (sim run NAME runs one)")
+    lib.set_defaults(func=cmd_scenarios)
 
     schema = sub.add_parser("schema", help="print the scenario JSON Schema")
     schema.set_defaults(func=cmd_schema)
