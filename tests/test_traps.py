@@ -169,3 +169,25 @@ def test_cache_info_and_prune(tiny: Path, tmp_path: Path, private_replication_ca
     assert "removed 1 of 1" in capsys.readouterr().out
     assert entries(private_replication_cache) == [] and stranger.exists()
     assert not any(p.is_dir() for p in private_replication_cache.iterdir())
+
+
+# --- results folders are not replaced by another scenario of the same name -------------------
+
+def test_same_name_other_file_is_refused_rerun_replaces(
+        tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    twin = tmp_path / "twin.yaml"
+    twin.write_text(tiny.read_text(encoding="utf-8"), encoding="utf-8")  # same name: tiny
+    out = tmp_path / "out"
+    args = ["--reps", "1", "--no-plots", "-o", str(out)]
+    assert main(["run", str(tiny), *args]) == 0
+    before = (out / "summary.csv").read_bytes()
+    capsys.readouterr()
+    assert main(["run", str(twin), *args]) == 2
+    err = capsys.readouterr().err
+    assert str(out) in err and "--force" in err and str(tiny.resolve()) in err
+    assert (out / "summary.csv").read_bytes() == before
+    assert main(["sweep", str(tiny), "--vary", "seed=4", *args]) == 2  # another command
+    assert main(["run", str(tiny), "--seed", "9", *args]) == 0  # a rerun: replaced
+    assert (out / "summary.csv").read_bytes() != before
+    assert main(["run", str(twin), "--force", *args]) == 0
+    assert str(twin.resolve()) in (out / ".sim-results").read_text(encoding="utf-8")

@@ -58,6 +58,15 @@ def load(path: Path, args: argparse.Namespace):
     return load_scenario(found, overrides_from(args))
 
 
+def source_of(command: str, paths: list) -> str:
+    """What writes a results folder: the command and its scenario files (absolute, links
+    resolved), recorded in the folder's marker so that another scenario of the same name
+    does not silently replace it (``sim.output.target.check_source``)."""
+    from sim.scenario.library import find_scenario
+
+    return " ".join([f"sim {command}", *(str(find_scenario(p).resolve()) for p in paths)])
+
+
 def progress_bar(total: int, label: str):
     """A progress bar on stderr for interactive terminals (silent in pipes and CI)."""
     if total <= 1 or not sys.stderr.isatty():

@@ -20,6 +20,7 @@ from sim.cli.common import (
     check_runs,
     load,
     progress_bar,
+    source_of,
 )
 from sim.metrics import registry
 from sim.output import reserved_output
@@ -146,7 +147,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                f"{len(scenarios)} scenarios × {per_scenario:,} replications = {{n}} runs")
     names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
     out = output_path(args.output, bounded_stem(f"compare-{names}"))
-    with reserved_output(out, args.force):
+    with reserved_output(out, args.force, source_of("compare", args.scenarios)):
         cache = _cache(args)
         start = time.perf_counter()
         total = len(scenarios) * (1 if args.batch_means else args.reps or 5)
@@ -242,7 +243,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     out = output_path(args.output, bounded_stem(f"sweep-{scenario.name}"))
     reps = args.reps or scenario.replications
-    with reserved_output(out, args.force):
+    with reserved_output(out, args.force, source_of("sweep", [path])):
         cache = _cache(args)
         with _executor(args) as executor, _progress(points * reps, "sweep", cache) as hook:
             table = sweep(scenario, vary, reps, args.jobs, executor, cache=cache, on_done=hook)

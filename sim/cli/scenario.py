@@ -16,6 +16,7 @@ from sim.cli.common import (
     load,
     progress_bar,
     scenario_options,
+    source_of,
     write_or_print,
 )
 from sim.scenario.errors import ScenarioError
@@ -40,7 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     reps = args.reps or scenario.replications
     check_runs(reps, "{n} replications")
     out = output_path(args.output, scenario.name)
-    with reserved_output(out, args.force):
+    with reserved_output(out, args.force, source_of("run", [path])):
         bar = progress_bar(reps, scenario.name)
         try:
             frames, table = run_to_folder(
@@ -81,10 +82,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from sim.scenario.model import Scenario
+    from sim.scenario.json_schema import full_schema, partial_schema
 
-    print(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
-    return 0
+    schema = partial_schema() if args.partial else full_schema()
+    return write_or_print(json.dumps(schema, indent=2, ensure_ascii=False), args)
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
@@ -138,6 +139,10 @@ def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     lib.set_defaults(func=cmd_scenarios)
 
     schema = sub.add_parser("schema", help="print the scenario JSON Schema")
+    schema.add_argument("--partial", action="store_true",
+                        help="the schema of a file that extends another (every field "
+                        "optional, extends: allowed), for editors")
+    schema.add_argument("-o", "--output", help="write to this file instead")
     schema.set_defaults(func=cmd_schema)
 
     ref = sub.add_parser("reference", help="print the scenario reference (Markdown)")
