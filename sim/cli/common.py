@@ -105,6 +105,32 @@ def add_force_option(p: argparse.ArgumentParser) -> None:
 
 
 
+def add_table_options(p: argparse.ArgumentParser, presence: bool = False) -> None:
+    """--format csv|parquet and --excel (and, for runs, --presence)."""
+    p.add_argument("--format", choices=["csv", "parquet"], default="csv",
+                   help="result tables as CSV (default) or Parquet (needs pyarrow: "
+                   'pip install "chengguan-sim[parquet]")')
+    p.add_argument("--excel", action="store_true",
+                   help="CSV files in UTF-8 with a byte-order mark, so Excel (also on a "
+                   "Chinese Windows) shows Chinese text correctly")
+    if presence:
+        p.add_argument("--presence", action="store_true",
+                       help="also write the presence table (one row per stay of an officer "
+                       "in a zone; large over long runs)")
+
+
+def table_format(args: argparse.Namespace):
+    """The table format the command line asks for; refused before anything runs."""
+    from sim.experiment.csv_files import TableFormat, TableFormatError
+
+    tables = TableFormat(getattr(args, "format", "csv"), getattr(args, "excel", False))
+    try:
+        tables.check()
+    except TableFormatError as exc:
+        raise UsageError(str(exc)) from None
+    return tables
+
+
 def scenario_options(p: argparse.ArgumentParser) -> None:
     """--days, --warmup-days, --seed and --set: change a scenario without editing its file."""
     p.add_argument("--days", type=int, help="override clock.days")

@@ -17,10 +17,12 @@ from sim.cli.common import (
     DEFAULT_SCENARIO,
     UsageError,
     add_force_option,
+    add_table_options,
     check_runs,
     load,
     progress_bar,
     source_of,
+    table_format,
 )
 from sim.metrics import registry
 from sim.output import reserved_output
@@ -40,6 +42,7 @@ def _execution_options(p: argparse.ArgumentParser) -> None:
                    "$SIM_CACHE_DIR, $XDG_CACHE_HOME/sim or ~/.cache/sim)")
     p.add_argument("--no-plots", action="store_true", help="skip the figures")
     add_force_option(p)
+    add_table_options(p)
 
 
 def add_experiment_commands(
@@ -142,6 +145,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     _check_compare_args(args)
     scenarios = [load(Path(p), args) for p in args.scenarios]
+    tables = table_format(args)
     per_scenario = (args.max_reps or 100) if args.precision is not None else (args.reps or 5)
     check_runs(len(scenarios) * per_scenario,
                f"{len(scenarios)} scenarios × {per_scenario:,} replications = {{n}} runs")
@@ -159,7 +163,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                  cache=cache, on_done=hook)
         except ComparisonError as exc:
             raise UsageError(str(exc)) from None
-        write_compare_folder(out, result, args, time.perf_counter() - start)
+        write_compare_folder(out, result, args, time.perf_counter() - start, tables)
     _cache_warning(cache)
     for warning in result.warnings:
         print(f"sim: warning: {warning}", file=sys.stderr)
@@ -182,21 +186,23 @@ def _print_compare(result: Any, out: Path, sentences: list[str]) -> None:
         print("\n".join(sentences))
 
 
-def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_s: float) -> None:
+def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_s: float,
+                         tables: Any = None) -> None:
     """Write the comparison's tables, figures and report into ``out`` atomically."""
-    from sim.experiment.csv_files import write_csv
+    from sim.experiment.csv_files import TableFormat
     from sim.output import atomic_folder
     from sim.report.document import make_figures, report_blocks
     from sim.report.render import render_html, render_markdown
     from sim.scenario.loader import scenario_hash
 
+    tables = tables or TableFormat()
     with atomic_folder(out) as tmp:
-        tables = {"comparison": result.comparison, "differences": result.differences,
-                  "warmup": result.warmup, "precision": result.precision,
-                  "batch_means": result.batch_means}
-        for name, frame in [*tables.items(), *result.frames.items()]:
+        own = {"comparison": result.comparison, "differences": result.differences,
+               "warmup": result.warmup, "precision": result.precision,
+               "batch_means": result.batch_means}
+        for name, frame in [*own.items(), *result.frames.items()]:
             if frame is not None and (name != "incidents" or args.write_incidents):
-                write_csv(frame, tmp / f"{name}.csv")
+                tables.write(frame, tmp, name)
         figures = [] if args.no_plots else make_figures(tmp / "plots", result)
         blocks = report_blocks(result, figures)
         (tmp / "report.md").write_text(render_markdown(blocks), encoding="utf-8")
@@ -236,6 +242,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     vary = _parse_vary(args.vary)
     path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
     scenario = load(path, args)
+    tables = table_format(args)
     try:
         check_size(vary, args.reps or scenario.replications)
         points = len(sweep_scenarios(scenario, vary))
@@ -247,7 +254,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         cache = _cache(args)
         with _executor(args) as executor, _progress(points * reps, "sweep", cache) as hook:
             table = sweep(scenario, vary, reps, args.jobs, executor, cache=cache, on_done=hook)
-        summary = write_sweep_folder(out, scenario, vary, table, args)
+        summary = write_sweep_folder(out, scenario, vary, table, args, tables)
     _cache_warning(cache)
     print(f"{scenario.name}: {points} point(s) × {reps} replication(s) → {out}/")
     print(summary.to_string(index=False))
@@ -255,18 +262,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def write_sweep_folder(out: Path, scenario: Any, vary: dict[str, list[Any]], table: Any,
-                       args: argparse.Namespace) -> Any:
+                       args: argparse.Namespace, tables: Any = None) -> Any:
     """Write sweep.csv, sweep_summary.csv, the trade-off figures and sweep.json; returns
     a compact per-point table (means of the headline KPIs) for the terminal."""
+    from sim.experiment.csv_files import TableFormat
     from sim.experiment.sweep import sweep_summary, varied_columns
     from sim.output import atomic_folder
     from sim.scenario.loader import scenario_hash, scenario_yaml
 
     heads = [*registry.names("headline")[:3], "staff_hours_per_week"]
+    tables = tables or TableFormat()
     with atomic_folder(out) as tmp:
-        table.to_csv(tmp / "sweep.csv", index=False, float_format=FLOAT_FORMAT)
-        sweep_summary(table).to_csv(tmp / "sweep_summary.csv", index=False,
-                                    float_format=FLOAT_FORMAT)
+        tables.write(table, tmp, "sweep")
+        tables.write(sweep_summary(table), tmp, "sweep_summary")
         (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
         if not args.no_plots:
             _sweep_figures(tmp / "plots", table)

@@ -12,11 +12,13 @@ from sim.cli.common import (
     EXIT_BAD_INPUT,
     UsageError,
     add_force_option,
+    add_table_options,
     check_runs,
     load,
     progress_bar,
     scenario_options,
     source_of,
+    table_format,
     write_or_print,
 )
 from sim.scenario.errors import ScenarioError
@@ -30,6 +32,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"no scenario given, {DEFAULT_SCENARIO} not found in {Path.cwd()} "
                          "and no scenario library is installed")
     scenario = load(path, args)  # before the heavy imports: a bad file fails fast
+    tables = table_format(args)
 
     from sim.experiment.single import run_to_folder, run_warnings
     from sim.metrics import registry
@@ -46,7 +49,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         try:
             frames, table = run_to_folder(
                 scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
-                on_done=bar.update if bar else None, force=args.force,
+                on_done=bar.update if bar else None, force=args.force, tables=tables,
+                presence=args.presence,
             )
         finally:
             if bar:
@@ -127,6 +131,7 @@ def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
     add_force_option(run)
+    add_table_options(run, presence=True)
     scenario_options(run)
     run.set_defaults(func=cmd_run)
 
