@@ -67,7 +67,8 @@ def add_experiment_commands(
     swp = sub.add_parser("sweep", help="run a full-factorial parameter sweep")
     swp.add_argument("scenario", nargs="?", help=f"scenario file (default {DEFAULT_SCENARIO})")
     swp.add_argument("--vary", action="append", required=True, metavar="FIELD=VALUES",
-                     help="a:b:step (inclusive) or v1,v2,... (repeatable; full factorial)")
+                     help="start:stop:step (inclusive; three numbers) or v1,v2,... read as in "
+                     "scenario files (16:00 is a clock time); repeatable: full factorial")
     _execution_options(swp)
     scenario_options(swp)
     swp.set_defaults(func=cmd_sweep)
