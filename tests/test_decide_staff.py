@@ -149,9 +149,9 @@ def test_refine_tries_one_officer_fewer_per_shape_and_never_costs_more(tmp_path:
     path.write_text(yaml.safe_dump(TINY), encoding="utf-8")
     scenario = sim.load_scenario(path)
     plain = sim.staff(scenario, ["sla_attainment >= 0.5"], starts="00:00-16:00/480min",
-                      reps=3, max_reps=6)
+                      reps=3, max_reps=6, exhaustive=0)
     refined = sim.staff(scenario, ["sla_attainment >= 0.5"], starts="00:00-16:00/480min",
-                        reps=3, max_reps=6, refine=1)
+                        reps=3, max_reps=6, refine=1, exhaustive=0)
     tried = refined.candidates[refined.candidates["requirement"].str.contains(" - 1 x ")]
     assert len(tried) >= 2 and (tried["replications"] > 0).all()
     assert (refined.chosen.staff_hours_per_week <= plain.chosen.staff_hours_per_week)

@@ -127,6 +127,8 @@ def write_select_folder(out: Path, result: Any, args: argparse.Namespace,
 def add_staff_command(sub: argparse._SubParsersAction,
                       scenario_options: Callable[[argparse.ArgumentParser], None]) -> None:
     """Register ``sim staff``."""
+    from sim.decide.staff import EXHAUSTIVE_LIMIT
+
     p = sub.add_parser(
         "staff", help="the fewest staff-hours whose measures meet every target",
         description="Erlang-C hourly requirements from the workload, integer covering by "
@@ -140,8 +142,17 @@ def add_staff_command(sub: argparse._SubParsersAction,
                    help="shift lengths to choose from, comma-separated (default 8)")
     p.add_argument("--starts", default="00:00-23:00/60min",
                    help="allowed shift starts HH:MM-HH:MM/STEPmin (default 00:00-23:00/60min)")
-    p.add_argument("--group", help="unit group whose mode, home and behaviour the roster "
-                   "copies (default: the first)")
+    p.add_argument("--groups", "--group", dest="groups",
+                   help="unit group(s) the roster staffs, comma-separated, e.g. foot,car: "
+                   "each keeps its mode, home and behaviour and gets its own officers per "
+                   "shift (default: the first group)")
+    p.add_argument("--week", choices=("auto", "same", "split"), default="auto",
+                   help="one roster every day (same), weekdays and weekends apart (split), "
+                   "or split when the demand differs at weekends (auto, the default)")
+    p.add_argument("--exhaustive", type=int, default=EXHAUSTIVE_LIMIT,
+                   help="evaluate every roster of the search space up to the best candidate "
+                   "found when there are at most this many (exact search; default "
+                   f"{EXHAUSTIVE_LIMIT}, 0: never)")
     p.add_argument("--reps", type=int, default=5,
                    help="replications per candidate and per step of the sequential rule "
                    "(default 5)")
@@ -185,21 +196,21 @@ def _staff_settings(args: argparse.Namespace, scenarios: list) -> tuple[list, li
         raise UsageError(f"--confidence must be between 0.5 and 1, got {args.confidence}")
     if args.reps < 2 or args.max_reps < args.reps:
         raise UsageError("--reps must be at least 2 and --max-reps at least --reps")
-    if args.refine < 0:
-        raise UsageError(f"--refine must be 0 or more, got {args.refine}")
+    if args.refine < 0 or args.exhaustive < 0:
+        raise UsageError("--refine and --exhaustive must be 0 or more")
     return targets, lengths, starts
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
     from sim.cli.experiments import _cache, _cache_warning, _executor, _progress
     from sim.decide.measure import DecisionError
-    from sim.decide.propose import template_of
-    from sim.decide.staff import staff
+    from sim.decide.staff import group_templates, staff
 
     scenario = load(Path(args.scenario), args)
+    groups = args.groups.split(",") if args.groups else None
     try:
         targets, lengths, starts = _staff_settings(args, [scenario])
-        template = template_of(scenario, args.group)
+        template = group_templates(scenario, groups)
     except (DecisionError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     try:
@@ -212,9 +223,10 @@ def cmd_staff(args: argparse.Namespace) -> int:
         start = time.perf_counter()
         try:
             with _executor(args) as executor, _progress(args.reps, "staff", cache) as hook:
-                result = staff(scenario, targets, lengths, starts, args.group, args.reps,
+                result = staff(scenario, targets, lengths, starts, groups, args.reps,
                                args.max_reps, args.confidence, args.jobs, executor, cache,
-                               hook, refine=args.refine)
+                               hook, refine=args.refine, week=args.week,
+                               exhaustive=args.exhaustive)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         wall = time.perf_counter() - start
@@ -243,11 +255,24 @@ def staff_summary(result: Any) -> list[str]:
     lines.append(f"The check on fresh replication seeds (root seed {result.check_seed}, "
                  f"{result.check.n} replications) confirms every target at "
                  f"{result.confidence:.0%} one-sided confidence.")
+    lines.append(_optimality(result))
     rejected = result.candidates[result.candidates["verdict"].str.startswith("met them")]
     for row in rejected.itertuples():
         lines.append(f"(A cheaper roster, {row.staff_hours_per_week:g} staff-hours/week, met "
                      "the targets on the search's seeds but not on the fresh ones: rejected.)")
     return lines
+
+
+def _optimality(result: Any) -> str:
+    """Whether the roster is the cheapest of the whole search space or of those tried."""
+    if result.proven:
+        return (f"It is the cheapest roster of the search space that meets the targets: all "
+                f"{result.space_size} rosters costing no more were evaluated on the same "
+                "replications.")
+    return ("It is the cheapest of the candidates tried (Erlang-C family"
+            f"{', local search' if result.candidates['requirement'].str.contains(' - 1 x ').any() else ''}"
+            "), not proven the cheapest of every roster: the search space is larger than "
+            "--exhaustive.")
 
 
 def write_staff_folder(out: Path, result: Any, baseline: Any, baseline_path: Path,
@@ -282,7 +307,9 @@ def write_staff_folder(out: Path, result: Any, baseline: Any, baseline_path: Pat
         _write_json(tmp / "run.json", {
             "scenario": baseline.name, "targets": [str(t) for t in result.targets],
             "confidence": result.confidence, "shift_hours": args.shift_hours,
-            "refine": args.refine,
+            "refine": args.refine, "groups": args.groups, "week": args.week,
+            "day_types": list(result.day_types), "exhaustive": args.exhaustive,
+            "proven_cheapest": result.proven,
             "starts": args.starts, "reps": args.reps, "max_reps": args.max_reps,
             "seed": baseline.seed, "check_seed": result.check_seed,
             "staff_hours_per_week": (result.chosen.staff_hours_per_week

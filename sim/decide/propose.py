@@ -24,11 +24,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.cli.shifts import shift_entry
 from sim.experiment.compare import Comparison
 from sim.metrics import registry
 from sim.scenario.model import Scenario
-from sim.strategy.staggered import _shift_coverage, coverage_by_hour, group_starts
+from sim.strategy.staggered import _shift_coverage, coverage_by_hour, group_starts, shift_entry
 
 PROPOSAL_FILE = "proposal.yaml"
 
@@ -236,7 +235,7 @@ def baseline_staff_hours(scenario: Scenario) -> float:
 
 def _write_outputs(tmp: Path, table: pd.DataFrame, result: Comparison, verdict: Verdict,
                    starts: list[str], args: Any) -> None:
-    from sim.cli.shifts import plot_proposal
+    from sim.plots.shifts import plot_proposal
 
     fmt = "%.6g"
     table.to_csv(tmp / "workload.csv", index=False, float_format=fmt)
