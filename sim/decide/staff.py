@@ -133,16 +133,18 @@ def coverage_matrix(options: Sequence[Shape]) -> np.ndarray:
 
 
 def cover(requirement: np.ndarray, options: Sequence[Shape]) -> np.ndarray:
-    """Officers per shape minimising staff-hours with on-duty ≥ requirement every hour
-    (integer programme, ``scipy.optimize.milp``)."""
+    """Officers per shape minimising staff-hours with on-duty ≥ requirement in every hour
+    some shape covers (integer programme, ``scipy.optimize.milp``)."""
     try:
         from scipy.optimize import Bounds, LinearConstraint, milp
     except ImportError:
         raise ImportError("sim staff needs scipy for its integer programme: "
                           'pip install "chengguan-sim[decide]"') from None
+    a = coverage_matrix(options)
+    # hours no allowed shape covers cannot be staffed: the simulation judges the gap
+    requirement = np.where(a.sum(axis=1) > 0, requirement, 0)
     if not np.any(requirement > 0):
         return np.zeros(len(options), int)
-    a = coverage_matrix(options)
     hours = np.array([o.hours for o in options])
     # staff-hours first; a tiny preference for earlier/shorter shapes makes ties reproducible
     cost = hours + 1e-6 * np.arange(len(options)) / len(options)
@@ -281,6 +283,15 @@ def roster_units(baseline: Scenario, roster: Roster,
     return units
 
 
+def roster_name(baseline: Scenario, roster: Roster) -> str:
+    """``<baseline>_staff_<hash of the roster>``: the same roster, the same scenario (and
+    cache entries) whichever search found it."""
+    import hashlib
+
+    digest = hashlib.sha256(repr(roster.key).encode()).hexdigest()[:10]
+    return f"{baseline.name}_staff_{digest}"
+
+
 def roster_scenario(baseline: Scenario, roster: Roster, templates: dict[str, dict[str, Any]],
                     name: str) -> Scenario:
     """The baseline with its roster replaced (in memory, validated)."""
@@ -348,6 +359,8 @@ class StaffResult:
             targets under this estimator and seeds.
         day_types: ("all",) or ("weekdays", "weekends"); groups: the unit groups staffed
             ([""]: the one template group).
+        optimum: What the search chose on the baseline's seeds, before the fresh-seed
+            check (``chosen`` unless the check rejected it).
     """
 
     chosen: Roster | None
@@ -365,6 +378,7 @@ class StaffResult:
     space_size: int | None = None
     day_types: tuple[str, ...] = ("all",)
     groups: list[str] = field(default_factory=lambda: [""])
+    optimum: Roster | None = None
 
 
 class _Evaluator:
@@ -588,7 +602,7 @@ def staff(
 
         def make(i: int) -> Scenario:
             return roster_scenario(baseline, space.cands[i], templates,
-                                   f"{baseline.name}_staff_{i}")
+                                   roster_name(baseline, space.cands[i]))
 
         best, seen = _search(space.cands, make, evaluate)
         if best is not None and exhaustive > 0:
@@ -597,6 +611,7 @@ def staff(
             *([] if space.proven else _refine(best, space, make, evaluate, seen, refine)),
             best]
         check_seed = baseline.seed + FRESH_SEED_OFFSET
+        optimum = space.cands[order[0]] if order else None
         best, check, rejected = _check(order, space, make, evaluate, seen, check_seed)
         chosen = space.cands[best] if best is not None else None
         scenario = make(best) if best is not None else None
@@ -607,7 +622,8 @@ def staff(
                        _baseline_hours(baseline), check, check_seed if check else None,
                        list(targets), confidence, replications=evaluate.count + reps,
                        proven=space.proven and best is not None and not rejected,
-                       space_size=space.size, day_types=days, groups=list(templates))
+                       space_size=space.size, day_types=days, groups=list(templates),
+                       optimum=optimum)
 
 
 def _loads(frames: Any, baseline: Scenario, days: str) -> np.ndarray:
