@@ -28,9 +28,14 @@ def add_decide_commands(sub: argparse._SubParsersAction,
         "2006) for a precision goal (--delta, --pcs), OCBA (Chen et al. 2000) for a fixed "
         "budget (--budget). See docs/decisions.md.")
     p.add_argument("scenarios", nargs="+", help="scenario files (at least two)")
-    p.add_argument("--measure", required=True,
+    p.add_argument("--measure",
                    help="a measure with a better direction, e.g. exposure_h_per_day, "
-                   "sla_attainment, sla.<type> (sim measures)")
+                   "sla_attainment, sla.<type> (sim measures), or a weighted combination "
+                   "such as 'exposure_h_per_day + 0.5*time_to_end_mean_min'")
+    p.add_argument("--weights", metavar="MEASURE=WEIGHT,...",
+                   help="select on a weighted measure instead of --measure, e.g. "
+                   "exposure_h_per_day=1,time_to_end_mean_min=0.5: positive weights, each "
+                   "measure's direction from the registry (lower is better for the sum)")
     p.add_argument("--delta", type=float,
                    help="indifference zone in the measure's unit: differences smaller than "
                    "this do not matter (KN++)")
@@ -56,13 +61,13 @@ def add_decide_commands(sub: argparse._SubParsersAction,
 
 def cmd_select(args: argparse.Namespace) -> int:
     from sim.cli.experiments import _cache, _cache_warning, _executor, _progress
-    from sim.decide.measure import DecisionError, check_measure
+    from sim.decide.measure import DecisionError
     from sim.decide.select import check_settings, select
 
     scenarios = [load(Path(p), args) for p in args.scenarios]
     try:  # before any output folder is reserved
         check_settings(len(scenarios), args.delta, args.pcs, args.budget, args.n0)
-        check_measure(args.measure, scenarios)
+        measure = _select_measure(args, scenarios)
     except DecisionError as exc:
         raise UsageError(str(exc)) from None
     names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
@@ -73,14 +78,15 @@ def cmd_select(args: argparse.Namespace) -> int:
         try:
             with _executor(args) as executor, \
                     _progress(len(scenarios) * args.n0, "select", cache) as hook:
-                result = select(scenarios, args.measure, args.delta, args.pcs, args.budget,
+                result = select(scenarios, measure, args.delta, args.pcs, args.budget,
                                 args.jobs, executor, n0=args.n0, max_reps=args.max_reps,
                                 seed=args.seed, cache=cache, on_done=hook)
         except DecisionError as exc:
             raise UsageError(str(exc)) from None
         write_select_folder(out, result, args, time.perf_counter() - start)
     _cache_warning(cache)
-    print(f"{result.method} on {result.measure} over {len(result.scenarios)} scenario(s), "
+    print(f"{result.method} on {result.label if result.weighted else result.measure} over "
+          f"{len(result.scenarios)} scenario(s), "
           f"seed {result.seed} → {out}/")
     print(result.table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print()
@@ -88,10 +94,24 @@ def cmd_select(args: argparse.Namespace) -> int:
     return 0
 
 
+def _select_measure(args: argparse.Namespace, scenarios: list) -> Any:
+    """The measure to select on: a registry column or a weighted combination (checked)."""
+    from sim.decide.measure import check_measure, is_weighted, parse_weighted
+
+    if (args.measure is None) == (args.weights is None):
+        raise UsageError("give the measure to select on: --measure M or --weights "
+                         "M1=W1,M2=W2 (one of the two)")
+    if args.weights is not None or is_weighted(args.measure):
+        return parse_weighted(args.weights or args.measure, scenarios)
+    check_measure(args.measure, scenarios)
+    return args.measure
+
+
 def selection_markdown(result: Any) -> str:
     """The selection as a short report a planner can forward."""
     lines = [f"# Selection on {result.label}", "", result.statement(), "",
-             f"Method: {result.method}; measure `{result.measure}` "
+             f"Method: {result.method}; measure "
+             f"{result.label if result.weighted else '`' + result.measure + '`'} "
              f"({'lower' if result.lower_is_better else 'higher'} is better); common random "
              f"numbers, seed {result.seed}; {result.scenarios[0].clock.days} days per "
              "replication.", "",
@@ -116,6 +136,7 @@ def write_select_folder(out: Path, result: Any, args: argparse.Namespace,
         (tmp / "selection.md").write_text(selection_markdown(result), encoding="utf-8")
         _write_json(tmp / "run.json", {
             "method": result.method, "measure": result.measure, "delta": result.delta,
+            "weighted": result.weighted.describe() if result.weighted else None,
             "pcs": result.pcs, "budget": result.budget, "n0": args.n0,
             "max_reps": args.max_reps, "selected": result.selected,
             "guaranteed": result.guaranteed, "statement": result.statement(),
