@@ -126,7 +126,7 @@ def selection_markdown(result: Any) -> str:
 def write_select_folder(out: Path, result: Any, args: argparse.Namespace,
                         wall_s: float) -> None:
     """selection.csv, summary.csv, selection.md and run.json, atomically."""
-    from sim.cli.experiments import _write_json
+    from sim.experiment.session import write_json as _write_json
     from sim.output import atomic_folder
     from sim.scenario.loader import scenario_hash
 
@@ -301,8 +301,8 @@ def write_staff_folder(out: Path, result: Any, baseline: Any, baseline_path: Pat
     """staffed.yaml, candidates.csv, hourly.csv, check.csv, report.md, run.json, figure."""
     import pandas as pd
 
-    from sim.cli.experiments import _write_json
     from sim.decide.staff import staffed_text
+    from sim.experiment.session import write_json as _write_json
     from sim.output import atomic_folder
     from sim.scenario.loader import load_scenario
 

@@ -70,6 +70,7 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
     """Fit shift starts to the workload, write the proposal folder, print the verdict."""
     from sim.cli.common import UsageError, load, overrides_from
     from sim.decide.propose import propose_to_folder
+    from sim.experiment.executors import ExecutorUnavailable
     from sim.output.target import bounded_stem, output_path
 
     if not 0.5 <= args.shift_hours < 24:
@@ -83,7 +84,7 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in overrides_from(args).items() if not k.startswith("units")}
     try:
         outcome = propose_to_folder(scenario, Path(args.scenario), out, args, overrides)
-    except ValueError as exc:
+    except (ValueError, ExecutorUnavailable) as exc:
         raise UsageError(str(exc)) from None
     print(outcome.verdict.summary(outcome.proposal_name, scenario.name))
     for warning in outcome.comparison.warnings:
