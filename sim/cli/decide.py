@@ -290,10 +290,10 @@ def _optimality(result: Any) -> str:
         return (f"It is the cheapest roster of the search space that meets the targets: all "
                 f"{result.space_size} rosters costing no more were evaluated on the same "
                 "replications.")
-    return ("It is the cheapest of the candidates tried (Erlang-C family"
-            f"{', local search' if result.candidates['requirement'].str.contains(' - 1 x ').any() else ''}"
-            "), not proven the cheapest of every roster: the search space is larger than "
-            "--exhaustive.")
+    refined = result.candidates["requirement"].str.contains(" - 1 x ").any()
+    return (f"It is the cheapest of the candidates tried (Erlang-C family"
+            f"{' and local search' if refined else ''}), not proven the cheapest of every "
+            "roster: the search space is larger than --exhaustive.")
 
 
 def write_staff_folder(out: Path, result: Any, baseline: Any, baseline_path: Path,

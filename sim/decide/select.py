@@ -117,8 +117,7 @@ class Selection:
         """The measure's label (per-type columns: "label: type"; a weighted measure: its
         formula)."""
         if self.weighted is not None:
-            return (f"the weighted measure {self.weighted.describe()} (higher-is-better "
-                    "measures enter with a minus sign)")
+            return f"the weighted measure {self.weighted.describe()}"
         return registry.label(self.measure).rsplit(" (", 1)[0]
 
     @property
