@@ -290,10 +290,14 @@ def _optimality(result: Any) -> str:
         return (f"It is the cheapest roster of the search space that meets the targets: all "
                 f"{result.space_size} rosters costing no more were evaluated on the same "
                 "replications.")
+    if result.space_size is not None:
+        return (f"All {result.space_size} rosters of the search space costing no more than "
+                "the best Erlang candidate were evaluated; the cheapest that met the targets "
+                "was not confirmed on fresh seeds, so this is the next one up that was.")
     refined = result.candidates["requirement"].str.contains(" - 1 x ").any()
     return (f"It is the cheapest of the candidates tried (Erlang-C family"
             f"{' and local search' if refined else ''}), not proven the cheapest of every "
-            "roster: the search space is larger than --exhaustive.")
+            "roster: the search space is larger than --exhaustive (or it is 0).")
 
 
 def write_staff_folder(out: Path, result: Any, baseline: Any, baseline_path: Path,
