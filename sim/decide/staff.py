@@ -28,6 +28,7 @@ Method (simulation optimisation under common random numbers; docs/decisions.md):
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -274,7 +275,7 @@ def roster_units(baseline: Scenario, roster: Roster,
         name = unit_name(s, next(iter(templates)))
         while name in units:
             name += "_"
-        group = {"count": n, **templates[s.group],
+        group = {"count": n, **copy.deepcopy(templates[s.group]),
                  "shifts": [shift_entry(s.clock, s.hours, s.days)]}
         if "behaviour" in group:
             behaviour = dict(group.pop("behaviour"))
