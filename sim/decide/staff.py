@@ -46,7 +46,7 @@ LOAD_FRACTIONS = (0.25, 0.5, 0.75)
 SERVICE_GRADES = (0.99, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01,
                   0.005, 0.001)
 FRESH_SEED_OFFSET = 1_000_003
-EXHAUSTIVE_LIMIT = 60
+EXHAUSTIVE_LIMIT = 200
 
 
 def erlang_requirement(load: float, wait_prob: float) -> int:
