@@ -58,19 +58,27 @@ def run(
     jobs: int = 1,
     executor: Executor | None = None,
     cache_dir: Path | str | None = None,
+    presence: bool = False,
 ) -> Frames:
     """Run ``reps`` replications (default: the scenario's) and stack their frames.
+
+    ``frames.incidents``, ``.units``, ``.zones``, ``.coverage``, ``.summary`` and the
+    tables in ``frames.extra`` (``by_type``, ``by_hour``, ...); with ``presence=True`` also
+    ``frames.extra["presence"]``: one row per stay of an officer in a zone (unit_id, mode,
+    zone, t_start, t_end in minutes, activity), the patrol record behind coverage.
 
     Args:
         scenario: The scenario.
         reps: Replications 0..reps-1.
         jobs: Local worker processes (1: in this process); ignored with ``executor``.
         executor: Any ``concurrent.futures`` executor, e.g. ``dask_client.get_executor()``.
-        cache_dir: Reuse finished replications stored here and store new ones.
+        cache_dir: Reuse finished replications stored here and store new ones (not
+            with ``presence``, which is never cached).
+        presence: Keep the presence frame (large over long runs).
     """
     from sim.experiment.runner import run as _run
 
-    return _run(scenario, reps, jobs, executor, cache=_cache(cache_dir))
+    return _run(scenario, reps, jobs, executor, cache=_cache(cache_dir), presence=presence)
 
 
 def compare(
@@ -154,7 +162,8 @@ def staff(
     """The fewest staff-hours per week whose measures meet every target.
 
     ``targets``: strings such as ``"sla_attainment >= 0.9"``. ``starts``: allowed shift
-    starts, ``"HH:MM-HH:MM/STEPmin"``. ``options``: ``group``, ``reps``, ``max_reps``,
+    starts, ``"HH:MM-HH:MM/STEPmin"``. ``options``: ``group`` (a name or a list: foot, car), ``week`` (auto, same, split),
+    ``exhaustive``, ``refine``, ``reps``, ``max_reps``,
     ``confidence`` (see :func:`sim.decide.staff.staff`). ``result.chosen``,
     ``result.scenario``, ``result.candidates``, ``result.check``. Needs scipy
     (``pip install "chengguan-sim[decide]"``).

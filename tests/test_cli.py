@@ -14,6 +14,7 @@ import pytest
 import sim.experiment.single as single
 from sim.cli import main
 from sim.metrics.window import window_of
+from sim.scenario.json_schema import full_schema
 from sim.scenario.loader import load_scenario, scenario_hash
 from sim.scenario.model import Scenario
 from sim.scenario.reference import reference_markdown
@@ -198,7 +199,9 @@ def test_schema_is_json(capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert {"district", "incidents", "units", "clock"} <= set(schema["properties"])
-    assert schema == json.loads(json.dumps(Scenario.model_json_schema(by_alias=True)))
+    assert schema == json.loads(json.dumps(full_schema()))
+    assert schema["$defs"]["UnitGroup"] == json.loads(json.dumps(
+        Scenario.model_json_schema(by_alias=True)["$defs"]["UnitGroup"]))
 
 
 def test_reference_mentions_every_section(capsys):
@@ -242,11 +245,13 @@ def test_no_command_prints_help_and_exits_2():
     assert "Traceback" not in proc.stderr
 
 
-def test_run_without_a_scenario_outside_the_repo(tmp_path):
-    proc = sim_cli("run", cwd=tmp_path)
-    assert proc.returncode == 2
-    assert "no scenario given" in proc.stderr and "Traceback" not in proc.stderr
-    assert list(tmp_path.iterdir()) == []
+def test_run_without_a_scenario_outside_the_repo_runs_the_shipped_default(tmp_path):
+    proc = sim_cli("run", "--days", "3", "--warmup-days", "0.5", "--reps", "1", "--no-plots",
+                   cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "default: 1 replication(s) of 3 days" in proc.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]
+    assert (tmp_path / "results" / "default" / "summary.csv").is_file()
 
 
 @pytest.mark.parametrize("args", [["run", "x.yaml", "--reps", "0"],

@@ -31,6 +31,7 @@ from sim.metrics.window import window_of
 from sim.rng import Streams
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario, scenario_from_dict, scenario_to_dict, scenario_yaml
+from sim.scenario.units import FixedPost, Shift
 from tests.helpers_tables import check_tables
 
 KINDS = ["commercial", "residential", "market", "school", "old_community", "construction",
@@ -180,7 +181,22 @@ def unit_groups(draw, zone_ids: list[str]) -> dict:
     if draw(st.booleans()):
         group["zones"] = draw(st.lists(st.sampled_from(zone_ids), min_size=1,
                                        max_size=len(zone_ids), unique=True))
+    if not _post_meets_a_shift(group):  # refused by validation (never staffed): whole shifts
+        group["behaviour"] = {k: v for k, v in group["behaviour"].items()
+                              if k not in ("start", "end")}
     return group
+
+
+def _post_meets_a_shift(group: dict) -> bool:
+    """Does the group's fixed-post window (if any) overlap one of its shifts on some day?"""
+    behaviour = group["behaviour"]
+    if behaviour["kind"] != "fixed_post" or "start" not in behaviour:
+        return True
+    window = FixedPost(**behaviour).window()
+    assert window is not None
+    return any(window[0] + d < end and start < window[1] + d
+               for start, end in (Shift(**s).bounds() for s in group["shifts"])
+               for d in (-1440, 0, 1440))
 
 
 @st.composite

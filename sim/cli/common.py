@@ -4,7 +4,6 @@ usage error, limits on counts, common options, progress bars."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,24 +36,41 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
     changes: dict[str, Any] = dict(parse_assignment(a) for a in getattr(args, "set", None) or [])
     if getattr(args, "days", None) is not None:
         changes["clock.days"] = args.days
+    if getattr(args, "warmup_days", None) is not None:
+        changes["clock.warmup_days"] = args.warmup_days
     if getattr(args, "seed", None) is not None:
         changes["seed"] = args.seed
     return changes
 
 
 def load(path: Path, args: argparse.Namespace):
+    """Load the scenario a command-line argument names (a file here, else the library)."""
+    from sim.scenario.library import find_scenario
     from sim.scenario.loader import load_scenario
 
-    return load_scenario(path, overrides_from(args))
+    found = find_scenario(path)
+    if not (found.exists() or found.is_symlink()):
+        from sim.scenario.errors import ScenarioError
+
+        raise ScenarioError(path, [("", "file not found (`sim scenarios` lists the shipped "
+                                    "scenarios, which may be named without a path)")])
+    return load_scenario(found, overrides_from(args))
+
+
+def source_of(command: str, paths: list) -> str:
+    """What writes a results folder: the command and its scenario files (absolute, links
+    resolved), recorded in the folder's marker so that another scenario of the same name
+    does not silently replace it (``sim.output.target.check_source``)."""
+    from sim.scenario.library import find_scenario
+
+    return " ".join([f"sim {command}", *(str(find_scenario(p).resolve()) for p in paths)])
 
 
 def progress_bar(total: int, label: str):
     """A progress bar on stderr for interactive terminals (silent in pipes and CI)."""
-    if total <= 1 or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
+    from sim.experiment.session import progress_bar as bar
 
-    return tqdm(total=total, desc=label, unit="rep", file=sys.stderr)
+    return bar(total, label)
 
 
 def check_counts(args: argparse.Namespace) -> None:
@@ -86,9 +102,38 @@ def add_force_option(p: argparse.ArgumentParser) -> None:
 
 
 
+def add_table_options(p: argparse.ArgumentParser, presence: bool = False) -> None:
+    """--format csv|parquet and --excel (and, for runs, --presence)."""
+    p.add_argument("--format", choices=["csv", "parquet"], default="csv",
+                   help="result tables as CSV (default) or Parquet (needs pyarrow: "
+                   'pip install "chengguan-sim[parquet]")')
+    p.add_argument("--excel", action="store_true",
+                   help="CSV files in UTF-8 with a byte-order mark, so Excel (also on a "
+                   "Chinese Windows) shows Chinese text correctly")
+    if presence:
+        p.add_argument("--presence", action="store_true",
+                       help="also write the presence table (one row per stay of an officer "
+                       "in a zone; large over long runs)")
+
+
+def table_format(args: argparse.Namespace):
+    """The table format the command line asks for; refused before anything runs."""
+    from sim.experiment.csv_files import TableFormat, TableFormatError
+
+    tables = TableFormat(getattr(args, "format", "csv"), getattr(args, "excel", False))
+    try:
+        tables.check()
+    except TableFormatError as exc:
+        raise UsageError(str(exc)) from None
+    return tables
+
+
 def scenario_options(p: argparse.ArgumentParser) -> None:
-    """--days, --seed and --set: change a scenario without editing its file."""
+    """--days, --warmup-days, --seed and --set: change a scenario without editing its file."""
     p.add_argument("--days", type=int, help="override clock.days")
+    p.add_argument("--warmup-days", type=float, metavar="D",
+                   help="override clock.warmup_days (days left out of all measures; must be "
+                   "less than --days)")
     p.add_argument("--seed", type=int, help="override the root seed")
     p.add_argument(
         "--set", action="append", metavar="FIELD=VALUE",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -17,9 +16,11 @@ from sim.cli.common import (
     DEFAULT_SCENARIO,
     UsageError,
     add_force_option,
+    add_table_options,
     check_runs,
     load,
-    progress_bar,
+    source_of,
+    table_format,
 )
 from sim.cli.lang import add_lang_option, report_lang
 from sim.metrics import registry
@@ -40,6 +41,7 @@ def _execution_options(p: argparse.ArgumentParser) -> None:
                    "$SIM_CACHE_DIR, $XDG_CACHE_HOME/sim or ~/.cache/sim)")
     p.add_argument("--no-plots", action="store_true", help="skip the figures")
     add_force_option(p)
+    add_table_options(p)
 
 
 def add_experiment_commands(
@@ -65,7 +67,8 @@ def add_experiment_commands(
     swp = sub.add_parser("sweep", help="run a full-factorial parameter sweep")
     swp.add_argument("scenario", nargs="?", help=f"scenario file (default {DEFAULT_SCENARIO})")
     swp.add_argument("--vary", action="append", required=True, metavar="FIELD=VALUES",
-                     help="a:b:step (inclusive) or v1,v2,... (repeatable; full factorial)")
+                     help="start:stop:step (inclusive; three numbers) or v1,v2,... read as in "
+                     "scenario files (16:00 is a clock time); repeatable: full factorial")
     _execution_options(swp)
     scenario_options(swp)
     swp.set_defaults(func=cmd_sweep)
@@ -73,10 +76,11 @@ def add_experiment_commands(
 
 @contextlib.contextmanager
 def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
-    from sim.experiment.executors import ExecutorUnavailable, make_executor, scheduler_address
+    from sim.experiment.executors import ExecutorUnavailable
+    from sim.experiment.session import executor_for
 
     try:
-        with make_executor(args.jobs, scheduler_address(args.scheduler)) as executor:
+        with executor_for(args.jobs, args.scheduler) as executor:
             yield executor
     except ExecutorUnavailable as exc:
         raise UsageError(str(exc)) from None
@@ -84,46 +88,21 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
 
 def _cache(args: argparse.Namespace):
     """The per-user replication cache, or None (``--no-cache``, or it is not safe to use)."""
-    from sim.experiment.cache import (
-        CacheUnavailable,
-        ReplicationCache,
-        default_cache_root,
-        private_folder,
-    )
+    from sim.experiment.session import user_cache
 
-    if args.no_cache:
-        return None
-    try:
-        return ReplicationCache(private_folder(default_cache_root()))
-    except CacheUnavailable as exc:
-        print(f"sim: warning: {exc}; running without a cache", file=sys.stderr)
-        return None
+    return user_cache(args.no_cache)
 
 
 def _cache_warning(cache: Any) -> None:
-    if cache is not None and cache.problem:
-        print(f"sim: warning: {cache.problem}; the results are complete but a rerun will "
-              "recompute what was not stored", file=sys.stderr)
+    from sim.experiment.session import cache_warning
+
+    cache_warning(cache)
 
 
-@contextlib.contextmanager
-def _progress(total: int, label: str, cache: Any) -> Iterator[Callable[[int], None] | None]:
-    bar = progress_bar(total, label)
+def _progress(total: int, label: str, cache: Any):
+    from sim.experiment.session import progress
 
-    def update(k: int) -> None:
-        bar.total = max(bar.total, bar.n + k)
-        bar.update(k)
-
-    try:
-        yield update if bar else None
-    except KeyboardInterrupt:
-        if cache is not None:
-            print(f"sim: finished replications are kept in {cache.root}; run the same "
-                  "command again to resume", file=sys.stderr)
-        raise
-    finally:
-        if bar:
-            bar.close()
+    return progress(total, label, cache)
 
 
 def _check_compare_args(args: argparse.Namespace) -> None:
@@ -143,12 +122,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     _check_compare_args(args)
     scenarios = [load(Path(p), args) for p in args.scenarios]
+    tables = table_format(args)
     per_scenario = (args.max_reps or 100) if args.precision is not None else (args.reps or 5)
     check_runs(len(scenarios) * per_scenario,
                f"{len(scenarios)} scenarios × {per_scenario:,} replications = {{n}} runs")
     names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
     out = output_path(args.output, bounded_stem(f"compare-{names}"))
-    with reserved_output(out, args.force):
+    with reserved_output(out, args.force, source_of("compare", args.scenarios)):
         cache = _cache(args)
         start = time.perf_counter()
         total = len(scenarios) * (1 if args.batch_means else args.reps or 5)
@@ -160,7 +140,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                  cache=cache, on_done=hook)
         except ComparisonError as exc:
             raise UsageError(str(exc)) from None
-        write_compare_folder(out, result, args, time.perf_counter() - start)
+        write_compare_folder(out, result, args, time.perf_counter() - start, tables)
     _cache_warning(cache)
     for warning in result.warnings:
         print(f"sim: warning: {warning}", file=sys.stderr)
@@ -183,22 +163,24 @@ def _print_compare(result: Any, out: Path, sentences: list[str]) -> None:
         print("\n".join(sentences))
 
 
-def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_s: float) -> None:
+def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_s: float,
+                         tables: Any = None) -> None:
     """Write the comparison's tables, figures and report into ``out`` atomically."""
-    from sim.experiment.csv_files import write_csv
+    from sim.experiment.csv_files import TableFormat
     from sim.output import atomic_folder
     from sim.report.document import make_figures, report_blocks
     from sim.report.i18n import language
     from sim.report.render import render_html, render_markdown
     from sim.scenario.loader import scenario_hash
 
+    tables = tables or TableFormat()
     with atomic_folder(out) as tmp:
-        tables = {"comparison": result.comparison, "differences": result.differences,
-                  "warmup": result.warmup, "precision": result.precision,
-                  "batch_means": result.batch_means, "displacement": result.displacement}
-        for name, frame in [*tables.items(), *result.frames.items()]:
+        own = {"comparison": result.comparison, "differences": result.differences,
+               "warmup": result.warmup, "precision": result.precision,
+               "batch_means": result.batch_means, "displacement": result.displacement}
+        for name, frame in [*own.items(), *result.frames.items()]:
             if frame is not None and (name != "incidents" or args.write_incidents):
-                write_csv(frame, tmp / f"{name}.csv")
+                tables.write(frame, tmp, name)
         with language(report_lang(args, result.scenarios[0])):
             figures = [] if args.no_plots else make_figures(tmp / "plots", result)
             blocks = report_blocks(result, figures)
@@ -215,8 +197,9 @@ def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_
 
 def _write_json(path: Path, data: dict) -> None:
     """JSON into the (already atomic) temporary results folder, with the umask's permissions."""
-    path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n",
-                    encoding="utf-8")
+    from sim.experiment.session import write_json
+
+    write_json(path, data)
 
 
 def _parse_vary(items: list[str]) -> dict[str, list[Any]]:
@@ -240,6 +223,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     vary = _parse_vary(args.vary)
     path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
     scenario = load(path, args)
+    tables = table_format(args)
     try:
         check_size(vary, args.reps or scenario.replications)
         points = len(sweep_scenarios(scenario, vary))
@@ -247,11 +231,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     out = output_path(args.output, bounded_stem(f"sweep-{scenario.name}"))
     reps = args.reps or scenario.replications
-    with reserved_output(out, args.force):
+    with reserved_output(out, args.force, source_of("sweep", [path])):
         cache = _cache(args)
         with _executor(args) as executor, _progress(points * reps, "sweep", cache) as hook:
             table = sweep(scenario, vary, reps, args.jobs, executor, cache=cache, on_done=hook)
-        summary = write_sweep_folder(out, scenario, vary, table, args)
+        summary = write_sweep_folder(out, scenario, vary, table, args, tables)
     _cache_warning(cache)
     print(f"{scenario.name}: {points} point(s) × {reps} replication(s) → {out}/")
     print(summary.to_string(index=False))
@@ -259,18 +243,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def write_sweep_folder(out: Path, scenario: Any, vary: dict[str, list[Any]], table: Any,
-                       args: argparse.Namespace) -> Any:
+                       args: argparse.Namespace, tables: Any = None) -> Any:
     """Write sweep.csv, sweep_summary.csv, the trade-off figures and sweep.json; returns
     a compact per-point table (means of the headline KPIs) for the terminal."""
+    from sim.experiment.csv_files import TableFormat
     from sim.experiment.sweep import sweep_summary, varied_columns
     from sim.output import atomic_folder
     from sim.scenario.loader import scenario_hash, scenario_yaml
 
     heads = [*registry.names("headline")[:3], "staff_hours_per_week"]
+    tables = tables or TableFormat()
     with atomic_folder(out) as tmp:
-        table.to_csv(tmp / "sweep.csv", index=False, float_format=FLOAT_FORMAT)
-        sweep_summary(table).to_csv(tmp / "sweep_summary.csv", index=False,
-                                    float_format=FLOAT_FORMAT)
+        tables.write(table, tmp, "sweep")
+        tables.write(sweep_summary(table), tmp, "sweep_summary")
         (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
         if not args.no_plots:
             _sweep_figures(tmp / "plots", table)

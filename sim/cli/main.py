@@ -9,9 +9,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import sim
 from sim.cli.bench import add_bench_command
+from sim.cli.cache import add_cache_commands
 from sim.cli.calibrate import add_calibrate_commands
 from sim.cli.common import EXIT_BAD_INPUT, UsageError, check_counts, scenario_options
+from sim.cli.completion import add_completion_command
 from sim.cli.decide import add_decide_commands, add_staff_command
 from sim.cli.experiments import add_experiment_commands
 from sim.cli.scenario import add_scenario_commands
@@ -52,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sim",
         description="Simulate city-appearance enforcement deployment strategies.",
     )
+    parser.add_argument("--version", action="version", version=f"sim {sim.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     add_scenario_commands(sub)
@@ -62,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_staff_command(sub, scenario_options)
     add_bench_command(sub)
     add_calibrate_commands(sub, scenario_options)
+    add_cache_commands(sub)
+    add_completion_command(sub)
     return parser
 
 

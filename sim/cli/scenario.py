@@ -12,10 +12,13 @@ from sim.cli.common import (
     EXIT_BAD_INPUT,
     UsageError,
     add_force_option,
+    add_table_options,
     check_runs,
     load,
     progress_bar,
     scenario_options,
+    source_of,
+    table_format,
     write_or_print,
 )
 from sim.cli.lang import add_lang_option, report_lang
@@ -23,10 +26,14 @@ from sim.scenario.errors import ScenarioError
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from sim.scenario.library import find_scenario
+
     path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
-    if args.scenario is None and not path.exists():
-        raise UsageError(f"no scenario given and {DEFAULT_SCENARIO} not found in {Path.cwd()}")
+    if args.scenario is None and not find_scenario(path).exists():
+        raise UsageError(f"no scenario given, {DEFAULT_SCENARIO} not found in {Path.cwd()} "
+                         "and no scenario library is installed")
     scenario = load(path, args)  # before the heavy imports: a bad file fails fast
+    tables = table_format(args)
 
     from sim.experiment.single import run_to_folder, run_warnings
     from sim.metrics import registry
@@ -39,13 +46,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     reps = args.reps or scenario.replications
     check_runs(reps, "{n} replications")
     out = output_path(args.output, scenario.name)
-    with reserved_output(out, args.force):
+    with reserved_output(out, args.force, source_of("run", [path])):
         bar = progress_bar(reps, scenario.name)
         try:
             with language(report_lang(args, scenario)):
                 frames, table = run_to_folder(
                     scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
-                    on_done=bar.update if bar else None, force=args.force,
+                    on_done=bar.update if bar else None, force=args.force, tables=tables,
+                    presence=args.presence,
                 )
         finally:
             if bar:
@@ -82,9 +90,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from sim.scenario.model import Scenario
+    from sim.scenario.json_schema import full_schema, partial_schema
 
-    print(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+    schema = partial_schema() if args.partial else full_schema()
+    return write_or_print(json.dumps(schema, indent=2, ensure_ascii=False), args)
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """List the shipped scenarios with the first line of their descriptions."""
+    from sim.scenario.library import description_line, library_dir, shipped
+
+    files = shipped()
+    if not files:
+        raise UsageError(f"no scenario library is installed (looked in {library_dir()})")
+    print(f"Shipped scenarios ({library_dir()}); run one with `sim run NAME`, copy one to "
+          "edit it (a file on disk always wins over a name):")
+    width = max(len(p.stem) for p in files)
+    for path in files:
+        print(f"  {path.stem:<{width}}  {description_line(path)}")
     return 0
 
 
@@ -105,13 +128,15 @@ def cmd_measures(args: argparse.Namespace) -> int:
 def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     """run, validate, schema, reference, measures."""
     run = sub.add_parser("run", help="run a scenario and write a results folder")
-    run.add_argument("scenario", nargs="?", help=f"scenario file (default {DEFAULT_SCENARIO})")
+    run.add_argument("scenario", nargs="?",
+                     help=f"scenario file or shipped name (default {DEFAULT_SCENARIO})")
     run.add_argument("-o", "--output", help="results folder (default results/<name>)")
     run.add_argument("--reps", type=int, help="replications (default: the scenario's)")
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
     add_lang_option(run)
     add_force_option(run)
+    add_table_options(run, presence=True)
     scenario_options(run)
     run.set_defaults(func=cmd_run)
 
@@ -120,7 +145,14 @@ def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     scenario_options(val)
     val.set_defaults(func=cmd_validate)
 
+    lib = sub.add_parser("scenarios", help="list the shipped scenarios (sim run NAME runs one)")
+    lib.set_defaults(func=cmd_scenarios)
+
     schema = sub.add_parser("schema", help="print the scenario JSON Schema")
+    schema.add_argument("--partial", action="store_true",
+                        help="the schema of a file that extends another (every field "
+                        "optional, extends: allowed), for editors")
+    schema.add_argument("-o", "--output", help="write to this file instead")
     schema.set_defaults(func=cmd_schema)
 
     ref = sub.add_parser("reference", help="print the scenario reference (Markdown)")

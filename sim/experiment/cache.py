@@ -134,6 +134,8 @@ class ReplicationCache:
             self.misses += 1
             return None
         self.hits += 1
+        with contextlib.suppress(OSError):  # age = time since last use (`sim cache prune`)
+            os.utime(self.path(scenario, replication))
         return frames
 
     def store(self, scenario: Scenario, replication: int, frames: Frames) -> None:

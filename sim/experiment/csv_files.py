@@ -1,4 +1,5 @@
-"""CSV files with a fixed number format, so equal runs give equal bytes.
+"""Result tables: CSV files with a fixed number format, so equal runs give equal bytes;
+optionally with a byte-order mark for Excel, or Parquet files instead (:class:`TableFormat`).
 
 Times (minutes from the start: ``t_*`` columns and the shift times) are written with four
 fixed decimals — exact to 0.006 s at any time of any run, where "%.6g" rounded times after day
@@ -8,6 +9,7 @@ digits.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +37,49 @@ def with_fixed_times(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: _fixed(frame[c]) for c in times})
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` without its index: times with fixed decimals, other floats "%.6g"."""
-    with_fixed_times(frame).to_csv(path, index=False, float_format=FLOAT_FORMAT)
+def write_csv(frame: pd.DataFrame, path: Path, excel: bool = False) -> None:
+    """Write ``frame`` without its index: times with fixed decimals, other floats "%.6g";
+    ``excel``: UTF-8 with a byte-order mark, so Excel (a Chinese Windows too) reads the
+    text as UTF-8 instead of the local code page."""
+    with_fixed_times(frame).to_csv(path, index=False, float_format=FLOAT_FORMAT,
+                                   encoding="utf-8-sig" if excel else "utf-8")
+
+
+PARQUET_HINT = 'Parquet needs pyarrow: pip install "chengguan-sim[parquet]"'
+
+
+class TableFormatError(ValueError):
+    """A table format that cannot be written here; ``str()`` is for the user."""
+
+
+@dataclass(frozen=True)
+class TableFormat:
+    """How result tables are written: ``csv`` (optionally ``excel``: with a BOM) or
+    ``parquet`` (full precision, typed columns; needs pyarrow)."""
+
+    kind: str = "csv"
+    excel: bool = False
+
+    def check(self) -> None:
+        """Refuse, before anything runs, what cannot be written.
+
+        Raises:
+            TableFormatError: parquet without pyarrow, or ``excel`` with parquet.
+        """
+        if self.kind == "parquet" and self.excel:
+            raise TableFormatError("--excel applies to CSV files; drop it or use --format csv")
+        if self.kind == "parquet":
+            import importlib.util
+
+            if importlib.util.find_spec("pyarrow") is None:
+                raise TableFormatError(f"--format parquet: {PARQUET_HINT}")
+
+    def write(self, frame: pd.DataFrame, folder: Path, name: str) -> Path:
+        """Write ``frame`` as ``folder/name.csv`` or ``folder/name.parquet``."""
+        if self.kind == "parquet":
+            path = folder / f"{name}.parquet"
+            frame.reset_index(drop=True).to_parquet(path, index=False)
+        else:
+            path = folder / f"{name}.csv"
+            write_csv(frame, path, self.excel)
+        return path

@@ -23,7 +23,7 @@ SCHEDULER_ENV = "SIM_DASK_SCHEDULER"
 CONNECT_TIMEOUT_S = 5.0
 DASK_HINT = 'install it with: pip install "chengguan-sim[dask]"'
 
-Task = tuple[Scenario, int]
+Task = tuple[Scenario, int] | tuple[Scenario, int, bool]  # (…, keep presence), uncached
 DoneHook = Callable[[int], None]
 
 

@@ -74,14 +74,16 @@ def zone_table(layout: Layout, scenario: Scenario) -> pd.DataFrame:
     )
 
 
-def run_replication(scenario: Scenario, replication: int) -> Frames:
-    """Simulate one replication and compute its frames (each row tagged with scenario and rep)."""
+def run_replication(scenario: Scenario, replication: int, presence: bool = False) -> Frames:
+    """Simulate one replication and compute its frames (each row tagged with scenario and rep);
+    ``presence``: keep the presence frame too (``extra["presence"]``)."""
     layout = compile_layout(scenario)
-    return frames_from_raw(simulate(scenario, replication, layout))
+    return frames_from_raw(simulate(scenario, replication, layout), presence)
 
 
-def frames_from_raw(raw: RawRun) -> Frames:
-    """The tidy frames and measures of one simulated replication.
+def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
+    """The tidy frames and measures of one simulated replication (with ``keep_presence``,
+    also the presence frame: one row per stay of an officer in a zone).
 
     Consumes ``raw``: its incident table and presence records are dropped (set to None) as
     soon as their frames are built, so a long run's peak memory holds one copy of each.
@@ -123,6 +125,8 @@ def frames_from_raw(raw: RawRun) -> Frames:
     extra.update(planner_tables(raw, incidents, units, presence))
     extra["by_hour"] = extra["by_hour"].merge(
         hit_by_hour(incidents, targets, w, only=exogenous(incidents)), on="hour", how="left")
+    if keep_presence:
+        extra["presence"] = presence
     frames = Frames(incidents, units, zones, coverage, summary, extra=extra)
     for _, frame in frames.items():
         frame.insert(0, "scenario", scenario.name)

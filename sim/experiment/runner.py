@@ -24,13 +24,20 @@ def run(
     executor: Executor | None = None,
     on_done: ProgressHook | None = None,
     cache: ReplicationCache | None = None,
+    presence: bool = False,
 ) -> Frames:
     """Run ``reps`` replications (default: the scenario's) and stack their frames.
 
     The one way replications run: in this process, a local worker pool (``jobs > 1``) or
     any executor (e.g. Dask's), reusing and storing cached replications when a cache is given.
+    ``presence``: also return the presence frame (``extra["presence"]``; large over long
+    runs, and never cached, so the cache is not used then).
     """
     n = reps if reps is not None else scenario.replications
-    tasks = [(scenario, r) for r in range(n)]
+    if presence:
+        tasks: list = [(scenario, r, True) for r in range(n)]
+        cache = None
+    else:
+        tasks = [(scenario, r) for r in range(n)]
     with make_executor(jobs if executor is None else 1) as own:
         return standardise(Frames.concat(execute(tasks, executor or own, cache, on_done)))

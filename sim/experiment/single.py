@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 import sim
-from sim.experiment.csv_files import FLOAT_FORMAT, write_csv
+from sim.experiment.csv_files import TableFormat
 from sim.experiment.replication import Frames
 from sim.experiment.runner import ProgressHook, run
 from sim.experiment.stats import summarise
@@ -21,11 +21,14 @@ from sim.rng import replication_seed
 from sim.scenario.loader import scenario_hash, scenario_yaml
 from sim.scenario.model import Scenario
 
+CSV = TableFormat()
 
-def write_frames(folder: Path, frames: Frames) -> None:
-    """Write every frame as CSV (fixed number formats, so equal runs give equal bytes)."""
+
+def write_frames(folder: Path, frames: Frames, tables: TableFormat = CSV) -> None:
+    """Write every frame as CSV (fixed number formats, so equal runs give equal bytes) or
+    in another table format."""
     for name, frame in frames.items():
-        write_csv(frame, folder / f"{name}.csv")
+        tables.write(frame, folder, name)
 
 
 def run_record(scenario: Scenario, reps: int, wall_s: float, jobs: int) -> dict:
@@ -78,27 +81,32 @@ def run_to_folder(
     make_plots: bool = True,
     on_done: ProgressHook | None = None,
     force: bool = False,
+    tables: TableFormat = CSV,
+    presence: bool = False,
 ) -> tuple[Frames, pd.DataFrame]:
     """Run replications and write the results folder atomically; returns frames and the KPI table.
 
     ``out`` is checked, locked and probed before simulating (see ``sim.output``); it may
-    replace only an earlier results folder of sim's own, unless ``force``.
+    replace only an earlier results folder of sim's own, unless ``force``. ``tables``: how
+    the tables are written; ``presence``: also write the presence frame.
     """
+    tables.check()
     with reserved_output(out, force):
         start = time.perf_counter()
-        frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done)
+        frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done, presence=presence)
         wall = time.perf_counter() - start
         table = summarise(frames.summary, by=["scenario"],
                           kpis=measure_columns(frames.summary))
-        _write_run_folder(out, scenario, frames, table, reps, wall, jobs, make_plots)
+        _write_run_folder(out, scenario, frames, table, reps, wall, jobs, make_plots, tables)
     return frames, table
 
 
 def _write_run_folder(out: Path, scenario: Scenario, frames: Frames, table: pd.DataFrame,
-                      reps: int, wall: float, jobs: int, make_plots: bool) -> None:
+                      reps: int, wall: float, jobs: int, make_plots: bool,
+                      tables: TableFormat = CSV) -> None:
     with atomic_folder(out) as tmp:
-        write_frames(tmp, frames)
-        table.to_csv(tmp / "kpis.csv", index=False, float_format=FLOAT_FORMAT)
+        write_frames(tmp, frames, tables)
+        tables.write(table, tmp, "kpis")
         (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
         if make_plots:
             write_plots(tmp, frames, scenario)

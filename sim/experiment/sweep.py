@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Mapping
 from concurrent.futures import Executor
 from typing import Any
@@ -24,6 +25,7 @@ from sim.scenario.errors import ScenarioError
 from sim.scenario.limits import over_limit
 from sim.scenario.loader import with_changes
 from sim.scenario.model import Scenario
+from sim.scenario.yaml_reader import UniqueKeyLoader
 
 SWEEP_KPIS = registry.names()
 _FLOAT_TOL = 1e-9
@@ -33,8 +35,14 @@ class SweepError(ValueError):
     """A ``--vary`` that cannot be read or a sweep point that is not a valid scenario."""
 
 
+def _scalar(text: str) -> Any:
+    """One value read as YAML 1.2, exactly as in scenario files and ``--set`` (``17:00`` is
+    text, ``010`` is ten; YAML 1.1 would make ``8:24`` the base-60 number 504)."""
+    return yaml.load(text, Loader=UniqueKeyLoader)
+
+
 def _number(text: str) -> int | float:
-    value = yaml.safe_load(text)
+    value = _scalar(text)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(text)
     return value
@@ -64,7 +72,10 @@ def parse_range(text: str) -> list[int | float]:
 def parse_vary(text: str) -> tuple[str, list[Any]]:
     """``field.path=values`` → (field, values): a range ``a:b:step`` or a comma list.
 
-    List items are read as YAML scalars (``4``, ``0.5``, ``true``, ``nearest``).
+    A range has exactly three parts, all numbers (no clock time has three). Anything else is
+    a comma list whose items are read as YAML 1.2 scalars (``4``, ``0.5``, ``true``,
+    ``nearest``, ``17:00`` as text); ``8:24`` is therefore the text "8:24", never a range
+    nor a base-60 number, and a numeric field refuses it (see :func:`_point_problem`).
     """
     field, sep, values = text.partition("=")
     field = field.strip()
@@ -76,7 +87,7 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
     if problem:
         raise SweepError(problem)
     try:
-        items = [yaml.safe_load(v.strip()) for v in values.split(",")]
+        items = [_scalar(v.strip()) for v in values.split(",")]
     except yaml.YAMLError:
         raise SweepError(f"--vary {field}: cannot read the values {values!r}") from None
     if any(isinstance(v, (dict, list)) or v is None for v in items):
@@ -105,13 +116,25 @@ def expand(vary: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(fields, combo)) for combo in itertools.product(*vary.values())]
 
 
+_COLON_PAIR = re.compile(r"^\s*[-+]?[0-9.]+\s*:\s*[-+]?[0-9.]+\s*$")
+
+
+def _range_hint(point: dict[str, Any]) -> str:
+    """A hint when a value such as ``8:24`` (text) was probably meant as a range."""
+    pairs = [v for v in point.values() if isinstance(v, str) and _COLON_PAIR.match(v)]
+    if not pairs:
+        return ""
+    return (f" ({pairs[0]!r} is read as text, a clock time; a range of numbers is "
+            "start:stop:step, e.g. 8:24:4, and a list is 8,12,16)")
+
+
 def _point_problem(point: dict[str, Any], exc: Exception) -> str:
     shown = ", ".join(f"{k}={v!r}" for k, v in point.items())
     if isinstance(exc, ScenarioError) and exc.problems:
         detail = "; ".join(f"{f}: {m}" if f else m for f, m in exc.problems)
     else:
         detail = f"not a valid field path ({exc})"
-    return f"sweep point {shown}: {detail}"
+    return f"sweep point {shown}: {detail}{_range_hint(point)}"
 
 
 def sweep_scenarios(scenario: Scenario, vary: Mapping[str, list[Any]]) -> list[Scenario]:

@@ -21,14 +21,20 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from sim.output.target import OutputError, check_space, check_target, write_marker
+from sim.output.target import (
+    OutputError,
+    check_source,
+    check_space,
+    check_target,
+    write_marker,
+)
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no locking
     fcntl = None  # type: ignore[assignment]
 
-_RESERVED: dict[Path, bool] = {}  # lock path → force, for targets this process holds
+_RESERVED: dict[Path, tuple[bool, str | None]] = {}  # lock path → (force, source) held here
 
 
 def _umask() -> int:
@@ -129,14 +135,17 @@ def _missing_ancestors(folder: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def reserved_output(target: Path, force: bool = False) -> Iterator[Path]:
+def reserved_output(target: Path, force: bool = False,
+                    source: str | None = None) -> Iterator[Path]:
     """Check, lock and recover ``target`` for the whole of a run; yields ``target``.
 
     Call before simulating, so a bad or busy location fails in seconds. Reentrant: an
-    :func:`atomic_folder` inside reuses the reservation.
+    :func:`atomic_folder` inside reuses the reservation. ``source`` (the command and its
+    scenario files) is recorded in the marker; results another source wrote are refused.
 
     Raises:
-        OutputError: see :func:`sim.output.target.check_target`, :func:`output_lock`,
+        OutputError: see :func:`sim.output.target.check_target`,
+            :func:`sim.output.target.check_source`, :func:`output_lock`,
             :func:`sim.output.target.check_space`.
     """
     target = Path(target)
@@ -145,6 +154,7 @@ def reserved_output(target: Path, force: bool = False) -> Iterator[Path]:
         yield target
         return
     check_target(target, force)
+    check_source(target, source, force)
     created = _missing_ancestors(target.parent)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -154,8 +164,9 @@ def reserved_output(target: Path, force: bool = False) -> Iterator[Path]:
         with output_lock(target):
             recover_stale(target)
             check_target(target, force)
+            check_source(target, source, force)
             check_space(target.parent)
-            _RESERVED[lock] = force
+            _RESERVED[lock] = (force, source)
             try:
                 yield target
             finally:
@@ -206,12 +217,12 @@ def atomic_folder(target: Path, force: bool | None = None) -> Iterator[Path]:
     """
     target = Path(target)
     with reserved_output(target, bool(force)):
-        force = _RESERVED.get(lock_path(target), bool(force))
+        force, source = _RESERVED.get(lock_path(target), (bool(force), None))
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
         try:
             tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results are ordinary
             yield tmp
-            write_marker(tmp)
+            write_marker(tmp, source)
             check_target(target, force)  # a user may have added files during the run
             _swap(tmp, target)
         except OSError as exc:

@@ -79,11 +79,42 @@ def folder_entries(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def write_marker(folder: Path) -> None:
-    """Mark ``folder`` as written by sim, listing everything now in it."""
+def read_source(folder: Path) -> str | None:
+    """What wrote a results folder (``sim run /abs/path.yaml``), from its marker; None if
+    unknown (no marker, or written by an older sim or a command that records none)."""
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    source = data.get("source") if isinstance(data, dict) else None
+    return source if isinstance(source, str) else None
+
+
+def check_source(target: Path, source: str | None, force: bool = False) -> None:
+    """Refuse to replace results that another command or scenario file wrote.
+
+    A rerun of the same command on the same scenario file(s) replaces its own results;
+    two scenario files with the same ``name:`` (or a compare and a run) never silently
+    replace each other's. Unknown writers on either side are not compared.
+
+    Raises:
+        OutputError: the folder's marker names another source (unless ``force``).
+    """
+    old = None if force or source is None else read_source(Path(target))
+    if old is not None and old != source:
+        raise OutputError(f"output {target} holds the results of `{old}`, not of "
+                          f"`{source}` (two scenarios with the same name?); choose another "
+                          "-o, or add --force to replace them")
+
+
+def write_marker(folder: Path, source: str | None = None) -> None:
+    """Mark ``folder`` as written by sim, listing everything now in it and, if known,
+    what wrote it (``source``: the command and its scenario files)."""
     import sim
 
     data = {"program": "sim", "version": sim.__version__, "entries": folder_entries(folder)}
+    if source is not None:
+        data["source"] = source
     (folder / MARKER).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
 

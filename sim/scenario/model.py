@@ -71,7 +71,9 @@ class Clock(Frozen):
         if self.warmup_days >= self.days:
             raise FieldProblems((
                 "warmup_days",
-                f"must be less than days ({self.days}), got {self.warmup_days:g}",
+                f"must be less than days ({self.days}), got {self.warmup_days:g}: shorten "
+                "the warm-up or simulate longer (on the command line: --warmup-days D, "
+                "or --days N)",
             ))
         return self
 

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from sim.scenario.distributions import LoopDuration, Uniform, fixed
 from sim.scenario.district import Frozen, Mode, Whole, ZoneId
+from sim.scenario.errors import FieldProblems
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -163,6 +164,31 @@ class FixedPost(Frozen):
         default_factory=lambda: fixed(20.0), description="Patrol dwell outside the window."
     )
 
+    def window(self) -> tuple[int, int] | None:
+        """The daily window in minutes (end past 1440 across midnight); None: whole shifts."""
+        if self.start is None and self.end is None:
+            return None
+        start, end = clock_minutes(self.start or "00:00"), clock_minutes(self.end or "24:00")
+        return start, end + (1440 if end <= start else 0)
+
+
+def _overlaps(window: tuple[int, int], shift: Shift) -> bool:
+    """Does the daily ``window`` meet the shift on some day (one day either side)?"""
+    start, end = shift.bounds()
+    return any(window[0] + d < end and start < window[1] + d for d in (-1440, 0, 1440))
+
+
+def post_problems(group: UnitGroup) -> list[tuple[str, str]]:
+    """A fixed post whose window lies outside every shift of its group is never staffed."""
+    post = group.behaviour
+    window = post.window() if isinstance(post, FixedPost) else None
+    if window is None or any(_overlaps(window, s) for s in group.shifts):
+        return []
+    shifts = ", ".join(f"{s.start}-{s.end}" for s in group.shifts)
+    return [("behaviour", f"the post's window {post.start or '00:00'}-{post.end or '24:00'} "
+             f"lies outside every shift of the group ({shifts}), so the post at {post.zone} "
+             "would never be staffed; move the window inside a shift or change the shifts")]
+
 
 class CommunityVisits(_Patrol):
     """Scheduled presence in community zones on some weekdays; on call the rest of the shift."""
@@ -251,6 +277,13 @@ class UnitGroup(Frozen):
                 raise ValueError(f"grid zones {outside[:8]} are not in the group's `zones`")
         if any(not g for g in self.grids or []):
             raise ValueError("a grid must list at least one zone")
+        return self
+
+    @model_validator(mode="after")
+    def _post_staffed(self) -> UnitGroup:
+        problems = post_problems(self)
+        if problems:
+            raise FieldProblems(*problems)
         return self
 
     def referenced_zones(self) -> list[tuple[str, str]]:

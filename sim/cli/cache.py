@@ -1,0 +1,79 @@
+"""``sim cache info`` and ``sim cache prune``: the per-user replication cache."""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.cli.common import UsageError
+
+
+def add_cache_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``sim cache info|prune``."""
+    cache = sub.add_parser(
+        "cache", help="show or prune the replication cache",
+        description="The cache of finished replications ($SIM_CACHE_DIR, $XDG_CACHE_HOME/sim "
+        "or ~/.cache/sim) lets a rerun resume; it is never cleaned by itself.")
+    actions = cache.add_subparsers(dest="action", metavar="ACTION", required=True)
+    info = actions.add_parser("info", help="where the cache is and how much it holds")
+    info.set_defaults(func=cmd_cache_info)
+    prune = actions.add_parser("prune", help="remove cached replications")
+    prune.add_argument("--older-than", type=float, metavar="DAYS",
+                       help="remove entries not stored or reused for this many days")
+    prune.add_argument("--max-size", metavar="SIZE",
+                       help="then remove the oldest until the cache is at most SIZE (500M, 2G)")
+    prune.add_argument("--all", action="store_true", help="remove every entry")
+    prune.add_argument("--dry-run", action="store_true", help="only say what would go")
+    prune.set_defaults(func=cmd_cache_prune)
+
+
+def _root():
+    from sim.experiment.cache import default_cache_root
+
+    return default_cache_root()
+
+
+def cmd_cache_info(args: argparse.Namespace) -> int:
+    from sim.experiment.cache_admin import entries, summary
+
+    root = _root()
+    print(summary(root, entries(root)))
+    return 0
+
+
+def _max_bytes(args: argparse.Namespace) -> int | None:
+    from sim.experiment.cache_admin import parse_size
+
+    if args.max_size is None:
+        return None
+    try:
+        return parse_size(args.max_size)
+    except ValueError as exc:
+        raise UsageError(f"--max-size: {exc}") from None
+
+
+def _check(args: argparse.Namespace) -> None:
+    if not (args.all or args.older_than is not None or args.max_size is not None):
+        raise UsageError("cache prune: say what to remove: --older-than DAYS, --max-size "
+                         "SIZE or --all (add --dry-run to see it first)")
+    if args.all and (args.older_than is not None or args.max_size is not None):
+        raise UsageError("cache prune: --all removes everything; drop --older-than/--max-size")
+    if args.older_than is not None and not args.older_than >= 0:
+        raise UsageError("--older-than must be a number of days, 0 or more")
+
+
+def cmd_cache_prune(args: argparse.Namespace) -> int:
+    from sim.experiment.cache_admin import entries, human, remove, to_prune
+
+    _check(args)
+    root = _root()
+    found = entries(root)
+    chosen = to_prune(found, args.older_than, _max_bytes(args), args.all)
+    size = sum(e.size for e in chosen)
+    if args.dry_run:
+        print(f"would remove {len(chosen):,} of {len(found):,} file(s) ({human(size)}) "
+              f"from {root}; nothing removed (--dry-run)")
+        return 0
+    freed = remove(chosen)
+    print(f"removed {len(chosen):,} of {len(found):,} file(s) ({human(freed)}) from {root}; "
+          f"{human(sum(e.size for e in found) - freed)} left")
+    return 0
