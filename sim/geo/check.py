@@ -18,4 +18,6 @@ def map_problems(spec: DistrictMap, travel: Travel) -> list[tuple[str, str]]:
         geo_travel_of(spec, travel)
     except GeoError as exc:
         return [(exc.field, exc.message)]
+    except Exception as exc:  # a library failing on an input we did not foresee: still exit 2
+        return [("map", f"cannot use the map ({type(exc).__name__}: {str(exc).strip()})")]
     return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,3 +46,8 @@ def geo_layout(district: District) -> GeoLayout:
     travel = geo_travel_of(district.map, district.travel)
     return GeoLayout(tuple(gz.ids), gz.shapes, gz.adjacency, travel,
                      dict(travel.minutes) if travel is not None else {})
+
+
+def map_shapes(scenarios: Sequence[Any]) -> dict[str, GeoLayout]:
+    """Scenario name → GeoLayout, for the scenarios whose district comes from a map."""
+    return {s.name: geo_layout(s.district) for s in scenarios if s.district.map is not None}
