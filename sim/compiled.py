@@ -42,7 +42,12 @@ def compile_layout(scenario: Scenario) -> Layout:
     zones = scenario.district.all_zones()
     xy = np.array([[z.x_m, z.y_m] for z in zones], dtype=float).reshape(len(zones), 2)
     travel_spec = scenario.district.travel
-    explicit = travel_spec.matrix_minutes or {}
+    explicit = dict(travel_spec.matrix_minutes or {})
+    if travel_spec.matrix_files:
+        from sim.scenario.travel_csv import read_matrix
+
+        ids = [z.id for z in zones]
+        explicit.update({m: read_matrix(f, ids) for m, f in travel_spec.matrix_files.items()})
     geo = None
     if scenario.district.map is not None:
         from sim.geo.layout import geo_layout

@@ -27,13 +27,19 @@ def square(x0: float, y0: float, side: float) -> list[list[float]]:
             lonlat(x0, y0 + side), lonlat(x0, y0)]
 
 
+def code(r: int, c: int, rows: int, cols: int) -> str:
+    """Zone id: Z12 (row 1, column 2), or Z01_12 past ten rows or columns."""
+    return f"Z{r}{c}" if max(rows, cols) <= 10 else f"Z{r:02d}_{c:02d}"
+
+
 def zones_geojson(path: Path, n: int = 4, cell: float = 100.0, points: bool = False,
-                  extra: list[dict] | None = None) -> Path:
-    """The district's cells (or their centres with an area) as GeoJSON in EPSG:4326."""
+                  extra: list[dict] | None = None, cols: int | None = None) -> Path:
+    """The district's n × cols cells (or their centres with an area) as GeoJSON, EPSG:4326."""
     features = []
+    cols = cols or n
     for r in range(n):
-        for c in range(n):
-            props = {"code": f"Z{r}{c}", "label": f"cell {r}-{c}",
+        for c in range(cols):
+            props = {"code": code(r, c, n, cols), "label": f"cell {r}-{c}",
                      "landuse": KINDS.get((r, c), "residential"), "area_m2": cell * cell}
             geom = ({"type": "Point", "coordinates": lonlat((c + .5) * cell, (r + .5) * cell)}
                     if points else {"type": "Polygon",
@@ -44,25 +50,26 @@ def zones_geojson(path: Path, n: int = 4, cell: float = 100.0, points: bool = Fa
     return path
 
 
-def lattice(n: int = 4, cell: float = 100.0, step: float = 50.0):
+def lattice(n: int = 4, cell: float = 100.0, step: float = 50.0, cols: int | None = None):
     """Nodes {id: (x, y) metres} and edges (u, v, highway) of the street lattice."""
-    k = int(n * cell / step) + 1
-    nodes = {f"n{i}_{j}": (j * step, i * step) for i in range(k) for j in range(k)}
+    k, m = int(n * cell / step) + 1, int((cols or n) * cell / step) + 1
+    nodes = {f"n{i}_{j}": (j * step, i * step) for i in range(k) for j in range(m)}
     edges = []
     for i in range(k):
-        for j in range(k):
+        for j in range(m):
             for di, dj in ((0, 1), (1, 0)):
-                if i + di < k and j + dj < k:
+                if i + di < k and j + dj < m:
                     line = i if di == 0 else j  # the lattice line the edge runs along
                     kind = "residential" if (line * step) % cell == 0 else "footway"
                     edges.append((f"n{i}_{j}", f"n{i + di}_{j + dj}", kind))
     return nodes, edges
 
 
-def graphml(path: Path, n: int = 4, only: str | None = None, keep=None) -> Path:
+def graphml(path: Path, n: int = 4, only: str | None = None, keep=None,
+            cols: int | None = None) -> Path:
     """The lattice as GraphML with lon/lat x, y (osmnx's layout); ``only``: keep one highway;
     ``keep(u_xy, v_xy)``: keep only the edges it accepts."""
-    nodes, edges = lattice(n)
+    nodes, edges = lattice(n, cols=cols)
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
              '<key id="x" for="node" attr.name="x" attr.type="double"/>',

@@ -273,3 +273,4 @@ def test_without_the_geo_extra_exit_2(district: Path, monkeypatch, capsys) -> No
     assert main(["validate", str(district)]) == 2
     err = capsys.readouterr()
     assert "pip install chengguan-sim[geo]" in err.err + err.out and "pyogrio" in err.err + err.out
+

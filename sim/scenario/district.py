@@ -140,6 +140,11 @@ class Travel(Frozen):
         description="Explicit zone × zone travel times (minutes) per mode, in zone order; "
         "modes not listed use distances.",
     )
+    matrix_files: dict[Mode, str] | None = Field(
+        None,
+        description="Travel times per mode from CSV files (minutes; header `zone,<id>,...`, "
+        "one row `<id>,<minutes>,...` per zone), relative to the scenario file.",
+    )
 
 
 class District(Frozen):
@@ -223,9 +228,25 @@ class District(Frozen):
                     f"expected {n} rows of {n} minutes (one row and one column per zone, in "
                     f"zone order), got {got}",
                 ))
+        problems += self._matrix_file_problems()
         if problems:
             raise FieldProblems(*problems)
         return self
+
+    def _matrix_file_problems(self) -> list[tuple[str, str]]:
+        from sim.scenario.travel_csv import MatrixFileError, read_matrix
+
+        ids = [z.id for z in self.all_zones()]
+        out = []
+        for mode, path in (self.travel.matrix_files or {}).items():
+            if mode in (self.travel.matrix_minutes or {}):
+                out.append((f"travel.matrix_files.{mode}", "also given in matrix_minutes"))
+                continue
+            try:
+                read_matrix(path, ids)
+            except MatrixFileError as exc:
+                out.append((f"travel.matrix_files.{mode}", str(exc)))
+        return out
 
     def all_zones(self) -> list[Zone]:
         """The zones, generated, listed or from the map, in a fixed order."""

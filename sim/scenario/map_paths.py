@@ -16,8 +16,13 @@ def _absolute(value: Any, base: Path) -> Any:
 
 
 def absolute_map_paths(data: dict, base: Path) -> dict:
-    """``district.map`` file paths made absolute against ``base`` (the scenario's folder)."""
+    """``district.map`` and ``district.travel.matrix_files`` paths made absolute against
+    ``base`` (the scenario's folder)."""
     district = data.get("district")
+    travel = district.get("travel") if isinstance(district, dict) else None
+    files = travel.get("matrix_files") if isinstance(travel, dict) else None
+    if isinstance(files, dict):
+        travel["matrix_files"] = {m: _absolute(f, base) for m, f in files.items()}
     spec = district.get("map") if isinstance(district, dict) else None
     if not isinstance(spec, dict):
         return data
