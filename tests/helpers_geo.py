@@ -7,9 +7,19 @@ borders, footways along the cells' middle lines.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 from pathlib import Path
+
+GEO_LIBRARIES = ("shapely", "pyproj", "pyogrio", "geopandas", "networkx", "pyrosm")
+HAVE_GEO = all(importlib.util.find_spec(name) for name in GEO_LIBRARIES)
+NO_GEO = "the geo extra is not installed (pip install -e '.[geo]')"
+
+
+def needs_geo(path: Path) -> bool:
+    """Whether a scenario file uses `district.map` (and so the geo extra)."""
+    return "\n  map:" in path.read_text(encoding="utf-8")
 
 LON0, LAT0 = 114.30, 30.55
 DLAT = 1.0 / 111_320.0  # degrees per metre north

