@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-VERSION = b"geo-cache-1"
+VERSION = b"geo-cache-2"
 _FILE_HASHES: dict[tuple[str, int, int], str] = {}
 
 

@@ -22,35 +22,54 @@ class GeoTravel:
     minutes: dict[str, np.ndarray]
     preds: np.ndarray  # (zones, nodes) int32 predecessor of each node from each zone's node
     zone_node: np.ndarray  # (zones,) the node each zone is snapped to (path mode)
-    node_zone: np.ndarray  # (nodes,) the zone containing each node, -1 outside every zone
+    node_zone: np.ndarray  # (nodes,) the zone containing each node (else the nearest)
     segments: np.ndarray  # (edges, 2, 2) street segments, metres (float32)
 
     def paths_from(self, a: int) -> list[list[int]]:
         """Zones passed going from zone ``a`` to each zone along the network (as
         ``sim.strategy.geometry.paths_from``: without ``a``, ending with the destination)."""
-        from sim.strategy.geometry import _zones_along
-
-        pred, src, nz = self.preds[a], self.zone_node[a], self.node_zone
+        rows = zone_changes(self.preds[a], self.node_zone, self.zone_node).tolist()
         out = []
-        for b, node in enumerate(self.zone_node.tolist()):
-            seq = []
-            while node != src and node >= 0:
-                seq.append(int(nz[node]))
-                node = int(pred[node])
-            seq.reverse()
-            out.append([b] if b == a else _zones_along([z for z in seq if z >= 0], a, b))
+        for b, row in enumerate(rows):
+            path = [z for z in reversed(row) if z >= 0 and z != a]
+            if not path or path[-1] != b:
+                path.append(b)
+            out.append(path)
         return out
 
 
+def zone_changes(pred: np.ndarray, zone: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per target node: the zones met walking back up the shortest-path tree to its root, one
+    entry per change of zone (-1 padded), as a (targets, steps) array.
+
+    ``up[v]`` is first made the nearest ancestor of ``v`` in another zone (pointer jumping:
+    a few vectorised passes instead of a walk over every node of every path).
+    """
+    up = pred.astype(np.int64)
+    up[up < 0] = -1
+    while True:
+        u = np.maximum(up, 0)
+        same = (up >= 0) & (zone[u] == zone)
+        if not same.any():
+            break
+        up = np.where(same, up[u], up)
+    cur, cols = targets.astype(np.int64), []
+    while (cur >= 0).any():
+        c = np.maximum(cur, 0)
+        cols.append(np.where(cur >= 0, zone[c], -1))
+        cur = np.where(cur >= 0, up[c], -1)
+    return np.stack(cols, axis=1) if cols else np.full((len(targets), 1), -1)
+
+
 def _node_zones(gz: GeoZones, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The zone each node lies in (-1 outside every zone; on a border: the lower index)."""
+    """The zone each node lies in, or the nearest zone (a street between blocks; on a
+    border or at equal distance: the lower index)."""
     import shapely
 
-    points = shapely.points(x, y)
-    zone, node = shapely.STRtree(points).query(np.array(gz.shapes, dtype=object),
-                                                predicate="intersects")
-    out = np.full(len(x), -1, dtype=np.int32)
-    order = np.argsort(-zone, kind="stable")  # lower zone index written last, wins
+    node, zone = shapely.STRtree(np.array(gz.shapes, dtype=object)).query_nearest(
+        shapely.points(x, y), all_matches=True)
+    out = np.full(len(x), -1, dtype=np.int64)
+    order = np.lexsort((-zone, node))  # per node, the lowest zone index written last
     out[node[order]] = zone[order]
     return out
 
