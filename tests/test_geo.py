@@ -272,3 +272,16 @@ def test_without_the_geo_extra_exit_2(district: Path, monkeypatch, capsys) -> No
     err = capsys.readouterr()
     assert "pip install chengguan-sim[geo]" in err.err + err.out and "pyogrio" in err.err + err.out
 
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_geopackage_and_shapefile(tmp_path: Path, district: Path, suffix: str) -> None:
+    import geopandas
+
+    frame = geopandas.read_file(tmp_path / "zones.geojson").to_crs("EPSG:3857")
+    frame.to_file(tmp_path / f"zones{suffix}")
+    s = load_scenario(district, {"district.map.zones.file": str(tmp_path / f"zones{suffix}")})
+    want = load_scenario(district).district.all_zones()
+    got = s.district.all_zones()
+    assert [z.id for z in got] == [z.id for z in want] and got[5].kind == want[5].kind
+    assert got[5].x_m == pytest.approx(want[5].x_m, abs=0.05)  # same place, other CRS

@@ -60,4 +60,4 @@ def label_shapes(
             continue
         r, g, b, _ = cmap(norm(v)) if np.isfinite(v) else (0.8, 0.8, 0.8, 1)
         ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
-        ax.text(x, y, str(zid), ha="center", va="center", fontsize=size or 5.0, color=ink)
+        ax.text(x, y, str(zid), ha="center", va="center", fontsize=size or 6.0, color=ink)
