@@ -93,17 +93,27 @@ def read_zones(spec: ZonesFile) -> RawZones:
         raise GeoError(f"{F}.area_field", "the file has points: name the field holding each "
                                           "zone's area (m²) with area_field")
     areas = _column(frame, spec.area_field, "area_field") if points else None
+    return RawZones(ids, _texts(frame, spec.name_field, "name_field"),
+                    _texts(frame, spec.kind_field, "kind_field"), geoms, _crs_of(frame, spec),
+                    _areas(areas, ids))
+
+
+def _texts(frame: Any, name: str | None, key: str) -> list[str | None]:
+    """A field's values as text (None where empty), or all None without the field."""
+    values = _column(frame, name, key)
+    if values is None:
+        return [None] * len(frame)
+    return [None if v is None or v != v else str(v) for v in values]
+
+
+def _crs_of(frame: Any, spec: ZonesFile) -> Any:
+    """The CRS of the file's coordinates: the scenario's ``crs``, else the file's own."""
+    from sim.geo.crs import parse_crs
+
     if frame.crs is None and spec.crs is None:
         raise GeoError(f"{F}.crs", f"{spec.file} names no coordinate reference system: give "
                                    "it as map.zones.crs (e.g. EPSG:4326)")
-    from sim.geo.crs import parse_crs
-
-    crs = parse_crs(spec.crs if spec.crs is not None else frame.crs, f"{F}.crs")
-    names = _column(frame, spec.name_field, "name_field")
-    kinds = _column(frame, spec.kind_field, "kind_field")
-    return RawZones(ids, [None if n is None else str(n) for n in names] if names else
-                    [None] * len(ids), [None if k is None else str(k) for k in kinds] if kinds
-                    else [None] * len(ids), geoms, crs, _areas(areas, ids))
+    return parse_crs(spec.crs if spec.crs is not None else frame.crs, f"{F}.crs")
 
 
 def _areas(values: list | None, ids: list[str]) -> list[float] | None:

@@ -185,7 +185,7 @@ class District(Frozen):
         if len(given) > 1:
             raise FieldProblems(
                 ("", f"give one of `grid` (a generated grid), `zones` (a list) or `map` (zones "
-                     f"from a map), not {' and '.join(given)}")
+                     f"from a map), not both {' and '.join(given)}")
             )
         if not given:
             raise FieldProblems(

@@ -28,7 +28,8 @@ class ZonesFile(Frozen):
         None, description="For point files: field holding each zone's area (m²)."
     )
     crs: str | None = Field(
-        None, description="CRS of the file when the file names none (e.g. EPSG:4326)."
+        None, description="CRS of the file's coordinates (e.g. EPSG:4326): needed when the "
+        "file names none; overrides the file's own."
     )
 
 
