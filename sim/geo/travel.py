@@ -25,17 +25,42 @@ class GeoTravel:
     node_zone: np.ndarray  # (nodes,) the zone containing each node (else the nearest)
     segments: np.ndarray  # (edges, 2, 2) street segments, metres (float32)
 
-    def paths_from(self, a: int) -> list[list[int]]:
+    def paths_from(self, a: int) -> ZonePaths:
         """Zones passed going from zone ``a`` to each zone along the network (as
         ``sim.strategy.geometry.paths_from``: without ``a``, ending with the destination)."""
-        rows = zone_changes(self.preds[a], self.node_zone, self.zone_node).tolist()
-        out = []
-        for b, row in enumerate(rows):
-            path = [z for z in reversed(row) if z >= 0 and z != a]
-            if not path or path[-1] != b:
-                path.append(b)
-            out.append(path)
-        return out
+        rows = zone_changes(self.preds[a], self.node_zone, self.zone_node)
+        return ZonePaths(a, rows.astype(np.int32))
+
+
+class ZonePaths:
+    """The paths from one zone, each made into a list when first asked for (a run uses only
+    some of them); zone numbers are shared int objects, not one per path element."""
+
+    __slots__ = ("a", "rows", "made")
+
+    def __init__(self, a: int, rows: np.ndarray) -> None:
+        self.a, self.rows, self.made = a, rows, {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, b: int) -> list[int]:
+        path = self.made.get(b)
+        if path is None:
+            path = self.made[b] = self._make(int(b))
+        return path
+
+    def _make(self, b: int) -> list[int]:
+        if b == self.a:
+            return [b]
+        ints = _INTS if len(self.rows) <= len(_INTS) else range(len(self.rows))
+        path = [ints[z] for z in reversed(self.rows[b].tolist()) if z >= 0 and z != self.a]
+        if not path or path[-1] != b:
+            path.append(ints[b])
+        return path
+
+
+_INTS = list(range(4096))  # shared int objects for zone numbers
 
 
 def zone_changes(pred: np.ndarray, zone: np.ndarray, targets: np.ndarray) -> np.ndarray:
