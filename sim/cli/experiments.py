@@ -192,7 +192,7 @@ def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_
     with atomic_folder(out) as tmp:
         tables = {"comparison": result.comparison, "differences": result.differences,
                   "warmup": result.warmup, "precision": result.precision,
-                  "batch_means": result.batch_means}
+                  "batch_means": result.batch_means, "displacement": result.displacement}
         for name, frame in [*tables.items(), *result.frames.items()]:
             if frame is not None and (name != "incidents" or args.write_incidents):
                 write_csv(frame, tmp / f"{name}.csv")

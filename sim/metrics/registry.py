@@ -108,6 +108,11 @@ MEASURES: tuple[Measure, ...] = (
     _m("vendor_trading_h_per_day", "Vendor trading", "hours per day", "lower", "secondary",
        """Hours per day that vendors traded (vendor model).""",
        ("has", "less", "more", "vendor trading (hours per day)")),
+    _m("shop_repeat_offence_share", "Repeat offences at shops", "share", "lower", "secondary",
+       """Share of shop-front offences (door-front model) in the arrival window committed by a
+       shop that had offended before in the run: how much of the disorder comes back from
+       the same shops.""",
+       ("has", "fewer", "more", "repeat offences at shops")),
     # -- descriptive: no verdict ----------------------------------------------------------
     _m("incidents_per_day", "Incidents", "per day", "neither", "descriptive",
        """Incidents that occurred per day in the arrival window (all sources: the exogenous
@@ -148,6 +153,12 @@ MEASURES: tuple[Measure, ...] = (
        """Share of on-duty time spent on jobs (travel to them and work on scene)."""),
     _m("staff_hours_per_week", "Staff-hours", "per week", "neither", "descriptive",
        """Officer-hours on duty per week, overtime included: the cost of a strategy."""),
+    _m("carded_shops", "Carded shops", "shops", "neither", "descriptive",
+       """Contracted shops that held a yellow or red card at an officer's visit in the
+       observation window (door-front points scheme)."""),
+    _m("sanction_deterred_per_day", "Offences deterred by cards", "per day", "neither",
+       "descriptive", """Shop-front offences per day that a carded shop gave up
+       (``cards.sanction_effect``): they never happened."""),
     _m("overtime_h", "Overtime", "hours", "neither", "descriptive",
        """Hours worked past the end of shifts (finishing a job) in the observation window."""),
 )

@@ -14,6 +14,7 @@ from sim.experiment.compare import Comparison
 from sim.experiment.precision import PRECISION_KPIS
 from sim.metrics import registry
 from sim.metrics.window import window_of
+from sim.report.displacement import displacement_blocks
 from sim.report.tables import (
     PER_TYPE_TABLES,
     hour_bands,
@@ -99,6 +100,7 @@ def report_blocks(comparison: Comparison, figures: list[tuple[str, str]]) -> lis
                ("ul", verdict_sentences(comparison) or ["Only one scenario: nothing to compare."]),
                ("h2", "Key measures (mean and 95 % CI)"), ("table", key_table(comparison))]
     blocks += _per_type_blocks(comparison)
+    blocks += displacement_blocks(comparison)
     blocks += _analysis_blocks(comparison)
     blocks += [("h2", "Figures"), *(("fig", f) for f in figures)] if figures else []
     blocks += [("h2", "Methods"), ("p", methods(comparison))]
