@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +23,7 @@ class Layout:
     type_names: tuple[str, ...]  # enabled incident types, catalog order
     horizon: float  # minutes
     warmup: float  # minutes
+    geo: Any = None  # sim.geo.layout.GeoLayout of a `district.map` (shapes, network), else None
 
     @property
     def n_zones(self) -> int:
@@ -40,11 +42,23 @@ def compile_layout(scenario: Scenario) -> Layout:
     zones = scenario.district.all_zones()
     xy = np.array([[z.x_m, z.y_m] for z in zones], dtype=float).reshape(len(zones), 2)
     travel_spec = scenario.district.travel
-    explicit = travel_spec.matrix_minutes or {}
+    explicit = dict(travel_spec.matrix_minutes or {})
+    if travel_spec.matrix_files:
+        from sim.scenario.travel_csv import read_matrix
+
+        ids = [z.id for z in zones]
+        explicit.update({m: read_matrix(f, ids) for m, f in travel_spec.matrix_files.items()})
+    geo = None
+    if scenario.district.map is not None:
+        from sim.geo.layout import geo_layout
+
+        geo = geo_layout(scenario.district)
     travel = {}
     for mode in MODES:
         if mode in explicit:
             travel[mode] = np.asarray(explicit[mode], dtype=float)
+        elif geo is not None and mode in geo.minutes:
+            travel[mode] = geo.minutes[mode]
         else:
             speed = getattr(travel_spec.speeds_kmh, mode)
             travel[mode] = travel_matrix(xy, speed, travel_spec.detour_factor, travel_spec.intra_zone_m)
@@ -57,4 +71,5 @@ def compile_layout(scenario: Scenario) -> Layout:
         type_names=tuple(name for name, t in scenario.incidents.items() if t.enabled),
         horizon=scenario.clock.days * 1440.0,
         warmup=scenario.clock.warmup_days * 1440.0,
+        geo=geo,
     )

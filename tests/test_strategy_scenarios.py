@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers_geo import HAVE_GEO, NO_GEO, needs_geo
 
 from sim.experiment.replication import run_replication
 from sim.scenario.loader import load_scenario
@@ -31,6 +32,8 @@ def weekly_staff_hours(scenario: Scenario) -> float:
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_scenario_validates_and_runs_three_days(path: Path):
+    if needs_geo(path) and not HAVE_GEO:
+        pytest.skip(NO_GEO)
     scenario = load_scenario(path, {"clock.days": 3, "clock.warmup_days": 1})
     frames = run_replication(scenario, 0)
     assert len(frames.incidents) > 0 and len(frames.units) > 0

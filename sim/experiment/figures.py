@@ -35,11 +35,26 @@ def occurring_in(incidents: pd.DataFrame, windows: Mapping[str, Window]) -> pd.D
     return incidents[(occur >= t0) & (occur < end)]
 
 
+def zone_coverage(frames: Frames) -> pd.DataFrame:
+    """The zones frame with ``coverage_share``: covered ÷ observed minutes of each zone."""
+    keys = ["scenario", "replication", "zone"]
+    cov = frames.coverage.groupby(keys, sort=False)[["covered_min", "observed_min"]].sum()
+    share = (cov["covered_min"] / cov["observed_min"].where(cov["observed_min"] > 0))
+    return frames.zones.merge(share.rename("coverage_share").reset_index(), on=keys, how="left")
+
+
 def frame_figures(
-    frames: Frames, windows: Mapping[str, Window]
+    frames: Frames, windows: Mapping[str, Window], scenarios: Sequence[Scenario] = ()
 ) -> dict[str, Callable[[], Figure]]:
-    """Figure name → function drawing it from ``frames`` over each scenario's window."""
+    """Figure name → function drawing it from ``frames`` over each scenario's window.
+
+    Scenarios whose district comes from a map (``district.map``) get their zone maps drawn on
+    the real zone shapes, plus a coverage map and an incidents map.
+    """
     from sim import plots
+    from sim.geo.layout import map_shapes
+
+    shapes = map_shapes(scenarios)
 
     start = {name: w.t0 for name, w in windows.items()}
     horizon = {name: w.t1 for name, w in windows.items()}
@@ -47,10 +62,17 @@ def frame_figures(
         "resolution_ecdf": lambda: plots.resolution_ecdf(occurring_in(frames.incidents, windows)),
         "time_of_day": lambda: plots.time_of_day(frames.incidents, frames.units,
                                                  horizon_min=horizon, start_min=start),
-        "idleness_map": lambda: plots.district_map(frames.zones, "max_gap_min"),
-        "exposure_map": lambda: plots.district_map(frames.zones, "exposure_h"),
+        "idleness_map": lambda: plots.district_map(frames.zones, "max_gap_min", shapes=shapes),
+        "exposure_map": lambda: plots.district_map(frames.zones, "exposure_h", shapes=shapes),
         "coverage_heatmap": lambda: plots.coverage_heatmap(frames.coverage),
     }
+    if shapes:
+        figures["coverage_map"] = lambda: plots.district_map(
+            zone_coverage(frames), "coverage_share", "Share of observed time with an officer "
+            "present, by zone", cmap="RdYlGn", shapes=shapes)
+        figures["incidents_map"] = lambda: plots.district_map(
+            frames.zones, "incidents", "Incidents by zone (mean over replications)",
+            cmap="magma_r", shapes=shapes)
     parking = frames.extra.get("parking")
     if parking is not None and len(parking):
         figures["parking_occupancy"] = lambda: plots.parking_occupancy(parking)

@@ -57,7 +57,7 @@ def write_plots(folder: Path, frames: Frames, scenario: Scenario) -> list[Path]:
     from sim.experiment.figures import frame_figures, observation_windows
 
     written: list[Path] = []
-    for name, make in frame_figures(frames, observation_windows([scenario])).items():
+    for name, make in frame_figures(frames, observation_windows([scenario]), [scenario]).items():
         written += plots.save_figure(make(), folder / "plots" / name, formats=("png",))
     return written
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -47,6 +49,7 @@ def district_map(
     label: str | None = None,
     cmap: str = "viridis",
     max_cols: int = 3,
+    shapes: Mapping[str, Any] | None = None,
 ) -> Figure:
     """Map of zones coloured by a per-zone metric, one panel per scenario.
 
@@ -57,15 +60,22 @@ def district_map(
         label: Scenario name used when ``zones`` has no ``scenario`` column.
         cmap: Matplotlib colormap name (zones with NaN metric are drawn grey).
         max_cols: Maximum panel columns.
+        shapes: Scenario name → its map geometry (``sim.geo.layout.GeoLayout``): those
+            panels draw the real zone shapes and the streets instead of squares.
 
     Returns:
         The figure: one map axes per scenario plus one shared colorbar axes.
     """
     require(zones, ["zone", "x_m", "y_m", metric], "zones")
-    df = with_scenario(zones, label, ["zone", "x_m", "y_m", metric])
+    shapes = shapes or {}
+    df = with_scenario(zones, label, ["zone", "x_m", "y_m", metric]
+                       + (["name"] if "name" in zones.columns else []))
+    if "name" not in df.columns:
+        df = df.assign(name=df["zone"])
     order = scenario_order(df)
     agg = df.groupby(["scenario", "zone"], sort=False).agg(
-        x=("x_m", "mean"), y=("y_m", "mean"), v=(metric, "mean")).reset_index()
+        x=("x_m", "mean"), y=("y_m", "mean"), v=(metric, "mean"), name=("name", "first")
+    ).reset_index()
     vals = agg["v"].to_numpy(dtype=float)
     finite = vals[np.isfinite(vals)]
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -78,11 +88,17 @@ def district_map(
     annotate = agg.groupby("scenario")["zone"].nunique().max() <= 64
 
     nrows, ncols = panel_grid(len(order), max_cols)
-    fig = Figure(figsize=(4.2 * ncols + 1.2, 4.0 * nrows + 0.6), layout="constrained")
+    scale = 1.6 if any(s in shapes for s in order) and len(agg) > 100 * len(order) else 1.0
+    fig = Figure(figsize=(scale * 4.2 * ncols + 1.2, scale * 4.0 * nrows + 0.6),
+                 layout="constrained")
     axes = panel_axes(fig, len(order), max_cols)
     coll = None
     for ax, scen in zip(axes, order):
         sub = agg[agg["scenario"] == scen]
+        if scen in shapes:
+            coll = _shape_panel(ax, shapes[scen], sub, colormap, norm)
+            ax.set_title(scen)
+            continue
         rects = [Rectangle((x - side / 2, y - side / 2), side, side)
                  for x, y in zip(sub["x"], sub["y"])]
         coll = PatchCollection(rects, cmap=colormap, norm=norm, edgecolor="white", lw=0.5)
@@ -104,6 +120,20 @@ def district_map(
     name = kpi_parts(metric)[0]
     fig.suptitle(title or t("{name} by zone (mean over replications)", name=name))
     return fig
+
+
+def _shape_panel(ax: Any, shapes: Any, sub: pd.DataFrame, colormap: Any, norm: Normalize) -> Any:
+    """One panel of real zone shapes (``sim.plots.zone_shapes``)."""
+    from .zone_shapes import draw_shapes, label_shapes
+
+    zones, vals = sub["zone"].astype(str).tolist(), sub["v"].to_numpy(dtype=float)
+    coll = draw_shapes(ax, shapes, zones, vals, colormap, norm)
+    label_shapes(ax, zones, sub["name"].astype(str).tolist(),
+                 sub[["x", "y"]].to_numpy(float), vals, colormap, norm)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x (m)")
+    ax.set_ylabel("y (m)")
+    return coll
 
 
 def coverage_heatmap(

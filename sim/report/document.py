@@ -51,7 +51,8 @@ def make_figures(folder: Path, comparison: Comparison) -> list[tuple[str, str]]:
     from sim.experiment.figures import frame_figures, observation_windows
 
     makers = {"kpi_bars": lambda: plots.kpi_bars(comparison.comparison, BAR_KPIS),
-              **frame_figures(comparison.frames, observation_windows(comparison.scenarios))}
+              **frame_figures(comparison.frames, observation_windows(comparison.scenarios),
+                             comparison.scenarios)}
     for name, _ in FIGURES:
         plots.save_figure(makers[name](), folder / name, formats=("png", "svg"))
     return FIGURES

@@ -140,6 +140,11 @@ class Travel(Frozen):
         description="Explicit zone × zone travel times (minutes) per mode, in zone order; "
         "modes not listed use distances.",
     )
+    matrix_files: dict[Mode, str] | None = Field(
+        None,
+        description="Travel times per mode from CSV files (minutes; header `zone,<id>,...`, "
+        "one row `<id>,<minutes>,...` per zone), relative to the scenario file.",
+    )
 
 
 class District(Frozen):
@@ -148,6 +153,10 @@ class District(Frozen):
     name: str = Field("district", description="Name of the district.")
     grid: Grid | None = Field(None, description="Generate zones as a grid (or list `zones`).")
     zones: list[Zone] | None = Field(None, description="Listed zones (or give `grid`).")
+    map: DistrictMap | None = Field(
+        None, description="Zones from a map file or a unit grid, travel on a street network "
+        "(needs `pip install chengguan-sim[geo]`)."
+    )
     travel: Travel = Field(default_factory=Travel, description="Travel between zones.")
 
     @field_validator("zones", mode="before")
@@ -172,14 +181,23 @@ class District(Frozen):
 
     @model_validator(mode="after")
     def _one_layout(self) -> District:
-        if self.grid is not None and self.zones is not None:
+        given = [k for k in ("grid", "zones", "map") if getattr(self, k) is not None]
+        if len(given) > 1:
             raise FieldProblems(
-                ("", "give either `grid` (zones generated as a grid) or `zones` (a list), not both")
+                ("", f"give one of `grid` (a generated grid), `zones` (a list) or `map` (zones "
+                     f"from a map), not both {' and '.join(given)}")
             )
-        if self.grid is None and self.zones is None:
+        if not given:
             raise FieldProblems(
-                ("", "missing: give `grid` (zones generated as a grid) or `zones` (a list)")
+                ("", "missing: give `grid` (zones generated as a grid), `zones` (a list) or "
+                     "`map` (zones from a map)")
             )
+        if self.map is not None:
+            from sim.geo.check import map_problems
+
+            trouble = map_problems(self.map, self.travel)
+            if trouble:
+                raise FieldProblems(*trouble)
         problems: list[tuple[str, str]] = []
         if self.zones is not None:
             if not self.zones:
@@ -210,10 +228,35 @@ class District(Frozen):
                     f"expected {n} rows of {n} minutes (one row and one column per zone, in "
                     f"zone order), got {got}",
                 ))
+        problems += self._matrix_file_problems()
         if problems:
             raise FieldProblems(*problems)
         return self
 
+    def _matrix_file_problems(self) -> list[tuple[str, str]]:
+        from sim.scenario.travel_csv import MatrixFileError, read_matrix
+
+        ids = [z.id for z in self.all_zones()]
+        out = []
+        for mode, path in (self.travel.matrix_files or {}).items():
+            if mode in (self.travel.matrix_minutes or {}):
+                out.append((f"travel.matrix_files.{mode}", "also given in matrix_minutes"))
+                continue
+            try:
+                read_matrix(path, ids)
+            except MatrixFileError as exc:
+                out.append((f"travel.matrix_files.{mode}", str(exc)))
+        return out
+
     def all_zones(self) -> list[Zone]:
-        """The zones, generated or listed, in a fixed order."""
+        """The zones, generated, listed or from the map, in a fixed order."""
+        if self.map is not None:
+            from sim.geo.resolve import map_zones
+
+            return map_zones(self.map)
         return self.grid.zones() if self.grid is not None else list(self.zones or [])
+
+
+from sim.scenario.geo import DistrictMap  # noqa: E402  (geo.py builds on the models above)
+
+District.model_rebuild()

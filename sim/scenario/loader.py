@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from sim.scenario.errors import ScenarioError
 from sim.scenario.extends import deep_merge, read_chain, read_scenario_dict, set_path
+from sim.scenario.map_paths import absolute_map_paths
 from sim.scenario.messages import MAX_PROBLEMS, validation_problems
 from sim.scenario.model import Scenario
 from sim.scenario.yaml_reader import ScenarioDumper, UniqueKeyLoader
@@ -61,6 +62,7 @@ def scenario_from_dict(data: dict, path: Path | str | None = None, note: str = "
 def load_scenario(path: Path | str, overrides: dict[str, Any] | None = None) -> Scenario:
     """Load, merge ``extends:``, apply dotted-path overrides and validate a scenario file."""
     data, files = read_chain(Path(path))
+    data = absolute_map_paths(data, Path(path).resolve().parent)
     if "name" not in data:
         data["name"] = Path(path).stem
     for dotted, value in (overrides or {}).items():

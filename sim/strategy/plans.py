@@ -59,6 +59,11 @@ def group_grids(group: UnitGroup, layout: Layout) -> list[list[int]] | None:
     return split_grids(layout.xy, zones, group.grid_split)
 
 
+def zone_adjacency(layout: Layout) -> np.ndarray:
+    """Neighbouring zones: shared borders on a map district, else nearby centres."""
+    return layout.geo.adjacency if layout.geo is not None else adjacency(layout.xy)
+
+
 def _spread(k: int, count: int, length: int) -> int:
     """Starting position of officer k of ``count`` on a cycle of ``length`` stops."""
     return (k * length) // max(count, 1) % max(length, 1)
@@ -82,7 +87,7 @@ def group_plans(
     grids = group_grids(group, layout)
     reach = None
     if grids is not None and group.overflow == "neighbours":
-        reach = grid_reach(grids, adjacency(layout.xy))
+        reach = grid_reach(grids, zone_adjacency(layout))
     behaviour = group.behaviour
     windows: list[tuple[float, float]] = []
     if isinstance(behaviour, CommunityVisits):
@@ -136,15 +141,17 @@ class ZoneFacts:
         return self._rates
 
     def adjacent(self) -> np.ndarray:
-        """Zone adjacency (centres within 1.5 × the nearest spacing)."""
+        """Zone adjacency (centres within 1.5 × the nearest spacing; map: shared borders)."""
         if self._adjacent is None:
-            self._adjacent = adjacency(self.layout.xy)
+            self._adjacent = zone_adjacency(self.layout)
         return self._adjacent
 
     def path(self, a: int, b: int) -> list[int]:
         """Zones passed going from ``a`` to ``b``, excluding ``a``, ending with ``b`` (computed
-        for every ``b`` when ``a`` is first asked for)."""
+        for every ``b`` when ``a`` is first asked for; on the street network when it has one)."""
         paths = self._paths.get(a)
+        if paths is None and self.layout.geo is not None and self.layout.geo.travel is not None:
+            paths = self._paths[a] = self.layout.geo.travel.paths_from(a)
         if paths is None:
             if self._step is None:
                 self._step = path_step(self.layout.xy)

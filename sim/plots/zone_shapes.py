@@ -1,0 +1,63 @@
+"""Drawing a district's real zone shapes (and its streets, lightly) on a map axes.
+
+Used by ``district_map`` when a scenario's district comes from a map (``district.map``):
+``shapes`` is then the scenario's ``sim.geo.layout.GeoLayout`` (any object with
+``outlines()`` → zone id → rings and ``streets()`` → segments or None).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.colors import Colormap, Normalize
+
+
+def label_size(n_zones: int) -> float | None:
+    """Font size of zone labels for ``n_zones`` zones; None: label only named zones."""
+    if n_zones <= 36:
+        return 7.0
+    if n_zones <= 80:
+        return 5.5
+    if n_zones <= 150:
+        return 4.5
+    return None
+
+
+def draw_shapes(
+    ax: Axes, shapes: Any, zones: list[str], values: np.ndarray, cmap: Colormap, norm: Normalize
+) -> PolyCollection:
+    """Fill each zone's polygon by its value; streets drawn lightly on top; returns the fill."""
+    outlines = shapes.outlines()
+    polys, vals = [], []
+    for zid, v in zip(zones, values):
+        for ring in outlines.get(zid, []):
+            polys.append(ring)
+            vals.append(v)
+    coll = PolyCollection(polys, cmap=cmap, norm=norm, edgecolor="white", linewidths=0.4)
+    coll.set_array(np.ma.masked_invalid(np.asarray(vals, dtype=float)))
+    ax.add_collection(coll)
+    streets = shapes.streets()
+    if streets is not None and len(streets):
+        ax.add_collection(LineCollection(streets, colors="black", linewidths=0.4, alpha=0.35))
+    ring_pts = np.vstack(polys) if polys else np.zeros((1, 2))
+    pad = 0.02 * max(np.ptp(ring_pts[:, 0]), np.ptp(ring_pts[:, 1]), 1.0)
+    ax.set_xlim(ring_pts[:, 0].min() - pad, ring_pts[:, 0].max() + pad)
+    ax.set_ylim(ring_pts[:, 1].min() - pad, ring_pts[:, 1].max() + pad)
+    return coll
+
+
+def label_shapes(
+    ax: Axes, zones: list[str], names: list[str], xy: np.ndarray, values: np.ndarray,
+    cmap: Colormap, norm: Normalize,
+) -> None:
+    """Zone ids at the centres, sized for the zone count; with many zones only named ones."""
+    size = label_size(len(zones))
+    for zid, name, (x, y), v in zip(zones, names, xy, values):
+        if size is None and (not name or name == zid):
+            continue
+        r, g, b, _ = cmap(norm(v)) if np.isfinite(v) else (0.8, 0.8, 0.8, 1)
+        ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+        ax.text(x, y, str(zid), ha="center", va="center", fontsize=size or 6.0, color=ink)

@@ -1,0 +1,72 @@
+"""Travel-time matrices from CSV files: a header `zone,<id>,…` and one row `<id>,<minutes>,…`
+per zone, in any order (reordered to the district's zone order)."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+_READ: dict[tuple[str, int, int, tuple[str, ...]], np.ndarray] = {}
+
+
+class MatrixFileError(ValueError):
+    """A travel-time CSV that cannot be used; the message names the file and the row."""
+
+
+def _minutes(text: str, where: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise MatrixFileError(f"{where}: {text!r} is not a number of minutes") from None
+    if not (math.isfinite(value) and 0 <= value <= 1e6):
+        raise MatrixFileError(f"{where}: {text!r} is not between 0 and 1,000,000 minutes")
+    return value
+
+
+def _rows(path: str) -> list[list[str]]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            return [row for row in csv.reader(fh) if row]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MatrixFileError(f"cannot read {path}: {exc}") from None
+
+
+def read_matrix(path: str, zone_ids: list[str]) -> np.ndarray:
+    """The (zones, zones) minutes of ``path`` in ``zone_ids`` order, or MatrixFileError."""
+    st = os.stat(path) if Path(path).is_file() else None
+    if st is None:
+        raise MatrixFileError(f"file not found: {path}")
+    key = (path, st.st_size, st.st_mtime_ns, tuple(zone_ids))
+    if key not in _READ:
+        _READ[key] = _parse(path, zone_ids)
+    return _READ[key]
+
+
+def _parse(path: str, zone_ids: list[str]) -> np.ndarray:
+    rows = _rows(path)
+    if not rows:
+        raise MatrixFileError(f"{path} is empty")
+    header = [c.strip() for c in rows[0][1:]]
+    want = set(zone_ids)
+    if sorted(header) != sorted(want) or len(rows) - 1 != len(zone_ids):
+        missing = sorted(want - set(header))[:8]
+        extra = sorted(set(header) - want)[:8]
+        raise MatrixFileError(f"{path}: expected a header and one row per zone of the district "
+                              f"({len(zone_ids)}); header misses {missing}, has unknown {extra}, "
+                              f"{len(rows) - 1} rows")
+    out = np.full((len(zone_ids), len(zone_ids)), np.nan)
+    index = {z: k for k, z in enumerate(zone_ids)}
+    for line, row in enumerate(rows[1:], start=2):
+        zid = row[0].strip()
+        if zid not in index or len(row) != len(header) + 1:
+            raise MatrixFileError(f"{path} line {line}: expected a zone id and "
+                                  f"{len(header)} minutes")
+        vals = [_minutes(v, f"{path} line {line}") for v in row[1:]]
+        out[index[zid], [index[header[k]] for k in range(len(header))]] = vals
+    if np.isnan(out).any():
+        raise MatrixFileError(f"{path}: a zone appears on two rows")
+    return out
