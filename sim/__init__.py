@@ -58,6 +58,7 @@ def run(
     jobs: int = 1,
     executor: Executor | None = None,
     cache_dir: Path | str | None = None,
+    trace: Any = None,
 ) -> Frames:
     """Run ``reps`` replications (default: the scenario's) and stack their frames.
 
@@ -67,10 +68,18 @@ def run(
         jobs: Local worker processes (1: in this process); ignored with ``executor``.
         executor: Any ``concurrent.futures`` executor, e.g. ``dask_client.get_executor()``.
         cache_dir: Reuse finished replications stored here and store new ones.
+        trace: Record the officers' movement trace (``frames.extra["trace"]``, used by
+            ``sim replay``): True for every day, ``(first, last)`` for those days (from 0),
+            or a :class:`sim.engine.trace.TraceSpec`. Off by default; not cached.
+
+    Raises:
+        ValueError: The traced days lie outside the run.
     """
+    from sim.engine.trace import as_trace_spec
     from sim.experiment.runner import run as _run
 
-    return _run(scenario, reps, jobs, executor, cache=_cache(cache_dir))
+    spec = as_trace_spec(trace, scenario.clock.days)
+    return _run(scenario, reps, jobs, executor, cache=_cache(cache_dir), trace=spec)
 
 
 def compare(

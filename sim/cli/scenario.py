@@ -18,6 +18,7 @@ from sim.cli.common import (
     scenario_options,
     write_or_print,
 )
+from sim.cli.trace import add_trace_options, trace_spec, trace_warnings
 from sim.scenario.errors import ScenarioError
 
 
@@ -36,13 +37,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     reps = args.reps or scenario.replications
     check_runs(reps, "{n} replications")
+    trace = trace_spec(args, scenario.clock.days)
     out = output_path(args.output, scenario.name)
     with reserved_output(out, args.force):
         bar = progress_bar(reps, scenario.name)
         try:
             frames, table = run_to_folder(
                 scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
-                on_done=bar.update if bar else None, force=args.force,
+                on_done=bar.update if bar else None, force=args.force, trace=trace,
             )
         finally:
             if bar:
@@ -51,7 +53,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(format_kpi_table(table[table["kpi"].isin(registry.names(key=True))]))
     print()
     print(format_type_table(frames.extra["by_type"], window_of(scenario).arrival_days))
-    for warning in run_warnings(scenario):
+    for warning in run_warnings(scenario) + trace_warnings(frames):
         print(f"sim: warning: {warning}", file=sys.stderr)
     return 0
 
@@ -107,6 +109,7 @@ def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
     add_force_option(run)
+    add_trace_options(run)
     scenario_options(run)
     run.set_defaults(func=cmd_run)
 

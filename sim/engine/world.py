@@ -20,6 +20,7 @@ from sim.engine.incidents import Feeder, IncidentBook, IncidentTable, feeder_eve
 from sim.engine.parking import ParkingLot
 from sim.engine.recurrence import Recurrences
 from sim.engine.spawn import exogenous_mix
+from sim.engine.trace import LegTrace, TraceSpec, TracingFleet
 from sim.engine.vendors import Vendors
 from sim.rng import Streams
 from sim.scenario.district import MODES
@@ -35,6 +36,7 @@ class World:
         replication: int,
         layout: Layout | None = None,
         batch: IncidentBatch | None = None,
+        trace: TraceSpec | None = None,
     ) -> None:
         self.scenario = scenario
         self.replication = replication
@@ -53,7 +55,8 @@ class World:
         self.incidents = IncidentBook(self, IncidentTable(self.batch))
         self.incidents.table.source[: len(source)] = source
         self.command = CommandRoom(self)
-        self.officers = Fleet(self)
+        # the movement trace (opt-in) records in a Fleet subclass: nothing to pay when off
+        self.officers = Fleet(self) if trace is None else TracingFleet(self, trace)
         self.recurrences = Recurrences(self)
         self.deterrence = Deterrence(self)
         self.cards = ShopCards(self, shops, contracted)
@@ -103,6 +106,7 @@ class World:
             officer_ids=[o.uid for o in self.officers.members],
             officer_modes=[o.mode for o in self.officers.members],
             demand={"vendors": self.vendors.records(), "parking": self.parking.records()},
+            trace=self.officers.trace.result() if isinstance(self.officers, TracingFleet) else None,
         )
 
 
@@ -153,8 +157,12 @@ class RawRun:
     officer_ids: list[str]
     officer_modes: list[str] = field(default_factory=list)  # per officer, as officer_ids
     demand: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor and parking records
+    trace: LegTrace | None = None  # officer legs, when the run was traced
 
 
-def simulate(scenario: Scenario, replication: int = 0, layout: Layout | None = None) -> RawRun:
-    """Run one replication of a scenario."""
-    return World(scenario, replication, layout).run()
+def simulate(
+    scenario: Scenario, replication: int = 0, layout: Layout | None = None,
+    trace: TraceSpec | None = None,
+) -> RawRun:
+    """Run one replication of a scenario (``trace``: also record the officers' legs)."""
+    return World(scenario, replication, layout, trace=trace).run()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sim.compiled import Layout, compile_layout
+from sim.engine.trace import TraceSpec
 from sim.engine.world import RawRun, simulate
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
@@ -19,6 +20,7 @@ from sim.metrics.outcomes import (
 )
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.metrics.tables import planner_tables
+from sim.metrics.trace import trace_frames
 from sim.metrics.window import window_of
 from sim.rng import replication_seed
 from sim.scenario.demand import VEHICLES
@@ -71,10 +73,13 @@ def zone_table(layout: Layout, scenario: Scenario) -> pd.DataFrame:
     )
 
 
-def run_replication(scenario: Scenario, replication: int) -> Frames:
-    """Simulate one replication and compute its frames (each row tagged with scenario and rep)."""
+def run_replication(
+    scenario: Scenario, replication: int, trace: TraceSpec | None = None
+) -> Frames:
+    """Simulate one replication and compute its frames (each row tagged with scenario and rep;
+    ``trace``: with the officers' legs as ``trace`` and ``trace_info``)."""
     layout = compile_layout(scenario)
-    return frames_from_raw(simulate(scenario, replication, layout))
+    return frames_from_raw(simulate(scenario, replication, layout, trace))
 
 
 def frames_from_raw(raw: RawRun) -> Frames:
@@ -108,6 +113,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
     summary["resolution_std_mean_min"] = standardised_resolution(
         types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
     extra.update(planner_tables(raw, incidents, units, presence))
+    extra.update(trace_frames(raw))
     extra["by_hour"] = extra["by_hour"].merge(
         hit_by_hour(incidents, targets, w, only=exogenous(incidents)), on="hour", how="left")
     frames = Frames(incidents, units, zones, coverage, summary, extra=extra)

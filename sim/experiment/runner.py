@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor
 
+from sim.engine.trace import TraceSpec
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.executors import execute, make_executor
 from sim.experiment.replication import Frames, standardise
@@ -24,13 +25,15 @@ def run(
     executor: Executor | None = None,
     on_done: ProgressHook | None = None,
     cache: ReplicationCache | None = None,
+    trace: TraceSpec | None = None,
 ) -> Frames:
     """Run ``reps`` replications (default: the scenario's) and stack their frames.
 
     The one way replications run: in this process, a local worker pool (``jobs > 1``) or
     any executor (e.g. Dask's), reusing and storing cached replications when a cache is given.
+    ``trace``: also record the officers' movement trace (frames ``trace`` and ``trace_info``).
     """
     n = reps if reps is not None else scenario.replications
     tasks = [(scenario, r) for r in range(n)]
     with make_executor(jobs if executor is None else 1) as own:
-        return standardise(Frames.concat(execute(tasks, executor or own, cache, on_done)))
+        return standardise(Frames.concat(execute(tasks, executor or own, cache, on_done, trace)))

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.engine.trace import TraceSpec
 from sim.experiment.csv_files import FLOAT_FORMAT, write_csv
 from sim.experiment.replication import Frames
 from sim.experiment.runner import ProgressHook, run
@@ -78,15 +79,17 @@ def run_to_folder(
     make_plots: bool = True,
     on_done: ProgressHook | None = None,
     force: bool = False,
+    trace: TraceSpec | None = None,
 ) -> tuple[Frames, pd.DataFrame]:
     """Run replications and write the results folder atomically; returns frames and the KPI table.
 
     ``out`` is checked, locked and probed before simulating (see ``sim.output``); it may
-    replace only an earlier results folder of sim's own, unless ``force``.
+    replace only an earlier results folder of sim's own, unless ``force``. ``trace``: also
+    record the officers' movement trace (``trace.csv``, ``trace_info.csv``).
     """
     with reserved_output(out, force):
         start = time.perf_counter()
-        frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done)
+        frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done, trace=trace)
         wall = time.perf_counter() - start
         table = summarise(frames.summary, by=["scenario"],
                           kpis=measure_columns(frames.summary))
