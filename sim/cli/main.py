@@ -14,6 +14,7 @@ from sim.cli.calibrate import add_calibrate_commands
 from sim.cli.common import EXIT_BAD_INPUT, UsageError, check_counts, scenario_options
 from sim.cli.decide import add_decide_commands, add_staff_command
 from sim.cli.experiments import add_experiment_commands
+from sim.cli.replay import add_replay_command
 from sim.cli.scenario import add_scenario_commands
 from sim.cli.shifts import add_shift_commands
 from sim.output.target import OutputError
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_staff_command(sub, scenario_options)
     add_bench_command(sub)
     add_calibrate_commands(sub, scenario_options)
+    add_replay_command(sub)
     return parser
 
 
