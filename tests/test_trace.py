@@ -105,3 +105,17 @@ def test_api_trace_option(scenario):
     assert (frames.extra["trace"]["t_start"] < 1440).all()
     with pytest.raises(ValueError, match="days 3-3"):
         sim.run(scenario, reps=1, trace=(3, 3))
+
+
+def test_a_cut_trace_is_reported_and_not_replayed_past_the_cut(scenario, tmp_path):
+    from sim.cli.trace import trace_warnings
+    from sim.experiment.single import run_to_folder
+    from sim.replay import ReplayError, replay
+
+    out = tmp_path / "cut"
+    frames, _ = run_to_folder(scenario, out, 1, make_plots=False, trace=TraceSpec(max_legs=40))
+    (warning,) = trace_warnings(frames)
+    assert "stopped at day 0" in warning and "40 legs" in warning
+    with pytest.raises(ReplayError, match="stopped at day 0"):
+        replay(out, day=1)
+    assert not (out / "replay").exists()

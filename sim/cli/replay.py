@@ -33,7 +33,7 @@ def add_replay_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--replication", type=int, default=0, help="replication (default 0)")
     p.add_argument("--out", help="file to write: .html (default "
                    "RESULTS_DIR/replay/day<N>-rep<R>.html), .gif, or .mp4 (needs ffmpeg)")
-    p.add_argument("--fps", type=float, default=8.0, help="frames per second (default 8)")
+    p.add_argument("--fps", type=int, default=8, help="frames per second (default 8)")
     p.add_argument("--step-min", type=float, default=10.0,
                    help="simulated minutes between frames (default 10: 144 frames)")
     p.set_defaults(func=cmd_replay)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.engine.trace import LEG_ACTIVITIES
+from sim.engine.trace import LEG_ACTIVITIES, LegTrace
 from sim.engine.world import RawRun
 
 TRACE_COLUMNS = [
@@ -14,14 +14,14 @@ TRACE_COLUMNS = [
 ]
 
 
-def trace_frame(raw: RawRun) -> pd.DataFrame:
+def trace_frame(raw: RawRun, trace: LegTrace) -> pd.DataFrame:
     """One row per leg, by officer (in officer order) and start time.
 
     A trip goes from ``from_zone`` to ``to_zone`` through the zones between (``travel``, or
     ``dispatch`` to a job); a stay (``patrol``, ``post``, ``standby``, ``job``) has
     ``from_zone == to_zone``.
     """
-    legs = raw.trace.legs
+    legs = trace.legs
     officer = legs[:, 0].astype(np.int64)
     order = np.lexsort((legs[:, 4], officer))  # stable: equal starts keep the order they ended
     legs, officer = legs[order], officer[order]
@@ -38,10 +38,9 @@ def trace_frame(raw: RawRun) -> pd.DataFrame:
     }, columns=TRACE_COLUMNS)
 
 
-def trace_info(raw: RawRun) -> pd.DataFrame:
+def trace_info(raw: RawRun, trace: LegTrace) -> pd.DataFrame:
     """What the trace of this replication covers: minutes [t_from, t_to), legs, the cap, and
     ``t_cut`` (empty if complete; else when the cap stopped recording)."""
-    trace = raw.trace
     return pd.DataFrame([{
         "replication": raw.replication,
         "t_from": trace.t_from,
@@ -56,4 +55,4 @@ def trace_frames(raw: RawRun) -> dict[str, pd.DataFrame]:
     """``trace`` and ``trace_info`` if the replication was traced, else nothing."""
     if raw.trace is None:
         return {}
-    return {"trace": trace_frame(raw), "trace_info": trace_info(raw)}
+    return {"trace": trace_frame(raw, raw.trace), "trace_info": trace_info(raw, raw.trace)}

@@ -147,7 +147,7 @@ def set_points(artist: PathCollection, xy: np.ndarray, colors: list) -> None:
     artist.set_facecolor(colors if len(colors) else "none")
 
 
-def replay_animation(scene: Scene, fps: float = 8.0, dpi: float = 80) -> FuncAnimation:
+def replay_animation(scene: Scene, fps: int = 8, dpi: float = 80) -> FuncAnimation:
     """The day as an animation, one frame per time in ``scene.motion.times``."""
     artist = ReplayArtist(scene, dpi)
     return FuncAnimation(artist.fig, artist.update, frames=len(scene.clocks),

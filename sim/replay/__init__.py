@@ -35,16 +35,16 @@ def default_output(folder: Path, day: int, replication: int) -> Path:
     return folder / "replay" / f"day{day}-rep{replication}.html"
 
 
-def check_options(step_min: float, fps: float) -> None:
+def check_options(step_min: float, fps: int) -> None:
     if not 0 < step_min <= 1440:
         raise ReplayError(f"--step-min must be above 0 and at most 1440, got {step_min:g}")
-    if not 0 < fps <= 60:
-        raise ReplayError(f"--fps must be above 0 and at most 60, got {fps:g}")
+    if not 1 <= fps <= 60:
+        raise ReplayError(f"--fps must be 1 to 60 frames per second, got {fps}")
 
 
 def replay(
     folder: Path | str, day: int, replication: int = 0, out: Path | str | None = None,
-    fps: float = 8.0, step_min: float = 10.0,
+    fps: int = 8, step_min: float = 10.0,
 ) -> ReplayResult:
     """Animate ``day`` (from 0) of ``replication`` of a traced run; write HTML, GIF or MP4.
 

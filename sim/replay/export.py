@@ -46,7 +46,7 @@ def offline_player(jshtml: str) -> str:
     return _ICON.sub(lambda m: html.escape(BUTTONS.get(m[1], "·")), page)
 
 
-def html_page(anim: FuncAnimation, fps: float, title: str, note: str) -> str:
+def html_page(anim: FuncAnimation, fps: int, title: str, note: str) -> str:
     """A self-contained page: heading, note and the animation's player (frames embedded)."""
     with matplotlib.rc_context({"animation.embed_limit": 500.0}):  # MB
         player = offline_player(anim.to_jshtml(fps=fps, default_mode="once"))
@@ -57,7 +57,7 @@ def html_page(anim: FuncAnimation, fps: float, title: str, note: str) -> str:
             f"</body>\n</html>\n")
 
 
-def write_atomic(out: Path, write: Callable[[Path], None]) -> None:
+def write_atomic(out: Path, write: Callable[[Path], object]) -> None:
     """Call ``write`` on a temporary sibling of ``out`` (same suffix), then rename it."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.tmp-{os.getpid()}{out.suffix}")
@@ -70,7 +70,7 @@ def write_atomic(out: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def save(anim: FuncAnimation, out: Path, fps: float, title: str, note: str) -> None:
+def save(anim: FuncAnimation, out: Path, fps: int, title: str, note: str) -> None:
     """Write the animation to ``out`` in the format its suffix names."""
     suffix = check_format(out)
     if suffix == ".html":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,9 +47,9 @@ def along(points: np.ndarray, fraction: np.ndarray) -> np.ndarray:
     return points[k] * (1.0 - u) + points[k + 1] * u
 
 
-def leg_positions(leg: pd.Series, t: np.ndarray, xy: np.ndarray, index: dict[str, int],
+def leg_positions(leg: Any, t: np.ndarray, xy: np.ndarray, index: dict[str, int],
                   path_of: PathOf) -> np.ndarray:
-    """Positions at times ``t`` (inside the leg) of an officer on ``leg``."""
+    """Positions at times ``t`` (inside the leg) of an officer on ``leg`` (a trace row)."""
     a, b = index[leg.from_zone], index[leg.to_zone]
     span = leg.t_end - leg.t_start
     fraction = (t - leg.t_start) / span if span > 0 else np.ones_like(t)
