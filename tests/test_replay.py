@@ -185,3 +185,31 @@ def test_mp4_with_ffmpeg(results, tmp_path):
     out = tmp_path / "day0.mp4"
     replay(results, day=0, out=out, step_min=STEP)
     assert out.stat().st_size > 1000
+
+
+NUMBERED = """\
+name: numbered
+seed: 3
+clock: {days: 1, warmup_days: 0}
+district:
+  zones:
+    - {id: "01", x_m: 0, y_m: 0}
+    - {id: "02", x_m: 300, y_m: 0}
+    - {id: "10", x_m: 0, y_m: 300, kind: market}
+incidents:
+  vendor:
+    rate_per_day: {residential: 6, market: 12}
+    ladder: [{name: persuade, duration: 5}]
+units:
+  foot: {count: 2, home_zone: "01", shifts: [{start: "08:00", end: "16:00"}]}
+"""
+
+
+def test_zone_ids_that_look_like_numbers_stay_text(tmp_path):
+    path = tmp_path / "numbered.yaml"
+    path.write_text(NUMBERED, encoding="utf-8")
+    out = tmp_path / "results"
+    assert main(["run", str(path), "-o", str(out), "--no-plots", "--trace"]) == 0
+    data = load_day(out, 0)
+    assert set(data.legs["from_zone"]) <= {"01", "02", "10"} and len(data.legs) > 5
+    assert build_scene(data, 240.0).motion.officers == ["foot-1", "foot-2"]

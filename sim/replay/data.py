@@ -45,10 +45,18 @@ class ReplayData:
         return self.day * DAY_MIN
 
 
+TEXT_COLUMNS = ("unit_id", "mode", "activity", "from_zone", "to_zone", "zone", "type")
+
+
 def read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
-    """A results CSV with the columns a replay needs (others dropped), or a ReplayError."""
+    """A results CSV with the columns a replay needs (others dropped), or a ReplayError.
+
+    Ids stay text even when they look like numbers (a zone named ``07``)."""
+    text = {c: str for c in TEXT_COLUMNS if c in columns}
     try:
-        frame = pd.read_csv(path, usecols=lambda c: c in columns)
+        frame = pd.read_csv(path, usecols=lambda c: c in columns, dtype=text,
+                            keep_default_na=False, na_values={c: [""] for c in columns
+                                                              if c not in text})
     except FileNotFoundError:
         raise ReplayError(f"{path} is missing") from None
     except (OSError, ValueError, pd.errors.ParserError) as exc:
@@ -119,6 +127,14 @@ def day_incidents(folder: Path, replication: int, start: float, end: float) -> p
     return inc[keep].reset_index(drop=True)
 
 
+def check_zones(path: Path, zones: set[str], layout: Layout) -> None:
+    """Every zone a results file names is one of the saved scenario's."""
+    unknown = sorted(zones - set(layout.zone_ids))
+    if unknown:
+        raise ReplayError(f"{path} names zones the results folder's scenario lacks: "
+                          f"{', '.join(unknown[:5])}")
+
+
 def load_day(folder: Path | str, day: int, replication: int = 0) -> ReplayData:
     """Everything needed to replay ``day`` (from 0) of ``replication`` of a traced run.
 
@@ -133,10 +149,8 @@ def load_day(folder: Path | str, day: int, replication: int = 0) -> ReplayData:
     layout = compile_layout(scenario)
     start, end = day * DAY_MIN, (day + 1) * DAY_MIN
     legs = day_legs(folder, replication, start, end)
-    unknown = sorted(set(legs["from_zone"]).union(legs["to_zone"]) - set(layout.zone_ids))
-    if unknown:
-        raise ReplayError(f"{folder / 'trace.csv'} names zones the scenario lacks: "
-                          f"{', '.join(map(str, unknown[:5]))}")
+    check_zones(folder / "trace.csv", set(legs["from_zone"]) | set(legs["to_zone"]), layout)
     incidents = day_incidents(folder, replication, start, end)
+    check_zones(folder / "incidents.csv", set(incidents["zone"]), layout)
     return ReplayData(scenario, layout, ZoneFacts(scenario, layout), day, replication, legs,
                       incidents, warnings)
