@@ -119,3 +119,14 @@ def test_a_cut_trace_is_reported_and_not_replayed_past_the_cut(scenario, tmp_pat
     with pytest.raises(ReplayError, match="stopped at day 0"):
         replay(out, day=1)
     assert not (out / "replay").exists()
+
+
+def test_trace_files_are_byte_identical_whatever_the_workers(scenario, tmp_path):
+    from sim.experiment.single import run_to_folder
+
+    for jobs in (1, 2):
+        run_to_folder(scenario, tmp_path / f"j{jobs}", 2, jobs=jobs, make_plots=False,
+                      trace=TraceSpec())
+    for name in ("trace.csv", "trace_info.csv"):
+        assert (tmp_path / "j1" / name).read_bytes() == (tmp_path / "j2" / name).read_bytes()
+    assert set(pd.read_csv(tmp_path / "j2" / "trace.csv")["replication"]) == {0, 1}
