@@ -213,3 +213,12 @@ def test_zone_ids_that_look_like_numbers_stay_text(tmp_path):
     data = load_day(out, 0)
     assert set(data.legs["from_zone"]) <= {"01", "02", "10"} and len(data.legs) > 5
     assert build_scene(data, 240.0).motion.officers == ["foot-1", "foot-2"]
+
+
+def test_running_again_replaces_a_replay_written_in_the_results(scenario_file, tmp_path):
+    out = tmp_path / "again"
+    run = ["run", str(scenario_file), "-o", str(out), "--no-plots", "--days", "1"]
+    assert main([*run, "--trace"]) == 0
+    replay(out, day=0, step_min=480)
+    assert main(run) == 0  # no --force needed: sim wrote the replay
+    assert not (out / "replay").exists() and not (out / "trace.csv").exists()
