@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers_report import zh_report  # noqa: F401  (a session fixture: drawn once)
+
 
 @pytest.fixture(autouse=True)
 def private_replication_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from sim.cli import main
+from sim.report import interactive
 from sim.report.verdicts import sentence
 
 BASE = {
@@ -88,8 +89,12 @@ def test_report_embeds_figures(report: tuple[Path, str, str]) -> None:
     linked = re.findall(r"!\[[^\]]*\]\((plots/[\w]+\.png)\)", md)
     assert len(linked) == 6 and all((out / p).stat().st_size > 1000 for p in linked)
     assert all((out / p.replace(".png", ".svg")).exists() for p in linked)
-    assert html.count('src="data:image/png;base64,') == 6
-    assert "<figcaption>" in html and "plots/" not in html  # self-contained
+    # headline measures and time of day are interactive when plotly is installed (and a
+    # per-type figure is added); the other figures are embedded PNGs
+    live = 3 if interactive.available() else 0
+    assert html.count('<figure class="interactive">') == live
+    assert html.count('<img alt="') == 6 - (2 if live else 0)
+    assert "<figcaption>" in html and 'src="plots/' not in html  # self-contained
 
 
 def test_compare_folder_tables(report: tuple[Path, str, str]) -> None:

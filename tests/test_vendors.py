@@ -51,7 +51,11 @@ def vendor_scenario(days: int = 14, deterrence: bool = True, post: bool = False,
         "units": {"foot": {"count": 1, "home_zone": "A1",
                            "shifts": [{"start": "07:00", "end": "18:00"}],
                            "behaviour": POST if post else {"kind": "random_patrol"}}},
-        "demand": {"deterrence": {"enabled": deterrence}, "vendors": spec},
+        # The mechanics tests keep the earlier, weaker deterrence (h 60 min, k 0.02): with the
+        # Koper calibration (h 20, k 0.23) a post held all day deters every set-up, and
+        # nobody would be left to flee, return or reoffend.
+        "demand": {"deterrence": {"enabled": deterrence, "half_life_min": 60, "k": 0.02},
+                   "vendors": spec},
     })
 
 

@@ -21,6 +21,7 @@ from sim.cli.common import (
     load,
     progress_bar,
 )
+from sim.cli.lang import add_lang_option, report_lang
 from sim.metrics import registry
 from sim.output import reserved_output
 from sim.output.target import bounded_stem, output_path
@@ -57,6 +58,7 @@ def add_experiment_commands(
                      help="one long replication per scenario, batch-means CIs")
     cmp.add_argument("--write-incidents", action="store_true",
                      help="also write incidents.csv (one row per incident; large)")
+    add_lang_option(cmp)
     scenario_options(cmp)
     cmp.set_defaults(func=cmd_compare)
 
@@ -186,20 +188,23 @@ def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_
     from sim.experiment.csv_files import write_csv
     from sim.output import atomic_folder
     from sim.report.document import make_figures, report_blocks
+    from sim.report.i18n import language
     from sim.report.render import render_html, render_markdown
     from sim.scenario.loader import scenario_hash
 
     with atomic_folder(out) as tmp:
         tables = {"comparison": result.comparison, "differences": result.differences,
                   "warmup": result.warmup, "precision": result.precision,
-                  "batch_means": result.batch_means}
+                  "batch_means": result.batch_means, "displacement": result.displacement}
         for name, frame in [*tables.items(), *result.frames.items()]:
             if frame is not None and (name != "incidents" or args.write_incidents):
                 write_csv(frame, tmp / f"{name}.csv")
-        figures = [] if args.no_plots else make_figures(tmp / "plots", result)
-        blocks = report_blocks(result, figures)
-        (tmp / "report.md").write_text(render_markdown(blocks), encoding="utf-8")
-        (tmp / "report.html").write_text(render_html(blocks, tmp / "plots"), encoding="utf-8")
+        with language(report_lang(args, result.scenarios[0])):
+            figures = [] if args.no_plots else make_figures(tmp / "plots", result)
+            blocks = report_blocks(result, figures)
+            (tmp / "report.md").write_text(render_markdown(blocks), encoding="utf-8")
+            (tmp / "report.html").write_text(render_html(blocks, tmp / "plots"),
+                                             encoding="utf-8")
         _write_json(tmp / "run.json", {
             "scenarios": {s.name: scenario_hash(s) for s in result.scenarios},
             "seed": result.seed, "seed_source": result.seed_source, "replications": result.reps,

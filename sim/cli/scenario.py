@@ -18,6 +18,7 @@ from sim.cli.common import (
     scenario_options,
     write_or_print,
 )
+from sim.cli.lang import add_lang_option, report_lang
 from sim.cli.trace import add_trace_options, trace_spec, trace_warnings
 from sim.scenario.errors import ScenarioError
 
@@ -34,6 +35,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.output import reserved_output
     from sim.output.target import output_path
     from sim.report import format_kpi_table, format_type_table
+    from sim.report.i18n import language, type_labels
 
     reps = args.reps or scenario.replications
     check_runs(reps, "{n} replications")
@@ -42,17 +44,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     with reserved_output(out, args.force):
         bar = progress_bar(reps, scenario.name)
         try:
-            frames, table = run_to_folder(
-                scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
-                on_done=bar.update if bar else None, force=args.force, trace=trace,
-            )
+            with language(report_lang(args, scenario)):
+                frames, table = run_to_folder(
+                    scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
+                    on_done=bar.update if bar else None, force=args.force, trace=trace,
+                )
         finally:
             if bar:
                 bar.close()
     print(f"{scenario.name}: {reps} replication(s) of {scenario.clock.days} days → {out}/")
     print(format_kpi_table(table[table["kpi"].isin(registry.names(key=True))]))
     print()
-    print(format_type_table(frames.extra["by_type"], window_of(scenario).arrival_days))
+    print(format_type_table(frames.extra["by_type"], window_of(scenario).arrival_days,
+                            type_labels([scenario])))
     for warning in run_warnings(scenario) + trace_warnings(frames):
         print(f"sim: warning: {warning}", file=sys.stderr)
     return 0
@@ -108,6 +112,7 @@ def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--reps", type=int, help="replications (default: the scenario's)")
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
+    add_lang_option(run)
     add_force_option(run)
     add_trace_options(run)
     scenario_options(run)

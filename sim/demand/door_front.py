@@ -1,6 +1,7 @@
 """Door-front responsibility per zone and shop, applied to the exogenous incidents (numpy).
 
-Each shop-front incident belongs to one of its zone's shop fronts, drawn uniformly; shops
+Each shop-front incident belongs to one of its zone's shop fronts, drawn uniformly or by the
+shops' propensities (``sim.demand.propensity``); shops
 ``0 .. contracts−1`` of the zone are under contract. An incident of a contracted shop is
 removed with probability ``rate_reduction`` (exact thinning of a Poisson process: the
 contracted shops' rate falls by that share) and otherwise fixed by the shop itself with
@@ -16,6 +17,7 @@ import numpy as np
 
 from sim.compiled import Layout
 from sim.demand.arrivals import IncidentBatch
+from sim.demand.propensity import pick_shops
 from sim.scenario.model import Scenario
 
 INF = np.inf
@@ -34,9 +36,13 @@ def contracts_per_zone(scenario: Scenario, layout: Layout) -> tuple[np.ndarray, 
 
 
 def apply_door_front(
-    scenario: Scenario, layout: Layout, batch: IncidentBatch, rng: np.random.Generator
+    scenario: Scenario, layout: Layout, batch: IncidentBatch, rng: np.random.Generator,
+    weights: list[np.ndarray] | None = None,
 ) -> tuple[IncidentBatch, np.ndarray, np.ndarray]:
     """Thin and re-decide shop fixes of shop-front incidents.
+
+    ``weights`` (per zone, the shops' propensities; see ``sim.demand.propensity``) share a
+    zone's incidents among its shops; without them every shop is equally likely.
 
     Returns:
         The kept incidents, their shop ids (−1: not a shop-front incident or no shops) and
@@ -53,7 +59,10 @@ def apply_door_front(
     delay = det.delay.sample(rng, n)
     zone_shops = shops[batch.zone_idx]
     mine = shop_front[batch.type_idx] & (zone_shops > 0)
-    shop = np.where(mine, np.floor(u_shop * zone_shops).astype(np.int64), -1)
+    if weights is None:
+        shop = np.where(mine, np.floor(u_shop * zone_shops).astype(np.int64), -1)
+    else:
+        shop = np.where(mine, pick_shops(u_shop, batch.zone_idx, weights), -1)
     contracted = mine & (shop < contracts[batch.zone_idx])
     keep = ~(contracted & (u_thin < spec.rate_reduction))
     fixes = contracted & (u_fix < det.fix_share)

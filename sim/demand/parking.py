@@ -54,6 +54,7 @@ class ParkingDemand:
     charging: np.ndarray  # (zones, 3) needing a charge, charged at a pile, wires pulled
     observed_min: np.ndarray  # (24,) minutes of each hour of day in the window
     wires: IncidentBatch | None  # charging-wire incidents (exogenous)
+    spill: np.ndarray | None = None  # (zones, 2, 2) spilled out, spilled in (spill-over on)
 
 
 def day_hour_weights(
@@ -275,6 +276,8 @@ def generate_parking(scenario: Scenario, layout: Layout, streams: Streams) -> Pa
     blocked_n = np.zeros((z, 2), dtype=np.int64)
     parts: list[dict[str, np.ndarray]] = []
     steps = max_ladder_length(scenario, layout)
+    if spec.spill.walk_m > 0:
+        return _with_spill(scenario, layout, streams, steps)
     for v, vehicle in enumerate(VEHICLES):
         behaviour = getattr(spec, vehicle)
         type_idx = _type_index(layout, behaviour.incident_type)
@@ -323,6 +326,28 @@ def generate_parking(scenario: Scenario, layout: Layout, streams: Streams) -> Pa
         charging=charging,
         observed_min=minutes_by_hour(np.array([t0]), np.array([t1]), t0, t1),
         wires=wires,
+    )
+
+
+def _with_spill(
+    scenario: Scenario, layout: Layout, streams: Streams, steps: int
+) -> ParkingDemand:
+    """``generate_parking`` when blocked drivers may try a neighbouring zone."""
+    from sim.demand.spillover import spill_vehicle  # it builds on this module
+
+    z = layout.n_zones
+    tallies = {"capacity": np.zeros((z, 2), dtype=np.int64), "legal_min": np.zeros((z, 2, 24)),
+               "arrivals": np.zeros((z, 2), dtype=np.int64),
+               "blocked": np.zeros((z, 2), dtype=np.int64),
+               "spill": np.zeros((z, 2, 2), dtype=np.int64)}
+    parts = []
+    for v in range(len(VEHICLES)):
+        parts += spill_vehicle(scenario, layout, streams, v, steps, tallies)
+    charging, wires = _charging(scenario, layout, streams, steps)
+    t0, t1 = layout.warmup, layout.horizon
+    return ParkingDemand(
+        candidates=_merge(parts, steps), charging=charging, wires=wires,
+        observed_min=minutes_by_hour(np.array([t0]), np.array([t1]), t0, t1), **tallies,
     )
 
 

@@ -152,6 +152,8 @@ class ShopCards:
         last = len(self.world.types[tab.type_of[i]].ladder) - 1
         start = (0, min(self.cards.yellow_step, last), last)[card]
         tab.ladder_step[i] = max(int(tab.ladder_step[i]), start)
+        if self.cards.clean_record_warning and not self.points.get(key):
+            tab.u_ladder[i, int(tab.ladder_step[i])] = 0.0  # a clean record: a warning
         self.log.append((t, key[0], key[1], card))
 
     def on_finish(self, i: int, outcome: int, t: float) -> None:

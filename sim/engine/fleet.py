@@ -3,13 +3,14 @@ dispatch choices (nearest or run card), sighting, and presence records."""
 
 from __future__ import annotations
 
+import math
 from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
-import simpy
 
 from sim.demand.arrivals import CHANNEL_PATROL
+from sim.engine.calls import call_later
 from sim.engine.command import Job
 from sim.engine.incidents import ASSIGNED, AWAITING_DEADLINE
 from sim.engine.officers import Officer, officer_process
@@ -210,7 +211,12 @@ class Fleet:
     def _enter(
         self, officer: Officer, token: int, path: list[int], share: float, t0: float, k: int
     ) -> None:
-        """The officer walking ``path`` enters its ``k``-th zone (unless that walk has ended)."""
+        """The officer walking ``path`` enters its ``k``-th zone (unless that walk has ended).
+
+        Passing through (every zone but the last): it looks, then watches and is seen until
+        ``end_pass``; if it finds disorder it handles on sight (``officer.pending``), it stops
+        there instead. (Written out, with ``end_pass``: they run at every zone of every trip.)
+        """
         if officer.route != token:
             return
         if officer.passing:
@@ -219,10 +225,20 @@ class Fleet:
         officer.pos = zone
         if k + 1 < len(path):
             env = self.env
-            simpy.Timeout(env, t0 + (k + 1) * share - env.now).callbacks.append(
-                lambda _e: self._enter(officer, token, path, share, t0, k + 1)
-            )
-            self.pass_by(officer, zone)
+            now = env.now
+            call_later(env, t0 + (k + 1) * share - now, self._enter, officer, token, path, share,
+                       t0, k + 1)
+            officer.passing = True
+            if self.world.incidents.open_in_zone[zone]:
+                self.scan(officer, zone)
+                if officer.pending is not None:
+                    officer.passing = False
+                    return
+            self.watchers[zone].append(officer)
+            officer.stay = (zone, now, PRESENCE_PASSING, None)
+            deterrence = self.world.deterrence
+            deterrence.ongoing[zone][officer.idx] = now
+            deterrence.where[officer.idx] = zone
 
     def stop_walk(self, officer: Officer) -> None:
         """The walk ends (arrived, interrupted, or handling what it found on the way)."""
@@ -230,26 +246,6 @@ class Fleet:
         if officer.passing:
             self.end_pass(officer)
         self.end_trip(officer)
-
-    # (pass_by and end_pass run at every zone of every trip: the deterrence bookkeeping of
-    # ``arrive`` / ``leave`` is written out here; the officer has no other stay under way.)
-    def pass_by(self, officer: Officer, zone: int) -> None:
-        """The officer enters ``zone`` on its way somewhere: it looks, then watches and is seen.
-
-        If it finds disorder it handles on sight (``officer.pending``), it stops there instead.
-        """
-        officer.passing = True
-        if self.world.incidents.open_in_zone[zone]:
-            self.scan(officer, zone)
-            if officer.pending is not None:
-                officer.passing = False
-                return
-        self.watchers[zone].append(officer)
-        now = self.env.now
-        officer.stay = (zone, now, PRESENCE_PASSING, None)
-        deterrence = self.world.deterrence
-        deterrence.ongoing[zone][officer.idx] = now
-        deterrence.where[officer.idx] = zone
 
     def end_pass(self, officer: Officer) -> None:
         """The officer leaves the zone it was passing through (if it was): presence recorded."""
@@ -265,8 +261,13 @@ class Fleet:
         del deterrence.where[idx]
         del deterrence.ongoing[zone][idx]
         if now > t0:
-            if deterrence.enabled:
-                deterrence.add_stay(zone, t0, now)
+            if deterrence.enabled:  # Deterrence.add_stay, written out (it runs at every zone)
+                lam = deterrence.lam
+                stamp = deterrence.stamp
+                deterrence.memory[zone] = deterrence.memory[zone] * math.exp(
+                    -lam * (now - stamp[zone])
+                ) - math.expm1(-lam * (now - t0)) / lam
+                stamp[zone] = now
             self.presence.extend((((idx << 16) + zone << 3) + kind, t0, now))
             if now > self.last_visit[zone]:
                 self.last_visit[zone] = now

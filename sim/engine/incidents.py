@@ -16,6 +16,7 @@ import numpy as np
 import simpy
 
 from sim.demand.arrivals import CHANNEL_MERCHANT, CHANNEL_NONE, IncidentBatch
+from sim.engine.calls import call_later
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -179,7 +180,7 @@ class Feeder:
                 continue
             t = self.times[self.k]
             if t > now:
-                env.timeout(t - now).callbacks.append(self._fire)
+                call_later(env, t - now, self._fire, None)
                 return
             handlers[kind](i)
             self.k += 1

@@ -78,4 +78,5 @@ class ParkingLot:
             "deterred_t": cand["t"][kept_off],
             "deterred_zone": cand["zone"][kept_off],
             "deterred_vehicle": cand["vehicle"][kept_off],
+            "spill": d.spill,
         }

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.demand.arrivals import IncidentBatch
-from sim.demand.door_front import apply_door_front
+from sim.demand.door_front import apply_door_front, contracts_per_zone
+from sim.demand.propensity import zone_weights
 
 if TYPE_CHECKING:
     import simpy
@@ -100,6 +101,17 @@ def _concat(batches: list[IncidentBatch]) -> IncidentBatch:
     return IncidentBatch(**{name: np.concatenate(parts) for name, parts in columns.items()})
 
 
+def shop_weights(world: World) -> list[np.ndarray] | None:
+    """The shops' propensities per zone (None: offending is even), kept on the world."""
+    spec = world.scenario.demand.door_front.offending
+    world.shop_weights = None
+    if spec.kind != "even":
+        shops, _ = contracts_per_zone(world.scenario, world.layout)
+        rng = world.streams.get("door_front/propensity")
+        world.shop_weights = zone_weights(spec, shops, rng)
+    return world.shop_weights
+
+
 def exogenous_mix(
     world: World, batch: IncidentBatch
 ) -> tuple[IncidentBatch, np.ndarray, np.ndarray, np.ndarray]:
@@ -114,7 +126,8 @@ def exogenous_mix(
     contracted = np.zeros(len(batch), dtype=bool)
     if scenario.demand.door_front.enabled:
         rng = world.streams.get("door_front")
-        batch, shops, contracted = apply_door_front(scenario, layout, batch, rng)
+        weights = shop_weights(world)
+        batch, shops, contracted = apply_door_front(scenario, layout, batch, rng, weights)
     parts, sources, shop_parts = [batch], [np.full(len(batch), SOURCE_CATALOG)], [shops]
     deals = [contracted]
     demand = world.parking.demand

@@ -13,10 +13,12 @@ import simpy
 
 from sim.compiled import Layout, compile_layout
 from sim.demand.arrivals import IncidentBatch, generate_incidents
+from sim.engine.calls import call_later
 from sim.engine.command import CommandRoom
 from sim.engine.deterrence import Deterrence, ShopCards
 from sim.engine.fleet import Fleet
 from sim.engine.incidents import Feeder, IncidentBook, IncidentTable, feeder_events
+from sim.engine.offenders import Escalation, ShopSanctions, shop_records
 from sim.engine.parking import ParkingLot
 from sim.engine.recurrence import Recurrences
 from sim.engine.spawn import exogenous_mix
@@ -51,6 +53,7 @@ class World:
             batch if batch is not None else generate_incidents(scenario, self.layout, self.streams)
         )
         self.parking = ParkingLot(self)  # demand models: vendors, parking, door fronts
+        self.shop_weights: list[np.ndarray] | None = None  # shop propensities (door fronts)
         self.batch, source, shops, contracted = exogenous_mix(self, self.batch)
         self.incidents = IncidentBook(self, IncidentTable(self.batch))
         self.incidents.table.source[: len(source)] = source
@@ -61,18 +64,20 @@ class World:
         self.deterrence = Deterrence(self)
         self.cards = ShopCards(self, shops, contracted)
         self.vendors = Vendors(self)
+        self.sanctions = ShopSanctions(self, len(shops))
+        self.escalation = Escalation(self)
 
     def at(self, t: float, action: Callable[..., Any], *args: Any) -> None:
         """Call ``action(*args)`` at time ``t`` (a plain callback: no process needed)."""
         now = self.env.now
-        simpy.Timeout(self.env, t - now if t > now else 0.0).callbacks.append(
-            lambda _event: action(*args)
-        )
+        call_later(self.env, t - now if t > now else 0.0, action, *args)
 
     def on_scene(self, i: int) -> None:
         """An officer starts the ladder on incident ``i``: repeat offenders start higher."""
         if self.vendors.active:
             self.vendors.on_scene(i)
+        if self.escalation.active:
+            self.escalation.on_scene(i)
         if self.cards.active:
             self.cards.on_scene(i, self.env.now)
 
@@ -88,7 +93,10 @@ class World:
     def run(self) -> RawRun:
         times, kinds, who = feeder_events(self.batch, self.layout.horizon)
         self.batch = None  # copied into the incident table; free it for long runs
-        Feeder(self.incidents, times, kinds, who).start()
+        feeder = Feeder(self.incidents, times, kinds, who)
+        occur = self.sanctions.wrap(feeder.handlers[0])  # deterred offences, if cards deter
+        feeder.handlers = (occur, *feeder.handlers[1:])  # type: ignore[assignment]
+        feeder.start()
         self.officers.start()
         self.vendors.start()
         self.parking.start()
@@ -105,7 +113,8 @@ class World:
             shifts=self.officers.shift_rows + open_shift_rows(self),
             officer_ids=[o.uid for o in self.officers.members],
             officer_modes=[o.mode for o in self.officers.members],
-            demand={"vendors": self.vendors.records(), "parking": self.parking.records()},
+            demand={"vendors": self.vendors.records(), "parking": self.parking.records(),
+                    "shops": shop_records(self)},
             trace=self.officers.trace.result() if isinstance(self.officers, TracingFleet) else None,
         )
 
@@ -165,4 +174,18 @@ def simulate(
     trace: TraceSpec | None = None,
 ) -> RawRun:
     """Run one replication of a scenario (``trace``: also record the officers' legs)."""
-    return World(scenario, replication, layout, trace=trace).run()
+    return run_and_release(World(scenario, replication, layout, trace=trace))
+
+
+def run_and_release(world: World) -> RawRun:
+    """Run ``world`` and free the engine at once, keeping only the raw records.
+
+    The engine's objects (processes, officers, the command room) refer to each other in
+    cycles that only the cyclic collector frees, and they hold the run's incident table and
+    presence buffer: collected now, a year's frames are built without a second copy of them.
+    The caller must not keep its own reference to ``world``.
+    """
+    raw = world.run()
+    del world
+    gc.collect()
+    return raw

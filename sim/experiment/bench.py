@@ -74,12 +74,14 @@ def run_bench(scenario: Scenario, probe_customers: int = PROBE_CUSTOMERS) -> dic
     world = World(scenario, 0)  # demand generated: incidents, vendors, parking
     built = time.perf_counter()
     raw = world.run()
+    del world  # as sim.engine.world.run_and_release: the engine is freed after the run
+    gc.collect()
     ran = time.perf_counter()
     frames = frames_from_raw(raw)
     done = time.perf_counter()
     peak = peak_rss_mb()  # before the baseline runs again in this process
     incidents = len(frames.incidents)
-    del frames, raw, world
+    del frames, raw
     gc.collect()
     after = plain_simpy_mmc(incidents, servers=officers)
     before = before_per_customer * incidents

@@ -34,6 +34,7 @@ from sim.experiment.replication import Frames, standardise
 from sim.experiment.single import measure_columns
 from sim.experiment.stats import paired_differences, summarise
 from sim.metrics import registry
+from sim.metrics.displacement import displacement_table
 from sim.metrics.window import short_run_warning
 from sim.scenario.loader import with_changes
 from sim.scenario.model import Scenario
@@ -63,6 +64,8 @@ class Comparison:
         warmup: MSER-5 warm-up per scenario x replication (with ``warmup_mser``), else None.
         precision: Precision status per scenario x key KPI (with ``precision``), else None.
         batch_means: Batch-means intervals (with ``batch_means``), else None.
+        displacement: WDD of each strategy's added-presence zones vs the baseline
+            (``sim.metrics.displacement``), else None.
         precision_target: The relative half-width asked for (with ``precision``), else None.
     """
 
@@ -79,6 +82,7 @@ class Comparison:
     precision: pd.DataFrame | None = None
     batch_means: pd.DataFrame | None = None
     precision_target: float | None = None
+    displacement: pd.DataFrame | None = None
 
     @property
     def baseline(self) -> str:
@@ -265,6 +269,8 @@ def _summarised(ran: _Ran, options: CompareOptions, seed: int, source: str) -> C
     result = Comparison(frames, table, relabel_neutral(diffs), ran.scenarios, ran.reps, seed,
                         source, warmup=ran.warmup, precision=ran.precision)
     result.precision_target = options.precision if ran.precision is not None else None
+    wdd = displacement_table(frames.zones, [s.name for s in ran.scenarios], options.level)
+    result.displacement = wdd if not wdd.empty else None
     return result
 
 

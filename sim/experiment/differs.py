@@ -30,12 +30,22 @@ def _digest(value: Any) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
+def _nameless(value: Any) -> Any:
+    """``value`` without its readable ``name`` fields (district and zone names, in any
+    language, shape no demand)."""
+    if isinstance(value, dict):
+        return {k: _nameless(v) for k, v in value.items() if k != "name"}
+    if isinstance(value, list):
+        return [_nameless(v) for v in value]
+    return value
+
+
 def demand_parts(scenario: Scenario) -> dict[str, str]:
     """Digest of each part of a scenario that shapes exogenous demand, by dotted name."""
     data = scenario.model_dump(mode="json")
     parts = {"rate_multiplier": _digest(data["rate_multiplier"])}
     district = {k: v for k, v in data["district"].items() if k != "travel"}
-    parts["district (zones)"] = _digest(district)
+    parts["district (zones)"] = _digest(_nameless(district))
     for name, spec in data["incidents"].items():
         parts[f"incidents.{name}"] = _digest({k: spec.get(k) for k in DEMAND_FIELDS})
     for name, spec in data["demand"].items():

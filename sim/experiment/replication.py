@@ -11,6 +11,7 @@ from sim.engine.trace import TraceSpec
 from sim.engine.world import RawRun, simulate
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
+from sim.metrics.offenders import offender_kpis
 from sim.metrics.outcomes import (
     by_type,
     exogenous,
@@ -83,19 +84,25 @@ def run_replication(
 
 
 def frames_from_raw(raw: RawRun) -> Frames:
-    """The tidy frames and measures of one simulated replication."""
+    """The tidy frames and measures of one simulated replication.
+
+    Consumes ``raw``: its incident table and presence records are dropped (set to None) as
+    soon as their frames are built, so a long run's peak memory holds one copy of each.
+    """
     scenario, layout, replication = raw.scenario, raw.layout, raw.replication
     w = window_of(scenario)
     t0, t1 = w.t0, w.t1
     incidents = incidents_frame(raw)
+    extra = demand_frames(raw, t0, t1)
+    raw.incidents = None  # type: ignore[assignment]  # consumed (see docstring)
     units = units_frame(raw)
     presence = presence_frame(raw)
+    raw.presence = None  # type: ignore[assignment]
     zones = zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1)
     zones.insert(0, "replication", replication)
     coverage = coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES)
     coverage.insert(0, "replication", replication)
     targets = service_targets(scenario)
-    extra = demand_frames(raw, t0, t1)
     types = by_type(incidents, layout.type_names, targets, w)
     types.insert(0, "replication", replication)
     extra["by_type"] = types
@@ -107,6 +114,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
                 "seed": replication_seed(scenario.seed, replication),
                 **summary_row(incidents, units, zones, coverage, targets, w),
                 **demand_kpis(extra, incidents, parking_types, t0, t1),
+                **offender_kpis(raw, w),
             }
         ]
     )
@@ -114,6 +122,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
         types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
     extra.update(planner_tables(raw, incidents, units, presence))
     extra.update(trace_frames(raw))
+    raw.trace = None  # consumed too
     extra["by_hour"] = extra["by_hour"].merge(
         hit_by_hour(incidents, targets, w, only=exogenous(incidents)), on="hour", how="left")
     frames = Frames(incidents, units, zones, coverage, summary, extra=extra)

@@ -119,6 +119,9 @@ def parking_zones_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
         "charged_at_pile": np.column_stack([np.zeros(z), p["charging"][:, 1]]).reshape(-1),
         "wires": np.column_stack([np.zeros(z), p["charging"][:, 2]]).reshape(-1),
     })
+    if p.get("spill") is not None:  # spill-over on: drivers who tried a neighbour
+        frame["spilled_out"] = p["spill"][:, :, 0].reshape(-1)
+        frame["spilled_in"] = p["spill"][:, :, 1].reshape(-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         frame["illegal_share"] = frame["illegal"] / frame["arrivals"]
     return frame[(frame["arrivals"] > 0) | (frame["capacity"] > 0)].reset_index(drop=True)

@@ -50,7 +50,10 @@ def time_to_end(incidents: pd.DataFrame, tau: float) -> np.ndarray:
 def met_target(incidents: pd.DataFrame, targets: Mapping[str, float]) -> np.ndarray:
     """Per incident: 1.0 if its disorder ended within its type's target, 0.0 if not, NaN for
     types without a target."""
-    target = incidents["type"].map(dict(targets)).to_numpy(dtype=float)
+    names = list(targets)
+    table = np.array([*(float(targets[n]) for n in names), np.nan])
+    codes = label_codes(incidents["type"], names)
+    target = table[np.where(codes < 0, len(names), codes)]
     end = incidents["t_end"].to_numpy(dtype=float)
     took = end - incidents["t_occur"].to_numpy(dtype=float)
     hit = np.where(np.isnan(took), False, took <= target).astype(float)
@@ -141,34 +144,43 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
     exposure = np.bincount(np.where(all_types >= 0, all_types, len(type_names)),
                            weights=exposure_minutes(incidents, w.t0, w.t1),
                            minlength=len(type_names) + 1)
-    rows = [_type_row(k, name, columns, parts, targets, exposure[k] / 60.0)
+    # Rows grouped by type once (a stable sort keeps each type's rows in their order).
+    order = np.argsort(columns["type"], kind="stable")
+    bounds = np.searchsorted(columns["type"][order], np.arange(len(type_names) + 1))
+    sorted_columns = {name: values[order] for name, values in columns.items()}
+    sorted_parts = {name: parts[name].to_numpy()[order] for name in parts.columns}
+    rows = [_type_row(name, _slice(sorted_columns, bounds, k), _slice(sorted_parts, bounds, k),
+                      targets, exposure[k] / 60.0)
             for k, name in enumerate(type_names)]
     return pd.DataFrame(rows)
 
 
-def _type_row(k: int, name: str, columns: dict[str, np.ndarray], parts: pd.DataFrame,
+def _slice(columns: dict[str, np.ndarray], bounds: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    return {name: values[bounds[k]:bounds[k + 1]] for name, values in columns.items()}
+
+
+def _type_row(name: str, mine: dict[str, np.ndarray], res: dict[str, np.ndarray],
               targets: Mapping[str, float], exposure_h: float) -> dict[str, float | str | int]:
-    mine = columns["type"] == k
-    n = int(mine.sum())
-    res = parts[mine]
+    """One type's row of ``by_type`` from its incidents' columns and resolution parts."""
+    n = len(mine["type"])
     row: dict[str, float | str | int] = {
         "type": name, "incidents": n,
-        "share_exogenous": float(columns["exogenous"][mine].mean()) if n else np.nan,
-        "time_to_end_mean_min": float(columns["end"][mine].mean()) if n else np.nan,
+        "share_exogenous": float(mine["exogenous"].mean()) if n else np.nan,
+        "time_to_end_mean_min": float(mine["end"].mean()) if n else np.nan,
         "sla_target_min": float(targets.get(name, np.nan)),
-        "sla": _share(columns["hit"][mine]) if name in targets else np.nan,
+        "sla": _share(mine["hit"]) if name in targets else np.nan,
         "exposure_h": float(exposure_h),
     }
     for j, o in enumerate(OUTCOME_ORDER):
-        row[f"share_{o}"] = float((columns["outcome"][mine] == j).mean()) if n else np.nan
+        row[f"share_{o}"] = float((mine["outcome"] == j).mean()) if n else np.nan
     for j, c in enumerate(CHANNEL_ORDER):
-        row[f"share_found_{c}"] = float((columns["channel"][mine] == j).mean()) if n else np.nan
-    row["resolved"] = int(res["resolution_min"].notna().sum())
-    row["resolution_mean_min"] = _mean(res["resolution_min"])
-    row["resolution_p90_min"] = (float(res["resolution_min"].quantile(0.9))
-                                 if row["resolved"] else np.nan)
+        row[f"share_found_{c}"] = float((mine["channel"] == j).mean()) if n else np.nan
+    resolution = pd.Series(res["resolution_min"])
+    row["resolved"] = int(resolution.notna().sum())
+    row["resolution_mean_min"] = _mean(resolution)
+    row["resolution_p90_min"] = (float(resolution.quantile(0.9)) if row["resolved"] else np.nan)
     for p in PARTS:
-        row[f"{p}_mean_min"] = _mean(res[f"{p}_min"])
+        row[f"{p}_mean_min"] = _mean(pd.Series(res[f"{p}_min"]))
     return row
 
 

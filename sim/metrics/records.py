@@ -38,6 +38,9 @@ def incidents_frame(raw: RawRun) -> pd.DataFrame:
     n = tab.n
     # Rows in order of occurrence: a stable sort keeps equal times in incident-id order.
     order = np.argsort(tab.t_occur[:n], kind="stable")
+    deterred = raw.demand.get("shops", {}).get("deterred")
+    if deterred is not None and len(deterred):  # offences a card deterred never happened
+        order = order[~np.isin(order, deterred)]
 
     def col(values: np.ndarray) -> np.ndarray:
         """The first n values of a raw column, in row order."""
@@ -75,7 +78,8 @@ def incidents_frame(raw: RawRun) -> pd.DataFrame:
             "recurrence_of": col(tab.recurrence_of),
             "source": _labels(col(tab.source).astype(np.int64), SOURCE_NAMES),
             "found_by": _labels(col(tab.found_by).astype(np.int64), raw.officer_ids),
-        }
+        },
+        copy=False,  # the columns are fresh arrays: no second copy of a year's table
     )
 
 

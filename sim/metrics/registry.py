@@ -108,6 +108,11 @@ MEASURES: tuple[Measure, ...] = (
     _m("vendor_trading_h_per_day", "Vendor trading", "hours per day", "lower", "secondary",
        """Hours per day that vendors traded (vendor model).""",
        ("has", "less", "more", "vendor trading (hours per day)")),
+    _m("shop_repeat_offence_share", "Repeat offences at shops", "share", "lower", "secondary",
+       """Share of shop-front offences (door-front model) in the arrival window committed by a
+       shop that had offended before in the run: how much of the disorder comes back from
+       the same shops.""",
+       ("has", "fewer", "more", "repeat offences at shops")),
     # -- descriptive: no verdict ----------------------------------------------------------
     _m("incidents_per_day", "Incidents", "per day", "neither", "descriptive",
        """Incidents that occurred per day in the arrival window (all sources: the exogenous
@@ -148,6 +153,12 @@ MEASURES: tuple[Measure, ...] = (
        """Share of on-duty time spent on jobs (travel to them and work on scene)."""),
     _m("staff_hours_per_week", "Staff-hours", "per week", "neither", "descriptive",
        """Officer-hours on duty per week, overtime included: the cost of a strategy."""),
+    _m("carded_shops", "Carded shops", "shops", "neither", "descriptive",
+       """Contracted shops that held a yellow or red card at an officer's visit in the
+       observation window (door-front points scheme)."""),
+    _m("sanction_deterred_per_day", "Offences deterred by cards", "per day", "neither",
+       "descriptive", """Shop-front offences per day that a carded shop gave up
+       (``cards.sanction_effect``): they never happened."""),
     _m("overtime_h", "Overtime", "hours", "neither", "descriptive",
        """Hours worked past the end of shifts (finishing a job) in the observation window."""),
 )
@@ -211,15 +222,63 @@ def measure_of(column: str) -> Measure | None:
     return BY_NAME.get(column) or (BY_NAME.get(FAMILIES[family]) if family in FAMILIES else None)
 
 
-def label(column: str) -> str:
-    """A readable label with unit for a measure column (per-type columns: "… — <type>")."""
+# Chinese labels of the measures (the report's ``--lang zh``), and of their units.
+LABELS_ZH: dict[str, str] = {
+    "exposure_h_per_day": "乱象暴露",
+    "time_to_end_mean_min": "乱象消除时间",
+    "sla_attainment": "按时消除率",
+    "coverage_share": "巡查覆盖率",
+    "night_coverage_share": "夜间覆盖率（20:00–06:00）",
+    "worst_idleness_min": "网格最长空巡时间",
+    "resolution_std_mean_min": "处置时间（按类型结构标准化）",
+    "share_detected": "发现率",
+    "mean_idleness_min": "网格平均空巡时间",
+    "parking_illegal_share": "违法停车比例",
+    "vendor_trading_h_per_day": "流动摊贩经营时长",
+    "incidents_per_day": "事件数",
+    "share_resolved": "队员处置比例",
+    "resolution_mean_min": "处置时间（合并，仅已处置）",
+    "resolution_p90_min": "处置时间 p90（合并，仅已处置）",
+    "detection_delay_mean_min": "发现延迟（已处置）",
+    "dispatch_wait_mean_min": "派遣等待（已处置）",
+    "travel_mean_min": "途中时间（已处置）",
+    "on_scene_mean_min": "现场处置（已处置）",
+    "rectification_mean_min": "整改期（已处置）",
+    "reinspection_mean_min": "复查（已处置）",
+    "share_found_patrol": "巡查发现比例",
+    "share_found_camera": "视频发现比例",
+    "share_found_complaint": "投诉发现比例",
+    "utilisation": "队员利用率",
+    "staff_hours_per_week": "工时",
+    "overtime_h": "加班",
+}
+UNITS_ZH: dict[str, str] = {
+    "min": "分钟", "h": "小时", "hours": "小时", "share": "比例", "count": "个数",
+    "per day": "每天", "per week": "每周", "incident-hours per day": "事件小时/天",
+    "share of zone-hours": "网格小时比例", "hours per day": "小时/天", "km": "公里",
+}
+
+
+def label(column: str, lang: str = "en") -> str:
+    """A readable label with unit for a measure column (per-type columns: "…: <type>"), in
+    English or Chinese (``lang="zh"``)."""
     m = measure_of(column)
     if m is None:
         return column
-    text = f"{m.label} ({m.unit})"
+    name, unit = m.label, m.unit
+    if lang == "zh":
+        name, unit = LABELS_ZH.get(m.name, name), UNITS_ZH.get(unit, unit)
     if "." in column:
-        text = f"{m.label}: {column.split('.', 1)[1]} ({m.unit})"
-    return text
+        name = f"{name}: {column.split('.', 1)[1]}"
+    return f"{name} ({unit})"
+
+
+def short_label(name: str, lang: str = "en") -> str:
+    """A measure's label without unit, in English or Chinese."""
+    m = measure_of(name)
+    if m is None:
+        return name
+    return LABELS_ZH.get(m.name, m.label) if lang == "zh" else m.label
 
 
 def markdown() -> str:

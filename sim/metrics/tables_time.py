@@ -170,11 +170,13 @@ def window_share(units: pd.DataFrame, t0: float, t1: float) -> tuple[np.ndarray,
     return inside, inside / np.maximum(stop - start, 1e-12)
 
 
+RESPONSE_COLUMNS = ["t_detect", "t_queued", "t_dispatch", "t_arrive", "first_unit_id"]
+
+
 def tour_of_jobs(incidents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """First responses, each with ``_shift``: the row of ``units`` of the shift that took it."""
     keep = incidents["t_dispatch"].notna() & (incidents["first_unit_id"] != "")
-    sent = incidents.loc[keep, ["t_detect", "t_queued", "t_dispatch", "t_arrive",
-                                "first_unit_id"]]
+    sent = incidents.loc[keep, RESPONSE_COLUMNS]
     ids = pd.Index(pd.unique(units["unit_id"].astype(object)))
     left = sent.assign(_row=np.arange(len(sent)),
                        _unit=ids.get_indexer(sent["first_unit_id"].astype(object)))
@@ -217,7 +219,7 @@ def by_shift(
         "overtime_min": units["overtime_min"] * share,
     })
     occurring = occurring_in(incidents, t0, t1, arrival_end)
-    jobs = tour_of_jobs(incidents[occurring], units)
+    jobs = tour_of_jobs(incidents.loc[occurring, RESPONSE_COLUMNS], units)
     jobs = jobs[jobs["_shift"].notna()]
     shift_rows = jobs["_shift"].astype(np.int64).to_numpy()
     resp = pd.DataFrame({

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.metrics import registry
+from sim.report import i18n
 
 #: Scenario name used when a frame has no ``scenario`` column and no label is given.
 DEFAULT_LABEL = "baseline"
@@ -55,11 +56,13 @@ def kpi_parts(name: str) -> tuple[str, str]:
         ``(readable name, unit)``; the unit is ``""`` when unknown.
     """
     if name in _KNOWN:
-        return _KNOWN[name]
+        text, unit = _KNOWN[name]
+        return i18n.t(text), i18n.unit(unit)
     measure = registry.measure_of(str(name))
     if measure is not None:
         kind = str(name).split(".", 1)
-        return (measure.label + (f": {kind[1]}" if len(kind) == 2 else ""), measure.unit)
+        return (i18n.measure_label(measure.name, with_unit=False)
+                + (f": {kind[1]}" if len(kind) == 2 else ""), i18n.unit(measure.unit))
     tokens = [t for t in re.split(r"[_.\s]+", str(name)) if t]
     unit = ""
     if len(tokens) > 1 and tokens[-1].lower() in _UNIT_SUFFIXES:
@@ -155,4 +158,4 @@ def panel_axes(fig: Figure, n: int, max_cols: int = 3, **kwargs: object) -> list
 
 def no_data(ax: Axes, message: str = "no data") -> None:
     """Write a centred grey placeholder message on an empty axes."""
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="grey")
+    ax.text(0.5, 0.5, i18n.t(message), transform=ax.transAxes, ha="center", va="center", color="grey")

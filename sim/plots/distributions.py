@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim.report.i18n import t
+
 from ._style import (
     Color,
     kpi_label,
@@ -72,7 +74,7 @@ def resolution_ecdf(
             med = max(med, 0.1)
         (line,) = ax.step(
             np.r_[v[0], v], np.r_[0.0, y], where="post", color=palette[name], lw=1.6,
-            label=f"{name} (n={n:,}, median {med:.0f} min)",
+            label=t("{name} (n={n}, median {med} min)", name=name, n=f"{n:,}", med=f"{med:.0f}"),
         )
         ax.scatter([med], [0.5], color=palette[name], edgecolor="black", zorder=3, s=36)
         handles.append(line)
@@ -80,15 +82,15 @@ def resolution_ecdf(
         no_data(ax, "no resolved incidents")
     else:
         handles.append(Line2D([], [], marker="o", ls="", color="grey", mec="black",
-                              label="Median"))
-        ax.legend(handles=handles, loc="lower right", fontsize=8, title="Scenario")
+                              label=t("Median")))
+        ax.legend(handles=handles, loc="lower right", fontsize=8, title=t("Scenario"))
     if logx:
         ax.set_xscale("log")
     ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)
-    ax.set_xlabel("Resolution time, occurrence to resolution (min)")
-    ax.set_ylabel("Cumulative share of resolved incidents")
-    ax.set_title("Resolution time ECDF (replications pooled)")
+    ax.set_xlabel(t("Resolution time, occurrence to resolution (min)"))
+    ax.set_ylabel(t("Cumulative share of resolved incidents"))
+    ax.set_title(t("Resolution time ECDF (replications pooled)"))
     return fig
 
 
@@ -144,10 +146,10 @@ def kpi_bars(
         ax.set_xticks(x, order, rotation=30 if len(order) > 2 else 0,
                       ha="right" if len(order) > 2 else "center", fontsize=8)
         ax.set_title(kpi_label(kpi), fontsize=10)
-        ax.set_ylabel(kpi_parts(kpi)[1] or "value")
+        ax.set_ylabel(kpi_parts(kpi)[1] or t("value"))
         ax.grid(axis="y", alpha=0.3)
     handles = [Patch(facecolor=palette[s], label=s) for s in order]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(order), 5),
-               title="Scenario", fontsize=8)
-    fig.suptitle("KPI comparison across scenarios (mean with confidence interval)")
+               title=t("Scenario"), fontsize=8)
+    fig.suptitle(t("KPI comparison across scenarios (mean with confidence interval)"))
     return fig

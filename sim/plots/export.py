@@ -7,6 +7,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from sim.plots.fonts import cjk_context
+
 
 def save_figure(
     fig: Figure,
@@ -15,7 +17,8 @@ def save_figure(
     *,
     dpi: int = 120,
 ) -> list[Path]:
-    """Save ``fig`` as ``<path_stem>.<fmt>`` for each format, creating parent folders.
+    """Save ``fig`` as ``<path_stem>.<fmt>`` for each format, creating parent folders;
+    Chinese text is drawn with an installed CJK font (:mod:`sim.plots.fonts`).
 
     Args:
         fig: Figure to write.
@@ -32,6 +35,7 @@ def save_figure(
     for fmt in formats:
         fmt = fmt.lstrip(".").lower()
         path = stem.parent / f"{stem.name}.{fmt}"
-        fig.savefig(path, format=fmt, dpi=dpi)
+        with cjk_context(fig):
+            fig.savefig(path, format=fmt, dpi=dpi)
         paths.append(path)
     return paths

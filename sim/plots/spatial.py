@@ -13,6 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MultipleLocator, PercentFormatter
 
+from sim.report.i18n import t
+
 from ._style import (
     kpi_label,
     kpi_parts,
@@ -95,12 +97,12 @@ def district_map(
         ax.set_ylim(*ylim)
         ax.set_aspect("equal")
         ax.set_title(scen)
-        ax.set_xlabel("x (m)")
-        ax.set_ylabel("y (m)")
+        ax.set_xlabel(t("x (m)"))
+        ax.set_ylabel(t("y (m)"))
     if coll is not None:
         fig.colorbar(coll, ax=axes, label=kpi_label(metric), shrink=0.9)
     name = kpi_parts(metric)[0]
-    fig.suptitle(title or f"{name} by zone (mean over replications)")
+    fig.suptitle(title or t("{name} by zone (mean over replications)", name=name))
     return fig
 
 
@@ -154,10 +156,10 @@ def coverage_heatmap(
                       fontsize=7)
         ax.xaxis.set_major_locator(MultipleLocator(3))
         ax.set_title(scen)
-        ax.set_xlabel("Hour of day (h)")
-        ax.set_ylabel("Zone")
+        ax.set_xlabel(t("Hour of day (h)"))
+        ax.set_ylabel(t("Zone"))
     if mesh is not None:
-        fig.colorbar(mesh, ax=axes, label="Covered share of observed time (%)",
+        fig.colorbar(mesh, ax=axes, label=t("Covered share of observed time (%)"),
                      format=PercentFormatter(1.0), shrink=0.9)
-    fig.suptitle("Patrol coverage by zone and hour of day")
+    fig.suptitle(t("Patrol coverage by zone and hour of day"))
     return fig

@@ -9,6 +9,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator, PercentFormatter
 
+from sim.report.i18n import t
+
 from ._style import (
     Color,
     no_data,
@@ -169,17 +171,17 @@ def time_of_day(
         kw = {"color": palette[scen], "marker": "o", "ms": 3, "lw": 1.6, "label": scen}
         ax_inc.plot(x, d["incidents_open"], **kw)
         ax_off.plot(x, d["officers_on_duty"], **kw)
-    ax_inc.set_ylabel("Open incidents (mean count)")
-    ax_inc.set_title("Open (visible) incidents")
-    ax_off.set_ylabel("Officers on duty (mean count)")
-    ax_off.set_title("Officers on duty")
-    ax_off.set_xlabel("Hour of day (h)")
+    ax_inc.set_ylabel(t("Open incidents (mean count)"))
+    ax_inc.set_title(t("Open (visible) incidents"))
+    ax_off.set_ylabel(t("Officers on duty (mean count)"))
+    ax_off.set_title(t("Officers on duty"))
+    ax_off.set_xlabel(t("Hour of day (h)"))
     for ax in (ax_inc, ax_off):
         _hour_axis(ax)
         ax.set_ylim(bottom=0)
     if order:
-        ax_inc.legend(title="Scenario", fontsize=8)
-    fig.suptitle("Disorder vs. staffing by hour of day (mean over days and replications)")
+        ax_inc.legend(title=t("Scenario"), fontsize=8)
+    fig.suptitle(t("Disorder vs. staffing by hour of day (mean over days and replications)"))
     return fig
 
 
@@ -219,13 +221,13 @@ def parking_occupancy(
                 s = mean.loc[(scen, kind)]
                 ax.plot(s.index.to_numpy(float) + 0.5, s.to_numpy(), color=palette[scen],
                         marker="o", ms=3, lw=1.6, label=scen)
-        ax.axhline(1.0, color="black", ls="--", lw=1, label="Legal capacity (100%)")
+        ax.axhline(1.0, color="black", ls="--", lw=1, label=t("Legal capacity (100%)"))
         ax.set_title(_KIND_TITLES.get(kind, kind.replace("_", " ").capitalize()))
-        ax.set_xlabel("Hour of day (h)")
+        ax.set_xlabel(t("Hour of day (h)"))
         _hour_axis(ax)
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     axes[0].set_ylabel("Occupancy (% of legal capacity)")
-    axes[0].legend(title="Scenario", fontsize=8)
-    fig.suptitle("Parking occupancy by hour of day (mean over zones and replications)")
+    axes[0].legend(title=t("Scenario"), fontsize=8)
+    fig.suptitle(t("Parking occupancy by hour of day (mean over zones and replications)"))
     return fig

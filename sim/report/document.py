@@ -4,6 +4,7 @@ figure), rendered as Markdown and as one self-contained HTML page by ``sim.repor
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from sim.experiment.compare import Comparison
 from sim.experiment.precision import PRECISION_KPIS
 from sim.metrics import registry
 from sim.metrics.window import window_of
+from sim.report.displacement import displacement_blocks
+from sim.report.i18n import t
 from sim.report.tables import (
     PER_TYPE_TABLES,
     hour_bands,
@@ -21,7 +24,7 @@ from sim.report.tables import (
     per_type_table,
     table_frame,
 )
-from sim.report.verdicts import fmt, verdict_sentences
+from sim.report.verdicts import fmt, summary_paragraph, verdict_sentences, verdict_table
 
 Block = tuple[str, Any]
 
@@ -53,56 +56,118 @@ def make_figures(folder: Path, comparison: Comparison) -> list[tuple[str, str]]:
     return FIGURES
 
 
+METHODS = (
+    "Each scenario was simulated for {days} days in {reps} replication(s); the first "
+    "{warmup} day(s) are a warm-up left out of all measures. Incident measures count the "
+    "incidents that occurred between the end of the warm-up and {cooldown} day(s) before the "
+    "end of the run (the cool-down), so each is followed until it ended or for at least the "
+    "cool-down; times are capped there (restricted means). Root seed {seed} ({source}) for "
+    "every scenario; replication r draws from streams keyed by (seed, r, decision). Common "
+    "random numbers: in replication r every scenario faces the same exogenous demand (the "
+    "same incidents at the same times and places, with the same offender behaviour), so "
+    "scenarios are compared replication by replication (paired differences, scenario minus "
+    "baseline). Intervals are 95 % Student-t confidence intervals over replications; relative "
+    "figures are in % of the baseline mean; a difference is significant when its interval "
+    "excludes zero. sim {version}.")
+PRECISION_NOTE = (
+    " Replications were added in batches until every key KPI's CI half-width was within the "
+    "precision target of its mean (or the cap was reached).")
+BATCH_NOTE = (
+    " Batch means: one long replication per scenario; daily mean resolution times after the "
+    "warm-up are grouped into equal batches of whole days and a t interval is taken over the "
+    "batch means.")
+
+
 def methods(comparison: Comparison) -> str:
     """The methods paragraph: replications, days, warm-up, seeds, CRN, intervals."""
     s = comparison.scenarios[0]
-    text = (
-        f"Each scenario was simulated for {s.clock.days} days in {comparison.reps} "
-        f"replication(s); the first {s.clock.warmup_days:g} day(s) are a warm-up left out "
-        "of all measures. Incident measures count the incidents that occurred between "
-        f"the end of the warm-up and {window_of(s).tau / 1440:g} day(s) before the end of "
-        "the run (the cool-down), so each is followed until it ended or for at least the "
-        "cool-down; times are capped there (restricted means). "
-        f"Root seed {comparison.seed} ({comparison.seed_source}) for every "
-        "scenario; replication r draws from streams keyed by (seed, r, decision). Common "
-        "random numbers: in replication r every scenario faces the same exogenous demand "
-        "(the same incidents at the same times and places, with the same offender "
-        "behaviour), so scenarios are compared replication by replication (paired "
-        "differences, scenario minus baseline). Intervals are 95 % Student-t confidence "
-        "intervals over replications; relative figures are in % of the baseline mean; a "
-        f"difference is significant when its interval excludes zero. sim {sim.__version__}.")
+    text = t(METHODS, days=s.clock.days, reps=comparison.reps,
+             warmup=f"{s.clock.warmup_days:g}", cooldown=f"{window_of(s).tau / 1440:g}",
+             seed=comparison.seed, source=comparison.seed_source, version=sim.__version__)
     if comparison.precision is not None:
-        text += (" Replications were added in batches until every key KPI's CI half-width "
-                 "was within the precision target of its mean (or the cap was reached).")
+        text += t(PRECISION_NOTE)
     if comparison.batch_means is not None:
-        text += (" Batch means: one long replication per scenario; daily mean resolution "
-                 "times after the warm-up are grouped into equal batches of whole days and "
-                 "a t interval is taken over the batch means.")
+        text += t(BATCH_NOTE)
     return text
 
 
-def report_blocks(comparison: Comparison, figures: list[tuple[str, str]]) -> list[Block]:
-    """The report's content, in order."""
+MAPS = ("idleness_map", "exposure_map", "coverage_heatmap")
+TIME_OF_DAY = ("time_of_day",)
+
+
+def report_blocks(comparison: Comparison, figures: list[tuple[str, str]],
+                  extra: Sequence[Block] = ()) -> list[Block]:
+    """The report's content, in order: summary, verdicts, per-type tables, maps, time of
+    day, the planner's tables, other figures, then ``extra`` sections (e.g. a replayed day;
+    any blocks, "html" for raw HTML) and the methods."""
     names = [s.name for s in comparison.scenarios]
-    staff = comparison.staff_hours()
-    blocks: list[Block] = [("h1", "Comparison: " + " vs ".join(names))]
+    figs = _figure_blocks(comparison, figures)
+    blocks: list[Block] = [("h1", t("Comparison: {names}", names=t(" vs ").join(names)))]
     blocks += [("warn", w) for w in comparison.warnings]
-    blocks.append(("h2", "Scenarios"))
-    blocks.append(("table", pd.DataFrame({
-        "scenario": names,
-        "description": [" ".join(s.description.split()) or "—" for s in comparison.scenarios],
-        "officers": [str(sum(g.count for g in s.units.values())) for s in comparison.scenarios],
-        "staff-hours per week": [fmt(staff.get(n, math.nan)) for n in names]})))
-    blocks += [("h2", f"Verdicts (baseline: {comparison.baseline})"),
-               ("p", VERDICT_INTRO),
-               ("ul", verdict_sentences(comparison) or ["Only one scenario: nothing to compare."]),
-               ("h2", "Key measures (mean and 95 % CI)"), ("table", key_table(comparison))]
-    blocks += _per_type_blocks(comparison)
-    blocks += _analysis_blocks(comparison)
-    blocks += [("h2", "Figures"), *(("fig", f) for f in figures)] if figures else []
-    blocks += [("h2", "Methods"), ("p", methods(comparison))]
+    blocks += [("h2", t("Summary")), ("p", summary_paragraph(comparison))]
+    blocks += _figures_note(figs)
+    blocks += _verdict_blocks(comparison)
+    blocks += _per_type_blocks(comparison, figs.pop("per_type", None))
+    blocks += displacement_blocks(comparison)
+    blocks += _section(t("Maps"), [figs.pop(n) for n in MAPS if n in figs])
+    blocks += _time_of_day_blocks(comparison, [figs.pop(n) for n in TIME_OF_DAY if n in figs])
+    blocks += _scenario_blocks(comparison) + _analysis_blocks(comparison)
+    blocks += _section(t("Other figures"), list(figs.values()))
+    blocks += list(extra)
+    blocks += [("h2", t("Methods")), ("p", methods(comparison))]
     blocks += [("ul", comparison.notes)] if comparison.notes else []
     return blocks
+
+
+def _figure_blocks(comparison: Comparison, figures: list[tuple[str, str]]) -> dict[str, Block]:
+    """Figure name → ("fig", (stem, caption, interactive figure or None)); a figure that is
+    only interactive has no stem (left out of report.md)."""
+    from sim.report import interactive
+
+    live = interactive.figures(comparison) if figures and interactive.available() else {}
+    out: dict[str, Block] = {
+        stem: ("fig", (stem, t(caption), live.get(stem))) for stem, caption in figures}
+    if "per_type" in live:
+        out["per_type"] = ("fig", (None, t(interactive.PER_TYPE_CAPTION), live["per_type"]))
+    return out
+
+
+def _figures_note(figs: dict[str, Block]) -> list[Block]:
+    """A line for report.html only: how to read the interactive figures, or how to get them."""
+    if not figs:
+        return []
+    live = any(v[1][2] is not None for v in figs.values())
+    return [("note", t("Interactive figures: hover for values, click a scenario in the legend "
+                       "to hide or show it.") if live else
+             t("Static figures only: the interactive figures need the optional extra "
+               "(pip install 'chengguan-sim[interactive]')."))]
+
+
+def _section(title: str, blocks: list[Block]) -> list[Block]:
+    return [("h2", title), *blocks] if blocks else []
+
+
+def _verdict_blocks(comparison: Comparison) -> list[Block]:
+    sentences = verdict_sentences(comparison)
+    out: list[Block] = [("h2", t("Verdicts (baseline: {baseline})",
+                                 baseline=comparison.baseline)), ("p", t(VERDICT_INTRO))]
+    if sentences:
+        out += [("table", verdict_table(comparison))]
+    out += [("ul", sentences or [t("Only one scenario: nothing to compare.")]),
+            ("h2", t("Key measures (mean and 95 % CI)")), ("table", key_table(comparison))]
+    return out
+
+
+def _scenario_blocks(comparison: Comparison) -> list[Block]:
+    names = [s.name for s in comparison.scenarios]
+    staff = comparison.staff_hours()
+    return [("h2", t("Scenarios")), ("table", pd.DataFrame({
+        t("scenario"): names,
+        t("description"): [" ".join(s.description.split()) or "—"
+                           for s in comparison.scenarios],
+        t("officers"): [str(sum(g.count for g in s.units.values()))
+                        for s in comparison.scenarios],
+        t("staff-hours per week"): [fmt(staff.get(n, math.nan)) for n in names]}))]
 
 
 VERDICT_INTRO = (
@@ -112,19 +177,27 @@ VERDICT_INTRO = (
     "Definitions: docs/measures.md.")
 
 
-def _per_type_blocks(comparison: Comparison) -> list[Block]:
+def _per_type_blocks(comparison: Comparison, figure: Block | None) -> list[Block]:
     out: list[Block] = []
     for column, title in PER_TYPE_TABLES:
         table = per_type_table(comparison, column)
         if table is not None:
-            out += [("h2", title), ("table", table)]
+            out += [("h2", t(title)), ("table", table)]
+            if figure is not None and column == "exposure_h":
+                out.append(figure)
+    return out
+
+
+def _time_of_day_blocks(comparison: Comparison, figures: list[Block]) -> list[Block]:
+    out = _section(t("Time of day"), figures)
     by_hour = comparison.frames.extra.get("by_hour")
     if by_hour is not None and not by_hour.empty:
-        out += [("h2", "By time of day (by_hour.csv, condensed)"),
-                ("p", "When disorder outruns staffing: officers on duty, the chance that a "
-                 "case waits for a free officer, cases waiting, the 90th-percentile response "
-                 "(detection → arrival) and the share of incidents ended within target, by "
-                 "band of hours; docs/tables.md explains each column."),
+        out += [("h2", t("By time of day (by_hour.csv, condensed)")),
+                ("p", t("When disorder outruns staffing: officers on duty, the chance that a "
+                        "case waits for a free officer, cases waiting, the 90th-percentile "
+                        "response (detection → arrival) and the share of incidents ended "
+                        "within target, by band of hours; docs/tables.md explains each "
+                        "column.")),
                 ("table", table_frame(hour_bands(by_hour)))]
     return out
 
@@ -137,12 +210,12 @@ def _analysis_blocks(comparison: Comparison) -> list[Block]:
                 f"mean for {', '.join(PRECISION_KPIS)} in every scenario: "
                 f"{'reached' if reached else 'not reached'} with {comparison.reps} "
                 "replications per scenario.")
-        out += [("h2", "Precision"), ("p", text),
+        out += [("h2", t("Precision")), ("p", text),
                 ("table", table_frame(comparison.precision))]
     if comparison.warmup is not None:
         w = comparison.warmup.groupby("scenario", sort=False)["mser5_warmup_days"].max()
         out += [("h2", "Warm-up (MSER-5 on daily mean resolution time)"),
                 ("ul", [f"{k}: {v} day(s) (longest over replications)" for k, v in w.items()])]
     if comparison.batch_means is not None:
-        out += [("h2", "Batch means"), ("table", table_frame(comparison.batch_means))]
+        out += [("h2", t("Batch means")), ("table", table_frame(comparison.batch_means))]
     return out

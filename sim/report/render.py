@@ -1,5 +1,6 @@
 """Rendering report blocks: Markdown (figures linked) and one self-contained HTML page
-(figures embedded as base64 PNG, so the single file can be forwarded)."""
+(figures embedded as base64 PNG or as interactive plotly figures with plotly.js inlined, so
+the single file can be forwarded and opened offline)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from sim.report.document import Block
+from sim.report.i18n import current, t
 
 
 def _md_table(df: pd.DataFrame) -> str:
@@ -21,20 +23,49 @@ def _md_table(df: pd.DataFrame) -> str:
     return "\n".join(lines + [cells(list(row)) for row in df.itertuples(index=False)])
 
 
+def _md_figure(value: tuple) -> str:
+    stem, caption = value[0], value[1]
+    return f"![{caption}](plots/{stem}.png)\n\n*{caption}*"
+
+
 def render_markdown(blocks: list[Block]) -> str:
-    """The blocks as Markdown; figures link ``plots/<name>.png``."""
+    """The blocks as Markdown; figures link ``plots/<name>.png`` (figures that are only
+    interactive, notes for the page and raw HTML are left out)."""
     parts = []
     for kind, value in blocks:
+        if kind in ("note", "html") or (kind == "fig" and value[0] is None):
+            continue
         parts.append({
             "h1": lambda v: f"# {v}", "h2": lambda v: f"## {v}", "p": lambda v: v,
-            "warn": lambda v: f"> **Warning:** {v}",
+            "warn": lambda v: f"> **{t('Warning:')}** {v}",
             "ul": lambda v: "\n".join(f"- {x}" for x in v), "table": _md_table,
-            "fig": lambda v: f"![{v[1]}](plots/{v[0]}.png)\n\n*{v[1]}*",
+            "fig": _md_figure,
         }[kind](value))
     return "\n\n".join(parts) + "\n"
 
 
-def _html_block(kind: str, value: Any, folder: Path) -> str:
+class _Figures:
+    """Renders figure blocks: interactive (plotly.js inlined once, with the first) or PNG."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.count, self.script_included = folder, 0, False
+
+    def __call__(self, value: tuple) -> str:
+        stem, caption, live = (*value, None)[:3]
+        self.count += 1
+        caption_html = f"<figcaption>{html.escape(caption)}</figcaption>"
+        if live is not None:
+            div = live.to_html(full_html=False, include_plotlyjs=not self.script_included,
+                               div_id=f"figure-{self.count}",
+                               config={"displaylogo": False, "responsive": True})
+            self.script_included = True
+            return f'<figure class="interactive">{div}{caption_html}</figure>'
+        data = base64.b64encode((self.folder / f"{stem}.png").read_bytes()).decode("ascii")
+        return (f'<figure><img alt="{html.escape(caption)}" '
+                f'src="data:image/png;base64,{data}">{caption_html}</figure>')
+
+
+def _html_block(kind: str, value: Any, figures: _Figures) -> str:
     e = html.escape
     if kind == "table":
         head = "".join(f"<th>{e(str(c))}</th>" for c in value.columns)
@@ -42,26 +73,34 @@ def _html_block(kind: str, value: Any, folder: Path) -> str:
                        for row in value.itertuples(index=False))
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     if kind == "fig":
-        data = base64.b64encode((folder / f"{value[0]}.png").read_bytes()).decode("ascii")
-        return (f'<figure><img alt="{e(value[1])}" src="data:image/png;base64,{data}">'
-                f"<figcaption>{e(value[1])}</figcaption></figure>")
+        return figures(value)
     if kind == "ul":
         return "<ul>" + "".join(f"<li>{e(x)}</li>" for x in value) + "</ul>"
     if kind == "warn":
-        return f'<p class="warn"><strong>Warning:</strong> {e(value)}</p>'
+        return f'<p class="warn"><strong>{e(t("Warning:"))}</strong> {e(value)}</p>'
+    if kind == "note":
+        return f'<p class="note">{e(value)}</p>'
+    if kind == "html":
+        return str(value)
     return f"<{kind}>{e(value)}</{kind}>"
 
 
-STYLE = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
+STYLE = ("body{font-family:sans-serif;max-width:64em;margin:2em auto;line-height:1.4}"
          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
          "padding:.3em .6em;text-align:left}th{background:#f3f3f3}img{max-width:100%}"
          ".warn{background:#fff3cd;padding:.5em;border-left:4px solid #e0a800}"
+         ".note{color:#555;font-size:.9em}figure{margin:1em 0}"
          "figcaption{font-style:italic;color:#555}")
 
 
 def render_html(blocks: list[Block], plots_folder: Path) -> str:
-    """The blocks as one self-contained HTML page (PNG figures embedded)."""
+    """The blocks as one self-contained HTML page that works offline: PNG figures embedded,
+    interactive figures with plotly.js inlined once (no request leaves the page)."""
     title = html.escape(next((v for k, v in blocks if k == "h1"), "Report"))
-    body = "\n".join(_html_block(k, v, plots_folder) for k, v in blocks)
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}'
-            f"</title><style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")
+    figures = _Figures(plots_folder)
+    body = "\n".join(_html_block(k, v, figures) for k, v in blocks)
+    lang = "zh-CN" if current() == "zh" else "en"
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{title}</title><style>{STYLE}</style></head><body>\n{body}\n"
+            "</body></html>\n")

@@ -8,6 +8,7 @@ import pandas as pd
 
 from sim.experiment.compare import Comparison
 from sim.metrics import registry
+from sim.report.i18n import t, type_labels
 from sim.report.verdicts import fmt, label
 
 
@@ -16,7 +17,7 @@ def key_table(comparison: Comparison, kpis: list[str] | None = None) -> pd.DataF
     table = comparison.comparison
     present = set(table["kpi"])
     kpis = [k for k in (kpis or registry.names(key=True)) if k in present]
-    out = {"measure": [label(k) for k in kpis]}
+    out = {t("measure"): [label(k) for k in kpis]}
     for scen in pd.unique(table["scenario"]):
         sub = table[table["scenario"] == scen].set_index("kpi")
         out[str(scen)] = [
@@ -46,14 +47,15 @@ def per_type_table(comparison: Comparison, column: str) -> pd.DataFrame | None:
     means = by_type.groupby(["type", "scenario"], sort=False)[
         [column, "share_resolved", "incidents"]].mean()
     types = list(pd.unique(by_type["type"]))
-    out: dict[str, list[str]] = {"type": types}
+    names = type_labels(comparison.scenarios)
+    out: dict[str, list[str]] = {t("type"): [names.get(k, k) for k in types]}
     for scen in pd.unique(by_type["scenario"]):
         cells = []
-        for t in types:
-            value = means.at[(t, scen), column]
+        for kind in types:
+            value = means.at[(kind, scen), column]
             text = fmt(value)
             if column == "resolution_mean_min":
-                text += f" ({fmt(means.at[(t, scen), 'share_resolved'])})"
+                text += f" ({fmt(means.at[(kind, scen), 'share_resolved'])})"
             cells.append(text)
         out[str(scen)] = cells
     return pd.DataFrame(out)
@@ -75,6 +77,7 @@ def hour_bands(by_hour: pd.DataFrame) -> pd.DataFrame:
     means["band"] = pd.Categorical(means["band"], list(bands))
     means = means.sort_values(["band"], kind="stable")
     return means.rename(columns={
-        "band": "hours", "officers_on_duty": "officers on duty", "p_wait": "P(wait)",
-        "queue_mean": "cases waiting", "response_p90_min": "response p90 (min)",
-        "sla": "ended within target"})
+        "scenario": t("scenario"), "band": t("hours"),
+        "officers_on_duty": t("officers on duty"), "p_wait": t("P(wait)"),
+        "queue_mean": t("cases waiting"), "response_p90_min": t("response p90 (min)"),
+        "sla": t("ended within target")})

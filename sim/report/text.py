@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ def format_kpi_table(table: pd.DataFrame) -> str:
     lines = []
     scenarios = list(dict.fromkeys(table["scenario"])) if "scenario" in table else [""]
     width = max(len(kpi_label(k)) for k in table["kpi"])
-    header = f"{'':<{width}}  " + "  ".join(f"{s:>22}" for s in scenarios)
+    header = f"{'':<{width}}  " + "  ".join(" " * (22 - _width(s)) + s for s in scenarios)
     lines.append(header)
     for kpi in dict.fromkeys(table["kpi"]):
         cells = []
@@ -50,13 +51,26 @@ TYPE_COLUMNS = {
 }
 
 
-def format_type_table(by_type: pd.DataFrame, arrival_days: float) -> str:
-    """Per incident type, means over replications: the detail behind the pooled measures."""
+def format_type_table(by_type: pd.DataFrame, arrival_days: float,
+                      labels: dict[str, str] | None = None) -> str:
+    """Per incident type (named by ``labels``, the scenario's ``label:`` values, when given),
+    means over replications: the detail behind the pooled measures."""
     means = by_type.groupby("type", sort=False)[list(TYPE_COLUMNS)].mean()
     means["incidents"] = means["incidents"] / arrival_days if arrival_days > 0 else math.nan
-    width = max(len(t) for t in means.index)
-    lines = [f"{'per incident type':<{width}}  "
+    if labels:
+        means.index = [labels.get(k, k) for k in means.index]
+    width = max(_width(str(t)) for t in [*means.index, "per incident type"])
+    lines = [_pad("per incident type", width) + "  "
              + "  ".join(f"{h:>18}" for h in TYPE_COLUMNS.values())]
     for name, row in means.iterrows():
-        lines.append(f"{name:<{width}}  " + "  ".join(f"{_fmt(v):>18}" for v in row))
+        lines.append(_pad(str(name), width) + "  " + "  ".join(f"{_fmt(v):>18}" for v in row))
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (Chinese characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -8,6 +8,7 @@ import pandas as pd
 
 from sim.experiment.compare import Comparison
 from sim.metrics import registry
+from sim.report.i18n import current, measure_label, t
 
 # Pooled measure → (by_type.csv column, lower is better): its per-type detail.
 PER_TYPE = {
@@ -32,7 +33,8 @@ def fmt(value: float) -> str:
 
 
 def label(kpi: str) -> str:
-    return registry.label(kpi)
+    """A measure's label with unit, in the report's language."""
+    return measure_label(kpi)
 
 
 def _phrase(kpi: str) -> tuple[str, str, str, str, str]:
@@ -46,7 +48,9 @@ def _phrase(kpi: str) -> tuple[str, str, str, str, str]:
 
 
 def sentence(row: pd.Series, level: float = 0.95) -> str:
-    """One verdict sentence for a row of the differences table."""
+    """One verdict sentence for a row of the differences table (in the report's language)."""
+    if current() == "zh":
+        return _sentence_zh(row, level)
     before, lower, higher, after, noun = _phrase(row["kpi"])
     tail = f" {after}" if after else ""
     conf = f"{level * 100:.0f} % CI"
@@ -68,6 +72,36 @@ def sentence(row: pd.Series, level: float = 0.95) -> str:
         amount = f"{word} (by {abs(row['diff_mean']):.3g})"
         ci = f"({conf} {row['diff_ci_low']:+.3g} to {row['diff_ci_high']:+.3g})"
     return f"{row['scenario']} {before} {amount}{tail} than {row['baseline']} {ci}."
+
+
+def _span(row: pd.Series, conf: str) -> str:
+    """"-3.0 %, 95 % CI -8.0 to +2.0 %" (or absolute when there is no relative figure)."""
+    rel, lo, hi = row["rel_diff_pct"], row["rel_ci_low_pct"], row["rel_ci_high_pct"]
+    if math.isfinite(rel):
+        return f"{rel:+.1f} %, {conf} {lo:+.1f} {t('to')} {hi:+.1f} %"
+    return (f"{row['diff_mean']:+.3g}, {conf} {row['diff_ci_low']:+.3g} {t('to')} "
+            f"{row['diff_ci_high']:+.3g}")
+
+
+def _sentence_zh(row: pd.Series, level: float) -> str:
+    """The verdict sentence in Chinese, e.g. B：乱象暴露比 A 低 18 %（…），更好。"""
+    conf = f"{level * 100:.0f} % 置信区间"
+    noun = measure_label(row["kpi"], with_unit=False)
+    if row["verdict"] == "no significant difference":
+        return t("{scenario}: no significant difference from {baseline} in {noun} ({span}).",
+                 scenario=row["scenario"], baseline=row["baseline"], noun=noun,
+                 span=_span(row, conf))
+    rel, lo, hi = row["rel_diff_pct"], row["rel_ci_low_pct"], row["rel_ci_high_pct"]
+    if math.isfinite(rel):
+        a, b = sorted((abs(lo), abs(hi)))
+        amount, ci = f"{_pct(abs(rel))} %", f"{conf} {_pct(a)}–{_pct(b)} %"
+    else:
+        amount = f"{abs(row['diff_mean']):.3g}"
+        ci = f"{conf} {row['diff_ci_low']:+.3g} 至 {row['diff_ci_high']:+.3g}"
+    return t("{scenario}: {noun} {word} than {baseline} by {amount} ({ci}), {verdict}.",
+             scenario=row["scenario"], noun=noun, baseline=row["baseline"], amount=amount,
+             word=t("lower" if row["diff_mean"] < 0 else "higher"), ci=ci,
+             verdict=t(row["verdict"]))
 
 
 def type_directions(by_type: pd.DataFrame, baseline: str, scenario: str, column: str,
@@ -94,11 +128,12 @@ def per_type_clause(comparison: Comparison, row: pd.Series) -> str:
     better, worse, n = type_directions(by_type, row["baseline"], row["scenario"], *spec)
     if n == 0:
         return ""
-    text = f" Per incident type: better in {better}, worse in {worse} of {n} types."
+    text = t(" Per incident type: better in {better}, worse in {worse} of {n} types.",
+             better=better, worse=worse, n=n)
     if row["verdict"] == "better" and worse > better:
-        text += " Mixed: better pooled, but worse for most types — read the per-type table."
+        text += t(" Mixed: better pooled, but worse for most types — read the per-type table.")
     elif row["verdict"] == "worse" and better > worse:
-        text += " Mixed: worse pooled, but better for most types — read the per-type table."
+        text += t(" Mixed: worse pooled, but better for most types — read the per-type table.")
     return text
 
 
@@ -114,3 +149,70 @@ def verdict_sentences(comparison: Comparison, kpis: list[str] | None = None,
     return [sentence(r, level) + per_type_clause(comparison, r)
             for scen in pd.unique(diffs["scenario"])
             for _, r in rows[rows["scenario"] == scen].iterrows()]
+
+
+def _verdict_rows(comparison: Comparison) -> pd.DataFrame:
+    """Rows of the differences table with a verdict, headline measures first."""
+    diffs, kpis = comparison.differences, registry.with_verdict()
+    rows = diffs[diffs["kpi"].isin(kpis)]
+    return rows.assign(order=rows["kpi"].map(kpis.index)).sort_values(
+        ["order"], kind="stable")
+
+
+def verdict_table(comparison: Comparison, level: float = 0.95) -> pd.DataFrame:
+    """One row per scenario and measure: relative difference, its CI, the verdict."""
+    rows = _verdict_rows(comparison)
+    cells = [_difference(r) for _, r in rows.iterrows()]
+    return pd.DataFrame({
+        t("scenario"): rows["scenario"].astype(str).to_numpy(),
+        t("measure"): [label(k) for k in rows["kpi"]],
+        t("difference (% of baseline)"): [c[0] for c in cells],
+        t("95 % CI"): [c[1] for c in cells],
+        t("verdict"): [t(v) for v in rows["verdict"]]})
+
+
+def _difference(row: pd.Series) -> tuple[str, str]:
+    """(difference, CI) in % of the baseline, or absolute when the baseline mean is 0."""
+    if math.isfinite(row["rel_diff_pct"]):
+        return _signed(row["rel_diff_pct"]), (f"{_signed(row['rel_ci_low_pct'])} … "
+                                              f"{_signed(row['rel_ci_high_pct'])}")
+    if not math.isfinite(row["diff_mean"]):
+        return "—", "—"
+    return (f"{row['diff_mean']:+.3g}",
+            f"{row['diff_ci_low']:+.3g} … {row['diff_ci_high']:+.3g}")
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.1f} %" if math.isfinite(value) else "—"
+
+
+def summary_paragraph(comparison: Comparison) -> str:
+    """The report's opening paragraph in words: what was compared, and per scenario how
+    many measures got better or worse, with the largest change each way."""
+    s = comparison.scenarios[0]
+    text = t("{n} scenario(s) simulated for {days} days in {reps} replication(s) each, "
+             "compared with the baseline {baseline} under common random numbers.",
+             n=len(comparison.scenarios), days=s.clock.days, reps=comparison.reps,
+             baseline=comparison.baseline)
+    rows = _verdict_rows(comparison)
+    if rows.empty:
+        return text + " " + t("Only one scenario: nothing to compare.")
+    for scen, sub in rows.groupby("scenario", sort=False):
+        text += " " + _scenario_summary(str(scen), sub)
+    return text
+
+
+def _scenario_summary(scen: str, rows: pd.DataFrame) -> str:
+    counts = rows["verdict"].value_counts()
+    text = t("{scenario} is better in {better}, worse in {worse} and not significantly "
+             "different in {same} of {total} measures.", scenario=scen,
+             better=int(counts.get("better", 0)), worse=int(counts.get("worse", 0)),
+             same=int(counts.get("no significant difference", 0)), total=len(rows))
+    for verdict, message in (("better", "Largest improvement: {measure} ({change})."),
+                             ("worse", "Largest deterioration: {measure} ({change}).")):
+        sub = rows[(rows["verdict"] == verdict) & rows["rel_diff_pct"].map(math.isfinite)]
+        if not sub.empty:
+            top = sub.loc[sub["rel_diff_pct"].abs().idxmax()]
+            text += " " + t(message, measure=measure_label(top["kpi"], with_unit=False),
+                            change=_signed(top["rel_diff_pct"]))
+    return text

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 from sim.scenario.distributions import Distribution, fixed
 from sim.scenario.district import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.incidents import Probability, Weight
+from sim.scenario.offenders import Offending, SpillOver
 from sim.scenario.units import ClockTime, Weekday, clock_minutes
 
 Count = Annotated[Whole, Field(ge=0, le=1_000_000)]
@@ -32,15 +33,17 @@ class Deterrence(Frozen):
     present in the zone (patrol, post, on a job), tₑ the times officers enforced there (a
     case resolved or an offender fled), w = ``enforcement_weight``, λ = ln 2 / ``half_life_min``.
     Perceived risk(t) = 1 − exp(−k·P(t)), k = ``k``. Risk rises while officers are present,
-    jumps after enforcement and fades with the half-life. Disabled: risk is always 0.
+    jumps after enforcement and fades with the half-life. Disabled: risk is always 0. The
+    defaults (h = 20 min, k = 0.23) reproduce Koper's (1995) residual deterrence of hot-spot
+    stops (docs/validation.md).
     """
 
     enabled: bool = Field(True, description="false: presence and enforcement change nothing.")
     half_life_min: float = Field(
-        60.0, gt=0, le=100_000, description="Half-life h of the memory (minutes)."
+        20.0, gt=0, le=100_000, description="Half-life h of the memory (minutes)."
     )
     k: float = Field(
-        0.02, ge=0, le=100, description="Risk per presence-minute: risk = 1 − exp(−k·P)."
+        0.23, ge=0, le=100, description="Risk per presence-minute: risk = 1 − exp(−k·P)."
     )
     enforcement_weight: float = Field(
         20.0, ge=0, le=100_000,
@@ -277,6 +280,9 @@ class Parking(Frozen):
     measures: dict[ZoneId, Measures] = Field(
         default_factory=dict, description="Supply measures per zone (the planner's levers)."
     )
+    spill: SpillOver = Field(
+        default_factory=SpillOver, description="Blocked drivers trying a neighbouring zone."
+    )
 
     def arrivals_per_day(self, zone_id: str, zone_kind: str) -> float:
         """Motor plus non-motor vehicles arriving per day in one zone (kind, then patch)."""
@@ -297,7 +303,10 @@ class Cards(Frozen):
 
     Each offence (a shop-front case resolved by an officer) gives the shop 1 point; points
     older than ``memory_days`` lapse. With ``yellow_points`` or more the next case starts at
-    ladder step ``yellow_step``, with ``red_points`` or more at the last step.
+    ladder step ``yellow_step``, with ``red_points`` or more at the last step. A card also
+    deters: while it holds, the shop commits a share ``sanction_effect`` less shop-front
+    disorder (yellow; red: 1 − (1 − effect)²). With ``clean_record_warning`` a shop without
+    live points gets a warning: the first step of its case always ends it (the reward).
     """
 
     enabled: bool = Field(True, description="Use the points scheme.")
@@ -305,6 +314,12 @@ class Cards(Frozen):
     red_points: Whole = Field(4, ge=1, description="Points for a red card.")
     memory_days: float = Field(30.0, gt=0, description="Points lapse after this many days.")
     yellow_step: Whole = Field(1, ge=0, description="Ladder start step under a yellow card.")
+    sanction_effect: Probability = Field(
+        0.0, description="Share of its offending a carded shop gives up while carded."
+    )
+    clean_record_warning: bool = Field(
+        False, description="A shop without live points gets a warning (first step ends it)."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Cards:
@@ -317,9 +332,10 @@ class DoorFrontContracts(Frozen):
     """Door-front responsibility per zone ("three guarantees in front of the door").
 
     Each shop-front incident (catalog types with ``shop_front: true``) belongs to one of the
-    zone's ``shop_fronts`` (uniformly). A contracted shop produces ``rate_reduction`` less
-    shop-front disorder (exact thinning of the arrivals) and fixes its own with
-    ``detection.door_front.fix_share`` after ``detection.door_front.delay``. Contracts per
+    zone's ``shop_fronts`` (uniformly, or by propensity: ``offending``). A contracted shop
+    produces ``rate_reduction`` less shop-front disorder (exact thinning of the arrivals)
+    and fixes its own with ``detection.door_front.fix_share`` after
+    ``detection.door_front.delay``. Contracts per
     zone come from ``contracts`` or, for zones not listed, ``detection.door_front
     .contract_share`` × shop fronts. Uncontracted shops never fix their own disorder.
     """
@@ -332,6 +348,9 @@ class DoorFrontContracts(Frozen):
         0.4, description="Less shop-front disorder from a contracted shop (share)."
     )
     cards: Cards = Field(default_factory=Cards, description="Red/yellow card points scheme.")
+    offending: Offending = Field(
+        default_factory=Offending, description="How offences concentrate on a few shops."
+    )
 
 
 class Demand(Frozen):

@@ -91,6 +91,14 @@ class IncidentType(Frozen):
     ladder: list[LadderStep] = Field(
         min_length=1, description="Escalation ladder, first step first."
     )
+    minor: bool = Field(
+        False, description="A small offence: an offender's first one ends with a warning."
+    )
+    ladder_by_offence: list[Annotated[Whole, Field(ge=0, le=20)]] | None = Field(
+        None, min_length=1,
+        description="Ladder step (0-based, clipped) where a recurring offender's 1st, 2nd, "
+        "3rd+ offence starts; null: always the first step.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> IncidentType:

@@ -94,5 +94,7 @@ def scenario_yaml(scenario: Scenario) -> str:
 
 def scenario_hash(scenario: Scenario) -> str:
     """A stable short hash of the resolved scenario (for run records and caches)."""
-    blob = json.dumps(scenario_to_dict(scenario), sort_keys=True).encode()
+    data = scenario_to_dict(scenario)
+    data.pop("report", None)  # how results are worded does not change them
+    blob = json.dumps(data, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:16]

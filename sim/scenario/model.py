@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -36,6 +37,15 @@ def is_safe_stem(text: str) -> bool:
         and (text[0].isalnum() or text[0] in "-_")
         and all(ch.isalnum() or ch in "-_." or unicodedata.category(ch)[0] == "M"
                 for ch in text)
+    )
+
+
+class ReportOptions(Frozen):
+    """How reports and figures are written (no effect on results)."""
+
+    lang: Literal["en", "zh"] = Field(
+        "en", description="Language of report.md, report.html and the figures: en (English) "
+        "or zh (Chinese); the --lang option overrides it.",
     )
 
 
@@ -92,6 +102,9 @@ class Scenario(Frozen):
     )
     demand: Demand = Field(
         default_factory=Demand, description="Behavioural demand: vendors, parking, door fronts."
+    )
+    report: ReportOptions = Field(
+        default_factory=ReportOptions, description="Report language (no effect on results)."
     )
 
     @field_validator("name")

@@ -1,0 +1,48 @@
+"""Measures of offenders with a history (door-front model): repeats, cards, deterred offences.
+
+An *offence* here is a shop-front incident that happened at a shop (door-front model on);
+a *repeat* is an offence of a shop that had offended before in the run (warm-up included).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.world import RawRun
+from sim.metrics.window import Window
+
+
+def shop_offences(raw: RawRun) -> tuple[np.ndarray, np.ndarray]:
+    """(time, shop key) of the offences that happened, in time order (keys unique per
+    zone and shop)."""
+    shops = raw.demand.get("shops", {})
+    shop = shops.get("shop", np.empty(0, dtype=np.int64))
+    tab = raw.incidents
+    rows = np.flatnonzero(shop >= 0)
+    rows = rows[~np.isin(rows, shops.get("deterred", np.empty(0, dtype=np.int64)))]
+    t = tab.t_occur[rows]
+    key = tab.zone_idx[rows].astype(np.int64) * 1_000_000 + shop[rows]
+    order = np.argsort(t, kind="stable")
+    return t[order], key[order]
+
+
+def offender_kpis(raw: RawRun, w: Window) -> dict[str, float]:
+    """Summary KPIs of the door-front model's offenders (none when it is off)."""
+    shops = raw.demand.get("shops")
+    if not shops:
+        return {}
+    t0, t1, arrival_end = w.t0, w.t1, w.arrival_end
+    t, key = shop_offences(raw)
+    _, first = np.unique(key, return_index=True)
+    repeat = np.ones(len(key), dtype=bool)
+    repeat[first] = False
+    inside = (t >= t0) & (t < arrival_end)
+    cards = shops["cards"]
+    carded = cards[(cards[:, 3] > 0) & (cards[:, 0] >= t0) & (cards[:, 0] < t1)]
+    deterred_t = raw.incidents.t_occur[shops["deterred"]]
+    days = (t1 - t0) / 1440.0
+    return {
+        "shop_repeat_offence_share": float(repeat[inside].mean()) if inside.any() else np.nan,
+        "carded_shops": float(len(np.unique(carded[:, 1] * 1_000_000 + carded[:, 2]))),
+        "sanction_deterred_per_day": float(((deterred_t >= t0) & (deterred_t < t1)).sum() / days),
+    }

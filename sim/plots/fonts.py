@@ -1,0 +1,107 @@
+"""Chinese (CJK) text in figures: find an installed CJK font and draw with it.
+
+matplotlib's default font has no CJK glyphs: Chinese titles, legends (scenario names,
+incident-type labels) would be drawn as empty boxes with one warning per missing glyph.
+:func:`cjk_context` puts an installed CJK font behind the default one (matplotlib takes a
+glyph the first font lacks from the next), so Latin text looks as before and Chinese text is
+drawn; with no CJK font installed it silences the glyph warnings and says once how to
+install one. :func:`sim.plots.save_figure` saves every figure this way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import sys
+import warnings
+from collections.abc import Iterator
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+#: Installed families tried in this order (simplified Chinese first).
+CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+    "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans CJK KR", "Source Han Sans",
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback", "Noto Serif CJK SC",
+    "AR PL UMing CN", "AR PL UKai CN", "SimHei", "Microsoft YaHei", "PingFang SC",
+    "Heiti SC", "Hiragino Sans GB", "Arial Unicode MS",
+)
+INSTALL_HINT = (
+    "no CJK font installed, so Chinese text in figures is drawn as empty boxes; install one "
+    "(Debian/Ubuntu: sudo apt-get install fonts-noto-cjk) and run again")
+_GLYPH = re.compile(r"Glyph (\d+) .*missing from (current )?font")
+_CJK_FILE = re.compile(r"cjk|wqy|wenquanyi|sourcehan|droidsansfallback|ukai|uming|simhei|"
+                       r"msyh|pingfang|notosanssc|notoserifsc", re.IGNORECASE)
+_hinted = False
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The family name of an installed CJK font, or None."""
+    from matplotlib import font_manager
+
+    found = _known_cjk(font_manager.fontManager)
+    if found is None:  # installed after matplotlib cached its font list: look again
+        for path in font_manager.findSystemFonts():
+            if _CJK_FILE.search(path):
+                with contextlib.suppress(Exception):
+                    font_manager.fontManager.addfont(path)
+        found = _known_cjk(font_manager.fontManager)
+    return found
+
+
+def _known_cjk(manager: object) -> str | None:
+    installed = {f.name for f in manager.ttflist}  # type: ignore[attr-defined]
+    return next((name for name in CJK_FAMILIES if name in installed), None)
+
+
+def has_cjk(text: str) -> bool:
+    """True if ``text`` has a CJK ideograph, kana, hangul or CJK punctuation."""
+    return any("\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
+               or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+def _hint_once() -> None:
+    global _hinted
+    if not _hinted:
+        _hinted = True
+        print(f"sim: warning: {INSTALL_HINT}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def cjk_context(fig: Figure | None = None) -> Iterator[None]:
+    """Draw (save) ``fig`` with the CJK font behind each text's fonts (matplotlib falls back
+    from one family of ``font.family`` to the next, glyph by glyph, but not within the list
+    of a generic family such as sans-serif); missing-glyph warnings are swallowed and
+    replaced by one install hint per process."""
+    font = cjk_font()
+    rc = {}
+    if font is not None:
+        rc = {"font.family": _with_font(matplotlib.rcParams["font.family"], font)}
+        for text in fig.findobj(Text) if fig is not None else ():
+            text.set_fontfamily(_with_font(text.get_fontfamily(), font))
+    with matplotlib.rc_context(rc), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    _sift(caught)
+
+
+def _with_font(families: str | list[str], font: str) -> list[str]:
+    families = [families] if isinstance(families, str) else list(families)
+    return families if font in families else [*families, font]
+
+
+def _sift(caught: list[warnings.WarningMessage]) -> None:
+    """Re-issue the warnings that are not about missing glyphs; hint once if CJK ones were."""
+    missing = False
+    for w in caught:
+        glyph = _GLYPH.search(str(w.message))
+        if glyph:
+            missing = missing or has_cjk(chr(int(glyph.group(1))))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if missing:
+        _hint_once()
