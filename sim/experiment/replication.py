@@ -94,6 +94,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
     t0, t1 = w.t0, w.t1
     incidents = incidents_frame(raw)
     extra = demand_frames(raw, t0, t1)
+    offenders = offender_kpis(raw, w)
     raw.incidents = None  # type: ignore[assignment]  # consumed (see docstring)
     units = units_frame(raw)
     presence = presence_frame(raw)
@@ -114,7 +115,7 @@ def frames_from_raw(raw: RawRun) -> Frames:
                 "seed": replication_seed(scenario.seed, replication),
                 **summary_row(incidents, units, zones, coverage, targets, w),
                 **demand_kpis(extra, incidents, parking_types, t0, t1),
-                **offender_kpis(raw, w),
+                **offenders,
             }
         ]
     )

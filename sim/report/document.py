@@ -16,7 +16,7 @@ from sim.experiment.precision import PRECISION_KPIS
 from sim.metrics import registry
 from sim.metrics.window import window_of
 from sim.report.displacement import displacement_blocks
-from sim.report.i18n import t
+from sim.report.i18n import METHODS, t
 from sim.report.tables import (
     PER_TYPE_TABLES,
     hour_bands,
@@ -56,19 +56,6 @@ def make_figures(folder: Path, comparison: Comparison) -> list[tuple[str, str]]:
     return FIGURES
 
 
-METHODS = (
-    "Each scenario was simulated for {days} days in {reps} replication(s); the first "
-    "{warmup} day(s) are a warm-up left out of all measures. Incident measures count the "
-    "incidents that occurred between the end of the warm-up and {cooldown} day(s) before the "
-    "end of the run (the cool-down), so each is followed until it ended or for at least the "
-    "cool-down; times are capped there (restricted means). Root seed {seed} ({source}) for "
-    "every scenario; replication r draws from streams keyed by (seed, r, decision). Common "
-    "random numbers: in replication r every scenario faces the same exogenous demand (the "
-    "same incidents at the same times and places, with the same offender behaviour), so "
-    "scenarios are compared replication by replication (paired differences, scenario minus "
-    "baseline). Intervals are 95 % Student-t confidence intervals over replications; relative "
-    "figures are in % of the baseline mean; a difference is significant when its interval "
-    "excludes zero. sim {version}.")
 PRECISION_NOTE = (
     " Replications were added in batches until every key KPI's CI half-width was within the "
     "precision target of its mean (or the cap was reached).")

@@ -15,6 +15,21 @@ from contextvars import ContextVar
 from typing import Any
 
 LANGS = ("en", "zh")
+
+# The methods paragraph of a comparison report (sim.report.document).
+METHODS = (
+    "Each scenario was simulated for {days} days in {reps} replication(s); the first "
+    "{warmup} day(s) are a warm-up left out of all measures. Incident measures count the "
+    "incidents that occurred between the end of the warm-up and {cooldown} day(s) before the "
+    "end of the run (the cool-down), so each is followed until it ended or for at least the "
+    "cool-down; times are capped there (restricted means). Root seed {seed} ({source}) for "
+    "every scenario; replication r draws from streams keyed by (seed, r, decision). Common "
+    "random numbers: in replication r every scenario faces the same exogenous demand (the "
+    "same incidents at the same times and places, with the same offender behaviour), so "
+    "scenarios are compared replication by replication (paired differences, scenario minus "
+    "baseline). Intervals are 95 % Student-t confidence intervals over replications; relative "
+    "figures are in % of the baseline mean; a difference is significant when its interval "
+    "excludes zero. sim {version}.")
 _current: ContextVar[str] = ContextVar("sim_report_lang", default="en")
 
 ZH: dict[str, str] = {
@@ -45,18 +60,7 @@ ZH: dict[str, str] = {
         "首要指标排在最前：各方案统计的是相同的事件和相同的网格小时（共同随机数），因此某一"
         "策略不能靠处置另一种事件组合而显得更好。每个事件指标后附分类型情况。定义见 "
         "docs/measures.md。",
-    "Each scenario was simulated for {days} days in {reps} replication(s); the first "
-    "{warmup} day(s) are a warm-up left out of all measures. Incident measures count the "
-    "incidents that occurred between the end of the warm-up and {cooldown} day(s) before the "
-    "end of the run (the cool-down), so each is followed until it ended or for at least the "
-    "cool-down; times are capped there (restricted means). Root seed {seed} ({source}) for "
-    "every scenario; replication r draws from streams keyed by (seed, r, decision). Common "
-    "random numbers: in replication r every scenario faces the same exogenous demand (the "
-    "same incidents at the same times and places, with the same offender behaviour), so "
-    "scenarios are compared replication by replication (paired differences, scenario minus "
-    "baseline). Intervals are 95 % Student-t confidence intervals over replications; relative "
-    "figures are in % of the baseline mean; a difference is significant when its interval "
-    "excludes zero. sim {version}.":
+    METHODS:
         "每个方案模拟 {days} 天，重复 {reps} 次；前 {warmup} 天为预热期，不计入任何指标。事件"
         "指标统计预热期结束至运行结束前 {cooldown} 天（冷却期）之间发生的事件，因此每个事件"
         "都被跟踪到其结束或至少一个冷却期；时间以冷却期为上限（受限均值）。所有方案的根随机"
