@@ -163,7 +163,8 @@ def staff(
     """The fewest staff-hours per week whose measures meet every target.
 
     ``targets``: strings such as ``"sla_attainment >= 0.9"``. ``starts``: allowed shift
-    starts, ``"HH:MM-HH:MM/STEPmin"``. ``options``: ``group``, ``reps``, ``max_reps``,
+    starts, ``"HH:MM-HH:MM/STEPmin"``. ``options``: ``group`` (a name or a list: foot, car), ``week`` (auto, same, split),
+    ``exhaustive``, ``refine``, ``reps``, ``max_reps``,
     ``confidence`` (see :func:`sim.decide.staff.staff`). ``result.chosen``,
     ``result.scenario``, ``result.candidates``, ``result.check``. Needs scipy
     (``pip install "chengguan-sim[decide]"``).

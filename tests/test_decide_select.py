@@ -98,6 +98,15 @@ def test_cli_select_writes_the_folder(files: list[Path], tmp_path: Path,
     (["--measure", "exposure_h_per_day"], "give an indifference zone"),
     (["--measure", "exposure_h_per_day", "--delta", "-1"], "--delta must be positive"),
     (["--measure", "exposure_h_per_day", "--budget", "3"], "--budget must be at least"),
+    (["--delta", "1"], "--measure M or --weights"),
+    (["--measure", "exposure_h_per_day", "--weights", "coverage_share=1", "--delta", "1"],
+     "one of the two"),
+    (["--weights", "exposure_h_per_day=-1", "--delta", "1"], "must be a positive number"),
+    (["--weights", "exposure_h_per_day=x", "--delta", "1"], "expected MEASURE=WEIGHT"),
+    (["--weights", "utilisation=1,exposure_h_per_day=1", "--delta", "1"],
+     "has no better direction"),
+    (["--measure", "exposure_h_per_day + 2*nope", "--delta", "1"], "unknown measure 'nope'"),
+    (["--weights", "coverage_share=1,coverage_share=2", "--delta", "1"], "named twice"),
 ])
 def test_cli_select_bad_input_exits_2_and_writes_nothing(
         files: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -112,3 +121,36 @@ def test_cli_select_bad_input_exits_2_and_writes_nothing(
 def test_api_refuses_a_single_scenario(files: list[Path]) -> None:
     with pytest.raises(DecisionError, match="at least two"):
         sim.select([sim.load_scenario(files[0])], "exposure_h_per_day", delta=1)
+
+
+def test_weighted_measures_parse_alike_and_take_each_direction_from_the_registry() -> None:
+    from sim.decide.measure import parse_weighted
+
+    a = parse_weighted("exposure_h_per_day=1,coverage_share=0.5")
+    b = parse_weighted("exposure_h_per_day + 0.5*coverage_share")
+    assert a == b and a.signs == (1, -1)
+    assert a.describe() == "1 × exposure_h_per_day − 0.5 × coverage_share"
+    row = pd.DataFrame({"exposure_h_per_day": [10.0], "coverage_share": [0.4]})
+    assert a.values(row).iloc[0] == pytest.approx(10.0 - 0.2)
+
+
+def test_select_on_a_weighted_measure_orients_each_term(files: list[Path], tmp_path: Path,
+                                                        capsys) -> None:
+    """Higher coverage is better: a weight on coverage alone selects the most officers
+    (six), as selecting on coverage_share does; were the direction ignored, it would pick
+    one. With exposure added the answer stays six, and the statement names the formula."""
+    scenarios = [sim.load_scenario(p) for p in files]
+    alone = sim.select(scenarios, "coverage_share=1", delta=0.02, n0=4)
+    assert alone.selected == "six" and alone.lower_is_better
+    plain = sim.select(scenarios, "coverage_share", delta=0.02, n0=4)
+    assert alone.table["mean"].tolist() == pytest.approx((-plain.table["mean"]).tolist())
+    out = tmp_path / "w"
+    assert main(["select", *map(str, files), "--weights",
+                 "exposure_h_per_day=1,coverage_share=10", "--delta", "1", "--n0", "4",
+                 "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert ("six is within 1 (weighted units) of the best of the 3 strategies on the "
+            "weighted measure 1 × exposure_h_per_day − 10 × coverage_share") in printed
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary["weighted"].to_numpy() == pytest.approx(
+        (summary["exposure_h_per_day"] - 10 * summary["coverage_share"]).to_numpy(), rel=1e-5)

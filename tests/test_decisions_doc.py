@@ -28,8 +28,8 @@ def doc_commands() -> list[list[str]]:
     return commands
 
 
-def test_the_doc_has_the_three_commands():
-    assert [c[1] for c in doc_commands()] == ["select", "shifts", "staff"]
+def test_the_doc_has_the_commands():
+    assert [c[1] for c in doc_commands()] == ["select", "select", "shifts", "staff", "staff"]
 
 
 @pytest.mark.parametrize("argv", doc_commands(), ids=lambda a: a[1])

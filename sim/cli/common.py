@@ -4,7 +4,6 @@ usage error, limits on counts, common options, progress bars."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +49,9 @@ def load(path: Path, args: argparse.Namespace):
 
 def progress_bar(total: int, label: str):
     """A progress bar on stderr for interactive terminals (silent in pipes and CI)."""
-    if total <= 1 or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
+    from sim.experiment.session import progress_bar as bar
 
-    return tqdm(total=total, desc=label, unit="rep", file=sys.stderr)
+    return bar(total, label)
 
 
 def check_counts(args: argparse.Namespace) -> None:

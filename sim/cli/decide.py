@@ -28,9 +28,14 @@ def add_decide_commands(sub: argparse._SubParsersAction,
         "2006) for a precision goal (--delta, --pcs), OCBA (Chen et al. 2000) for a fixed "
         "budget (--budget). See docs/decisions.md.")
     p.add_argument("scenarios", nargs="+", help="scenario files (at least two)")
-    p.add_argument("--measure", required=True,
+    p.add_argument("--measure",
                    help="a measure with a better direction, e.g. exposure_h_per_day, "
-                   "sla_attainment, sla.<type> (sim measures)")
+                   "sla_attainment, sla.<type> (sim measures), or a weighted combination "
+                   "such as 'exposure_h_per_day + 0.5*time_to_end_mean_min'")
+    p.add_argument("--weights", metavar="MEASURE=WEIGHT,...",
+                   help="select on a weighted measure instead of --measure, e.g. "
+                   "exposure_h_per_day=1,time_to_end_mean_min=0.5: positive weights, each "
+                   "measure's direction from the registry (lower is better for the sum)")
     p.add_argument("--delta", type=float,
                    help="indifference zone in the measure's unit: differences smaller than "
                    "this do not matter (KN++)")
@@ -56,13 +61,13 @@ def add_decide_commands(sub: argparse._SubParsersAction,
 
 def cmd_select(args: argparse.Namespace) -> int:
     from sim.cli.experiments import _cache, _cache_warning, _executor, _progress
-    from sim.decide.measure import DecisionError, check_measure
+    from sim.decide.measure import DecisionError
     from sim.decide.select import check_settings, select
 
     scenarios = [load(Path(p), args) for p in args.scenarios]
     try:  # before any output folder is reserved
         check_settings(len(scenarios), args.delta, args.pcs, args.budget, args.n0)
-        check_measure(args.measure, scenarios)
+        measure = _select_measure(args, scenarios)
     except DecisionError as exc:
         raise UsageError(str(exc)) from None
     names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
@@ -73,14 +78,15 @@ def cmd_select(args: argparse.Namespace) -> int:
         try:
             with _executor(args) as executor, \
                     _progress(len(scenarios) * args.n0, "select", cache) as hook:
-                result = select(scenarios, args.measure, args.delta, args.pcs, args.budget,
+                result = select(scenarios, measure, args.delta, args.pcs, args.budget,
                                 args.jobs, executor, n0=args.n0, max_reps=args.max_reps,
                                 seed=args.seed, cache=cache, on_done=hook)
         except DecisionError as exc:
             raise UsageError(str(exc)) from None
         write_select_folder(out, result, args, time.perf_counter() - start)
     _cache_warning(cache)
-    print(f"{result.method} on {result.measure} over {len(result.scenarios)} scenario(s), "
+    print(f"{result.method} on {result.label if result.weighted else result.measure} over "
+          f"{len(result.scenarios)} scenario(s), "
           f"seed {result.seed} → {out}/")
     print(result.table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print()
@@ -88,10 +94,24 @@ def cmd_select(args: argparse.Namespace) -> int:
     return 0
 
 
+def _select_measure(args: argparse.Namespace, scenarios: list) -> Any:
+    """The measure to select on: a registry column or a weighted combination (checked)."""
+    from sim.decide.measure import check_measure, is_weighted, parse_weighted
+
+    if (args.measure is None) == (args.weights is None):
+        raise UsageError("give the measure to select on: --measure M or --weights "
+                         "M1=W1,M2=W2 (one of the two)")
+    if args.weights is not None or is_weighted(args.measure):
+        return parse_weighted(args.weights or args.measure, scenarios)
+    check_measure(args.measure, scenarios)
+    return args.measure
+
+
 def selection_markdown(result: Any) -> str:
     """The selection as a short report a planner can forward."""
     lines = [f"# Selection on {result.label}", "", result.statement(), "",
-             f"Method: {result.method}; measure `{result.measure}` "
+             f"Method: {result.method}; measure "
+             f"{result.label if result.weighted else '`' + result.measure + '`'} "
              f"({'lower' if result.lower_is_better else 'higher'} is better); common random "
              f"numbers, seed {result.seed}; {result.scenarios[0].clock.days} days per "
              "replication.", "",
@@ -106,7 +126,7 @@ def selection_markdown(result: Any) -> str:
 def write_select_folder(out: Path, result: Any, args: argparse.Namespace,
                         wall_s: float) -> None:
     """selection.csv, summary.csv, selection.md and run.json, atomically."""
-    from sim.cli.experiments import _write_json
+    from sim.experiment.session import write_json as _write_json
     from sim.output import atomic_folder
     from sim.scenario.loader import scenario_hash
 
@@ -116,6 +136,7 @@ def write_select_folder(out: Path, result: Any, args: argparse.Namespace,
         (tmp / "selection.md").write_text(selection_markdown(result), encoding="utf-8")
         _write_json(tmp / "run.json", {
             "method": result.method, "measure": result.measure, "delta": result.delta,
+            "weighted": result.weighted.describe() if result.weighted else None,
             "pcs": result.pcs, "budget": result.budget, "n0": args.n0,
             "max_reps": args.max_reps, "selected": result.selected,
             "guaranteed": result.guaranteed, "statement": result.statement(),
@@ -127,6 +148,8 @@ def write_select_folder(out: Path, result: Any, args: argparse.Namespace,
 def add_staff_command(sub: argparse._SubParsersAction,
                       scenario_options: Callable[[argparse.ArgumentParser], None]) -> None:
     """Register ``sim staff``."""
+    from sim.decide.staff import EXHAUSTIVE_LIMIT
+
     p = sub.add_parser(
         "staff", help="the fewest staff-hours whose measures meet every target",
         description="Erlang-C hourly requirements from the workload, integer covering by "
@@ -140,8 +163,17 @@ def add_staff_command(sub: argparse._SubParsersAction,
                    help="shift lengths to choose from, comma-separated (default 8)")
     p.add_argument("--starts", default="00:00-23:00/60min",
                    help="allowed shift starts HH:MM-HH:MM/STEPmin (default 00:00-23:00/60min)")
-    p.add_argument("--group", help="unit group whose mode, home and behaviour the roster "
-                   "copies (default: the first)")
+    p.add_argument("--groups", "--group", dest="groups",
+                   help="unit group(s) the roster staffs, comma-separated, e.g. foot,car: "
+                   "each keeps its mode, home and behaviour and gets its own officers per "
+                   "shift (default: the first group)")
+    p.add_argument("--week", choices=("auto", "same", "split"), default="auto",
+                   help="one roster every day (same), weekdays and weekends apart (split), "
+                   "or split when the demand differs at weekends (auto, the default)")
+    p.add_argument("--exhaustive", type=int, default=EXHAUSTIVE_LIMIT,
+                   help="evaluate every roster of the search space up to the best candidate "
+                   "found when there are at most this many (exact search; default "
+                   f"{EXHAUSTIVE_LIMIT}, 0: never)")
     p.add_argument("--reps", type=int, default=5,
                    help="replications per candidate and per step of the sequential rule "
                    "(default 5)")
@@ -185,21 +217,21 @@ def _staff_settings(args: argparse.Namespace, scenarios: list) -> tuple[list, li
         raise UsageError(f"--confidence must be between 0.5 and 1, got {args.confidence}")
     if args.reps < 2 or args.max_reps < args.reps:
         raise UsageError("--reps must be at least 2 and --max-reps at least --reps")
-    if args.refine < 0:
-        raise UsageError(f"--refine must be 0 or more, got {args.refine}")
+    if args.refine < 0 or args.exhaustive < 0:
+        raise UsageError("--refine and --exhaustive must be 0 or more")
     return targets, lengths, starts
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
     from sim.cli.experiments import _cache, _cache_warning, _executor, _progress
     from sim.decide.measure import DecisionError
-    from sim.decide.propose import template_of
-    from sim.decide.staff import staff
+    from sim.decide.staff import group_templates, staff
 
     scenario = load(Path(args.scenario), args)
+    groups = args.groups.split(",") if args.groups else None
     try:
         targets, lengths, starts = _staff_settings(args, [scenario])
-        template = template_of(scenario, args.group)
+        template = group_templates(scenario, groups)
     except (DecisionError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     try:
@@ -212,9 +244,10 @@ def cmd_staff(args: argparse.Namespace) -> int:
         start = time.perf_counter()
         try:
             with _executor(args) as executor, _progress(args.reps, "staff", cache) as hook:
-                result = staff(scenario, targets, lengths, starts, args.group, args.reps,
+                result = staff(scenario, targets, lengths, starts, groups, args.reps,
                                args.max_reps, args.confidence, args.jobs, executor, cache,
-                               hook, refine=args.refine)
+                               hook, refine=args.refine, week=args.week,
+                               exhaustive=args.exhaustive)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         wall = time.perf_counter() - start
@@ -243,6 +276,7 @@ def staff_summary(result: Any) -> list[str]:
     lines.append(f"The check on fresh replication seeds (root seed {result.check_seed}, "
                  f"{result.check.n} replications) confirms every target at "
                  f"{result.confidence:.0%} one-sided confidence.")
+    lines.append(_optimality(result))
     rejected = result.candidates[result.candidates["verdict"].str.startswith("met them")]
     for row in rejected.itertuples():
         lines.append(f"(A cheaper roster, {row.staff_hours_per_week:g} staff-hours/week, met "
@@ -250,13 +284,29 @@ def staff_summary(result: Any) -> list[str]:
     return lines
 
 
+def _optimality(result: Any) -> str:
+    """Whether the roster is the cheapest of the whole search space or of those tried."""
+    if result.proven:
+        return (f"It is the cheapest roster of the search space that meets the targets: all "
+                f"{result.space_size} rosters costing no more were evaluated on the same "
+                "replications.")
+    if result.space_size is not None:
+        return (f"All {result.space_size} rosters of the search space costing no more than "
+                "the best Erlang candidate were evaluated; the cheapest that met the targets "
+                "was not confirmed on fresh seeds, so this is the next one up that was.")
+    refined = result.candidates["requirement"].str.contains(" - 1 x ").any()
+    return (f"It is the cheapest of the candidates tried (Erlang-C family"
+            f"{' and local search' if refined else ''}), not proven the cheapest of every "
+            "roster: the search space is larger than --exhaustive (or it is 0).")
+
+
 def write_staff_folder(out: Path, result: Any, baseline: Any, baseline_path: Path,
                        template: dict, args: argparse.Namespace, wall_s: float) -> None:
     """staffed.yaml, candidates.csv, hourly.csv, check.csv, report.md, run.json, figure."""
     import pandas as pd
 
-    from sim.cli.experiments import _write_json
     from sim.decide.staff import staffed_text
+    from sim.experiment.session import write_json as _write_json
     from sim.output import atomic_folder
     from sim.scenario.loader import load_scenario
 
@@ -282,7 +332,9 @@ def write_staff_folder(out: Path, result: Any, baseline: Any, baseline_path: Pat
         _write_json(tmp / "run.json", {
             "scenario": baseline.name, "targets": [str(t) for t in result.targets],
             "confidence": result.confidence, "shift_hours": args.shift_hours,
-            "refine": args.refine,
+            "refine": args.refine, "groups": args.groups, "week": args.week,
+            "day_types": list(result.day_types), "exhaustive": args.exhaustive,
+            "proven_cheapest": result.proven,
             "starts": args.starts, "reps": args.reps, "max_reps": args.max_reps,
             "seed": baseline.seed, "check_seed": result.check_seed,
             "staff_hours_per_week": (result.chosen.staff_hours_per_week

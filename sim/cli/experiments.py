@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +18,6 @@ from sim.cli.common import (
     add_force_option,
     check_runs,
     load,
-    progress_bar,
 )
 from sim.cli.lang import add_lang_option, report_lang
 from sim.metrics import registry
@@ -73,10 +71,11 @@ def add_experiment_commands(
 
 @contextlib.contextmanager
 def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
-    from sim.experiment.executors import ExecutorUnavailable, make_executor, scheduler_address
+    from sim.experiment.executors import ExecutorUnavailable
+    from sim.experiment.session import executor_for
 
     try:
-        with make_executor(args.jobs, scheduler_address(args.scheduler)) as executor:
+        with executor_for(args.jobs, args.scheduler) as executor:
             yield executor
     except ExecutorUnavailable as exc:
         raise UsageError(str(exc)) from None
@@ -84,46 +83,21 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
 
 def _cache(args: argparse.Namespace):
     """The per-user replication cache, or None (``--no-cache``, or it is not safe to use)."""
-    from sim.experiment.cache import (
-        CacheUnavailable,
-        ReplicationCache,
-        default_cache_root,
-        private_folder,
-    )
+    from sim.experiment.session import user_cache
 
-    if args.no_cache:
-        return None
-    try:
-        return ReplicationCache(private_folder(default_cache_root()))
-    except CacheUnavailable as exc:
-        print(f"sim: warning: {exc}; running without a cache", file=sys.stderr)
-        return None
+    return user_cache(args.no_cache)
 
 
 def _cache_warning(cache: Any) -> None:
-    if cache is not None and cache.problem:
-        print(f"sim: warning: {cache.problem}; the results are complete but a rerun will "
-              "recompute what was not stored", file=sys.stderr)
+    from sim.experiment.session import cache_warning
+
+    cache_warning(cache)
 
 
-@contextlib.contextmanager
-def _progress(total: int, label: str, cache: Any) -> Iterator[Callable[[int], None] | None]:
-    bar = progress_bar(total, label)
+def _progress(total: int, label: str, cache: Any):
+    from sim.experiment.session import progress
 
-    def update(k: int) -> None:
-        bar.total = max(bar.total, bar.n + k)
-        bar.update(k)
-
-    try:
-        yield update if bar else None
-    except KeyboardInterrupt:
-        if cache is not None:
-            print(f"sim: finished replications are kept in {cache.root}; run the same "
-                  "command again to resume", file=sys.stderr)
-        raise
-    finally:
-        if bar:
-            bar.close()
+    return progress(total, label, cache)
 
 
 def _check_compare_args(args: argparse.Namespace) -> None:
@@ -215,8 +189,9 @@ def write_compare_folder(out: Path, result: Any, args: argparse.Namespace, wall_
 
 def _write_json(path: Path, data: dict) -> None:
     """JSON into the (already atomic) temporary results folder, with the umask's permissions."""
-    path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n",
-                    encoding="utf-8")
+    from sim.experiment.session import write_json
+
+    write_json(path, data)
 
 
 def _parse_vary(items: list[str]) -> dict[str, list[Any]]:

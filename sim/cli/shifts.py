@@ -22,11 +22,9 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-
-from sim.strategy.staggered import coverage_by_hour
+from sim.plots.shifts import plot_proposal  # noqa: F401 - re-exported
+from sim.strategy.staggered import shift_entry  # noqa: F401 - re-exported
 
 
 def add_shift_commands(
@@ -65,52 +63,6 @@ def add_shift_commands(
     prop.set_defaults(func=cmd_shifts_propose)
 
 
-def shift_entry(start: str, hours: float) -> dict[str, Any]:
-    """A scenario ``shifts`` entry for a start time and length (overnight when it wraps)."""
-    h, m = (int(x) for x in start.split(":"))
-    begin = h * 60 + m
-    finish = begin + round(hours * 60)
-    entry: dict[str, Any] = {"days": "all", "start": start}
-    if finish <= 1440:
-        entry["end"] = f"{finish // 60:02d}:{finish % 60:02d}"
-    else:
-        finish -= 1440
-        entry.update(end=f"{finish // 60:02d}:{finish % 60:02d}", overnight=True)
-    return entry
-
-
-def plot_proposal(path: Path, load: np.ndarray, starts: list[str], hours: float,
-                  baseline: np.ndarray | None = None) -> None:
-    """Bars: officers on duty per hour; lines: the workload-proportional target, the
-    baseline roster and the workload itself (Figure API)."""
-    from matplotlib.figure import Figure
-
-    on_duty = np.asarray(coverage_by_hour(starts, hours))
-    target = len(starts) * hours * load / load.sum()
-    fig = Figure(figsize=(8, 4), layout="constrained")
-    ax = fig.subplots()
-    ax.bar(np.arange(24), on_duty, width=1.0, align="edge", color="#9ecae1",
-           label="officers on duty (proposal)")
-    ax.step(np.arange(25), np.append(target, target[-1]), where="post", color="#d62728",
-            label="target: officers in proportion to the workload")
-    if baseline is not None:
-        ax.step(np.arange(25), np.append(baseline, baseline[-1]), where="post",
-                color="#2ca02c", linestyle="--", label="baseline roster")
-    ax2 = ax.twinx()
-    ax2.plot(np.arange(24) + 0.5, load, color="#555555", linestyle=":", marker=".",
-             label="work generated (officer-h/day)")
-    ax.set(xlim=(0, 24), xticks=range(0, 25, 3), xlabel="hour of day", ylabel="officers")
-    ax2.set_ylabel("work generated per hour (officer-h/day)")
-    ax2.set_ylim(bottom=0)
-    handles = ax.get_legend_handles_labels()
-    extra = ax2.get_legend_handles_labels()
-    fig.legend(handles[0] + extra[0], handles[1] + extra[1], loc="outside lower center",
-               ncols=3, fontsize=8)
-    ax.set_title(f"Staggered-peak proposal: {len(starts)} officers x {hours:g} h")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-
-
 MAX_OFFICERS = 2000  # as UnitGroup.count
 
 
@@ -118,6 +70,7 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
     """Fit shift starts to the workload, write the proposal folder, print the verdict."""
     from sim.cli.common import UsageError, load, overrides_from
     from sim.decide.propose import propose_to_folder
+    from sim.experiment.executors import ExecutorUnavailable
     from sim.output.target import bounded_stem, output_path
 
     if not 0.5 <= args.shift_hours < 24:
@@ -131,7 +84,7 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in overrides_from(args).items() if not k.startswith("units")}
     try:
         outcome = propose_to_folder(scenario, Path(args.scenario), out, args, overrides)
-    except ValueError as exc:
+    except (ValueError, ExecutorUnavailable) as exc:
         raise UsageError(str(exc)) from None
     print(outcome.verdict.summary(outcome.proposal_name, scenario.name))
     for warning in outcome.comparison.warnings:

@@ -24,11 +24,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.cli.shifts import shift_entry
 from sim.experiment.compare import Comparison
 from sim.metrics import registry
 from sim.scenario.model import Scenario
-from sim.strategy.staggered import _shift_coverage, coverage_by_hour, group_starts
+from sim.strategy.staggered import _shift_coverage, coverage_by_hour, group_starts, shift_entry
 
 PROPOSAL_FILE = "proposal.yaml"
 
@@ -174,11 +173,11 @@ def _cache_for(args: Any, stack: Any) -> Any:
     baseline run instead of recomputing it."""
     import tempfile
 
-    from sim.cli.experiments import _cache
     from sim.experiment.cache import ReplicationCache
+    from sim.experiment.session import user_cache
 
     if not args.no_cache:
-        return _cache(args)
+        return user_cache(False)
     return ReplicationCache(Path(stack.enter_context(tempfile.TemporaryDirectory())))
 
 
@@ -193,11 +192,11 @@ def propose_to_folder(baseline: Scenario, baseline_path: Path, out: Path, args: 
     """
     import contextlib
 
-    from sim.cli.experiments import _executor, _progress
     from sim.decide.workload import hourly_workload
     from sim.experiment.compare import MIN_DEFAULT_REPS, compare
     from sim.experiment.executors import execute
     from sim.experiment.replication import Frames
+    from sim.experiment.session import executor_for, progress
     from sim.output import atomic_folder, reserved_output
     from sim.scenario.loader import load_scenario
     from sim.strategy.staggered import propose_staggered_starts
@@ -206,8 +205,8 @@ def propose_to_folder(baseline: Scenario, baseline_path: Path, out: Path, args: 
     reps = args.reps or max(MIN_DEFAULT_REPS, baseline.replications)
     with reserved_output(out, args.force), contextlib.ExitStack() as stack:
         cache = _cache_for(args, stack)
-        executor = stack.enter_context(_executor(args))
-        hook = stack.enter_context(_progress(3 * reps, "propose", cache))
+        executor = stack.enter_context(executor_for(args.jobs, args.scheduler))
+        hook = stack.enter_context(progress(3 * reps, "propose", cache))
         frames = Frames.concat(execute([(baseline, r) for r in range(reps)], executor, cache,
                                        hook))
         workload = hourly_workload(frames.incidents, frames.extra["by_type"], baseline)
@@ -236,7 +235,7 @@ def baseline_staff_hours(scenario: Scenario) -> float:
 
 def _write_outputs(tmp: Path, table: pd.DataFrame, result: Comparison, verdict: Verdict,
                    starts: list[str], args: Any) -> None:
-    from sim.cli.shifts import plot_proposal
+    from sim.plots.shifts import plot_proposal
 
     fmt = "%.6g"
     table.to_csv(tmp / "workload.csv", index=False, float_format=fmt)

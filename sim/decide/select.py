@@ -17,7 +17,13 @@ import numpy as np
 import pandas as pd
 
 from sim.decide.kn import N0, kn_plus_plus
-from sim.decide.measure import DecisionError, check_measure
+from sim.decide.measure import (
+    DecisionError,
+    Weighted,
+    check_measure,
+    is_weighted,
+    parse_weighted,
+)
 from sim.decide.ocba import ocba_select
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.compare import ComparisonError, check_clocks, prepare_scenarios
@@ -34,8 +40,9 @@ class ScenarioSampler:
     summary measure, replications run (in parallel, cached) by ``execute``."""
 
     def __init__(self, scenarios: list[Scenario], measure: str, executor: Executor | None,
-                 cache: ReplicationCache | None, on_done: DoneHook | None) -> None:
-        self.scenarios, self.measure = scenarios, measure
+                 cache: ReplicationCache | None, on_done: DoneHook | None,
+                 weighted: Weighted | None = None) -> None:
+        self.scenarios, self.measure, self.weighted = scenarios, measure, weighted
         self.executor, self.cache, self.on_done = executor, cache, on_done
         self.rows: dict[tuple[int, int], pd.DataFrame] = {}
 
@@ -47,7 +54,10 @@ class ScenarioSampler:
         todo = [k for k in keys if k not in self.rows]
         tasks = [(self.scenarios[i], r) for i, r in todo]
         for key, frames in zip(todo, execute(tasks, self.executor, self.cache, self.on_done)):
-            self.rows[key] = frames.summary
+            row = frames.summary
+            if self.weighted is not None:
+                row = row.assign(**{self.weighted.column: self.weighted.values(row)})
+            self.rows[key] = row
         return [np.array([self._value(i, r) for r in range(start, stop)])
                 for i, start, stop in requests]
 
@@ -100,14 +110,20 @@ class Selection:
     apcs: float | None = None
     apgs: float | None = None
     notes: list[str] = field(default_factory=list)
+    weighted: Weighted | None = None
 
     @property
     def label(self) -> str:
-        """The measure's label (per-type columns: "label: type")."""
+        """The measure's label (per-type columns: "label: type"; a weighted measure: its
+        formula)."""
+        if self.weighted is not None:
+            return f"the weighted measure {self.weighted.describe()}"
         return registry.label(self.measure).rsplit(" (", 1)[0]
 
     @property
     def unit(self) -> str:
+        if self.weighted is not None:
+            return "(weighted units)"
         measure = registry.measure_of(self.measure)
         return measure.unit if measure else ""
 
@@ -163,7 +179,7 @@ def check_settings(k: int, delta: float | None, pcs: float, budget: int | None,
 
 def select(
     scenarios: Sequence[Scenario],
-    measure: str,
+    measure: str | Weighted,
     delta: float | None = None,
     pcs: float = 0.95,
     budget: int | None = None,
@@ -181,7 +197,9 @@ def select(
 
     Args:
         scenarios: The strategies (at least two).
-        measure: A summary column with a better direction (``docs/measures.md``).
+        measure: A summary column with a better direction (``docs/measures.md``), or a
+            weighted combination (``"m1=w1,m2=w2"``, ``"w1*m1 + w2*m2"`` or a
+            ``Weighted``): lower is better for it (``sim.decide.measure.Weighted``).
         delta: Indifference zone in the measure's unit: KN++ (unless ``budget``).
         pcs: Probability of correct selection for KN++.
         budget: Total replications for OCBA (then ``delta`` only phrases the result).
@@ -200,11 +218,10 @@ def select(
         check_clocks(runs)
     except ComparisonError as exc:
         raise DecisionError(str(exc)) from None
-    info = check_measure(measure, runs)
-    minimize = bool(info.lower_is_better)
+    weighted, measure, minimize = _resolve_measure(measure, runs)
     names = [s.name for s in runs]
     with make_executor(jobs if executor is None else 1) as own:
-        sampler = ScenarioSampler(runs, measure, executor or own, cache, on_done)
+        sampler = ScenarioSampler(runs, measure, executor or own, cache, on_done, weighted)
         if budget is None:
             kn = kn_plus_plus(sampler, len(runs), delta, pcs, n0, minimize,
                               max_reps=max_reps, batch=max(1, jobs))
@@ -220,4 +237,15 @@ def select(
     summary = sampler.summary()
     return Selection(measure=measure, lower_is_better=minimize,
                      table=_table(names, summary, measure, status), delta=delta, pcs=pcs,
-                     budget=budget, seed=common, scenarios=runs, summary=summary, **result)
+                     budget=budget, seed=common, scenarios=runs, summary=summary,
+                     weighted=weighted, **result)
+
+
+def _resolve_measure(measure: str | Weighted, runs: list[Scenario]
+                     ) -> tuple[Weighted | None, str, bool]:
+    """(weighted measure or None, the summary column, lower is better)."""
+    if isinstance(measure, str) and is_weighted(measure):
+        measure = parse_weighted(measure, runs)
+    if isinstance(measure, Weighted):
+        return measure, measure.column, True
+    return None, measure, bool(check_measure(measure, runs).lower_is_better)

@@ -16,12 +16,18 @@ where the work is (a 45-minute pile removal weighs nine times a 5-minute ad).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from sim.metrics.outcomes import in_arrival_window
 from sim.metrics.window import window_of
 from sim.scenario.model import Scenario
+from sim.scenario.units import WEEKDAYS
+
+DAY_MIN = 1440.0
 
 JOB_PARTS = ("travel_mean_min", "on_scene_mean_min", "reinspection_mean_min")
 
@@ -44,28 +50,52 @@ def job_minutes(by_type: pd.DataFrame) -> pd.Series:
     return per_type * share.reindex(per_type.index).fillna(0.0)
 
 
-def incidents_by_hour(incidents: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def weekday_of(t_min: np.ndarray, scenario: Scenario) -> np.ndarray:
+    """Weekday number (0 = Monday) of simulation times in minutes."""
+    first = WEEKDAYS.index(scenario.clock.start_weekday)
+    return (first + (np.asarray(t_min, float) // DAY_MIN).astype(int)) % 7
+
+
+def window_days_on(scenario: Scenario, weekdays: Sequence[int] | None) -> float:
+    """Days of the arrival window falling on ``weekdays`` (None: all), fractions counted."""
+    w = window_of(scenario)
+    if weekdays is None:
+        return w.arrival_days
+    total, day = 0.0, math.floor(w.t0 / DAY_MIN)
+    while day * DAY_MIN < w.arrival_end:
+        lo, hi = max(w.t0, day * DAY_MIN), min(w.arrival_end, (day + 1) * DAY_MIN)
+        if int(weekday_of(np.array([lo]), scenario)[0]) in weekdays:
+            total += max(0.0, hi - lo) / DAY_MIN
+        day += 1
+    return total
+
+
+def incidents_by_hour(incidents: pd.DataFrame, scenario: Scenario,
+                      weekdays: Sequence[int] | None = None) -> pd.DataFrame:
     """Incidents per day by type (rows) and clock hour of occurrence (24 columns), averaged
-    over the replications, over the arrival window."""
+    over the replications, over the arrival window (only the days on ``weekdays`` if
+    given)."""
     w = window_of(scenario)
     inc = incidents[in_arrival_window(incidents, w)]
+    if weekdays is not None:
+        inc = inc[np.isin(weekday_of(inc["t_occur"].to_numpy(float), scenario), weekdays)]
     reps = max(1, incidents["replication"].nunique())
     hours = (inc["t_occur"].to_numpy(float) // 60).astype(int) % 24
     table = pd.crosstab(inc["type"], hours).reindex(columns=range(24), fill_value=0)
-    return table / (reps * max(w.arrival_days, 1e-9))
+    return table / (reps * max(window_days_on(scenario, weekdays), 1e-9))
 
 
 def hourly_workload(incidents: pd.DataFrame, by_type: pd.DataFrame,
-                    scenario: Scenario) -> pd.DataFrame:
+                    scenario: Scenario, weekdays: Sequence[int] | None = None) -> pd.DataFrame:
     """Per clock hour: incidents per day, officer-minutes of work per day generated in that
-    hour, and the same in officer-hours."""
+    hour, and the same in officer-hours (on the days of ``weekdays`` only, if given)."""
     w = window_of(scenario)
     if w.arrival_days <= 0:
         raise ValueError(
             f"{scenario.name}: a {scenario.clock.days}-day run leaves no incidents to measure "
             f"the workload on (warm-up {w.t0 / 1440:g} + cool-down {w.tau / 1440:g} days); "
             "run longer (--days)")
-    counts = incidents_by_hour(incidents, scenario)
+    counts = incidents_by_hour(incidents, scenario, weekdays)
     jobs = job_minutes(by_type).reindex(counts.index).fillna(0.0)
     work = counts.mul(jobs, axis=0).sum(axis=0).to_numpy(float)
     return pd.DataFrame({

@@ -251,11 +251,15 @@ LABELS_ZH: dict[str, str] = {
     "utilisation": "队员利用率",
     "staff_hours_per_week": "工时",
     "overtime_h": "加班",
+    "shop_repeat_offence_share": "商户重复违规比例",
+    "carded_shops": "被亮牌商户数",
+    "sanction_deterred_per_day": "因亮牌而减少的违规",
 }
 UNITS_ZH: dict[str, str] = {
     "min": "分钟", "h": "小时", "hours": "小时", "share": "比例", "count": "个数",
     "per day": "每天", "per week": "每周", "incident-hours per day": "事件小时/天",
     "share of zone-hours": "网格小时比例", "hours per day": "小时/天", "km": "公里",
+    "shops": "家",
 }
 
 

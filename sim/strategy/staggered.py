@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -181,3 +182,18 @@ def propose_staggered_starts(
         chosen.append(cands[k])
         cov += profiles[k]
     return [_fmt_hhmm(m) for m in sorted(chosen)]
+
+
+def shift_entry(start: str, hours: float, days: str = "all") -> dict[str, Any]:
+    """A scenario ``shifts`` entry for a start time and length (overnight when it wraps),
+    starting on ``days`` (all, weekdays, weekends)."""
+    h, m = (int(x) for x in start.split(":"))
+    begin = h * 60 + m
+    finish = begin + round(hours * 60)
+    entry: dict[str, Any] = {"days": days, "start": start}
+    if finish <= 1440:
+        entry["end"] = f"{finish // 60:02d}:{finish % 60:02d}"
+    else:
+        finish -= 1440
+        entry.update(end=f"{finish // 60:02d}:{finish % 60:02d}", overnight=True)
+    return entry
