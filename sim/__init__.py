@@ -59,6 +59,7 @@ def run(
     executor: Executor | None = None,
     cache_dir: Path | str | None = None,
     presence: bool = False,
+    trace: Any = None,
 ) -> Frames:
     """Run ``reps`` replications (default: the scenario's) and stack their frames.
 
@@ -73,12 +74,21 @@ def run(
         jobs: Local worker processes (1: in this process); ignored with ``executor``.
         executor: Any ``concurrent.futures`` executor, e.g. ``dask_client.get_executor()``.
         cache_dir: Reuse finished replications stored here and store new ones (not
-            with ``presence``, which is never cached).
+            with ``presence`` or ``trace``, which are never cached).
         presence: Keep the presence frame (large over long runs).
+        trace: Record the officers' movement trace (``frames.extra["trace"]``, used by
+            ``sim replay``): True for every day, ``(first, last)`` for those days (from 0),
+            or a :class:`sim.engine.trace.TraceSpec`. Off by default.
+
+    Raises:
+        ValueError: The traced days lie outside the run.
     """
+    from sim.engine.trace import as_trace_spec
     from sim.experiment.runner import run as _run
 
-    return _run(scenario, reps, jobs, executor, cache=_cache(cache_dir), presence=presence)
+    spec = as_trace_spec(trace, scenario.clock.days)
+    return _run(scenario, reps, jobs, executor, cache=_cache(cache_dir), presence=presence,
+                trace=spec)
 
 
 def compare(

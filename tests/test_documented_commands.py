@@ -61,7 +61,8 @@ def test_the_documents_show_commands() -> None:
 def test_documented_command_runs(doc: str, command: str, tmp_path: Path) -> None:
     (tmp_path / "scenarios").symlink_to(REPO / "scenarios")
     env = {**os.environ, "MPLBACKEND": "Agg", "SIM_CACHE_DIR": str(tmp_path / "cache")}
-    shell = smaller(command).replace("sim ", f"{sys.executable} -m sim ", 1)
+    # every command of a chain (`sim run ... && sim replay ...`) runs with this Python
+    shell = re.sub(r"(^|&&\s*)sim ", rf"\g<1>{sys.executable} -m sim ", smaller(command))
     proc = subprocess.run(["bash", "-c", shell], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 0, f"{doc}: `{command}` failed:\n{proc.stderr[-2000:]}"

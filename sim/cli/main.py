@@ -17,6 +17,7 @@ from sim.cli.common import EXIT_BAD_INPUT, UsageError, check_counts, scenario_op
 from sim.cli.completion import add_completion_command
 from sim.cli.decide import add_decide_commands, add_staff_command
 from sim.cli.experiments import add_experiment_commands
+from sim.cli.replay import add_replay_command
 from sim.cli.scenario import add_scenario_commands
 from sim.cli.shifts import add_shift_commands
 from sim.output.target import OutputError
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_calibrate_commands(sub, scenario_options)
     add_cache_commands(sub)
     add_completion_command(sub)
+    add_replay_command(sub)
     return parser
 
 

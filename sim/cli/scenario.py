@@ -22,6 +22,7 @@ from sim.cli.common import (
     write_or_print,
 )
 from sim.cli.lang import add_lang_option, report_lang
+from sim.cli.trace import add_trace_options, trace_spec, trace_warnings
 from sim.scenario.errors import ScenarioError
 
 
@@ -45,6 +46,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     reps = args.reps or scenario.replications
     check_runs(reps, "{n} replications")
+    trace = trace_spec(args, scenario.clock.days)
     out = output_path(args.output, scenario.name)
     with reserved_output(out, args.force, source_of("run", [path])):
         bar = progress_bar(reps, scenario.name)
@@ -53,7 +55,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 frames, table = run_to_folder(
                     scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
                     on_done=bar.update if bar else None, force=args.force, tables=tables,
-                    presence=args.presence,
+                    presence=args.presence, trace=trace,
                 )
         finally:
             if bar:
@@ -63,7 +65,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print()
     print(format_type_table(frames.extra["by_type"], window_of(scenario).arrival_days,
                             type_labels([scenario])))
-    for warning in run_warnings(scenario):
+    for warning in run_warnings(scenario) + trace_warnings(frames):
         print(f"sim: warning: {warning}", file=sys.stderr)
     return 0
 
@@ -137,6 +139,7 @@ def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     add_lang_option(run)
     add_force_option(run)
     add_table_options(run, presence=True)
+    add_trace_options(run)
     scenario_options(run)
     run.set_defaults(func=cmd_run)
 

@@ -23,6 +23,7 @@ from sim.engine.offenders import Escalation, ShopSanctions, shop_records
 from sim.engine.parking import ParkingLot
 from sim.engine.recurrence import Recurrences
 from sim.engine.spawn import exogenous_mix
+from sim.engine.trace import LegTrace, TraceSpec, TracingFleet
 from sim.engine.vendors import Vendors
 from sim.engine.workflow import CaseBook
 from sim.rng import Streams
@@ -39,6 +40,7 @@ class World:
         replication: int,
         layout: Layout | None = None,
         batch: IncidentBatch | None = None,
+        trace: TraceSpec | None = None,
     ) -> None:
         self.scenario = scenario
         self.replication = replication
@@ -66,7 +68,8 @@ class World:
         if end_channel is not None:
             self.incidents.table.end_channel[: len(end_channel)] = end_channel
         self.command = CommandRoom(self)
-        self.officers = Fleet(self)
+        # the movement trace (opt-in) records in a Fleet subclass: nothing to pay when off
+        self.officers = Fleet(self) if trace is None else TracingFleet(self, trace)
         self.recurrences = Recurrences(self)
         self.deterrence = Deterrence(self)
         self.cards = ShopCards(self, shops, contracted)
@@ -129,6 +132,7 @@ class World:
                     "shops": shop_records(self)},
             channel_names=self.channel_names,
             cases=None if self.workflow is None else self.workflow.records(),
+            trace=self.officers.trace.result() if isinstance(self.officers, TracingFleet) else None,
         )
 
 
@@ -181,11 +185,15 @@ class RawRun:
     demand: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor and parking records
     channel_names: tuple[str, ...] = ()  # channel labels by code (sim.engine.channels)
     cases: dict[str, np.ndarray] | None = None  # the case workflow's records, if it ran
+    trace: LegTrace | None = None  # officer legs, when the run was traced
 
 
-def simulate(scenario: Scenario, replication: int = 0, layout: Layout | None = None) -> RawRun:
-    """Run one replication of a scenario."""
-    return run_and_release(World(scenario, replication, layout))
+def simulate(
+    scenario: Scenario, replication: int = 0, layout: Layout | None = None,
+    trace: TraceSpec | None = None,
+) -> RawRun:
+    """Run one replication of a scenario (``trace``: also record the officers' legs)."""
+    return run_and_release(World(scenario, replication, layout, trace=trace))
 
 
 def run_and_release(world: World) -> RawRun:

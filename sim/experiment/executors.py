@@ -12,8 +12,10 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, as_completed
+from functools import partial
 from typing import Any
 
+from sim.engine.trace import TraceSpec
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.pool import worker_pool
 from sim.experiment.replication import Frames, run_replication
@@ -25,6 +27,7 @@ DASK_HINT = 'install it with: pip install "chengguan-sim[dask]"'
 
 Task = tuple[Scenario, int] | tuple[Scenario, int, bool]  # (…, keep presence), uncached
 DoneHook = Callable[[int], None]
+Work = Callable[[Scenario, int], Frames]
 
 
 class ExecutorUnavailable(RuntimeError):
@@ -140,12 +143,13 @@ def _finish(
 def _run_pending(
     pending: list[int], tasks: list[Task], results: list[Frames | None],
     executor: Executor | None, cache: ReplicationCache | None, on_done: DoneHook | None,
+    work: Work = run_replication,
 ) -> None:
     if executor is None:
         for i in pending:
-            _finish(i, run_replication(*tasks[i]), tasks, results, cache, on_done)
+            _finish(i, work(*tasks[i]), tasks, results, cache, on_done)
         return
-    futures: dict[Future, int] = {executor.submit(run_replication, *tasks[i]): i for i in pending}
+    futures: dict[Future, int] = {executor.submit(work, *tasks[i]): i for i in pending}
     try:
         for future in as_completed(futures):
             _finish(futures[future], future.result(), tasks, results, cache, on_done)
@@ -159,6 +163,7 @@ def execute(
     executor: Executor | None = None,
     cache: ReplicationCache | None = None,
     on_done: DoneHook | None = None,
+    trace: TraceSpec | None = None,
 ) -> list[Frames]:
     """Run (scenario, replication) tasks, reusing cached results; returns them in task order.
 
@@ -168,7 +173,11 @@ def execute(
         cache: Read finished replications from and store new ones to it (None: no cache).
         on_done: Called with a count of replications done: once with the number of cache
             hits (if any), then with 1 after each computed replication is stored.
+        trace: Record the officers' movement trace (the cache is then not used: cached
+            replications have no trace).
     """
+    if trace is not None:
+        cache = None
     results: list[Frames | None] = [None] * len(tasks)
     if cache is not None:
         for i, (scenario, rep) in enumerate(tasks):
@@ -176,5 +185,6 @@ def execute(
     pending = [i for i, r in enumerate(results) if r is None]
     if on_done and len(pending) < len(tasks):
         on_done(len(tasks) - len(pending))
-    _run_pending(pending, tasks, results, executor, cache, on_done)
+    work = run_replication if trace is None else partial(run_replication, trace=trace)
+    _run_pending(pending, tasks, results, executor, cache, on_done, work)
     return [r for r in results if r is not None]

@@ -8,6 +8,7 @@ import pandas as pd
 
 from sim.compiled import Layout, compile_layout
 from sim.demand.arrivals import CHANNEL_NAMES
+from sim.engine.trace import TraceSpec
 from sim.engine.world import RawRun, simulate
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
@@ -21,6 +22,7 @@ from sim.metrics.outcomes import (
 )
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.metrics.tables import planner_tables
+from sim.metrics.trace import trace_frames
 from sim.metrics.window import Window, window_of
 from sim.metrics.workflow import cases_frame, channel_table, workflow_frames
 from sim.rng import replication_seed
@@ -74,11 +76,15 @@ def zone_table(layout: Layout, scenario: Scenario) -> pd.DataFrame:
     )
 
 
-def run_replication(scenario: Scenario, replication: int, presence: bool = False) -> Frames:
+def run_replication(
+    scenario: Scenario, replication: int, presence: bool = False,
+    trace: TraceSpec | None = None,
+) -> Frames:
     """Simulate one replication and compute its frames (each row tagged with scenario and rep);
-    ``presence``: keep the presence frame too (``extra["presence"]``)."""
+    ``presence``: keep the presence frame too (``extra["presence"]``); ``trace``: with the
+    officers' legs as ``trace`` and ``trace_info``."""
     layout = compile_layout(scenario)
-    return frames_from_raw(simulate(scenario, replication, layout), presence)
+    return frames_from_raw(simulate(scenario, replication, layout, trace), presence)
 
 
 def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
@@ -123,6 +129,8 @@ def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
         types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
     add_workflow_frames(raw, cases, incidents, w, extra, summary)
     extra.update(planner_tables(raw, incidents, units, presence))
+    extra.update(trace_frames(raw))
+    raw.trace = None  # consumed too
     extra["by_hour"] = extra["by_hour"].merge(
         hit_by_hour(incidents, targets, w, only=exogenous(incidents)), on="hour", how="left")
     if keep_presence:

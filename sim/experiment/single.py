@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.engine.trace import TraceSpec
 from sim.experiment.csv_files import TableFormat
 from sim.experiment.replication import Frames
 from sim.experiment.runner import ProgressHook, run
@@ -83,17 +84,20 @@ def run_to_folder(
     force: bool = False,
     tables: TableFormat = CSV,
     presence: bool = False,
+    trace: TraceSpec | None = None,
 ) -> tuple[Frames, pd.DataFrame]:
     """Run replications and write the results folder atomically; returns frames and the KPI table.
 
     ``out`` is checked, locked and probed before simulating (see ``sim.output``); it may
     replace only an earlier results folder of sim's own, unless ``force``. ``tables``: how
-    the tables are written; ``presence``: also write the presence frame.
+    the tables are written; ``presence``: also write the presence frame; ``trace``: also
+    record the officers' movement trace (``trace.csv``, ``trace_info.csv``).
     """
     tables.check()
     with reserved_output(out, force):
         start = time.perf_counter()
-        frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done, presence=presence)
+        frames = run(scenario, reps=reps, jobs=jobs, on_done=on_done, presence=presence,
+                     trace=trace)
         wall = time.perf_counter() - start
         table = summarise(frames.summary, by=["scenario"],
                           kpis=measure_columns(frames.summary))
