@@ -273,3 +273,15 @@ def test_days_and_set_overrides_reach_the_run(tiny, tmp_path):
                  "--set", "clock.warmup_days=0", "--set", "units.foot.count=1"]) == 0
     resolved = load_scenario(out / "scenario.resolved.yaml")
     assert resolved.clock.days == 1 and resolved.units["foot"].count == 1
+
+
+def test_the_command_line_starts_without_plotting_libraries() -> None:
+    """`sim --help` and bad-input errors stay fast: figures' libraries load only when used
+    (and `sim bench`'s peak memory does not carry them)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, sim.cli.main; "
+            "print(sorted(m for m in ('matplotlib', 'plotly', 'shapely') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -23,7 +23,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.plots.shifts import plot_proposal  # noqa: F401 - re-exported
 from sim.strategy.staggered import shift_entry  # noqa: F401 - re-exported
 
 
