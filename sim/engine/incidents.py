@@ -125,13 +125,13 @@ def feeder_events(
     keep = times < horizon
     times, kinds, who = times[keep], kinds[keep], who[keep]
     order = np.lexsort((who, kinds, times))
-    return times[order], kinds[order].astype(np.int8), who[order]
+    return times[order], kinds[order].astype(np.int8), who[order].astype(np.int32)
 
 
 class Feeder:
     """Replays the exogenous events in time order, one heap entry at a time.
 
-    Not a process: each event is a SimPy ``Timeout`` whose callback handles it and schedules
+    Not a process: each event is a plain scheduled call (``sim.engine.calls``) that handles it and schedules
     the next, so a replayed event costs no generator switch. Events that can no longer do
     anything (the end of a case already closed, a report of a case already detected) are
     skipped without scheduling. The arrays become Python lists a block at a time: lists

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import simpy
 
-from sim.engine.world import World
+from sim.engine.world import World, return_free_memory
 from sim.experiment.replication import frames_from_raw
 from sim.scenario.model import Scenario
 
@@ -76,6 +76,7 @@ def run_bench(scenario: Scenario, probe_customers: int = PROBE_CUSTOMERS) -> dic
     raw = world.run()
     del world  # as sim.engine.world.run_and_release: the engine is freed after the run
     gc.collect()
+    return_free_memory()
     ran = time.perf_counter()
     frames = frames_from_raw(raw)
     done = time.perf_counter()

@@ -9,7 +9,7 @@ import pandas as pd
 from sim.compiled import Layout, compile_layout
 from sim.demand.arrivals import CHANNEL_NAMES
 from sim.engine.trace import TraceSpec
-from sim.engine.world import RawRun, simulate
+from sim.engine.world import RawRun, return_free_memory, simulate
 from sim.metrics.demand import demand_frames, demand_kpis
 from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
 from sim.metrics.offenders import offender_kpis
@@ -105,6 +105,7 @@ def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
     units = units_frame(raw)
     presence = presence_frame(raw)
     raw.presence = None  # type: ignore[assignment]
+    return_free_memory()
     zones = zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1)
     zones.insert(0, "replication", replication)
     coverage = coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES)
