@@ -94,6 +94,16 @@ def check_runs(runs: int, detail: str) -> None:
         raise UsageError(problem)
 
 
+def add_worker_options(p: argparse.ArgumentParser) -> None:
+    """``--jobs``, ``--scheduler`` and ``--no-cache``: where replications run, and the cache."""
+    p.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither reuse nor store finished replications (per-user cache: "
+                   "$SIM_CACHE_DIR, $XDG_CACHE_HOME/sim or ~/.cache/sim)")
+
+
 def add_force_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true",
                    help="replace the output folder even if sim did not write it, with "

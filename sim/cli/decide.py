@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import sim
-from sim.cli.common import UsageError, add_force_option, load
+from sim.cli.common import UsageError, add_force_option, add_worker_options, load
 from sim.output import reserved_output
 from sim.output.target import bounded_stem, output_path
 
@@ -49,11 +49,7 @@ def add_decide_commands(sub: argparse._SubParsersAction,
                    help=f"KN++ cap per scenario (default {DEFAULT_MAX_REPS}; if reached, "
                    "no guarantee)")
     p.add_argument("-o", "--output", help="results folder (default results/select-<names>)")
-    p.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
-    p.add_argument("--no-cache", action="store_true",
-                   help="neither reuse nor store finished replications")
+    add_worker_options(p)
     add_force_option(p)
     scenario_options(p)
     p.set_defaults(func=cmd_select)
@@ -185,11 +181,7 @@ def add_staff_command(sub: argparse._SubParsersAction,
     p.add_argument("--confidence", type=float, default=0.95,
                    help="one-sided confidence that each target is met (default 0.95)")
     p.add_argument("-o", "--output", help="results folder (default results/staff-<name>)")
-    p.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
-    p.add_argument("--no-cache", action="store_true",
-                   help="neither reuse nor store finished replications")
+    add_worker_options(p)
     p.add_argument("--no-plots", action="store_true", help="skip the figure")
     add_force_option(p)
     scenario_options(p)

@@ -17,6 +17,7 @@ from sim.cli.common import (
     UsageError,
     add_force_option,
     add_table_options,
+    add_worker_options,
     check_runs,
     load,
     source_of,
@@ -33,12 +34,7 @@ FLOAT_FORMAT = "%.6g"
 def _execution_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="results folder")
     p.add_argument("--reps", type=int, help="replications per scenario / sweep point")
-    p.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
-    p.add_argument("--no-cache", action="store_true",
-                   help="neither reuse nor store finished replications (per-user cache: "
-                   "$SIM_CACHE_DIR, $XDG_CACHE_HOME/sim or ~/.cache/sim)")
+    add_worker_options(p)
     p.add_argument("--no-plots", action="store_true", help="skip the figures")
     add_force_option(p)
     add_table_options(p)

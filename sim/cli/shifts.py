@@ -23,6 +23,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from sim.cli.common import add_worker_options
 from sim.strategy.staggered import shift_entry  # noqa: F401 - re-exported
 
 
@@ -47,11 +48,7 @@ def add_shift_commands(
     prop.add_argument("--reps", type=int,
                       help="replications of the baseline run and of the check (default: the "
                       "scenario's, at least 5)")
-    prop.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
-    prop.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                      help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
-    prop.add_argument("--no-cache", action="store_true",
-                      help="neither reuse nor store finished replications in the user cache")
+    add_worker_options(prop)
     prop.add_argument("--no-plots", action="store_true", help="skip the figure")
     prop.add_argument("-o", "--output",
                       help="results folder (default results/propose-<name>)")
