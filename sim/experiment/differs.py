@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -68,19 +68,34 @@ def demand_differences(scenarios: Sequence[Scenario]) -> list[str]:
     return out
 
 
-def clock_differences(scenarios: Sequence[Scenario]) -> tuple[list[str], list[str]]:
+class ClockDifferences(NamedTuple):
+    """Run lengths differing from the first scenario's (with the first listed, or empty),
+    and warnings for the other clock fields that differ."""
+
+    lengths: list[str]
+    warnings: list[str]
+
+
+def _field_warning(scenarios: Sequence[Scenario], field: str) -> list[str]:
+    """A warning if ``clock.<field>`` is not the same in every scenario."""
+    values = {s.name: getattr(s.clock, field) for s in scenarios}
+    if len(set(values.values())) < 2:
+        return []
+    listed = ", ".join(f"{k} {v}" for k, v in values.items())
+    return [f"clock.{field} differs between scenarios ({listed}): "
+            "measures cover different windows"]
+
+
+def clock_differences(scenarios: Sequence[Scenario]) -> ClockDifferences:
     """(scenarios whose length differs from the first's, warnings for other clock fields)."""
-    first = scenarios[0].clock
+    first = scenarios[0]
     lengths = [f"{s.name} {s.clock.days} days" for s in scenarios
-               if s.clock.days != first.days]
-    warnings = []
-    for field in ("warmup_days", "cooldown_days", "start_weekday"):
-        values = {s.name: getattr(s.clock, field) for s in scenarios}
-        if len(set(values.values())) > 1:
-            listed = ", ".join(f"{k} {v}" for k, v in values.items())
-            warnings.append(f"clock.{field} differs between scenarios ({listed}): "
-                            "measures cover different windows")
-    return ([f"{scenarios[0].name} {first.days} days", *lengths] if lengths else []), warnings
+               if s.clock.days != first.clock.days]
+    if lengths:
+        lengths.insert(0, f"{first.name} {first.clock.days} days")
+    warnings = [w for field in ("warmup_days", "cooldown_days", "start_weekday")
+                for w in _field_warning(scenarios, field)]
+    return ClockDifferences(lengths, warnings)
 
 
 def exogenous_differences(incidents: pd.DataFrame, baseline: str) -> list[str]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, as_completed
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from sim.engine.trace import TraceSpec
 from sim.experiment.cache import ReplicationCache
@@ -25,9 +26,8 @@ SCHEDULER_ENV = "SIM_DASK_SCHEDULER"
 CONNECT_TIMEOUT_S = 5.0
 DASK_HINT = 'install it with: pip install "chengguan-sim[dask]"'
 
-Task = tuple[Scenario, int] | tuple[Scenario, int, bool]  # (…, keep presence), uncached
 DoneHook = Callable[[int], None]
-Work = Callable[[Scenario, int], Frames]
+Work = Callable[..., Frames]
 
 
 class ExecutorUnavailable(RuntimeError):
@@ -129,62 +129,93 @@ def make_executor(jobs: int = 1, scheduler: str | None = None) -> Iterator[Execu
         yield None
 
 
-def _finish(
-    index: int, frames: Frames, tasks: list[Task], results: list[Frames | None],
-    cache: ReplicationCache | None, on_done: DoneHook | None,
-) -> None:
-    results[index] = frames
-    if cache is not None:
-        cache.store(*tasks[index], frames)
-    if on_done:
-        on_done(1)
+class Task(NamedTuple):
+    """One replication to run: the scenario, the replication number, and whether to keep
+    its presence frame (such replications are never cached)."""
+
+    scenario: Scenario
+    replication: int
+    presence: bool = False
 
 
-def _run_pending(
-    pending: list[int], tasks: list[Task], results: list[Frames | None],
-    executor: Executor | None, cache: ReplicationCache | None, on_done: DoneHook | None,
-    work: Work = run_replication,
-) -> None:
-    if executor is None:
+@dataclass
+class _Batch:
+    """Tasks being run: their results in task order, stored to the cache as they finish."""
+
+    tasks: list[Task]
+    results: list[Frames | None]
+    cache: ReplicationCache | None
+    on_done: DoneHook | None
+    work: Work
+
+    def finish(self, index: int, frames: Frames) -> None:
+        """Keep one result, store it in the cache, count it as done."""
+        self.results[index] = frames
+        task = self.tasks[index]
+        if self.cache is not None:
+            self.cache.store(task.scenario, task.replication, frames)
+        if self.on_done:
+            self.on_done(1)
+
+    def run_here(self, pending: list[int]) -> None:
+        """Run the pending tasks in this process, one after another."""
         for i in pending:
-            _finish(i, work(*tasks[i]), tasks, results, cache, on_done)
-        return
-    futures: dict[Future, int] = {executor.submit(work, *tasks[i]): i for i in pending}
-    try:
-        for future in as_completed(futures):
-            _finish(futures[future], future.result(), tasks, results, cache, on_done)
-    finally:
-        for future in futures:
-            future.cancel()
+            self.finish(i, self.work(*self.tasks[i]))
+
+    def run_on(self, executor: Executor, pending: list[int]) -> None:
+        """Run the pending tasks on ``executor``; cancel what is left on any error."""
+        futures: dict[Future, int] = {executor.submit(self.work, *self.tasks[i]): i
+                                      for i in pending}
+        try:
+            for future in as_completed(futures):
+                self.finish(futures[future], future.result())
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _cached(tasks: list[Task], cache: ReplicationCache | None) -> list[Frames | None]:
+    """Each task's cached frames (None where not cached, or no cache)."""
+    if cache is None:
+        return [None] * len(tasks)
+    return [cache.load(t.scenario, t.replication) for t in tasks]
+
+
+def _usable_cache(tasks: list[Task], cache: ReplicationCache | None,
+                  trace: TraceSpec | None) -> ReplicationCache | None:
+    """The cache, unless the tasks record what it does not hold (a trace, presence)."""
+    if trace is not None or any(t.presence for t in tasks):
+        return None
+    return cache
 
 
 def execute(
-    tasks: list[Task],
+    tasks: Sequence[Task | tuple[Scenario, int] | tuple[Scenario, int, bool]],
     executor: Executor | None = None,
     cache: ReplicationCache | None = None,
     on_done: DoneHook | None = None,
     trace: TraceSpec | None = None,
 ) -> list[Frames]:
-    """Run (scenario, replication) tasks, reusing cached results; returns them in task order.
+    """Run replication tasks, reusing cached results; returns them in task order.
 
     Args:
-        tasks: What to run.
+        tasks: What to run: :class:`Task` or plain ``(scenario, replication)`` tuples.
         executor: Where to run it; None runs in this process, one task after another.
         cache: Read finished replications from and store new ones to it (None: no cache).
         on_done: Called with a count of replications done: once with the number of cache
             hits (if any), then with 1 after each computed replication is stored.
         trace: Record the officers' movement trace (the cache is then not used: cached
-            replications have no trace).
+            replications have no trace, nor presence frames).
     """
-    if trace is not None:
-        cache = None
-    results: list[Frames | None] = [None] * len(tasks)
-    if cache is not None:
-        for i, (scenario, rep) in enumerate(tasks):
-            results[i] = cache.load(scenario, rep)
-    pending = [i for i, r in enumerate(results) if r is None]
-    if on_done and len(pending) < len(tasks):
-        on_done(len(tasks) - len(pending))
+    todo = [Task(*t) for t in tasks]
+    cache = _usable_cache(todo, cache, trace)
     work = run_replication if trace is None else partial(run_replication, trace=trace)
-    _run_pending(pending, tasks, results, executor, cache, on_done, work)
-    return [r for r in results if r is not None]
+    batch = _Batch(todo, _cached(todo, cache), cache, on_done, work)
+    pending = [i for i, r in enumerate(batch.results) if r is None]
+    if on_done and len(pending) < len(todo):
+        on_done(len(todo) - len(pending))
+    if executor is None:
+        batch.run_here(pending)
+    else:
+        batch.run_on(executor, pending)
+    return [r for r in batch.results if r is not None]

@@ -11,13 +11,14 @@ import math
 import re
 from collections.abc import Mapping
 from concurrent.futures import Executor
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import yaml
 
 from sim.experiment.cache import ReplicationCache
-from sim.experiment.executors import DoneHook, execute, make_executor
+from sim.experiment.executors import DoneHook, Task
+from sim.experiment.runner import RunOptions, run_replications
 from sim.experiment.single import available
 from sim.experiment.stats import summarise
 from sim.metrics import registry
@@ -42,14 +43,18 @@ def _scalar(text: str) -> Any:
 
 
 def _number(text: str) -> int | float:
-    value = _scalar(text)
+    """A number read as YAML 1.2 (ValueError if ``text`` is anything else)."""
+    try:
+        value = _scalar(text)
+    except yaml.YAMLError:
+        raise ValueError(text) from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(text)
     return value
 
 
-def parse_range(text: str) -> list[int | float]:
-    """``a:b:step`` → a, a+step, ... up to b inclusive (integers if all three are)."""
+def _range_numbers(text: str) -> tuple[int | float, int | float, int | float]:
+    """Start, stop and step of ``a:b:step`` (stop >= start, step > 0)."""
     parts = text.split(":")
     try:
         if len(parts) != 3:
@@ -59,17 +64,35 @@ def parse_range(text: str) -> list[int | float]:
         raise SweepError(f"range {text!r}: expected start:stop:step with numbers") from None
     if step <= 0 or stop < start:
         raise SweepError(f"range {text!r}: needs step > 0 and stop >= start")
+    return start, stop, step
+
+
+def _range_count(text: str, start: float, stop: float, step: float) -> int:
+    """How many values the range holds (refused above the ``sweep_values`` limit)."""
     span = (stop - start) / step
     problem = over_limit("sweep_values", span + 1, f"range {text!r} has {{n}} values")
     if problem or not math.isfinite(span):
         raise SweepError(problem or f"range {text!r}: too many values")
-    count = int(math.floor(span + _FLOAT_TOL)) + 1
+    return int(math.floor(span + _FLOAT_TOL)) + 1
+
+
+def parse_range(text: str) -> list[int | float]:
+    """``a:b:step`` → a, a+step, ... up to b inclusive (integers if all three are)."""
+    start, stop, step = _range_numbers(text)
+    count = _range_count(text, start, stop, step)
     if all(isinstance(v, int) for v in (start, stop, step)):
         return [start + i * step for i in range(count)]
     return [round(start + i * step, 12) for i in range(count)]
 
 
-def parse_vary(text: str) -> tuple[str, list[Any]]:
+class Vary(NamedTuple):
+    """One ``--vary``: the dotted field and its values."""
+
+    field: str
+    values: list[Any]
+
+
+def parse_vary(text: str) -> Vary:
     """``field.path=values`` → (field, values): a range ``a:b:step`` or a comma list.
 
     A range has exactly three parts, all numbers (no clock time has three). Anything else is
@@ -82,7 +105,12 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
     if not sep or not field or not values.strip():
         raise SweepError(f"--vary expects field.path=values, got {text!r}")
     if values.count(":") == 2 and "," not in values:
-        return field, parse_range(values.strip())
+        return Vary(field, parse_range(values.strip()))
+    return Vary(field, _value_list(field, values))
+
+
+def _value_list(field: str, values: str) -> list[Any]:
+    """The comma-separated plain scalars of ``--vary field=values``."""
     problem = over_limit("sweep_values", values.count(",") + 1, f"--vary {field} has {{n}} values")
     if problem:
         raise SweepError(problem)
@@ -92,7 +120,7 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
         raise SweepError(f"--vary {field}: cannot read the values {values!r}") from None
     if any(isinstance(v, (dict, list)) or v is None for v in items):
         raise SweepError(f"--vary {field}: values must be plain scalars, got {values!r}")
-    return field, items
+    return items
 
 
 def check_size(vary: Mapping[str, list[Any]], reps: int) -> None:
@@ -211,9 +239,8 @@ def sweep(
     points = expand(vary)
     scenarios = sweep_scenarios(scenario, vary)
     n = reps or scenario.replications
-    tasks = [(s, r) for s in scenarios for r in range(n)]
-    with make_executor(jobs if executor is None else 1) as own:
-        results = execute(tasks, executor or own, cache, on_done)
+    tasks = [Task(s, r) for s in scenarios for r in range(n)]
+    results = run_replications(tasks, RunOptions(jobs, executor, cache, on_done))
     summaries = [pd.concat([f.summary for f in results[i * n:(i + 1) * n]], ignore_index=True)
                  for i in range(len(scenarios))]
     return sweep_table(points, summaries)
