@@ -34,10 +34,14 @@ def entries(root: Path) -> list[Entry]:
     """Every cache file under ``root``, oldest first (empty if there is no cache)."""
     found = []
     with contextlib.suppress(OSError):
-        for folder in Path(root).iterdir():
-            if folder.is_dir() and not folder.is_symlink() and _SCENARIO_DIR.match(folder.name):
-                found += [_entry(p) for p in folder.iterdir() if _ENTRY.match(p.name)]
+        for folder in filter(_is_scenario_folder, Path(root).iterdir()):
+            found += [_entry(p) for p in folder.iterdir() if _ENTRY.match(p.name)]
     return sorted((e for e in found if e is not None), key=lambda e: (e.mtime, str(e.path)))
+
+
+def _is_scenario_folder(folder: Path) -> bool:
+    """A real folder named like a scenario hash (never a symlink)."""
+    return folder.is_dir() and not folder.is_symlink() and bool(_SCENARIO_DIR.match(folder.name))
 
 
 def _entry(path: Path) -> Entry | None:
@@ -67,13 +71,26 @@ def to_prune(found: list[Entry], older_than_days: float | None = None,
     rest until the total is at most ``max_bytes``."""
     if everything:
         return list(found)
-    now = time.time() if now is None else now
-    cutoff = None if older_than_days is None else now - older_than_days * 86400
-    chosen = [e for e in found if cutoff is not None and e.mtime < cutoff]
-    kept = [e for e in found if e not in chosen]
-    total = sum(e.size for e in kept)
-    for e in kept:  # oldest first
-        if max_bytes is None or total <= max_bytes:
+    old = _older_than(found, older_than_days, time.time() if now is None else now)
+    kept = [e for e in found if e not in old]
+    return old + _oldest_beyond(kept, max_bytes)
+
+
+def _older_than(found: list[Entry], days: float | None, now: float) -> list[Entry]:
+    """The entries last used more than ``days`` ago (none without an age)."""
+    if days is None:
+        return []
+    cutoff = now - days * 86400
+    return [e for e in found if e.mtime < cutoff]
+
+
+def _oldest_beyond(kept: list[Entry], max_bytes: int | None) -> list[Entry]:
+    """The oldest of ``kept`` (oldest first) to drop for the rest to fit ``max_bytes``."""
+    if max_bytes is None:
+        return []
+    total, chosen = sum(e.size for e in kept), []
+    for e in kept:
+        if total <= max_bytes:
             break
         chosen.append(e)
         total -= e.size
@@ -95,11 +112,13 @@ def remove(chosen: list[Entry]) -> int:
 
 def human(n: float) -> str:
     """Bytes as ``12.3 MB``."""
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+    if n < 1024:
+        return f"{n:.0f} B"
+    for unit in ("KB", "MB"):
         n /= 1024
-    return f"{n:.1f} GB"  # pragma: no cover
+        if n < 1024:
+            return f"{n:.1f} {unit}"
+    return f"{n / 1024:.1f} GB"
 
 
 def summary(root: Path, found: list[Entry], now: float | None = None) -> str:

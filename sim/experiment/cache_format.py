@@ -41,31 +41,57 @@ def _canonical(data: dict) -> bytes:
 
 
 def _column_arrays(series: pd.Series, stem: str) -> tuple[str, dict[str, np.ndarray]]:
+    """The header dtype and the arrays of one column (``Unsupported`` if not exact)."""
     dtype = series.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in _NUMERIC_KINDS:
         return dtype.str, {stem: series.to_numpy(copy=False)}
     if str(dtype) in ("str", "object", "string"):
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        if not all(isinstance(v, str) for v in uniques):
-            raise Unsupported(f"column {series.name!r} holds non-string objects")
-        text = np.array(list(uniques), dtype=np.str_)
-        return f"text:{dtype}", {stem: text, f"{stem}_codes": codes.astype(np.int32)}
+        return f"text:{dtype}", _text_arrays(series, stem)
     raise Unsupported(f"column {series.name!r} has dtype {dtype}")
 
 
+def _text_arrays(series: pd.Series, stem: str) -> dict[str, np.ndarray]:
+    """A text column as its distinct values and int32 codes (-1: missing)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if not all(isinstance(v, str) for v in uniques):
+        raise Unsupported(f"column {series.name!r} holds non-string objects")
+    text = np.array(list(uniques), dtype=np.str_)
+    return {stem: text, f"{stem}_codes": codes.astype(np.int32)}
+
+
 def _column(dtype: str, arrays: Any, stem: str) -> pd.Series:
-    if not dtype.startswith("text:"):
-        values = arrays[stem]
-        if values.dtype.str != dtype:
-            raise CorruptEntry(f"{stem}: dtype {values.dtype.str}, header says {dtype}")
-        return pd.Series(values, copy=True)
-    text, codes = arrays[stem], arrays[f"{stem}_codes"]
+    """One column read back from the payload, checked against its header dtype."""
+    if dtype.startswith("text:"):
+        return _text_column(dtype[len("text:"):], arrays[stem], arrays[f"{stem}_codes"], stem)
+    values = arrays[stem]
+    if values.dtype.str != dtype:
+        raise CorruptEntry(f"{stem}: dtype {values.dtype.str}, header says {dtype}")
+    return pd.Series(values, copy=True)
+
+
+def _text_column(dtype: str, text: np.ndarray, codes: np.ndarray, stem: str) -> pd.Series:
+    """A text column from its distinct values and codes (checked to be in range)."""
     if text.dtype.kind != "U" or codes.dtype != np.int32 or codes.ndim != 1:
         raise CorruptEntry(f"{stem}: not a text column")
     if len(codes) and (codes.min() < -1 or codes.max() >= len(text)):
         raise CorruptEntry(f"{stem}: codes out of range")
-    values = np.append(text.astype(object), None)[codes]  # code -1 → the appended None
-    return pd.Series(values, dtype=dtype[len("text:"):])
+    with_missing = np.append(text.astype(object), np.array([None], dtype=object))
+    return pd.Series(with_missing[codes], dtype=dtype)  # code -1 → the appended None
+
+
+def _frame_layout(f: int, name: str, frame: pd.DataFrame,
+                  arrays: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Add frame number ``f``'s column arrays to ``arrays``; its header entry."""
+    if not frame.index.equals(pd.RangeIndex(len(frame))):
+        raise Unsupported(f"frame {name} has a non-default index")
+    dtypes = []
+    for c, column in enumerate(frame.columns):
+        if not isinstance(column, str):
+            raise Unsupported(f"frame {name}: column name {column!r}")
+        dtype, parts = _column_arrays(frame[column], f"f{f}c{c}")
+        dtypes.append(dtype)
+        arrays.update(parts)
+    return {"name": name, "columns": list(frame.columns), "dtypes": dtypes, "rows": len(frame)}
 
 
 def encode(frames: Frames, key: dict[str, Any]) -> bytes:
@@ -75,21 +101,10 @@ def encode(frames: Frames, key: dict[str, Any]) -> bytes:
         Unsupported: a frame cannot be stored exactly (then it is simply not cached).
     """
     arrays: dict[str, np.ndarray] = {}
-    layout = []
-    for f, (name, frame) in enumerate(frames.items()):
-        if not frame.index.equals(pd.RangeIndex(len(frame))):
-            raise Unsupported(f"frame {name} has a non-default index")
-        dtypes = []
-        for c, column in enumerate(frame.columns):
-            if not isinstance(column, str):
-                raise Unsupported(f"frame {name}: column name {column!r}")
-            dtype, parts = _column_arrays(frame[column], f"f{f}c{c}")
-            dtypes.append(dtype)
-            arrays.update(parts)
-        layout.append({"name": name, "columns": list(frame.columns), "dtypes": dtypes,
-                       "rows": len(frame)})
+    layout = [_frame_layout(f, name, frame, arrays)
+              for f, (name, frame) in enumerate(frames.items())]
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, allow_pickle=False, **arrays)
     payload = buffer.getvalue()
     header = {"format": 1, "key": key, "frames": layout}
     digest = hashlib.sha256(_canonical(header) + payload).hexdigest()
@@ -124,25 +139,34 @@ def decode(data: bytes, key: dict[str, Any]) -> Frames:
     header, payload = _verified(data)
     if header.get("format") != 1 or header.get("key") != key:
         raise CorruptEntry("stored under another key")
+    tables = _tables(header, payload)
+    if list(tables)[:len(FRAME_NAMES)] != list(FRAME_NAMES):
+        raise CorruptEntry("missing frames")
+    return Frames.from_tables(tables)
+
+
+def _tables(header: dict, payload: bytes) -> dict[str, pd.DataFrame]:
+    """Every frame of a verified payload by name (any malformed payload: CorruptEntry)."""
     try:
         with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
-            frames = {}
-            for f, spec in enumerate(header["frames"]):
-                columns = {col: _column(dtype, arrays, f"f{f}c{c}") for c, (col, dtype)
-                           in enumerate(zip(spec["columns"], spec["dtypes"], strict=True))}
-                if any(len(col) != spec["rows"] for col in columns.values()):
-                    raise CorruptEntry(f"frame {spec['name']}: wrong length")
-                frame = pd.DataFrame(columns, index=pd.RangeIndex(spec["rows"]))
-                if list(frame.columns) != spec["columns"]:
-                    raise CorruptEntry(f"frame {spec['name']}: wrong shape")
-                frames[spec["name"]] = frame
+            return {spec["name"]: _frame(arrays, f, spec)
+                    for f, spec in enumerate(header["frames"])}
     except CorruptEntry:
         raise
     except Exception as exc:  # any malformed payload is a miss, never a crash
         raise CorruptEntry(f"unreadable payload ({type(exc).__name__})") from None
-    if list(frames)[:len(FRAME_NAMES)] != list(FRAME_NAMES):
-        raise CorruptEntry("missing frames")
-    return Frames(*(frames.pop(n) for n in FRAME_NAMES), extra=frames)
+
+
+def _frame(arrays: Any, f: int, spec: dict[str, Any]) -> pd.DataFrame:
+    """Frame number ``f`` as its header entry ``spec`` describes it (checked)."""
+    columns = {col: _column(dtype, arrays, f"f{f}c{c}") for c, (col, dtype)
+               in enumerate(zip(spec["columns"], spec["dtypes"], strict=True))}
+    if any(len(col) != spec["rows"] for col in columns.values()):
+        raise CorruptEntry(f"frame {spec['name']}: wrong length")
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(spec["rows"]))
+    if list(frame.columns) != spec["columns"]:
+        raise CorruptEntry(f"frame {spec['name']}: wrong shape")
+    return frame
 
 
 def same_frames(a: Frames, b: Frames) -> bool:

@@ -48,19 +48,20 @@ class Frames:
         return [(name, getattr(self, name)) for name in FRAME_NAMES] + list(self.extra.items())
 
     @staticmethod
+    def from_tables(tables: dict[str, pd.DataFrame]) -> Frames:
+        """Frames from tables by name: the five measures, every other table as ``extra``."""
+        extra = {k: v for k, v in tables.items() if k not in FRAME_NAMES}
+        return Frames(tables["incidents"], tables["units"], tables["zones"],
+                      tables["coverage"], tables["summary"], extra=extra)
+
+    @staticmethod
     def concat(parts: list[Frames]) -> Frames:
         """Stack the frames of several replications (or scenarios)."""
-        def cat(name: str) -> pd.DataFrame:
-            return pd.concat([getattr(p, name) for p in parts], ignore_index=True)
-
-        extra_names = sorted({k for p in parts for k in p.extra})
-        return Frames(
-            *(cat(name) for name in FRAME_NAMES),
-            extra={
-                k: pd.concat([p.extra[k] for p in parts if k in p.extra], ignore_index=True)
-                for k in extra_names
-            },
-        )
+        tables = [dict(p.items()) for p in parts]
+        names = [*FRAME_NAMES, *sorted({k for p in parts for k in p.extra})]
+        return Frames.from_tables({
+            name: pd.concat([t[name] for t in tables if name in t], ignore_index=True)
+            for name in names})
 
 
 def zone_table(layout: Layout, scenario: Scenario) -> pd.DataFrame:
