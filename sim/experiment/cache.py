@@ -58,19 +58,31 @@ def private_folder(folder: Path) -> Path:
         CacheUnavailable: it cannot be created, or is not private.
     """
     folder = Path(folder)
+    problem = _privacy_problem(_made(folder))
+    if problem:
+        raise CacheUnavailable(f"the cache folder {folder} {problem}")
+    return folder
+
+
+def _made(folder: Path) -> os.stat_result:
+    """Create ``folder`` (mode 0700) if missing; its own status (not a link's target)."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.lstat()
+        return folder.lstat()
     except OSError as exc:
         raise CacheUnavailable(f"cannot use the cache folder {folder}: "
                                f"{exc.strerror or exc}") from None
+
+
+def _privacy_problem(info: os.stat_result) -> str | None:
+    """Why a folder with this status is not private to this user (None if it is)."""
     if not stat.S_ISDIR(info.st_mode):
-        raise CacheUnavailable(f"the cache folder {folder} is not a folder")
+        return "is not a folder"
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise CacheUnavailable(f"the cache folder {folder} belongs to another user")
+        return "belongs to another user"
     if info.st_mode & 0o022:
-        raise CacheUnavailable(f"the cache folder {folder} is writable by other users")
-    return folder
+        return "is writable by other users"
+    return None
 
 
 def code_fingerprint() -> str:

@@ -69,11 +69,16 @@ def _column(dtype: str, arrays: Any, stem: str) -> pd.Series:
     return pd.Series(values, copy=True)
 
 
+def _is_text(text: np.ndarray, codes: np.ndarray) -> bool:
+    """Unicode values and a flat int32 code array."""
+    return bool(text.dtype.kind == "U" and codes.dtype == np.int32 and codes.ndim == 1)
+
+
 def _text_column(dtype: str, text: np.ndarray, codes: np.ndarray, stem: str) -> pd.Series:
     """A text column from its distinct values and codes (checked to be in range)."""
-    if text.dtype.kind != "U" or codes.dtype != np.int32 or codes.ndim != 1:
+    if not _is_text(text, codes):
         raise CorruptEntry(f"{stem}: not a text column")
-    if len(codes) and (codes.min() < -1 or codes.max() >= len(text)):
+    if len(codes) and not -1 <= codes.min() <= codes.max() < len(text):
         raise CorruptEntry(f"{stem}: codes out of range")
     with_missing = np.append(text.astype(object), np.array([None], dtype=object))
     return pd.Series(with_missing[codes], dtype=dtype)  # code -1 → the appended None
@@ -112,12 +117,18 @@ def encode(frames: Frames, key: dict[str, Any]) -> bytes:
     return MAGIC + len(head).to_bytes(8, "big") + head + payload
 
 
-def _verified(data: bytes) -> tuple[dict, bytes]:
+def _split(data: bytes) -> tuple[bytes, bytes]:
+    """The header bytes and the payload of a cache file."""
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:
         raise CorruptEntry("not a cache file of this format")
     start = len(MAGIC) + 8
     size = int.from_bytes(data[len(MAGIC):start], "big")
-    head, payload = data[start:start + size], data[start + size:]
+    return data[start:start + size], data[start + size:]
+
+
+def _verified(data: bytes) -> tuple[dict, bytes]:
+    """The header (without its checksum) and payload, if the checksum matches."""
+    head, payload = _split(data)
     try:
         header = json.loads(head.decode("ascii"))
     except (UnicodeDecodeError, ValueError):
@@ -171,7 +182,11 @@ def _frame(arrays: Any, f: int, spec: dict[str, Any]) -> pd.DataFrame:
 
 def same_frames(a: Frames, b: Frames) -> bool:
     """Equal names, columns, dtypes and values (NaN equal to NaN)."""
-    items_a, items_b = a.items(), b.items()
-    return [n for n, _ in items_a] == [n for n, _ in items_b] and all(
-        list(fa.columns) == list(fb.columns) and list(fa.dtypes) == list(fb.dtypes)
-        and fa.equals(fb) for (_, fa), (_, fb) in zip(items_a, items_b))
+    items_a, items_b = dict(a.items()), dict(b.items())
+    return list(items_a) == list(items_b) and all(
+        _same_frame(items_a[name], items_b[name]) for name in items_a)
+
+
+def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Equal columns, dtypes and values (NaN equal to NaN)."""
+    return list(a.columns) == list(b.columns) and list(a.dtypes) == list(b.dtypes) and a.equals(b)

@@ -157,6 +157,27 @@ class _Batch:
         if self.on_done:
             self.on_done(1)
 
+    def report_hits(self) -> None:
+        """Count the replications found in the cache as done, all at once."""
+        hits = len(self.results) - len(self.pending())
+        if self.on_done and hits:
+            self.on_done(hits)
+
+    def pending(self) -> list[int]:
+        """The tasks without a result yet."""
+        return [i for i, r in enumerate(self.results) if r is None]
+
+    def frames(self) -> list[Frames]:
+        """The results, in task order."""
+        return [r for r in self.results if r is not None]
+
+    def run(self, executor: Executor | None) -> None:
+        """Run the pending tasks here (no executor) or on ``executor``."""
+        if executor is None:
+            self.run_here(self.pending())
+        else:
+            self.run_on(executor, self.pending())
+
     def run_here(self, pending: list[int]) -> None:
         """Run the pending tasks in this process, one after another."""
         for i in pending:
@@ -209,13 +230,12 @@ def execute(
     """
     todo = [Task(*t) for t in tasks]
     cache = _usable_cache(todo, cache, trace)
-    work = run_replication if trace is None else partial(run_replication, trace=trace)
-    batch = _Batch(todo, _cached(todo, cache), cache, on_done, work)
-    pending = [i for i, r in enumerate(batch.results) if r is None]
-    if on_done and len(pending) < len(todo):
-        on_done(len(todo) - len(pending))
-    if executor is None:
-        batch.run_here(pending)
-    else:
-        batch.run_on(executor, pending)
-    return [r for r in batch.results if r is not None]
+    batch = _Batch(todo, _cached(todo, cache), cache, on_done, _work(trace))
+    batch.report_hits()
+    batch.run(executor)
+    return batch.frames()
+
+
+def _work(trace: TraceSpec | None) -> Work:
+    """What runs one task: ``run_replication``, recording the trace if asked."""
+    return run_replication if trace is None else partial(run_replication, trace=trace)

@@ -38,14 +38,53 @@ _RESERVED: dict[Path, tuple[bool, str | None]] = {}  # lock path → (force, sou
 
 
 def _umask() -> int:
+    """The process's umask (read without changing it)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
 def lock_path(target: Path) -> Path:
+    """``.NAME.lock`` beside the target."""
     target = Path(os.path.abspath(target))
     return target.parent / f".{target.name}.lock"
+
+
+def _open_lock(lock: Path) -> int:
+    """A descriptor on the lock file (created if missing)."""
+    try:
+        return os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise OutputError(f"cannot write results in {lock.parent}: "
+                          f"{exc.strerror or exc}") from None
+
+
+def _flock(fd: int, lock: Path, target: Path) -> None:
+    """Take the exclusive lock at once, or close ``fd`` and say who holds it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OutputError(f"output {target} is in use by another sim run "
+                          f"(lock {lock}); wait for it or choose another -o") from None
+
+
+def _is_current(fd: int, lock: Path) -> bool:
+    """Is ``fd`` still the file at ``lock`` (the previous holder may have removed it)?"""
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(lock))
+    except FileNotFoundError:
+        return False
+
+
+def _acquire(lock: Path, target: Path) -> int:
+    """A descriptor holding the exclusive lock on the file now at ``lock``."""
+    while True:
+        fd = _open_lock(lock)
+        _flock(fd, lock, target)
+        if _is_current(fd, lock):
+            return fd
+        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -59,25 +98,7 @@ def output_lock(target: Path) -> Iterator[None]:
     if fcntl is None:  # pragma: no cover
         yield
         return
-    while True:
-        try:
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise OutputError(f"cannot write results in {lock.parent}: "
-                              f"{exc.strerror or exc}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise OutputError(f"output {target} is in use by another sim run "
-                              f"(lock {lock}); wait for it or choose another -o") from None
-        try:  # the holder before us may have removed the file we opened: then retry
-            same = os.path.samestat(os.fstat(fd), os.stat(lock))
-        except FileNotFoundError:
-            same = False
-        if same:
-            break
-        os.close(fd)
+    fd = _acquire(lock, target)
     try:
         yield
     finally:
@@ -87,6 +108,7 @@ def output_lock(target: Path) -> Iterator[None]:
 
 
 def _stale(target: Path, kind: str) -> list[Path]:
+    """Leftovers of ``kind`` (tmp, old) of killed runs on ``target``, sorted by name."""
     pattern = {"tmp": r"\.tmp-[a-z0-9_]{8}", "old": r"\.old-\d+"}[kind]
     match = re.compile(re.escape(f".{target.name}") + pattern + r"\Z")
     try:
@@ -97,6 +119,7 @@ def _stale(target: Path, kind: str) -> list[Path]:
 
 
 def _remove(path: Path) -> None:
+    """Remove a file, link or folder tree (quietly if already gone)."""
     if path.is_symlink() or not path.is_dir():
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
@@ -111,21 +134,28 @@ def recover_stale(target: Path) -> list[str]:
     target is missing (the swap was cut between its two renames), otherwise removed.
     Returns what was done, one sentence each.
     """
-    done: list[str] = []
-    for tmp in _stale(target, "tmp"):
-        _remove(tmp)
-        done.append(f"removed the unfinished {tmp.name}")
+    done = _remove_all(_stale(target, "tmp"), "unfinished")
     olds = sorted(_stale(target, "old"), key=lambda p: p.lstat().st_mtime, reverse=True)
-    if olds and not (target.exists() or target.is_symlink()):
+    if olds and not _present(target):
         olds.pop(0).rename(target)
         done.append(f"restored {target} from an interrupted run")
-    for old in olds:
-        _remove(old)
-        done.append(f"removed the replaced {old.name}")
-    return done
+    return done + _remove_all(olds, "replaced")
+
+
+def _remove_all(paths: list[Path], what: str) -> list[str]:
+    """Remove ``paths``; one sentence each ("removed the <what> NAME")."""
+    for path in paths:
+        _remove(path)
+    return [f"removed the {what} {path.name}" for path in paths]
+
+
+def _present(path: Path) -> bool:
+    """Does ``path`` exist (a dangling link counts)?"""
+    return path.exists() or path.is_symlink()
 
 
 def _missing_ancestors(folder: Path) -> list[Path]:
+    """``folder`` and its ancestors that do not exist yet, innermost first."""
     missing = []
     folder = Path(os.path.abspath(folder))
     while not folder.exists() and folder != folder.parent:
@@ -155,27 +185,45 @@ def reserved_output(target: Path, force: bool = False,
         return
     check_target(target, force)
     check_source(target, source, force)
+    created = _make_parent(target)
+    try:
+        with _locked(target, lock, force, source):
+            yield target
+    except BaseException:
+        _remove_empty(created)
+        raise
+
+
+def _make_parent(target: Path) -> list[Path]:
+    """Create ``target``'s parent folder; the folders created, innermost first."""
     created = _missing_ancestors(target.parent)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
-    try:
-        with output_lock(target):
-            recover_stale(target)
-            check_target(target, force)
-            check_source(target, source, force)
-            check_space(target.parent)
-            _RESERVED[lock] = (force, source)
-            try:
-                yield target
-            finally:
-                del _RESERVED[lock]
-    except BaseException:
-        for folder in created:  # innermost first; only those still empty
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
+    return created
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove those of ``folders`` (innermost first) that are still empty."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+@contextlib.contextmanager
+def _locked(target: Path, lock: Path, force: bool, source: str | None) -> Iterator[None]:
+    """Lock ``target``, clean up after a killed run, check again, and reserve it."""
+    with output_lock(target):
+        recover_stale(target)
+        check_target(target, force)
+        check_source(target, source, force)
+        check_space(target.parent)
+        _RESERVED[lock] = (force, source)
+        try:
+            yield
+        finally:
+            del _RESERVED[lock]
 
 
 @contextlib.contextmanager
@@ -194,9 +242,10 @@ def _signals_held() -> Iterator[None]:
 
 
 def _swap(tmp: Path, target: Path) -> None:
+    """Put ``tmp`` in place of ``target`` (the old one moved aside, then removed)."""
     old = None
     with _signals_held():
-        if target.exists() or target.is_symlink():
+        if _present(target):
             old = target.parent / f".{target.name}.old-{os.getpid()}"
             _remove(old)
             target.rename(old)
@@ -251,4 +300,5 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def write_json(path: Path, data: dict) -> None:
+    """JSON (indented, sorted keys) written atomically."""
     write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")

@@ -43,11 +43,21 @@ def output_path(explicit: str | os.PathLike | None, stem: str,
         OutputError: ``explicit`` is empty, or the default would leave ``root``.
     """
     if explicit is not None:
-        if str(explicit).strip() == "":
-            raise OutputError("-o: the output folder must not be empty")
-        if "\0" in str(explicit):
-            raise OutputError("-o: the output folder must not contain a NUL byte")
-        return Path(explicit)
+        return _explicit_path(str(explicit))
+    return _default_path(stem, root)
+
+
+def _explicit_path(explicit: str) -> Path:
+    """The ``-o`` folder, refused if empty or holding a NUL byte."""
+    if explicit.strip() == "":
+        raise OutputError("-o: the output folder must not be empty")
+    if "\0" in explicit:
+        raise OutputError("-o: the output folder must not contain a NUL byte")
+    return Path(explicit)
+
+
+def _default_path(stem: str, root: Path) -> Path:
+    """``root/stem``, refused unless it is one safe component directly inside ``root``."""
     if not is_safe_stem(stem):
         raise OutputError(f"cannot name a results folder {stem!r}: not a safe file name")
     path = root / stem
@@ -56,13 +66,19 @@ def output_path(explicit: str | os.PathLike | None, stem: str,
     return path
 
 
-def read_manifest(folder: Path) -> set[str] | None:
-    """The entries a results folder's marker lists, or None if it has no valid marker."""
+def _marker(folder: Path) -> dict | None:
+    """The content of ``folder``'s marker, if it is a readable JSON object."""
     try:
         data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("program") != "sim":
+    return data if isinstance(data, dict) else None
+
+
+def read_manifest(folder: Path) -> set[str] | None:
+    """The entries a results folder's marker lists, or None if it has no valid marker."""
+    data = _marker(folder)
+    if data is None or data.get("program") != "sim":
         return None
     entries = data.get("entries")
     if not isinstance(entries, list):
@@ -82,11 +98,7 @@ def folder_entries(folder: Path) -> list[str]:
 def read_source(folder: Path) -> str | None:
     """What wrote a results folder (``sim run /abs/path.yaml``), from its marker; None if
     unknown (no marker, or written by an older sim or a command that records none)."""
-    try:
-        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    source = data.get("source") if isinstance(data, dict) else None
+    source = (_marker(folder) or {}).get("source")
     return source if isinstance(source, str) else None
 
 
@@ -130,6 +142,7 @@ def foreign_entries(folder: Path, limit: int = 5) -> list[str] | None:
 
 
 def _shown(entries: list[str]) -> str:
+    """The first five entries, comma-separated, "..." if there are more."""
     return ", ".join(entries[:5]) + (", ..." if len(entries) > 5 else "")
 
 
@@ -142,33 +155,46 @@ def check_target(target: Path, force: bool = False) -> None:
     """
     target = Path(target)
     _refuse_precious(target)
+    _refuse_link_or_file(target, force)
+    if not target.exists():
+        _check_ancestors(target)
+    elif not (force or target.is_symlink()):
+        _refuse_foreign(target)
+
+
+def _refuse_link_or_file(target: Path, force: bool) -> None:
+    """Refuse a symbolic link (unless ``force``) and, always, a file."""
     if target.is_symlink() and not force:
         raise OutputError(f"output {target} is a symbolic link; {FORCE_HINT} (the link, "
                           "not what it points to)")
     if target.exists() and not target.is_dir():
         raise OutputError(f"output {target} exists and is a file, not a folder; "
                           "choose another -o")
-    if not target.exists():
-        _check_ancestors(target)
-        return
-    if force or target.is_symlink():
-        return
+
+
+def _refuse_foreign(target: Path) -> None:
+    """Refuse an existing folder holding anything sim did not write there."""
     foreign = foreign_entries(target)
     if foreign is None:
-        try:
-            content = sorted(os.listdir(target))
-        except OSError as exc:
-            raise OutputError(f"output {target}: cannot read it ({exc.strerror})") from None
-        if content and {"run.json", "sweep.json"} & set(content):
-            raise OutputError(f"output {target} looks like results of an older sim (no "
-                              f"{MARKER} marker), so it may hold your files too; {FORCE_HINT}")
-        if content:
-            raise OutputError(f"output {target} exists and is not a results folder written "
-                              f"by sim (it holds {_shown(content)}); {FORCE_HINT}")
+        _refuse_unmarked(target)
     elif foreign:
         raise OutputError(f"output {target} is an earlier results folder but also holds "
                           f"files sim did not write ({_shown(foreign)}); move them out, or "
                           f"{FORCE_HINT}")
+
+
+def _refuse_unmarked(target: Path) -> None:
+    """Refuse a folder without a marker unless it is empty."""
+    try:
+        content = sorted(os.listdir(target))
+    except OSError as exc:
+        raise OutputError(f"output {target}: cannot read it ({exc.strerror})") from None
+    if {"run.json", "sweep.json"} & set(content):
+        raise OutputError(f"output {target} looks like results of an older sim (no "
+                          f"{MARKER} marker), so it may hold your files too; {FORCE_HINT}")
+    if content:
+        raise OutputError(f"output {target} exists and is not a results folder written "
+                          f"by sim (it holds {_shown(content)}); {FORCE_HINT}")
 
 
 def _refuse_precious(target: Path) -> None:
@@ -195,6 +221,7 @@ def check_file_target(path: Path) -> None:
 
 
 def _check_ancestors(target: Path) -> None:
+    """Refuse a target whose nearest existing ancestor is a file."""
     parent = Path(os.path.abspath(target)).parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
