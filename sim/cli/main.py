@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -68,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_bench_command(sub)
     add_calibrate_commands(sub, scenario_options)
     add_cache_commands(sub)
-    add_completion_command(sub)
+    add_completion_command(sub, parser)
     add_replay_command(sub)
     return parser
 
@@ -77,40 +79,54 @@ def tolerant_output() -> None:
     """Never let printing fail a run: characters the terminal's encoding lacks (→, —, 南)
     become replacement characters instead of raising UnicodeEncodeError."""
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, ValueError, OSError):
-            stream.reconfigure(errors="replace")
+        if isinstance(stream, io.TextIOWrapper):  # not a test's StringIO capture
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
+
+
+def _check_counts(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """``--reps`` and ``--jobs``, where a command has them, must be at least 1."""
+    for option in ("reps", "jobs"):
+        value = getattr(args, option, None)
+        if value is not None and value < 1:
+            parser.error(f"--{option} must be at least 1")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
     tolerant_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
-    if getattr(args, "reps", None) is not None and args.reps < 1:
-        parser.error("--reps must be at least 1")
-    if getattr(args, "jobs", None) is not None and args.jobs < 1:
-        parser.error("--jobs must be at least 1")
+    _check_counts(parser, args)
     try:
         with sigterm_as_interrupt():
             check_counts(args)
             return args.func(args)
-    except ScenarioError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (UsageError, OutputError, BadLimitSetting) as exc:
-        print(f"sim: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except (ScenarioError, UsageError, OutputError, BadLimitSetting) as exc:
+        return _bad_input(exc)
     except KeyboardInterrupt as exc:
-        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
-        print(f"sim: {what}; no partial results were written", file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+        return _interrupted(exc)
     except BrokenPipeError:  # e.g. `sim reference | head`: the reader has gone, not an error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _bad_input(exc: Exception) -> int:
+    """Print the problem (a scenario's own message, or ``sim: …``); exit status 2."""
+    message = str(exc) if isinstance(exc, ScenarioError) else f"sim: {exc}"
+    print(message, file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Say that nothing partial was written; 130 for Ctrl-C, 143 for SIGTERM."""
+    terminated = isinstance(exc, Terminated)
+    print(f"sim: {'terminated' if terminated else 'interrupted'}; no partial results were "
+          "written", file=sys.stderr)
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover
