@@ -4,6 +4,7 @@ usage error, limits on counts, common options, progress bars."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +33,17 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         raise UsageError(f"--set {key}: cannot read the value {value!r}") from None
 
 
+_OPTION_FIELDS = (("days", "clock.days"), ("warmup_days", "clock.warmup_days"), ("seed", "seed"))
+
+
 def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+    """The scenario changes asked for: ``--set`` assignments, then --days, --warmup-days
+    and --seed (where the command has them)."""
     changes: dict[str, Any] = dict(parse_assignment(a) for a in getattr(args, "set", None) or [])
-    if getattr(args, "days", None) is not None:
-        changes["clock.days"] = args.days
-    if getattr(args, "warmup_days", None) is not None:
-        changes["clock.warmup_days"] = args.warmup_days
-    if getattr(args, "seed", None) is not None:
-        changes["seed"] = args.seed
+    for option, field in _OPTION_FIELDS:
+        value = getattr(args, option, None)
+        if value is not None:
+            changes[field] = value
     return changes
 
 
@@ -85,6 +89,17 @@ def check_counts(args: argparse.Namespace) -> None:
                 raise UsageError(problem)
 
 
+Rule = tuple[Callable[[argparse.Namespace], bool], str]
+
+
+def check_rules(args: argparse.Namespace, rules: list[Rule]) -> None:
+    """Raise :class:`UsageError` with the message of the first rule ``args`` break (the
+    message may show the options as ``{a.option}``)."""
+    for broken, message in rules:
+        if broken(args):
+            raise UsageError(message.format(a=args))
+
+
 def check_runs(runs: int, detail: str) -> None:
     """Refuse a command that would run more replications in all than the limit."""
     from sim.scenario.limits import over_limit
@@ -105,11 +120,10 @@ def add_worker_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_force_option(p: argparse.ArgumentParser) -> None:
+    """``--force``: replace an output folder sim did not write."""
     p.add_argument("--force", action="store_true",
                    help="replace the output folder even if sim did not write it, with "
                    "everything in it (never a file)")
-
-
 
 
 def add_table_options(p: argparse.ArgumentParser, presence: bool = False) -> None:
@@ -154,16 +168,21 @@ def scenario_options(p: argparse.ArgumentParser) -> None:
 def write_or_print(text: str, args: argparse.Namespace) -> int:
     """Write a generated document to ``-o`` (atomically) or print it."""
     if args.output:
-        from sim.output import write_text_atomic
-        from sim.output.target import check_file_target
-
-        check_file_target(Path(args.output))
-        try:
-            write_text_atomic(Path(args.output), text)
-        except OSError as exc:
-            raise OutputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        write_document(Path(args.output), text)
     else:
         print(text)
     return 0
+
+
+def write_document(path: Path, text: str) -> None:
+    """Write a generated document atomically to ``path`` (a file name, not a folder)."""
+    from sim.output import write_text_atomic
+    from sim.output.target import check_file_target
+
+    check_file_target(path)
+    try:
+        write_text_atomic(path, text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 

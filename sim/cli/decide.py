@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import sim
-from sim.cli.common import UsageError, add_force_option, add_worker_options, load
+from sim.cli.common import (
+    Rule,
+    UsageError,
+    add_force_option,
+    add_worker_options,
+    check_rules,
+    load,
+)
+from sim.cli.workers import replication_cache, report_cache_problem, workers
 from sim.output import reserved_output
 from sim.output.target import bounded_stem, output_path
 
@@ -56,7 +64,6 @@ def add_decide_commands(sub: argparse._SubParsersAction,
 
 
 def cmd_select(args: argparse.Namespace) -> int:
-    from sim.cli.experiments import _cache, _cache_warning, _executor, _progress
     from sim.decide.measure import DecisionError
     from sim.decide.select import check_settings, select
 
@@ -69,18 +76,17 @@ def cmd_select(args: argparse.Namespace) -> int:
     names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
     out = output_path(args.output, bounded_stem(f"select-{names}"))
     with reserved_output(out, args.force):
-        cache = _cache(args)
+        cache = replication_cache(args)
         start = time.perf_counter()
         try:
-            with _executor(args) as executor, \
-                    _progress(len(scenarios) * args.n0, "select", cache) as hook:
+            with workers(args, cache, len(scenarios) * args.n0, "select") as w:
                 result = select(scenarios, measure, args.delta, args.pcs, args.budget,
-                                args.jobs, executor, n0=args.n0, max_reps=args.max_reps,
-                                seed=args.seed, cache=cache, on_done=hook)
+                                args.jobs, w.executor, n0=args.n0, max_reps=args.max_reps,
+                                seed=args.seed, cache=w.cache, on_done=w.on_done)
         except DecisionError as exc:
             raise UsageError(str(exc)) from None
         write_select_folder(out, result, args, time.perf_counter() - start)
-    _cache_warning(cache)
+    report_cache_problem(cache)
     print(f"{result.method} on {result.label if result.weighted else result.measure} over "
           f"{len(result.scenarios)} scenario(s), "
           f"seed {result.seed} → {out}/")
@@ -188,67 +194,98 @@ def add_staff_command(sub: argparse._SubParsersAction,
     p.set_defaults(func=cmd_staff)
 
 
-def _staff_settings(args: argparse.Namespace, scenarios: list) -> tuple[list, list, list]:
+def _shift_lengths(text: str) -> list[float]:
+    """``--shift-hours 8,9,10`` → the lengths in hours, each between 0 and 24."""
+    try:
+        lengths = [float(x) for x in text.split(",")]
+    except ValueError:
+        raise UsageError(f"--shift-hours {text!r}: expected hours separated by "
+                         "commas, e.g. 8,9,10") from None
+    if not all(0 < h < 24 for h in lengths):
+        raise UsageError(f"--shift-hours {text!r}: each length must be between "
+                         "0 and 24 hours")
+    return lengths
+
+
+def _shift_starts(text: str) -> Any:
+    """``--starts HH:MM-HH:MM/STEPmin`` → the allowed shift starts."""
     from sim.decide.staff import parse_starts
+
+    try:
+        return parse_starts(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+_STAFF_RULES: list[Rule] = [
+    (lambda a: not 0.5 < a.confidence < 1,
+     "--confidence must be between 0.5 and 1, got {a.confidence}"),
+    (lambda a: a.reps < 2 or a.max_reps < a.reps,
+     "--reps must be at least 2 and --max-reps at least --reps"),
+    (lambda a: a.refine < 0 or a.exhaustive < 0, "--refine and --exhaustive must be 0 or more"),
+]
+
+
+def _staff_settings(args: argparse.Namespace, scenarios: list) -> tuple[list, list, list]:
+    """The targets, shift lengths and starts of ``sim staff`` (checked)."""
     from sim.decide.targets import parse_target
 
     targets = [parse_target(t, scenarios) for t in args.target]
-    try:
-        lengths = [float(x) for x in args.shift_hours.split(",")]
-    except ValueError:
-        raise UsageError(f"--shift-hours {args.shift_hours!r}: expected hours separated by "
-                         "commas, e.g. 8,9,10") from None
-    if not all(0 < h < 24 for h in lengths):
-        raise UsageError(f"--shift-hours {args.shift_hours!r}: each length must be between "
-                         "0 and 24 hours")
-    try:
-        starts = parse_starts(args.starts)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if not 0.5 < args.confidence < 1:
-        raise UsageError(f"--confidence must be between 0.5 and 1, got {args.confidence}")
-    if args.reps < 2 or args.max_reps < args.reps:
-        raise UsageError("--reps must be at least 2 and --max-reps at least --reps")
-    if args.refine < 0 or args.exhaustive < 0:
-        raise UsageError("--refine and --exhaustive must be 0 or more")
+    lengths = _shift_lengths(args.shift_hours)
+    starts = _shift_starts(args.starts)
+    check_rules(args, _STAFF_RULES)
     return targets, lengths, starts
 
 
+def _need_scipy() -> None:
+    """Fail before running anything when scipy is missing."""
+    try:
+        import scipy.optimize  # noqa: F401
+    except ImportError:
+        raise UsageError('sim staff needs scipy: pip install "chengguan-sim[decide]"') from None
+
+
 def cmd_staff(args: argparse.Namespace) -> int:
-    from sim.cli.experiments import _cache, _cache_warning, _executor, _progress
+    """``sim staff``: the cheapest roster meeting every target, written as a folder."""
     from sim.decide.measure import DecisionError
-    from sim.decide.staff import group_templates, staff
+    from sim.decide.staff import group_templates
 
     scenario = load(Path(args.scenario), args)
     groups = args.groups.split(",") if args.groups else None
     try:
-        targets, lengths, starts = _staff_settings(args, [scenario])
+        settings = _staff_settings(args, [scenario])
         template = group_templates(scenario, groups)
     except (DecisionError, ValueError) as exc:
         raise UsageError(str(exc)) from None
-    try:
-        import scipy.optimize  # noqa: F401 - fail before running anything
-    except ImportError:
-        raise UsageError('sim staff needs scipy: pip install "chengguan-sim[decide]"') from None
+    _need_scipy()
     out = output_path(args.output, bounded_stem(f"staff-{scenario.name}"))
     with reserved_output(out, args.force):
-        cache = _cache(args)
+        cache = replication_cache(args)
         start = time.perf_counter()
-        try:
-            with _executor(args) as executor, _progress(args.reps, "staff", cache) as hook:
-                result = staff(scenario, targets, lengths, starts, groups, args.reps,
-                               args.max_reps, args.confidence, args.jobs, executor, cache,
-                               hook, refine=args.refine, week=args.week,
-                               exhaustive=args.exhaustive)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+        result = _run_staff(args, scenario, settings, groups, cache)
         wall = time.perf_counter() - start
         write_staff_folder(out, result, scenario, Path(args.scenario), template, args, wall)
-    _cache_warning(cache)
+    report_cache_problem(cache)
     for line in staff_summary(result):
         print(line)
     print(f"({result.replications} replications, {wall:.0f} s) → {out}/")
     return 0
+
+
+def _run_staff(args: argparse.Namespace, scenario: Any, settings: tuple[list, list, list],
+               groups: list[str] | None, cache: Any) -> Any:
+    """Search the rosters (settings that cannot work → UsageError)."""
+    from sim.decide.staff import staff
+
+    targets, lengths, starts = settings
+    try:
+        with workers(args, cache, args.reps, "staff") as w:
+            return staff(scenario, targets, lengths, starts, groups, args.reps,
+                         args.max_reps, args.confidence, args.jobs, w.executor, w.cache,
+                         w.on_done, refine=args.refine, week=args.week,
+                         exhaustive=args.exhaustive)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def staff_summary(result: Any) -> list[str]:

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import sim
 from sim.cli.common import (
     DEFAULT_SCENARIO,
+    Rule,
     UsageError,
     add_force_option,
     add_table_options,
     add_worker_options,
+    check_rules,
     check_runs,
     load,
     source_of,
     table_format,
 )
 from sim.cli.lang import add_lang_option, report_lang
+from sim.cli.workers import replication_cache, report_cache_problem, workers
 from sim.metrics import registry
 from sim.output import reserved_output
 from sim.output.target import bounded_stem, output_path
@@ -70,78 +71,65 @@ def add_experiment_commands(
     swp.set_defaults(func=cmd_sweep)
 
 
-@contextlib.contextmanager
-def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
-    from sim.experiment.executors import ExecutorUnavailable
-    from sim.experiment.session import executor_for
-
-    try:
-        with executor_for(args.jobs, args.scheduler) as executor:
-            yield executor
-    except ExecutorUnavailable as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _cache(args: argparse.Namespace):
-    """The per-user replication cache, or None (``--no-cache``, or it is not safe to use)."""
-    from sim.experiment.session import user_cache
-
-    return user_cache(args.no_cache)
-
-
-def _cache_warning(cache: Any) -> None:
-    from sim.experiment.session import cache_warning
-
-    cache_warning(cache)
-
-
-def _progress(total: int, label: str, cache: Any):
-    from sim.experiment.session import progress
-
-    return progress(total, label, cache)
+_COMPARE_RULES: list[Rule] = [
+    (lambda a: a.precision is not None and not 0 < a.precision < 1,
+     "--precision must be between 0 and 1 (e.g. 0.05 for ±5 %)"),
+    (lambda a: a.max_reps is not None and a.precision is None,
+     "--max-reps only applies with --precision"),
+    (lambda a: a.max_reps is not None and a.max_reps < max(2, a.reps or 2),
+     "--max-reps must be at least 2 and at least --reps"),
+    (lambda a: a.batch_means and (a.precision is not None or a.reps),
+     "--batch-means runs one long replication; drop --reps/--precision"),
+]
 
 
 def _check_compare_args(args: argparse.Namespace) -> None:
-    if args.precision is not None and not 0 < args.precision < 1:
-        raise UsageError("--precision must be between 0 and 1 (e.g. 0.05 for ±5 %)")
-    if args.max_reps is not None and args.precision is None:
-        raise UsageError("--max-reps only applies with --precision")
-    if args.max_reps is not None and args.max_reps < max(2, args.reps or 2):
-        raise UsageError("--max-reps must be at least 2 and at least --reps")
-    if args.batch_means and (args.precision is not None or args.reps):
-        raise UsageError("--batch-means runs one long replication; drop --reps/--precision")
+    """Refuse option combinations ``sim compare`` cannot run (the first broken rule)."""
+    check_rules(args, _COMPARE_RULES)
+
+
+def _check_compare_size(args: argparse.Namespace, scenarios: int) -> None:
+    """Refuse more runs than the limit (with --precision: up to --max-reps each)."""
+    per_scenario = (args.max_reps or 100) if args.precision is not None else (args.reps or 5)
+    check_runs(scenarios * per_scenario,
+               f"{scenarios} scenarios × {per_scenario:,} replications = {{n}} runs")
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from sim.experiment.compare import ComparisonError, compare
+    """``sim compare``: run, write the results folder, print the verdicts."""
     from sim.report.verdicts import verdict_sentences
 
     _check_compare_args(args)
     scenarios = [load(Path(p), args) for p in args.scenarios]
     tables = table_format(args)
-    per_scenario = (args.max_reps or 100) if args.precision is not None else (args.reps or 5)
-    check_runs(len(scenarios) * per_scenario,
-               f"{len(scenarios)} scenarios × {per_scenario:,} replications = {{n}} runs")
+    _check_compare_size(args, len(scenarios))
     names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
     out = output_path(args.output, bounded_stem(f"compare-{names}"))
     with reserved_output(out, args.force, source_of("compare", args.scenarios)):
-        cache = _cache(args)
+        cache = replication_cache(args)
         start = time.perf_counter()
-        total = len(scenarios) * (1 if args.batch_means else args.reps or 5)
-        try:
-            with _executor(args) as executor, _progress(total, "compare", cache) as hook:
-                result = compare(scenarios, args.reps, args.jobs, executor, seed=args.seed,
-                                 precision=args.precision, max_reps=args.max_reps,
-                                 warmup_mser=args.warmup_mser, batch_means=args.batch_means,
-                                 cache=cache, on_done=hook)
-        except ComparisonError as exc:
-            raise UsageError(str(exc)) from None
+        result = _run_compare(args, scenarios, cache)
         write_compare_folder(out, result, args, time.perf_counter() - start, tables)
-    _cache_warning(cache)
+    report_cache_problem(cache)
     for warning in result.warnings:
         print(f"sim: warning: {warning}", file=sys.stderr)
     _print_compare(result, out, verdict_sentences(result))
     return 0
+
+
+def _run_compare(args: argparse.Namespace, scenarios: list, cache: Any) -> Any:
+    """The comparison the options ask for (options that cannot work → UsageError)."""
+    from sim.experiment.compare import ComparisonError, compare
+
+    total = len(scenarios) * (1 if args.batch_means else args.reps or 5)
+    try:
+        with workers(args, cache, total, "compare") as w:
+            return compare(scenarios, args.reps, args.jobs, w.executor, seed=args.seed,
+                           precision=args.precision, max_reps=args.max_reps,
+                           warmup_mser=args.warmup_mser, batch_means=args.batch_means,
+                           cache=w.cache, on_done=w.on_done)
+    except ComparisonError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _print_compare(result: Any, out: Path, sentences: list[str]) -> None:
@@ -228,11 +216,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out = output_path(args.output, bounded_stem(f"sweep-{scenario.name}"))
     reps = args.reps or scenario.replications
     with reserved_output(out, args.force, source_of("sweep", [path])):
-        cache = _cache(args)
-        with _executor(args) as executor, _progress(points * reps, "sweep", cache) as hook:
-            table = sweep(scenario, vary, reps, args.jobs, executor, cache=cache, on_done=hook)
+        cache = replication_cache(args)
+        with workers(args, cache, points * reps, "sweep") as w:
+            table = sweep(scenario, vary, reps, args.jobs, w.executor, cache=w.cache,
+                          on_done=w.on_done)
         summary = write_sweep_folder(out, scenario, vary, table, args, tables)
-    _cache_warning(cache)
+    report_cache_problem(cache)
     print(f"{scenario.name}: {points} point(s) × {reps} replication(s) → {out}/")
     print(summary.to_string(index=False))
     return 0
