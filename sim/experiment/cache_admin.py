@@ -127,7 +127,7 @@ def summary(root: Path, found: list[Entry], now: float | None = None) -> str:
         return f"cache {root}: empty"
     now = time.time() if now is None else now
     scenarios = len({e.path.parent for e in found})
-    days = [(now - e.mtime) / 86400 for e in (found[0], found[-1])]
+    days = [(now - found[0].mtime) / 86400, (now - found[-1].mtime) / 86400]
     return (f"cache {root}: {len(found):,} replication file(s) of {scenarios:,} scenario "
             f"version(s), {human(sum(e.size for e in found))}\n"
             f"  oldest used {days[0]:.1f} days ago, newest {days[1]:.1f} days ago")

@@ -87,15 +87,19 @@ def _demand_warnings(result: Comparison) -> list[str]:
 
 def _staff_warning(staff: dict[str, float]) -> list[str]:
     """Staff-hours per week differing by more than ``STAFF_TOLERANCE`` between scenarios."""
-    values = [v for v in staff.values() if math.isfinite(v) and v > 0]
-    if len(values) < 2:
-        return []
-    spread = (max(values) - min(values)) / min(values)
+    spread = _spread([v for v in staff.values() if math.isfinite(v) and v > 0])
     if spread <= STAFF_TOLERANCE:
         return []
     listed = ", ".join(f"{k} {v:,.0f}" for k, v in staff.items())
     return [f"staff-hours per week differ by {spread * 100:.0f} % between scenarios "
             f"({listed}); differences may come from staffing, not strategy"]
+
+
+def _spread(values: list[float]) -> float:
+    """(max − min) ÷ min of positive values; 0 with fewer than two."""
+    if len(values) < 2:
+        return 0.0
+    return (max(values) - min(values)) / min(values)
 
 
 def _precision_warning(result: Comparison) -> list[str]:

@@ -32,9 +32,7 @@ def _fixed(values: pd.Series) -> list[str]:
 def with_fixed_times(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its float time columns already formatted as fixed-decimal text."""
     times = [c for c in frame.columns if is_time(c) and frame[c].dtype.kind == "f"]
-    if not times:
-        return frame
-    return frame.assign(**{c: _fixed(frame[c]) for c in times})
+    return frame.assign(**{c: _fixed(frame[c]) for c in times}) if times else frame
 
 
 def write_csv(frame: pd.DataFrame, path: Path, excel: bool = False) -> None:
@@ -52,6 +50,14 @@ class TableFormatError(ValueError):
     """A table format that cannot be written here; ``str()`` is for the user."""
 
 
+def _need_pyarrow() -> None:
+    """Refuse Parquet when pyarrow is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyarrow") is None:
+        raise TableFormatError(f"--format parquet: {PARQUET_HINT}")
+
+
 @dataclass(frozen=True)
 class TableFormat:
     """How result tables are written: ``csv`` (optionally ``excel``: with a BOM) or
@@ -66,13 +72,11 @@ class TableFormat:
         Raises:
             TableFormatError: parquet without pyarrow, or ``excel`` with parquet.
         """
-        if self.kind == "parquet" and self.excel:
+        if self.kind != "parquet":
+            return
+        if self.excel:
             raise TableFormatError("--excel applies to CSV files; drop it or use --format csv")
-        if self.kind == "parquet":
-            import importlib.util
-
-            if importlib.util.find_spec("pyarrow") is None:
-                raise TableFormatError(f"--format parquet: {PARQUET_HINT}")
+        _need_pyarrow()
 
     def write(self, frame: pd.DataFrame, folder: Path, name: str) -> Path:
         """Write ``frame`` as ``folder/name.csv`` or ``folder/name.parquet``."""

@@ -35,37 +35,37 @@ def _nameless(value: Any) -> Any:
     language, shape no demand)."""
     if isinstance(value, dict):
         return {k: _nameless(v) for k, v in value.items() if k != "name"}
-    if isinstance(value, list):
-        return [_nameless(v) for v in value]
-    return value
+    return [_nameless(v) for v in value] if isinstance(value, list) else value
 
 
 def demand_parts(scenario: Scenario) -> dict[str, str]:
     """Digest of each part of a scenario that shapes exogenous demand, by dotted name."""
     data = scenario.model_dump(mode="json")
-    parts = {"rate_multiplier": _digest(data["rate_multiplier"])}
     district = {k: v for k, v in data["district"].items() if k != "travel"}
-    parts["district (zones)"] = _digest(_nameless(district))
-    for name, spec in data["incidents"].items():
-        parts[f"incidents.{name}"] = _digest({k: spec.get(k) for k in DEMAND_FIELDS})
-    for name, spec in data["demand"].items():
-        parts[f"demand.{name}"] = _digest(spec)
-    return parts
+    return {"rate_multiplier": _digest(data["rate_multiplier"]),
+            "district (zones)": _digest(_nameless(district)),
+            **{f"incidents.{name}": _digest(_demand_fields(spec))
+               for name, spec in data["incidents"].items()},
+            **{f"demand.{name}": _digest(spec) for name, spec in data["demand"].items()}}
+
+
+def _demand_fields(spec: dict[str, Any]) -> dict[str, Any]:
+    """The fields of an incident type that shape its demand (``DEMAND_FIELDS``)."""
+    return {k: spec.get(k) for k in DEMAND_FIELDS}
 
 
 def demand_differences(scenarios: Sequence[Scenario]) -> list[str]:
     """Warnings naming the demand parts in which a scenario differs from the first."""
     base = demand_parts(scenarios[0])
-    out = []
-    for s in scenarios[1:]:
-        mine = demand_parts(s)
-        differ = sorted(k for k in base.keys() | mine.keys() if base.get(k) != mine.get(k))
-        if differ:
-            out.append(
-                f"{s.name} differs from {scenarios[0].name} in demand, not only in deployment "
-                f"({', '.join(differ)}): its differences include the effect of a different "
-                "district or disorder, so they are not the effect of a strategy alone")
-    return out
+    return [f"{s.name} differs from {scenarios[0].name} in demand, not only in deployment "
+            f"({', '.join(differ)}): its differences include the effect of a different "
+            "district or disorder, so they are not the effect of a strategy alone"
+            for s in scenarios[1:] if (differ := _differing(base, demand_parts(s)))]
+
+
+def _differing(base: dict[str, str], mine: dict[str, str]) -> list[str]:
+    """The parts present in only one of the two, or with different digests, sorted."""
+    return sorted(k for k in base.keys() | mine.keys() if base.get(k) != mine.get(k))
 
 
 class ClockDifferences(NamedTuple):

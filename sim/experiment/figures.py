@@ -11,6 +11,7 @@ incident measures do; the time-of-day profile averages over [warm-up, horizon) o
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,7 +56,6 @@ def frame_figures(
     from sim.geo.layout import map_shapes
 
     shapes = map_shapes(scenarios)
-
     start = {name: w.t0 for name, w in windows.items()}
     horizon = {name: w.t1 for name, w in windows.items()}
     figures: dict[str, Callable[[], Figure]] = {
@@ -66,14 +66,29 @@ def frame_figures(
         "exposure_map": lambda: plots.district_map(frames.zones, "exposure_h", shapes=shapes),
         "coverage_heatmap": lambda: plots.coverage_heatmap(frames.coverage),
     }
-    if shapes:
-        figures["coverage_map"] = lambda: plots.district_map(
+    return {**figures, **(_map_figures(frames, shapes) if shapes else {}),
+            **_parking_figures(frames)}
+
+
+def _map_figures(frames: Frames, shapes: Any) -> dict[str, Callable[[], Figure]]:
+    """Coverage and incidents drawn on the real zone shapes of a mapped district."""
+    from sim import plots
+
+    return {
+        "coverage_map": lambda: plots.district_map(
             zone_coverage(frames), "coverage_share", "Share of observed time with an officer "
-            "present, by zone", cmap="RdYlGn", shapes=shapes)
-        figures["incidents_map"] = lambda: plots.district_map(
+            "present, by zone", cmap="RdYlGn", shapes=shapes),
+        "incidents_map": lambda: plots.district_map(
             frames.zones, "incidents", "Incidents by zone (mean over replications)",
-            cmap="magma_r", shapes=shapes)
+            cmap="magma_r", shapes=shapes),
+    }
+
+
+def _parking_figures(frames: Frames) -> dict[str, Callable[[], Figure]]:
+    """Parking occupancy, when the run has a parking table with rows."""
+    from sim import plots
+
     parking = frames.extra.get("parking")
-    if parking is not None and len(parking):
-        figures["parking_occupancy"] = lambda: plots.parking_occupancy(parking)
-    return figures
+    if parking is None or not len(parking):
+        return {}
+    return {"parking_occupancy": lambda: plots.parking_occupancy(parking)}

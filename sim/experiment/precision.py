@@ -55,14 +55,18 @@ def next_batch(
     status = precision_status(summary, kpis, target)
     if status["reached"].all() or n >= max_reps:
         return 0
-    needed = n + 1
-    for _, group in summary.groupby("scenario", sort=False):
-        for kpi in kpis:
-            try:
-                needed = max(needed, replications_needed(group[kpi], target))
-            except ValueError:  # mean zero with spread: relative precision unattainable
-                needed = max_reps
+    needed = max([n + 1, *(_needed(group[kpi], target, max_reps)
+                           for _, group in summary.groupby("scenario", sort=False)
+                           for kpi in kpis)])
     return max(1, min(max(needed - n, min_batch), max_reps - n))
+
+
+def _needed(values: pd.Series, target: float, max_reps: int) -> int:
+    """Replications one KPI needs for ``target`` (``max_reps`` if it cannot reach it)."""
+    try:
+        return replications_needed(values, target)
+    except ValueError:  # mean zero with spread: relative precision unattainable
+        return max_reps
 
 
 def daily_resolution(incidents: pd.DataFrame, days: int) -> pd.Series:

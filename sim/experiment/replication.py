@@ -58,23 +58,20 @@ class Frames:
     def concat(parts: list[Frames]) -> Frames:
         """Stack the frames of several replications (or scenarios)."""
         tables = [dict(p.items()) for p in parts]
-        names = [*FRAME_NAMES, *sorted({k for p in parts for k in p.extra})]
-        return Frames.from_tables({
-            name: pd.concat([t[name] for t in tables if name in t], ignore_index=True)
-            for name in names})
+        names = [*FRAME_NAMES, *sorted(set().union(*(p.extra for p in parts)))]
+        return Frames.from_tables({name: _stack(tables, name) for name in names})
+
+
+def _stack(tables: list[dict[str, pd.DataFrame]], name: str) -> pd.DataFrame:
+    """The ``name`` tables of those that have one, stacked."""
+    return pd.concat([t[name] for t in tables if name in t], ignore_index=True)
 
 
 def zone_table(layout: Layout, scenario: Scenario) -> pd.DataFrame:
-    zones = scenario.district.all_zones()
-    return pd.DataFrame(
-        {
-            "zone": [z.id for z in zones],
-            "name": [z.name or z.id for z in zones],
-            "kind": [z.kind for z in zones],
-            "x_m": [z.x_m for z in zones],
-            "y_m": [z.y_m for z in zones],
-        }
-    )
+    """One row per zone: id, name (the id if unnamed), kind and position."""
+    rows = [(z.id, z.name or z.id, z.kind, z.x_m, z.y_m) for z in scenario.district.all_zones()]
+    zone, name, kind, x_m, y_m = (list(column) for column in zip(*rows))
+    return pd.DataFrame({"zone": zone, "name": name, "kind": kind, "x_m": x_m, "y_m": y_m})
 
 
 def run_replication(

@@ -18,6 +18,7 @@ import yaml
 
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.executors import DoneHook, Task
+from sim.experiment.replication import Frames
 from sim.experiment.runner import RunOptions, run_replications
 from sim.experiment.single import available
 from sim.experiment.stats import summarise
@@ -157,12 +158,16 @@ def _range_hint(point: dict[str, Any]) -> str:
 
 
 def _point_problem(point: dict[str, Any], exc: Exception) -> str:
+    """What is wrong with a sweep point: the scenario's problems, or a bad field path."""
     shown = ", ".join(f"{k}={v!r}" for k, v in point.items())
+    return f"sweep point {shown}: {_detail(exc)}{_range_hint(point)}"
+
+
+def _detail(exc: Exception) -> str:
+    """The problems a ScenarioError lists (``field: message``), else a bad field path."""
     if isinstance(exc, ScenarioError) and exc.problems:
-        detail = "; ".join(f"{f}: {m}" if f else m for f, m in exc.problems)
-    else:
-        detail = f"not a valid field path ({exc})"
-    return f"sweep point {shown}: {detail}{_range_hint(point)}"
+        return "; ".join(f"{f}: {m}" if f else m for f, m in exc.problems)
+    return f"not a valid field path ({exc})"
 
 
 def sweep_scenarios(scenario: Scenario, vary: Mapping[str, list[Any]]) -> list[Scenario]:
@@ -236,11 +241,14 @@ def sweep(
     Raises:
         SweepError: A point is not a valid scenario; nothing has run then.
     """
-    points = expand(vary)
     scenarios = sweep_scenarios(scenario, vary)
     n = reps or scenario.replications
     tasks = [Task(s, r) for s in scenarios for r in range(n)]
     results = run_replications(tasks, RunOptions(jobs, executor, cache, on_done))
-    summaries = [pd.concat([f.summary for f in results[i * n:(i + 1) * n]], ignore_index=True)
-                 for i in range(len(scenarios))]
-    return sweep_table(points, summaries)
+    return sweep_table(expand(vary), _summaries(results, n))
+
+
+def _summaries(results: list[Frames], n: int) -> list[pd.DataFrame]:
+    """The summary frames of each point (``n`` consecutive results), stacked."""
+    return [pd.concat([f.summary for f in results[i:i + n]], ignore_index=True)
+            for i in range(0, len(results), n)]
