@@ -35,8 +35,14 @@ def entries(root: Path) -> list[Entry]:
     found = []
     with contextlib.suppress(OSError):
         for folder in filter(_is_scenario_folder, Path(root).iterdir()):
-            found += [_entry(p) for p in folder.iterdir() if _ENTRY.match(p.name)]
-    return sorted((e for e in found if e is not None), key=lambda e: (e.mtime, str(e.path)))
+            found += _folder_entries(folder)
+    return sorted(found, key=lambda e: (e.mtime, str(e.path)))
+
+
+def _folder_entries(folder: Path) -> list[Entry]:
+    """The cache files of one scenario folder (those that vanished meanwhile left out)."""
+    found = [_entry(p) for p in folder.iterdir() if _ENTRY.match(p.name)]
+    return [e for e in found if e is not None]
 
 
 def _is_scenario_folder(folder: Path) -> bool:

@@ -78,15 +78,20 @@ def _unique_names(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _common_seed(first: Scenario, seed: int | None) -> tuple[int, str]:
+    """The common seed and where it came from: given explicitly, or the first scenario's."""
+    if seed is not None:
+        return seed, "given explicitly"
+    return first.seed, f"taken from the first scenario, {first.name}"
+
+
 def prepare_scenarios(
     scenarios: Sequence[Scenario], seed: int | None = None, days: int | None = None
 ) -> Prepared:
     """Apply the common seed (and days), make names unique; returns scenarios, seed, source."""
     if not scenarios:
         raise ValueError("compare needs at least one scenario")
-    common = seed if seed is not None else scenarios[0].seed
-    source = ("given explicitly" if seed is not None
-              else f"taken from the first scenario, {scenarios[0].name}")
+    common, source = _common_seed(scenarios[0], seed)
     clock = {} if days is None else {"clock.days": days}
     names = _unique_names(s.name for s in scenarios)
     out = [with_changes(s, {"seed": common, "name": name, **clock})

@@ -42,10 +42,13 @@ class Runs:
     def grow(self, n: int) -> Frames:
         """Make sure replications 0..n-1 of every scenario exist; return them stacked."""
         keys = [(i, r) for i in range(len(self.scenarios)) for r in range(self.n, n)]
-        tasks = [Task(self.scenarios[i], r) for i, r in keys]
-        self.results.update(zip(keys, self.runner.run(tasks)))
+        self.results.update(zip(keys, self.runner.run(self._tasks(keys))))
         self.n = max(self.n, n)
         return Frames.concat([self.results[k] for k in sorted(self.results)])
+
+    def _tasks(self, keys: list[tuple[int, int]]) -> list[Task]:
+        """The task of each (scenario index, replication)."""
+        return [Task(self.scenarios[i], r) for i, r in keys]
 
 
 @dataclass
@@ -95,11 +98,16 @@ def _mser_warmup(runs: Runs, reps: int) -> tuple[pd.DataFrame, float]:
     return table, warmup
 
 
+def _with_warmup(scenarios: list[Scenario], warmup: float) -> list[Scenario]:
+    """The scenarios with ``clock.warmup_days`` set to ``warmup``."""
+    return [with_changes(s, {"clock.warmup_days": warmup}) for s in scenarios]
+
+
 def _apply_mser(ran: Ran, runs: Runs, reps: int) -> Runs:
     """Estimate the warm-up by MSER-5; if longer than configured, rerun with it."""
     ran.warmup, warmup = _mser_warmup(runs, reps)
     if warmup > max(s.clock.warmup_days for s in ran.scenarios):
-        ran.scenarios = [with_changes(s, {"clock.warmup_days": warmup}) for s in ran.scenarios]
+        ran.scenarios = _with_warmup(ran.scenarios, warmup)
         runs = Runs(ran.scenarios, runs.runner)
     ran.notes.append(f"Warm-up of {warmup:g} day(s) used for every scenario: the longer of "
                      "the scenarios' warm-up and the MSER-5 estimate.")

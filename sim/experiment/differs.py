@@ -88,14 +88,18 @@ def _field_warning(scenarios: Sequence[Scenario], field: str) -> list[str]:
 
 def clock_differences(scenarios: Sequence[Scenario]) -> ClockDifferences:
     """(scenarios whose length differs from the first's, warnings for other clock fields)."""
-    first = scenarios[0]
-    lengths = [f"{s.name} {s.clock.days} days" for s in scenarios
-               if s.clock.days != first.clock.days]
-    if lengths:
-        lengths.insert(0, f"{first.name} {first.clock.days} days")
     warnings = [w for field in ("warmup_days", "cooldown_days", "start_weekday")
                 for w in _field_warning(scenarios, field)]
-    return ClockDifferences(lengths, warnings)
+    return ClockDifferences(_length_mismatches(scenarios), warnings)
+
+
+def _length_mismatches(scenarios: Sequence[Scenario]) -> list[str]:
+    """``name N days`` of the first scenario and of those of another length (none if all
+    are equal)."""
+    first = scenarios[0]
+    other = [f"{s.name} {s.clock.days} days" for s in scenarios
+             if s.clock.days != first.clock.days]
+    return [f"{first.name} {first.clock.days} days", *other] if other else []
 
 
 def exogenous_differences(incidents: pd.DataFrame, baseline: str) -> list[str]:

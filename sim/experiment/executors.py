@@ -52,17 +52,7 @@ def dask_executor(address: str, timeout_s: float | None = None) -> Iterator[Exec
             answer within the timeout.
     """
     timeout_s = CONNECT_TIMEOUT_S if timeout_s is None else timeout_s
-    try:
-        import distributed  # noqa: F401 - before any submodule: the clear message
-        from distributed.comm.addressing import get_address_host_port
-    except ImportError:
-        raise ExecutorUnavailable(f"--scheduler needs dask.distributed; {DASK_HINT}") from None
-    try:
-        host, port = get_address_host_port(address)
-    except (ValueError, TypeError) as exc:
-        raise ExecutorUnavailable(
-            f"{address!r} is not a Dask scheduler address, expected tcp://HOST:PORT ({exc})"
-        ) from None
+    host, port = _host_port(address)
     _refuse_closed_port(address, host, port, timeout_s)
     try:
         client = _closing_client_class()(address, timeout=timeout_s, set_as_default=False)
@@ -75,6 +65,22 @@ def dask_executor(address: str, timeout_s: float | None = None) -> Iterator[Exec
         yield client.get_executor(pure=False)
     finally:
         client.close()
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    """Host and port of a scheduler address (dask.distributed missing or a malformed
+    address → ExecutorUnavailable)."""
+    try:
+        import distributed  # noqa: F401 - before any submodule: the clear message
+        from distributed.comm.addressing import get_address_host_port
+    except ImportError:
+        raise ExecutorUnavailable(f"--scheduler needs dask.distributed; {DASK_HINT}") from None
+    try:
+        return get_address_host_port(address)
+    except (ValueError, TypeError) as exc:
+        raise ExecutorUnavailable(
+            f"{address!r} is not a Dask scheduler address, expected tcp://HOST:PORT ({exc})"
+        ) from None
 
 
 def _refuse_closed_port(address: str, host: str, port: int, timeout_s: float) -> None:

@@ -79,13 +79,18 @@ def progress(total: int, label: str, cache: Any) -> Iterator[Callable[[int], Non
     try:
         yield update if bar else None
     except KeyboardInterrupt:
-        if cache is not None:
-            print(f"sim: finished replications are kept in {cache.root}; run the same "
-                  "command again to resume", file=sys.stderr)
+        _resume_hint(cache)
         raise
     finally:
         if bar:
             bar.close()
+
+
+def _resume_hint(cache: Any) -> None:
+    """After Ctrl-C: where the finished replications are kept (if there is a cache)."""
+    if cache is not None:
+        print(f"sim: finished replications are kept in {cache.root}; run the same "
+              "command again to resume", file=sys.stderr)
 
 
 def write_json(path: Path, data: dict) -> None:

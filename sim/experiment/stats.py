@@ -122,17 +122,27 @@ def paired_differences(
     check_level(level)
     scenarios = list(pd.unique(frame[scenario_col]))
     baseline = _baseline(scenarios, baseline, scenario_col)
-    if frame.duplicated([scenario_col, rep_col]).any():
-        raise ValueError(f"duplicate ({scenario_col}, {rep_col}) rows; cannot pair")
+    _check_unique(frame, scenario_col, rep_col)
     if kpis is None:
         kpis = _numeric_kpis(frame, {scenario_col, rep_col})
     by_rep = {s: frame[frame[scenario_col] == s].set_index(rep_col) for s in scenarios}
     directions = lower_is_better or {}
-    rows = [{"scenario": scen, "baseline": baseline, "kpi": kpi,
-             **_paired(by_rep[baseline][kpi], by_rep[scen][kpi], level,
-                       directions.get(kpi, True))}
+    rows = [_paired_row(by_rep, baseline, scen, kpi, level, directions.get(kpi, True))
             for scen in scenarios if scen != baseline for kpi in kpis]
     return pd.DataFrame(rows, columns=_PAIRED_COLUMNS)
+
+
+def _check_unique(frame: pd.DataFrame, scenario_col: str, rep_col: str) -> None:
+    """Refuse a frame with two rows for one scenario and replication (they cannot pair)."""
+    if frame.duplicated([scenario_col, rep_col]).any():
+        raise ValueError(f"duplicate ({scenario_col}, {rep_col}) rows; cannot pair")
+
+
+def _paired_row(by_rep: dict, baseline: str, scenario: str, kpi: str, level: float,
+                lower_is_better: bool) -> dict[str, object]:
+    """One row of ``paired_differences``: a scenario against the baseline on one KPI."""
+    return {"scenario": scenario, "baseline": baseline, "kpi": kpi,
+            **_paired(by_rep[baseline][kpi], by_rep[scenario][kpi], level, lower_is_better)}
 
 
 _PAIRED_COLUMNS = ["scenario", "baseline", "kpi", "n_pairs", "baseline_mean", "scenario_mean",

@@ -54,13 +54,18 @@ def _number(text: str) -> int | float:
     return value
 
 
+def _three_numbers(text: str) -> tuple[int | float, int | float, int | float]:
+    """The three numbers of ``a:b:c`` (ValueError if it is anything else)."""
+    parts = text.split(":")
+    if len(parts) != 3:
+        raise ValueError(text)
+    return _number(parts[0]), _number(parts[1]), _number(parts[2])
+
+
 def _range_numbers(text: str) -> tuple[int | float, int | float, int | float]:
     """Start, stop and step of ``a:b:step`` (stop >= start, step > 0)."""
-    parts = text.split(":")
     try:
-        if len(parts) != 3:
-            raise ValueError(text)
-        start, stop, step = (_number(p) for p in parts)
+        start, stop, step = _three_numbers(text)
     except ValueError:
         raise SweepError(f"range {text!r}: expected start:stop:step with numbers") from None
     if step <= 0 or stop < start:
@@ -101,13 +106,19 @@ def parse_vary(text: str) -> Vary:
     ``nearest``, ``17:00`` as text); ``8:24`` is therefore the text "8:24", never a range
     nor a base-60 number, and a numeric field refuses it (see :func:`_point_problem`).
     """
+    field, values = _field_and_values(text)
+    if values.count(":") == 2 and "," not in values:
+        return Vary(field, parse_range(values.strip()))
+    return Vary(field, _value_list(field, values))
+
+
+def _field_and_values(text: str) -> tuple[str, str]:
+    """``field.path=values`` split at the first ``=`` (both parts required)."""
     field, sep, values = text.partition("=")
     field = field.strip()
     if not sep or not field or not values.strip():
         raise SweepError(f"--vary expects field.path=values, got {text!r}")
-    if values.count(":") == 2 and "," not in values:
-        return Vary(field, parse_range(values.strip()))
-    return Vary(field, _value_list(field, values))
+    return field, values
 
 
 def _value_list(field: str, values: str) -> list[Any]:
@@ -119,9 +130,14 @@ def _value_list(field: str, values: str) -> list[Any]:
         items = [_scalar(v.strip()) for v in values.split(",")]
     except yaml.YAMLError:
         raise SweepError(f"--vary {field}: cannot read the values {values!r}") from None
-    if any(isinstance(v, (dict, list)) or v is None for v in items):
+    if not all(map(_is_plain, items)):
         raise SweepError(f"--vary {field}: values must be plain scalars, got {values!r}")
     return items
+
+
+def _is_plain(value: Any) -> bool:
+    """A scalar: neither a mapping, a list, nor empty."""
+    return value is not None and not isinstance(value, (dict, list))
 
 
 def check_size(vary: Mapping[str, list[Any]], reps: int) -> None:
@@ -131,12 +147,16 @@ def check_size(vary: Mapping[str, list[Any]], reps: int) -> None:
         SweepError: Names the --vary options and the limit (and its environment variable).
     """
     points = math.prod(len(values) for values in vary.values())
-    shown = " × ".join(f"{len(v)} ({field})" for field, v in vary.items())
-    problem = over_limit("sweep_points", points, f"the sweep has {shown} = {{n}} points")
-    problem = problem or over_limit(
+    problem = over_limit("sweep_points", points,
+                         f"the sweep has {_sizes(vary)} = {{n}} points") or over_limit(
         "runs", points * reps, f"{points:,} points × {reps:,} replications = {{n}} runs")
     if problem:
         raise SweepError(f"--vary: {problem}")
+
+
+def _sizes(vary: Mapping[str, list[Any]]) -> str:
+    """``3 (units.foot.count) × 2 (dispatch.policy)``."""
+    return " × ".join(f"{len(v)} ({field})" for field, v in vary.items())
 
 
 def expand(vary: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
