@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
-from sim.cli.common import UsageError
+from sim.cli.common import Rule, UsageError, check_rules
 
 
 def add_cache_commands(sub: argparse._SubParsersAction) -> None:
@@ -26,13 +27,15 @@ def add_cache_commands(sub: argparse._SubParsersAction) -> None:
     prune.set_defaults(func=cmd_cache_prune)
 
 
-def _root():
+def _root() -> Any:
+    """The cache folder (``$SIM_CACHE_DIR``, ``$XDG_CACHE_HOME/sim`` or ``~/.cache/sim``)."""
     from sim.experiment.cache import default_cache_root
 
     return default_cache_root()
 
 
 def cmd_cache_info(args: argparse.Namespace) -> int:
+    """``sim cache info``: where the cache is and what it holds."""
     from sim.experiment.cache_admin import entries, summary
 
     root = _root()
@@ -41,6 +44,7 @@ def cmd_cache_info(args: argparse.Namespace) -> int:
 
 
 def _max_bytes(args: argparse.Namespace) -> int | None:
+    """``--max-size`` in bytes (None if not given)."""
     from sim.experiment.cache_admin import parse_size
 
     if args.max_size is None:
@@ -51,27 +55,33 @@ def _max_bytes(args: argparse.Namespace) -> int | None:
         raise UsageError(f"--max-size: {exc}") from None
 
 
-def _check(args: argparse.Namespace) -> None:
-    if not (args.all or args.older_than is not None or args.max_size is not None):
-        raise UsageError("cache prune: say what to remove: --older-than DAYS, --max-size "
-                         "SIZE or --all (add --dry-run to see it first)")
-    if args.all and (args.older_than is not None or args.max_size is not None):
-        raise UsageError("cache prune: --all removes everything; drop --older-than/--max-size")
-    if args.older_than is not None and not args.older_than >= 0:
-        raise UsageError("--older-than must be a number of days, 0 or more")
+def _selective(args: argparse.Namespace) -> bool:
+    """Does the prune choose entries by age or total size?"""
+    return args.older_than is not None or args.max_size is not None
+
+
+_PRUNE_RULES: list[Rule] = [
+    (lambda a: not (a.all or _selective(a)),
+     "cache prune: say what to remove: --older-than DAYS, --max-size SIZE or --all (add "
+     "--dry-run to see it first)"),
+    (lambda a: a.all and _selective(a),
+     "cache prune: --all removes everything; drop --older-than/--max-size"),
+    (lambda a: a.older_than is not None and not a.older_than >= 0,
+     "--older-than must be a number of days, 0 or more"),
+]
 
 
 def cmd_cache_prune(args: argparse.Namespace) -> int:
+    """``sim cache prune``: remove entries by age, total size, or all."""
     from sim.experiment.cache_admin import entries, human, remove, to_prune
 
-    _check(args)
+    check_rules(args, _PRUNE_RULES)
     root = _root()
     found = entries(root)
     chosen = to_prune(found, args.older_than, _max_bytes(args), args.all)
-    size = sum(e.size for e in chosen)
     if args.dry_run:
-        print(f"would remove {len(chosen):,} of {len(found):,} file(s) ({human(size)}) "
-              f"from {root}; nothing removed (--dry-run)")
+        print(f"would remove {len(chosen):,} of {len(found):,} file(s) "
+              f"({human(sum(e.size for e in chosen))}) from {root}; nothing removed (--dry-run)")
         return 0
     freed = remove(chosen)
     print(f"removed {len(chosen):,} of {len(found):,} file(s) ({human(freed)}) from {root}; "

@@ -26,6 +26,7 @@ def mapping_from(args: argparse.Namespace):
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:
+    """An existing output file needs --force."""
     if path.exists() and not force:
         raise _usage(f"{path} exists; choose another name or pass --force to replace it")
 
@@ -36,11 +37,14 @@ def refuse_folder(out: Path, force: bool) -> None:
         raise _usage(f"output {out} exists and is a file, not a folder")
     if out.exists() and any(out.iterdir()) and not force:
         raise _usage(f"{out} exists; choose another folder or pass --force to replace it")
-    for parent in out.resolve().parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise _usage(f"output {out}: {parent} is a file, not a folder")
-            break
+    parent = _existing_parent(out)
+    if parent is not None and not parent.is_dir():
+        raise _usage(f"output {out}: {parent} is a file, not a folder")
+
+
+def _existing_parent(out: Path) -> Path | None:
+    """The nearest ancestor of ``out`` that exists (None if none does)."""
+    return next((p for p in out.resolve().parents if p.exists()), None)
 
 
 def atomic(out: Path, force: bool):

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from sim.cli.common import (
     DEFAULT_SCENARIO,
@@ -26,40 +27,64 @@ from sim.cli.trace import add_trace_options, trace_spec, trace_warnings
 from sim.scenario.errors import ScenarioError
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def _scenario_path(args: argparse.Namespace) -> Path:
+    """The scenario to run: the one given, else the default (which must exist)."""
     from sim.scenario.library import find_scenario
 
-    path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
-    if args.scenario is None and not find_scenario(path).exists():
+    if args.scenario:
+        return Path(args.scenario)
+    if args.scenario is None and not find_scenario(DEFAULT_SCENARIO).exists():
         raise UsageError(f"no scenario given, {DEFAULT_SCENARIO} not found in {Path.cwd()} "
                          "and no scenario library is installed")
+    return DEFAULT_SCENARIO
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``sim run``: replications of one scenario written as a results folder."""
+    path = _scenario_path(args)
     scenario = load(path, args)  # before the heavy imports: a bad file fails fast
     tables = table_format(args)
 
-    from sim.experiment.single import run_to_folder, run_warnings
-    from sim.metrics import registry
-    from sim.metrics.window import window_of
     from sim.output import reserved_output
     from sim.output.target import output_path
-    from sim.report import format_kpi_table, format_type_table
-    from sim.report.i18n import language, type_labels
 
     reps = args.reps or scenario.replications
     check_runs(reps, "{n} replications")
     trace = trace_spec(args, scenario.clock.days)
     out = output_path(args.output, scenario.name)
     with reserved_output(out, args.force, source_of("run", [path])):
-        bar = progress_bar(reps, scenario.name)
-        try:
-            with language(report_lang(args, scenario)):
-                frames, table = run_to_folder(
-                    scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
-                    on_done=bar.update if bar else None, force=args.force, tables=tables,
-                    presence=args.presence, trace=trace,
-                )
-        finally:
-            if bar:
-                bar.close()
+        frames, table = _run(args, scenario, out, reps, tables, trace)
+    _print_run(scenario, reps, out, frames, table)
+    return 0
+
+
+def _run(args: argparse.Namespace, scenario: Any, out: Path, reps: int, tables: Any,
+         trace: Any) -> Any:
+    """Run and write the folder, with a progress bar on a terminal."""
+    from sim.experiment.single import run_to_folder
+    from sim.report.i18n import language
+
+    bar = progress_bar(reps, scenario.name)
+    try:
+        with language(report_lang(args, scenario)):
+            return run_to_folder(
+                scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
+                on_done=bar.update if bar else None, force=args.force, tables=tables,
+                presence=args.presence, trace=trace,
+            )
+    finally:
+        if bar:
+            bar.close()
+
+
+def _print_run(scenario: Any, reps: int, out: Path, frames: Any, table: Any) -> None:
+    """The key measures, the per-type table and the run's warnings."""
+    from sim.experiment.single import run_warnings
+    from sim.metrics import registry
+    from sim.metrics.window import window_of
+    from sim.report import format_kpi_table, format_type_table
+    from sim.report.i18n import type_labels
+
     print(f"{scenario.name}: {reps} replication(s) of {scenario.clock.days} days → {out}/")
     print(format_kpi_table(table[table["kpi"].isin(registry.names(key=True))]))
     print()
@@ -67,28 +92,30 @@ def cmd_run(args: argparse.Namespace) -> int:
                             type_labels([scenario])))
     for warning in run_warnings(scenario) + trace_warnings(frames):
         print(f"sim: warning: {warning}", file=sys.stderr)
-    return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every file (not only up to the first bad one); exit 2 if any is invalid."""
-    bad = 0
-    for path in args.scenarios:
-        try:
-            scenario = load(Path(path), args)
-        except ScenarioError as exc:
-            print(str(exc), file=sys.stderr)
-            bad += 1
-            continue
-        n_officers = sum(g.count for g in scenario.units.values())
-        print(
-            f"{path}: valid — {len(scenario.district.all_zones())} zones, "
-            f"{sum(t.enabled for t in scenario.incidents.values())} incident types, "
-            f"{n_officers} officers"
-        )
+    bad = sum(not _validate(path, args) for path in args.scenarios)
     if bad and len(args.scenarios) > 1:
         print(f"sim: {bad} of {len(args.scenarios)} scenario files are invalid", file=sys.stderr)
     return EXIT_BAD_INPUT if bad else 0
+
+
+def _validate(path: str, args: argparse.Namespace) -> bool:
+    """Print what a valid file holds, or its problems (on stderr); is it valid?"""
+    try:
+        scenario = load(Path(path), args)
+    except ScenarioError as exc:
+        print(str(exc), file=sys.stderr)
+        return False
+    n_officers = sum(g.count for g in scenario.units.values())
+    print(
+        f"{path}: valid — {len(scenario.district.all_zones())} zones, "
+        f"{sum(t.enabled for t in scenario.incidents.values())} incident types, "
+        f"{n_officers} officers"
+    )
+    return True
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -123,8 +150,6 @@ def cmd_measures(args: argparse.Namespace) -> int:
     from sim.metrics.registry import markdown
 
     return write_or_print(markdown(), args)
-
-
 
 
 def add_scenario_commands(sub: argparse._SubParsersAction) -> None:

@@ -22,8 +22,9 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sim.cli.common import add_worker_options
+from sim.cli.common import Rule, add_worker_options
 from sim.strategy.staggered import shift_entry  # noqa: F401 - re-exported
 
 
@@ -61,20 +62,23 @@ def add_shift_commands(
 
 MAX_OFFICERS = 2000  # as UnitGroup.count
 
+_PROPOSE_RULES: list[Rule] = [
+    (lambda a: not 0.5 <= a.shift_hours < 24,
+     "--shift-hours must be at least 0.5 and less than 24, got {a.shift_hours:g}"),
+    (lambda a: a.officers is not None and not 1 <= a.officers <= MAX_OFFICERS,
+     f"--officers must be between 1 and {MAX_OFFICERS:,} (the most a unit group holds), "
+     "got {a.officers:,}"),
+]
+
 
 def cmd_shifts_propose(args: argparse.Namespace) -> int:
     """Fit shift starts to the workload, write the proposal folder, print the verdict."""
-    from sim.cli.common import UsageError, load, overrides_from
+    from sim.cli.common import UsageError, check_rules, load, overrides_from
     from sim.decide.propose import propose_to_folder
     from sim.experiment.executors import ExecutorUnavailable
     from sim.output.target import bounded_stem, output_path
 
-    if not 0.5 <= args.shift_hours < 24:
-        raise UsageError(f"--shift-hours must be at least 0.5 and less than 24, got "
-                         f"{args.shift_hours:g}")
-    if args.officers is not None and not 1 <= args.officers <= MAX_OFFICERS:
-        raise UsageError(f"--officers must be between 1 and {MAX_OFFICERS:,} (the most a unit "
-                         f"group holds), got {args.officers:,}")
+    check_rules(args, _PROPOSE_RULES)
     scenario = load(Path(args.scenario), args)
     out = output_path(args.output, bounded_stem(f"propose-{scenario.name}"))
     overrides = {k: v for k, v in overrides_from(args).items() if not k.startswith("units")}
@@ -82,6 +86,12 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
         outcome = propose_to_folder(scenario, Path(args.scenario), out, args, overrides)
     except (ValueError, ExecutorUnavailable) as exc:
         raise UsageError(str(exc)) from None
+    _print_proposal(outcome, scenario, args, out)
+    return 0
+
+
+def _print_proposal(outcome: Any, scenario: Any, args: argparse.Namespace, out: Path) -> None:
+    """The verdict, warnings, the measures table and what the proposal costs."""
     print(outcome.verdict.summary(outcome.proposal_name, scenario.name))
     for warning in outcome.comparison.warnings:
         print(f"sim: warning: {warning}", file=sys.stderr)
@@ -92,4 +102,3 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
     print(f"\n{outcome.officers} officers x {args.shift_hours:g} h "
           f"({outcome.staff_hours:g} staff-hours/week; baseline "
           f"{outcome.baseline_staff_hours:g}) → {out}/proposal.yaml")
-    return 0

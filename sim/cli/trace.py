@@ -29,15 +29,20 @@ def trace_spec(args: argparse.Namespace, days: int) -> Any:
 
     if text is None:
         return TraceSpec()
-    match = _DAYS.match(text)
-    if match is None:
-        raise UsageError(f"--trace-days expects FIRST or FIRST-LAST (days from 0), got {text!r}")
-    first = int(match[1])
-    spec = TraceSpec(first, int(match[2]) if match[2] else first)
+    spec = TraceSpec(*_day_range(text))
     problem = spec.problem(days)
     if problem:
         raise UsageError(f"--trace-days {text}: {problem}")
     return spec
+
+
+def _day_range(text: str) -> tuple[int, int]:
+    """``--trace-days FIRST[-LAST]`` → (first, last)."""
+    match = _DAYS.match(text)
+    if match is None:
+        raise UsageError(f"--trace-days expects FIRST or FIRST-LAST (days from 0), got {text!r}")
+    first = int(match[1])
+    return first, int(match[2]) if match[2] else first
 
 
 def trace_warnings(frames: Any) -> list[str]:

@@ -111,11 +111,15 @@ def _stale(target: Path, kind: str) -> list[Path]:
     """Leftovers of ``kind`` (tmp, old) of killed runs on ``target``, sorted by name."""
     pattern = {"tmp": r"\.tmp-[a-z0-9_]{8}", "old": r"\.old-\d+"}[kind]
     match = re.compile(re.escape(f".{target.name}") + pattern + r"\Z")
+    return [target.parent / n for n in _listing(target.parent) if match.match(n)]
+
+
+def _listing(folder: Path) -> list[str]:
+    """The names in ``folder``, sorted (none if it cannot be read)."""
     try:
-        names = os.listdir(target.parent)
+        return sorted(os.listdir(folder))
     except OSError:
         return []
-    return [target.parent / n for n in sorted(names) if match.match(n)]
 
 
 def _remove(path: Path) -> None:

@@ -80,7 +80,11 @@ def read_manifest(folder: Path) -> set[str] | None:
     data = _marker(folder)
     if data is None or data.get("program") != "sim":
         return None
-    entries = data.get("entries")
+    return _names(data.get("entries"))
+
+
+def _names(entries: object) -> set[str] | None:
+    """The text items of a list (None if ``entries`` is not a list)."""
     if not isinstance(entries, list):
         return None
     return {e for e in entries if isinstance(e, str)}
@@ -113,7 +117,7 @@ def check_source(target: Path, source: str | None, force: bool = False) -> None:
         OutputError: the folder's marker names another source (unless ``force``).
     """
     old = None if force or source is None else read_source(Path(target))
-    if old is not None and old != source:
+    if old not in (None, source):
         raise OutputError(f"output {target} holds the results of `{old}`, not of "
                           f"`{source}` (two scenarios with the same name?); choose another "
                           "-o, or add --force to replace them")
@@ -155,18 +159,23 @@ def check_target(target: Path, force: bool = False) -> None:
     """
     target = Path(target)
     _refuse_precious(target)
-    _refuse_link_or_file(target, force)
+    _refuse_link(target, force)
+    _refuse_file(target)
     if not target.exists():
         _check_ancestors(target)
     elif not (force or target.is_symlink()):
         _refuse_foreign(target)
 
 
-def _refuse_link_or_file(target: Path, force: bool) -> None:
-    """Refuse a symbolic link (unless ``force``) and, always, a file."""
+def _refuse_link(target: Path, force: bool) -> None:
+    """Refuse a symbolic link (unless ``force``)."""
     if target.is_symlink() and not force:
         raise OutputError(f"output {target} is a symbolic link; {FORCE_HINT} (the link, "
                           "not what it points to)")
+
+
+def _refuse_file(target: Path) -> None:
+    """Refuse a file: a results folder never replaces one."""
     if target.exists() and not target.is_dir():
         raise OutputError(f"output {target} exists and is a file, not a folder; "
                           "choose another -o")
@@ -236,16 +245,21 @@ def check_space(folder: Path, need: int = MIN_FREE_BYTES) -> None:
         OutputError: a probe file cannot be written there, or less than ``need`` bytes
             are free.
     """
-    import tempfile
-
     try:
-        with tempfile.TemporaryFile(dir=folder, prefix=".sim-probe-") as probe:
-            probe.write(b"\0" * 4096)
-            probe.flush()
-            os.fsync(probe.fileno())
-        free = shutil.disk_usage(folder).free
+        free = _free_after_probe(folder)
     except OSError as exc:
         raise OutputError(f"cannot write results in {folder}: {exc.strerror or exc}") from None
     if free < need:
         raise OutputError(f"only {free / 2**20:.1f} MB free in {folder}; a run needs at "
                           f"least {need / 2**20:.0f} MB there")
+
+
+def _free_after_probe(folder: Path) -> int:
+    """Write (and sync) a small probe file in ``folder``; the free bytes there."""
+    import tempfile
+
+    with tempfile.TemporaryFile(dir=folder, prefix=".sim-probe-") as probe:
+        probe.write(b"\0" * 4096)
+        probe.flush()
+        os.fsync(probe.fileno())
+    return shutil.disk_usage(folder).free
