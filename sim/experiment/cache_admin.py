@@ -127,13 +127,17 @@ def human(n: float) -> str:
     return f"{n / 1024:.1f} GB"
 
 
+def _ages_days(found: list[Entry], now: float) -> list[float]:
+    """Days since each entry was stored or last used."""
+    return [(now - e.mtime) / 86400 for e in found]
+
+
 def summary(root: Path, found: list[Entry], now: float | None = None) -> str:
     """What the cache holds, in a few lines."""
     if not found:
         return f"cache {root}: empty"
-    now = time.time() if now is None else now
+    days = _ages_days([found[0], found[-1]], time.time() if now is None else now)
     scenarios = len({e.path.parent for e in found})
-    days = [(now - found[0].mtime) / 86400, (now - found[-1].mtime) / 86400]
     return (f"cache {root}: {len(found):,} replication file(s) of {scenarios:,} scenario "
             f"version(s), {human(sum(e.size for e in found))}\n"
             f"  oldest used {days[0]:.1f} days ago, newest {days[1]:.1f} days ago")

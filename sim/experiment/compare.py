@@ -28,7 +28,7 @@ from sim.experiment.comparison import STAFF_TOLERANCE, Comparison, comparison_wa
 from sim.experiment.differs import clock_differences
 from sim.experiment.executors import DoneHook
 from sim.experiment.precision import MIN_BATCH_DAYS, batch_means_table
-from sim.experiment.replication import standardise
+from sim.experiment.replication import Frames, standardise
 from sim.experiment.runner import RunOptions, runner
 from sim.experiment.single import measure_columns
 from sim.experiment.stats import paired_differences, summarise
@@ -153,9 +153,14 @@ def _summarised(ran: Ran, options: CompareOptions, seed: int, source: str) -> Co
     result = Comparison(frames, table, relabel_neutral(diffs), ran.scenarios, ran.reps, seed,
                         source, warmup=ran.warmup, precision=ran.precision)
     result.precision_target = options.precision if ran.precision is not None else None
-    wdd = displacement_table(frames.zones, [s.name for s in ran.scenarios], options.level)
-    result.displacement = wdd if not wdd.empty else None
+    result.displacement = _displacement(frames, ran.scenarios, options.level)
     return result
+
+
+def _displacement(frames: Frames, scenarios: list[Scenario], level: float) -> pd.DataFrame | None:
+    """The displacement (WDD) table of the strategies against the baseline, None if empty."""
+    wdd = displacement_table(frames.zones, [s.name for s in scenarios], level)
+    return wdd if not wdd.empty else None
 
 
 def _batch_means(result: Comparison, level: float) -> pd.DataFrame:

@@ -4,6 +4,7 @@ trusting it (:func:`comparison_warnings`)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -87,12 +88,17 @@ def _demand_warnings(result: Comparison) -> list[str]:
 
 def _staff_warning(staff: dict[str, float]) -> list[str]:
     """Staff-hours per week differing by more than ``STAFF_TOLERANCE`` between scenarios."""
-    spread = _spread([v for v in staff.values() if math.isfinite(v) and v > 0])
+    spread = _spread(_positive(staff.values()))
     if spread <= STAFF_TOLERANCE:
         return []
     listed = ", ".join(f"{k} {v:,.0f}" for k, v in staff.items())
     return [f"staff-hours per week differ by {spread * 100:.0f} % between scenarios "
             f"({listed}); differences may come from staffing, not strategy"]
+
+
+def _positive(values: Iterable[float]) -> list[float]:
+    """The finite values above zero."""
+    return [v for v in values if math.isfinite(v) and v > 0]
 
 
 def _spread(values: list[float]) -> float:

@@ -31,8 +31,13 @@ def _fixed(values: pd.Series) -> list[str]:
 
 def with_fixed_times(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its float time columns already formatted as fixed-decimal text."""
-    times = [c for c in frame.columns if is_time(c) and frame[c].dtype.kind == "f"]
+    times = _float_times(frame)
     return frame.assign(**{c: _fixed(frame[c]) for c in times}) if times else frame
+
+
+def _float_times(frame: pd.DataFrame) -> list[str]:
+    """The time columns of ``frame`` stored as floats."""
+    return [c for c in frame.columns if is_time(c) and frame[c].dtype.kind == "f"]
 
 
 def write_csv(frame: pd.DataFrame, path: Path, excel: bool = False) -> None:

@@ -105,14 +105,19 @@ def _length_mismatches(scenarios: Sequence[Scenario]) -> list[str]:
 def exogenous_differences(incidents: pd.DataFrame, baseline: str) -> list[str]:
     """Warnings for scenarios whose exogenous incidents (catalog and charging wires) are not
     those of the baseline, replication by replication (a check on the data, not the files)."""
-    exo = incidents[incidents["source"].isin(("catalog", "charging"))]
-    keys = exo[["scenario", "replication", "type", "zone", "t_occur"]]
-    digests = {name: _frame_digest(group.drop(columns="scenario"))
-               for name, group in keys.groupby("scenario", sort=False)}
+    digests = _exogenous_digests(incidents)
     base = digests.get(baseline)
     return [f"{name}: its exogenous incidents are not those of {baseline} (different demand "
             "in the same replications): paired differences mix demand and strategy"
             for name, d in digests.items() if name != baseline and d != base]
+
+
+def _exogenous_digests(incidents: pd.DataFrame) -> dict[str, str]:
+    """Per scenario, a digest of its exogenous incidents (replication, type, zone, time)."""
+    exo = incidents[incidents["source"].isin(("catalog", "charging"))]
+    keys = exo[["scenario", "replication", "type", "zone", "t_occur"]]
+    return {name: _frame_digest(group.drop(columns="scenario"))
+            for name, group in keys.groupby("scenario", sort=False)}
 
 
 def _frame_digest(frame: pd.DataFrame) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass
 from functools import partial
@@ -197,8 +197,13 @@ class _Batch:
             for future in as_completed(futures):
                 self.finish(futures[future], future.result())
         finally:
-            for future in futures:
-                future.cancel()
+            _cancel(futures)
+
+
+def _cancel(futures: Iterable[Future]) -> None:
+    """Cancel the futures not yet started (after an error or an interruption)."""
+    for future in futures:
+        future.cancel()
 
 
 def _cached(tasks: list[Task], cache: ReplicationCache | None) -> list[Frames | None]:

@@ -94,6 +94,13 @@ def precision_reached(
     return bool(hw <= rel_precision * abs(mean))
 
 
+def _check_target(level: float, rel_precision: float) -> None:
+    """Refuse a level outside (0, 1) or a relative precision that is not positive."""
+    check_level(level)
+    if rel_precision <= 0:
+        raise ValueError("rel_precision must be positive")
+
+
 def replications_needed(
     values: Iterable[float] | np.ndarray | pd.Series,
     rel_precision: float = 0.05,
@@ -112,9 +119,7 @@ def replications_needed(
         ValueError: If the mean is zero but the sd is not (relative precision
             is then unattainable).
     """
-    check_level(level)
-    if rel_precision <= 0:
-        raise ValueError("rel_precision must be positive")
+    _check_target(level, rel_precision)
     arr = clean(values)
     n = arr.size
     if n < 2:

@@ -31,17 +31,19 @@ def precision_status(
     summary: pd.DataFrame, kpis: list[str], target: float, level: float = 0.95
 ) -> pd.DataFrame:
     """Per scenario and KPI: n, mean, relative half-width and whether ``target`` is met."""
-    rows = []
-    for scen, group in summary.groupby("scenario", sort=False):
-        for kpi in kpis:
-            values = group[kpi].dropna().to_numpy(dtype=float)
-            mean, lo, hi = t_confidence_interval(values, level)
-            rel = (hi - lo) / 2.0 / abs(mean) if values.size > 1 and mean else math.nan
-            rows.append({"scenario": scen, "kpi": kpi, "n": int(values.size), "mean": mean,
-                         "rel_half_width": rel,
-                         "reached": precision_reached(values, target, level)})
+    rows = [{"scenario": scen, "kpi": kpi, **_precision(group[kpi], target, level)}
+            for scen, group in summary.groupby("scenario", sort=False) for kpi in kpis]
     return pd.DataFrame(rows, columns=["scenario", "kpi", "n", "mean", "rel_half_width",
                                        "reached"])
+
+
+def _precision(column: pd.Series, target: float, level: float) -> dict[str, object]:
+    """n, mean, relative half-width and whether ``target`` is met, for one KPI's values."""
+    values = column.dropna().to_numpy(dtype=float)
+    mean, lo, hi = t_confidence_interval(values, level)
+    rel = (hi - lo) / 2.0 / abs(mean) if values.size > 1 and mean else math.nan
+    return {"n": int(values.size), "mean": mean, "rel_half_width": rel,
+            "reached": precision_reached(values, target, level)}
 
 
 def next_batch(

@@ -104,28 +104,16 @@ def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
     presence = presence_frame(raw)
     raw.presence = None  # type: ignore[assignment]
     return_free_memory()
-    zones = zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1)
-    zones.insert(0, "replication", replication)
-    coverage = coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES)
-    coverage.insert(0, "replication", replication)
+    zones = _tagged(zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1),
+                    replication)
+    coverage = _tagged(coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES),
+                       replication)
     targets = service_targets(scenario)
-    types = by_type(incidents, layout.type_names, targets, w)
-    types.insert(0, "replication", replication)
+    types = _tagged(by_type(incidents, layout.type_names, targets, w), replication)
     extra["by_type"] = types
-    parking_types = {v: getattr(scenario.demand.parking, v).incident_type for v in VEHICLES}
-    summary = pd.DataFrame(
-        [
-            {
-                "replication": replication,
-                "seed": replication_seed(scenario.seed, replication),
-                **summary_row(incidents, units, zones, coverage, targets, w),
-                **demand_kpis(extra, incidents, parking_types, t0, t1),
-                **offenders,
-            }
-        ]
-    )
-    summary["resolution_std_mean_min"] = standardised_resolution(
-        types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
+    row = {**summary_row(incidents, units, zones, coverage, targets, w),
+           **demand_kpis(extra, incidents, _parking_types(scenario), t0, t1), **offenders}
+    summary = _summary(scenario, replication, row, types)
     add_workflow_frames(raw, cases, incidents, w, extra, summary)
     extra.update(planner_tables(raw, incidents, units, presence))
     extra.update(trace_frames(raw))
@@ -134,10 +122,35 @@ def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
         hit_by_hour(incidents, targets, w, only=exogenous(incidents)), on="hour", how="left")
     if keep_presence:
         extra["presence"] = presence
-    frames = Frames(incidents, units, zones, coverage, summary, extra=extra)
+    return _named(Frames(incidents, units, zones, coverage, summary, extra=extra), scenario.name)
+
+
+def _tagged(frame: pd.DataFrame, replication: int) -> pd.DataFrame:
+    """``frame`` with a first column ``replication`` (inserted in place)."""
+    frame.insert(0, "replication", replication)
+    return frame
+
+
+def _named(frames: Frames, scenario: str) -> Frames:
+    """``frames`` with a first column ``scenario`` in every frame (inserted in place)."""
     for _, frame in frames.items():
-        frame.insert(0, "scenario", scenario.name)
+        frame.insert(0, "scenario", scenario)
     return frames
+
+
+def _parking_types(scenario: Scenario) -> dict[str, str]:
+    """Vehicle → the incident type of its parking offences."""
+    return {v: getattr(scenario.demand.parking, v).incident_type for v in VEHICLES}
+
+
+def _summary(scenario: Scenario, replication: int, row: dict, types: pd.DataFrame) -> pd.DataFrame:
+    """The one-row summary: replication, its seed, the measures in ``row``, then the
+    resolution time standardised over incident types."""
+    summary = pd.DataFrame([{"replication": replication,
+                             "seed": replication_seed(scenario.seed, replication), **row}])
+    summary["resolution_std_mean_min"] = standardised_resolution(
+        types, type_weights(types), keys=("replication",)).reindex([replication]).to_numpy()
+    return summary
 
 
 def add_workflow_frames(raw: RawRun, cases: pd.DataFrame | None, incidents: pd.DataFrame,

@@ -125,11 +125,17 @@ def paired_differences(
     _check_unique(frame, scenario_col, rep_col)
     if kpis is None:
         kpis = _numeric_kpis(frame, {scenario_col, rep_col})
-    by_rep = {s: frame[frame[scenario_col] == s].set_index(rep_col) for s in scenarios}
+    by_rep = _by_replication(frame, scenarios, scenario_col, rep_col)
     directions = lower_is_better or {}
     rows = [_paired_row(by_rep, baseline, scen, kpi, level, directions.get(kpi, True))
             for scen in scenarios if scen != baseline for kpi in kpis]
     return pd.DataFrame(rows, columns=_PAIRED_COLUMNS)
+
+
+def _by_replication(frame: pd.DataFrame, scenarios: list, scenario_col: str,
+                    rep_col: str) -> dict[str, pd.DataFrame]:
+    """Each scenario's rows, indexed by replication."""
+    return {s: frame[frame[scenario_col] == s].set_index(rep_col) for s in scenarios}
 
 
 def _check_unique(frame: pd.DataFrame, scenario_col: str, rep_col: str) -> None:

@@ -85,10 +85,10 @@ def _range_count(text: str, start: float, stop: float, step: float) -> int:
 def parse_range(text: str) -> list[int | float]:
     """``a:b:step`` → a, a+step, ... up to b inclusive (integers if all three are)."""
     start, stop, step = _range_numbers(text)
-    count = _range_count(text, start, stop, step)
+    values = [start + i * step for i in range(_range_count(text, start, stop, step))]
     if all(isinstance(v, int) for v in (start, stop, step)):
-        return [start + i * step for i in range(count)]
-    return [round(start + i * step, 12) for i in range(count)]
+        return values
+    return [round(v, 12) for v in values]
 
 
 class Vary(NamedTuple):
