@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -126,15 +127,21 @@ def _split(data: bytes) -> tuple[bytes, bytes]:
     return data[start:start + size], data[start + size:]
 
 
-def _verified(data: bytes) -> tuple[dict, bytes]:
-    """The header (without its checksum) and payload, if the checksum matches."""
-    head, payload = _split(data)
+def _header(head: bytes) -> dict:
+    """The header, which must be canonical JSON (as written)."""
     try:
         header = json.loads(head.decode("ascii"))
     except (UnicodeDecodeError, ValueError):
         raise CorruptEntry("unreadable header") from None
     if not isinstance(header, dict) or _canonical(header) != head:
         raise CorruptEntry("header not in canonical form")
+    return header
+
+
+def _verified(data: bytes) -> tuple[dict, bytes]:
+    """The header (without its checksum) and payload, if the checksum matches."""
+    head, payload = _split(data)
+    header = _header(head)
     digest = header.pop("sha256", None)
     if digest != hashlib.sha256(_canonical(header) + payload).hexdigest():
         raise CorruptEntry("checksum mismatch")
@@ -168,12 +175,17 @@ def _tables(header: dict, payload: bytes) -> dict[str, pd.DataFrame]:
         raise CorruptEntry(f"unreadable payload ({type(exc).__name__})") from None
 
 
+def _check_length(columns: Iterable[pd.Series], spec: dict[str, Any]) -> None:
+    """Every column must have the frame's number of rows."""
+    if any(len(col) != spec["rows"] for col in columns):
+        raise CorruptEntry(f"frame {spec['name']}: wrong length")
+
+
 def _frame(arrays: Any, f: int, spec: dict[str, Any]) -> pd.DataFrame:
     """Frame number ``f`` as its header entry ``spec`` describes it (checked)."""
     columns = {col: _column(dtype, arrays, f"f{f}c{c}") for c, (col, dtype)
                in enumerate(zip(spec["columns"], spec["dtypes"], strict=True))}
-    if any(len(col) != spec["rows"] for col in columns.values()):
-        raise CorruptEntry(f"frame {spec['name']}: wrong length")
+    _check_length(columns.values(), spec)
     frame = pd.DataFrame(columns, index=pd.RangeIndex(spec["rows"]))
     if list(frame.columns) != spec["columns"]:
         raise CorruptEntry(f"frame {spec['name']}: wrong shape")

@@ -71,19 +71,23 @@ def progress(total: int, label: str, cache: Any) -> Iterator[Callable[[int], Non
     """A replication-count hook for ``execute`` (None when not on a terminal); on Ctrl-C
     says where the finished replications are kept."""
     bar = progress_bar(total, label)
-
-    def update(k: int) -> None:
-        bar.total = max(bar.total, bar.n + k)
-        bar.update(k)
-
     try:
-        yield update if bar else None
+        yield _hook(bar) if bar else None
     except KeyboardInterrupt:
         _resume_hint(cache)
         raise
     finally:
         if bar:
             bar.close()
+
+
+def _hook(bar: Any) -> Callable[[int], None]:
+    """Advance ``bar`` by a count of replications (its total grows if they exceed it)."""
+    def update(k: int) -> None:
+        bar.total = max(bar.total, bar.n + k)
+        bar.update(k)
+
+    return update
 
 
 def _resume_hint(cache: Any) -> None:
