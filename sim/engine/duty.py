@@ -1,4 +1,5 @@
-"""Officers: who they are, their shift process, and how they work a job (SimPy processes)."""
+"""An officer's duty as SimPy processes: shift after shift, patrol between jobs, and working
+a job (the trip, the arrival, the escalation ladder)."""
 
 from __future__ import annotations
 
@@ -8,90 +9,17 @@ import numpy as np
 import simpy
 
 from sim.engine.behaviours import behaviour_step, queue_limit
-from sim.engine.command import Job
 from sim.engine.incidents import ENDED, RESOLVED
+from sim.engine.jobs import Job
 from sim.engine.movement import Steps, stay, walk
+from sim.engine.officer import Officer
 from sim.engine.state import ACTIVITIES, JOB, OFF, PATROL, PRESENCE_JOB
-from sim.scenario.district import MODES
-from sim.scenario.units import CommunityVisits, FixedPost, UnitGroup, clock_minutes
-from sim.strategy.plans import OfficerPlan
-from sim.strategy.shifts import daily_window, expand_shifts
 
 if TYPE_CHECKING:
-    from sim.engine.passing import Walk
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 
-
-class Officer:
-    """One officer: identity, assignment, and mutable state during a run."""
-
-    __slots__ = (
-        "duty",
-        "group",
-        "group_name",
-        "home",
-        "idx",
-        "mode",
-        "windowed",
-        "mode_idx",
-        "passing",
-        "pending",
-        "plan",
-        "pos",
-        "post_windows",
-        "post_zone",
-        "proc",
-        "rng",
-        "shift",
-        "stay",
-        "trip",
-        "state",
-        "uid",
-        "walk",
-        "zones",
-    )
-
-    def __init__(self, idx: int, uid: str, group_name: str, group: UnitGroup, world: World) -> None:
-        layout = world.layout
-        self.idx = idx
-        self.uid = uid
-        self.group_name = group_name
-        self.group = group
-        self.mode = group.mode
-        self.mode_idx = MODES.index(group.mode)
-        zone_ids = group.zones or list(layout.zone_ids)
-        self.zones = [layout.zone_index[z] for z in zone_ids]
-        self.home = layout.zone_index[group.home_zone] if group.home_zone else self.zones[0]
-        clock = world.scenario.clock
-        self.duty = expand_shifts(group.shifts, clock.days, clock.start_weekday)
-        behaviour = group.behaviour
-        # Posts and community visits limit queued jobs inside their windows (queue_limit).
-        self.windowed = isinstance(behaviour, (FixedPost, CommunityVisits))
-        self.post_zone = -1
-        self.post_windows: list[tuple[float, float]] = []
-        if isinstance(behaviour, FixedPost):
-            self.post_zone = layout.zone_index[behaviour.zone]
-            if behaviour.start is not None or behaviour.end is not None:
-                start = clock_minutes(behaviour.start or "00:00")
-                end = clock_minutes(behaviour.end or "24:00")
-                self.post_windows = daily_window(start, end, layout.horizon)
-            else:
-                self.post_windows = [(0.0, np.inf)]
-        self.state = OFF
-        self.pos = self.home
-        self.passing = False  # passing through a zone on the way (sees at `sight_passing`)
-        self.pending: Job | None = None
-        self.plan = OfficerPlan(zones=self.zones)  # the Fleet sets the group's plan
-        self.proc: simpy.Process | None = None
-        self.shift: dict | None = None
-        self.stay: tuple[int, float, int, str] | None = None  # zone, since, kind, activity
-        self.trip: tuple[float, bool] | None = None  # travelling since, to a job?
-        self.walk: Walk | None = None  # the walk under way (entries of an ended one are ignored)
-        self.rng = world.streams.get(f"patrol/{group_name}")
-
-
-def officer_process(world: World, officer: Officer):
+def officer_process(world: WorldPort, officer: Officer) -> Steps:
     """An officer's whole run: shift after shift, patrol between jobs."""
     env = world.env
     fleet = world.officers
@@ -147,14 +75,15 @@ def officer_process(world: World, officer: Officer):
         officer.shift = None
 
 
-def run_job(world: World, officer: Officer, job: Job) -> Steps:
+def run_job(world: WorldPort, officer: Officer, job: Job) -> Steps:
     """Travel to the job and work the escalation ladder for this visit."""
     i = job.incident
     book = world.incidents
     world.officers.set_available(officer, False)
     officer.state = JOB
     book.dispatch(i, officer.idx, world.env._now, job.reinspect)
-    officer.shift["jobs"] += 1
+    if officer.shift is not None:  # always, on duty
+        officer.shift["jobs"] += 1
     # On the way the officer passes through the zones between (present, and reporting what
     # it sees to the command room: the job comes first).
     yield from walk(world, officer, book.table.zone_of[i], busy=True)
@@ -162,7 +91,7 @@ def run_job(world: World, officer: Officer, job: Job) -> Steps:
         yield from work_ladder(world, officer, i)
 
 
-def _needs_work(world: World, i: int, reinspect: bool) -> bool:
+def _needs_work(world: WorldPort, i: int, reinspect: bool) -> bool:
     """At the scene: is there still something to do (not ended, fixed, or fled)?"""
     book = world.incidents
     if book.table.state[i] == ENDED:
@@ -176,7 +105,7 @@ def _needs_work(world: World, i: int, reinspect: bool) -> bool:
     return True
 
 
-def work_ladder(world: World, officer: Officer, i: int) -> Steps:
+def work_ladder(world: WorldPort, officer: Officer, i: int) -> Steps:
     """Work incident ``i``'s escalation ladder from its current step, on scene, until the
     case is resolved or a rectification notice gives the party a deadline."""
     env, book = world.env, world.incidents
@@ -195,7 +124,7 @@ def work_ladder(world: World, officer: Officer, i: int) -> Steps:
         step += 1
         tab.ladder_step[i] = step
         if spec.deadline_min is not None:
-            book.notice(i, env._now, spec, u)
+            book.notice(i, env._now, spec.deadline_min, spec.compliance, u)
             world.at(env._now + spec.deadline_min, world.command.reinspect_due, i)
             break
         if u < spec.compliance or step == len(ladder):
