@@ -125,8 +125,7 @@ def _listing(folder: Path) -> list[str]:
 def _remove(path: Path) -> None:
     """Remove a file, link or folder tree (quietly if already gone)."""
     if path.is_symlink() or not path.is_dir():
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        path.unlink(missing_ok=True)
     else:
         shutil.rmtree(path, ignore_errors=True)
 

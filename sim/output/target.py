@@ -92,11 +92,8 @@ def _names(entries: object) -> set[str] | None:
 
 def folder_entries(folder: Path) -> list[str]:
     """Every file, folder and link under ``folder`` (relative POSIX paths, sorted)."""
-    found: list[str] = []
-    for here, dirs, files in os.walk(folder):
-        rel = Path(here).relative_to(folder)
-        found += [(rel / name).as_posix() for name in dirs + files]
-    return sorted(found)
+    walk = ((Path(here).relative_to(folder), dirs + files) for here, dirs, files in os.walk(folder))
+    return sorted((rel / name).as_posix() for rel, names in walk for name in names)
 
 
 def read_source(folder: Path) -> str | None:
@@ -141,8 +138,7 @@ def foreign_entries(folder: Path, limit: int = 5) -> list[str] | None:
     listed = read_manifest(folder)
     if listed is None:
         return None
-    foreign = [e for e in folder_entries(folder) if e not in listed and e != MARKER]
-    return foreign[:limit]
+    return [e for e in folder_entries(folder) if e not in listed and e != MARKER][:limit]
 
 
 def _shown(entries: list[str]) -> str:
@@ -208,12 +204,15 @@ def _refuse_unmarked(target: Path) -> None:
 
 def _refuse_precious(target: Path) -> None:
     """Never replace the current folder, one of its ancestors, or the home folder."""
-    here = Path(os.path.abspath(target))
-    cwd = Path.cwd()
-    precious = {cwd, *cwd.parents, Path.home()}
-    if here in precious:
+    if Path(os.path.abspath(target)) in _precious():
         raise OutputError(f"output {target} is the current folder, one of its parents or "
                           "the home folder; choose a folder of its own for the results")
+
+
+def _precious() -> set[Path]:
+    """The current folder, its ancestors and the home folder."""
+    cwd = Path.cwd()
+    return {cwd, *cwd.parents, Path.home()}
 
 
 def check_file_target(path: Path) -> None:
@@ -231,11 +230,16 @@ def check_file_target(path: Path) -> None:
 
 def _check_ancestors(target: Path) -> None:
     """Refuse a target whose nearest existing ancestor is a file."""
-    parent = Path(os.path.abspath(target)).parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
+    parent = _nearest_existing(Path(os.path.abspath(target)).parent)
     if not parent.is_dir():
         raise OutputError(f"output {target}: {parent} is a file, not a folder")
+
+
+def _nearest_existing(folder: Path) -> Path:
+    """``folder`` or its nearest ancestor that exists (the root at worst)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def check_space(folder: Path, need: int = MIN_FREE_BYTES) -> None:
