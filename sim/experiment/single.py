@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,13 @@ def measure_columns(frame: pd.DataFrame) -> list[str]:
     return available(registry.names(), frame) + per_type
 
 
+class RunResult(NamedTuple):
+    """What ``run_to_folder`` wrote: all frames, and the KPI table (mean, sd, CI)."""
+
+    frames: Frames
+    table: pd.DataFrame
+
+
 def run_to_folder(
     scenario: Scenario,
     out: Path,
@@ -85,7 +93,7 @@ def run_to_folder(
     tables: TableFormat = CSV,
     presence: bool = False,
     trace: TraceSpec | None = None,
-) -> tuple[Frames, pd.DataFrame]:
+) -> RunResult:
     """Run replications and write the results folder atomically; returns frames and the KPI table.
 
     ``out`` is checked, locked and probed before simulating (see ``sim.output``); it may
@@ -102,7 +110,7 @@ def run_to_folder(
         table = summarise(frames.summary, by=["scenario"],
                           kpis=measure_columns(frames.summary))
         _write_run_folder(out, scenario, frames, table, reps, wall, jobs, make_plots, tables)
-    return frames, table
+    return RunResult(frames, table)
 
 
 def _write_run_folder(out: Path, scenario: Scenario, frames: Frames, table: pd.DataFrame,
