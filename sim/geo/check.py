@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sim.geo import GeoError
-from sim.scenario.district import Travel
 from sim.scenario.geo import DistrictMap
+from sim.scenario.places import Travel
 
 
 def map_problems(spec: DistrictMap, travel: Travel) -> list[tuple[str, str]]:

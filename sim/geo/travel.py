@@ -9,10 +9,11 @@ import numpy as np
 from sim.geo import GeoError, cache
 from sim.geo.crs import project_xy
 from sim.geo.network import allowed, edge_lengths, mode_graph, no_ways, routes, snap, unreachable
-from sim.geo.streets import Streets, resolve_file
+from sim.geo.street_files import resolve_file, streets_of
+from sim.geo.streets import Streets
 from sim.geo.zones import GeoZones
-from sim.scenario.district import Travel
 from sim.scenario.geo import DistrictMap
+from sim.scenario.places import Travel
 
 
 @dataclass
@@ -160,8 +161,6 @@ def from_arrays(data: dict[str, np.ndarray]) -> GeoTravel:
 
 def geo_travel(spec: DistrictMap, travel: Travel, gz: GeoZones) -> GeoTravel:
     """Network travel for the zones ``gz``, from the disk cache when its inputs are unchanged."""
-    from sim.geo.resolve import streets_of
-
     key = _key(spec, travel, gz)
     data = cache.load(spec.cache_dir, key)
     if data is not None:

@@ -10,10 +10,11 @@ import numpy as np
 
 from sim.geo import GeoError
 from sim.geo.crs import metric_crs, parse_crs, project_geoms, project_xy
-from sim.scenario.district import Zone, ZoneKind
+from sim.scenario.base import ZoneKind
 from sim.scenario.errors import unknown_name
 from sim.scenario.geo import DistrictMap
 from sim.scenario.limits import over_limit
+from sim.scenario.places import Zone
 
 KINDS = set(get_args(ZoneKind))
 
@@ -47,7 +48,7 @@ def _boundary(spec: DistrictMap) -> tuple[Any, Any]:
     if spec.unit_grid.boundary == "network":
         if spec.network is None:
             raise GeoError("map.unit_grid.boundary", "`network` needs map.network")
-        from sim.geo.resolve import streets_of
+        from sim.geo.street_files import streets_of
 
         s = streets_of(spec.network)
         return shapely.MultiPoint(np.column_stack([s.x, s.y])).convex_hull, s.crs

@@ -19,8 +19,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.scenario.base import Frozen, ZoneId
 from sim.scenario.distributions import Distribution, fixed
-from sim.scenario.district import Frozen, ZoneId
 from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
 from sim.scenario.workflow import span_minutes

@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from sim.scenario.base import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.distributions import Distribution, fixed
-from sim.scenario.district import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.incidents import Probability, Weight
 from sim.scenario.offenders import Offending, SpillOver
 from sim.scenario.units import ClockTime, Weekday, clock_minutes

@@ -1,78 +1,16 @@
-"""The district: zones (generated as a grid or listed) and travel between them."""
+"""The district: zones (generated as a grid, listed, or from a map) and travel between them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from sim.scenario.base import MAX_CELL_M, MODES, Frozen, Mode, Whole, ZoneId, ZoneKind  # noqa: F401  (other packages import them from here)
 from sim.scenario.errors import FieldProblems
+from sim.scenario.geo import DistrictMap
 from sim.scenario.limits import over_limit
-
-ZoneKind = Literal[
-    "commercial",
-    "residential",
-    "market",
-    "school",
-    "old_community",
-    "construction",
-    "transit",
-    "park",
-]
-Mode = Literal["foot", "ebike", "car"]
-MODES: tuple[str, ...] = ("foot", "ebike", "car")
-
-
-def _as_str(value: Any) -> Any:
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-ZoneId = Annotated[str, BeforeValidator(_as_str), Field(min_length=1)]
-
-MAX_COORDINATE_M = 10_000_000.0  # 10,000 km: distances stay far from float overflow
-MAX_CELL_M = 100_000.0  # 100 km: a 99-column grid stays inside MAX_COORDINATE_M
-
-
-def _not_a_bool(value: Any) -> Any:
-    """``count: true`` is not one officer: booleans are not counts."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a whole number, got {str(value).lower()} (a yes/no value)")
-    return value
-
-
-Whole = Annotated[int, BeforeValidator(_not_a_bool)]
-"""A whole number (a count, a seed, a number of days); true/false are refused."""
-Minutes = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]  # a travel time
-Coordinate = Annotated[
-    float, Field(ge=-MAX_COORDINATE_M, le=MAX_COORDINATE_M, allow_inf_nan=False)
-]
-
-
-class Frozen(BaseModel):
-    """Base for scenario models: immutable, unknown keys rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Zone(Frozen):
-    """One zone of the district (a block, a street segment, a market...)."""
-
-    id: ZoneId = Field(description="Unique zone id, used everywhere a zone is referenced.")
-    name: str | None = Field(None, description="Readable name; defaults to the id.")
-    x_m: Coordinate = Field(description="Centre x coordinate (metres).")
-    y_m: Coordinate = Field(description="Centre y coordinate (metres).")
-    kind: ZoneKind = Field("residential", description="Land use; selects incident base rates.")
-    population: Whole = Field(0, ge=0, description="Residents (informational).")
-    shop_fronts: Whole = Field(0, ge=0, description="Shop fronts (door-front responsibility).")
-
-
-class ZonePatch(Frozen):
-    """Changes to one generated grid zone."""
-
-    name: str | None = None
-    kind: ZoneKind | None = None
-    population: Whole | None = Field(None, ge=0)
-    shop_fronts: Whole | None = Field(None, ge=0)
+from sim.scenario.places import Travel, Zone, ZonePatch
 
 
 class Grid(Frozen):
@@ -112,39 +50,6 @@ class Grid(Frozen):
                 )
             )
         return out
-
-
-class Speeds(Frozen):
-    """Travel speeds per mode (km/h)."""
-
-    foot: float = Field(4.5, gt=0, le=20)
-    ebike: float = Field(15.0, gt=0, le=60)
-    car: float = Field(25.0, gt=0, le=120)
-
-
-class Travel(Frozen):
-    """How long it takes to move between zones, per mode.
-
-    From distance: Manhattan distance between zone centres × ``detour_factor`` ÷ speed,
-    with ``intra_zone_m`` for a move inside one zone. Or an explicit matrix per mode.
-    """
-
-    detour_factor: float = Field(1.2, ge=1, le=5, description="Street distance ÷ grid distance.")
-    speeds_kmh: Speeds = Field(default_factory=Speeds, description="Speeds per mode (km/h).")
-    intra_zone_m: float = Field(
-        150.0, ge=0, le=MAX_CELL_M, allow_inf_nan=False,
-        description="Distance travelled to reach a spot inside the same zone (m).",
-    )
-    matrix_minutes: dict[Mode, list[list[Minutes]]] | None = Field(
-        None,
-        description="Explicit zone × zone travel times (minutes) per mode, in zone order; "
-        "modes not listed use distances.",
-    )
-    matrix_files: dict[Mode, str] | None = Field(
-        None,
-        description="Travel times per mode from CSV files (minutes; header `zone,<id>,...`, "
-        "one row `<id>,<minutes>,...` per zone), relative to the scenario file.",
-    )
 
 
 class District(Frozen):
@@ -255,8 +160,3 @@ class District(Frozen):
 
             return map_zones(self.map)
         return self.grid.zones() if self.grid is not None else list(self.zones or [])
-
-
-from sim.scenario.geo import DistrictMap  # noqa: E402  (geo.py builds on the models above)
-
-District.model_rebuild()

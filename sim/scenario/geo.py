@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sim.scenario.district import Frozen, Mode, Whole, ZoneId, ZoneKind, ZonePatch
+from sim.scenario.base import Frozen, Mode, Whole, ZoneId, ZoneKind
+from sim.scenario.places import ZonePatch
 
 
 class ZonesFile(Frozen):

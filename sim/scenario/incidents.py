@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from sim.scenario.base import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.distributions import MIN_LOOP_MINUTES, Distribution, Weight, fixed
-from sim.scenario.district import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.errors import FieldProblems
 
 Probability = Annotated[float, Field(ge=0, le=1)]

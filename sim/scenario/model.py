@@ -9,8 +9,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.scenario.base import Frozen, Whole
 from sim.scenario.demand import Demand
-from sim.scenario.district import District, Frozen, Whole
+from sim.scenario.district import District
 from sim.scenario.errors import FieldProblems, unknown_name
 from sim.scenario.incidents import IncidentType
 from sim.scenario.limits import over_limit

@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from sim.scenario.base import Frozen, Mode, ZoneId
 from sim.scenario.channels import Layer, check_layer_list
 from sim.scenario.distributions import Distribution, fixed
-from sim.scenario.district import Frozen, Mode, ZoneId
 from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
 

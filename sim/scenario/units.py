@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from sim.scenario.base import Frozen, Mode, Whole, ZoneId
 from sim.scenario.distributions import LoopDuration, Uniform, fixed
-from sim.scenario.district import Frozen, Mode, Whole, ZoneId
 from sim.scenario.errors import FieldProblems
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

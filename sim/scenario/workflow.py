@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from sim.scenario.base import Frozen, Whole
 from sim.scenario.distributions import Distribution, fixed
-from sim.scenario.district import Frozen, Whole
 from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
 from sim.scenario.units import WEEKDAYS, Weekday
