@@ -87,6 +87,12 @@ class Layer(Frozen):
             raise FieldProblems(("probability", f"a {self.kind} layer takes one number"))
         return self
 
+    def type_refs(self) -> list[tuple[str, str]]:
+        """(field, incident type) of every type the layer names."""
+        refs = [("types", name) for name in self.types or []]
+        by_type = self.probability if isinstance(self.probability, dict) else {}
+        return refs + [(f"probability.{name}", name) for name in by_type]
+
     def chance(self, type_name: str) -> float:
         """The chance this layer finds an incident of ``type_name``."""
         if self.types is not None and type_name not in self.types:

@@ -384,3 +384,11 @@ class Demand(Frozen):
                 ("demand.parking.charging.incident_type", p.charging.incident_type),
             ]
         return refs
+
+    def contract_problems(self, shop_fronts: dict[str, int]) -> list[tuple[str, str]]:
+        """Zones with more door-front contracts than shop fronts (``shop_fronts`` by zone id;
+        unknown zones are reported elsewhere)."""
+        return [(f"demand.door_front.contracts.{zone}",
+                 f"{n} contracts but the zone has {shop_fronts[zone]} shop fronts")
+                for zone, n in self.door_front.contracts.items()
+                if zone in shop_fronts and n > shop_fronts[zone]]

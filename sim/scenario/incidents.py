@@ -105,6 +105,10 @@ class IncidentType(Frozen):
         "3rd+ offence starts; null: always the first step.",
     )
 
+    def zone_refs(self) -> list[tuple[str, str]]:
+        """(field, zone id) of every zone this type names."""
+        return [(f"zone_rates.{zone}", zone) for zone in self.zone_rates]
+
     @model_validator(mode="after")
     def _check(self) -> IncidentType:
         problems: list[tuple[str, str]] = []

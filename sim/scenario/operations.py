@@ -13,11 +13,11 @@ from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
 
 
-def _default_sight() -> dict[str, float]:
+def _default_sight() -> dict[Mode, float]:
     return {"foot": 0.85, "ebike": 0.6, "car": 0.35}
 
 
-def default_sight_passing() -> dict[str, float]:
+def default_sight_passing() -> dict[Mode, float]:
     # Passing through costs a foot officer minutes per block and a car seconds: the walker
     # still looks along the street it walks; the driver watches the traffic (assumed values).
     return {"foot": 0.6, "ebike": 0.3, "car": 0.1}
@@ -96,6 +96,25 @@ class Detection(Frozen):
             object.__setattr__(self, key, value)  # frozen: set once, while validating
         return self
 
+    def camera_zone_refs(self) -> list[tuple[str, str]]:
+        """(where, zone id) of every zone under cameras."""
+        zones = self.cameras.zones if self.cameras.zones != "all" else []
+        return [("detection.cameras.zones", zone) for zone in zones]
+
+    def channel_zone_refs(self) -> list[tuple[str, str]]:
+        """(where, zone id) of every zone a layer of `channels` watches."""
+        return [(f"detection.channels.{k}.zones", zone) for k, layer in enumerate(self.channels)
+                for zone in (layer.zones if layer.zones != "all" else [])]
+
+    def type_refs(self) -> list[tuple[str, str]]:
+        """(where, incident type) of every type this section names."""
+        refs = [("detection.cameras.types", name) for name in self.cameras.types or []]
+        refs += [(f"detection.{field}.{name}", name)
+                 for field in ("sight_by_type", "sight_passing_by_type")
+                 for name in getattr(self, field)]
+        return refs + [(f"detection.channels.{k}.{field}", name)
+                       for k, layer in enumerate(self.channels) for field, name in layer.type_refs()]
+
     def layers(self) -> list[Layer]:
         """Every detection layer as a list (the old keys translated when no list was given)."""
         if self.channels:
@@ -145,3 +164,18 @@ class Dispatch(Frozen):
     handle_on_sight: bool = Field(
         True, description="An officer who finds disorder on patrol handles it at once."
     )
+
+    def zone_refs(self) -> list[tuple[str, str]]:
+        """(where, zone id) of every zone with a run card."""
+        return [(f"dispatch.run_cards.{zone}", zone) for zone in self.run_cards]
+
+    def run_card_problems(self, names: set[str], zones: set[str]) -> list[tuple[str, str]]:
+        """Run cards naming neither an officer id nor a group (``names`` has both), and, with
+        the run_cards policy, zones without a card."""
+        out = [(f"dispatch.run_cards.{zone}",
+                f"{ref!r} is neither an officer id (group-k) nor a unit group")
+               for zone, card in self.run_cards.items() for ref in card if ref not in names]
+        missing = sorted(zones - set(self.run_cards))
+        if self.policy == "run_cards" and missing:
+            out.append(("dispatch.run_cards", f"no run card for zones {missing[:8]}"))
+        return out

@@ -286,6 +286,14 @@ class UnitGroup(Frozen):
             raise FieldProblems(*problems)
         return self
 
+    def zone_refs(self) -> list[tuple[str, str]]:
+        """(field, zone) pairs of every zone the group names."""
+        refs = [("home_zone", self.home_zone)] if self.home_zone is not None else []
+        refs += [("zones", z) for z in self.zones or []]
+        if isinstance(self.behaviour, FixedPost):
+            refs.append(("behaviour.zone", self.behaviour.zone))
+        return refs + self.referenced_zones()
+
     def referenced_zones(self) -> list[tuple[str, str]]:
         """(field, zone) pairs of zones named by the grids and the behaviour."""
         refs = [("grids", z) for grid in self.grids or [] for z in grid]

@@ -141,3 +141,8 @@ class Workflow(Frozen):
             if type_name in spec.types:
                 return name
         return "other"
+
+    def type_refs(self) -> list[tuple[str, str]]:
+        """(where, incident type) of every type a case class lists."""
+        return [(f"workflow.classes.{cname}.types", name)
+                for cname, spec in self.classes.items() for name in spec.types]
