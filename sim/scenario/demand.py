@@ -15,7 +15,7 @@ from sim.scenario.base import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.distributions import Distribution, fixed
 from sim.scenario.incidents import Probability, Weight
 from sim.scenario.offenders import Offending, SpillOver
-from sim.scenario.units import ClockTime, Weekday, clock_minutes
+from sim.scenario.shifts import ClockTime, Weekday, clock_minutes
 
 Count = Annotated[Whole, Field(ge=0, le=1_000_000)]
 PerDay = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]

@@ -39,6 +39,12 @@ class FieldProblems(ValueError):
         super().__init__("; ".join(f"{p}: {m}" if p else m for p, m in self.problems))
 
 
+def raise_any(problems: list[tuple[str, str]]) -> None:
+    """Raise FieldProblems with the problems found, if there are any."""
+    if problems:
+        raise FieldProblems(*problems)
+
+
 def unknown_name(what: str, name: object, known: Iterable[str], limit: int = 8) -> str:
     """``zone 'B9' is not defined; did you mean 'B2'?`` (or the names that are defined)."""
     known = [str(k) for k in known]

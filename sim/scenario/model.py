@@ -12,10 +12,11 @@ from pydantic import Field, field_validator, model_validator
 from sim.scenario.base import Frozen, Whole
 from sim.scenario.demand import Demand
 from sim.scenario.district import District
-from sim.scenario.errors import FieldProblems, unknown_name
+from sim.scenario.errors import FieldProblems, raise_any, unknown_name
 from sim.scenario.incidents import IncidentType
 from sim.scenario.operations import Detection, Dispatch
-from sim.scenario.units import UnitGroup, Weekday
+from sim.scenario.shifts import Weekday
+from sim.scenario.units import UnitGroup
 from sim.scenario.volume import incident_volume, parking_volume, vendor_volume
 from sim.scenario.workflow import Workflow
 
@@ -32,13 +33,18 @@ STEM_RULE = (
 def is_safe_stem(text: str) -> bool:
     """A name usable as one path component anywhere: letters (with their combining marks,
     as in Thai or Devanagari), digits, '-', '_', '.'; no separators, no leading dot."""
-    return (
-        0 < len(text) <= MAX_STEM
-        and len(text.encode("utf-8", "surrogatepass")) <= MAX_STEM_BYTES
-        and not text.startswith(".")
-        and (text[0].isalnum() or text[0] in "-_")
-        and all(ch.isalnum() or ch in "-_." or unicodedata.category(ch)[0] == "M"
-                for ch in text)
+    return _short_enough(text) and not text.startswith(".") and _stem_chars(text)
+
+
+def _short_enough(text: str) -> bool:
+    """1 to MAX_STEM characters, at most MAX_STEM_BYTES as UTF-8."""
+    return 0 < len(text) <= MAX_STEM and len(text.encode("utf-8", "surrogatepass")) <= MAX_STEM_BYTES
+
+
+def _stem_chars(text: str) -> bool:
+    """Starts with a letter, digit, '-' or '_'; then letters, marks, digits, '-', '_', '.'."""
+    return (text[0].isalnum() or text[0] in "-_") and all(
+        ch.isalnum() or ch in "-_." or unicodedata.category(ch)[0] == "M" for ch in text
     )
 
 
@@ -143,7 +149,7 @@ class Scenario(Frozen):
         problems += self._grid_split_problems(len(zones)) + self._run_card_problems(zones)
         if not any(t.enabled for t in self.incidents.values()):
             problems.append(("incidents", "every type is disabled"))
-        _raise_any(problems)
+        raise_any(problems)
         return self
 
     def _zone_refs(self) -> list[tuple[str, str]]:
@@ -180,13 +186,13 @@ class Scenario(Frozen):
         problems = _unknown("zone", self.demand.zone_refs(), [z.id for z in zones])
         problems += _unknown("incident type", self.demand.type_refs(), self.incidents)
         problems += self.demand.contract_problems({z.id: z.shop_fronts for z in zones})
-        _raise_any(problems)
+        raise_any(problems)
         return self
 
     @model_validator(mode="after")
     def _demand_size(self) -> Scenario:
         zones, days = self.district.all_zones(), self.clock.days
-        _raise_any([
+        raise_any([
             *incident_volume(self.incidents, zones, self.rate_multiplier, days),
             *vendor_volume(self.demand.vendors, days),
             *parking_volume(self.demand.parking, zones, days),
@@ -205,9 +211,3 @@ def _prefixed(section: str, named: Mapping[str, Any],
     """The references of every named entry of a section, with the entry's path prefixed."""
     return [(f"{section}.{name}.{field}", ref)
             for name, entry in named.items() for field, ref in refs_of(entry)]
-
-
-def _raise_any(problems: list[tuple[str, str]]) -> None:
-    """Raise the problems found, if there are any."""
-    if problems:
-        raise FieldProblems(*problems)

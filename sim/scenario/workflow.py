@@ -17,7 +17,7 @@ from sim.scenario.base import Frozen, Whole
 from sim.scenario.distributions import Distribution, fixed
 from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
-from sim.scenario.units import WEEKDAYS, Weekday
+from sim.scenario.shifts import WEEKDAYS, Weekday
 
 STEPS = ("filing", "dispatch", "handling", "report_back", "check", "closing", "case")
 Step = Literal["filing", "dispatch", "handling", "report_back", "check", "closing", "case"]
