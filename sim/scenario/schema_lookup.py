@@ -10,6 +10,7 @@ schema of :class:`Scenario`, following the planner's data through unions.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from typing import Any
 
 from sim.scenario.model import Scenario
@@ -38,13 +39,19 @@ def branches(spec: dict, node: Any) -> list[dict]:
     options = spec.get("oneOf") or spec.get("anyOf")
     if not options:
         return [spec] if spec.get("type") != "null" else []
+    tagged = _tagged_branch(spec, node)
+    if tagged is not None:
+        return [tagged]
+    return [branch for option in options for branch in branches(option, node)]
+
+
+def _tagged_branch(spec: dict, node: Any) -> dict | None:
+    """The member of a tagged union that the value's tag selects (None: no valid tag)."""
     disc = spec.get("discriminator")
-    if disc and isinstance(node, dict) and node.get(disc["propertyName"]) in disc["mapping"]:
-        return [deref({"$ref": disc["mapping"][node[disc["propertyName"]]]})]
-    out: list[dict] = []
-    for option in options:
-        out += branches(option, node)
-    return out
+    if not disc or not isinstance(node, dict):
+        return None
+    ref = disc["mapping"].get(node.get(disc["propertyName"]))
+    return deref({"$ref": ref}) if ref is not None else None
 
 
 def step(node: Any, part: Any) -> Any:
@@ -69,17 +76,25 @@ def specs_at(path: tuple, data: Any) -> list[dict]:
     specs: list[dict] = [schema()]
     node = data
     for part in path:
-        found: list[dict] = []
-        for spec in specs:
-            for branch in branches(spec, node):
-                if isinstance(part, int) and branch.get("type") == "array":
-                    found.append(branch.get("items", {}))
-                elif isinstance(part, str) and part in branch.get("properties", {}):
-                    found.append(branch["properties"][part])
-                elif isinstance(branch.get("additionalProperties"), dict):
-                    found.append(branch["additionalProperties"])
-        specs, node = found, step(node, part)
+        specs = _children(specs, node, part)
+        node = step(node, part)
     return specs
+
+
+def _children(specs: list[dict], node: Any, part: Any) -> list[dict]:
+    """Schemas of key or index ``part`` of a value (``node``) matching one of ``specs``."""
+    found = [_child(branch, part) for spec in specs for branch in branches(spec, node)]
+    return [child for child in found if child is not None]
+
+
+def _child(branch: dict, part: Any) -> dict | None:
+    """The schema of ``part`` inside one concrete schema (None if it has none)."""
+    if isinstance(part, int) and branch.get("type") == "array":
+        return branch.get("items", {})
+    if isinstance(part, str) and part in branch.get("properties", {}):
+        return branch["properties"][part]
+    extra = branch.get("additionalProperties")
+    return extra if isinstance(extra, dict) else None
 
 
 def _names_at(path: tuple, data: Any, key: str) -> list[str]:
@@ -104,11 +119,18 @@ def required_at(path: tuple, data: Any) -> list[str]:
 def distribution_tags(specs: list[dict]) -> list[str]:
     """The distribution kinds, if one of ``specs`` is a distribution (else empty)."""
     for spec in specs:
-        spec = deref(spec)
-        for option in [spec, *(spec.get("anyOf") or [])]:
-            disc = deref(option).get("discriminator")
-            if disc and "lognormal" in disc.get("mapping", {}):
-                return list(disc["mapping"])
+        tags = _distribution_tags_of(deref(spec))
+        if tags:
+            return tags
+    return []
+
+
+def _distribution_tags_of(spec: dict) -> list[str]:
+    """The distribution kinds if ``spec`` (or a member of its union) is a distribution."""
+    for option in [spec, *(spec.get("anyOf") or [])]:
+        disc = deref(option).get("discriminator")
+        if disc and "lognormal" in disc.get("mapping", {}):
+            return list(disc["mapping"])
     return []
 
 
@@ -133,21 +155,18 @@ def length_bounds(specs: list[dict]) -> tuple[int | None, int | None]:
 @functools.lru_cache(maxsize=1)
 def _union_tags() -> frozenset[str]:
     """Every tag of a tagged union in the schema (distribution kinds, behaviour kinds)."""
-    tags: set[str] = set()
+    return frozenset(_tags_in(schema()))
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            disc = node.get("discriminator")
-            if isinstance(disc, dict):
-                tags.update(disc.get("mapping", {}))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
 
-    walk(schema())
-    return frozenset(tags)
+def _tags_in(node: Any) -> set[str]:
+    """The tags of every tagged union inside a schema node."""
+    if isinstance(node, list):
+        return set().union(*map(_tags_in, node))
+    if not isinstance(node, dict):
+        return set()
+    disc = node.get("discriminator")
+    own = set(disc.get("mapping", {})) if isinstance(disc, dict) else set()
+    return own.union(*map(_tags_in, node.values()))
 
 
 def yaml_path(loc: tuple, data: Any) -> tuple[tuple, tuple | None, bool]:
@@ -160,33 +179,49 @@ def yaml_path(loc: tuple, data: Any) -> tuple[tuple, tuple | None, bool]:
     """
     if data is None:  # no data to follow: drop what looks like a pydantic label
         tags = _union_tags()
-        kept = tuple(p for p in loc if isinstance(p, int) or (
-            isinstance(p, str) and "[" not in p and "(" not in p and p not in tags))
-        return kept, None, "[key]" in loc
-    node, out, site, is_key = data, [], None, False
+        return tuple(p for p in loc if _plain_part(p, tags)), None, "[key]" in loc
+    walk = _Walk(data)
     for index, part in enumerate(loc):
-        last = index == len(loc) - 1
+        walk.step(part, last=index == len(loc) - 1)
+    return tuple(walk.out), walk.site, walk.is_key
+
+
+def _is_label(part: Any) -> bool:
+    """Is this part of a location one of pydantic's labels (``list[...]``, ``function-after[...]``)?"""
+    return isinstance(part, str) and ("[" in part or "(" in part)
+
+
+def _plain_part(part: Any, tags: frozenset[str]) -> bool:
+    """An index, or a name that is neither a pydantic label nor a union tag."""
+    return isinstance(part, int) or (isinstance(part, str) and not _is_label(part)
+                                     and part not in tags)
+
+
+def _has(node: Any, part: Any) -> bool:
+    """Does the planner's value ``node`` have key or index ``part``?"""
+    if isinstance(node, dict):
+        return isinstance(part, (str, int)) and part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+@dataclass
+class _Walk:
+    """Following a pydantic location through the planner's data, one part at a time."""
+
+    node: Any
+    out: list = field(default_factory=list)
+    site: tuple | None = None
+    is_key: bool = False
+
+    def step(self, part: Any, last: bool) -> None:
+        """Follow one part; a part that is not in the data is dropped unless it is the last
+        one and names a missing or unknown field of a mapping (not a union's tag)."""
         if part == "[key]":
-            is_key = True
-            continue
-        if isinstance(node, dict) and isinstance(part, (str, int)) and part in node:
-            out.append(part)
-            node = node[part]
-            continue
-        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            out.append(part)
-            node = node[part]
-            continue
-        if isinstance(part, str) and ("[" in part or "(" in part):
-            if site is None:
-                site = tuple(out)
-            continue
-        if isinstance(node, dict):
-            if node.get("kind") == part:  # tag of a tagged union (distributions, behaviours)
-                continue
-            if last:  # a missing or unknown field
-                out.append(part)
-            continue
-        # node is a plain value: the rest names fields the planner did not write
-        # (e.g. ``fixed.value`` of a bare-number distribution).
-    return tuple(out), site, is_key
+            self.is_key = True
+        elif _has(self.node, part):
+            self.out.append(part)
+            self.node = self.node[part]
+        elif _is_label(part):
+            self.site = tuple(self.out) if self.site is None else self.site
+        elif last and isinstance(self.node, dict) and self.node.get("kind") != part:
+            self.out.append(part)
