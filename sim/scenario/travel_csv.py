@@ -51,22 +51,33 @@ def _parse(path: str, zone_ids: list[str]) -> np.ndarray:
     if not rows:
         raise MatrixFileError(f"{path} is empty")
     header = [c.strip() for c in rows[0][1:]]
-    want = set(zone_ids)
-    if sorted(header) != sorted(want) or len(rows) - 1 != len(zone_ids):
-        missing = sorted(want - set(header))[:8]
-        extra = sorted(set(header) - want)[:8]
-        raise MatrixFileError(f"{path}: expected a header and one row per zone of the district "
-                              f"({len(zone_ids)}); header misses {missing}, has unknown {extra}, "
-                              f"{len(rows) - 1} rows")
-    out = np.full((len(zone_ids), len(zone_ids)), np.nan)
+    _check_header(path, header, zone_ids, len(rows) - 1)
     index = {z: k for k, z in enumerate(zone_ids)}
+    columns = [index[zid] for zid in header]
+    out = np.full((len(zone_ids), len(zone_ids)), np.nan)
     for line, row in enumerate(rows[1:], start=2):
-        zid = row[0].strip()
-        if zid not in index or len(row) != len(header) + 1:
-            raise MatrixFileError(f"{path} line {line}: expected a zone id and "
-                                  f"{len(header)} minutes")
-        vals = [_minutes(v, f"{path} line {line}") for v in row[1:]]
-        out[index[zid], [index[header[k]] for k in range(len(header))]] = vals
+        k = _row_index(f"{path} line {line}", row, index, len(header))
+        out[k, columns] = [_minutes(v, f"{path} line {line}") for v in row[1:]]
     if np.isnan(out).any():
         raise MatrixFileError(f"{path}: a zone appears on two rows")
     return out
+
+
+def _check_header(path: str, header: list[str], zone_ids: list[str], n_rows: int) -> None:
+    """The header names every zone once and there is one row per zone."""
+    want = set(zone_ids)
+    if sorted(header) == sorted(want) and n_rows == len(zone_ids):
+        return
+    missing = sorted(want - set(header))[:8]
+    extra = sorted(set(header) - want)[:8]
+    raise MatrixFileError(f"{path}: expected a header and one row per zone of the district "
+                          f"({len(zone_ids)}); header misses {missing}, has unknown {extra}, "
+                          f"{n_rows} rows")
+
+
+def _row_index(where: str, row: list[str], index: dict[str, int], n: int) -> int:
+    """The zone index of a row that starts with a zone id and has n minutes."""
+    zid = row[0].strip()
+    if zid not in index or len(row) != n + 1:
+        raise MatrixFileError(f"{where}: expected a zone id and {n} minutes")
+    return index[zid]
