@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -62,8 +63,9 @@ def save(folder: str | None, key: str, arrays: dict[str, np.ndarray]) -> None:
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        named: dict[str, Any] = dict(arrays)  # numpy's stub checks **kwds against allow_pickle
         with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+            np.savez_compressed(fh, **named)
         os.replace(tmp, Path(folder) / f"network-{key}.npz")
     except OSError:
         return
