@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.scenario.district import MODES, District
 from sim.scenario.model import Scenario
-from sim.scenario.places import Travel
+from sim.scenario.places import Travel, Zone
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,28 @@ def compile_layout(scenario: Scenario) -> Layout:
     explicit = _explicit(spec, [z.id for z in zones])
     geo = _geo(scenario.district)
     return Layout(
-        zone_ids=tuple(z.id for z in zones),
-        zone_index={z.id: i for i, z in enumerate(zones)},
-        zone_kinds=tuple(z.kind for z in zones),
+        **_zone_columns(zones),
         xy=xy,
         travel={mode: _mode_matrix(mode, explicit, geo, xy, spec) for mode in MODES},
-        type_names=tuple(name for name, t in scenario.incidents.items() if t.enabled),
+        type_names=_enabled_types(scenario),
         horizon=scenario.clock.days * 1440.0,
         warmup=scenario.clock.warmup_days * 1440.0,
         geo=geo,
     )
+
+
+def _zone_columns(zones: list[Zone]) -> dict[str, Any]:
+    """The zone ids, their index and kinds, in zone order."""
+    return {
+        "zone_ids": tuple(z.id for z in zones),
+        "zone_index": {z.id: i for i, z in enumerate(zones)},
+        "zone_kinds": tuple(z.kind for z in zones),
+    }
+
+
+def _enabled_types(scenario: Scenario) -> tuple[str, ...]:
+    """The enabled incident types, in catalog order."""
+    return tuple(name for name, t in scenario.incidents.items() if t.enabled)
 
 
 def _explicit(spec: Travel, ids: list[str]) -> dict[str, Any]:

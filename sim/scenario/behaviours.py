@@ -145,3 +145,12 @@ Behaviour = Annotated[
     | FixedPost | CommunityVisits,
     Field(discriminator="kind"),
 ]
+
+
+def behaviour_zone_refs(behaviour: Behaviour) -> list[tuple[str, str]]:
+    """(field, zone) pairs of the zones a route, stops or visits name."""
+    if isinstance(behaviour, CyclicRoute) and behaviour.route != "auto":
+        return [("route", z) for z in behaviour.route]
+    if isinstance(behaviour, (HotspotStops, CommunityVisits)):
+        return [("zones", z) for z in behaviour.zones]
+    return []

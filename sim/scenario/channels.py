@@ -29,6 +29,10 @@ DEFAULTS = {"zones": "all", "hours": None, "probability": None, "delay": None, "
             "handles": False}  # fields a built-in kind leaves at these values
 LayerKind = Literal["camera", "hotline", "merchant", "layer"]
 BUILT_IN_NAMES = ("none", "patrol", "camera", "complaint", "merchant", "reopened")
+_BUILT_IN_FIELDS: dict[str, set[str]] = {  # the fields a built-in kind takes (a layer: any)
+    "camera": {"zones", "probability", "delay", "types"}, "hotline": set(),
+    "merchant": {"probability", "delay"},
+}
 
 
 class Layer(Frozen):
@@ -77,8 +81,7 @@ class Layer(Frozen):
     @model_validator(mode="after")
     def _built_in(self) -> Layer:
         given = {k for k, v in DEFAULTS.items() if getattr(self, k) != v}
-        allowed = {"camera": {"zones", "probability", "delay", "types"}, "hotline": set(),
-                   "merchant": {"probability", "delay"}, "layer": given}[self.kind]
+        allowed = _BUILT_IN_FIELDS.get(self.kind, given)
         extra = sorted(given - allowed)
         if extra:
             raise FieldProblems((extra[0], f"not used by a {self.kind} layer (it takes "
@@ -110,16 +113,21 @@ def check_layer_list(layers: list[Layer]) -> list[Layer]:
     """Names unique and not a built-in channel name; at most one of each built-in kind."""
     seen: set[str] = set()
     for k, layer in enumerate(layers):
-        if layer.name in seen:
-            raise FieldProblems((f"{k}.name", f"{layer.name!r} names two layers"))
-        if layer.kind == "layer" and layer.name in BUILT_IN_NAMES:
-            raise FieldProblems((f"{k}.name", f"{layer.name!r} is a built-in channel name; "
-                                 "choose another"))
+        _check_name(k, layer, seen)
         seen.add(layer.name)
     for kind in ("camera", "hotline", "merchant"):
         if sum(layer.kind == kind for layer in layers) > 1:
             raise FieldProblems(("", f"at most one {kind} layer"))
     return layers
+
+
+def _check_name(k: int, layer: Layer, seen: set[str]) -> None:
+    """A layer's name is new and, for a further layer, not a built-in channel's."""
+    if layer.name in seen:
+        raise FieldProblems((f"{k}.name", f"{layer.name!r} names two layers"))
+    if layer.kind == "layer" and layer.name in BUILT_IN_NAMES:
+        raise FieldProblems((f"{k}.name", f"{layer.name!r} is a built-in channel name; "
+                             "choose another"))
 
 
 def custom_layers(layers: list[Layer]) -> list[Layer]:

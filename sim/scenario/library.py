@@ -39,12 +39,17 @@ def find_scenario(text: str | Path) -> Path:
     path = Path(text)
     if path.exists() or path.is_symlink():
         return path
-    parts = path.parts
+    name = _library_name(path.parts)
+    return (_in_library(name) if name is not None else None) or path
+
+
+def _library_name(parts: tuple[str, ...]) -> str | None:
+    """The library name a path may stand for: ``name`` or ``scenarios/name``."""
     if len(parts) == 1:
-        return _in_library(parts[0]) or path
+        return parts[0]
     if len(parts) == 2 and parts[0] == LIBRARY_FOLDER:
-        return _in_library(parts[1]) or path
-    return path
+        return parts[1]
+    return None
 
 
 def description_line(path: Path, width: int = 88) -> str:

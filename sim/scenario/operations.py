@@ -109,11 +109,14 @@ class Detection(Frozen):
     def type_refs(self) -> list[tuple[str, str]]:
         """(where, incident type) of every type this section names."""
         refs = [("detection.cameras.types", name) for name in self.cameras.types or []]
-        refs += [(f"detection.{field}.{name}", name)
-                 for field in ("sight_by_type", "sight_passing_by_type")
-                 for name in getattr(self, field)]
-        return refs + [(f"detection.channels.{k}.{field}", name)
-                       for k, layer in enumerate(self.channels) for field, name in layer.type_refs()]
+        refs += [(f"detection.sight_by_type.{name}", name) for name in self.sight_by_type]
+        refs += [(f"detection.sight_passing_by_type.{name}", name)
+                 for name in self.sight_passing_by_type]
+        return refs + self._channel_type_refs()
+
+    def _channel_type_refs(self) -> list[tuple[str, str]]:
+        return [(f"detection.channels.{k}.{field}", name)
+                for k, layer in enumerate(self.channels) for field, name in layer.type_refs()]
 
     def layers(self) -> list[Layer]:
         """Every detection layer as a list (the old keys translated when no list was given)."""

@@ -18,6 +18,7 @@ from sim.scenario.behaviours import (
     IdlenessPatrol,
     RandomPatrol,
     Standby,
+    behaviour_zone_refs,
 )
 from sim.scenario.errors import FieldProblems
 from sim.scenario.shifts import DAY_SETS, WEEKDAYS, ClockTime, Shift, Weekday, clock_minutes
@@ -112,12 +113,7 @@ class UnitGroup(Frozen):
     def referenced_zones(self) -> list[tuple[str, str]]:
         """(field, zone) pairs of zones named by the grids and the behaviour."""
         refs = [("grids", z) for grid in self.grids or [] for z in grid]
-        b = self.behaviour
-        if isinstance(b, CyclicRoute) and b.route != "auto":
-            refs += [("behaviour.route", z) for z in b.route]
-        if isinstance(b, (HotspotStops, CommunityVisits)):
-            refs += [("behaviour.zones", z) for z in b.zones]
-        return refs
+        return refs + [(f"behaviour.{field}", z) for field, z in behaviour_zone_refs(self.behaviour)]
 
 
 def _grids_or_split(group: UnitGroup) -> str:
