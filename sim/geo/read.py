@@ -62,6 +62,10 @@ def _check_ids(ids: list[str]) -> None:
     empty = [k for k, z in enumerate(ids) if z in ("", "None", "nan")]
     if empty:
         raise GeoError(f"{F}.id_field", f"features {empty[:8]} (0-based) have no id")
+    _check_unique(ids)
+
+
+def _check_unique(ids: list[str]) -> None:
     dups = sorted(z for z, n in Counter(ids).items() if n > 1)
     if dups:
         raise GeoError(f"{F}.id_field", f"duplicate zone ids: {', '.join(dups[:10])}")

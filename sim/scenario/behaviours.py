@@ -105,7 +105,13 @@ class FixedPost(Frozen):
         if self.start is None and self.end is None:
             return None
         start, end = clock_minutes(self.start or "00:00"), clock_minutes(self.end or "24:00")
-        return start, end + (1440 if end <= start else 0)
+        return start, _past_midnight(start, end)
+
+
+def _past_midnight(start: int, end: int) -> int:
+    """``end`` in minutes after the start day's midnight (a window ending before it starts
+    ends the next day)."""
+    return end + 1440 if end <= start else end
 
 
 class CommunityVisits(_Patrol):

@@ -86,9 +86,13 @@ class Layer(Frozen):
         if extra:
             raise FieldProblems((extra[0], f"not used by a {self.kind} layer (it takes "
                                  f"{', '.join(sorted(allowed)) or 'only name and kind'})"))
+        self._one_number()
+        return self
+
+    def _one_number(self) -> None:
+        """The camera and merchant layers take one probability, not one per type."""
         if self.kind in ("camera", "merchant") and isinstance(self.probability, dict):
             raise FieldProblems(("probability", f"a {self.kind} layer takes one number"))
-        return self
 
     def type_refs(self) -> list[tuple[str, str]]:
         """(field, incident type) of every type the layer names."""

@@ -290,12 +290,16 @@ class Parking(Frozen):
         patch = self.zones.get(zone_id)
         total = 0.0
         for vehicle in ("motor", "nonmotor"):
-            base = getattr(defaults, vehicle).arrivals_per_day if defaults is not None else 0.0
-            override = getattr(patch, vehicle) if patch is not None else None
-            if override is not None and override.arrivals_per_day is not None:
-                base = override.arrivals_per_day
-            total += base
+            total += _arrivals(vehicle, defaults, patch)
         return total
+
+
+def _arrivals(vehicle: str, defaults: ZoneParking | None, patch: ZoneParkingPatch | None) -> float:
+    """One vehicle type's arrivals per day: the zone's patch, else its kind's, else 0."""
+    override = getattr(patch, vehicle) if patch is not None else None
+    if override is not None and override.arrivals_per_day is not None:
+        return override.arrivals_per_day
+    return getattr(defaults, vehicle).arrivals_per_day if defaults is not None else 0.0
 
 
 class Cards(Frozen):

@@ -18,12 +18,17 @@ class ScenarioError(Exception):
         self.path = str(path) if path is not None else "<scenario>"
         self.problems = problems
         self.note = note
-        lines = [f"{self.path}: invalid scenario{f' ({note})' if note else ''}"]
-        for field, message in problems[:MAX_LISTED]:
-            lines.append(f"  - {field}: {message}" if field else f"  - {message}")
-        if len(problems) > MAX_LISTED:
-            lines.append(f"  - ... and {len(problems) - MAX_LISTED:,} more problems")
-        super().__init__("\n".join(lines))
+        head = f"{self.path}: invalid scenario{f' ({note})' if note else ''}"
+        super().__init__("\n".join([head, *_listed(problems)]))
+
+
+def _listed(problems: list[tuple[str, str]]) -> list[str]:
+    """One line per problem, at most MAX_LISTED, then a count of the rest."""
+    lines = [f"  - {field}: {message}" if field else f"  - {message}"
+             for field, message in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        lines.append(f"  - ... and {len(problems) - MAX_LISTED:,} more problems")
+    return lines
 
 
 class FieldProblems(ValueError):

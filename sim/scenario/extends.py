@@ -30,11 +30,16 @@ def deep_merge(base: dict, override: dict) -> dict:
     for key, value in override.items():
         if value is None and key in out:
             del out[key]
-        elif isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = _merged_value(out.get(key), value)
     return out
+
+
+def _merged_value(old: Any, new: Any) -> Any:
+    """Two mappings merge key by key; anything else is replaced by (a copy of) ``new``."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        return deep_merge(old, new)
+    return copy.deepcopy(new)
 
 
 def read_chain(
@@ -49,15 +54,20 @@ def read_chain(
     if problem is not None:
         raise ScenarioError(shown, [("", problem)])
     path = _resolved(Path(path), shown)
-    if path in chain:
-        cycle = " → ".join(p.name for p in (*chain, path))
-        raise ScenarioError(shown, [("extends", f"circular extends: {cycle}")])
+    _not_circular(path, chain, shown)
     data = read_yaml(path, shown)
     parent = data.pop("extends", None)
     if parent is None:
         return data, (path,)
     base, files = _read_parent(parent, path, (*chain, path), shown)
     return deep_merge(base, data), (path, *files)
+
+
+def _not_circular(path: Path, chain: tuple[Path, ...], shown: Path) -> None:
+    """A file met again on its own extends chain is a cycle."""
+    if path in chain:
+        cycle = " → ".join(p.name for p in (*chain, path))
+        raise ScenarioError(shown, [("extends", f"circular extends: {cycle}")])
 
 
 def _read_parent(parent: Any, path: Path, chain: tuple[Path, ...],

@@ -124,13 +124,19 @@ def _by_site(entries: list[_Entry]) -> dict[tuple, list[_Entry]]:
 
 
 def _one_site(site: tuple, group: list[_Entry], data: Any) -> list[_Entry]:
+    """The members that got past the union's own value, else one merged message when every
+    member said what it expected, else every member's message."""
     deeper = [e for e in group if len(e.path) > len(site)]
     if deeper:
         return deeper
+    wanted = _all_expected(group)
+    return [_Entry(site, None, _merged(wanted, node_at(data, site)))] if wanted else group
+
+
+def _all_expected(group: list[_Entry]) -> list[str]:
+    """What each of two or more members expected (empty if one did not say)."""
     wanted = [e.expected for e in group if e.expected]
-    if len(group) < 2 or len(wanted) != len(group):
-        return group
-    return [_Entry(site, None, _merged(wanted, node_at(data, site)))]
+    return wanted if len(group) >= 2 and len(wanted) == len(group) else []
 
 
 def _merged(wanted: list[str], node: Any) -> str:

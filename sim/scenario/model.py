@@ -43,9 +43,12 @@ def _short_enough(text: str) -> bool:
 
 def _stem_chars(text: str) -> bool:
     """Starts with a letter, digit, '-' or '_'; then letters, marks, digits, '-', '_', '.'."""
-    return (text[0].isalnum() or text[0] in "-_") and all(
-        ch.isalnum() or ch in "-_." or unicodedata.category(ch)[0] == "M" for ch in text
-    )
+    return (text[0].isalnum() or text[0] in "-_") and all(map(_stem_char, text))
+
+
+def _stem_char(ch: str) -> bool:
+    """A letter, a combining mark (as in Thai or Devanagari), a digit, '-', '_' or '.'."""
+    return ch.isalnum() or ch in "-_." or unicodedata.category(ch)[0] == "M"
 
 
 class ReportOptions(Frozen):
@@ -168,13 +171,8 @@ class Scenario(Frozen):
         return [*self.detection.type_refs(), *(self.workflow.type_refs() if self.workflow else [])]
 
     def _grid_split_problems(self, n_district: int) -> list[tuple[str, str]]:
-        out = []
-        for gname, group in self.units.items():
-            n_zones = len(group.zones or []) or n_district
-            if (group.grid_split or 0) > n_zones:
-                out.append((f"units.{gname}.grid_split",
-                            f"{group.grid_split} grids but only {n_zones} zones"))
-        return out
+        return [problem for gname, group in self.units.items()
+                for problem in _grid_split_problem(gname, group, n_district)]
 
     def _run_card_problems(self, zones: set[str]) -> list[tuple[str, str]]:
         officer_ids = {f"{g}-{k + 1}" for g, grp in self.units.items() for k in range(grp.count)}
@@ -198,6 +196,14 @@ class Scenario(Frozen):
             *parking_volume(self.demand.parking, zones, days),
         ])
         return self
+
+
+def _grid_split_problem(gname: str, group: UnitGroup, n_district: int) -> list[tuple[str, str]]:
+    """More grids than the group has zones (its own, else the district's)."""
+    n_zones = len(group.zones or []) or n_district
+    if (group.grid_split or 0) <= n_zones:
+        return []
+    return [(f"units.{gname}.grid_split", f"{group.grid_split} grids but only {n_zones} zones")]
 
 
 def _unknown(what: str, refs: list[tuple[str, str]], known: Collection[str]) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -85,16 +85,19 @@ class Detection(Frozen):
         if not self.channels:
             return self
         check_layer_list(self.channels)
-        by_kind = {layer.kind: layer for layer in self.channels}
-        derived = {"cameras": _cameras(by_kind.get("camera")),
-                   "complaints": "hotline" in by_kind,
-                   "door_front": _door_front(by_kind.get("merchant"), self.door_front)}
-        for key, value in derived.items():
+        for key, value in self._derived().items():
             if key in self.model_fields_set and getattr(self, key) != value:
                 raise FieldProblems((key, "given both here and in `channels`, differently: "
                                      "keep one of them"))
             object.__setattr__(self, key, value)  # frozen: set once, while validating
         return self
+
+    def _derived(self) -> dict[str, Any]:
+        """The old keys (cameras, complaints, door_front) as the channel list sets them."""
+        by_kind = {layer.kind: layer for layer in self.channels}
+        return {"cameras": _cameras(by_kind.get("camera")),
+                "complaints": "hotline" in by_kind,
+                "door_front": _door_front(by_kind.get("merchant"), self.door_front)}
 
     def camera_zone_refs(self) -> list[tuple[str, str]]:
         """(where, zone id) of every zone under cameras."""
@@ -133,19 +136,23 @@ class Detection(Frozen):
         return out
 
 
+def _given(layer: Layer, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The layer's values of ``keys`` that are set (not None)."""
+    return {k: getattr(layer, k) for k in keys if getattr(layer, k) is not None}
+
+
 def _cameras(layer: Layer | None) -> Cameras:
     if layer is None:
         return Cameras()
-    given = {k: getattr(layer, k) for k in ("probability", "delay", "types")
-             if getattr(layer, k) is not None}
-    return Cameras(zones=layer.zones, **given)
+    return Cameras(zones=layer.zones, **_given(layer, ("probability", "delay", "types")))
 
 
 def _door_front(layer: Layer | None, door: DoorFront) -> DoorFront:
     if layer is None:
         return door.model_copy(update={"fix_share": 0.0})
-    update = {"fix_share" if k == "probability" else k: getattr(layer, k)
-              for k in ("probability", "delay") if getattr(layer, k) is not None}
+    update = _given(layer, ("probability", "delay"))
+    if "probability" in update:
+        update["fix_share"] = update.pop("probability")
     return door.model_copy(update=update)
 
 

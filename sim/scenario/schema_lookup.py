@@ -38,11 +38,15 @@ def branches(spec: dict, node: Any) -> list[dict]:
     spec = deref(spec)
     options = spec.get("oneOf") or spec.get("anyOf")
     if not options:
-        return [spec] if spec.get("type") != "null" else []
+        return _unless_null(spec)
     tagged = _tagged_branch(spec, node)
     if tagged is not None:
         return [tagged]
     return [branch for option in options for branch in branches(option, node)]
+
+
+def _unless_null(spec: dict) -> list[dict]:
+    return [spec] if spec.get("type") != "null" else []
 
 
 def _tagged_branch(spec: dict, node: Any) -> dict | None:
@@ -222,6 +226,16 @@ class _Walk:
             self.out.append(part)
             self.node = self.node[part]
         elif _is_label(part):
-            self.site = tuple(self.out) if self.site is None else self.site
-        elif last and isinstance(self.node, dict) and self.node.get("kind") != part:
+            self._enter_union()
+        elif last and _names_field(self.node, part):
             self.out.append(part)
+
+    def _enter_union(self) -> None:
+        """A plain union's member label: the union site is where the first one appears."""
+        if self.site is None:
+            self.site = tuple(self.out)
+
+
+def _names_field(node: Any, part: Any) -> bool:
+    """Is ``part`` a (missing or unknown) field of the mapping ``node``, not a union's tag?"""
+    return isinstance(node, dict) and node.get("kind") != part

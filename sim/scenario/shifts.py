@@ -25,9 +25,14 @@ def clock_minutes(text: str) -> int:
     if not match:
         raise ValueError(f"expected a clock time as HH:MM, got {text!r}")
     hours, minutes = int(match.group(1)), int(match.group(2))
-    if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
+    if not _on_the_clock(hours, minutes):
         raise ValueError(f"{text!r} is not a clock time between 00:00 and 24:00")
     return hours * 60 + minutes
+
+
+def _on_the_clock(hours: int, minutes: int) -> bool:
+    """00:00 to 23:59, or 24:00."""
+    return minutes < 60 and (hours < 24 or (hours == 24 and minutes == 0))
 
 
 def _valid_clock(text: str) -> str:
@@ -55,12 +60,13 @@ class Shift(Frozen):
             raise ValueError(
                 f"overnight shift {self.start}-{self.end} must end earlier in the day than it starts"
             )
-        if not self.overnight and end <= start:
-            raise ValueError(
-                f"shift ends ({self.end}) before it starts ({self.start}); "
-                "for a shift across midnight set overnight: true"
-            )
+        if end <= start and not self.overnight:
+            raise ValueError(self._backwards())
         return self
+
+    def _backwards(self) -> str:
+        return (f"shift ends ({self.end}) before it starts ({self.start}); "
+                "for a shift across midnight set overnight: true")
 
     def weekdays(self) -> tuple[int, ...]:
         """Weekday numbers (0 = Monday) the shift starts on."""

@@ -52,14 +52,21 @@ def _parse(path: str, zone_ids: list[str]) -> np.ndarray:
         raise MatrixFileError(f"{path} is empty")
     header = [c.strip() for c in rows[0][1:]]
     _check_header(path, header, zone_ids, len(rows) - 1)
+    out = _filled(path, rows[1:], header, zone_ids)
+    if np.isnan(out).any():
+        raise MatrixFileError(f"{path}: a zone appears on two rows")
+    return out
+
+
+def _filled(path: str, rows: list[list[str]], header: list[str],
+            zone_ids: list[str]) -> np.ndarray:
+    """The matrix in zone order from the data rows (NaN where no row gave a value)."""
     index = {z: k for k, z in enumerate(zone_ids)}
     columns = [index[zid] for zid in header]
     out = np.full((len(zone_ids), len(zone_ids)), np.nan)
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in enumerate(rows, start=2):
         k = _row_index(f"{path} line {line}", row, index, len(header))
         out[k, columns] = [_minutes(v, f"{path} line {line}") for v in row[1:]]
-    if np.isnan(out).any():
-        raise MatrixFileError(f"{path}: a zone appears on two rows")
     return out
 
 

@@ -44,10 +44,14 @@ def post_problems(group: UnitGroup) -> list[tuple[str, str]]:
     window = post.window()
     if window is None or any(_overlaps(window, s) for s in group.shifts):
         return []
-    shifts = ", ".join(f"{s.start}-{s.end}" for s in group.shifts)
-    return [("behaviour", f"the post's window {post.start or '00:00'}-{post.end or '24:00'} "
-             f"lies outside every shift of the group ({shifts}), so the post at {post.zone} "
-             "would never be staffed; move the window inside a shift or change the shifts")]
+    return [("behaviour", _never_staffed(post, group.shifts))]
+
+
+def _never_staffed(post: FixedPost, shifts: list[Shift]) -> str:
+    listed = ", ".join(f"{s.start}-{s.end}" for s in shifts)
+    return (f"the post's window {post.start or '00:00'}-{post.end or '24:00'} lies outside "
+            f"every shift of the group ({listed}), so the post at {post.zone} would never be "
+            "staffed; move the window inside a shift or change the shifts")
 
 
 class UnitGroup(Frozen):
@@ -138,8 +142,12 @@ def _overflow_needs_grids(group: UnitGroup) -> str:
 def _grids_inside_zones(group: UnitGroup) -> str:
     if group.grids is None or group.zones is None:
         return ""
-    outside = sorted({z for g in group.grids for z in g} - set(group.zones))
+    outside = sorted(_grid_zones(group.grids) - set(group.zones))
     return f"grid zones {outside[:8]} are not in the group's `zones`" if outside else ""
+
+
+def _grid_zones(grids: list[list[str]]) -> set[str]:
+    return {z for grid in grids for z in grid}
 
 
 def _grids_not_empty(group: UnitGroup) -> str:

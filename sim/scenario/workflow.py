@@ -35,6 +35,14 @@ def span_minutes(text: str) -> tuple[int, int]:
     return a, b
 
 
+def _span(k: int, text: str) -> tuple[int, int]:
+    """Span ``k`` of a list in minutes, or FieldProblems naming its index."""
+    try:
+        return span_minutes(text)
+    except ValueError as err:
+        raise FieldProblems((str(k), str(err))) from None
+
+
 class WorkCalendar(Frozen):
     """When the bureau works: working days and the working hours of each."""
 
@@ -51,12 +59,7 @@ class WorkCalendar(Frozen):
     @field_validator("hours")
     @classmethod
     def _spans(cls, value: list[str]) -> list[str]:
-        spans = []
-        for k, text in enumerate(value):
-            try:
-                spans.append(span_minutes(text))
-            except ValueError as err:
-                raise FieldProblems((str(k), str(err))) from None
+        spans = [_span(k, text) for k, text in enumerate(value)]
         for k in range(1, len(spans)):
             if spans[k][0] < spans[k - 1][1]:
                 raise FieldProblems((str(k), "spans must be in order and must not overlap"))

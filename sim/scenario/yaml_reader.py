@@ -105,9 +105,13 @@ def _stat(real: Path) -> os.stat_result | str:
     except FileNotFoundError:
         return "file not found"
     except OSError as exc:
-        return _OS_ERRORS.get(exc.errno or 0, f"cannot be read: {exc.strerror or exc}")
+        return _OS_ERRORS.get(exc.errno or 0) or _unreadable(exc)
     except ValueError:  # a NUL byte in the path
         return "is not a valid file path"
+
+
+def _unreadable(exc: OSError) -> str:
+    return f"cannot be read: {exc.strerror or exc}"
 
 
 def _kind_problem(info: os.stat_result) -> str | None:
@@ -138,7 +142,7 @@ def _read_at_most(real: Path, shown: Path, size: int) -> bytes:
         with open(real, "rb") as handle:
             return handle.read(size)
     except OSError as exc:
-        raise _error(shown, f"cannot be read: {exc.strerror or exc}") from None
+        raise _error(shown, _unreadable(exc)) from None
 
 
 def read_yaml(path: Path, shown: Path | None = None) -> dict:
