@@ -75,12 +75,18 @@ def _read_graphml(path: str, crs: str | None) -> Streets:
     g = nx.read_graphml(path)
     if g.number_of_nodes() == 0:
         raise GeoError(F, f"{path} has no nodes")
+    nodes = _graphml_nodes(g, path)
+    edges, lengths = _graphml_edges(g)
+    src = parse_crs(crs or g.graph.get("crs") or "EPSG:4326", "map.network.crs")
+    return table(nodes, edges, src, lengths)
+
+
+def _graphml_edges(g: Any) -> tuple[list[tuple], list[float] | None]:
+    """The edges of a GraphML graph and their lengths (None unless every edge has one)."""
     found = list(g.edges(data=True))
     edges = [_graphml_edge(a, b, d, g.is_directed()) for a, b, d in found]
     lengths = [_graphml_length(d) for _a, _b, d in found]
-    src = parse_crs(crs or g.graph.get("crs") or "EPSG:4326", "map.network.crs")
-    known = lengths if not np.isnan(lengths).any() else None
-    return table(_graphml_nodes(g, path), edges, src, known)
+    return edges, (lengths if not np.isnan(lengths).any() else None)
 
 
 def _graphml_nodes(g: Any, path: str) -> dict:

@@ -70,9 +70,13 @@ def _boundary_file(path: str) -> tuple[Any, Any]:
     if frame.crs is None:
         raise GeoError("map.unit_grid.boundary", "the boundary file names no CRS")
     area = shapely.union_all(frame.geometry.to_numpy())
-    if area.is_empty or area.area <= 0 or not area.is_valid:
+    if not _valid_area(area):
         raise GeoError("map.unit_grid.boundary", "the boundary file has no valid polygon")
     return area, parse_crs(frame.crs, "map.unit_grid.boundary")
+
+
+def _valid_area(area: Any) -> bool:
+    return not (area.is_empty or area.area <= 0 or not area.is_valid)
 
 
 Shapes = tuple[list[str], list, list, Any, Any, "list | None"]

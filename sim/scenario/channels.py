@@ -80,7 +80,7 @@ class Layer(Frozen):
 
     @model_validator(mode="after")
     def _built_in(self) -> Layer:
-        given = {k for k, v in DEFAULTS.items() if getattr(self, k) != v}
+        given = self._given()
         allowed = _BUILT_IN_FIELDS.get(self.kind, given)
         extra = sorted(given - allowed)
         if extra:
@@ -88,6 +88,10 @@ class Layer(Frozen):
                                  f"{', '.join(sorted(allowed)) or 'only name and kind'})"))
         self._one_number()
         return self
+
+    def _given(self) -> set[str]:
+        """The fields set to something other than what a built-in kind leaves them at."""
+        return {k for k, v in DEFAULTS.items() if getattr(self, k) != v}
 
     def _one_number(self) -> None:
         """The camera and merchant layers take one probability, not one per type."""
@@ -119,10 +123,15 @@ def check_layer_list(layers: list[Layer]) -> list[Layer]:
     for k, layer in enumerate(layers):
         _check_name(k, layer, seen)
         seen.add(layer.name)
+    _one_of_each_kind(layers)
+    return layers
+
+
+def _one_of_each_kind(layers: list[Layer]) -> None:
+    """At most one camera, one hotline and one merchant layer."""
     for kind in ("camera", "hotline", "merchant"):
         if sum(layer.kind == kind for layer in layers) > 1:
             raise FieldProblems(("", f"at most one {kind} layer"))
-    return layers
 
 
 def _check_name(k: int, layer: Layer, seen: set[str]) -> None:

@@ -107,7 +107,7 @@ class District(Frozen):
 
     def _layout_problems(self) -> list[tuple[str, str]]:
         """Exactly one of grid, zones and map."""
-        given = [k for k in ("grid", "zones", "map") if getattr(self, k) is not None]
+        given = self._layouts_given()
         if len(given) > 1:
             return [("", f"give one of `grid` (a generated grid), `zones` (a list) or `map` "
                          f"(zones from a map), not both {' and '.join(given)}")]
@@ -115,6 +115,9 @@ class District(Frozen):
             return [("", "missing: give `grid` (zones generated as a grid), `zones` (a list) "
                          "or `map` (zones from a map)")]
         return []
+
+    def _layouts_given(self) -> list[str]:
+        return [k for k in ("grid", "zones", "map") if getattr(self, k) is not None]
 
     def _map_problems(self) -> list[tuple[str, str]]:
         """The map's zones read and its network routed (nothing to check without a map)."""

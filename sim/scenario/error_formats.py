@@ -160,9 +160,12 @@ def _length_expected(e: Err, noun: str) -> str:
     if low is not None and low == high:
         return f"exactly {low} {noun}"
     if e.kind == "too_short":
-        least = e.ctx.get("min_length")
-        return f"at least {least} {noun[:-1] if least == 1 else noun}"
+        return _at_least(e.ctx.get("min_length"), noun)
     return f"at most {e.ctx.get('max_length')} {noun}"
+
+
+def _at_least(least: Any, noun: str) -> str:
+    return f"at least {least} {noun[:-1] if least == 1 else noun}"
 
 
 def _mapping(e: Err) -> Found:

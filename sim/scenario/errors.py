@@ -54,11 +54,12 @@ def unknown_name(what: str, name: object, known: Iterable[str], limit: int = 8) 
     """``zone 'B9' is not defined; did you mean 'B2'?`` (or the names that are defined)."""
     known = [str(k) for k in known]
     close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.5)
-    if close:
-        hint = f"did you mean {close[0]!r}?"
-    elif not known:
-        hint = "none is defined"
-    else:
-        shown = ", ".join(known[:limit]) + (", ..." if len(known) > limit else "")
-        hint = f"defined: {shown}"
+    hint = f"did you mean {close[0]!r}?" if close else _defined(known, limit)
     return f"{what} {name!r} is not defined; {hint}"
+
+
+def _defined(known: list[str], limit: int) -> str:
+    """The names that are defined, the first ``limit`` of them."""
+    if not known:
+        return "none is defined"
+    return "defined: " + ", ".join(known[:limit]) + (", ..." if len(known) > limit else "")

@@ -91,10 +91,14 @@ def _parent_path(parent: Any, path: Path, shown: Path) -> Path:
     parent_path = path.parent / parent
     problem = file_problem(parent_path)
     if problem is not None:
-        named = repr(parent) if len(parent) <= 80 else repr(parent[:77] + "...")
-        raise ScenarioError(shown, [("extends", f"file {named} {problem.removeprefix('file ')} "
-                                            f"(next to {path.name})")])
+        raise ScenarioError(shown, [("extends", f"file {_named(parent)} "
+                                    f"{problem.removeprefix('file ')} (next to {path.name})")])
     return parent_path
+
+
+def _named(parent: str) -> str:
+    """The parent's name as written, cut to 80 characters."""
+    return repr(parent) if len(parent) <= 80 else repr(parent[:77] + "...")
 
 
 def _resolved(path: Path, shown: Path) -> Path:

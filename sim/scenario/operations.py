@@ -86,11 +86,15 @@ class Detection(Frozen):
             return self
         check_layer_list(self.channels)
         for key, value in self._derived().items():
-            if key in self.model_fields_set and getattr(self, key) != value:
-                raise FieldProblems((key, "given both here and in `channels`, differently: "
-                                     "keep one of them"))
+            self._check_agrees(key, value)
             object.__setattr__(self, key, value)  # frozen: set once, while validating
         return self
+
+    def _check_agrees(self, key: str, value: Any) -> None:
+        """An old key written as well as `channels` must say the same."""
+        if key in self.model_fields_set and getattr(self, key) != value:
+            raise FieldProblems((key, "given both here and in `channels`, differently: "
+                                 "keep one of them"))
 
     def _derived(self) -> dict[str, Any]:
         """The old keys (cameras, complaints, door_front) as the channel list sets them."""
@@ -185,7 +189,11 @@ class Dispatch(Frozen):
         out = [(f"dispatch.run_cards.{zone}",
                 f"{ref!r} is neither an officer id (group-k) nor a unit group")
                for zone, card in self.run_cards.items() for ref in card if ref not in names]
+        return out + self._missing_cards(zones)
+
+    def _missing_cards(self, zones: set[str]) -> list[tuple[str, str]]:
+        """With the run_cards policy, every zone needs a card."""
         missing = sorted(zones - set(self.run_cards))
-        if self.policy == "run_cards" and missing:
-            out.append(("dispatch.run_cards", f"no run card for zones {missing[:8]}"))
-        return out
+        if self.policy != "run_cards" or not missing:
+            return []
+        return [("dispatch.run_cards", f"no run card for zones {missing[:8]}")]

@@ -25,12 +25,17 @@ def schema() -> dict:
 def deref(spec: dict) -> dict:
     """``spec`` with ``$ref`` replaced by the definition it refers to."""
     defs = schema().get("$defs", {})
-    seen = 0
-    while isinstance(spec, dict) and "$ref" in spec and seen < 50:
-        extra = {k: v for k, v in spec.items() if k != "$ref"}
-        spec = {**defs.get(spec["$ref"].split("/")[-1], {}), **extra}
-        seen += 1
+    for _ in range(50):  # a reference to a reference...: at most 50 steps
+        if not (isinstance(spec, dict) and "$ref" in spec):
+            break
+        spec = _followed(spec, defs)
     return spec
+
+
+def _followed(spec: dict, defs: dict) -> dict:
+    """The definition ``spec`` refers to, with ``spec``'s other keys over it."""
+    extra = {k: v for k, v in spec.items() if k != "$ref"}
+    return {**defs.get(spec["$ref"].split("/")[-1], {}), **extra}
 
 
 def branches(spec: dict, node: Any) -> list[dict]:
@@ -223,12 +228,16 @@ class _Walk:
         if part == "[key]":
             self.is_key = True
         elif _has(self.node, part):
-            self.out.append(part)
-            self.node = self.node[part]
+            self._enter(part)
         elif _is_label(part):
             self._enter_union()
         elif last and _names_field(self.node, part):
             self.out.append(part)
+
+    def _enter(self, part: Any) -> None:
+        """Step into the planner's value at key or index ``part``."""
+        self.out.append(part)
+        self.node = self.node[part]
 
     def _enter_union(self) -> None:
         """A plain union's member label: the union site is where the first one appears."""
