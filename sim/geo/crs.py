@@ -62,10 +62,17 @@ def project_xy(x: Any, y: Any, src: Any, dst: Any, field: str) -> tuple[Any, Any
     except Exception as exc:  # pyproj raises several kinds on bad coordinates
         raise GeoError(field, f"cannot reproject the coordinates to {dst.name!r} ({exc})") from None
     px, py = np.asarray(px, dtype=float), np.asarray(py, dtype=float)
+    _check_finite(px, py, src, dst, field)
+    return px, py
+
+
+def _check_finite(px: Any, py: Any, src: Any, dst: Any, field: str) -> None:
+    """Coordinates outside the target CRS's area of use come out as inf or nan."""
+    import numpy as np
+
     if not (np.isfinite(px).all() and np.isfinite(py).all()):
         raise GeoError(field, f"some coordinates cannot be reprojected from {src.name!r} to "
                               f"{dst.name!r} (outside its area of use?)")
-    return px, py
 
 
 def project_geoms(geoms: Any, src: Any, dst: Any, field: str) -> Any:

@@ -123,11 +123,16 @@ def _point_areas(frame: Any, spec: ZonesFile, points: bool, ids: list[str]) -> l
     """Each zone's area from ``area_field`` when the zones are points (None for polygons)."""
     if not points:
         return None
+    values = _column(frame, _area_field(spec), "area_field") or []
+    return [_area(zid, v) for zid, v in zip(ids, values)]
+
+
+def _area_field(spec: ZonesFile) -> str:
+    """The field holding each point zone's area (point files need one)."""
     if spec.area_field is None:
         raise GeoError(f"{F}.area_field", "the file has points: name the field holding each "
                                           "zone's area (m²) with area_field")
-    values = _column(frame, spec.area_field, "area_field") or []
-    return [_area(zid, v) for zid, v in zip(ids, values)]
+    return spec.area_field
 
 
 def _texts(frame: Any, name: str | None, key: str) -> list[str | None]:

@@ -13,15 +13,14 @@ if TYPE_CHECKING:
     from sim.geo.travel import GeoTravel
     from sim.geo.zones import GeoZones
 
+_MAP_FILES = (("zones", "file"), ("unit_grid", "boundary"), ("network", "file"))
 LIBRARIES = ("shapely", "pyproj", "pyogrio", "geopandas", "networkx")
 _ZONES: dict[str, GeoZones] = {}
 _TRAVEL: dict[str, GeoTravel] = {}
 
 
 def _files(spec: DistrictMap) -> str:
-    names = [spec.zones.file if spec.zones else None,
-             spec.unit_grid.boundary if spec.unit_grid else None,
-             spec.network.file if spec.network else None]
+    names = [getattr(getattr(spec, section), key, None) for section, key in _MAP_FILES]
     return "|".join(stamp(n) for n in names)
 
 

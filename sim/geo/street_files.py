@@ -151,9 +151,14 @@ def _read_pbf(path: str, _crs: str | None) -> Streets:
     nodes, edges = pyrosm.OSM(path).get_network(network_type="all", nodes=True)
     if edges is None or nodes is None or len(edges) == 0:
         raise GeoError(F, f"{path} has no streets (ways tagged highway)")
-    table_ = dict(zip(nodes["id"].tolist(), zip(nodes["lon"].tolist(), nodes["lat"].tolist())))
     cols = [_pbf_column(edges, c) for c in ("u", "v", "highway", "oneway", "foot")]
-    return table(table_, list(zip(*cols)), parse_crs("EPSG:4326", F), edges["length"].tolist())
+    return table(_pbf_nodes(nodes), list(zip(*cols)), parse_crs("EPSG:4326", F),
+                 edges["length"].tolist())
+
+
+def _pbf_nodes(nodes: Any) -> dict:
+    """Node id → (lon, lat) from pyrosm's node frame."""
+    return dict(zip(nodes["id"].tolist(), zip(nodes["lon"].tolist(), nodes["lat"].tolist())))
 
 
 def _pbf_column(edges: Any, name: str) -> list:

@@ -85,20 +85,25 @@ def zone_changes(pred: np.ndarray, zone: np.ndarray, targets: np.ndarray) -> np.
     ``up[v]`` is first made the nearest ancestor of ``v`` in another zone (pointer jumping:
     a few vectorised passes instead of a walk over every node of every path).
     """
-    up = pred.astype(np.int64)
-    up[up < 0] = -1
-    while True:
-        u = np.maximum(up, 0)
-        same = (up >= 0) & (zone[u] == zone)
-        if not same.any():
-            break
-        up = np.where(same, up[u], up)
+    up = _other_zone_ancestors(pred, zone)
     cur, cols = targets.astype(np.int64), []
     while (cur >= 0).any():
         c = np.maximum(cur, 0)
         cols.append(np.where(cur >= 0, zone[c], -1))
         cur = np.where(cur >= 0, up[c], -1)
     return np.stack(cols, axis=1) if cols else np.full((len(targets), 1), -1)
+
+
+def _other_zone_ancestors(pred: np.ndarray, zone: np.ndarray) -> np.ndarray:
+    """Per node, its nearest ancestor in the tree that lies in another zone (-1: none)."""
+    up = pred.astype(np.int64)
+    up[up < 0] = -1
+    while True:
+        u = np.maximum(up, 0)
+        same = (up >= 0) & (zone[u] == zone)
+        if not same.any():
+            return up
+        up = np.where(same, up[u], up)
 
 
 def _node_zones(gz: GeoZones, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -139,7 +144,7 @@ def compute(spec: DistrictMap, travel: Travel, gz: GeoZones, streets: Streets) -
     x, y = x - gz.origin[0], y - gz.origin[1]
     lengths = edge_lengths(streets, x, y)
     centres = np.array([[z.x_m, z.y_m] for z in gz.zones])
-    path_mode = "foot" if "foot" in net.modes else net.modes[0]
+    path_mode = _path_mode(net)
     minutes: dict[str, np.ndarray] = {}
     preds, zone_node = np.empty((0, 0), np.int32), np.empty(0, np.int64)  # the path mode's
     for mode in net.modes:
@@ -148,6 +153,11 @@ def compute(spec: DistrictMap, travel: Travel, gz: GeoZones, streets: Streets) -
         if r.preds is not None:
             preds, zone_node = r.preds, snapped
     return GeoTravel(minutes, preds, zone_node, _node_zones(gz, x, y), _segments(streets, x, y))
+
+
+def _path_mode(net: StreetNetwork) -> str:
+    """The mode whose shortest-path trees give the zones passed on the way (foot if routed)."""
+    return "foot" if "foot" in net.modes else net.modes[0]
 
 
 def _route(net: StreetNetwork, mode: Mode, streets: Streets, lengths: np.ndarray,

@@ -23,7 +23,7 @@ from sim.scenario.base import Frozen, ZoneId
 from sim.scenario.distributions import Distribution, fixed
 from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
-from sim.scenario.workflow import span_minutes
+from sim.scenario.workflow import span_at
 
 DEFAULTS = {"zones": "all", "hours": None, "probability": None, "delay": None, "types": None,
             "handles": False}  # fields a built-in kind leaves at these values
@@ -72,10 +72,7 @@ class Layer(Frozen):
     @classmethod
     def _spans(cls, value: list[str] | None) -> list[str] | None:
         for k, text in enumerate(value or []):
-            try:
-                span_minutes(text)
-            except ValueError as err:
-                raise FieldProblems((str(k), str(err))) from None
+            span_at(k, text)
         return value
 
     @model_validator(mode="after")

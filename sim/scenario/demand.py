@@ -380,14 +380,15 @@ class Demand(Frozen):
         refs = []
         if self.vendors.enabled:
             refs.append(("demand.vendors.incident_type", self.vendors.incident_type))
-        if self.parking.enabled:
-            p = self.parking
-            refs += [
-                ("demand.parking.motor.incident_type", p.motor.incident_type),
-                ("demand.parking.nonmotor.incident_type", p.nonmotor.incident_type),
-                ("demand.parking.charging.incident_type", p.charging.incident_type),
-            ]
-        return refs
+        return refs + (self._parking_type_refs() if self.parking.enabled else [])
+
+    def _parking_type_refs(self) -> list[tuple[str, str]]:
+        p = self.parking
+        return [
+            ("demand.parking.motor.incident_type", p.motor.incident_type),
+            ("demand.parking.nonmotor.incident_type", p.nonmotor.incident_type),
+            ("demand.parking.charging.incident_type", p.charging.incident_type),
+        ]
 
     def contract_problems(self, shop_fronts: dict[str, int]) -> list[tuple[str, str]]:
         """Zones with more door-front contracts than shop fronts (``shop_fronts`` by zone id;

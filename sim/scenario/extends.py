@@ -120,9 +120,7 @@ def set_path(data: dict, dotted: str, value: Any) -> dict:
 
     Missing mappings on the way are created; a bad path raises ScenarioError naming it.
     """
-    parts = str(dotted).split(".")
-    if not all(part.strip() for part in parts):
-        raise ScenarioError(None, [(str(dotted), "expected a field path such as units.foot.count")])
+    parts = _parts(dotted)
     out = copy.deepcopy(data)
     node: Any = out
     for depth, part in enumerate(parts[:-1]):
@@ -132,6 +130,14 @@ def set_path(data: dict, dotted: str, value: Any) -> dict:
         node = node[key]
     node[_key(node, parts[-1], dotted, _where(parts, len(parts) - 1))] = value
     return out
+
+
+def _parts(dotted: str) -> list[str]:
+    """The names of a dotted path, or ScenarioError for an empty one (``a..b``)."""
+    parts = str(dotted).split(".")
+    if not all(part.strip() for part in parts):
+        raise ScenarioError(None, [(str(dotted), "expected a field path such as units.foot.count")])
+    return parts
 
 
 def _where(parts: list[str], depth: int) -> str:

@@ -61,5 +61,9 @@ def description_line(path: Path, width: int = 88) -> str:
         text = str(read_chain(path)[0].get("description") or "")
     except ScenarioError:
         return "(cannot be read)"
-    line = " ".join(text.split())
+    return _cut(" ".join(text.split()), width)
+
+
+def _cut(line: str, width: int) -> str:
+    """The line, cut with an ellipsis to at most ``width`` characters."""
     return line if len(line) <= width else line[: width - 1].rstrip() + "…"

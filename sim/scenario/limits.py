@@ -64,16 +64,21 @@ def limit(name: str) -> int:
     raw = os.environ.get(spec.env, "").strip()
     if not raw:
         return spec.default
-    try:
-        value = int(raw.replace("_", ""))
-    except ValueError:
-        value = 0
+    value = _whole(raw)
     if value < 1:
         raise BadLimitSetting(
             f"the environment variable {spec.env} should be a positive whole number "
             f"({spec.what}), got {raw!r}"
         )
     return value
+
+
+def _whole(raw: str) -> int:
+    """The whole number an environment variable holds (0 if it is not one)."""
+    try:
+        return int(raw.replace("_", ""))
+    except ValueError:
+        return 0
 
 
 def over_limit(name: str, amount: float, detail: str) -> str | None:

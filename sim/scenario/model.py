@@ -135,12 +135,12 @@ class Scenario(Frozen):
     @field_validator("incidents", "units")
     @classmethod
     def _names(cls, value: dict) -> dict:
-        for key in value:
-            if not isinstance(key, str) or not _NAME.match(key):
-                raise FieldProblems((
-                    str(key),
-                    "a name must start with a lower-case letter and use only a-z, 0-9 and _",
-                ))
+        bad = [key for key in value if not (isinstance(key, str) and _NAME.match(key))]
+        if bad:
+            raise FieldProblems((
+                str(bad[0]),
+                "a name must start with a lower-case letter and use only a-z, 0-9 and _",
+            ))
         return value
 
     @model_validator(mode="after")

@@ -129,6 +129,10 @@ class Detection(Frozen):
         """Every detection layer as a list (the old keys translated when no list was given)."""
         if self.channels:
             return list(self.channels)
+        return self._old_key_layers()
+
+    def _old_key_layers(self) -> list[Layer]:
+        """The layers that `door_front`, `cameras` and `complaints` describe."""
         out = [Layer(name="merchant", kind="merchant", probability=self.door_front.fix_share,
                      delay=self.door_front.delay)]
         if self.cameras.zones:

@@ -187,12 +187,17 @@ def yaml_path(loc: tuple, data: Any) -> tuple[tuple, tuple | None, bool]:
     at which a plain union was tried member by member (its errors are merged).
     """
     if data is None:  # no data to follow: drop what looks like a pydantic label
-        tags = _union_tags()
-        return tuple(p for p in loc if _plain_part(p, tags)), None, "[key]" in loc
+        return _without_labels(loc), None, "[key]" in loc
     walk = _Walk(data)
     for index, part in enumerate(loc):
         walk.step(part, last=index == len(loc) - 1)
     return tuple(walk.out), walk.site, walk.is_key
+
+
+def _without_labels(loc: tuple) -> tuple:
+    """The parts of a location that do not look like pydantic's labels or union tags."""
+    tags = _union_tags()
+    return tuple(p for p in loc if _plain_part(p, tags))
 
 
 def _is_label(part: Any) -> bool:

@@ -35,7 +35,7 @@ def span_minutes(text: str) -> tuple[int, int]:
     return a, b
 
 
-def _span(k: int, text: str) -> tuple[int, int]:
+def span_at(k: int, text: str) -> tuple[int, int]:
     """Span ``k`` of a list in minutes, or FieldProblems naming its index."""
     try:
         return span_minutes(text)
@@ -59,7 +59,7 @@ class WorkCalendar(Frozen):
     @field_validator("hours")
     @classmethod
     def _spans(cls, value: list[str]) -> list[str]:
-        spans = [_span(k, text) for k, text in enumerate(value)]
+        spans = [span_at(k, text) for k, text in enumerate(value)]
         for k in range(1, len(spans)):
             if spans[k][0] < spans[k - 1][1]:
                 raise FieldProblems((str(k), "spans must be in order and must not overlap"))
