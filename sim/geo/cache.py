@@ -48,12 +48,15 @@ def load(folder: str | None, key: str) -> dict[str, np.ndarray] | None:
     """The arrays cached under ``key``, or None (missing, unreadable: computed again)."""
     if folder is None:
         return None
-    path = Path(folder) / f"network-{key}.npz"
     try:
-        with np.load(path, allow_pickle=False) as data:
-            return {name: data[name] for name in data.files}
+        return _read_npz(Path(folder) / f"network-{key}.npz")
     except (OSError, ValueError, KeyError):
         return None
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}
 
 
 def save(folder: str | None, key: str, arrays: dict[str, np.ndarray]) -> None:

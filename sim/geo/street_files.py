@@ -108,9 +108,15 @@ def _graphml_length(d: dict) -> float:
 
 def _read_osm_xml(path: str, _crs: str | None) -> Streets:
     """An OpenStreetMap XML file (always EPSG:4326): its ways tagged highway."""
-    import xml.etree.ElementTree as ET
-
     from sim.geo.crs import parse_crs
+
+    nodes, edges = _osm_elements(path)
+    return table(_used(nodes, edges), edges, parse_crs("EPSG:4326", F))
+
+
+def _osm_elements(path: str) -> tuple[dict, list[tuple]]:
+    """Node id → (lon, lat) of every node, and the edges of the highway ways."""
+    import xml.etree.ElementTree as ET
 
     nodes: dict = {}
     edges: list[tuple] = []
@@ -120,7 +126,7 @@ def _read_osm_xml(path: str, _crs: str | None) -> Streets:
         elif el.tag == "way":
             edges += _way_edges(el)
             el.clear()
-    return table(_used(nodes, edges), edges, parse_crs("EPSG:4326", F))
+    return nodes, edges
 
 
 def _used(nodes: dict, edges: list[tuple]) -> dict:

@@ -18,13 +18,18 @@ class MatrixFileError(ValueError):
 
 
 def _minutes(text: str, where: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise MatrixFileError(f"{where}: {text!r} is not a number of minutes") from None
+    """One travel time, a number of minutes from 0 to 1,000,000."""
+    value = _number(text, where)
     if not (math.isfinite(value) and 0 <= value <= 1e6):
         raise MatrixFileError(f"{where}: {text!r} is not between 0 and 1,000,000 minutes")
     return value
+
+
+def _number(text: str, where: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise MatrixFileError(f"{where}: {text!r} is not a number of minutes") from None
 
 
 def _rows(path: str) -> list[list[str]]:
@@ -37,9 +42,9 @@ def _rows(path: str) -> list[list[str]]:
 
 def read_matrix(path: str, zone_ids: list[str]) -> np.ndarray:
     """The (zones, zones) minutes of ``path`` in ``zone_ids`` order, or MatrixFileError."""
-    st = os.stat(path) if Path(path).is_file() else None
-    if st is None:
+    if not Path(path).is_file():
         raise MatrixFileError(f"file not found: {path}")
+    st = os.stat(path)
     key = (path, st.st_size, st.st_mtime_ns, tuple(zone_ids))
     if key not in _READ:
         _READ[key] = _parse(path, zone_ids)

@@ -22,15 +22,20 @@ def _over(where: str, limit_name: str, amount: float, detail: str, note: str = "
 def incident_volume(incidents: Mapping[str, IncidentType], zones: Sequence[Zone],
                     multiplier: float, days: int) -> Problems:
     """The catalog's rates over every zone and day."""
-    per_day = multiplier * sum(
+    per_day = multiplier * _catalog_per_day(incidents, zones)
+    return _over("incidents", "incidents", per_day * days,
+                 f"the rates add up to {per_day:,.0f} incidents a day, {{n}} in {days} days",
+                 " (rate_per_day is incidents per zone per day)")
+
+
+def _catalog_per_day(incidents: Mapping[str, IncidentType], zones: Sequence[Zone]) -> float:
+    """Expected incidents a day of the enabled types (zone rates over kind rates)."""
+    return sum(
         itype.zone_rates.get(z.id, itype.rate_per_day.get(z.kind, 0.0))
         for itype in incidents.values()
         if itype.enabled
         for z in zones
     )
-    return _over("incidents", "incidents", per_day * days,
-                 f"the rates add up to {per_day:,.0f} incidents a day, {{n}} in {days} days",
-                 " (rate_per_day is incidents per zone per day)")
 
 
 def vendor_volume(vendors: Vendors, days: int) -> Problems:

@@ -60,10 +60,14 @@ class NodeWalk:
             return 0
         key = key_node.value
         if key in seen and key_node.tag != MERGE_TAG:
-            self.problems.append((format_path((*path, key)), f"written twice in the same "
-                                  f"mapping (lines {seen[key]} and {line}); keep one"))
+            self._twice((*path, key), seen[key], line)
         seen.setdefault(key, line)
         return 1 + self.size(value_node, (*path, key))
+
+
+    def _twice(self, path: tuple, first: int, line: int) -> None:
+        self.problems.append((format_path(path), f"written twice in the same mapping (lines "
+                              f"{first} and {line}); keep one"))
 
 
 def node_problems(node: yaml.Node) -> list[tuple[str, str]]:
