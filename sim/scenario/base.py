@@ -17,7 +17,7 @@ ZoneKind = Literal[
     "park",
 ]
 Mode = Literal["foot", "ebike", "car"]
-MODES: tuple[str, ...] = ("foot", "ebike", "car")
+MODES: tuple[Mode, ...] = ("foot", "ebike", "car")
 
 
 def _as_str(value: Any) -> Any:

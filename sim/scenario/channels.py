@@ -24,6 +24,7 @@ from sim.scenario.distributions import Distribution, fixed
 from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
 from sim.scenario.workflow import span_at
+from sim.scenario.workflow import span_minutes as span_minutes  # sim.engine imports it here
 
 DEFAULTS = {"zones": "all", "hours": None, "probability": None, "delay": None, "types": None,
             "handles": False}  # fields a built-in kind leaves at these values
