@@ -155,11 +155,15 @@ def _read_pbf(path: str, _crs: str | None) -> Streets:
     from sim.geo.crs import parse_crs
 
     nodes, edges = pyrosm.OSM(path).get_network(network_type="all", nodes=True)
-    if edges is None or nodes is None or len(edges) == 0:
+    if not _has_streets(nodes, edges):
         raise GeoError(F, f"{path} has no streets (ways tagged highway)")
     cols = [_pbf_column(edges, c) for c in ("u", "v", "highway", "oneway", "foot")]
     return table(_pbf_nodes(nodes), list(zip(*cols)), parse_crs("EPSG:4326", F),
                  edges["length"].tolist())
+
+
+def _has_streets(nodes: Any, edges: Any) -> bool:
+    return edges is not None and nodes is not None and len(edges) > 0
 
 
 def _pbf_nodes(nodes: Any) -> dict:

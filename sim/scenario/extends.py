@@ -50,9 +50,7 @@ def read_chain(
     ``shown`` is the file's name as the planner wrote it (used in messages).
     """
     shown = Path(path) if shown is None else shown
-    problem = file_problem(Path(path))
-    if problem is not None:
-        raise ScenarioError(shown, [("", problem)])
+    _check_file(Path(path), shown)
     path = _resolved(Path(path), shown)
     _not_circular(path, chain, shown)
     data = read_yaml(path, shown)
@@ -61,6 +59,12 @@ def read_chain(
         return data, (path,)
     base, files = _read_parent(parent, path, (*chain, path), shown)
     return deep_merge(base, data), (path, *files)
+
+
+def _check_file(path: Path, shown: Path) -> None:
+    problem = file_problem(path)
+    if problem is not None:
+        raise ScenarioError(shown, [("", problem)])
 
 
 def _not_circular(path: Path, chain: tuple[Path, ...], shown: Path) -> None:

@@ -135,7 +135,7 @@ class Scenario(Frozen):
     @field_validator("incidents", "units")
     @classmethod
     def _names(cls, value: dict) -> dict:
-        bad = [key for key in value if not (isinstance(key, str) and _NAME.match(key))]
+        bad = [key for key in value if not _is_name(key)]
         if bad:
             raise FieldProblems((
                 str(bad[0]),
@@ -196,6 +196,11 @@ class Scenario(Frozen):
             *parking_volume(self.demand.parking, zones, days),
         ])
         return self
+
+
+def _is_name(key: object) -> bool:
+    """A lower-case letter, then a-z, 0-9 and _ (names of types and groups)."""
+    return isinstance(key, str) and _NAME.match(key) is not None
 
 
 def _grid_split_problem(gname: str, group: UnitGroup, n_district: int) -> list[tuple[str, str]]:

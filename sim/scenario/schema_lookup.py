@@ -98,21 +98,28 @@ def _children(specs: list[dict], node: Any, part: Any) -> list[dict]:
 
 def _child(branch: dict, part: Any) -> dict | None:
     """The schema of ``part`` inside one concrete schema (None if it has none)."""
+    named = _item_or_property(branch, part)
+    return named if named is not None else _entry_schema(branch)
+
+
+def _item_or_property(branch: dict, part: Any) -> dict | None:
+    """The schema of a list's items (an index) or of a named property (a name)."""
     if isinstance(part, int) and branch.get("type") == "array":
         return branch.get("items", {})
-    if isinstance(part, str) and part in branch.get("properties", {}):
-        return branch["properties"][part]
+    return branch.get("properties", {}).get(part) if isinstance(part, str) else None
+
+
+def _entry_schema(branch: dict) -> dict | None:
+    """The schema of every entry of a mapping keyed by name (units.foot), if it is one."""
     extra = branch.get("additionalProperties")
     return extra if isinstance(extra, dict) else None
 
 
 def _names_at(path: tuple, data: Any, key: str) -> list[str]:
     node = node_at(data, path)
-    names: list[str] = []
-    for spec in specs_at(path, data):
-        for branch in branches(spec, node):
-            names += [n for n in branch.get(key, []) if n not in names]
-    return names
+    found = [name for spec in specs_at(path, data) for branch in branches(spec, node)
+             for name in branch.get(key, [])]
+    return list(dict.fromkeys(found))
 
 
 def fields_at(path: tuple, data: Any) -> list[str]:

@@ -56,15 +56,20 @@ class Shift(Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> Shift:
         start, end = clock_minutes(self.start), clock_minutes(self.end)
-        if self.overnight and end >= start:
-            raise ValueError(
-                f"overnight shift {self.start}-{self.end} must end earlier in the day than it starts"
-            )
-        if end <= start and not self.overnight:
-            raise ValueError(self._backwards())
+        problem = self._overnight_problem(start, end) if self.overnight else self._day_problem(
+            start, end)
+        if problem:
+            raise ValueError(problem)
         return self
 
-    def _backwards(self) -> str:
+    def _overnight_problem(self, start: int, end: int) -> str:
+        if end < start:
+            return ""
+        return f"overnight shift {self.start}-{self.end} must end earlier in the day than it starts"
+
+    def _day_problem(self, start: int, end: int) -> str:
+        if end > start:
+            return ""
         return (f"shift ends ({self.end}) before it starts ({self.start}); "
                 "for a shift across midnight set overnight: true")
 
