@@ -22,17 +22,25 @@ def expand_shifts(
     minute. Overlapping or touching intervals of one officer are merged.
     """
     first = WEEKDAYS.index(start_weekday)
-    raw: list[tuple[float, float]] = []
-    for shift in shifts:
-        weekdays = set(shift.weekdays())
-        start, end = shift.bounds()
-        for day in range(-1, days):
-            base = day * MINUTES_PER_DAY
-            if (first + day) % 7 in weekdays and base + end > 0:
-                raw.append((float(max(base + start, 0)), float(base + end)))
-    raw.sort()
+    raw = sorted(iv for shift in shifts for iv in _shift_intervals(shift, days, first))
+    return _merge(raw)
+
+
+def _shift_intervals(shift: Shift, days: int, first: int) -> list[tuple[float, float]]:
+    """The shift's intervals on the days it runs, from the evening before day 0 (clipped at
+    0) to the last day; ``first`` is day 0's weekday index."""
+    weekdays = set(shift.weekdays())
+    start, end = shift.bounds()
+    bases = [day * MINUTES_PER_DAY for day in range(-1, days)
+             if (first + day) % 7 in weekdays]
+    return [(float(max(base + start, 0)), float(base + end)) for base in bases
+            if base + end > 0]
+
+
+def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Sorted intervals with overlapping or touching ones merged."""
     merged: list[tuple[float, float]] = []
-    for start, end in raw:
+    for start, end in intervals:
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
