@@ -51,27 +51,28 @@ def sentence(row: pd.Series, level: float = 0.95) -> str:
     """One verdict sentence for a row of the differences table (in the report's language)."""
     if current() == "zh":
         return _sentence_zh(row, level)
-    before, lower, higher, after, noun = _phrase(row["kpi"])
-    tail = f" {after}" if after else ""
     conf = f"{level * 100:.0f} % CI"
-    rel, lo, hi = row["rel_diff_pct"], row["rel_ci_low_pct"], row["rel_ci_high_pct"]
     if row["verdict"] == "no significant difference":
-        if math.isfinite(rel):
-            span = f"{rel:+.1f} %, {conf} {lo:+.1f} to {hi:+.1f} %"
-        else:
-            span = f"{row['diff_mean']:+.3g}, {conf} {row['diff_ci_low']:+.3g} to " \
-                   f"{row['diff_ci_high']:+.3g}"
         return (f"{row['scenario']}: no significant difference from {row['baseline']} in "
-                f"{noun} ({span}).")
-    word = lower if row["diff_mean"] < 0 else higher
-    if math.isfinite(rel):
-        a, b = sorted((abs(lo), abs(hi)))
-        amount = f"{_pct(abs(rel))} % {word}"
-        ci = f"({conf} {_pct(a)}–{_pct(b)} %)"
-    else:
-        amount = f"{word} (by {abs(row['diff_mean']):.3g})"
-        ci = f"({conf} {row['diff_ci_low']:+.3g} to {row['diff_ci_high']:+.3g})"
+                f"{_phrase(row['kpi'])[4]} ({_span(row, conf)}).")
+    before, lower, higher, after, _ = _phrase(row["kpi"])
+    amount, ci = _amount_en(row, lower if row["diff_mean"] < 0 else higher, conf)
+    tail = f" {after}" if after else ""
     return f"{row['scenario']} {before} {amount}{tail} than {row['baseline']} {ci}."
+
+
+def _amount_en(row: pd.Series, word: str, conf: str) -> tuple[str, str]:
+    """("18 % lower", "(95 % CI 12–24 %)"), or absolute when there is no relative figure."""
+    if math.isfinite(row["rel_diff_pct"]):
+        return f"{_pct(abs(row['rel_diff_pct']))} % {word}", f"({conf} {_rel_range(row)})"
+    return (f"{word} (by {abs(row['diff_mean']):.3g})",
+            f"({conf} {row['diff_ci_low']:+.3g} to {row['diff_ci_high']:+.3g})")
+
+
+def _rel_range(row: pd.Series) -> str:
+    """"12–24 %": the relative interval's bounds as sizes, smaller first."""
+    a, b = sorted((abs(row["rel_ci_low_pct"]), abs(row["rel_ci_high_pct"])))
+    return f"{_pct(a)}–{_pct(b)} %"
 
 
 def _span(row: pd.Series, conf: str) -> str:
@@ -91,17 +92,19 @@ def _sentence_zh(row: pd.Series, level: float) -> str:
         return t("{scenario}: no significant difference from {baseline} in {noun} ({span}).",
                  scenario=row["scenario"], baseline=row["baseline"], noun=noun,
                  span=_span(row, conf))
-    rel, lo, hi = row["rel_diff_pct"], row["rel_ci_low_pct"], row["rel_ci_high_pct"]
-    if math.isfinite(rel):
-        a, b = sorted((abs(lo), abs(hi)))
-        amount, ci = f"{_pct(abs(rel))} %", f"{conf} {_pct(a)}–{_pct(b)} %"
-    else:
-        amount = f"{abs(row['diff_mean']):.3g}"
-        ci = f"{conf} {row['diff_ci_low']:+.3g} 至 {row['diff_ci_high']:+.3g}"
+    amount, ci = _amount_zh(row, conf)
     return t("{scenario}: {noun} {word} than {baseline} by {amount} ({ci}), {verdict}.",
              scenario=row["scenario"], noun=noun, baseline=row["baseline"], amount=amount,
              word=t("lower" if row["diff_mean"] < 0 else "higher"), ci=ci,
              verdict=t(row["verdict"]))
+
+
+def _amount_zh(row: pd.Series, conf: str) -> tuple[str, str]:
+    """("18 %", "95 % 置信区间 12–24 %"), or absolute when there is no relative figure."""
+    if math.isfinite(row["rel_diff_pct"]):
+        return f"{_pct(abs(row['rel_diff_pct']))} %", f"{conf} {_rel_range(row)}"
+    return (f"{abs(row['diff_mean']):.3g}",
+            f"{conf} {row['diff_ci_low']:+.3g} 至 {row['diff_ci_high']:+.3g}")
 
 
 def type_directions(by_type: pd.DataFrame, baseline: str, scenario: str, column: str,
@@ -128,13 +131,20 @@ def per_type_clause(comparison: Comparison, row: pd.Series) -> str:
     better, worse, n = type_directions(by_type, row["baseline"], row["scenario"], *spec)
     if n == 0:
         return ""
-    text = t(" Per incident type: better in {better}, worse in {worse} of {n} types.",
-             better=better, worse=worse, n=n)
-    if row["verdict"] == "better" and worse > better:
-        text += t(" Mixed: better pooled, but worse for most types — read the per-type table.")
-    elif row["verdict"] == "worse" and better > worse:
-        text += t(" Mixed: worse pooled, but better for most types — read the per-type table.")
-    return text
+    return t(" Per incident type: better in {better}, worse in {worse} of {n} types.",
+             better=better, worse=worse, n=n) + _mixed(row["verdict"], better, worse)
+
+
+_MIXED = {
+    "better": " Mixed: better pooled, but worse for most types — read the per-type table.",
+    "worse": " Mixed: worse pooled, but better for most types — read the per-type table.",
+}
+
+
+def _mixed(verdict: str, better: int, worse: int) -> str:
+    """A warning when the pooled verdict disagrees with most incident types."""
+    disagrees = {"better": worse > better, "worse": better > worse}
+    return t(_MIXED[verdict]) if disagrees.get(verdict, False) else ""
 
 
 def verdict_sentences(comparison: Comparison, kpis: list[str] | None = None,
