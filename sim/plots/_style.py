@@ -77,7 +77,7 @@ def _measure_parts(name: str) -> tuple[str, str] | None:
 
 def _guessed_parts(name: str) -> tuple[str, str]:
     """A snake_case name as words, its last word read as a unit when it names one."""
-    tokens = [t for t in re.split(r"[_.\s]+", name) if t]
+    tokens = list(filter(None, re.split(r"[_.\s]+", name)))
     suffix = tokens[-1].lower() if len(tokens) > 1 else ""
     unit = _UNIT_SUFFIXES.get(suffix, "")
     if unit and suffix not in _KEEP_SUFFIX_WORD:
@@ -147,11 +147,7 @@ def with_scenario(df: pd.DataFrame, label: str | None, columns: Iterable[str]) -
 
 def scenario_order(*frames: pd.DataFrame) -> list[str]:
     """Scenario names in order of first appearance across ``frames``."""
-    seen: dict[str, None] = {}
-    for df in frames:
-        for s in pd.unique(df["scenario"]):
-            seen.setdefault(str(s), None)
-    return list(seen)
+    return list(dict.fromkeys(str(s) for df in frames for s in pd.unique(df["scenario"])))
 
 
 def panel_grid(n: int, max_cols: int = 3) -> tuple[int, int]:

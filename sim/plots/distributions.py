@@ -73,11 +73,8 @@ def _ecdf_line(ax: Axes, v: np.ndarray, name: str, color: Color, logx: bool,
                max_points: int) -> Line2D:
     """The ECDF of sorted durations ``v`` as a step line, with a marker at the median."""
     n = v.size
-    y = np.arange(1, n + 1) / n
     med = float(np.median(v))
-    if n > max_points:
-        idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
-        v, y = v[idx], y[idx]
+    v, y = _thinned(v, np.arange(1, n + 1) / n, max_points)
     if logx:
         v = np.maximum(v, 0.1)
         med = max(med, 0.1)
@@ -87,6 +84,14 @@ def _ecdf_line(ax: Axes, v: np.ndarray, name: str, color: Color, logx: bool,
     )
     ax.scatter([med], [0.5], color=color, edgecolor="black", zorder=3, s=36)
     return line
+
+
+def _thinned(v: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``max_points`` evenly spread points of the curve (all when fewer)."""
+    if v.size <= max_points:
+        return v, y
+    idx = np.unique(np.linspace(0, v.size - 1, max_points).round().astype(int))
+    return v[idx], y[idx]
 
 
 def _ecdf_legend(ax: Axes, handles: list[Line2D]) -> None:
@@ -173,9 +178,14 @@ def _bar_panel(ax: Axes, sub: pd.DataFrame, colors: list[Color]) -> None:
     x = np.arange(len(sub))
     ax.bar(x, np.nan_to_num(mean), color=colors, yerr=_bar_errors(sub, mean),
            capsize=4, error_kw={"ecolor": "black", "lw": 1})
-    many = len(sub) > 2
-    ax.set_xticks(x, list(sub.index), rotation=30 if many else 0,
-                  ha="right" if many else "center", fontsize=8)
+    _scenario_ticks(ax, x, list(sub.index))
+
+
+def _scenario_ticks(ax: Axes, x: np.ndarray, names: list[str]) -> None:
+    """Scenario names under the bars, slanted when more than two."""
+    many = len(names) > 2
+    ax.set_xticks(x, names, rotation=30 if many else 0, ha="right" if many else "center",
+                  fontsize=8)
 
 
 def _bar_errors(sub: pd.DataFrame, mean: np.ndarray) -> np.ndarray | None:

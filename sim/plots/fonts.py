@@ -47,15 +47,23 @@ def cjk_font() -> str | None:
 
     found = _known_cjk(font_manager.fontManager)
     if found is None:  # installed after matplotlib cached its font list: look again
-        for path in font_manager.findSystemFonts():
-            if _CJK_FILE.search(path):
-                with contextlib.suppress(Exception):
-                    font_manager.fontManager.addfont(path)
+        _add_system_cjk_fonts()
         found = _known_cjk(font_manager.fontManager)
     return found
 
 
+def _add_system_cjk_fonts() -> None:
+    """Register the installed font files whose names look CJK with matplotlib."""
+    from matplotlib import font_manager
+
+    for path in font_manager.findSystemFonts():
+        if _CJK_FILE.search(path):
+            with contextlib.suppress(Exception):
+                font_manager.fontManager.addfont(path)
+
+
 def _known_cjk(manager: object) -> str | None:
+    """The first of CJK_FAMILIES that ``manager`` knows, or None."""
     installed = {f.name for f in manager.ttflist}  # type: ignore[attr-defined]
     return next((name for name in CJK_FAMILIES if name in installed), None)
 
@@ -71,6 +79,7 @@ def has_cjk(text: str) -> bool:
 
 
 def _hint_once() -> None:
+    """Print the install hint, once per process."""
     global _hinted
     if not _hinted:
         _hinted = True
@@ -108,12 +117,16 @@ def _with_font(families: str | list[str], font: str) -> list[str]:
 
 def _sift(caught: list[warnings.WarningMessage]) -> None:
     """Re-issue the warnings that are not about missing glyphs; hint once if CJK ones were."""
-    missing = [_missing_glyph(w) for w in caught]
-    for w, glyph in zip(caught, missing):
-        if glyph is None:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if any(glyph is not None and has_cjk(glyph) for glyph in missing):
+    glyphs = [_missing_glyph(w) for w in caught]
+    _reissue([w for w, glyph in zip(caught, glyphs) if glyph is None])
+    if has_cjk("".join(filter(None, glyphs))):
         _hint_once()
+
+
+def _reissue(caught: list[warnings.WarningMessage]) -> None:
+    """Warn again with each caught warning."""
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _missing_glyph(w: warnings.WarningMessage) -> str | None:

@@ -11,7 +11,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PatchCollection, PolyCollection, QuadMesh
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -141,21 +141,14 @@ def _map_figure(order: list[str], n_rows: int, shapes: Mapping[str, Any],
 def _map_panel(ax: Axes, sub: pd.DataFrame, scen: str, shapes: Mapping[str, Any],
                style: _MapStyle) -> Any:
     """One scenario's panel: its real zone shapes when it has them, else squares."""
-    if scen not in shapes:
-        return _square_panel(ax, sub, scen, style)
-    coll = _shape_panel(ax, shapes[scen], sub, style.colormap, style.norm)
-    ax.set_title(scen)
-    return coll
+    if scen in shapes:
+        return _shape_panel(ax, shapes[scen], sub, scen, style)
+    return _square_panel(ax, sub, scen, style)
 
 
 def _square_panel(ax: Axes, sub: pd.DataFrame, scen: str, style: _MapStyle) -> PatchCollection:
     """Zones as coloured squares at their centres, labelled with their ids when few."""
-    side = style.side
-    rects = [Rectangle((x - side / 2, y - side / 2), side, side)
-             for x, y in zip(sub["x"], sub["y"])]
-    coll = PatchCollection(rects, cmap=style.colormap, norm=style.norm, edgecolor="white",
-                           lw=0.5)
-    coll.set_array(np.ma.masked_invalid(sub["v"].to_numpy(dtype=float)))
+    coll = _squares(sub, style)
     ax.add_collection(coll)
     if style.annotate:
         _square_labels(ax, sub, style)
@@ -168,6 +161,17 @@ def _square_panel(ax: Axes, sub: pd.DataFrame, scen: str, style: _MapStyle) -> P
     return coll
 
 
+def _squares(sub: pd.DataFrame, style: _MapStyle) -> PatchCollection:
+    """A square per zone centred on it, coloured by its value."""
+    side = style.side
+    rects = [Rectangle((x - side / 2, y - side / 2), side, side)
+             for x, y in zip(sub["x"], sub["y"])]
+    coll = PatchCollection(rects, cmap=style.colormap, norm=style.norm, edgecolor="white",
+                           lw=0.5)
+    coll.set_array(np.ma.masked_invalid(sub["v"].to_numpy(dtype=float)))
+    return coll
+
+
 def _square_labels(ax: Axes, sub: pd.DataFrame, style: _MapStyle) -> None:
     """Each zone's id at its centre, in ink that reads on its colour."""
     for zid, x, y, v in zip(sub["zone"], sub["x"], sub["y"], sub["v"]):
@@ -175,8 +179,10 @@ def _square_labels(ax: Axes, sub: pd.DataFrame, style: _MapStyle) -> None:
                 color=ink(style.colormap, style.norm, v))
 
 
-def _shape_panel(ax: Any, shapes: Any, sub: pd.DataFrame, colormap: Any, norm: Normalize) -> Any:
+def _shape_panel(ax: Axes, shapes: Any, sub: pd.DataFrame, scen: str,
+                 style: _MapStyle) -> PolyCollection:
     """One panel of real zone shapes (``sim.plots.zone_shapes``)."""
+    colormap, norm = style.colormap, style.norm
     zones, vals = sub["zone"].astype(str).tolist(), sub["v"].to_numpy(dtype=float)
     coll = draw_shapes(ax, shapes, zones, vals, colormap, norm)
     label_shapes(ax, zones, sub["name"].astype(str).tolist(),
@@ -184,6 +190,7 @@ def _shape_panel(ax: Any, shapes: Any, sub: pd.DataFrame, colormap: Any, norm: N
     ax.set_aspect("equal")
     ax.set_xlabel("x (m)")
     ax.set_ylabel("y (m)")
+    ax.set_title(scen)
     return coll
 
 
@@ -213,34 +220,50 @@ def coverage_heatmap(
     require(coverage, cols, "coverage")
     df = with_scenario(coverage, label, cols)
     order = scenario_order(df)
-    agg = df.groupby(["scenario", "zone", "hour"])[["covered_min", "observed_min"]].sum()
-    obs = agg["observed_min"].to_numpy(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = pd.Series(np.where(obs > 0, agg["covered_min"].to_numpy(float) / obs, np.nan),
-                          index=agg.index)
+    share = _covered_share(df)
     zone_ids = sorted(pd.unique(df["zone"]))
-    nz = len(zone_ids)
     colormap = matplotlib.colormaps[cmap].with_extremes(bad="lightgrey")
     nrows, ncols = panel_grid(len(order), max_cols)
-    fig = Figure(figsize=(5.0 * ncols + 1.2, max(3.0, 0.16 * nz + 1.5) * nrows + 0.6),
-                 layout="constrained")
+    height = max(3.0, 0.16 * len(zone_ids) + 1.5)
+    fig = Figure(figsize=(5.0 * ncols + 1.2, height * nrows + 0.6), layout="constrained")
     axes = panel_axes(fig, len(order), max_cols)
-    mesh = None
-    step = max(1, math.ceil(nz / 25))
-    for ax, scen in zip(axes, order):
-        mat = share.loc[scen].unstack("hour").reindex(index=zone_ids, columns=range(24))
-        mesh = ax.pcolormesh(np.arange(25), np.arange(nz + 1),
-                             np.ma.masked_invalid(mat.to_numpy(float)),
-                             cmap=colormap, vmin=0.0, vmax=1.0)
-        ax.set_ylim(nz, 0)
-        ax.set_yticks(np.arange(0, nz, step) + 0.5, [str(z) for z in zone_ids[::step]],
-                      fontsize=7)
-        ax.xaxis.set_major_locator(MultipleLocator(3))
-        ax.set_title(scen)
-        ax.set_xlabel(t("Hour of day (h)"))
-        ax.set_ylabel(t("Zone"))
-    if mesh is not None:
-        fig.colorbar(mesh, ax=axes, label=t("Covered share of observed time (%)"),
+    meshes = [_heat_panel(ax, share.loc[scen], zone_ids, colormap, scen)
+              for ax, scen in zip(axes, order)]
+    if meshes:
+        fig.colorbar(meshes[-1], ax=axes, label=t("Covered share of observed time (%)"),
                      format=PercentFormatter(1.0), shrink=0.9)
     fig.suptitle(t("Patrol coverage by zone and hour of day"))
     return fig
+
+
+def _covered_share(df: pd.DataFrame) -> pd.Series:
+    """Covered over observed minutes per scenario, zone and hour (NaN when never observed)."""
+    agg = df.groupby(["scenario", "zone", "hour"])[["covered_min", "observed_min"]].sum()
+    obs = agg["observed_min"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.Series(np.where(obs > 0, agg["covered_min"].to_numpy(float) / obs, np.nan),
+                         index=agg.index)
+
+
+def _heat_panel(ax: Axes, share: pd.Series, zone_ids: list[Any], colormap: Colormap,
+                scen: str) -> QuadMesh:
+    """One scenario's zones x hours mesh; at most about 25 zones labelled."""
+    nz = len(zone_ids)
+    mat = share.unstack("hour").reindex(index=zone_ids, columns=range(24))
+    mesh = ax.pcolormesh(np.arange(25), np.arange(nz + 1),
+                         np.ma.masked_invalid(mat.to_numpy(float)),
+                         cmap=colormap, vmin=0.0, vmax=1.0)
+    ax.set_ylim(nz, 0)
+    step = max(1, math.ceil(nz / 25))
+    ax.set_yticks(np.arange(0, nz, step) + 0.5, [str(z) for z in zone_ids[::step]],
+                  fontsize=7)
+    ax.xaxis.set_major_locator(MultipleLocator(3))
+    _heat_labels(ax, scen)
+    return mesh
+
+
+def _heat_labels(ax: Axes, scen: str) -> None:
+    """Title (the scenario) and axis labels of a heatmap panel."""
+    ax.set_title(scen)
+    ax.set_xlabel(t("Hour of day (h)"))
+    ax.set_ylabel(t("Zone"))

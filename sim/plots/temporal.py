@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -142,9 +142,8 @@ def _setting(value: T | Mapping[str, T], scen: str, default: T) -> T:
 def _scenario_hours(si: pd.DataFrame, su: pd.DataFrame, scen: str, horizon: float | None,
                     start: float) -> pd.DataFrame:
     """One scenario's 24 rows: mean open incidents and officers on duty per hour of day."""
-    if horizon is None:
-        horizon = _latest_time(si, su)
-    means = _hourly_means(si, su, horizon, start)
+    end = _latest_time(si, su) if horizon is None else horizon
+    means = _hourly_means(si, su, end, start)
     return pd.DataFrame({"scenario": scen, "hour": np.arange(24), **means})
 
 
@@ -216,11 +215,24 @@ def time_of_day(
     fig = Figure(figsize=(8, 6), layout="constrained")
     ax_inc, ax_off = fig.subplots(2, 1, sharex=True)
     for scen in order:
-        d = data[data["scenario"] == scen]
-        x = d["hour"].to_numpy() + 0.5
-        kw = {"color": palette[scen], "marker": "o", "ms": 3, "lw": 1.6, "label": scen}
-        ax_inc.plot(x, d["incidents_open"], **kw)
-        ax_off.plot(x, d["officers_on_duty"], **kw)
+        _day_lines(ax_inc, ax_off, data[data["scenario"] == scen], scen, palette[scen])
+    _day_axes(ax_inc, ax_off)
+    if order:
+        ax_inc.legend(title=t("Scenario"), fontsize=8)
+    fig.suptitle(t("Disorder vs. staffing by hour of day (mean over days and replications)"))
+    return fig
+
+
+def _day_lines(ax_inc: Axes, ax_off: Axes, d: pd.DataFrame, scen: str, color: Color) -> None:
+    """A scenario's open incidents and officers on duty, each on its axes."""
+    x = d["hour"].to_numpy() + 0.5
+    kw: dict[str, Any] = {"color": color, "marker": "o", "ms": 3, "lw": 1.6, "label": scen}
+    ax_inc.plot(x, d["incidents_open"], **kw)
+    ax_off.plot(x, d["officers_on_duty"], **kw)
+
+
+def _day_axes(ax_inc: Axes, ax_off: Axes) -> None:
+    """Labels and titles of the two stacked axes; hours on both, counts from 0."""
     ax_inc.set_ylabel(t("Open incidents (mean count)"))
     ax_inc.set_title(t("Open (visible) incidents"))
     ax_off.set_ylabel(t("Officers on duty (mean count)"))
@@ -229,10 +241,6 @@ def time_of_day(
     for ax in (ax_inc, ax_off):
         _hour_axis(ax)
         ax.set_ylim(bottom=0)
-    if order:
-        ax_inc.legend(title=t("Scenario"), fontsize=8)
-    fig.suptitle(t("Disorder vs. staffing by hour of day (mean over days and replications)"))
-    return fig
 
 
 def parking_occupancy(

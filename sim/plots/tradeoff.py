@@ -137,9 +137,14 @@ def _draw_groups(ax: Axes, pts: pd.DataFrame, x: str, y: str, group: str | None,
     groups = [str(g) for g in pd.unique(pts[group])] if group else [""]
     palette = resolve_colors(groups, colors)
     for g in groups:
-        sub = pts[pts[group].astype(str) == g] if group else pts
+        sub = _group_rows(pts, group, g)
         ax.errorbar(sub[x], sub[y], xerr=sub[f"{x}_hw"], yerr=sub[f"{y}_hw"], fmt="o",
                     color=palette[g], ms=5, capsize=3, lw=1, label=g or "Sweep point")
+
+
+def _group_rows(pts: pd.DataFrame, group: str | None, value: str) -> pd.DataFrame:
+    """The points whose ``group`` column reads ``value`` (all without a group)."""
+    return pts[pts[group].astype(str) == value] if group else pts
 
 
 def _draw_front(ax: Axes, front: pd.DataFrame, x: str, y: str) -> None:
@@ -155,9 +160,13 @@ def _annotate(ax: Axes, rows: pd.DataFrame, x: str, y: str, short: dict[str, str
     if not short:
         return
     for _, row in rows.iterrows():
-        text = ", ".join(f"{short[f]}={_value_text(row[f])}" for f in short)
-        ax.annotate(text, (row[x], row[y]), xytext=(5, 5), textcoords="offset points",
+        ax.annotate(_point_label(row, short), (row[x], row[y]), xytext=(5, 5), textcoords="offset points",
                     fontsize=7, color="dimgrey")
+
+
+def _point_label(row: pd.Series, short: dict[str, str]) -> str:
+    """"foot.count=4, car.count=1": the point's varied values under their short names."""
+    return ", ".join(f"{short[f]}={_value_text(row[f])}" for f in short)
 
 
 def _value_text(value: object) -> str:

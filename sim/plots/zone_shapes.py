@@ -14,16 +14,13 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import Colormap, Normalize
 
+# (at most this many zones, label font size); beyond the last, only named zones are labelled
+_LABEL_SIZES = ((36, 7.0), (80, 5.5), (150, 4.5))
+
 
 def label_size(n_zones: int) -> float | None:
     """Font size of zone labels for ``n_zones`` zones; None: label only named zones."""
-    if n_zones <= 36:
-        return 7.0
-    if n_zones <= 80:
-        return 5.5
-    if n_zones <= 150:
-        return 4.5
-    return None
+    return next((size for most, size in _LABEL_SIZES if n_zones <= most), None)
 
 
 def draw_shapes(
@@ -68,6 +65,11 @@ def label_shapes(
     """Zone ids at the centres, sized for the zone count; with many zones only named ones."""
     size = label_size(len(zones))
     for zid, name, (x, y), v in zip(zones, names, xy, values):
-        if size is not None or (name and name != zid):
+        if size is not None or _named(zid, name):
             ax.text(x, y, str(zid), ha="center", va="center", fontsize=size or 6.0,
                     color=ink(cmap, norm, v))
+
+
+def _named(zid: str, name: str) -> bool:
+    """True if the zone has a name of its own (not empty, not its id)."""
+    return bool(name) and name != zid
