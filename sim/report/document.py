@@ -143,15 +143,18 @@ def _live_figures(comparison: Comparison) -> dict[str, Any]:
     return interactive.figures(comparison) if interactive.available() else {}
 
 
+LIVE_NOTE = ("Interactive figures: hover for values, click a scenario in the legend to hide or "
+             "show it.")
+STATIC_NOTE = ("Static figures only: the interactive figures need the optional extra "
+               "(pip install 'chengguan-sim[interactive]').")
+
+
 def _figures_note(figs: dict[str, Block]) -> list[Block]:
     """A line for report.html only: how to read the interactive figures, or how to get them."""
     if not figs:
         return []
     live = any(v[1][2] is not None for v in figs.values())
-    return [("note", t("Interactive figures: hover for values, click a scenario in the legend "
-                       "to hide or show it.") if live else
-             t("Static figures only: the interactive figures need the optional extra "
-               "(pip install 'chengguan-sim[interactive]')."))]
+    return [("note", t(LIVE_NOTE if live else STATIC_NOTE))]
 
 
 def _section(title: str, blocks: list[Block]) -> list[Block]:
@@ -204,16 +207,17 @@ def _per_type_blocks(comparison: Comparison, figure: Block | None) -> list[Block
     return out
 
 
+BY_HOUR_INTRO = (
+    "When disorder outruns staffing: officers on duty, the chance that a case waits for a free "
+    "officer, cases waiting, the 90th-percentile response (detection → arrival) and the share "
+    "of incidents ended within target, by band of hours; docs/tables.md explains each column.")
+
+
 def _time_of_day_blocks(comparison: Comparison, figures: list[Block]) -> list[Block]:
     out = _section(t("Time of day"), figures)
     by_hour = comparison.frames.extra.get("by_hour")
     if by_hour is not None and not by_hour.empty:
-        out += [("h2", t("By time of day (by_hour.csv, condensed)")),
-                ("p", t("When disorder outruns staffing: officers on duty, the chance that a "
-                        "case waits for a free officer, cases waiting, the 90th-percentile "
-                        "response (detection → arrival) and the share of incidents ended "
-                        "within target, by band of hours; docs/tables.md explains each "
-                        "column.")),
+        out += [("h2", t("By time of day (by_hour.csv, condensed)")), ("p", t(BY_HOUR_INTRO)),
                 ("table", table_frame(hour_bands(by_hour)))]
     return out
 
@@ -228,12 +232,16 @@ def _precision_blocks(comparison: Comparison) -> list[Block]:
     """Whether the precision target was reached, and the precision table."""
     if comparison.precision is None:
         return []
-    reached = bool(comparison.precision["reached"].all())
-    text = (f"Target: 95 % CI half-width within ±{comparison.precision_target:.0%} of the "
-            f"mean for {', '.join(PRECISION_KPIS)} in every scenario: "
-            f"{'reached' if reached else 'not reached'} with {comparison.reps} "
-            "replications per scenario.")
-    return [("h2", t("Precision")), ("p", text), ("table", table_frame(comparison.precision))]
+    return [("h2", t("Precision")), ("p", _precision_text(comparison, comparison.precision)),
+            ("table", table_frame(comparison.precision))]
+
+
+def _precision_text(comparison: Comparison, precision: pd.DataFrame) -> str:
+    """The precision target and whether every scenario reached it."""
+    reached = "reached" if bool(precision["reached"].all()) else "not reached"
+    return (f"Target: 95 % CI half-width within ±{comparison.precision_target:.0%} of the "
+            f"mean for {', '.join(PRECISION_KPIS)} in every scenario: {reached} with "
+            f"{comparison.reps} replications per scenario.")
 
 
 def _warmup_blocks(comparison: Comparison) -> list[Block]:

@@ -134,20 +134,24 @@ def _hour_lines(fig: Figure, d: pd.DataFrame, name: str, color: str) -> None:
             hovertemplate=name + " %{x:.1f} h: %{y:.3g}<extra></extra>"), row=row, col=1)
 
 
+def _type_means(means: pd.Series, name: str, types: list[str]) -> list[float]:
+    """The scenario's mean per type (NaN for a type it lacks)."""
+    return [float(means.get((name, k), math.nan)) for k in types]
+
+
 def per_type(comparison: Comparison, by_type: pd.DataFrame) -> Figure:
     """Disorder exposure per incident type (the scenario's labels), one bar per scenario."""
     import plotly.graph_objects as go
 
-    labels = type_labels(comparison.scenarios)
     means = by_type.groupby(["scenario", "type"], sort=False)["exposure_h"].mean()
     names = [str(s) for s in pd.unique(by_type["scenario"])]
     types = list(pd.unique(by_type["type"]))
-    colors = _colors(names)
+    labels = type_labels(comparison.scenarios)
     x = [labels.get(k, k) for k in types]
     fig = go.Figure()
-    for name in names:
-        ys = [float(means.get((name, k), math.nan)) for k in types]
-        fig.add_trace(go.Bar(x=x, y=ys, name=name, marker_color=colors[name],
+    for name, color in _colors(names).items():
+        fig.add_trace(go.Bar(x=x, y=_type_means(means, name, types), name=name,
+                             marker_color=color,
                              hovertemplate=name + "<br>%{x}: %{y:.3g}<extra></extra>"))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=f"{t('Disorder exposure')} ({unit('h')})")

@@ -62,18 +62,26 @@ class _Figures:
         self.folder, self.count, self.script_included = folder, 0, False
 
     def __call__(self, value: tuple) -> str:
+        """A ("fig", value) block: (stem, caption[, interactive figure or None])."""
         stem, caption, live = (*value, None)[:3]
         self.count += 1
         caption_html = f"<figcaption>{html.escape(caption)}</figcaption>"
         if live is not None:
-            div = live.to_html(full_html=False, include_plotlyjs=not self.script_included,
-                               div_id=f"figure-{self.count}",
-                               config={"displaylogo": False, "responsive": True})
-            self.script_included = True
-            return f'<figure class="interactive">{div}{caption_html}</figure>'
-        data = base64.b64encode((self.folder / f"{stem}.png").read_bytes()).decode("ascii")
+            return f'<figure class="interactive">{self._div(live)}{caption_html}</figure>'
         return (f'<figure><img alt="{html.escape(caption)}" '
-                f'src="data:image/png;base64,{data}">{caption_html}</figure>')
+                f'src="data:image/png;base64,{self._png(stem)}">{caption_html}</figure>')
+
+    def _div(self, live: Any) -> str:
+        """The interactive figure's div (with plotly.js the first time)."""
+        div = live.to_html(full_html=False, include_plotlyjs=not self.script_included,
+                           div_id=f"figure-{self.count}",
+                           config={"displaylogo": False, "responsive": True})
+        self.script_included = True
+        return div
+
+    def _png(self, stem: str) -> str:
+        """The figure's PNG file as base64 text."""
+        return base64.b64encode((self.folder / f"{stem}.png").read_bytes()).decode("ascii")
 
 
 def _html_table(df: pd.DataFrame) -> str:

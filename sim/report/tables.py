@@ -84,19 +84,22 @@ def table_frame(df: pd.DataFrame) -> pd.DataFrame:
     return df.apply(lambda col: col.map(lambda v: fmt(v) if isinstance(v, float) else str(v)))
 
 
+_BANDS = {"00–06": range(0, 6), "06–10": range(6, 10), "10–16": range(10, 16),
+         "16–20": range(16, 20), "20–24": range(20, 24)}
+_BAND_OF = {h: name for name, hours in _BANDS.items() for h in hours}
+# by_hour column -> its heading (translated when the table is made)
+_BAND_COLUMNS = {"officers_on_duty": "officers on duty", "p_wait": "P(wait)",
+                 "queue_mean": "cases waiting", "response_p90_min": "response p90 (min)",
+                 "sla": "ended within target"}
+
+
 def hour_bands(by_hour: pd.DataFrame) -> pd.DataFrame:
     """Per scenario and band of hours: officers on duty, P(wait), queue, response p90, target
     met — means over replications (the planner's table by hour, condensed)."""
-    bands = {"00–06": range(0, 6), "06–10": range(6, 10), "10–16": range(10, 16),
-             "16–20": range(16, 20), "20–24": range(20, 24)}
-    band_of = {h: name for name, hours in bands.items() for h in hours}
-    frame = by_hour.assign(band=by_hour["hour"].map(band_of))
-    cols = ["officers_on_duty", "p_wait", "queue_mean", "response_p90_min", "sla"]
-    means = frame.groupby(["scenario", "band"], sort=False)[cols].mean().reset_index()
-    means["band"] = pd.Categorical(means["band"], list(bands))
+    frame = by_hour.assign(band=by_hour["hour"].map(_BAND_OF))
+    means = frame.groupby(["scenario", "band"], sort=False)[list(_BAND_COLUMNS)].mean()
+    means = means.reset_index()
+    means["band"] = pd.Categorical(means["band"], list(_BANDS))
     means = means.sort_values(["band"], kind="stable")
-    return means.rename(columns={
-        "scenario": t("scenario"), "band": t("hours"),
-        "officers_on_duty": t("officers on duty"), "p_wait": t("P(wait)"),
-        "queue_mean": t("cases waiting"), "response_p90_min": t("response p90 (min)"),
-        "sla": t("ended within target")})
+    return means.rename(columns={"scenario": t("scenario"), "band": t("hours"),
+                                 **{k: t(v) for k, v in _BAND_COLUMNS.items()}})

@@ -35,8 +35,7 @@ def _kpi_cells(table: pd.DataFrame, kpi: str, scenarios: list[str]) -> str:
 
 
 def _kpi_cell(table: pd.DataFrame, kpi: str, scenario: str) -> str:
-    """"mean ± half-width" of ``kpi`` in ``scenario`` ("" for no scenario column); blank
-    when the table has no such row."""
+    """"mean ± half-width" of ``kpi`` in ``scenario`` ("": no such column); "" if no row."""
     row = table[(table["kpi"] == kpi) & ((table["scenario"] == scenario) if scenario else True)]
     if row.empty:
         return ""

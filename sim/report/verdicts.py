@@ -40,11 +40,10 @@ def label(kpi: str) -> str:
 def _phrase(kpi: str) -> tuple[str, str, str, str, str]:
     """(verb, word when lower, word when higher, object, noun) for a verdict sentence."""
     m = registry.measure_of(kpi)
-    name = m.label if m else kpi
     if m is not None and m.verb is not None:
-        verb, lower, higher, obj = m.verb
-        return verb, lower, higher, obj, m.label.lower()
-    return f"has {name.lower()}", "lower", "higher", "", name.lower()
+        return (*m.verb, m.label.lower())
+    name = (m.label if m else kpi).lower()
+    return f"has {name}", "lower", "higher", "", name
 
 
 def sentence(row: pd.Series, level: float = 0.95) -> str:
@@ -112,14 +111,21 @@ def type_directions(by_type: pd.DataFrame, baseline: str, scenario: str, column:
     """(types better, types worse, types compared) of ``scenario`` against ``baseline`` in a
     by_type column, on means over replications (types missing in either are left out)."""
     means = by_type.groupby(["scenario", "type"], sort=False)[column].mean()
-    if baseline not in means.index.get_level_values(0) or \
-            scenario not in means.index.get_level_values(0):
+    pair = _paired_types(means, baseline, scenario)
+    if pair is None:
         return 0, 0, 0
-    pair = pd.concat([means.loc[baseline].rename("b"), means.loc[scenario].rename("s")],
-                     axis=1, join="inner").dropna()
     lower = int((pair["s"] < pair["b"] - 1e-12).sum())
     higher = int((pair["s"] > pair["b"] + 1e-12).sum())
     return (lower, higher, len(pair)) if lower_is_better else (higher, lower, len(pair))
+
+
+def _paired_types(means: pd.Series, baseline: str, scenario: str) -> pd.DataFrame | None:
+    """Per type both means (``b`` baseline, ``s`` scenario), or None if one is missing."""
+    present = means.index.get_level_values(0)
+    if baseline not in present or scenario not in present:
+        return None
+    return pd.concat([means.loc[baseline].rename("b"), means.loc[scenario].rename("s")],
+                     axis=1, join="inner").dropna()
 
 
 def per_type_clause(comparison: Comparison, row: pd.Series) -> str:
@@ -153,10 +159,8 @@ def verdict_sentences(comparison: Comparison, kpis: list[str] | None = None,
     headline measures first, each with its per-type picture."""
     diffs = comparison.differences
     kpis = kpis or registry.with_verdict()
-    rows = diffs[diffs["kpi"].isin(kpis)].copy()
-    rows = rows[rows["diff_mean"].notna()]  # a measure only one side has: no verdict
-    rows["order"] = rows["kpi"].map(kpis.index)
-    rows = rows.sort_values(["order"], kind="stable")
+    rows = diffs[diffs["kpi"].isin(kpis)]
+    rows = _in_order(rows[rows["diff_mean"].notna()], kpis)  # one side only: no verdict
     return [sentence(r, level) + per_type_clause(comparison, r)
             for scen in pd.unique(diffs["scenario"])
             for _, r in rows[rows["scenario"] == scen].iterrows()]
@@ -165,9 +169,12 @@ def verdict_sentences(comparison: Comparison, kpis: list[str] | None = None,
 def _verdict_rows(comparison: Comparison) -> pd.DataFrame:
     """Rows of the differences table with a verdict, headline measures first."""
     diffs, kpis = comparison.differences, registry.with_verdict()
-    rows = diffs[diffs["kpi"].isin(kpis)]
-    return rows.assign(order=rows["kpi"].map(kpis.index)).sort_values(
-        ["order"], kind="stable")
+    return _in_order(diffs[diffs["kpi"].isin(kpis)], kpis)
+
+
+def _in_order(rows: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
+    """``rows`` sorted by their KPI's place in ``kpis`` (stable)."""
+    return rows.assign(order=rows["kpi"].map(kpis.index)).sort_values(["order"], kind="stable")
 
 
 def verdict_table(comparison: Comparison, level: float = 0.95) -> pd.DataFrame:
@@ -200,11 +207,7 @@ def _signed(value: float) -> str:
 def summary_paragraph(comparison: Comparison) -> str:
     """The report's opening paragraph in words: what was compared, and per scenario how
     many measures got better or worse, with the largest change each way."""
-    s = comparison.scenarios[0]
-    text = t("{n} scenario(s) simulated for {days} days in {reps} replication(s) each, "
-             "compared with the baseline {baseline} under common random numbers.",
-             n=len(comparison.scenarios), days=s.clock.days, reps=comparison.reps,
-             baseline=comparison.baseline)
+    text = _what_was_compared(comparison)
     rows = _verdict_rows(comparison)
     if rows.empty:
         return text + " " + t("Only one scenario: nothing to compare.")
@@ -213,17 +216,34 @@ def summary_paragraph(comparison: Comparison) -> str:
     return text
 
 
+def _what_was_compared(comparison: Comparison) -> str:
+    """The summary's first sentence: scenarios, days, replications, baseline."""
+    s = comparison.scenarios[0]
+    return t("{n} scenario(s) simulated for {days} days in {reps} replication(s) each, "
+             "compared with the baseline {baseline} under common random numbers.",
+             n=len(comparison.scenarios), days=s.clock.days, reps=comparison.reps,
+             baseline=comparison.baseline)
+
+
+_LARGEST = (("better", "Largest improvement: {measure} ({change})."),
+            ("worse", "Largest deterioration: {measure} ({change})."))
+
+
 def _scenario_summary(scen: str, rows: pd.DataFrame) -> str:
+    """How many measures got better or worse, and the largest change each way."""
     counts = rows["verdict"].value_counts()
     text = t("{scenario} is better in {better}, worse in {worse} and not significantly "
              "different in {same} of {total} measures.", scenario=scen,
              better=int(counts.get("better", 0)), worse=int(counts.get("worse", 0)),
              same=int(counts.get("no significant difference", 0)), total=len(rows))
-    for verdict, message in (("better", "Largest improvement: {measure} ({change})."),
-                             ("worse", "Largest deterioration: {measure} ({change}).")):
-        sub = rows[(rows["verdict"] == verdict) & rows["rel_diff_pct"].map(math.isfinite)]
-        if not sub.empty:
-            top = sub.loc[sub["rel_diff_pct"].abs().idxmax()]
-            text += " " + t(message, measure=measure_label(top["kpi"], with_unit=False),
-                            change=_signed(top["rel_diff_pct"]))
-    return text
+    return text + "".join(_largest(rows, verdict, message) for verdict, message in _LARGEST)
+
+
+def _largest(rows: pd.DataFrame, verdict: str, message: str) -> str:
+    """" Largest improvement: ..." for the largest relative change with ``verdict``, or ""."""
+    sub = rows[(rows["verdict"] == verdict) & rows["rel_diff_pct"].map(math.isfinite)]
+    if sub.empty:
+        return ""
+    top = sub.loc[sub["rel_diff_pct"].abs().idxmax()]
+    return " " + t(message, measure=measure_label(top["kpi"], with_unit=False),
+                   change=_signed(top["rel_diff_pct"]))

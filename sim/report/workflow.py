@@ -92,9 +92,11 @@ def step_summary(steps: pd.DataFrame) -> pd.DataFrame:
 
 def channel_summary(channels: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Per scenario: types × channels, mean incidents per replication."""
-    out = {}
-    for scenario, frame in channels.groupby("scenario", sort=False):
-        table = frame.pivot_table(index="type", columns="channel", values="incidents",
-                                  aggfunc="mean", sort=False)
-        out[str(scenario)] = table.reset_index()
-    return out
+    return {str(scenario): _channel_table(frame)
+            for scenario, frame in channels.groupby("scenario", sort=False)}
+
+
+def _channel_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One scenario's types × channels table of mean incidents."""
+    return frame.pivot_table(index="type", columns="channel", values="incidents",
+                             aggfunc="mean", sort=False).reset_index()
