@@ -53,9 +53,7 @@ def _behavioural(scenario: Scenario, layout: Layout, days: int) -> np.ndarray:
     demand = getattr(scenario, "demand", None)
     if demand is None:
         return np.zeros((24, layout.n_zones))
-    clock = scenario.clock.model_copy(update={"days": days, "warmup_days": 0})
-    probe = scenario.model_copy(update={"clock": clock})
-    probe_layout = replace(layout, horizon=days * 1440.0, warmup=0.0)
+    probe, probe_layout = _probe(scenario, layout, days)
     streams = Streams(scenario.seed, PROBE_REPLICATION)
     total = np.zeros((24, layout.n_zones))
     if demand.vendors.enabled and demand.vendors.incident_type in layout.type_names:
@@ -63,6 +61,13 @@ def _behavioural(scenario: Scenario, layout: Layout, days: int) -> np.ndarray:
     if demand.parking.enabled:
         total += _parking_counts(probe, probe_layout, streams)
     return total / days
+
+
+def _probe(scenario: Scenario, layout: Layout, days: int) -> tuple[Scenario, Layout]:
+    """The scenario and layout run for ``days`` days with no warm-up."""
+    clock = scenario.clock.model_copy(update={"days": days, "warmup_days": 0})
+    probe = scenario.model_copy(update={"clock": clock})
+    return probe, replace(layout, horizon=days * 1440.0, warmup=0.0)
 
 
 def _vendor_counts(probe: Scenario, layout: Layout, streams: Streams) -> np.ndarray:

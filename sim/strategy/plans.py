@@ -46,6 +46,7 @@ class OfficerPlan:
 
 
 def _indices(layout: Layout, ids: list[str]) -> list[int]:
+    """Zone ids as indices in the layout's zone order."""
     return [layout.zone_index[z] for z in ids]
 
 
@@ -117,10 +118,14 @@ def _shared(group: UnitGroup, layout: Layout, days: int, start_weekday: str) -> 
     reach = None
     if grids is not None and group.overflow == "neighbours":
         reach = grid_reach(grids, zone_adjacency(layout))
-    windows: list[tuple[float, float]] = []
-    if isinstance(group.behaviour, CommunityVisits):
-        windows = expand_shifts([group.behaviour.window()], days, start_weekday)
-    return _Shared(group, layout, zones, grids, reach, windows)
+    return _Shared(group, layout, zones, grids, reach, _windows(group, days, start_weekday))
+
+
+def _windows(group: UnitGroup, days: int, start_weekday: str) -> list[tuple[float, float]]:
+    """The weekly visiting windows of community visits (none for other behaviours)."""
+    if not isinstance(group.behaviour, CommunityVisits):
+        return []
+    return expand_shifts([group.behaviour.window()], days, start_weekday)
 
 
 def _officer_plan(shared: _Shared, k: int) -> OfficerPlan:
@@ -147,10 +152,16 @@ def _add_visits(plan: OfficerPlan, shared: _Shared, k: int) -> None:
         plan.cursor = _spread(rank, peers, len(plan.route))
     elif isinstance(behaviour, HotspotStops):
         plan.stops = _indices(layout, behaviour.zones)
-        plan.between = [z for z in plan.zones if z not in set(plan.stops)]
+        plan.between = _without(plan.zones, plan.stops)
     elif isinstance(behaviour, CommunityVisits):
         plan.stops = _indices(layout, behaviour.zones)
         plan.cursor = k % len(plan.stops)
+
+
+def _without(zones: list[int], stops: list[int]) -> list[int]:
+    """``zones`` other than the ``stops``, in order."""
+    skip = set(stops)
+    return [z for z in zones if z not in skip]
 
 
 def _route(behaviour: CyclicRoute, layout: Layout, own: list[int]) -> list[int]:

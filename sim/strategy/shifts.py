@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import count, takewhile
 
 from sim.scenario.units import WEEKDAYS, Shift
 
@@ -52,12 +53,9 @@ def daily_window(start: int, end: int, horizon: float) -> list[tuple[float, floa
     """A daily clock window (minutes after midnight; end ≤ start means across midnight)."""
     if end <= start:
         end += MINUTES_PER_DAY
-    out = []
-    day = -1
-    while day * MINUTES_PER_DAY + start < horizon:
-        out.append((day * MINUTES_PER_DAY + start, day * MINUTES_PER_DAY + end))
-        day += 1
-    return [(s, e) for s, e in out if e > 0]
+    midnights = takewhile(lambda base: base + start < horizon,
+                          count(-MINUTES_PER_DAY, MINUTES_PER_DAY))  # from the day before 0
+    return [(base + start, base + end) for base in midnights if base + end > 0]
 
 
 def inside(windows: list[tuple[float, float]], t: float) -> tuple[float, float] | None:
