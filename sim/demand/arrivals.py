@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.compiled import Layout
+from sim.demand.zone_kinds import for_kind
 from sim.rng import Streams
 from sim.scenario.incidents import IncidentType
 from sim.scenario.model import Scenario
@@ -48,7 +49,7 @@ def hourly_rates(scenario: Scenario, layout: Layout, type_name: str) -> np.ndarr
     itype = scenario.incidents[type_name]
     daily = np.array(
         [
-            itype.zone_rates.get(zid, itype.rate_per_day.get(kind, 0.0))
+            itype.zone_rates.get(zid, for_kind(itype.rate_per_day, kind, 0.0))
             for zid, kind in zip(layout.zone_ids, layout.zone_kinds)
         ]
     )
@@ -205,7 +206,13 @@ class AttributePool:
 
 
 def max_ladder_length(scenario: Scenario, layout: Layout) -> int:
+    """The longest enforcement ladder of the layout's incident types."""
     return max(len(scenario.incidents[name].ladder) for name in layout.type_names)
+
+
+def type_index(layout: Layout, name: str) -> int:
+    """Position of incident type ``name`` in the layout (−1: not in the catalog)."""
+    return layout.type_names.index(name) if name in layout.type_names else -1
 
 
 def generate_incidents(scenario: Scenario, layout: Layout, streams: Streams) -> IncidentBatch:
