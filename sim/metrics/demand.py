@@ -12,14 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.engine.incidents import IncidentTable
 from sim.engine.vendors import DISPLACED_IN, EVENTS, RETURNED, SETUP
 from sim.engine.world import RawRun
+from sim.metrics.columns import IncidentColumns, incident_columns
 from sim.metrics.kpis import group_rows, overlap_by_hour
 from sim.scenario.demand import VEHICLES
 
 
-def _hours(tab: IncidentTable, ids: np.ndarray, t0: float, t1: float) -> np.ndarray:
+def _hours(tab: IncidentColumns, ids: np.ndarray, t0: float, t1: float) -> np.ndarray:
     """Minutes each incident in ``ids`` was visible inside [t0, t1)."""
     start = tab.t_occur[ids]
     end = np.where(np.isnan(tab.t_end[ids]), t1, tab.t_end[ids])
@@ -38,7 +38,7 @@ def vendors_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     made = events[np.isin(events[:, 2], [SETUP, DISPLACED_IN, RETURNED])]
     ids = made[:, 4].astype(np.int64)
     trading = np.bincount(made[:, 1].astype(np.int64),
-                          weights=_hours(raw.incidents, ids, t0, t1), minlength=len(zones))
+                          weights=_hours(incident_columns(raw), ids, t0, t1), minlength=len(zones))
     frame = pd.DataFrame(counts, columns=list(EVENTS))
     frame.insert(0, "zone", zones)
     frame.insert(0, "replication", raw.replication)
@@ -52,7 +52,7 @@ def parking_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     p = raw.demand.get("parking") or {}
     if not p:
         return pd.DataFrame()
-    tab = raw.incidents
+    tab = incident_columns(raw)
     observed = p["observed_min"]
     kinds = len(VEHICLES)
     zone_ids = raw.layout.zone_ids
@@ -97,7 +97,7 @@ def parking_zones_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     p = raw.demand.get("parking") or {}
     if not p:
         return pd.DataFrame()
-    tab = raw.incidents
+    tab = incident_columns(raw)
     ids = p["illegal_incident"]
     inside = (tab.t_occur[ids] >= t0) & (tab.t_occur[ids] < t1)
     z = raw.layout.n_zones

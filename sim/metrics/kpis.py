@@ -89,9 +89,10 @@ def stays_by_zone(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per zone of ``zone_ids``: the start and end times of its presence rows, in row order."""
     codes = zone_codes(presence, zone_ids)
-    return group_rows(
+    groups = group_rows(
         codes, len(zone_ids), presence["t_start"].to_numpy(), presence["t_end"].to_numpy()
     )
+    return [(s, e) for s, e in groups]
 
 
 def idleness(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) -> dict[str, float]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.world import RawRun
+from sim.metrics.columns import incident_columns
 from sim.metrics.window import Window
 
 
@@ -17,7 +18,7 @@ def shop_offences(raw: RawRun) -> tuple[np.ndarray, np.ndarray]:
     zone and shop)."""
     shops = raw.demand.get("shops", {})
     shop = shops.get("shop", np.empty(0, dtype=np.int64))
-    tab = raw.incidents
+    tab = incident_columns(raw)
     rows = np.flatnonzero(shop >= 0)
     rows = rows[~np.isin(rows, shops.get("deterred", np.empty(0, dtype=np.int64)))]
     t = tab.t_occur[rows]
@@ -39,7 +40,7 @@ def offender_kpis(raw: RawRun, w: Window) -> dict[str, float]:
     inside = (t >= t0) & (t < arrival_end)
     cards = shops["cards"]
     carded = cards[(cards[:, 3] > 0) & (cards[:, 0] >= t0) & (cards[:, 0] < t1)]
-    deterred_t = raw.incidents.t_occur[shops["deterred"]]
+    deterred_t = incident_columns(raw).t_occur[shops["deterred"]]
     days = (t1 - t0) / 1440.0
     return {
         "shop_repeat_offence_share": float(repeat[inside].mean()) if inside.any() else np.nan,

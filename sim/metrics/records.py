@@ -10,6 +10,7 @@ from sim.engine.incidents import OPEN_AT_END, OUTCOMES
 from sim.engine.spawn import SOURCE_NAMES
 from sim.engine.state import ACTIVITIES, PRESENCE_NAMES, presence_fields
 from sim.engine.world import RawRun
+from sim.metrics.columns import incident_columns
 from sim.scenario.district import MODES
 
 INCIDENT_COLUMNS = [
@@ -40,7 +41,7 @@ def incidents_frame(raw: RawRun) -> pd.DataFrame:
 
     Times are in minutes from the start; NaN where it did not happen.
     """
-    tab = raw.incidents
+    tab = incident_columns(raw)
     n = tab.n
     # Rows in order of occurrence: a stable sort keeps equal times in incident-id order.
     order = np.argsort(tab.t_occur[:n], kind="stable")
