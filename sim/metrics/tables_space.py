@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 
 from sim.compiled import Layout
-from sim.metrics.kpis import exposure_minutes, idleness, label_codes, stays_by_zone
+from sim.metrics.intervals import idleness
+from sim.metrics.kpis import stays_by_zone
+from sim.metrics.outcomes import exposure_minutes, label_codes
 from sim.metrics.tables_time import in_window, occurring_in, window_share
 from sim.scenario.model import Scenario
 from sim.strategy.plans import group_plans

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.metrics.kpis import overlap_by_hour
+from sim.metrics.intervals import overlap_by_hour
 
 HOURS = np.arange(24)
 EPS = 1e-9  # minutes: equal times written by the same event
