@@ -133,11 +133,15 @@ def spill_vehicle(draw: DemandDraw, v: int, tallies: ParkingTallies) -> list[Par
                 draw.streams.get(f"parking_spill/{vehicle}"))
     _tally(tallies, v, layout, arrivals, capacity, res)
     type_idx = type_index(layout, getattr(spec, vehicle).incident_type)
-    if type_idx < 0:
-        return []
-    return [part for zi, sup in enumerate(sups)
-            if (part := _candidates(draw, v, zi, sup.p_max, arrivals, res.deciding[zi],
-                                    type_idx)) is not None]
+    return _all_candidates(draw, v, sups, arrivals, res, type_idx) if type_idx >= 0 else []
+
+
+def _all_candidates(draw: DemandDraw, v: int, sups: list[ZoneSupply],
+                    arrivals: list[ZoneArrivals], res: SpillResult, type_idx: int) -> list[Part]:
+    """Every zone's candidates of vehicle kind ``v``, zone by zone."""
+    parts = (_candidates(draw, v, zi, sup.p_max, arrivals, res.deciding[zi], type_idx)
+             for zi, sup in enumerate(sups))
+    return [part for part in parts if part is not None]
 
 
 def _draw(draw: DemandDraw, v: int, zi: int, sup: ZoneSupply) -> ZoneArrivals:

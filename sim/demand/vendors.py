@@ -18,7 +18,7 @@ from sim.compiled import Layout
 from sim.demand.arrivals import draw_attributes, max_ladder_length
 from sim.rng import Streams
 from sim.scenario.demand import Session, VendorSite
-from sim.scenario.model import Scenario
+from sim.scenario.model import Clock, Scenario
 from sim.scenario.units import DAY_SETS, WEEKDAYS, clock_minutes
 
 
@@ -101,10 +101,7 @@ def _site_attempts(
     site = spec.sites[k]
     name = site_stream(spec.sites, k)
     base = spec.setup_probability if site.setup_probability is None else site.setup_probability
-    windows = np.concatenate(
-        [session_windows(s, scenario.clock.days, scenario.clock.start_weekday)
-         for s in site.sessions]
-    )
+    windows = _site_windows(site, scenario.clock)
     vendor, t, trading, u = _attempts(site, windows, streams.get(name), first_id)
     keep = (u < base) & (t < layout.horizon)
     zone = layout.zone_index[site.zone]
@@ -117,6 +114,13 @@ def _site_attempts(
         "t_plan_end": t + trading[keep], "u_rel": u[keep] / base if base > 0 else u[keep],
         **attrs,
     }
+
+
+def _site_windows(site: VendorSite, clock: Clock) -> np.ndarray:
+    """(start, end) minutes of every opening of every session of the site."""
+    return np.concatenate(
+        [session_windows(s, clock.days, clock.start_weekday) for s in site.sessions]
+    )
 
 
 def _attempts(
