@@ -34,24 +34,30 @@ def _zone_charging(
     scenario: Scenario, layout: Layout, streams: Streams, zi: int, counts: np.ndarray
 ) -> Wires | None:
     """One zone's charging: fills its row of ``counts``, returns its wires (None: no demand)."""
-    spec, clock = scenario.demand.parking, scenario.clock
+    spec = scenario.demand.parking
     ch = spec.charging
     zid, kind = layout.zone_ids[zi], layout.zone_kinds[zi]
     share = charging_share(spec, zid, kind)
     per_day = share * zone_supply(spec, zid, kind, "nonmotor").arrivals_per_day
     if per_day <= 0:
         return None
-    rng = streams.get(f"charging/{zid}")
-    w = day_hour_weights(ch.hour_profile, spec.nonmotor.dow_profile, clock.days,
-                         clock.start_weekday)
-    t = poisson_times(per_day * w, rng)
-    duration = ch.duration.sample(rng, len(t))
-    u = rng.random(len(t))
+    t, duration, u = _draw(scenario, streams.get(f"charging/{zid}"), per_day)
     blocked = loss_system(t, t + duration, _ports(spec, zid))
     wire = blocked & (u < ch.wire_probability)
     inside = t >= layout.warmup
     counts[zi] = [inside.sum(), (~blocked & inside).sum(), (wire & inside).sum()]
     return zi, t[wire]
+
+
+def _draw(scenario: Scenario, rng: np.random.Generator, per_day: float
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(arrival, charging time, wire uniform) of a zone's e-bikes needing a charge."""
+    spec, clock = scenario.demand.parking, scenario.clock
+    w = day_hour_weights(spec.charging.hour_profile, spec.nonmotor.dow_profile, clock.days,
+                         clock.start_weekday)
+    t = poisson_times(per_day * w, rng)
+    duration = spec.charging.duration.sample(rng, len(t))
+    return t, duration, rng.random(len(t))
 
 
 def _ports(spec: Parking, zone_id: str) -> int:

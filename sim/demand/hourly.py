@@ -37,13 +37,20 @@ def poisson_times(rate_per_hour: np.ndarray, rng: np.random.Generator) -> np.nda
         return np.empty(0)
     total = rng.standard_exponential(int(k.sum() + len(k)))  # = exponential(1.0, …), faster
     np.cumsum(total, out=total)  # in place: running sum of the spacings
+    return _scaled_into_hours(total, busy, k)
+
+
+def _scaled_into_hours(total: np.ndarray, busy: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Times from the running sums of spacings: ``k[i] + 1`` spacings per busy hour ``i``.
+
+    Per point: hour start + 60 · (its partial sum − base) / span, computed in place with the
+    per-hour values repeated (the same operations, in the same order, as per hour).
+    """
     ends = np.cumsum(k + 1) - 1  # index of each hour's closing spacing
     base = np.concatenate([[0.0], total[ends[:-1]]])  # cumulative sum before each hour
     span = total[ends] - base
     point = np.ones(len(total), dtype=bool)
     point[ends] = False
-    # Per point: hour start + 60 · (its partial sum − base) / span, computed in place with
-    # the per-hour values repeated (the same operations, in the same order, as per hour).
     times = total[point]
     times -= np.repeat(base, k)
     times /= np.repeat(span, k)

@@ -7,6 +7,7 @@ servers busy is *blocked* and leaves (it does not wait).
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -81,6 +82,29 @@ def _bins(x: np.ndarray, origin: float, width: float) -> np.ndarray:
     return y.astype(np.int64)
 
 
+@dataclass(frozen=True)
+class _Bins:
+    """Time bins of ``width`` minutes from ``origin``: each arrival's and departure's bin."""
+
+    origin: float
+    width: float
+    ka: np.ndarray  # bin of each arrival
+    kd: np.ndarray  # bin of each departure (later than the last arrival's: the last bin)
+    size: int
+
+
+def _binned(arrive: np.ndarray, depart: np.ndarray) -> _Bins:
+    """Bins of about two arrivals each (1 to 60 minutes wide)."""
+    n = len(arrive)
+    origin = np.floor(arrive[0])
+    width = float(np.clip(np.floor(2.0 * (arrive[-1] - origin) / n), 1.0, 60.0))
+    ka = _bins(arrive, origin, width)
+    size = int(ka[-1]) + 2
+    kd = _bins(depart, origin, width)
+    np.minimum(kd, size - 1, out=kd)  # the last bin (never an arrival's) takes all later ones
+    return _Bins(origin, width, ka, kd, size)
+
+
 def _infinite_occupancy(arrive: np.ndarray, depart: np.ndarray, capacity: int) -> np.ndarray:
     """Vehicles earlier than each arrival still parked at it (exact where ≥ capacity).
 
@@ -91,23 +115,24 @@ def _infinite_occupancy(arrive: np.ndarray, depart: np.ndarray, capacity: int) -
     n = len(arrive)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    origin = np.floor(arrive[0])
-    width = float(np.clip(np.floor(2.0 * (arrive[-1] - origin) / n), 1.0, 60.0))
-    ka = _bins(arrive, origin, width)
-    size = int(ka[-1]) + 2
-    kd = _bins(depart, origin, width)
-    np.minimum(kd, size - 1, out=kd)  # the last bin (never an arrival's) takes all later ones
-    gone = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(kd, minlength=size), out=gone[1:])
+    b = _binned(arrive, depart)
+    gone = np.zeros(b.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(b.kd, minlength=b.size), out=gone[1:])
     occ = np.arange(n)
-    occ -= gone[ka]  # upper bound: departures in earlier bins only
+    occ -= gone[b.ka]  # upper bound: departures in earlier bins only
     unsure = np.flatnonzero(occ >= capacity)
     if len(unsure):
-        flag = np.zeros(size, dtype=bool)
-        flag[ka[unsure]] = True  # never the last bin, so its departures are left out
-        same = np.sort(depart[flag[kd]])
-        a = arrive[unsure]
-        left = np.searchsorted(same, a, side="right") - np.searchsorted(
-            same, ka[unsure] * width + origin, side="left")
-        occ[unsure] -= left
+        occ[unsure] -= _same_bin_departures(unsure, arrive, depart, b)
     return occ
+
+
+def _same_bin_departures(
+    unsure: np.ndarray, arrive: np.ndarray, depart: np.ndarray, b: _Bins
+) -> np.ndarray:
+    """Per arrival of ``unsure``: departures in its own bin up to it (the bound kept them)."""
+    flag = np.zeros(b.size, dtype=bool)
+    flag[b.ka[unsure]] = True  # never the last bin, so its departures are left out
+    same = np.sort(depart[flag[b.kd]])
+    a = arrive[unsure]
+    return np.searchsorted(same, a, side="right") - np.searchsorted(
+        same, b.ka[unsure] * b.width + b.origin, side="left")

@@ -100,14 +100,20 @@ def _zone(draw: DemandDraw, v: int, zi: int, type_idx: int, tallies: ParkingTall
     end = a.end
     blocked = loss_system(a.t, end, sup.capacity)
     _tally_zone(tallies, zi, v, a.t, end, blocked, draw.layout)
+    return _zone_candidates(draw, v, zi, type_idx, sup.p_max, a, blocked)
+
+
+def _zone_candidates(draw: DemandDraw, v: int, zi: int, type_idx: int, p_max: float,
+                     a: ZoneArrivals, blocked: np.ndarray) -> Part | None:
+    """The blocked drivers who would park illegally at zero perceived risk (None: none)."""
     if type_idx < 0:
         return None
     pick = np.flatnonzero(blocked)
-    pick = pick[a.u[pick] < sup.p_max]
+    pick = pick[a.u[pick] < p_max]
     if not len(pick):
         return None
     drivers = ZoneArrivals(a.t[pick], a.dwell[pick], a.u[pick])
-    return illegal_candidates(draw, v, zi, type_idx, sup.p_max, drivers)
+    return illegal_candidates(draw, v, zi, type_idx, p_max, drivers)
 
 
 def _tally_zone(tallies: ParkingTallies, zi: int, v: int, t: np.ndarray, end: np.ndarray,
