@@ -62,20 +62,22 @@ def zones_frame(
     counted = (occur >= t0) & (occur < t1) & (inc_zone >= 0)
     counts = np.bincount(inc_zone[counted], minlength=len(zone_ids))
     exposure = pd.Series(exposure_minutes(incidents, t0, t1)).groupby(inc_zone).sum()
-    rows = []
-    for k, (s, e) in enumerate(stays_by_zone(presence, zone_ids)):
-        inside = (s < t1) & (e > t0)
-        rows.append(
-            {
-                "zone": zone_ids[k],
-                "presence_min": float((np.clip(e, t0, t1) - np.clip(s, t0, t1)).sum()),
-                "visits": int(((s >= t0) & (s < t1)).sum()),
-                **idleness(s[inside], e[inside], t0, t1),
-                "incidents": int(counts[k]),
-                "exposure_h": float(exposure.get(k, 0.0)) / 60.0,
-            }
-        )
+    rows = [
+        {"zone": zone_ids[k], **_presence_measures(s, e, t0, t1), "incidents": int(counts[k]),
+         "exposure_h": float(exposure.get(k, 0.0)) / 60.0}
+        for k, (s, e) in enumerate(stays_by_zone(presence, zone_ids))
+    ]
     return zones.merge(pd.DataFrame(rows), on="zone", how="left")
+
+
+def _presence_measures(s: np.ndarray, e: np.ndarray, t0: float, t1: float) -> dict[str, float]:
+    """One zone's officer presence in [t0, t1): minutes, visits started, idleness."""
+    inside = (s < t1) & (e > t0)
+    return {
+        "presence_min": float((np.clip(e, t0, t1) - np.clip(s, t0, t1)).sum()),
+        "visits": int(((s >= t0) & (s < t1)).sum()),
+        **idleness(s[inside], e[inside], t0, t1),
+    }
 
 
 def coverage_frame(
