@@ -33,20 +33,32 @@ def vendors_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     events = raw.demand.get("vendors", {}).get("events")
     if events is None:
         return pd.DataFrame()
-    ev = events[(events[:, 0] >= t0) & (events[:, 0] < t1)]
     zones = np.array(raw.layout.zone_ids)
-    counts = np.zeros((len(zones), len(EVENTS)), dtype=np.int64)
-    np.add.at(counts, (ev[:, 1].astype(np.int64), ev[:, 2].astype(np.int64)), 1)
-    made = events[np.isin(events[:, 2], [SETUP, DISPLACED_IN, RETURNED])]
-    ids = made[:, 4].astype(np.int64)
-    trading = np.bincount(made[:, 1].astype(np.int64),
-                          weights=_hours(incident_columns(raw), ids, t0, t1), minlength=len(zones))
+    counts = _event_counts(events, len(zones), t0, t1)
+    trading = _trading_minutes(raw, events, len(zones), t0, t1)
     frame = pd.DataFrame(counts, columns=list(EVENTS))
     frame.insert(0, "zone", zones)
     frame.insert(0, "replication", raw.replication)
     frame["trading_h"] = trading / 60.0
     keep = (counts.sum(axis=1) > 0) | (trading > 0)
     return frame[keep].reset_index(drop=True)
+
+
+def _event_counts(events: np.ndarray, zones: int, t0: float, t1: float) -> np.ndarray:
+    """(zones, event kinds) counts of the vendor events inside [t0, t1)."""
+    ev = events[(events[:, 0] >= t0) & (events[:, 0] < t1)]
+    counts = np.zeros((zones, len(EVENTS)), dtype=np.int64)
+    np.add.at(counts, (ev[:, 1].astype(np.int64), ev[:, 2].astype(np.int64)), 1)
+    return counts
+
+
+def _trading_minutes(raw: RawRun, events: np.ndarray, zones: int, t0: float,
+                     t1: float) -> np.ndarray:
+    """Per zone: minutes vendors traded there inside [t0, t1) (their incidents' visible time)."""
+    made = events[np.isin(events[:, 2], [SETUP, DISPLACED_IN, RETURNED])]
+    ids = made[:, 4].astype(np.int64)
+    return np.bincount(made[:, 1].astype(np.int64),
+                       weights=_hours(incident_columns(raw), ids, t0, t1), minlength=zones)
 
 
 def parking_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:

@@ -77,6 +77,16 @@ def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> p
     window (as the summary's staff-hours and utilisation do); ``sent`` is
     :func:`first_responses`.
     """
+    out = _group_work(units, t0, t1)
+    group = sent["unit_id"].map(dict(zip(units["unit_id"], units["group"])))
+    s = sent.groupby(group, sort=True)
+    out["first_responses"] = s.size().reindex(out.index).fillna(0).astype(np.int64)
+    out["out_of_area_share"] = s["outside"].mean().reindex(out.index)  # NaN: no own area
+    return out.reset_index()
+
+
+def _group_work(units: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
+    """Per officer group: mode, officers, staff-hours, jobs, workload, utilisation, distance."""
     inside, share = window_share(units, t0, t1)
     work = pd.DataFrame({
         "group": units["group"], "mode": units["mode"], "unit_id": units["unit_id"],
@@ -87,7 +97,7 @@ def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> p
     g = work.groupby("group", sort=True)
     staff_h = g["on_min"].sum() / 60.0
     positive = staff_h.where(staff_h > 0)
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "mode": g["mode"].first(),
         "officers": g["unit_id"].nunique(),
         "staff_hours": staff_h,
@@ -97,11 +107,6 @@ def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> p
         "utilisation": g["busy_min"].sum() / (positive * 60.0),
         "distance_km_per_staff_hour": g["distance_km"].sum() / positive,
     })
-    group = sent["unit_id"].map(dict(zip(units["unit_id"], units["group"])))
-    s = sent.groupby(group, sort=True)
-    out["first_responses"] = s.size().reindex(out.index).fillna(0).astype(np.int64)
-    out["out_of_area_share"] = s["outside"].mean().reindex(out.index)  # NaN: no own area
-    return out.reset_index()
 
 
 def by_zone(
