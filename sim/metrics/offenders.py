@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.world import RawRun
+from sim.metrics.columns import incident_columns
 from sim.metrics.window import Window
 
 
@@ -17,7 +18,7 @@ def shop_offences(raw: RawRun) -> tuple[np.ndarray, np.ndarray]:
     zone and shop)."""
     shops = raw.demand.get("shops", {})
     shop = shops.get("shop", np.empty(0, dtype=np.int64))
-    tab = raw.incidents
+    tab = incident_columns(raw)
     rows = np.flatnonzero(shop >= 0)
     rows = rows[~np.isin(rows, shops.get("deterred", np.empty(0, dtype=np.int64)))]
     t = tab.t_occur[rows]
@@ -31,18 +32,27 @@ def offender_kpis(raw: RawRun, w: Window) -> dict[str, float]:
     shops = raw.demand.get("shops")
     if not shops:
         return {}
-    t0, t1, arrival_end = w.t0, w.t1, w.arrival_end
+    deterred_t = incident_columns(raw).t_occur[shops["deterred"]]
+    days = (w.t1 - w.t0) / 1440.0
+    return {
+        "shop_repeat_offence_share": _repeat_share(raw, w),
+        "carded_shops": _carded_shops(shops["cards"], w),
+        "sanction_deterred_per_day": float(((deterred_t >= w.t0) & (deterred_t < w.t1)).sum()
+                                           / days),
+    }
+
+
+def _repeat_share(raw: RawRun, w: Window) -> float:
+    """Share of the offences in the arrival window by a shop that had offended before."""
     t, key = shop_offences(raw)
     _, first = np.unique(key, return_index=True)
     repeat = np.ones(len(key), dtype=bool)
     repeat[first] = False
-    inside = (t >= t0) & (t < arrival_end)
-    cards = shops["cards"]
-    carded = cards[(cards[:, 3] > 0) & (cards[:, 0] >= t0) & (cards[:, 0] < t1)]
-    deterred_t = raw.incidents.t_occur[shops["deterred"]]
-    days = (t1 - t0) / 1440.0
-    return {
-        "shop_repeat_offence_share": float(repeat[inside].mean()) if inside.any() else np.nan,
-        "carded_shops": float(len(np.unique(carded[:, 1] * 1_000_000 + carded[:, 2]))),
-        "sanction_deterred_per_day": float(((deterred_t >= t0) & (deterred_t < t1)).sum() / days),
-    }
+    inside = (t >= w.t0) & (t < w.arrival_end)
+    return float(repeat[inside].mean()) if inside.any() else np.nan
+
+
+def _carded_shops(cards: np.ndarray, w: Window) -> float:
+    """Distinct shops shown a card in the observation window."""
+    carded = cards[(cards[:, 3] > 0) & (cards[:, 0] >= w.t0) & (cards[:, 0] < w.t1)]
+    return float(len(np.unique(carded[:, 1] * 1_000_000 + carded[:, 2])))
