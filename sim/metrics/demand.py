@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.engine.table import IncidentTable
 from sim.engine.vendors import DISPLACED_IN, EVENTS, RETURNED, SETUP
 from sim.engine.world import RawRun
-from sim.metrics.columns import IncidentColumns, incident_columns
 from sim.metrics.intervals import group_rows, overlap_by_hour
 from sim.scenario.demand import VEHICLES
 
 
-def _hours(tab: IncidentColumns, ids: np.ndarray, t0: float, t1: float) -> np.ndarray:
+def _hours(tab: IncidentTable, ids: np.ndarray, t0: float, t1: float) -> np.ndarray:
     """Minutes each incident in ``ids`` was visible inside [t0, t1)."""
     start = tab.t_occur[ids]
     end = np.where(np.isnan(tab.t_end[ids]), t1, tab.t_end[ids])
@@ -58,7 +58,7 @@ def _trading_minutes(raw: RawRun, events: np.ndarray, zones: int, t0: float,
     made = events[np.isin(events[:, 2], [SETUP, DISPLACED_IN, RETURNED])]
     ids = made[:, 4].astype(np.int64)
     return np.bincount(made[:, 1].astype(np.int64),
-                       weights=_hours(incident_columns(raw), ids, t0, t1), minlength=zones)
+                       weights=_hours(raw.incidents, ids, t0, t1), minlength=zones)
 
 
 def parking_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
@@ -66,7 +66,7 @@ def parking_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     p = raw.demand.get("parking") or {}
     if not p:
         return pd.DataFrame()
-    tab = incident_columns(raw)
+    tab = raw.incidents
     kinds = len(VEHICLES)
     zone_ids = raw.layout.zone_ids
     # Illegal-parking incidents of each zone × vehicle kind (pair zi * kinds + v).
@@ -89,7 +89,7 @@ class _PairHours:
     illegal: np.ndarray
 
 
-def _pair_hours(p: dict[str, np.ndarray], tab: IncidentColumns, zi: int, v: int,
+def _pair_hours(p: dict[str, np.ndarray], tab: IncidentTable, zi: int, v: int,
                 ids: np.ndarray, t0: float, t1: float) -> _PairHours:
     """Legal occupancy share and mean illegal vehicles by hour of one zone × vehicle kind."""
     cap = int(p["capacity"][zi, v])
@@ -138,7 +138,7 @@ def parking_zones_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     p = raw.demand.get("parking") or {}
     if not p:
         return pd.DataFrame()
-    occur = incident_columns(raw).t_occur[p["illegal_incident"]]
+    occur = raw.incidents.t_occur[p["illegal_incident"]]
     z = raw.layout.n_zones
     frame = pd.DataFrame({
         "replication": raw.replication,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.world import RawRun
-from sim.metrics.columns import incident_columns
 from sim.metrics.window import Window
 
 
@@ -18,7 +17,7 @@ def shop_offences(raw: RawRun) -> tuple[np.ndarray, np.ndarray]:
     zone and shop)."""
     shops = raw.demand.get("shops", {})
     shop = shops.get("shop", np.empty(0, dtype=np.int64))
-    tab = incident_columns(raw)
+    tab = raw.incidents
     rows = np.flatnonzero(shop >= 0)
     rows = rows[~np.isin(rows, shops.get("deterred", np.empty(0, dtype=np.int64)))]
     t = tab.t_occur[rows]
@@ -32,7 +31,7 @@ def offender_kpis(raw: RawRun, w: Window) -> dict[str, float]:
     shops = raw.demand.get("shops")
     if not shops:
         return {}
-    deterred_t = incident_columns(raw).t_occur[shops["deterred"]]
+    deterred_t = raw.incidents.t_occur[shops["deterred"]]
     days = (w.t1 - w.t0) / 1440.0
     return {
         "shop_repeat_offence_share": _repeat_share(raw, w),

@@ -11,8 +11,8 @@ from sim.demand.arrivals import CHANNEL_NAMES
 from sim.engine.incidents import OPEN_AT_END, OUTCOMES
 from sim.engine.spawn import SOURCE_NAMES
 from sim.engine.state import ACTIVITIES, PRESENCE_NAMES, presence_fields
+from sim.engine.table import IncidentTable
 from sim.engine.world import RawRun
-from sim.metrics.columns import IncidentColumns, incident_columns
 from sim.scenario.district import MODES
 
 INCIDENT_COLUMNS = [
@@ -43,7 +43,7 @@ def incidents_frame(raw: RawRun) -> pd.DataFrame:
 
     Times are in minutes from the start; NaN where it did not happen.
     """
-    tab = incident_columns(raw)
+    tab = raw.incidents
     rows = _Rows(tab.n, _row_order(raw, tab))
     return pd.DataFrame(
         {
@@ -69,7 +69,7 @@ class _Rows:
         return values[: self.n][self.order]
 
 
-def _row_order(raw: RawRun, tab: IncidentColumns) -> np.ndarray:
+def _row_order(raw: RawRun, tab: IncidentTable) -> np.ndarray:
     """Rows in order of occurrence, without the offences a card deterred (never happened)."""
     # A stable sort keeps equal times in incident-id order.
     order = np.argsort(tab.t_occur[: tab.n], kind="stable")
@@ -79,7 +79,7 @@ def _row_order(raw: RawRun, tab: IncidentColumns) -> np.ndarray:
     return order
 
 
-def _what_and_where(raw: RawRun, tab: IncidentColumns, rows: _Rows) -> dict[str, object]:
+def _what_and_where(raw: RawRun, tab: IncidentTable, rows: _Rows) -> dict[str, object]:
     """Type, zone and priority columns."""
     types = raw.layout.type_names
     priorities = np.array([raw.scenario.incidents[t].priority for t in types])
@@ -91,7 +91,7 @@ def _what_and_where(raw: RawRun, tab: IncidentColumns, rows: _Rows) -> dict[str,
     }
 
 
-def _lifecycle(raw: RawRun, tab: IncidentColumns, rows: _Rows) -> dict[str, object]:
+def _lifecycle(raw: RawRun, tab: IncidentTable, rows: _Rows) -> dict[str, object]:
     """Occurrence, detection (and channel), the case's times, the end and the outcome."""
     outcome = rows.of(tab.outcome).astype(np.int64)
     return {
@@ -120,7 +120,7 @@ def _known_end(t_end: np.ndarray, outcome: np.ndarray, horizon: float) -> np.nda
     return t_end
 
 
-def _handling(raw: RawRun, tab: IncidentColumns, rows: _Rows) -> dict[str, object]:
+def _handling(raw: RawRun, tab: IncidentTable, rows: _Rows) -> dict[str, object]:
     """Who handled it, how far up the ladder, re-inspections, recurrence and source."""
     officers = raw.officer_ids
     return {

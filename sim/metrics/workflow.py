@@ -21,7 +21,6 @@ import pandas as pd
 
 from sim.engine.workcalendar import Calendar
 from sim.engine.world import RawRun
-from sim.metrics.columns import incident_columns
 from sim.metrics.window import Window
 from sim.scenario.model import Scenario
 from sim.scenario.workflow import STEPS, TimeLimit, Workflow
@@ -44,7 +43,7 @@ TIMES = ("t_found", "t_filed", "t_dispatched", "t_handled", "t_reported", "t_che
 
 def cases_frame(raw: RawRun) -> pd.DataFrame:
     """One row per case of a replication, in order of opening."""
-    rec, tab, spec = raw.cases, incident_columns(raw), raw.scenario.workflow
+    rec, tab, spec = raw.cases, raw.incidents, raw.scenario.workflow
     if rec is None or spec is None:
         raise ValueError("no case records: the scenario has no workflow: section")
     first = rec["incident"]
