@@ -123,6 +123,27 @@ def test_next_open() -> None:
     assert next_open(t, None).tolist() == t.tolist()
 
 
+def _first_open(t: float, spans: list[tuple[float, float]]) -> float:
+    """next_open by its definition, one instant at a time."""
+    day = t // 1440
+    if any(s <= t - day * 1440 < e for s, e in spans):
+        return t
+    return min(d * 1440 + s for d in (day, day + 1) for s, _ in spans if d * 1440 + s >= t)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_next_open_against_its_definition(seed: int) -> None:
+    """Random daily hours (1-3 spans, one may end at midnight), instants over a week, span
+    edges included. Power: ``minute <= e`` for ``minute < e`` in ``next_open`` fails here."""
+    rng = np.random.default_rng(seed)
+    edges = np.sort(rng.choice(np.arange(0, 1441, 30), 2 * rng.integers(1, 4), replace=False))
+    spans = [(float(a), float(b)) for a, b in edges.reshape(-1, 2)]
+    t = np.concatenate([rng.uniform(0, 7 * 1440, 300),
+                        [d * 1440 + x for d in (0, 3) for span in spans for x in span]])
+    got = next_open(t, np.array(spans))
+    assert got.tolist() == [_first_open(x, spans) for x in t.tolist()]
+
+
 def test_a_scenario_with_layers_reads_back_from_its_resolved_yaml() -> None:
     import yaml
 

@@ -1,4 +1,11 @@
-"""The movement trace: opt-in, without effect on results, consistent legs, bounded."""
+"""The movement trace: opt-in, without effect on results, consistent legs, bounded.
+
+The last tests check the pieces alone: which days a ``TraceSpec`` means, what
+``as_trace_spec`` accepts, and which legs ``LegRecorder`` keeps. Power (checked by
+injection): a recorder keeping legs that end exactly at the window's start refused
+(``t1 <= self.lo``) fails ``test_the_recorder_keeps_legs_touching_the_window``; setting
+``cut_at`` on every refused leg fails ``test_the_recorder_stops_at_the_cap_and_says_when``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.engine.trace import TraceSpec
+from sim.engine.trace import DEFAULT_MAX_LEGS, LegRecorder, TraceSpec, as_trace_spec
 from sim.experiment.replication import run_replication
 from sim.scenario.loader import load_scenario
 from tests.helpers.replay import traced_scenario
@@ -130,3 +137,47 @@ def test_trace_files_are_byte_identical_whatever_the_workers(scenario, tmp_path)
     for name in ("trace.csv", "trace_info.csv"):
         assert (tmp_path / "j1" / name).read_bytes() == (tmp_path / "j2" / name).read_bytes()
     assert set(pd.read_csv(tmp_path / "j2" / "trace.csv")["replication"]) == {0, 1}
+
+
+# -- the pieces alone ---------------------------------------------------------------------
+def test_a_trace_spec_names_its_days_and_checks_them_against_the_run() -> None:
+    assert TraceSpec().window(3 * 1440.0) == (0.0, 3 * 1440.0)
+    assert TraceSpec(1, 1).window(3 * 1440.0) == (1440.0, 2880.0)
+    assert TraceSpec(2, 9).window(3 * 1440.0) == (2880.0, 4320.0)  # cut at the horizon
+    assert TraceSpec(0, 2).problem(3) is None and TraceSpec(2).problem(3) is None
+    assert "0-2" in TraceSpec(1, 3).problem(3)
+    assert "not inside" in TraceSpec(2, 1).problem(3)
+    assert "max_legs" in TraceSpec(max_legs=0).problem(3)
+
+
+def test_as_trace_spec_reads_the_ways_a_run_asks_for_a_trace() -> None:
+    assert as_trace_spec(None, 5) is None and as_trace_spec(False, 5) is None
+    assert as_trace_spec(True, 5) == TraceSpec(0, None, DEFAULT_MAX_LEGS)
+    assert as_trace_spec((1, 2), 5) == TraceSpec(1, 2)
+    assert as_trace_spec(TraceSpec(max_legs=3), 5) == TraceSpec(max_legs=3)
+    with pytest.raises(ValueError, match="trace: days 4-6"):
+        as_trace_spec((4, 6), 5)
+
+
+def test_the_recorder_keeps_legs_touching_the_window() -> None:
+    rec = LegRecorder(TraceSpec(1, 1), 3 * 1440.0)  # [1440, 2880)
+    legs = [(0, 1, 2, 3, 1000.0, 1440.0),   # ends at the window's start: kept
+            (0, 1, 2, 3, 1000.0, 1439.0),   # before it: dropped
+            (1, 2, 4, 4, 2000.0, 2000.0),   # an empty stay: dropped
+            (1, 0, 4, 5, 2000.0, 2000.0),   # an instant trip between zones: kept
+            (2, 3, 5, 5, 2879.0, 3000.0),   # starts inside: kept
+            (2, 3, 5, 5, 2880.0, 3000.0)]   # starts at the end: dropped
+    for leg in legs:
+        rec.add(*leg)
+    trace = rec.result()
+    assert trace.legs.tolist() == [list(map(float, legs[k])) for k in (0, 3, 4)]
+    assert (trace.t_from, trace.t_to) == (1440.0, 2880.0) and np.isnan(trace.cut_at)
+
+
+def test_the_recorder_stops_at_the_cap_and_says_when() -> None:
+    rec = LegRecorder(TraceSpec(max_legs=2), 1440.0)
+    for k in range(5):
+        rec.add(0, 0, 1, 2, 10.0 * k, 10.0 * k + 5)
+    trace = rec.result()
+    assert len(trace.legs) == 2 and trace.max_legs == 2
+    assert trace.cut_at == 25.0  # the end of the first leg refused

@@ -1,5 +1,5 @@
-"""The case workflow: the work calendar's arithmetic, the timers of a case, checks that fail
-and reopen it, and the on-time closure measures against hand-computed values."""
+"""The case workflow: the timers of a case, checks that fail and reopen it, and the on-time
+closure measures against hand-computed values (the work calendar: test_workcalendar.py)."""
 
 from __future__ import annotations
 
@@ -12,41 +12,11 @@ from sim.experiment.replication import run_replication
 from sim.metrics.window import Window
 from sim.metrics.workflow import step_table, summary_measures
 from sim.scenario.loader import scenario_from_dict
-from sim.scenario.workflow import WorkCalendar, Workflow
+from sim.scenario.workflow import Workflow
 from tests.golden.regenerate import SCENARIO as GOLDEN
 from tests.helpers.scenarios import queue_scenario_dict
 
 DAY = 1440.0
-OFFICE = WorkCalendar(days=["mon", "tue", "wed", "thu", "fri"],
-                      hours=["08:30-12:00", "13:30-17:30"])  # 7.5 h a day
-
-
-# -- the work calendar -------------------------------------------------------------------
-def test_working_minutes_of_a_day_a_week_and_across_a_weekend() -> None:
-    cal = Calendar(OFFICE, "mon")
-    assert cal.working(DAY) == 450.0 and cal.working(7 * DAY) == 5 * 450.0
-    assert cal.working(14 * DAY) == 10 * 450.0
-    friday_4pm, monday_10am = 4 * DAY + 960, 7 * DAY + 600
-    assert cal.between(friday_4pm, monday_10am) == 90.0 + 90.0
-    assert cal.between(720.0, 810.0) == 0.0  # the lunch break
-    assert cal.between(600.0, 900.0) == 120.0 + 90.0  # 10:00-12:00, 13:30-15:00
-    assert np.allclose(cal.between(np.array([0.0, 5 * DAY]), np.array([DAY, 7 * DAY])),
-                       [450.0, 0.0])  # vectorised; Saturday-Sunday count nothing
-
-
-def test_the_calendar_follows_the_start_weekday() -> None:
-    cal = Calendar(OFFICE, "sat")  # day 0 is a Saturday
-    assert cal.working(2 * DAY) == 0.0 and cal.working(3 * DAY) == 450.0
-
-
-def test_next_working_instant() -> None:
-    cal = Calendar(OFFICE, "mon")
-    assert cal.next_working(600.0) == 600.0  # Monday 10:00 is inside
-    assert cal.next_working(DAY + 750.0) == DAY + 810.0  # Tuesday lunch → 13:30
-    assert cal.next_working(5 * DAY + 600.0) == 7 * DAY + 510.0  # Saturday → Monday 08:30
-    assert cal.next_working(4 * DAY + 1100.0) == 7 * DAY + 510.0  # Friday evening
-
-
 # -- timers of a case, deterministic --------------------------------------------------------
 def workflow_scenario(fail: float = 0.0, days: int = 4, **workflow) -> dict:
     """Officers always on standby, zero travel, every incident reported at once, a fixed
