@@ -9,10 +9,9 @@ highest priority that it is eligible for.
 from __future__ import annotations
 
 from collections import deque
-from math import isnan
 from typing import TYPE_CHECKING
 
-from sim.engine.incidents import AWAITING_DEADLINE, ENDED, QUEUED
+from sim.engine.incidents import AWAITING_DEADLINE, ENDED
 from sim.engine.remote import serve_notice
 
 if TYPE_CHECKING:
@@ -64,9 +63,7 @@ class CommandRoom:
             return
         job.t_queued = self.world.env.now
         if not job.reinspect:
-            tab.state[job.incident] = QUEUED
-            if isnan(tab.t_queued[job.incident]):  # first filing (a re-queue keeps it)
-                tab.t_queued[job.incident] = job.t_queued
+            self.world.incidents.file(job.incident, job.t_queued)
         officer = self.world.officers.choose_for(tab.zone_of[job.incident])
         if officer is not None:
             self.world.officers.assign(officer, job)

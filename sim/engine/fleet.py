@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import math
 from array import array
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.demand.arrivals import CHANNEL_PATROL
-from sim.engine.calls import call_later
 from sim.engine.command import Job
-from sim.engine.incidents import ASSIGNED, AWAITING_DEADLINE
 from sim.engine.officers import Officer, officer_process
+from sim.engine.passing import ENTER_NEXT, NORMAL, Walk
 from sim.engine.state import JOB, PRESENCE_PASSING, account
 from sim.rng import Uniforms
 from sim.scenario.district import MODES
@@ -160,9 +159,7 @@ class Fleet:
         """Give a job to a free officer, interrupting its patrol unless it is the one running."""
         officer.pending = job
         self.set_available(officer, False)
-        self.world.incidents.table.state[job.incident] = (
-            AWAITING_DEADLINE if job.reinspect else ASSIGNED
-        )
+        self.world.incidents.assign(job.incident, job.reinspect)
         if self.env.active_process is not officer.proc:
             officer.proc.interrupt()
 
@@ -174,9 +171,7 @@ class Fleet:
 
     def found(self, officer: Officer, i: int) -> None:
         """An officer has seen incident ``i``: handle it at once or report it."""
-        book = self.world.incidents
-        book.detect(i, CHANNEL_PATROL)
-        book.table.found_by[i] = officer.idx
+        self.world.incidents.spotted(i, officer.idx)
         if self.handle_on_sight and officer.pending is None and officer.state != JOB:
             self.assign(officer, Job(i))
         else:
@@ -198,36 +193,39 @@ class Fleet:
     def start_walk(self, officer: Officer, dest: int, busy: bool) -> float:
         """The officer sets off to ``dest`` (``busy``: to a job); returns the trip's minutes.
 
-        It enters the first zone of the path now; each later zone is entered by a callback
-        at its share of the trip (a chain: one pending at a time, dropped when the walk ends).
+        It enters the first zone of the path now; each later zone is entered when the walk's
+        event comes up (``Walk``: one pending at a time, ignored once the walk has ended).
         """
+        now = self.env._now
         minutes = self.travel_lists[officer.mode_idx][officer.pos][dest]
         path = self.facts.path(officer.pos, dest)  # the zones after the start, ending with dest
-        officer.trip = (self.env.now, busy)
-        officer.route += 1
-        self._enter(officer, officer.route, path, minutes / len(path), self.env.now, 0)
+        officer.trip = (now, busy)
+        walk = officer.walk = Walk(self, officer, path, minutes / len(path), now)
+        self.enter(walk)
         return minutes
 
-    def _enter(
-        self, officer: Officer, token: int, path: list[int], share: float, t0: float, k: int
-    ) -> None:
-        """The officer walking ``path`` enters its ``k``-th zone (unless that walk has ended).
+    def enter(self, walk: Walk) -> None:
+        """The officer on ``walk`` enters the walk's next zone (unless the walk has ended).
 
         Passing through (every zone but the last): it looks, then watches and is seen until
         ``end_pass``; if it finds disorder it handles on sight (``officer.pending``), it stops
         there instead. (Written out, with ``end_pass``: they run at every zone of every trip.)
         """
-        if officer.route != token:
+        officer = walk.officer
+        if officer.walk is not walk:
             return
         if officer.passing:
             self.end_pass(officer)
+        path, k = walk.path, walk.k
         zone = path[k]
         officer.pos = zone
         if k + 1 < len(path):
+            walk.k = k + 1
             env = self.env
-            now = env.now
-            call_later(env, t0 + (k + 1) * share - now, self._enter, officer, token, path, share,
-                       t0, k + 1)
+            now = env._now
+            walk.callbacks = ENTER_NEXT
+            heappush(env._queue, (now + (walk.t0 + (k + 1) * walk.share - now), NORMAL,
+                                  next(env._eid), walk))
             officer.passing = True
             if self.world.incidents.open_in_zone[zone]:
                 self.scan(officer, zone)
@@ -242,7 +240,7 @@ class Fleet:
 
     def stop_walk(self, officer: Officer) -> None:
         """The walk ends (arrived, interrupted, or handling what it found on the way)."""
-        officer.route += 1
+        officer.walk = None
         if officer.passing:
             self.end_pass(officer)
         self.end_trip(officer)
@@ -256,7 +254,7 @@ class Fleet:
         officer.stay = None
         idx = officer.idx
         self.watchers[zone].remove(officer)
-        now = self.env.now
+        now = self.env._now
         deterrence = self.world.deterrence
         del deterrence.where[idx]
         del deterrence.ongoing[zone][idx]

@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.incidents import ENDED
-
 if TYPE_CHECKING:
     from sim.engine.world import World
 
@@ -56,7 +54,7 @@ class ShopSanctions:
 
     def _deter(self, i: int) -> None:
         """Offence ``i`` never happens: its later events are skipped, its row dropped."""
-        self.world.incidents.table.state[i] = ENDED
+        self.world.incidents.deter(i)
         self.deterred.append(i)
 
 
@@ -98,9 +96,9 @@ class Escalation:
         self.offences[key] = n + 1
         last = len(self.world.types[tab.type_of[i]].ladder) - 1
         start = min(by_offence[min(n, len(by_offence) - 1)], last)
-        tab.ladder_step[i] = max(int(tab.ladder_step[i]), start)
+        step = self.world.incidents.start_ladder_at(i, start)
         if n == 0 and minor:
-            tab.u_ladder[i, int(tab.ladder_step[i])] = 0.0  # a warning: this step ends it
+            self.world.incidents.warn_first(i, step)  # a warning: this step ends it
 
 
 def shop_records(world: World) -> dict[str, np.ndarray]:

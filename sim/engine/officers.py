@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from math import isnan
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -10,15 +9,8 @@ import simpy
 
 from sim.engine.behaviours import behaviour_step, queue_limit
 from sim.engine.command import Job
-from sim.engine.incidents import (
-    ASSIGNED,
-    AWAITING_DEADLINE,
-    ENDED,
-    FLED,
-    ON_SCENE,
-    RESOLVED,
-)
-from sim.engine.movement import stay, walk
+from sim.engine.incidents import ENDED, RESOLVED
+from sim.engine.movement import Steps, stay, walk
 from sim.engine.state import ACTIVITIES, JOB, OFF, PATROL, PRESENCE_JOB
 from sim.scenario.district import MODES
 from sim.scenario.units import CommunityVisits, FixedPost, UnitGroup, clock_minutes
@@ -26,6 +18,7 @@ from sim.strategy.plans import OfficerPlan
 from sim.strategy.shifts import daily_window, expand_shifts
 
 if TYPE_CHECKING:
+    from sim.engine.passing import Walk
     from sim.engine.world import World
 
 
@@ -44,7 +37,6 @@ class Officer:
         "mode_idx",
         "passing",
         "pending",
-        "route",
         "plan",
         "pos",
         "post_windows",
@@ -56,6 +48,7 @@ class Officer:
         "trip",
         "state",
         "uid",
+        "walk",
         "zones",
     )
 
@@ -94,7 +87,7 @@ class Officer:
         self.shift: dict | None = None
         self.stay: tuple[int, float, int, str] | None = None  # zone, since, kind, activity
         self.trip: tuple[float, bool] | None = None  # travelling since, to a job?
-        self.route = 0  # the current walk's token: zone entries of an older walk are ignored
+        self.walk: Walk | None = None  # the walk under way (entries of an ended one are ignored)
         self.rng = world.streams.get(f"patrol/{group_name}")
 
 
@@ -154,71 +147,58 @@ def officer_process(world: World, officer: Officer):
         officer.shift = None
 
 
-def run_job(world: World, officer: Officer, job: Job):
+def run_job(world: World, officer: Officer, job: Job) -> Steps:
     """Travel to the job and work the escalation ladder for this visit."""
-    env = world.env
-    fleet = world.officers
-    book = world.incidents
-    tab = book.table
     i = job.incident
-    zone = tab.zone_of[i]
-    now = env.now
-    fleet.set_available(officer, False)
+    book = world.incidents
+    world.officers.set_available(officer, False)
     officer.state = JOB
-    if not job.reinspect:
-        tab.state[i] = ASSIGNED
-        if isnan(tab.t_dispatch[i]):
-            tab.t_dispatch[i] = now
-    if tab.first_unit[i] < 0:
-        tab.first_unit[i] = officer.idx
-    tab.unit[i] = officer.idx
+    book.dispatch(i, officer.idx, world.env._now, job.reinspect)
     officer.shift["jobs"] += 1
     # On the way the officer passes through the zones between (present, and reporting what
     # it sees to the command room: the job comes first).
-    yield from walk(world, officer, zone, busy=True)
-    now = env.now
-    if tab.state[i] == ENDED:
-        return  # gone before the officer arrived
+    yield from walk(world, officer, book.table.zone_of[i], busy=True)
+    if _needs_work(world, i, job.reinspect):
+        yield from work_ladder(world, officer, i)
+
+
+def _needs_work(world: World, i: int, reinspect: bool) -> bool:
+    """At the scene: is there still something to do (not ended, fixed, or fled)?"""
+    book = world.incidents
+    if book.table.state[i] == ENDED:
+        return False  # gone before the officer arrived
+    now = world.env._now
+    if reinspect:
+        return not book.reinspected(i, now)
+    if book.reached(i, now, world.types[book.table.type_of[i]].flee_probability):
+        return False
+    world.on_scene(i)  # repeat offenders (vendors, carded shops) start higher up
+    return True
+
+
+def work_ladder(world: World, officer: Officer, i: int) -> Steps:
+    """Work incident ``i``'s escalation ladder from its current step, on scene, until the
+    case is resolved or a rectification notice gives the party a deadline."""
+    env, book = world.env, world.incidents
+    tab = book.table
+    book.on_scene(i)
+    world.officers.arrive(officer, PRESENCE_JOB, "job_min")
     t_idx = tab.type_of[i]
-    itype = world.types[t_idx]
-    if job.reinspect:
-        tab.reinspections[i] += 1
-        if isnan(tab.t_reinspect[i]):
-            tab.t_reinspect[i] = now
-        if tab.t_fixed[i] <= now:
-            book.finish(i, RESOLVED)
-            return
-    else:
-        if isnan(tab.t_arrive[i]):
-            tab.t_arrive[i] = now
-        if tab.u_flee[i] < itype.flee_probability:
-            book.finish(i, FLED)
-            return
-        world.on_scene(i)  # repeat offenders (vendors, carded shops) start higher up
-    tab.state[i] = ON_SCENE
-    fleet.arrive(officer, PRESENCE_JOB, "job_min")
-    rng = world.onscene_rngs[t_idx]
+    rng, ladder = world.onscene_rngs[t_idx], world.types[t_idx].ladder
     step = int(tab.ladder_step[i])
-    ladder = itype.ladder
     while True:
         spec = ladder[step]
         minutes = spec.duration.draw(rng)
         if minutes > 0:
             yield env.timeout(minutes)
-            now = env.now
         u = tab.u_ladder[i, step]
         step += 1
         tab.ladder_step[i] = step
         if spec.deadline_min is not None:
-            if u < spec.compliance:
-                tab.t_fixed[i] = now + spec.deadline_min * (u / spec.compliance)
-                tab.t_end[i] = tab.t_fixed[i]
-            tab.state[i] = AWAITING_DEADLINE
-            if isnan(tab.t_notice[i]):
-                tab.t_notice[i] = now
-            world.at(now + spec.deadline_min, world.command.reinspect_due, i)
+            book.notice(i, env._now, spec, u)
+            world.at(env._now + spec.deadline_min, world.command.reinspect_due, i)
             break
         if u < spec.compliance or step == len(ladder):
             book.finish(i, RESOLVED)
             break
-    fleet.leave(officer)
+    world.officers.leave(officer)

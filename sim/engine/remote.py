@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.engine.incidents import AWAITING_DEADLINE, ENDED
+from sim.engine.incidents import ENDED
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -24,10 +24,7 @@ def serve_notice(world: World, i: int) -> None:
     now = world.env.now
     spec = world.types[tab.type_of[i]].ladder[0]
     u = tab.u_ladder[i, 0]
-    if u < spec.compliance:  # the party complies some time before the deadline
-        tab.t_fixed[i] = now + spec.deadline_min * (u / spec.compliance)
-        tab.t_end[i] = tab.t_fixed[i]
     tab.t_queued[i] = tab.t_dispatch[i] = tab.t_arrive[i] = tab.t_notice[i] = now
     tab.ladder_step[i] = 1
-    tab.state[i] = AWAITING_DEADLINE
+    world.incidents.notice(i, now, spec, u)
     world.at(now + spec.deadline_min, world.command.reinspect_due, i)
