@@ -12,28 +12,18 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from sim.engine.incidents import AWAITING_DEADLINE, ENDED
+from sim.engine.jobs import Job
 from sim.engine.remote import serve_notice
 
 if TYPE_CHECKING:
-    from sim.engine.officers import Officer
-    from sim.engine.world import World
-
-
-class Job:
-    """A visit an officer must make: the first response to an incident, or a re-inspection."""
-
-    __slots__ = ("incident", "reinspect", "t_queued")
-
-    def __init__(self, incident: int, reinspect: bool = False, t_queued: float = 0.0) -> None:
-        self.incident = incident
-        self.reinspect = reinspect
-        self.t_queued = t_queued
+    from sim.engine.officer import Officer
+    from sim.engine.ports import WorldPort
 
 
 class CommandRoom:
     """Dispatching and the queue of jobs waiting for an officer."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         self.world = world
         self.queues: dict[int, deque[Job]] = {}
         self.order: list[deque[Job]] = []  # the queues by priority, most urgent first

@@ -18,13 +18,13 @@ import numpy as np
 from sim.engine.incidents import FLED, RESOLVED
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 
 class Deterrence:
     """Per-zone perceived risk of enforcement, fed by officer presence and enforcement."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         spec = world.scenario.demand.deterrence
         self.enabled = spec.enabled
         self.lam = math.log(2.0) / spec.half_life_min
@@ -91,7 +91,7 @@ class ShopCards:
     the shop of the incident it repeats.
     """
 
-    def __init__(self, world: World, shops: np.ndarray, contracted: np.ndarray) -> None:
+    def __init__(self, world: WorldPort, shops: np.ndarray, contracted: np.ndarray) -> None:
         spec = world.scenario.demand.door_front
         self.world = world
         self.spec = spec

@@ -8,9 +8,9 @@ not a generator.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from math import isnan
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
@@ -38,8 +38,7 @@ from sim.engine.table import (  # noqa: F401  (states and outcomes: re-exported 
 )
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
-    from sim.scenario.incidents import LadderStep
+    from sim.engine.ports import WorldPort
 
 def feeder_events(
     batch: IncidentBatch, horizon: float
@@ -91,7 +90,7 @@ class Feeder:
         officers' processes begin, as a process created first would)."""
         self.env.process(self._first())
 
-    def _first(self) -> Iterator[simpy.Event]:
+    def _first(self) -> Generator[simpy.Event, Any, None]:
         self._go_on()
         yield from ()
 
@@ -136,7 +135,7 @@ class Feeder:
 class IncidentBook:
     """Lifecycle of incidents: what happens when they occur, are reported, or end."""
 
-    def __init__(self, world: World, table: IncidentTable) -> None:
+    def __init__(self, world: WorldPort, table: IncidentTable) -> None:
         self.world = world
         self.table = table
         self.open_in_zone: list[list[int]] = [[] for _ in range(world.layout.n_zones)]
@@ -224,13 +223,13 @@ class IncidentBook:
         """An officer works the escalation ladder on incident ``i``."""
         self.table.state[i] = ON_SCENE
 
-    def notice(self, i: int, now: float, spec: LadderStep, u: float) -> None:
-        """A rectification notice with ``spec``'s deadline: a party that complies (``u`` below
-        the compliance chance) fixes it at a time within the deadline; the case awaits its
+    def notice(self, i: int, now: float, deadline: float, compliance: float, u: float) -> None:
+        """A rectification notice with ``deadline`` minutes: a party that complies (``u``
+        below ``compliance``) fixes it at a time within the deadline; the case awaits its
         re-inspection."""
         tab = self.table
-        if u < spec.compliance:
-            tab.t_fixed[i] = now + spec.deadline_min * (u / spec.compliance)
+        if u < compliance:
+            tab.t_fixed[i] = now + deadline * (u / compliance)
             tab.t_end[i] = tab.t_fixed[i]
         tab.state[i] = AWAITING_DEADLINE
         if isnan(tab.t_notice[i]):

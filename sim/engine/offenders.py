@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 
 class ShopSanctions:
     """Carded shops give up a share of their offending while the card holds."""
 
-    def __init__(self, world: World, n_exogenous: int) -> None:
+    def __init__(self, world: WorldPort, n_exogenous: int) -> None:
         cards = world.cards
         self.world = world
         self.active = cards.active and cards.cards.sanction_effect > 0
@@ -61,7 +61,7 @@ class ShopSanctions:
 class Escalation:
     """Ladder start by offence count and first-offence warnings for the catalog's types."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         self.world = world
         vendor_type = (world.scenario.demand.vendors.incident_type
                        if world.vendors.active else None)
@@ -101,7 +101,7 @@ class Escalation:
             self.world.incidents.warn_first(i, step)  # a warning: this step ends it
 
 
-def shop_records(world: World) -> dict[str, np.ndarray]:
+def shop_records(world: WorldPort) -> dict[str, np.ndarray]:
     """Per incident its shop (−1: none) and contract, the deterred offences and the card log
     (t, zone, shop, card at the visit); empty without the door-front model."""
     if not world.scenario.demand.door_front.enabled:

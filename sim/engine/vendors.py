@@ -18,7 +18,7 @@ from sim.engine.spawn import SOURCE_VENDOR, as_lists, attribute_row, replay, spa
 from sim.rng import pick
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 # Event codes of the vendor log
 EVENTS = (
@@ -32,7 +32,7 @@ EVENTS = (
 class Vendors:
     """The vendor population of a replication (inactive unless ``demand.vendors.enabled``)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         self.world = world
         self.spec = spec = world.scenario.demand.vendors
         names = world.layout.type_names
