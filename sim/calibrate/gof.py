@@ -1,6 +1,6 @@
 """Goodness-of-fit tests: Pearson chi-square with merged cells, and KS against Exp(1).
 
-p-values come from scipy (a base dependency, as for the t intervals elsewhere).
+p-values come from scipy (a base dependency): the chi-square tail is ``sim.theory``'s.
 """
 
 from __future__ import annotations
@@ -8,10 +8,12 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from sim.theory.counts import chi2_sf as _chi2_tail
+
 
 def chi2_sf(stat: float, df: int) -> float:
     """P(χ²_df ≥ stat); NaN without degrees of freedom."""
-    return float(stats.chi2.sf(stat, df)) if df > 0 else float("nan")
+    return _chi2_tail(stat, df) if df > 0 else float("nan")
 
 
 def chi_square(observed: np.ndarray, expected: np.ndarray, fitted_params: int = 0
