@@ -100,21 +100,12 @@ def ocba_select(
     minimize: bool = True, delta: float | None = None,
 ) -> OcbaResult:
     """Sequential OCBA with ``budget`` replications in all (at least ``n0 * k``)."""
-    if k < 2:
-        raise ValueError("selection needs at least two systems")
-    if n0 < 2:
-        raise ValueError(f"n0 must be at least 2, got {n0}")
-    if budget < n0 * k:
-        raise ValueError(f"the budget ({budget}) must be at least n0 × systems = {n0 * k}")
+    _check(k, n0, budget)
     step = increment or max(k, budget // 20)
     obs = Observations(sample, k)
     obs.extend(range(k), n0)
     while (used := sum(obs.n(i) for i in range(k))) < budget:
-        n = np.array([obs.n(i) for i in range(k)])
-        means = np.array([d.mean() for d in obs.data])
-        sds = np.array([d.std(ddof=1) for d in obs.data])
-        add = increments(n, ocba_allocation(means, sds, minimize), min(budget, used + step))
-        obs.extend_each({int(i): int(n[i] + add[i]) for i in np.nonzero(add)[0]})
+        _allocate(obs, min(budget, used + step), minimize)
     means = [float(d.mean()) for d in obs.data]
     b = best_index(means, minimize)
     return OcbaResult(
@@ -122,3 +113,22 @@ def ocba_select(
         apcs=approx_pcs(obs, k, b, minimize),
         apgs=None if delta is None else approx_pcs(obs, k, b, minimize, delta),
     )
+
+
+def _check(k: int, n0: int, budget: int) -> None:
+    if k < 2:
+        raise ValueError("selection needs at least two systems")
+    if n0 < 2:
+        raise ValueError(f"n0 must be at least 2, got {n0}")
+    if budget < n0 * k:
+        raise ValueError(f"the budget ({budget}) must be at least n0 × systems = {n0 * k}")
+
+
+def _allocate(obs: Observations, total: int, minimize: bool) -> None:
+    """One round: replications added to bring the total to ``total``, by OCBA's rule from
+    the current sample means and standard deviations."""
+    n = np.array([obs.n(i) for i in range(len(obs.data))])
+    means = np.array([d.mean() for d in obs.data])
+    sds = np.array([d.std(ddof=1) for d in obs.data])
+    add = increments(n, ocba_allocation(means, sds, minimize), total)
+    obs.extend_each({int(i): int(n[i] + add[i]) for i in np.nonzero(add)[0]})

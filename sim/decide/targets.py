@@ -47,12 +47,7 @@ def parse_target(text: str, scenarios: Sequence[Scenario] = ()) -> Target:
                             "e.g. \"sla_attainment >= 0.9\" or \"exposure_h_per_day <= 1300\"")
     name, op, raw = match.groups()
     op = {"≥": ">=", "≤": "<="}.get(op, op)
-    try:
-        value = float(raw)
-    except ValueError:
-        raise DecisionError(f"--target {text!r}: {raw!r} is not a number") from None
-    if not math.isfinite(value):
-        raise DecisionError(f"--target {text!r}: the value must be finite")
+    value = _value(text, raw)
     try:
         measure = check_measure(name, scenarios)
     except DecisionError as exc:
@@ -63,3 +58,14 @@ def parse_target(text: str, scenarios: Sequence[Scenario] = ()) -> Target:
             f"--target {text!r}: {name} is better when {'lower' if wanted == '<=' else 'higher'}"
             f", so a target on it reads {name} {wanted} VALUE")
     return Target(name, op, value)
+
+
+def _value(text: str, raw: str) -> float:
+    """The target value: a finite number."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise DecisionError(f"--target {text!r}: {raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise DecisionError(f"--target {text!r}: the value must be finite")
+    return value
