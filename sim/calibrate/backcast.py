@@ -66,52 +66,71 @@ def _block(t: pd.Series) -> pd.Series:
 def measures(cases: Cases, targets: dict[str, float]) -> dict[tuple[str, str], float]:
     """(measure, group) → value for one realisation."""
     f = cases.frame
-    out: dict[tuple[str, str], float] = {}
-    for name, n in f.groupby("type").size().items():
-        out[("cases per day", f"type {name}")] = n / cases.days
-    for name, n in f[f["channel"].fillna("") != ""].groupby("channel").size().items():
-        out[("cases per day", f"channel {name}")] = n / cases.days
     block = _block(f["t_report"])
-    for name, n in f.groupby(block).size().items():
-        out[("cases per day", f"hours {name}")] = n / cases.days
+    out = {**_cases_per_day(f, block, cases.days), **_responses(f, block)}
+    if f["t_close"].notna().any():  # no closing times at all: nothing to compare
+        out.update(_on_time(f, block, targets))
+    return {k: float(v) for k, v in out.items() if not math.isnan(float(v))}
+
+
+def _keyed(measure: str, by: str, values: pd.Series) -> dict[tuple[str, str], float]:
+    """{(measure, "by name"): value} for each group of a grouped result."""
+    return {(measure, f"{by} {name}"): v for name, v in values.items()}
+
+
+def _cases_per_day(f: pd.DataFrame, block: pd.Series, days: int
+                   ) -> dict[tuple[str, str], float]:
+    """Cases per day by type, by channel (where recorded) and by hour block."""
+    channelled = f[f["channel"].fillna("") != ""]
+    return {**_keyed("cases per day", "type", f.groupby("type").size() / days),
+            **_keyed("cases per day", "channel", channelled.groupby("channel").size() / days),
+            **_keyed("cases per day", "hours", f.groupby(block).size() / days)}
+
+
+def _responses(f: pd.DataFrame, block: pd.Series) -> dict[tuple[str, str], float]:
+    """Mean report → arrival minutes by type and by hour block."""
     response = f["t_arrive"] - f["t_report"]
-    for name, v in response.groupby(f["type"]).mean().items():
-        out[("response min", f"type {name}")] = v
-    for name, v in response.groupby(block).mean().items():
-        out[("response min", f"hours {name}")] = v
-    if not f["t_close"].notna().any():  # no closing times at all: nothing to compare
-        return {k: float(v) for k, v in out.items() if not math.isnan(float(v))}
+    return {**_keyed("response min", "type", response.groupby(f["type"]).mean()),
+            **_keyed("response min", "hours", response.groupby(block).mean())}
+
+
+def _on_time(f: pd.DataFrame, block: pd.Series, targets: dict[str, float]
+             ) -> dict[tuple[str, str], float]:
+    """Share closed within the type's target by type and by hour block (types with one)."""
     sla = f["type"].map(targets)  # a case never closed counts as not on time
     ok = ((f["t_close"] - f["t_report"]) <= sla).where(sla.notna())
-    for name, v in ok.groupby(f["type"]).mean().items():
-        if not math.isnan(v):
-            out[("closed on time", f"type {name}")] = v
-    for name, v in ok.groupby(block).mean().items():
-        if not math.isnan(v):
-            out[("closed on time", f"hours {name}")] = v
-    return {k: float(v) for k, v in out.items() if not math.isnan(float(v))}
+    return {**_keyed("closed on time", "type", ok.groupby(f["type"]).mean()),
+            **_keyed("closed on time", "hours", ok.groupby(block).mean())}
 
 
 def compare(log_values: dict, sim_values: list[dict]) -> pd.DataFrame:
     """One row per (measure, group): log, simulated mean, CI, prediction interval, verdict."""
     keys = sorted(set(log_values) | {k for v in sim_values for k in v})
     log_kinds = {(m, g.split(" ")[0]) for m, g in log_values}
-    rows = []
-    for key in keys:
-        # a replication without a case of a type had 0 cases per day (not an unknown), unless
-        # the log has no such column at all (no channel recorded)
-        fill = 0.0 if key[0] == "cases per day" else np.nan
-        sims = np.array([v.get(key, fill) for v in sim_values], dtype=float)
-        sims = sims[~np.isnan(sims)]
-        recorded = (key[0], key[1].split(" ")[0]) in log_kinds
-        log = log_values.get(key, fill if recorded else np.nan)
-        iv = _interval(sims)
-        upper = 1.0 if key[0] == "closed on time" else np.inf  # shares stay in [0, 1]
-        iv.update({k: float(np.clip(iv[k], 0.0, upper)) for k in
-                   ("ci_low", "ci_high", "pi_low", "pi_high") if not np.isnan(iv[k])})
-        rows.append({"measure": key[0], "group": key[1], "log": log, **iv,
-                     "verdict": _verdict(log, sims)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_compare_row(key, log_values, sim_values, log_kinds)
+                         for key in keys])
+
+
+def _compare_row(key: tuple[str, str], log_values: dict, sim_values: list[dict],
+                 log_kinds: set[tuple[str, str]]) -> dict[str, object]:
+    """Log value, simulated intervals and verdict of one (measure, group)."""
+    # a replication without a case of a type had 0 cases per day (not an unknown), unless
+    # the log has no such column at all (no channel recorded)
+    fill = 0.0 if key[0] == "cases per day" else np.nan
+    sims = np.array([v.get(key, fill) for v in sim_values], dtype=float)
+    sims = sims[~np.isnan(sims)]
+    recorded = (key[0], key[1].split(" ")[0]) in log_kinds
+    log = log_values.get(key, fill if recorded else np.nan)
+    return {"measure": key[0], "group": key[1], "log": log,
+            **_clipped(_interval(sims), key[0]), "verdict": _verdict(log, sims)}
+
+
+def _clipped(iv: dict[str, float], measure: str) -> dict[str, float]:
+    """Interval bounds kept at or above 0 (and at most 1 for shares)."""
+    upper = 1.0 if measure == "closed on time" else np.inf  # shares stay in [0, 1]
+    iv.update({k: float(np.clip(iv[k], 0.0, upper)) for k in
+               ("ci_low", "ci_high", "pi_low", "pi_high") if not np.isnan(iv[k])})
+    return iv
 
 
 def _interval(sims: np.ndarray) -> dict[str, float]:
@@ -144,7 +163,7 @@ def run_backcast(scenario, log: CaseLog, reps: int) -> pd.DataFrame:
 
     scenario = with_changes(scenario, {  # the period, after a burn-in of whole weeks
         "clock.days": log.days + BURN_IN_DAYS,
-        "clock.start_weekday": WEEKDAYS[log.start.weekday()]})
+        "clock.start_weekday": WEEKDAYS[log.first_day.weekday()]})
     targets = {n: t.sla_min for n, t in scenario.incidents.items() if t.sla_min}
     log_values = measures(from_log(log), targets)
     sim_values = [measures(from_incidents(run_replication(scenario, r).incidents, log.days),
@@ -157,12 +176,12 @@ def _fmt(v: float) -> str:
 
 
 def backcast_markdown(table: pd.DataFrame, scenario_name: str, log: CaseLog, reps: int) -> str:
-    last = (log.start + pd.Timedelta(days=log.days - 1)).date()
+    last = (log.first_day + pd.Timedelta(days=log.days - 1)).date()
     bad = table[table["verdict"].isin(["log higher", "log lower"])]
     agree = int((table["verdict"] == "agrees").sum())
     other = len(table) - agree - len(bad)
     lines = [f"# Back-cast of {scenario_name} against {log.path.name}", "",
-             f"Period {log.start.date()} to {last} ({log.days} days), {len(log.frame)} cases "
+             f"Period {log.first_day.date()} to {last} ({log.days} days), {len(log.frame)} cases "
              f"in the log, {reps} simulated replications. Response = report → arrival; "
              "closed on time = closed within the type's service target (sla_min) of the "
              "report. Hours are those of the report, in blocks of 4.", "",

@@ -71,7 +71,7 @@ def rescaling_check(cal: Calibration, fit: TypeFit) -> Check:
     if len(t) < 20:
         return Check("arrivals", "—", float("nan"), "too few cases to test")
     days = cal.log.days
-    weekday = (cal.log.start.weekday() + np.arange(days)) % 7
+    weekday = (cal.log.first_day.weekday() + np.arange(days)) % 7
     per_weekday = np.divide(fit.dow_counts, cal.days_of_week, out=np.zeros(7),
                             where=cal.days_of_week > 0)
     day_w = per_weekday[weekday]

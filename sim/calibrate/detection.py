@@ -25,12 +25,15 @@ by the ratio of the true to the modelled detection share; the report gives the r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sim.calibrate.export import LOG_CHANNELS
+from sim.scenario.demand import Demand
+from sim.scenario.model import Scenario
 from sim.scenario.units import WEEKDAYS
 
 ZONE_PSEUDO = 20.0  # pseudo-occurrences pulling a zone's share toward its kind's
@@ -51,10 +54,10 @@ class Expansion:
     reps: int
 
 
-def structure_changes(district, types: list[str], rates: dict[str, dict[str, float]],
+def structure_changes(district: Scenario, types: list[str], rates: dict[str, dict[str, float]],
                       days: int, start_weekday: str,
                       profiles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
-                      absent: list[str] = (),
+                      absent: Sequence[str] = (),
                       ) -> dict[str, object]:
     """Dotted-path changes that turn the district into the calibrated structure.
 
@@ -63,9 +66,20 @@ def structure_changes(district, types: list[str], rates: dict[str, dict[str, flo
     are switched off because their thinning is already in the log's counts. ``absent``
     types (none in the log) are disabled, and so is a behavioural model generating them.
     """
+    changes = _models_off(district.demand, set(types) | set(absent))
+    changes.update({f"incidents.{name}.enabled": False for name in absent})
+    if district.demand.door_front.enabled:
+        changes["demand.door_front.enabled"] = False
+    for name in types:
+        changes.update(_fixed_rate(name, rates[name], (profiles or {}).get(name)))
+    changes.update({"clock.days": days + BURN_IN_DAYS, "clock.start_weekday": start_weekday,
+                    "clock.warmup_days": 0})
+    return changes
+
+
+def _models_off(demand: Demand, off: set[str]) -> dict[str, object]:
+    """Switch off the vendor and parking models when they generate a type in ``off``."""
     changes: dict[str, object] = {}
-    demand = district.demand
-    off = set(types) | set(absent)
     if demand.vendors.enabled and demand.vendors.incident_type in off:
         changes["demand.vendors.enabled"] = False
     parking = demand.parking
@@ -73,21 +87,21 @@ def structure_changes(district, types: list[str], rates: dict[str, dict[str, flo
                      parking.charging.incident_type}
     if parking.enabled and parking_types & off:
         changes["demand.parking.enabled"] = False
-    for name in absent:
-        changes[f"incidents.{name}.enabled"] = False
-    if demand.door_front.enabled:
-        changes["demand.door_front.enabled"] = False
-    for name in types:
-        changes[f"incidents.{name}.rate_per_day"] = {}
-        changes[f"incidents.{name}.zone_rates"] = {z: r for z, r in rates[name].items() if r > 0}
-        changes[f"incidents.{name}.enabled"] = True
-        if profiles and name in profiles:
-            hour, dow = profiles[name]
-            changes[f"incidents.{name}.hour_profile"] = [float(v) for v in hour]
-            changes[f"incidents.{name}.dow_profile"] = [float(v) for v in dow]
-    changes["clock.days"] = days + BURN_IN_DAYS
-    changes["clock.start_weekday"] = start_weekday
-    changes["clock.warmup_days"] = 0
+    return changes
+
+
+def _fixed_rate(name: str, rates: dict[str, float],
+                profile: tuple[np.ndarray, np.ndarray] | None) -> dict[str, object]:
+    """Type ``name`` enabled at these zone rates (and profiles, when fitted)."""
+    changes: dict[str, object] = {
+        f"incidents.{name}.rate_per_day": {},
+        f"incidents.{name}.zone_rates": {z: r for z, r in rates.items() if r > 0},
+        f"incidents.{name}.enabled": True,
+    }
+    if profile is not None:
+        hour, dow = profile
+        changes[f"incidents.{name}.hour_profile"] = [float(v) for v in hour]
+        changes[f"incidents.{name}.dow_profile"] = [float(v) for v in dow]
     return changes
 
 

@@ -95,34 +95,10 @@ def _str_dict(data: object, where: str, path: Path) -> dict[str, str]:
 
 def read_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; MappingError on any problem."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: cannot read the mapping file ({exc})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise MappingError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict) or "columns" not in data:
-        raise MappingError(f"{path}: expected a mapping with a `columns:` section")
-    unknown = set(data) - {"columns", "types", "channels", "zones"}
-    if unknown:
-        raise MappingError(
-            f"{path}: unknown section {sorted(unknown)[0]!r}; expected columns, types, "
-            "channels, zones")
-    columns = _str_dict(data["columns"], "columns", path)
-    for name in columns:
-        if name not in FIELDS:
-            raise MappingError(
-                f"{path}: columns.{name}: unknown field; expected one of {', '.join(FIELDS)}")
-    for name in REQUIRED:
-        if name not in columns:
-            raise MappingError(f"{path}: columns.{name}: required (the log column holding it)")
+    data = _sections(_load(path), path)
+    columns = _columns(data["columns"], path)
     channels = _str_dict(data.get("channels"), "channels", path)
-    for key, value in channels.items():
-        if value not in CHANNELS:
-            raise MappingError(
-                f"{path}: channels.{key}: {value!r} is not one of {', '.join(CHANNELS)}")
+    _check_channels(channels, path)
     return Mapping(
         columns=columns,
         types=_str_dict(data.get("types"), "types", path),
@@ -130,6 +106,51 @@ def read_mapping(path: Path) -> Mapping:
         zones=_str_dict(data.get("zones"), "zones", path),
         source=str(path),
     )
+
+
+def _load(path: Path) -> object:
+    """The parsed YAML of a mapping file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{path}: cannot read the mapping file ({exc})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{path}: not valid YAML ({exc})") from None
+
+
+def _sections(data: object, path: Path) -> dict:
+    """The file's sections: ``columns`` (required), ``types``, ``channels``, ``zones``."""
+    if not isinstance(data, dict) or "columns" not in data:
+        raise MappingError(f"{path}: expected a mapping with a `columns:` section")
+    unknown = set(data) - {"columns", "types", "channels", "zones"}
+    if unknown:
+        raise MappingError(
+            f"{path}: unknown section {sorted(unknown)[0]!r}; expected columns, types, "
+            "channels, zones")
+    return data
+
+
+def _columns(data: object, path: Path) -> dict[str, str]:
+    """Field → log column: known fields only, every required one given."""
+    columns = _str_dict(data, "columns", path)
+    unknown = [name for name in columns if name not in FIELDS]
+    if unknown:
+        raise MappingError(
+            f"{path}: columns.{unknown[0]}: unknown field; expected one of {', '.join(FIELDS)}")
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        raise MappingError(f"{path}: columns.{missing[0]}: required (the log column holding it)")
+    return columns
+
+
+def _check_channels(channels: dict[str, str], path: Path) -> None:
+    """Every channel maps to one of CHANNELS."""
+    for key, value in channels.items():
+        if value not in CHANNELS:
+            raise MappingError(
+                f"{path}: channels.{key}: {value!r} is not one of {', '.join(CHANNELS)}")
 
 
 def mapping_yaml(mapping: Mapping, header: str) -> str:

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from sim.calibrate.checks import checks
 from sim.calibrate.fit import DURATIONS, Calibration, TypeFit, sensitivity, type_total_interval
-from sim.calibrate.handling import spec_text
+from sim.calibrate.handling import DistFit, spec_text
 from sim.calibrate.logfile import CaseLog
 from sim.calibrate.shrink import poisson_interval
 from sim.scenario.units import WEEKDAYS
 
 MAX_LISTED = 200
+CHANNEL_COLUMNS = ("patrol", "camera", "complaint", "other")
 
 
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return out + [""]
@@ -60,95 +63,119 @@ def summary_section(cal: Calibration) -> list[str]:
 
 
 def channel_section(cal: Calibration) -> list[str]:
-    rows = []
-    flags = []
-    for fit in cal.types.values():
-        total = sum(fit.channels.values())
-        cells = [fit.name]
-        for c in ("patrol", "camera", "complaint", "other"):
-            log_share = fit.channels.get(c, 0) / total if total else float("nan")
-            if not fit.sim_channels:  # no detection simulation
-                cells.append(f"{log_share:.2f} / —")
-                continue
-            sim_share = fit.sim_channels.get(c, 0.0)
-            cells.append(f"{log_share:.2f} / {sim_share:.2f}")
-            if total >= 30 and c == "patrol" and abs(log_share - sim_share) > 0.15:
-                flags.append(f"{fit.name}: patrol finds {log_share:.0%} of the log's cases but "
-                             f"{sim_share:.0%} in the simulated district")
-        rows.append(cells)
+    rows = [[fit.name, *[_channel_cell(fit, c) for c in CHANNEL_COLUMNS]]
+            for fit in cal.types.values()]
+    flags = [flag for fit in cal.types.values() if (flag := _patrol_flag(fit))]
     lines = ["## Channels: log / simulated district", "",
              "The channel mix checks the detection assumption: a patrol share far from the "
              "simulated one means the log period's deployment differs from the district "
              "scenario's, and the rates are off in the same direction as the patrol share "
              "(more patrol finds in the log → e too low → rates too high).", "",
-             *_table(["type", "patrol", "camera", "complaint", "other"], rows)]
+             *_table(["type", *CHANNEL_COLUMNS], rows)]
     if flags:
         lines += ["**Check these**: " + "; ".join(flags) + ".", ""]
     return lines
 
 
+def _log_share(fit: TypeFit, channel: str) -> float:
+    """Share of the type's logged cases found by ``channel`` (NaN without channels)."""
+    total = sum(fit.channels.values())
+    return fit.channels.get(channel, 0) / total if total else float("nan")
+
+
+def _channel_cell(fit: TypeFit, channel: str) -> str:
+    """``log share / simulated share`` (— without a detection simulation)."""
+    if not fit.sim_channels:  # no detection simulation
+        return f"{_log_share(fit, channel):.2f} / —"
+    return f"{_log_share(fit, channel):.2f} / {fit.sim_channels.get(channel, 0.0):.2f}"
+
+
+def _patrol_flag(fit: TypeFit) -> str:
+    """A warning when patrols find a share of the log's cases far from the simulated one
+    (at least 30 cases with a channel; "" otherwise)."""
+    if not fit.sim_channels or sum(fit.channels.values()) < 30:
+        return ""
+    log_share, sim_share = _log_share(fit, "patrol"), fit.sim_channels.get("patrol", 0.0)
+    if abs(log_share - sim_share) <= 0.15:
+        return ""
+    return (f"{fit.name}: patrol finds {log_share:.0%} of the log's cases but "
+            f"{sim_share:.0%} in the simulated district")
+
+
 def type_section(cal: Calibration, fit: TypeFit) -> list[str]:
-    days = cal.log.days
-    lines = [f"## {fit.name}", ""]
-    lines += ["### Goodness of fit", ""]
-    lines += _table(["check", "statistic", "p", "verdict"],
-                    [[c.name, c.statistic, f"{c.p:.3f}" if np.isfinite(c.p) else "—", c.verdict]
-                     for c in checks(cal, fit)])
-    total_occ = fit.occurrence_per_day() * days
+    return [f"## {fit.name}", "", *_fit_checks(cal, fit), *_by_hour(cal, fit),
+            *_by_weekday(cal, fit), *_by_zone(cal, fit), *_handling(fit)]
+
+
+def _fit_checks(cal: Calibration, fit: TypeFit) -> list[str]:
+    rows = [[c.name, c.statistic, f"{c.p:.3f}" if np.isfinite(c.p) else "—", c.verdict]
+            for c in checks(cal, fit)]
+    return ["### Goodness of fit", "", *_table(["check", "statistic", "p", "verdict"], rows)]
+
+
+def _by_hour(cal: Calibration, fit: TypeFit) -> list[str]:
+    total_occ = fit.occurrence_per_day() * cal.log.days
     hour_occ = fit.hour_profile / fit.hour_profile.sum() * total_occ
-    lines += ["### By hour of day", "",
-              "Cases by hour of report (log) and occurrences by hour (fitted, unfolded through "
-              f"the simulated report delays). {fit.prompt:.0%} of this type's cases are "
-              "reported within an hour of occurring in the simulated district" + (
-                  ": **the occurrence hours are weakly determined by the log** (most cases "
-                  "are found hours later, e.g. by the next shift's patrol); the profile leans "
-                  "on the district's where the log is silent." if fit.weakly_timed else "."),
-              ""]
-    lines += _table(["hour", *[f"{h:02d}" for h in range(24)]],
-                    [["cases", *[int(v) for v in fit.hour_counts]],
-                     ["fitted occ.", *[f"{v:.0f}" for v in hour_occ]]])
+    weak = (": **the occurrence hours are weakly determined by the log** (most cases "
+            "are found hours later, e.g. by the next shift's patrol); the profile leans "
+            "on the district's where the log is silent." if fit.weakly_timed else ".")
+    lines = ["### By hour of day", "",
+             "Cases by hour of report (log) and occurrences by hour (fitted, unfolded through "
+             f"the simulated report delays). {fit.prompt:.0%} of this type's cases are "
+             "reported within an hour of occurring in the simulated district" + weak, ""]
+    return lines + _table(["hour", *[f"{h:02d}" for h in range(24)]],
+                          [["cases", *[int(v) for v in fit.hour_counts]],
+                           ["fitted occ.", *[f"{v:.0f}" for v in hour_occ]]])
+
+
+def _by_weekday(cal: Calibration, fit: TypeFit) -> list[str]:
     per_day = np.divide(fit.dow_counts, cal.days_of_week, out=np.zeros(7),
                         where=cal.days_of_week > 0)
-    lines += ["### By weekday", "", "Cases per day of each weekday (log), the fitted weekday "
-              "profile and the fitted occurrences per day.", ""]
     occ_day = fit.occurrence_per_day()
-    lines += _table(["", *[w.capitalize() for w in WEEKDAYS]],
-                    [["days in period", *[int(v) for v in cal.days_of_week]],
-                     ["cases/day", *[f"{v:.1f}" for v in per_day]],
-                     ["profile", *[f"{v:.2f}" for v in fit.dow_profile]],
-                     ["fitted occ./day", *[f"{occ_day * v:.1f}" for v in fit.dow_profile]]])
-    lines += ["### By zone", "", "Zones with cases or a fitted rate above 0. Fitted cases = rate "
-              "× e × days; w = weight on the zone's own data (0: the kind's mean).", ""]
-    rows = []
-    for i, zone in enumerate(cal.zone_ids):
-        if fit.zone_counts[i] == 0 and fit.shrunk.rate[i] == 0:
-            continue
-        rows.append([zone, cal.zone_kinds[i], int(fit.zone_counts[i]),
-                     f"{fit.shrunk.rate[i] * fit.expansion[i] * days:.1f}",
-                     f"{fit.expansion[i]:.2f}", f"{fit.shrunk.weight[i]:.2f}",
-                     f"{fit.shrunk.rate[i]:.3f}",
-                     f"{fit.shrunk.low[i]:.3f}–{fit.shrunk.high[i]:.3f}"])
-    lines += _table(["zone", "kind", "cases", "fitted cases", "e", "w", "rate/day", "95 % CI"],
-                    rows)
-    lines += ["### Handling times (minutes)", ""]
-    rows = []
-    for label in DURATIONS:
-        d = fit.durations.get(label)
-        if d is None:
-            rows.append([label, "fewer than 10 values", "", "", ""])
-            continue
-        rows.append([label, d.n, f"{d.mean:.1f}", f"{d.median:.1f}", f"`{spec_text(d.spec)}`",
-                     ", ".join(f"{k} {v:.0f}" for k, v in d.aic.items())])
-    lines += _table(["interval", "n", "mean", "median", "best by AIC", "AIC"], rows)
-    return lines
+    lines = ["### By weekday", "", "Cases per day of each weekday (log), the fitted weekday "
+             "profile and the fitted occurrences per day.", ""]
+    return lines + _table(["", *[w.capitalize() for w in WEEKDAYS]],
+                          [["days in period", *[int(v) for v in cal.days_of_week]],
+                           ["cases/day", *[f"{v:.1f}" for v in per_day]],
+                           ["profile", *[f"{v:.2f}" for v in fit.dow_profile]],
+                           ["fitted occ./day", *[f"{occ_day * v:.1f}" for v in fit.dow_profile]]])
+
+
+def _by_zone(cal: Calibration, fit: TypeFit) -> list[str]:
+    rows = [_zone_row(cal, fit, i) for i in range(len(cal.zone_ids))
+            if fit.zone_counts[i] != 0 or fit.shrunk.rate[i] != 0]
+    lines = ["### By zone", "", "Zones with cases or a fitted rate above 0. Fitted cases = rate "
+             "× e × days; w = weight on the zone's own data (0: the kind's mean).", ""]
+    return lines + _table(["zone", "kind", "cases", "fitted cases", "e", "w", "rate/day",
+                           "95 % CI"], rows)
+
+
+def _zone_row(cal: Calibration, fit: TypeFit, i: int) -> list[object]:
+    s = fit.shrunk
+    return [cal.zone_ids[i], cal.zone_kinds[i], int(fit.zone_counts[i]),
+            f"{s.rate[i] * fit.expansion[i] * cal.log.days:.1f}", f"{fit.expansion[i]:.2f}",
+            f"{s.weight[i]:.2f}", f"{s.rate[i]:.3f}", f"{s.low[i]:.3f}–{s.high[i]:.3f}"]
+
+
+def _handling(fit: TypeFit) -> list[str]:
+    rows = [_duration_row(label, fit.durations.get(label)) for label in DURATIONS]
+    return ["### Handling times (minutes)", "",
+            *_table(["interval", "n", "mean", "median", "best by AIC", "AIC"], rows)]
+
+
+def _duration_row(label: str, d: DistFit | None) -> list[object]:
+    if d is None:
+        return [label, "fewer than 10 values", "", "", ""]
+    return [label, d.n, f"{d.mean:.1f}", f"{d.median:.1f}", f"`{spec_text(d.spec)}`",
+            ", ".join(f"{k} {v:.0f}" for k, v in d.aic.items())]
 
 
 def calibration_markdown(cal: Calibration, scenario_file: str) -> str:
     log = cal.log
-    last = (log.start + pd.Timedelta(days=log.days - 1)).date()
+    last = (log.first_day + pd.Timedelta(days=log.days - 1)).date()
     lines = [
         f"# Calibration from {log.path.name}", "",
-        f"- log: `{log.path}` ({log.encoding}), period {log.start.date()} to {last} "
+        f"- log: `{log.path}` ({log.encoding}), period {log.first_day.date()} to {last} "
         f"({log.days} days)",
         f"- rows: {log.rows_read} read, {len(log.frame)} used, {log.dropped} dropped, "
         f"{log.outside_period} outside the period",

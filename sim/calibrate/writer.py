@@ -90,11 +90,11 @@ def calibrated_yaml(cal: Calibration, out: Path, name: str) -> str:
     """The calibrated scenario's text; ``extends:`` is relative to ``out``'s folder."""
     log = cal.log
     rel = os.path.relpath(Path(cal.district_path).resolve(), Path(out).resolve().parent)
-    last = (log.start + np.timedelta64(log.days - 1, "D")).date()
+    last = (log.first_day + np.timedelta64(log.days - 1, "D")).date()
     warm = cal.district.clock.warmup_days
     head = [
         f"# Calibrated by `sim calibrate` from {log.path.name} ({log.encoding}), "
-        f"{log.start.date()} to {last} ({log.days} days):",
+        f"{log.first_day.date()} to {last} ({log.days} days):",
         f"# {log.rows_read} rows read, {len(log.frame)} cases used, {log.dropped} rows dropped, "
         f"{log.outside_period} outside the period (see calibration.md).",
         "# Rates are occurrences per zone per day = cases ÷ (days × e), where e (recorded cases",
@@ -106,7 +106,7 @@ def calibrated_yaml(cal: Calibration, out: Path, name: str) -> str:
         f"extends: {Path(rel).as_posix()}",
         "",
         f"name: {name}",
-        f"description: Demand calibrated from the case log {log.path.name} ({log.start.date()} "
+        f"description: Demand calibrated from the case log {log.path.name} ({log.first_day.date()} "
         f"to {last}).",
         "",
         "clock:",

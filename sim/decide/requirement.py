@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from itertools import product
 from typing import TypeAlias
 
 import numpy as np
 
-from sim.decide.roster import Roster, Shape, cover
+from sim.decide.roster import Roster, Shape, cover, staffed
 from sim.theory import erlang_c
 
 LOAD_FRACTIONS = (0.25, 0.5, 0.75)
@@ -52,11 +53,9 @@ def cover_grade(reqs: dict[str, np.ndarray], options: Sequence[Shape],
     """One roster covering each day type's requirement, split between the groups by
     ``shares`` (each group covers its share, rounded up)."""
     counts: dict[Shape, int] = {}
-    for days, req in reqs.items():
-        for group, share in shares.items():
-            mine = [o for o in options if o.days == days and o.group == group]
-            x = cover(np.ceil(share * req - 1e-9).astype(int), mine)
-            counts.update({o: int(n) for o, n in zip(mine, x) if n > 0})
+    for (days, req), (group, share) in product(reqs.items(), shares.items()):
+        mine = [o for o in options if (o.days, o.group) == (days, group)]
+        counts.update(staffed(mine, cover(np.ceil(share * req - 1e-9).astype(int), mine)))
     return counts
 
 
@@ -69,8 +68,14 @@ def candidate_rosters(loads: Mapping[str, Profile] | Profile, options: Sequence[
     families = {d: requirement_family(a) for d, a in by_day.items()}
     seen: dict[tuple, Roster] = {}
     for k, (label, _) in enumerate(next(iter(families.values()))):
-        reqs = {d: fam[k][1] for d, fam in families.items()}
-        roster = Roster(label, cover_grade(reqs, options, shares or {"": 1.0}), reqs)
-        if roster.counts and roster.key not in seen:
-            seen[roster.key] = roster
+        roster = _grade_roster(families, k, label, options, shares or {"": 1.0})
+        if roster.counts:
+            seen.setdefault(roster.key, roster)
     return sorted(seen.values(), key=lambda r: r.staff_hours_per_week)
+
+
+def _grade_roster(families: dict[str, list[tuple[str, np.ndarray]]], k: int, label: str,
+                  options: Sequence[Shape], shares: dict[str, float]) -> Roster:
+    """The roster covering the k-th requirement (``label``) of each day type's family."""
+    reqs = {d: fam[k][1] for d, fam in families.items()}
+    return Roster(label, cover_grade(reqs, options, shares), reqs)

@@ -31,9 +31,14 @@ def parse_starts(text: str) -> list[int]:
     if not (max(m0, m1) < 60 and 0 <= lo <= hi < 1440):
         raise ValueError(f"--starts {text!r}: times must be 00:00-23:59, the first not after "
                          "the second")
+    _check_step(text, step)
+    return list(range(lo, hi + 1, step))
+
+
+def _check_step(text: str, step: int) -> None:
+    """A step of starts divides an hour (1-60 minutes) or is whole hours."""
     if step < 1 or 60 % step and step % 60:
         raise ValueError(f"--starts {text!r}: the step must divide an hour or be whole hours")
-    return list(range(lo, hi + 1, step))
 
 
 @dataclass(frozen=True)
@@ -167,4 +172,10 @@ def enumerate_rosters(options: Sequence[Shape], budget: float,
     if len(found) > limit:
         return None
     found.sort(key=lambda c: (round(sum(n * k for n, k in zip(c, costs)), 6), c))
-    return [{o: n for o, n in zip(options, c) if n > 0} for c in found]
+    return [staffed(options, c) for c in found]
+
+
+def staffed(options: Sequence[Shape], officers: Sequence[int] | np.ndarray
+            ) -> dict[Shape, int]:
+    """Officers per shape, the shapes without officers left out."""
+    return {o: int(n) for o, n in zip(options, officers) if n > 0}

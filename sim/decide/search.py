@@ -106,8 +106,7 @@ class Search:
         shifts first), added to the candidates as "… − 1 × shape"."""
         base = self.space.cands[current]
         for shape in sorted(base.counts, key=lambda k: (-k.hours, k.key)):
-            counts = {k: (v - 1 if k == shape else v) for k, v in base.counts.items()}
-            counts = {k: v for k, v in counts.items() if v > 0}
+            counts = _one_less(base.counts, shape)
             if counts:
                 yield self.space.add(Roster(f"{base.grade} - 1 x {shape.label}", counts,
                                             base.requirement))
@@ -137,3 +136,9 @@ class Search:
             return []
         nxt = self.first_feasible(ladder[ladder.index(best) + 1:])
         return [] if nxt is None else [nxt]
+
+
+def _one_less(counts: dict[Shape, int], shape: Shape) -> dict[Shape, int]:
+    """``counts`` with one officer fewer on ``shape`` (shapes left without one dropped)."""
+    fewer = {**counts, shape: counts[shape] - 1}
+    return {k: v for k, v in fewer.items() if v > 0}
