@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.calibrate.fit import Calibration, TypeFit
-from sim.calibrate.gof import chi_square, ks_exponential
+from sim.calibrate.gof import chi2_sf, chi_square, ks_exponential
 
 ALPHA = 0.05
 
@@ -57,8 +57,6 @@ def hour_weekday_check(cal: Calibration, fit: TypeFit) -> Check:
     expected = np.outer(table.sum(1), table.sum(0)) / table.sum()
     stat = float(((table - expected) ** 2 / expected).sum())
     df = (table.shape[0] - 1) * (table.shape[1] - 1)
-    from sim.calibrate.gof import chi2_sf
-
     p = chi2_sf(stat, df) if expected.min() >= 1 else float("nan")
     return Check("hour × weekday", f"χ² = {stat:.1f}, df = {df}", p, _verdict(
         p, "the daily pattern is the same on every weekday (one hour profile fits)",

@@ -120,6 +120,10 @@ def clean_profile(values: np.ndarray) -> np.ndarray:
     return profile if profile.sum() > 0 else np.ones(len(profile))
 
 
+Rates = dict[str, dict[str, float]]  # type -> zone -> occurrences per day
+Profiles = dict[str, tuple[np.ndarray, np.ndarray]]  # type -> (hour, weekday) profiles
+
+
 @dataclass
 class _Inputs:
     """What every round of the fit works from: the district's zones and the log's counts."""
@@ -134,11 +138,15 @@ class _Inputs:
     weekday: str
     dow_days: np.ndarray
 
-    def changes(self, rates: dict[str, dict[str, float]],
-                profiles: dict[str, tuple[np.ndarray, np.ndarray]] | None) -> dict[str, object]:
+    def changes(self, rates: Rates, profiles: Profiles | None) -> dict[str, object]:
         """The structure scenario's changes for these rates and profiles."""
         return structure_changes(self.district, self.types, rates, self.days, self.weekday,
                                  profiles, self.absent)
+
+    def first_rates(self) -> Rates:
+        """A first guess: each zone at its kind's mean recorded cases per day."""
+        return {t: _pooled_raw(self.counts[t], self.kinds, self.days, self.zone_ids)
+                for t in self.types}
 
 
 def _inputs(log: CaseLog, district: Scenario, keep_unlogged: bool) -> _Inputs:
@@ -146,12 +154,16 @@ def _inputs(log: CaseLog, district: Scenario, keep_unlogged: bool) -> _Inputs:
     zones = district.district.all_zones()
     zone_ids, kinds = [z.id for z in zones], [str(z.kind) for z in zones]
     types = sorted(log.frame["type"].unique())
-    absent = [] if keep_unlogged else [
-        t for t, spec in district.incidents.items() if spec.enabled and t not in types]
+    absent = [] if keep_unlogged else _unlogged(district, types)
     counts = {t: counts_by_zone(log.frame, t, zone_ids) for t in types}
     start = log.first_day
     return _Inputs(district, zone_ids, kinds, types, absent, log.days, counts,
                    WEEKDAYS[start.weekday()], weekday_days(start, log.days))
+
+
+def _unlogged(district: Scenario, types: list[str]) -> list[str]:
+    """The district's enabled types without a case in the log."""
+    return [t for t, spec in district.incidents.items() if spec.enabled and t not in types]
 
 
 def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = True,
@@ -163,9 +175,18 @@ def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = 
     from sim.scenario.loader import load_scenario
 
     inp = _inputs(log, load_scenario(district_path), keep_unlogged)
-    rates = {t: _pooled_raw(inp.counts[t], inp.kinds, inp.days, inp.zone_ids)
-             for t in inp.types}
-    profiles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+    fits, rates, profiles = _fit_rounds(log, inp, reps, correct)
+    return Calibration(log, Path(district_path), inp.district, inp.zone_ids, inp.kinds, fits,
+                       inp.changes(rates, profiles), reps if correct else 0, inp.dow_days,
+                       inp.absent)
+
+
+def _fit_rounds(log: CaseLog, inp: _Inputs, reps: int, correct: bool
+                ) -> tuple[dict[str, TypeFit], Rates, Profiles | None]:
+    """The fit, each round's structure simulated with the previous round's rates and
+    profiles (one round, e = 1, without the detection correction)."""
+    rates = inp.first_rates()
+    profiles: Profiles | None = None
     fits: dict[str, TypeFit] = {}
     for _ in range(ROUNDS if correct else 1):
         exp = _expansion(inp, rates, profiles, reps) if correct else no_correction(
@@ -174,14 +195,10 @@ def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = 
                             inp.district) for t in inp.types}
         rates = {t: dict(zip(inp.zone_ids, f.shrunk.rate)) for t, f in fits.items()}
         profiles = {t: (f.hour_profile, f.dow_profile) for t, f in fits.items()}
-    return Calibration(log, Path(district_path), inp.district, inp.zone_ids, inp.kinds, fits,
-                       inp.changes(rates, profiles), reps if correct else 0, inp.dow_days,
-                       inp.absent)
+    return fits, rates, profiles
 
 
-def _expansion(inp: _Inputs, rates: dict[str, dict[str, float]],
-               profiles: dict[str, tuple[np.ndarray, np.ndarray]] | None,
-               reps: int) -> Expansion:
+def _expansion(inp: _Inputs, rates: Rates, profiles: Profiles | None, reps: int) -> Expansion:
     """Simulate the structure scenario of these rates and profiles; e and kernels from it."""
     from sim.scenario.loader import with_changes
 

@@ -97,10 +97,7 @@ def restrict_period(log: CaseLog, start: str | None, end: str | None) -> None:
         raise LogError(
             f"{log.path}: no usable row remains ({len(log.problems)} problems in "
             f"{log.rows_read} rows; first: {describe(log.problems[:3])}){_hint(log)}")
-    first = parse_date(start, "--from") if start else frame["reported_at"].min().normalize()
-    last = parse_date(end, "--to") if end else frame["reported_at"].max().normalize()
-    if last < first:
-        raise LogError(f"--to {last.date()} is before --from {first.date()}")
+    first, last = _period(frame["reported_at"], start, end)
     stop = last + pd.Timedelta(days=1)
     inside = (frame["reported_at"] >= first) & (frame["reported_at"] < stop)
     if not inside.any():
@@ -112,18 +109,31 @@ def restrict_period(log: CaseLog, start: str | None, end: str | None) -> None:
     log.start, log.days = first, int((stop - first) / pd.Timedelta(days=1))
 
 
+def _period(reported: pd.Series, start: str | None, end: str | None
+            ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day: as given, else those of the first and last report."""
+    first = parse_date(start, "--from") if start else reported.min().normalize()
+    last = parse_date(end, "--to") if end else reported.max().normalize()
+    if last < first:
+        raise LogError(f"--to {last.date()} is before --from {first.date()}")
+    return first, last
+
+
 def _hint(log: CaseLog) -> str:
     """What to do when one kind of problem explains most of the log."""
-    dropped = [p for p in log.problems if p.action == "row dropped"]
-    zones = sum("not a zone" in p.message for p in dropped)
-    types = sum("not in the catalog" in p.message for p in dropped)
-    if zones > len(dropped) / 2:
+    dropped = [p.message for p in log.problems if p.action == "row dropped"]
+    if _most(dropped, "not a zone"):
         return ("; if the log uses its own grid codes, map them to zone ids under `zones:` in "
                 "a mapping file (--columns; see scenarios/caselog/mapping_zh.yaml)")
-    if types > len(dropped) / 2:
+    if _most(dropped, "not in the catalog"):
         return ("; map the log's type names to catalog types under `types:` in a mapping file "
                 "(--columns)")
     return ""
+
+
+def _most(messages: list[str], words: str) -> bool:
+    """Whether more than half of ``messages`` contain ``words``."""
+    return sum(words in m for m in messages) > len(messages) / 2
 
 
 def problem_summary(log: CaseLog, limit: int = 5) -> list[str]:

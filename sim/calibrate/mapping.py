@@ -74,12 +74,12 @@ ZH = Mapping(
 def guess_mapping(headers: list[str]) -> Mapping | None:
     """The built-in mapping whose required headers all appear (restricted to the optional
     columns present), or None."""
-    for mapping in (EN, ZH):
-        if all(mapping.columns[f] in headers for f in REQUIRED):
-            present = {f: h for f, h in mapping.columns.items() if h in headers}
-            return Mapping(present, mapping.types, mapping.channels, mapping.zones,
-                           mapping.source)
-    return None
+    found = next((m for m in (EN, ZH) if all(m.columns[f] in headers for f in REQUIRED)),
+                 None)
+    if found is None:
+        return None
+    present = {f: h for f, h in found.columns.items() if h in headers}
+    return Mapping(present, found.types, found.channels, found.zones, found.source)
 
 
 def _str_dict(data: object, where: str, path: Path) -> dict[str, str]:
@@ -87,7 +87,7 @@ def _str_dict(data: object, where: str, path: Path) -> dict[str, str]:
         return {}
     if not isinstance(data, dict):
         raise MappingError(f"{path}: {where}: expected a mapping of name: name")
-    bad = [k for k, v in data.items() if not isinstance(v, (str, int)) or v is None]
+    bad = [k for k, v in data.items() if not isinstance(v, (str, int))]
     if bad:
         raise MappingError(f"{path}: {where}.{bad[0]}: expected a name, got {data[bad[0]]!r}")
     return {str(k): str(v) for k, v in data.items()}

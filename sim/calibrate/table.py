@@ -67,13 +67,18 @@ def parse_csv(text: str) -> pd.DataFrame:
         rows, lines, ragged = _records(reader, len(header))
     except csv.Error as exc:
         raise LogError(f"not a readable CSV table (line {reader.line_num}: {exc})") from None
-    twice = sorted({h for h in header if header.count(h) > 1 and h})
-    if twice:
-        raise LogError(f"column {twice[0]!r} appears twice in the header")
+    _check_header(header)
     table = pd.DataFrame(rows, columns=header, dtype=str)
     table.attrs["line"] = np.asarray(lines, dtype=int)
     table.attrs["ragged"] = ragged
     return table
+
+
+def _check_header(header: list[str]) -> None:
+    """No column name given twice."""
+    twice = sorted({h for h in header if header.count(h) > 1 and h})
+    if twice:
+        raise LogError(f"column {twice[0]!r} appears twice in the header")
 
 
 def _filled(cells: list[str]) -> bool:

@@ -31,31 +31,36 @@ def _kind_lines(cal: Calibration, fit: TypeFit) -> tuple[list[str], list[str]]:
     """``rate_per_day`` lines (pooled kinds) and ``zone_rates`` lines (zones on own data)."""
     kinds = np.asarray(cal.zone_kinds)
     district_type = cal.district.incidents[fit.name]
-    days = cal.log.days
-    kind_lines, zone_lines = [], []
-    all_kinds = sorted(set(cal.zone_kinds) | set(district_type.rate_per_day))
-    for kind in all_kinds:
+    kind_lines: list[str] = []
+    zone_lines: list[str] = []
+    for kind in sorted(set(cal.zone_kinds) | set(district_type.rate_per_day)):
         idx = np.flatnonzero(kinds == kind)
-        if len(idx) == 0:
-            kind_lines.append(f"      {kind}: 0{' ' * 10}# no zone of this kind")
-            continue
-        n = int(fit.zone_counts[idx].sum())
-        pooled = fit.shrunk.prior_mean[idx][0]
-        e = float(np.mean(fit.expansion[idx]))
-        own = fit.shrunk.weight[idx]
-        how = ("fully pooled: zones differ no more than Poisson noise" if own.max() == 0
-               else f"kind mean; {int((own > 0).sum())} zone(s) partly on own data below")
-        kind_lines.append(f"      {kind}: {fmt(pooled)}    # {n} cases in {len(idx)} zone(s) "
-                          f"over {days} d, e = {e:.2f}; {how}")
-        for i in idx:
-            zone = cal.zone_ids[i]
-            w = fit.shrunk.weight[i]
-            if w > 0 or zone in district_type.zone_rates:
-                zone_lines.append(
-                    f"      {zone}: {fmt(fit.shrunk.rate[i])}    # {int(fit.zone_counts[i])} "
-                    f"cases, e = {fit.expansion[i]:.2f}, weight on own data {w:.2f} (kind "
-                    f"mean {fmt(pooled)}); 95% {fmt(fit.shrunk.low[i])}-{fmt(fit.shrunk.high[i])}")
+        kind_lines.append(_kind_line(cal, fit, kind, idx))
+        zone_lines += [_zone_line(cal, fit, int(i), fit.shrunk.prior_mean[idx][0]) for i in idx
+                       if fit.shrunk.weight[i] > 0 or cal.zone_ids[i] in district_type.zone_rates]
     return kind_lines, zone_lines
+
+
+def _kind_line(cal: Calibration, fit: TypeFit, kind: str, idx: np.ndarray) -> str:
+    """A kind's pooled rate, with its cases, zones, e and how far its zones are pooled."""
+    if len(idx) == 0:
+        return f"      {kind}: 0{' ' * 10}# no zone of this kind"
+    n = int(fit.zone_counts[idx].sum())
+    e = float(np.mean(fit.expansion[idx]))
+    own = fit.shrunk.weight[idx]
+    how = ("fully pooled: zones differ no more than Poisson noise" if own.max() == 0
+           else f"kind mean; {int((own > 0).sum())} zone(s) partly on own data below")
+    return (f"      {kind}: {fmt(fit.shrunk.prior_mean[idx][0])}    # {n} cases in {len(idx)} "
+            f"zone(s) over {cal.log.days} d, e = {e:.2f}; {how}")
+
+
+def _zone_line(cal: Calibration, fit: TypeFit, i: int, pooled: float) -> str:
+    """A zone's own rate, with its cases, e, weight on own data and interval (``pooled``:
+    its kind's mean)."""
+    s = fit.shrunk
+    return (f"      {cal.zone_ids[i]}: {fmt(s.rate[i])}    # {int(fit.zone_counts[i])} "
+            f"cases, e = {fit.expansion[i]:.2f}, weight on own data {s.weight[i]:.2f} (kind "
+            f"mean {fmt(pooled)}); 95% {fmt(s.low[i])}-{fmt(s.high[i])}")
 
 
 def type_block(cal: Calibration, fit: TypeFit) -> list[str]:
@@ -115,11 +120,13 @@ def calibrated_yaml(cal: Calibration, out: Path, name: str) -> str:
     ]
     if warm >= log.days:
         head.append("  warmup_days: 0")
-    body = demand_lines(cal)
-    body += ["", "incidents:"]
+    return "\n".join(head + [""] + _incident_lines(cal)) + "\n"
+
+
+def _incident_lines(cal: Calibration) -> list[str]:
+    """``demand:`` switches, then ``incidents:``: the fitted types, the absent ones off."""
+    body = demand_lines(cal) + ["", "incidents:"]
     for fit in cal.types.values():
         body += type_block(cal, fit)
-    for name in cal.absent:
-        body.append(f"  {name}: {{enabled: false}}    # no case in the log (--keep-unlogged "
-                    "keeps the district's rates)")
-    return "\n".join(head + [""] + body) + "\n"
+    return body + [f"  {name}: {{enabled: false}}    # no case in the log (--keep-unlogged "
+                   "keeps the district's rates)" for name in cal.absent]

@@ -162,10 +162,9 @@ class _Run:
 
     def result(self) -> KnResult:
         """The selection: the survivor (or the best survivor by sample mean at the cap)."""
-        k = len(self.obs.data)
-        means = [float(self.obs.data[i].mean()) for i in range(k)]
+        means = self.obs.means()
         best = min(self.alive, key=lambda i: self.sign * -means[i])
-        return KnResult(best, self.eliminated, [self.obs.n(i) for i in range(k)], means,
+        return KnResult(best, self.eliminated, self.obs.counts(), means,
                         guaranteed=len(self.alive) == 1, stages=self.stages,
                         survivors=self.alive)
 

@@ -137,12 +137,8 @@ def parse_weighted(text: str, scenarios: Sequence[Scenario] = ()) -> Weighted:
             named twice, or a measure that could not be decided on alone.
     """
     pairs, weights = _terms(text)
-    for (m, _), w in zip(pairs, weights):
-        if not (math.isfinite(w) and w > 0):
-            raise DecisionError(f"weighted measure {text!r}: the weight of {m} must be a "
-                                f"positive number, got {w:g} (the measure's direction is "
-                                "taken from the registry)")
     names = [m for m, _ in pairs]
+    _check_weights(text, names, weights)
     if len(set(names)) != len(names):
         raise DecisionError(f"weighted measure {text!r}: a measure is named twice")
     signs = tuple(_sign(text, m, scenarios) for m in names)
@@ -160,6 +156,15 @@ def _terms(text: str) -> tuple[list[tuple[str, str]], list[float]]:
     if not pairs:
         raise DecisionError(f"weighted measure {text!r}: no measure given ({_EXAMPLE})")
     return pairs, weights
+
+
+def _check_weights(text: str, names: list[str], weights: list[float]) -> None:
+    """Every weight a positive finite number."""
+    for m, w in zip(names, weights):
+        if not (math.isfinite(w) and w > 0):
+            raise DecisionError(f"weighted measure {text!r}: the weight of {m} must be a "
+                                f"positive number, got {w:g} (the measure's direction is "
+                                "taken from the registry)")
 
 
 def _sign(text: str, name: str, scenarios: Sequence[Scenario]) -> int:

@@ -104,13 +104,11 @@ def ocba_select(
     step = increment or max(k, budget // 20)
     obs = Observations(sample, k)
     obs.extend(range(k), n0)
-    while (used := sum(obs.n(i) for i in range(k))) < budget:
+    while (used := sum(obs.counts())) < budget:
         _allocate(obs, min(budget, used + step), minimize)
-    means = [float(d.mean()) for d in obs.data]
-    b = best_index(means, minimize)
+    b = best_index(obs.means(), minimize)
     return OcbaResult(
-        b, [obs.n(i) for i in range(k)], means, [float(d.std(ddof=1)) for d in obs.data],
-        apcs=approx_pcs(obs, k, b, minimize),
+        b, obs.counts(), obs.means(), obs.sds(), apcs=approx_pcs(obs, k, b, minimize),
         apgs=None if delta is None else approx_pcs(obs, k, b, minimize, delta),
     )
 
@@ -127,8 +125,7 @@ def _check(k: int, n0: int, budget: int) -> None:
 def _allocate(obs: Observations, total: int, minimize: bool) -> None:
     """One round: replications added to bring the total to ``total``, by OCBA's rule from
     the current sample means and standard deviations."""
-    n = np.array([obs.n(i) for i in range(len(obs.data))])
-    means = np.array([d.mean() for d in obs.data])
-    sds = np.array([d.std(ddof=1) for d in obs.data])
-    add = increments(n, ocba_allocation(means, sds, minimize), total)
+    n = np.array(obs.counts())
+    add = increments(n, ocba_allocation(np.array(obs.means()), np.array(obs.sds()), minimize),
+                     total)
     obs.extend_each({int(i): int(n[i] + add[i]) for i in np.nonzero(add)[0]})

@@ -26,6 +26,18 @@ class Observations:
     def n(self, i: int) -> int:
         return int(self.data[i].size)
 
+    def counts(self) -> list[int]:
+        """Replications taken per system."""
+        return [self.n(i) for i in range(len(self.data))]
+
+    def means(self) -> list[float]:
+        """Sample mean per system."""
+        return [float(d.mean()) for d in self.data]
+
+    def sds(self) -> list[float]:
+        """Sample standard deviation per system."""
+        return [float(d.std(ddof=1)) for d in self.data]
+
     def extend(self, systems: Sequence[int], stop: int) -> None:
         """Make sure each of ``systems`` has replications 0..stop-1."""
         self.extend_each({i: stop for i in systems})

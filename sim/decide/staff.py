@@ -119,12 +119,18 @@ def group_templates(baseline: Scenario, groups: Sequence[str] | str | None
     """
     from sim.decide.propose import template_of
 
-    names = [groups] if isinstance(groups, str) else list(groups or [])
-    if len(set(names)) != len(names):
-        raise ValueError(f"--groups {','.join(names)}: a group is named twice")
+    names = _group_names(groups)
     if len(names) <= 1:
         return {"": template_of(baseline, names[0] if names else None)}
     return {g: template_of(baseline, g) for g in names}
+
+
+def _group_names(groups: Sequence[str] | str | None) -> list[str]:
+    """The groups named (none, one or several), each once."""
+    names = [groups] if isinstance(groups, str) else list(groups or [])
+    if len(set(names)) != len(names):
+        raise ValueError(f"--groups {','.join(names)}: a group is named twice")
+    return names
 
 
 @dataclass

@@ -52,12 +52,17 @@ def parse_target(text: str, scenarios: Sequence[Scenario] = ()) -> Target:
         measure = check_measure(name, scenarios)
     except DecisionError as exc:
         raise DecisionError(f"--target {text!r}: {exc}") from None
-    wanted = "<=" if measure.lower_is_better else ">="
+    _check_direction(text, name, op, bool(measure.lower_is_better))
+    return Target(name, op, value)
+
+
+def _check_direction(text: str, name: str, op: str, lower_is_better: bool) -> None:
+    """The operator must ask for the measure's better direction."""
+    wanted = "<=" if lower_is_better else ">="
     if op != wanted:
         raise DecisionError(
-            f"--target {text!r}: {name} is better when {'lower' if wanted == '<=' else 'higher'}"
+            f"--target {text!r}: {name} is better when {'lower' if lower_is_better else 'higher'}"
             f", so a target on it reads {name} {wanted} VALUE")
-    return Target(name, op, value)
 
 
 def _value(text: str, raw: str) -> float:
