@@ -176,35 +176,49 @@ def _fmt(v: float) -> str:
 
 
 def backcast_markdown(table: pd.DataFrame, scenario_name: str, log: CaseLog, reps: int) -> str:
-    last = (log.first_day + pd.Timedelta(days=log.days - 1)).date()
     bad = table[table["verdict"].isin(["log higher", "log lower"])]
-    agree = int((table["verdict"] == "agrees").sum())
-    other = len(table) - agree - len(bad)
-    lines = [f"# Back-cast of {scenario_name} against {log.path.name}", "",
-             f"Period {log.first_day.date()} to {last} ({log.days} days), {len(log.frame)} cases "
-             f"in the log, {reps} simulated replications. Response = report → arrival; "
-             "closed on time = closed within the type's service target (sla_min) of the "
-             "report. Hours are those of the report, in blocks of 4.", "",
-             "The log is one realisation: it *agrees* when it lies in the simulation's 95 % "
-             "prediction interval for one realisation (mean ± t·sd·√(1 + 1/R)).", "",
-             f"**{agree} of {len(table)} comparisons agree, {len(bad)} disagree**"
-             + (f" ({other} not comparable: no value on one side)." if other else ".")
-             + f" Even a perfect model disagrees on about 1 comparison in 20 by chance "
-             f"(≈ {0.05 * (agree + len(bad)):.0f} here); look for disagreements that are large "
-             "or that line up (one type, one hour block, one measure).", ""]
-    if len(bad):
-        lines += ["## Where they disagree", ""]
-        for _, row in bad.iterrows():
-            lines.append(f"- {row['measure']}, {row['group']}: log {_fmt(row['log'])}, "
-                         f"simulated {_fmt(row['sim_mean'])} (95 % prediction "
-                         f"{_fmt(row['pi_low'])}–{_fmt(row['pi_high'])}): {row['verdict']}")
-        lines.append("")
+    lines = _summary(table, len(bad), scenario_name, log, reps) + _disagreements(bad)
     for measure, part in table.groupby("measure", sort=False):
-        lines += [f"## {measure}", "", "| group | log | simulated | 95 % CI | 95 % prediction "
-                  "| verdict |", "|---|---|---|---|---|---|"]
-        for _, row in part.iterrows():
-            lines.append(f"| {row['group']} | {_fmt(row['log'])} | {_fmt(row['sim_mean'])} | "
-                         f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])} | "
-                         f"{_fmt(row['pi_low'])}–{_fmt(row['pi_high'])} | {row['verdict']} |")
-        lines.append("")
+        lines += _measure_table(str(measure), part)
     return "\n".join(lines)
+
+
+def _summary(table: pd.DataFrame, n_bad: int, scenario_name: str, log: CaseLog,
+             reps: int) -> list[str]:
+    """The heading, the period and method, and how many comparisons agree."""
+    last = (log.first_day + pd.Timedelta(days=log.days - 1)).date()
+    agree = int((table["verdict"] == "agrees").sum())
+    other = len(table) - agree - n_bad
+    return [f"# Back-cast of {scenario_name} against {log.path.name}", "",
+            f"Period {log.first_day.date()} to {last} ({log.days} days), {len(log.frame)} cases "
+            f"in the log, {reps} simulated replications. Response = report → arrival; "
+            "closed on time = closed within the type's service target (sla_min) of the "
+            "report. Hours are those of the report, in blocks of 4.", "",
+            "The log is one realisation: it *agrees* when it lies in the simulation's 95 % "
+            "prediction interval for one realisation (mean ± t·sd·√(1 + 1/R)).", "",
+            f"**{agree} of {len(table)} comparisons agree, {n_bad} disagree**"
+            + (f" ({other} not comparable: no value on one side)." if other else ".")
+            + f" Even a perfect model disagrees on about 1 comparison in 20 by chance "
+            f"(≈ {0.05 * (agree + n_bad):.0f} here); look for disagreements that are large "
+            "or that line up (one type, one hour block, one measure).", ""]
+
+
+def _disagreements(bad: pd.DataFrame) -> list[str]:
+    """One line per comparison where the log is outside the prediction interval."""
+    if not len(bad):
+        return []
+    return ["## Where they disagree", "",
+            *[f"- {row['measure']}, {row['group']}: log {_fmt(row['log'])}, "
+              f"simulated {_fmt(row['sim_mean'])} (95 % prediction "
+              f"{_fmt(row['pi_low'])}–{_fmt(row['pi_high'])}): {row['verdict']}"
+              for _, row in bad.iterrows()], ""]
+
+
+def _measure_table(measure: str, part: pd.DataFrame) -> list[str]:
+    """One measure's comparisons as a Markdown table."""
+    return [f"## {measure}", "", "| group | log | simulated | 95 % CI | 95 % prediction "
+            "| verdict |", "|---|---|---|---|---|---|",
+            *[f"| {row['group']} | {_fmt(row['log'])} | {_fmt(row['sim_mean'])} | "
+              f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])} | "
+              f"{_fmt(row['pi_low'])}–{_fmt(row['pi_high'])} | {row['verdict']} |"
+              for _, row in part.iterrows()], ""]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sim.calibrate.fit import Calibration, TypeFit
 from sim.calibrate.gof import chi2_sf, chi_square, ks_exponential
@@ -44,15 +45,18 @@ def zone_check(cal: Calibration, fit: TypeFit) -> Check:
         "zones differ more than the fitted rates allow (look at the zone table)"))
 
 
+def _block_weekday_table(reported: pd.Series) -> np.ndarray:
+    """Reports per 4-hour block (rows) and weekday (columns), empty rows and columns left
+    out."""
+    table = np.zeros((6, 7))
+    np.add.at(table, (reported.dt.hour.to_numpy() // 4, reported.dt.day_of_week.to_numpy()), 1)
+    return table[table.sum(1) > 0][:, table.sum(0) > 0]
+
+
 def hour_weekday_check(cal: Calibration, fit: TypeFit) -> Check:
     frame = cal.log.frame[cal.log.frame["type"] == fit.name]
-    table = np.zeros((6, 7))
-    np.add.at(table, (frame["reported_at"].dt.hour.to_numpy() // 4,
-                      frame["reported_at"].dt.day_of_week.to_numpy()), 1)
-    rows, cols = table.sum(1), table.sum(0)
-    keep_r, keep_c = rows > 0, cols > 0
-    table = table[keep_r][:, keep_c]
-    if table.size == 0 or table.shape[0] < 2 or table.shape[1] < 2:
+    table = _block_weekday_table(frame["reported_at"])
+    if min(table.shape) < 2:
         return Check("hour × weekday", "—", float("nan"), "too few cases to test")
     expected = np.outer(table.sum(1), table.sum(0)) / table.sum()
     stat = float(((table - expected) ** 2 / expected).sum())

@@ -170,10 +170,38 @@ def _duration_row(label: str, d: DistFit | None) -> list[object]:
             ", ".join(f"{k} {v:.0f}" for k, v in d.aic.items())]
 
 
+METHOD_NOTES = [
+    "**Assumption.** The log holds detected cases only. Occurrences are estimated as cases "
+    "÷ e, where e, the cases recorded per occurrence (recurrences included), comes from "
+    "simulating the district scenario's detection model (patrol sight, cameras, complaint "
+    "probabilities, self-clearing) and deployment over the log's period. If the district "
+    "scenario does not describe the deployment of that period, the rates are off by the "
+    "ratio of true to modelled detection share: see the ±20 % column and the channel check.",
+    "",
+    "**Zone rates** are empirical-Bayes (gamma–Poisson) estimates: each zone's rate is "
+    "pulled toward its zone kind's mean with weight w on its own data, w = E/(E + β), E "
+    "= days × e, β = kind mean ÷ between-zone variance (method of moments); w = 0 when the "
+    "kind's zones differ no more than Poisson noise.", "",
+    "**Handling times** (report → dispatch → arrival → closing) come from the timestamps; "
+    "each is fitted by exponential, lognormal, uniform and triangular maximum likelihood "
+    "and the smallest AIC is shown. They depend on the deployment, so they are reported "
+    "here and compared by `sim backcast`, not written into the scenario.", "",
+]
+
+
 def calibration_markdown(cal: Calibration, scenario_file: str) -> str:
+    lines = [*_header(cal, scenario_file), *METHOD_NOTES, *problems_section(cal.log),
+             *summary_section(cal), *channel_section(cal)]
+    for fit in cal.types.values():
+        lines += type_section(cal, fit)
+    return "\n".join(lines)
+
+
+def _header(cal: Calibration, scenario_file: str) -> list[str]:
+    """What was read, from which period, against which district, and what was written."""
     log = cal.log
     last = (log.first_day + pd.Timedelta(days=log.days - 1)).date()
-    lines = [
+    return [
         f"# Calibration from {log.path.name}", "",
         f"- log: `{log.path}` ({log.encoding}), period {log.first_day.date()} to {last} "
         f"({log.days} days)",
@@ -186,28 +214,7 @@ def calibration_markdown(cal: Calibration, scenario_file: str) -> str:
         *([f"- disabled (no case in the log): {', '.join(cal.absent)}"] if cal.absent else []),
         f"- written: `{scenario_file}`; figures in `calibration_figures/` (hours.png, "
         "weekdays.png, rates.png)", "",
-        "**Assumption.** The log holds detected cases only. Occurrences are estimated as cases "
-        "÷ e, where e, the cases recorded per occurrence (recurrences included), comes from "
-        "simulating the district scenario's detection model (patrol sight, cameras, complaint "
-        "probabilities, self-clearing) and deployment over the log's period. If the district "
-        "scenario does not describe the deployment of that period, the rates are off by the "
-        "ratio of true to modelled detection share: see the ±20 % column and the channel check.",
-        "",
-        "**Zone rates** are empirical-Bayes (gamma–Poisson) estimates: each zone's rate is "
-        "pulled toward its zone kind's mean with weight w on its own data, w = E/(E + β), E "
-        "= days × e, β = kind mean ÷ between-zone variance (method of moments); w = 0 when the "
-        "kind's zones differ no more than Poisson noise.", "",
-        "**Handling times** (report → dispatch → arrival → closing) come from the timestamps; "
-        "each is fitted by exponential, lognormal, uniform and triangular maximum likelihood "
-        "and the smallest AIC is shown. They depend on the deployment, so they are reported "
-        "here and compared by `sim backcast`, not written into the scenario.", "",
     ]
-    lines += problems_section(log)
-    lines += summary_section(cal)
-    lines += channel_section(cal)
-    for fit in cal.types.values():
-        lines += type_section(cal, fit)
-    return "\n".join(lines)
 
 
 __all__ = ["calibration_markdown", "poisson_interval", "problems_frame"]

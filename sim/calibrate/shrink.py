@@ -65,19 +65,21 @@ def shrink(counts: np.ndarray, exposure: np.ndarray, groups: np.ndarray, z: floa
     rate, low, high, weight, prior = (np.zeros(len(counts)) for _ in range(5))
     for g in np.unique(groups):
         idx = np.flatnonzero((groups == g) & (exposure > 0))
-        if len(idx) == 0:
-            continue
-        n, e = counts[idx], exposure[idx]
-        m = n.sum() / e.sum()
-        alpha, beta = _group(n, e)
-        if math.isinf(beta):  # full pooling: the kind's rate, its interval from the total
-            w = np.zeros(len(idx))
-            shape, rate_param = np.full(len(idx), n.sum()), np.full(len(idx), e.sum())
-        else:
-            w = e / (e + beta)
-            shape, rate_param = n + alpha, e + beta
-        rate[idx] = np.where(w > 0, shape / rate_param, m)
-        low[idx] = gamma_quantile(shape, rate_param, -z) * (shape > 0)
-        high[idx] = gamma_quantile(shape + (shape == 0), rate_param, z)
-        weight[idx], prior[idx] = w, m
+        if len(idx):
+            n, e = counts[idx], exposure[idx]
+            w, shape, rate_param = _posterior(n, e)
+            m = n.sum() / e.sum()
+            rate[idx] = np.where(w > 0, shape / rate_param, m)
+            low[idx] = gamma_quantile(shape, rate_param, -z) * (shape > 0)
+            high[idx] = gamma_quantile(shape + (shape == 0), rate_param, z)
+            weight[idx], prior[idx] = w, m
     return Shrunk(rate, low, high, weight, prior)
+
+
+def _posterior(n: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weight on own data and the gamma posterior's shape and rate for one kind's zones
+    (full pooling: the kind's rate, its interval from the total)."""
+    alpha, beta = _group(n, e)
+    if math.isinf(beta):
+        return np.zeros(len(n)), np.full(len(n), n.sum()), np.full(len(n), e.sum())
+    return e / (e + beta), n + alpha, e + beta

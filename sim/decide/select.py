@@ -235,11 +235,7 @@ def select(
         DecisionError: Bad measure or settings (before anything runs).
     """
     check_settings(len(scenarios), delta, pcs, budget, n0)
-    runs, common, _ = prepare_scenarios(scenarios, seed, days)
-    try:
-        check_clocks(runs)
-    except ComparisonError as exc:
-        raise DecisionError(str(exc)) from None
+    runs, common = _prepared(scenarios, seed, days)
     weighted, measure, minimize = _resolve_measure(measure, runs)
     names = [s.name for s in runs]
     with make_executor(jobs if executor is None else 1) as own:
@@ -254,6 +250,18 @@ def select(
                      _table(names, summary, measure, out.status), out.guaranteed, delta, pcs,
                      budget, common, runs, summary, apcs=out.apcs, apgs=out.apgs,
                      weighted=weighted)
+
+
+def _prepared(scenarios: Sequence[Scenario], seed: int | None, days: int | None
+              ) -> tuple[list[Scenario], int]:
+    """The scenarios on a common seed and run length (as ``compare`` prepares them), and
+    that seed; their clocks must agree."""
+    runs, common, _ = prepare_scenarios(scenarios, seed, days)
+    try:
+        check_clocks(runs)
+    except ComparisonError as exc:
+        raise DecisionError(str(exc)) from None
+    return runs, common
 
 
 @dataclass

@@ -62,12 +62,17 @@ def _check_inputs(arrival_rates: Sequence[float], preference: Sequence[Sequence[
     lam = np.asarray(arrival_rates, dtype=float)
     if lam.ndim != 1 or np.any(lam < 0):
         raise ValueError("arrival_rates must be a 1-d sequence of rates >= 0")
-    if len(preference) != lam.size:
+    _check_preferences(preference, lam.size, n)
+    return lam
+
+
+def _check_preferences(preference: Sequence[Sequence[int]], atoms: int, n: int) -> None:
+    """One dispatch order per atom, each a permutation of the units."""
+    if len(preference) != atoms:
         raise ValueError("need one preference list per atom")
     for pref in preference:
         if sorted(pref) != list(range(n)):
             raise ValueError(f"preference {list(pref)} is not a permutation of range({n})")
-    return lam
 
 
 def _first_free(preference: Sequence[Sequence[int]], n: int) -> np.ndarray:
@@ -126,7 +131,7 @@ def _measures(pi: np.ndarray, lam: np.ndarray, first_free: np.ndarray,
     """Workloads, dispatch fractions, queueing and state probabilities from ``pi``."""
     full = (1 << n) - 1
     p_sets, p_queue = pi[: full + 1], pi[full + 1 :]
-    bits = (np.arange(full + 1)[:, None] >> np.arange(n)[None, :]) & 1
+    bits = _busy_bits(n)
     p_all_busy = float(pi[full] + p_queue.sum())
     p_trunc = float(p_queue[-1])
     total = float(lam.sum())
@@ -136,10 +141,19 @@ def _measures(pi: np.ndarray, lam: np.ndarray, first_free: np.ndarray,
         "dispatch_fraction": _dispatch(p_sets, first_free, p_all_busy, p_trunc, n),
         "p_all_busy": p_all_busy,
         "mean_queue_wait": lq / (total * (1.0 - p_trunc)) if total > 0 else 0.0,
-        "state_probs": {tuple(int(u) for u in np.flatnonzero(bits[b])): float(p_sets[b])
-                        for b in range(full + 1)},
+        "state_probs": {_busy_units(bits[b]): float(p) for b, p in enumerate(p_sets)},
         "p_truncated": p_trunc,
     }
+
+
+def _busy_bits(n: int) -> np.ndarray:
+    """(2**N, N): bit u of busy set b, i.e. whether unit u is busy in it."""
+    return (np.arange(1 << n)[:, None] >> np.arange(n)[None, :]) & 1
+
+
+def _busy_units(bits: np.ndarray) -> tuple[int, ...]:
+    """The busy units of one busy set's bits, in order."""
+    return tuple(int(u) for u in np.flatnonzero(bits))
 
 
 def _dispatch(p_sets: np.ndarray, first_free: np.ndarray, p_all_busy: float,
