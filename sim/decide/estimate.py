@@ -62,16 +62,19 @@ def _status(target: Target, pessimistic: float, optimistic: float) -> str:
     return "undecided" if target.met_by(optimistic) else "missed"
 
 
+@dataclass(eq=False)
 class Evaluator:
     """Replications of rosters on the baseline's seed (common random numbers), grown
-    while a target's interval straddles its value."""
+    while a target's interval straddles its value; ``count``: replications run so far."""
 
-    def __init__(self, targets: Sequence[Target], confidence: float, reps: int,
-                 max_reps: int, executor: Any, cache: Any, on_done: Any) -> None:
-        self.targets, self.confidence = list(targets), confidence
-        self.reps, self.max_reps = reps, max_reps
-        self.executor, self.cache, self.on_done = executor, cache, on_done
-        self.count = 0
+    targets: list[Target]
+    confidence: float
+    reps: int
+    max_reps: int
+    executor: Any
+    cache: Any
+    on_done: Any
+    count: int = 0
 
     def frames(self, scenario: Scenario, n: int) -> list[Frames]:
         """Replications 0..n-1 of ``scenario`` (run or from the cache; not counted)."""

@@ -106,15 +106,20 @@ def cover(requirement: np.ndarray, options: Sequence[Shape]) -> np.ndarray:
     requirement = np.where(a.sum(axis=1) > 0, requirement, 0)
     if not np.any(requirement > 0):
         return np.zeros(len(options), int)
-    hours = np.array([o.hours for o in options])
-    # staff-hours first; a tiny preference for earlier/shorter shapes makes ties reproducible
-    cost = hours + 1e-6 * np.arange(len(options)) / len(options)
-    res = milp(cost, constraints=LinearConstraint(a, lb=requirement - 1e-9, ub=np.inf),
+    res = milp(_costs(options), constraints=LinearConstraint(a, lb=requirement - 1e-9,
+                                                             ub=np.inf),
                integrality=np.ones(len(options)), bounds=Bounds(0, np.inf))
     if res.status != 0 or res.x is None:
         raise ValueError("no roster of these shift starts and lengths covers the hourly "
                          "requirement (widen --starts or add --shift-hours)")
     return np.round(res.x).astype(int)
+
+
+def _costs(options: Sequence[Shape]) -> np.ndarray:
+    """Staff-hours per officer of each shape, plus a tiny preference for earlier/shorter
+    shapes that makes ties reproducible."""
+    hours = np.array([o.hours for o in options])
+    return hours + 1e-6 * np.arange(len(options)) / len(options)
 
 
 def in_order(counts: dict[Shape, int]) -> list[tuple[Shape, int]]:

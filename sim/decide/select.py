@@ -35,16 +35,18 @@ from sim.scenario.model import Scenario
 DEFAULT_MAX_REPS = 100
 
 
+@dataclass(eq=False)
 class ScenarioSampler:
     """The sampling function of ``sim.decide.sampling`` over scenarios: observations of one
     summary measure, replications run (in parallel, cached) by ``execute``."""
 
-    def __init__(self, scenarios: list[Scenario], measure: str, executor: Executor | None,
-                 cache: ReplicationCache | None, on_done: DoneHook | None,
-                 weighted: Weighted | None = None) -> None:
-        self.scenarios, self.measure, self.weighted = scenarios, measure, weighted
-        self.executor, self.cache, self.on_done = executor, cache, on_done
-        self.rows: dict[tuple[int, int], pd.DataFrame] = {}
+    scenarios: list[Scenario]
+    measure: str
+    executor: Executor | None
+    cache: ReplicationCache | None
+    on_done: DoneHook | None
+    weighted: Weighted | None = None
+    rows: dict[tuple[int, int], pd.DataFrame] = field(default_factory=dict)
 
     def __call__(self, systems: Sequence[int], start: int, stop: int) -> np.ndarray:
         return np.vstack(self.many([(i, start, stop) for i in systems]))

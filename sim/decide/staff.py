@@ -90,11 +90,14 @@ def day_types(baseline: Scenario, week: str) -> tuple[str, ...]:
 
 def demand_differs_by_day(scenario: Scenario) -> bool:
     """Whether an enabled incident type is more (or less) frequent at weekends."""
-    for t in scenario.incidents.values():
-        dow = np.asarray(t.dow_profile, float)
-        if t.enabled and abs(dow[:5].mean() - dow[5:].mean()) > 0.01 * dow.mean():
-            return True
-    return False
+    return any(t.enabled and _weekends_differ(t.dow_profile)
+               for t in scenario.incidents.values())
+
+
+def _weekends_differ(dow_profile: Sequence[float]) -> bool:
+    """Whether the mean weekend weight differs from the weekday one by over 1 %."""
+    dow = np.asarray(dow_profile, float)
+    return bool(abs(dow[:5].mean() - dow[5:].mean()) > 0.01 * dow.mean())
 
 
 def group_shares(baseline: Scenario, groups: Sequence[str]) -> dict[str, float]:
@@ -228,7 +231,7 @@ def staff(
     _check_settings(targets, reps, max_reps)
     plan = _plan(baseline, group, week, starts, shift_hours)
     with make_executor(jobs if executor is None else 1) as own:
-        evaluate = Evaluator(targets, confidence, reps, max_reps, executor or own, cache,
+        evaluate = Evaluator(list(targets), confidence, reps, max_reps, executor or own, cache,
                              on_done)
         frames = Frames.concat(evaluate.frames(baseline, reps))
         loads = {d: _loads(frames, baseline, d) for d in plan.days}

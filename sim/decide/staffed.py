@@ -68,13 +68,7 @@ def staffed_text(result: StaffResult, baseline: Scenario, baseline_path: Any, fo
     roster = result.chosen
     assert roster is not None
     extends = os.path.relpath(Path(baseline_path).resolve(), Path(folder).resolve())
-    lines = [f"# Roster chosen by `sim staff` for {baseline.name}: "
-             f"{roster.staff_hours_per_week:g} staff-hours/week "
-             f"(baseline {result.baseline_staff_hours:g}), {roster.describe()}.",
-             "# Targets: " + "; ".join(str(t) for t in result.targets)
-             + f" (one-sided {result.confidence:.0%} confidence).",
-             "# It replaces the baseline's unit groups (each set to null below); run it as "
-             "it is: sim run staffed.yaml"]
+    lines = _head_comments(result, baseline.name, roster)
     body = {"extends": extends, "name": f"{baseline.name}_staffed",
             "description": f"Fewest staff-hours meeting {', '.join(map(str, result.targets))} "
                            f"(sim staff): {roster.describe()}.",
@@ -82,3 +76,14 @@ def staffed_text(result: StaffResult, baseline: Scenario, baseline_path: Any, fo
     return "\n".join(lines) + "\n" + yaml.safe_dump(body, sort_keys=False,
                                                      default_flow_style=None,
                                                      allow_unicode=True, width=100)
+
+
+def _head_comments(result: StaffResult, name: str, roster: Roster) -> list[str]:
+    """What the file is: the roster, its cost against the baseline's, the targets."""
+    return [f"# Roster chosen by `sim staff` for {name}: "
+            f"{roster.staff_hours_per_week:g} staff-hours/week "
+            f"(baseline {result.baseline_staff_hours:g}), {roster.describe()}.",
+            "# Targets: " + "; ".join(str(t) for t in result.targets)
+            + f" (one-sided {result.confidence:.0%} confidence).",
+            "# It replaces the baseline's unit groups (each set to null below); run it as "
+            "it is: sim run staffed.yaml"]
