@@ -52,22 +52,32 @@ def read_log(
     the first to the last reported day).
     """
     path = Path(path)
-    try:
-        table, encoding = read_table(path)
-    except LogError as exc:
-        raise LogError(f"{path}: {exc}") from None
+    table, encoding = _read(path)
     if mapping is None:
         mapping = _guessed(path, table)
+    _check_table(path, table, mapping)
+    frame, problems = clean(table, mapping, types, zones)
+    log = CaseLog(path, encoding, frame, problems, rows_read=len(table))
+    restrict_period(log, start, end)
+    return log
+
+
+def _read(path: Path) -> tuple[pd.DataFrame, str]:
+    """The file as a table of strings, and its encoding (errors name the file)."""
+    try:
+        return read_table(path)
+    except LogError as exc:
+        raise LogError(f"{path}: {exc}") from None
+
+
+def _check_table(path: Path, table: pd.DataFrame, mapping: Mapping) -> None:
+    """Every mapped column in the header, and at least one row."""
     try:
         check_columns(table, mapping)
     except LogError as exc:
         raise LogError(f"{path}: {exc} (mapping {mapping.source})") from None
     if table.empty:
         raise LogError(f"{path}: the log has a header but no rows")
-    frame, problems = clean(table, mapping, types, zones)
-    log = CaseLog(path, encoding, frame, problems, rows_read=len(table))
-    restrict_period(log, start, end)
-    return log
 
 
 def _guessed(path: Path, table: pd.DataFrame) -> Mapping:

@@ -44,15 +44,7 @@ def problems_frame(log: CaseLog) -> pd.DataFrame:
 
 
 def summary_section(cal: Calibration) -> list[str]:
-    days = cal.log.days
-    rows = []
-    for fit in cal.types.values():
-        low, high = type_total_interval(fit, days)
-        s_low, s_high = sensitivity(fit)
-        e = fit.n / days / fit.occurrence_per_day() if fit.occurrence_per_day() else float("nan")
-        rows.append([fit.name, fit.n, f"{fit.n / days:.2f}", f"{e:.2f}",
-                     f"{fit.occurrence_per_day():.2f}", f"{low:.2f}–{high:.2f}",
-                     f"{s_high:.2f} / {s_low:.2f}"])
+    rows = [_rate_row(fit, cal.log.days) for fit in cal.types.values()]
     return ["## Rates", "",
             "Occurrences per day in the district = cases ÷ e, with e the cases recorded per "
             "occurrence in the simulated district; the 95 % interval is Poisson on the count, "
@@ -60,6 +52,15 @@ def summary_section(cal: Calibration) -> list[str]:
             "20 % lower / 20 % higher than modelled.", "",
             *_table(["type", "cases", "cases/day", "e", "occurrences/day", "95 % CI",
                      "share −20 % / +20 %"], rows)]
+
+
+def _rate_row(fit: TypeFit, days: int) -> list[object]:
+    """A type's cases, e, occurrences per day, their interval and sensitivity."""
+    low, high = type_total_interval(fit, days)
+    s_low, s_high = sensitivity(fit)
+    e = fit.n / days / fit.occurrence_per_day() if fit.occurrence_per_day() else float("nan")
+    return [fit.name, fit.n, f"{fit.n / days:.2f}", f"{e:.2f}", f"{fit.occurrence_per_day():.2f}",
+            f"{low:.2f}–{high:.2f}", f"{s_high:.2f} / {s_low:.2f}"]
 
 
 def channel_section(cal: Calibration) -> list[str]:
@@ -222,23 +223,34 @@ __all__ = ["calibration_markdown", "poisson_interval", "problems_frame"]
 
 def figure_frames(cal: Calibration) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Tidy frames for the figures: by hour, by weekday (per day), rates per type."""
-    hours, weekdays, rates = [], [], []
-    days = cal.log.days
-    for fit in cal.types.values():
-        total = fit.occurrence_per_day() * days
-        fitted = fit.hour_profile / fit.hour_profile.sum() * total
-        hours += [{"type": fit.name, "hour": h, "cases": fit.hour_counts[h],
-                   "fitted": fitted[h]} for h in range(24)]
-        per_day = np.divide(fit.dow_counts, cal.days_of_week, out=np.zeros(7),
-                            where=cal.days_of_week > 0)
-        weekdays += [{"type": fit.name, "weekday": d, "cases": per_day[d],
-                      "fitted": fit.occurrence_per_day() * fit.dow_profile[d]} for d in range(7)]
-        low, high = type_total_interval(fit, days)
-        s_low, s_high = sensitivity(fit)
-        rates.append({"type": fit.name, "cases_per_day": fit.n / days,
-                      "rate": fit.occurrence_per_day(), "low": low, "high": high,
-                      "sens_low": s_low, "sens_high": s_high})
+    fits = list(cal.types.values())
+    hours = [row for fit in fits for row in _hour_points(fit, cal.log.days)]
+    weekdays = [row for fit in fits for row in _weekday_points(cal, fit)]
+    rates = [_rate_point(fit, cal.log.days) for fit in fits]
     return pd.DataFrame(hours), pd.DataFrame(weekdays), pd.DataFrame(rates)
+
+
+def _hour_points(fit: TypeFit, days: int) -> list[dict[str, object]]:
+    """Cases and fitted occurrences in each hour of the day, over the period."""
+    fitted = fit.hour_profile / fit.hour_profile.sum() * (fit.occurrence_per_day() * days)
+    return [{"type": fit.name, "hour": h, "cases": fit.hour_counts[h], "fitted": fitted[h]}
+            for h in range(24)]
+
+
+def _weekday_points(cal: Calibration, fit: TypeFit) -> list[dict[str, object]]:
+    """Cases and fitted occurrences per day of each weekday."""
+    per_day = np.divide(fit.dow_counts, cal.days_of_week, out=np.zeros(7),
+                        where=cal.days_of_week > 0)
+    return [{"type": fit.name, "weekday": d, "cases": per_day[d],
+             "fitted": fit.occurrence_per_day() * fit.dow_profile[d]} for d in range(7)]
+
+
+def _rate_point(fit: TypeFit, days: int) -> dict[str, object]:
+    """Cases and occurrences per day, with the interval and the sensitivity bounds."""
+    low, high = type_total_interval(fit, days)
+    s_low, s_high = sensitivity(fit)
+    return {"type": fit.name, "cases_per_day": fit.n / days, "rate": fit.occurrence_per_day(),
+            "low": low, "high": high, "sens_low": s_low, "sens_high": s_high}
 
 
 def write_figures(cal: Calibration, folder) -> list:
