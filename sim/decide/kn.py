@@ -171,12 +171,23 @@ class _Run:
 
 def _check(k: int, delta: float, pcs: float, n0: int, max_reps: int | None,
            batch: int) -> None:
+    """Refuse settings under which KN++ cannot run (ValueError)."""
+    _check_goal(k, delta, pcs)
+    _check_stages(n0, max_reps, batch)
+
+
+def _check_goal(k: int, delta: float, pcs: float) -> None:
+    """At least two systems, a positive indifference zone, 1/k < pcs < 1."""
     if k < 2:
         raise ValueError("selection needs at least two systems")
     if not delta > 0:
         raise ValueError(f"the indifference zone delta must be positive, got {delta}")
     if not 1.0 / k < pcs < 1.0:
         raise ValueError(f"pcs must be between 1/k = {1.0 / k:.3g} and 1, got {pcs}")
+
+
+def _check_stages(n0: int, max_reps: int | None, batch: int) -> None:
+    """A first stage of two or more, a cap not below it, a batch of one or more."""
     if n0 < 2:
         raise ValueError(f"n0 must be at least 2, got {n0}")
     if max_reps is not None and max_reps < n0:

@@ -185,6 +185,11 @@ def check_settings(k: int, delta: float | None, pcs: float, budget: int | None,
     _check_goal(delta, budget)
     if not 1.0 / k < pcs < 1.0:
         raise DecisionError(f"--pcs must be between 1/{k} and 1 (e.g. 0.95); got {pcs}")
+    _check_replications(k, n0, budget)
+
+
+def _check_replications(k: int, n0: int, budget: int | None) -> None:
+    """A first stage of two or more; a budget that covers it for every scenario."""
     if n0 < 2:
         raise DecisionError(f"--n0 must be at least 2; got {n0}")
     if budget is not None and budget < n0 * k:

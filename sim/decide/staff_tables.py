@@ -68,10 +68,14 @@ def pareto_front(table: pd.DataFrame, targets: Sequence[Target]) -> np.ndarray:
     values = np.column_stack(cols)
     flags = np.zeros(len(table), bool)
     for i in np.nonzero(ran)[0]:
-        others = values[ran & (np.arange(len(table)) != i)]
-        dominated = ((others >= values[i]).all(axis=1) & (others > values[i]).any(axis=1))
-        flags[i] = not dominated.any()
+        flags[i] = not _dominated(values[i], values[ran & (np.arange(len(table)) != i)])
     return flags
+
+
+def _dominated(point: np.ndarray, others: np.ndarray) -> bool:
+    """Whether some row of ``others`` is at least as good as ``point`` everywhere and
+    better somewhere (larger is better)."""
+    return bool(((others >= point).all(axis=1) & (others > point).any(axis=1)).any())
 
 
 def hourly_table(frames: Any, baseline: Scenario, chosen: Roster | None,
@@ -86,11 +90,16 @@ def hourly_table(frames: Any, baseline: Scenario, chosen: Roster | None,
     for d in days:
         suffix = "" if d == "all" else f"_{d}"
         hourly[f"requirement{suffix}"] = _requirement(chosen, d)
-        hourly[f"on_duty{suffix}"] = chosen.on_duty(d) if chosen else np.nan
+        hourly[f"on_duty{suffix}"] = _on_duty(chosen, d)
     if len(days) > 1:
-        hourly["on_duty"] = chosen.on_duty() if chosen else np.nan
+        hourly["on_duty"] = _on_duty(chosen, None)
     hourly["baseline_on_duty"] = roster_on_duty(baseline)
     return hourly
+
+
+def _on_duty(chosen: Roster | None, days: str | None) -> Any:
+    """Officers on duty per hour of the chosen roster on ``days`` (NaN if none)."""
+    return chosen.on_duty(days) if chosen else np.nan
 
 
 def _requirement(chosen: Roster | None, days: str) -> Any:

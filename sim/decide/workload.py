@@ -74,10 +74,16 @@ def window_days_on(scenario: Scenario, weekdays: Sequence[int] | None) -> float:
     total, day = 0.0, math.floor(w.t0 / DAY_MIN)
     while day * DAY_MIN < w.arrival_end:
         lo, hi = max(w.t0, day * DAY_MIN), min(w.arrival_end, (day + 1) * DAY_MIN)
-        if int(weekday_of(np.array([lo]), scenario)[0]) in weekdays:
-            total += max(0.0, hi - lo) / DAY_MIN
+        total += _day_share(lo, hi, scenario, weekdays)
         day += 1
     return total
+
+
+def _day_share(lo: float, hi: float, scenario: Scenario, weekdays: Sequence[int]) -> float:
+    """The fraction of a day that [lo, hi) is, if that day falls on ``weekdays`` (else 0)."""
+    if int(weekday_of(np.array([lo]), scenario)[0]) not in weekdays:
+        return 0.0
+    return max(0.0, hi - lo) / DAY_MIN
 
 
 def incidents_by_hour(incidents: pd.DataFrame, scenario: Scenario,

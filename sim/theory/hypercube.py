@@ -92,14 +92,19 @@ def _generator(lam: np.ndarray, mu: float, first_free: np.ndarray, n: int,
     q = np.zeros((full + 1 + max_queue, full + 1 + max_queue))
     for b in range(full + 1):
         _busy_set_rates(q, b, lam, mu, first_free, n)
-    total = float(lam.sum())
-    for k in range(1, max_queue + 1):
-        s = full + k
-        q[s, s - 1] += n * mu
-        if k < max_queue:
-            q[s, s + 1] += total
+    _queue_rates(q, full, float(lam.sum()), n * mu, max_queue)
     np.fill_diagonal(q, -q.sum(axis=1))
     return q
+
+
+def _queue_rates(q: np.ndarray, full: int, arrivals: float, services: float,
+                 max_queue: int) -> None:
+    """The birth-death tail of queue lengths 1..max_queue above the all-busy state."""
+    for k in range(1, max_queue + 1):
+        s = full + k
+        q[s, s - 1] += services
+        if k < max_queue:
+            q[s, s + 1] += arrivals
 
 
 def _busy_set_rates(q: np.ndarray, b: int, lam: np.ndarray, mu: float,

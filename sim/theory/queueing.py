@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 def check_mmc(arrival_rate: float, service_rate: float, servers: int) -> float:
     """Validate M/M/c parameters and return the utilisation rho = lambda / (c mu)."""
-    if isinstance(servers, bool) or int(servers) != servers or servers < 1:
-        raise ValueError(f"servers must be a positive integer, got {servers!r}")
+    _check_servers(servers)
     if not service_rate > 0:
         raise ValueError(f"service_rate must be > 0, got {service_rate!r}")
     if not arrival_rate >= 0:
@@ -21,6 +20,12 @@ def check_mmc(arrival_rate: float, service_rate: float, servers: int) -> float:
     if rho >= 1:
         raise ValueError(f"unstable queue: rho = {rho:.6g} >= 1")
     return rho
+
+
+def _check_servers(servers: int) -> None:
+    """A number of servers is a positive integer (a bool is not a number here)."""
+    if isinstance(servers, bool) or int(servers) != servers or servers < 1:
+        raise ValueError(f"servers must be a positive integer, got {servers!r}")
 
 
 def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> float:
