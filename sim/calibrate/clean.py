@@ -69,12 +69,17 @@ class _Checker:
         """Record a problem for each row of ``mask``; drop those rows if ``drop``."""
         header = self.mapping.columns[field_name]
         values = self.table[header].astype(str).to_numpy()
-        for i in np.flatnonzero(mask):
-            text = message(values[i]) if callable(message) else message
-            self.problems.append(Problem(int(self.lines[i]), header, values[i], text,
-                                         "row dropped" if drop else "field ignored"))
+        action = "row dropped" if drop else "field ignored"
+        self.problems += [Problem(int(self.lines[i]), header, values[i],
+                                  _message(message, values[i]), action)
+                          for i in np.flatnonzero(mask)]
         if drop:
             self.drop |= mask
+
+
+def _message(message: str | Callable[[str], str], value: str) -> str:
+    """The problem's text: fixed, or made from the bad value."""
+    return message(value) if callable(message) else message
 
 
 def clean(table: pd.DataFrame, mapping: Mapping, types: list[str] | dict[str, str | None],

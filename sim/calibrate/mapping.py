@@ -83,14 +83,20 @@ def guess_mapping(headers: list[str]) -> Mapping | None:
 
 
 def _str_dict(data: object, where: str, path: Path) -> dict[str, str]:
+    """A section of name: name (empty if absent); MappingError naming a bad entry."""
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise MappingError(f"{path}: {where}: expected a mapping of name: name")
+    _check_names(data, where, path)
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _check_names(data: dict, where: str, path: Path) -> None:
+    """Every value a name (text or a number)."""
     bad = [k for k, v in data.items() if not isinstance(v, (str, int))]
     if bad:
         raise MappingError(f"{path}: {where}.{bad[0]}: expected a name, got {data[bad[0]]!r}")
-    return {str(k): str(v) for k, v in data.items()}
 
 
 def read_mapping(path: Path) -> Mapping:

@@ -49,12 +49,19 @@ def _group(counts: np.ndarray, exposure: np.ndarray) -> tuple[float, float]:
         return math.inf, math.inf
     if k == 1:
         return 0.0, 0.0
-    q = float((exposure * (counts / exposure - m) ** 2).sum())
-    denom = total_e - float((exposure ** 2).sum()) / total_e
-    tau2 = max(0.0, (q - (k - 1) * m) / denom) if denom > 0 else 0.0
+    tau2 = _between_variance(counts, exposure, m)
     if tau2 == 0.0:
         return math.inf, math.inf
     return m * m / tau2, m / tau2
+
+
+def _between_variance(counts: np.ndarray, exposure: np.ndarray, m: float) -> float:
+    """τ²: the excess of the zone rates' exposure-weighted variance over Poisson noise
+    (method of moments), floored at 0."""
+    total_e = exposure.sum()
+    q = float((exposure * (counts / exposure - m) ** 2).sum())
+    denom = total_e - float((exposure ** 2).sum()) / total_e
+    return max(0.0, (q - (len(counts) - 1) * m) / denom) if denom > 0 else 0.0
 
 
 def shrink(counts: np.ndarray, exposure: np.ndarray, groups: np.ndarray, z: float = 1.959964
