@@ -72,22 +72,29 @@ def rescaling_check(cal: Calibration, fit: TypeFit) -> Check:
     t = np.sort(cal.log.minutes("reported_at")[frame.index.to_numpy()])
     if len(t) < 20:
         return Check("arrivals", "—", float("nan"), "too few cases to test")
-    days = cal.log.days
-    weekday = (cal.log.first_day.weekday() + np.arange(days)) % 7
-    per_weekday = np.divide(fit.dow_counts, cal.days_of_week, out=np.zeros(7),
-                            where=cal.days_of_week > 0)
-    day_w = per_weekday[weekday]
-    hour_w = fit.hour_counts / fit.hour_counts.sum()
-    bins = (day_w[:, None] * hour_w[None, :]).reshape(-1)
-    bins = bins / bins.sum() * len(t)  # expected reports per hour bin
-    cum = np.concatenate([[0.0], np.cumsum(bins)])
-    k = np.minimum((t // 60).astype(int), len(bins) - 1)
-    lam = cum[k] + bins[k] * (t - 60 * k) / 60.0
+    lam = _integrated(_hourly_reports(cal, fit, len(t)), t)
     d, p = ks_exponential(np.diff(np.concatenate([[0.0], lam])))
     return Check("arrivals", f"KS D = {d:.3f}, n = {len(t)}", p, _verdict(
         p, "report times are consistent with a Poisson process with the fitted profiles",
         "report times are not Poisson with these profiles (clustered reports, a trend over "
         "the period, or a pattern the profiles miss)"))
+
+
+def _hourly_reports(cal: Calibration, fit: TypeFit, n: int) -> np.ndarray:
+    """Expected reports in each hour of the period (weekday rate × hour share), n in all."""
+    weekday = (cal.log.first_day.weekday() + np.arange(cal.log.days)) % 7
+    per_weekday = np.divide(fit.dow_counts, cal.days_of_week, out=np.zeros(7),
+                            where=cal.days_of_week > 0)
+    hour_w = fit.hour_counts / fit.hour_counts.sum()
+    bins = (per_weekday[weekday][:, None] * hour_w[None, :]).reshape(-1)
+    return bins / bins.sum() * n
+
+
+def _integrated(bins: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The integrated intensity at times ``t`` (minutes), piecewise constant per hour."""
+    cum = np.concatenate([[0.0], np.cumsum(bins)])
+    k = np.minimum((t // 60).astype(int), len(bins) - 1)
+    return cum[k] + bins[k] * (t - 60 * k) / 60.0
 
 
 def checks(cal: Calibration, fit: TypeFit) -> list[Check]:

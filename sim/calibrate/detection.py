@@ -158,7 +158,6 @@ def expansion(incidents: pd.DataFrame, types: list[str], zone_ids: list[str],
               ) -> Expansion:
     """Expansion factors from simulated incidents of the structure scenario: occurrences in
     the period [0, days) against cases reported in it, as the log counts them."""
-    zpos = {z: i for i, z in enumerate(zone_ids)}
     kinds = np.asarray(zone_kinds)
     end = np.inf if days is None else days * 1440.0
     occurs = (incidents["t_occur"] >= 0) & (incidents["t_occur"] < end)
@@ -170,20 +169,35 @@ def expansion(incidents: pd.DataFrame, types: list[str], zone_ids: list[str],
     for name in types:
         of = incidents["type"] == name
         occ_frame, det_frame = incidents[of & exo], incidents[of & rec]
-        occ = np.bincount(occ_frame["zone"].map(zpos), minlength=len(zone_ids)).astype(float)
-        det = np.bincount(det_frame["zone"].map(zpos), minlength=len(zone_ids)).astype(float)
-        per_zone[name] = _zone_shares(occ, det, kinds)
+        per_zone[name] = _zone_shares(_by_zone(occ_frame, zone_ids),
+                                      _by_zone(det_frame, zone_ids), kinds)
         hour_f[name] = kernel(_hour(occ_frame["t_occur"]), _hour(det_frame["t_occur"]),
                               _hour(det_frame["t_detect"]), 24)
         dow_f[name] = kernel(_weekday(occ_frame["t_occur"], first),
                              _weekday(det_frame["t_occur"], first),
                              _weekday(det_frame["t_detect"], first), 7)
-        counts = det_frame["channel"].value_counts()
-        chans[name] = {c: float(counts.get(c, 0)) / max(len(det_frame), 1) for c in LOG_CHANNELS}
+        chans[name] = _channel_shares(det_frame)
         occs[name] = len(occ_frame)
-        lag = det_frame["t_detect"] - det_frame["t_occur"]
-        prompt[name] = float((lag <= 60).mean()) if len(det_frame) else 0.0
+        prompt[name] = _prompt_share(det_frame)
     return Expansion(per_zone, hour_f, dow_f, chans, occs, prompt, reps)
+
+
+def _by_zone(frame: pd.DataFrame, zone_ids: list[str]) -> np.ndarray:
+    """Incidents of ``frame`` per zone, in the order of ``zone_ids``."""
+    zpos = {z: i for i, z in enumerate(zone_ids)}
+    return np.bincount(frame["zone"].map(zpos), minlength=len(zone_ids)).astype(float)
+
+
+def _channel_shares(detected: pd.DataFrame) -> dict[str, float]:
+    """Share of the recorded cases found by each log channel."""
+    counts = detected["channel"].value_counts()
+    return {c: float(counts.get(c, 0)) / max(len(detected), 1) for c in LOG_CHANNELS}
+
+
+def _prompt_share(detected: pd.DataFrame) -> float:
+    """Share of the recorded cases reported within an hour of occurring (0 if none)."""
+    lag = detected["t_detect"] - detected["t_occur"]
+    return float((lag <= 60).mean()) if len(detected) else 0.0
 
 
 def _hour(t: pd.Series) -> np.ndarray:
