@@ -145,8 +145,8 @@ class _Run:
         n_var = self.r if self.update_variance else self.n0
         h2 = h_squared(n_var, len(self.obs.data), self.alpha)
         keep = screen(self.sign * self.obs.matrix(self.alive, self.r), self.delta, h2, n_var)
-        self.eliminated.update({i: self.r for i, kept in zip(self.alive, keep) if not kept})
-        self.alive = [i for i, kept in zip(self.alive, keep) if kept]
+        self.eliminated.update({i: self.r for i in _with_flag(self.alive, keep, False)})
+        self.alive = _with_flag(self.alive, keep, True)
 
     def finished(self) -> bool:
         """One survivor left, or the cap reached."""
@@ -167,6 +167,11 @@ class _Run:
         return KnResult(best, self.eliminated, self.obs.counts(), means,
                         guaranteed=len(self.alive) == 1, stages=self.stages,
                         survivors=self.alive)
+
+
+def _with_flag(systems: list[int], keep: np.ndarray, flag: bool) -> list[int]:
+    """The systems whose ``keep`` entry is ``flag`` (True: survivors, False: eliminated)."""
+    return [i for i, k in zip(systems, keep) if bool(k) == flag]
 
 
 def _check(k: int, delta: float, pcs: float, n0: int, max_reps: int | None,

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from sim.decide.roster_file import kind_first
 from sim.experiment.compare import Comparison
 from sim.metrics import registry
 from sim.scenario.model import Scenario
@@ -61,11 +62,8 @@ def proposal_units(baseline: Scenario, starts: list[str], hours: float,
     """The ``units:`` mapping: every inherited group → None (removed), then the new ones."""
     units: dict[str, Any] = {name: None for name in baseline.units}
     for name, start, count in group_names(starts, set(baseline.units)):
-        group = {"count": count, **copy.deepcopy(template), "shifts": [shift_entry(start, hours)]}
-        if "behaviour" in group:
-            behaviour = group.pop("behaviour")
-            group["behaviour"] = {"kind": behaviour.pop("kind"), **behaviour}
-        units[name] = group
+        units[name] = kind_first({"count": count, **copy.deepcopy(template),
+                                  "shifts": [shift_entry(start, hours)]})
     return units
 
 

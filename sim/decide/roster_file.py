@@ -30,8 +30,12 @@ def _free_name(name: str, taken: dict[str, Any]) -> str:
 def _unit_group(shape: Shape, count: int, template: dict[str, Any]) -> dict[str, Any]:
     """One unit group: ``count`` officers of ``template`` on ``shape`` (behaviour kind
     first, as the scenario files write it)."""
-    group = {"count": count, **copy.deepcopy(template),
-             "shifts": [shift_entry(shape.clock, shape.hours, shape.days)]}
+    return kind_first({"count": count, **copy.deepcopy(template),
+                       "shifts": [shift_entry(shape.clock, shape.hours, shape.days)]})
+
+
+def kind_first(group: dict[str, Any]) -> dict[str, Any]:
+    """``group`` with its behaviour's ``kind`` written first (as scenario files do)."""
     if "behaviour" in group:
         behaviour = dict(group.pop("behaviour"))
         group["behaviour"] = {"kind": behaviour.pop("kind"), **behaviour}

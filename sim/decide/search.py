@@ -40,6 +40,10 @@ class Space:
         """Staff-hours per week of candidate i."""
         return self.cands[i].staff_hours_per_week
 
+    def above(self, budget: float) -> list[int]:
+        """The ladder's candidates costing more than ``budget``, in ladder order."""
+        return [i for i in self.ladder if self.hours(i) > budget + 1e-9]
+
 
 @dataclass
 class Search:
@@ -81,7 +85,7 @@ class Search:
         rosters = enumerate_rosters(options, budget, limit)
         if rosters is None:
             return best
-        above = [i for i in space.ladder if space.hours(i) > budget + 1e-9]
+        above = space.above(budget)
         space.ladder = [space.add(Roster("exhaustive", r)) for r in rosters] + above
         space.proven, space.size = True, len(rosters)
         found = self.first_feasible(space.ladder)

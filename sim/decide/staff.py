@@ -167,6 +167,14 @@ class _Choice:
     check: Estimate | None
     rejected: list[int]
 
+    def chosen(self, space: Space) -> Roster | None:
+        """The confirmed roster (None if none)."""
+        return None if self.best is None else space.cands[self.best]
+
+    def optimum_roster(self, space: Space) -> Roster | None:
+        """The search's choice before the fresh-seed check (None if none)."""
+        return None if self.optimum is None else space.cands[self.optimum]
+
 
 def _choose(search: Search, options: Sequence[Shape], exhaustive: int, refine: int,
             seed: int) -> _Choice:
@@ -254,7 +262,7 @@ def _result(baseline: Scenario, search: Search, evaluate: Evaluator, choice: _Ch
             scenario: Scenario | None, frames: Any, plan: _Plan) -> StaffResult:
     """The ``StaffResult`` of a finished search (``frames``: the baseline's replications)."""
     space, best = search.space, choice.best
-    chosen = None if best is None else space.cands[best]
+    chosen = choice.chosen(space)
     return StaffResult(
         chosen, scenario,
         candidate_table(space.cands, search.seen, best, evaluate.targets, choice.rejected),
@@ -265,7 +273,7 @@ def _result(baseline: Scenario, search: Search, evaluate: Evaluator, choice: _Ch
         evaluate.targets, evaluate.confidence, replications=evaluate.count + evaluate.reps,
         proven=space.proven and best is not None and not choice.rejected,
         space_size=space.size, day_types=plan.days, groups=list(plan.templates),
-        optimum=None if choice.optimum is None else space.cands[choice.optimum])
+        optimum=choice.optimum_roster(space))
 
 
 def _loads(frames: Any, baseline: Scenario, days: str) -> np.ndarray:
