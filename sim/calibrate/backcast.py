@@ -25,6 +25,7 @@ from sim.calibrate.detection import BURN_IN_DAYS, shift_burn_in
 from sim.calibrate.export import cases_from_incidents
 from sim.calibrate.logfile import CaseLog
 from sim.experiment.stats import t_quantile
+from sim.scenario.model import Scenario
 
 BLOCKS = 4  # hours per block in the by-hour tables
 
@@ -155,20 +156,25 @@ def _verdict(log: float, sims: np.ndarray) -> str:
     return "log higher" if log > iv["pi_high"] else "log lower"
 
 
-def run_backcast(scenario, log: CaseLog, reps: int) -> pd.DataFrame:
+def run_backcast(scenario: Scenario, log: CaseLog, reps: int) -> pd.DataFrame:
     """Simulate ``reps`` replications of the period and compare with the log."""
     from sim.experiment.replication import run_replication
-    from sim.scenario.loader import with_changes
-    from sim.scenario.units import WEEKDAYS
 
-    scenario = with_changes(scenario, {  # the period, after a burn-in of whole weeks
-        "clock.days": log.days + BURN_IN_DAYS,
-        "clock.start_weekday": WEEKDAYS[log.first_day.weekday()]})
+    scenario = _over_period(scenario, log)
     targets = {n: t.sla_min for n, t in scenario.incidents.items() if t.sla_min}
     log_values = measures(from_log(log), targets)
     sim_values = [measures(from_incidents(run_replication(scenario, r).incidents, log.days),
                            targets) for r in range(reps)]
     return compare(log_values, sim_values)
+
+
+def _over_period(scenario: Scenario, log: CaseLog) -> Scenario:
+    """The scenario over the log's period, after a burn-in of whole weeks."""
+    from sim.scenario.loader import with_changes
+    from sim.scenario.units import WEEKDAYS
+
+    return with_changes(scenario, {"clock.days": log.days + BURN_IN_DAYS,
+                                   "clock.start_weekday": WEEKDAYS[log.first_day.weekday()]})
 
 
 def _fmt(v: float) -> str:

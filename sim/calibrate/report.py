@@ -28,14 +28,18 @@ def problems_section(log: CaseLog) -> list[str]:
     lines = ["## Rows with problems", ""]
     if not log.problems:
         return lines + ["None: every row was read.", ""]
-    lines.append(f"{len(log.problems)} problem(s) in {log.rows_read} rows; {log.dropped} row(s) "
-                 "dropped, the others kept with the field ignored. Every one is in "
-                 "`calibration_rows.csv`" + (f"; the first {MAX_LISTED} here." if
-                                             len(log.problems) > MAX_LISTED else "."))
-    lines.append("")
     rows = [[p.line, p.column, p.value.replace("|", "/"), p.message.replace("|", "/"), p.action]
             for p in log.problems[:MAX_LISTED]]
-    return lines + _table(["line", "column", "value", "problem", "action"], rows)
+    return lines + [_problem_counts(log), ""] + _table(
+        ["line", "column", "value", "problem", "action"], rows)
+
+
+def _problem_counts(log: CaseLog) -> str:
+    """How many problems, rows dropped, and where they are all listed."""
+    listed = f"; the first {MAX_LISTED} here." if len(log.problems) > MAX_LISTED else "."
+    return (f"{len(log.problems)} problem(s) in {log.rows_read} rows; {log.dropped} row(s) "
+            "dropped, the others kept with the field ignored. Every one is in "
+            "`calibration_rows.csv`" + listed)
 
 
 def problems_frame(log: CaseLog) -> pd.DataFrame:

@@ -43,12 +43,7 @@ def read_table(path: Path) -> tuple[pd.DataFrame, str]:
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
     """The first sheet of a workbook, all cells as strings (needs openpyxl)."""
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:
-        raise LogError(
-            "reading .xlsx needs openpyxl: pip install 'chengguan-sim[xlsx]', or save "
-            "the sheet as CSV") from None
+    _require_openpyxl()
     try:
         table = pd.read_excel(path, dtype=str, keep_default_na=False)
     except Exception as exc:  # openpyxl raises many kinds on a broken workbook
@@ -56,6 +51,15 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     table.columns = [str(c).strip() for c in table.columns]
     table.attrs["line"] = np.arange(len(table)) + FIRST_LINE
     return table
+
+
+def _require_openpyxl() -> None:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise LogError(
+            "reading .xlsx needs openpyxl: pip install 'chengguan-sim[xlsx]', or save "
+            "the sheet as CSV") from None
 
 
 def parse_csv(text: str) -> pd.DataFrame:

@@ -16,6 +16,12 @@ import numpy as np
 from sim.calibrate.fit import Calibration, TypeFit
 
 DIGITS = 4
+MODELS_OFF = {  # demand model -> why the calibrated scenario switches it off
+    "vendors": "the vendor type is fitted from the log as fixed rates (or is not in the log)",
+    "parking": "parking and charging types are fitted from the log as fixed rates (or are not "
+               "in the log)",
+    "door_front": "contracts' thinning is already in the log's counts",
+}
 
 
 def fmt(value: float) -> str:
@@ -79,15 +85,8 @@ def type_block(cal: Calibration, fit: TypeFit) -> list[str]:
 
 
 def demand_lines(cal: Calibration) -> list[str]:
-    changes = cal.changes
-    lines = []
-    for part, why in (("vendors", "the vendor type is fitted from the log as fixed rates "
-                       "(or is not in the log)"),
-                      ("parking", "parking and charging types are fitted from the log as fixed "
-                       "rates (or are not in the log)"),
-                      ("door_front", "contracts' thinning is already in the log's counts")):
-        if f"demand.{part}.enabled" in changes:
-            lines.append(f"  {part}: {{enabled: false}}    # {why}")
+    lines = [f"  {part}: {{enabled: false}}    # {why}" for part, why in MODELS_OFF.items()
+             if f"demand.{part}.enabled" in cal.changes]
     return ["demand:", *lines] if lines else []
 
 

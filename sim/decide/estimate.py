@@ -46,13 +46,17 @@ def estimate(values: pd.DataFrame, targets: Sequence[Target],
 
 def _judge(target: Target, x: np.ndarray, q: float) -> dict:
     """Mean, pessimistic bound and status (met, missed, undecided) of one target."""
-    n = len(x)
-    mean = float(x.mean())
-    half = q * float(x.std(ddof=1)) / math.sqrt(n) if n > 1 else math.inf
+    mean, half = float(x.mean()), _half_width(x, q)
     low, high = mean - half, mean + half
     pessimistic, optimistic = (low, high) if target.at_least else (high, low)
     return {"target": str(target), "mean": mean, "bound": pessimistic,
             "status": _status(target, pessimistic, optimistic)}
+
+
+def _half_width(x: np.ndarray, q: float) -> float:
+    """``q`` standard errors of the mean of ``x`` (infinite with one value)."""
+    n = len(x)
+    return q * float(x.std(ddof=1)) / math.sqrt(n) if n > 1 else math.inf
 
 
 def _status(target: Target, pessimistic: float, optimistic: float) -> str:

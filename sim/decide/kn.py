@@ -79,10 +79,14 @@ def screen(y: np.ndarray, delta: float, h2: float, n_var: int | None = None) -> 
     means = y.mean(axis=1)
     gap = means[:, None] - means[None, :]  # i minus l
     beaten = gap < -w
-    idx = np.arange(len(y))
-    tie = (s2 == 0) & (gap == 0) & (idx[:, None] > idx[None, :])
     np.fill_diagonal(beaten, False)
-    return ~(beaten | tie).any(axis=1)
+    return ~(beaten | _later_ties(s2, gap)).any(axis=1)
+
+
+def _later_ties(s2: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    """(i, l): systems i and l equal on every replication, i the later one."""
+    idx = np.arange(len(gap))
+    return (s2 == 0) & (gap == 0) & (idx[:, None] > idx[None, :])
 
 
 def kn_plus_plus(

@@ -49,12 +49,18 @@ def group_names(starts: list[str], taken: set[str]) -> list[tuple[str, str, int]
     group's name (a suffix is added if needed)."""
     out = []
     for start, count in group_starts(starts):
-        name, k = f"proposal_{start.replace(':', '')}", 2
-        while name in taken:
-            name, k = f"proposal_{start.replace(':', '')}_{k}", k + 1
+        name = _numbered(f"proposal_{start.replace(':', '')}", taken)
         taken.add(name)
         out.append((name, start, count))
     return out
+
+
+def _numbered(base: str, taken: set[str]) -> str:
+    """``base``, else the first of ``base_2``, ``base_3``, ... not in ``taken``."""
+    name, k = base, 2
+    while name in taken:
+        name, k = f"{base}_{k}", k + 1
+    return name
 
 
 def proposal_units(baseline: Scenario, starts: list[str], hours: float,
