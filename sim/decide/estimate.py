@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.decide.targets import Target
+from sim.experiment.stats import t_quantile
 from sim.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -37,8 +38,6 @@ class Estimate:
 def estimate(values: pd.DataFrame, targets: Sequence[Target],
              confidence: float) -> Estimate:
     """One-sided t bounds per target from per-replication values (columns = measures)."""
-    from sim.experiment.stats import t_quantile
-
     n = len(values)
     q = t_quantile(confidence, n - 1) if n > 1 else math.inf
     return Estimate(n, [_judge(t, values[t.measure].to_numpy(float), q) for t in targets])

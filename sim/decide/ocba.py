@@ -83,16 +83,19 @@ def approx_pcs(obs: Observations, k: int, b: int, minimize: bool,
     sign = 1.0 if minimize else -1.0
     total = 0.0
     for i in range(k):
-        if i == b:
-            continue
-        m = min(obs.n(i), obs.n(b))
-        d = sign * (obs.data[i][:m] - obs.data[b][:m])  # > 0: b is better
-        se = d.std(ddof=1) / np.sqrt(m)
-        if se == 0:
-            total += float(d.mean() + delta < 0)
-            continue
-        total += NormalDist().cdf(-(d.mean() + delta) / se)
+        if i != b:
+            m = min(obs.n(i), obs.n(b))
+            total += _p_better(sign * (obs.data[i][:m] - obs.data[b][:m]), delta)
     return max(0.0, 1.0 - total)
+
+
+def _p_better(d: np.ndarray, delta: float) -> float:
+    """Posterior probability that a design beats b by more than delta, from the paired
+    differences ``d`` (> 0: b is better)."""
+    se = d.std(ddof=1) / np.sqrt(len(d))
+    if se == 0:
+        return float(d.mean() + delta < 0)
+    return NormalDist().cdf(-(d.mean() + delta) / se)
 
 
 def ocba_select(
