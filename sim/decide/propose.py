@@ -75,14 +75,19 @@ def proposal_units(baseline: Scenario, starts: list[str], hours: float,
 
 def template_of(scenario: Scenario, group: str | None) -> dict[str, Any]:
     """Mode, home zone and behaviour of the group the new officers copy (default: first)."""
+    g = scenario.units[_group_name(scenario, group)]
+    return {"mode": g.mode, **g.model_dump(
+        mode="json", by_alias=True, exclude_defaults=True,
+        exclude={"count", "mode", "shifts", "grids", "grid_split", "overflow"})}
+
+
+def _group_name(scenario: Scenario, group: str | None) -> str:
+    """The group named (the first if none), which must be one of the scenario's."""
     name = group or next(iter(scenario.units))
     if name not in scenario.units:
         raise ValueError(f"--group {name!r} is not a unit group of the scenario "
                          f"(groups: {', '.join(scenario.units)})")
-    g = scenario.units[name]
-    return {"mode": g.mode, **g.model_dump(
-        mode="json", by_alias=True, exclude_defaults=True,
-        exclude={"count", "mode", "shifts", "grids", "grid_split", "overflow"})}
+    return name
 
 
 def proposal_text(baseline: Scenario, baseline_path: Path, folder: Path, starts: list[str],
@@ -162,10 +167,13 @@ def headline_verdict(result: Comparison) -> Verdict:
     heads = registry.names("headline")
     diffs = result.differences
     rows = diffs[(diffs["scenario"] == result.scenarios[1].name) & diffs["kpi"].isin(heads)]
-    verdict = Verdict(verdict_sentences(result, heads))
-    verdict.worse = [registry.get(k).label for k in rows.loc[rows["verdict"] == "worse", "kpi"]]
-    verdict.better = [registry.get(k).label for k in rows.loc[rows["verdict"] == "better", "kpi"]]
-    return verdict
+    return Verdict(verdict_sentences(result, heads), _labels(rows, "worse"),
+                   _labels(rows, "better"))
+
+
+def _labels(rows: pd.DataFrame, verdict: str) -> list[str]:
+    """The measures' labels of the difference rows with this verdict."""
+    return [registry.get(k).label for k in rows.loc[rows["verdict"] == verdict, "kpi"]]
 
 
 @dataclass

@@ -176,8 +176,13 @@ def enumerate_rosters(options: Sequence[Shape], budget: float,
     walk(0, budget, ())
     if len(found) > limit:
         return None
-    found.sort(key=lambda c: (round(sum(n * k for n, k in zip(c, costs)), 6), c))
+    found.sort(key=lambda c: (_cost(c, costs), c))
     return [staffed(options, c) for c in found]
+
+
+def _cost(officers: tuple[int, ...], costs: list[float]) -> float:
+    """Staff-hours per week of a roster (to 6 decimals, so float noise does not reorder)."""
+    return round(sum(n * k for n, k in zip(officers, costs)), 6)
 
 
 def staffed(options: Sequence[Shape], officers: Sequence[int] | np.ndarray

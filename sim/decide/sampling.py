@@ -60,11 +60,8 @@ class Observations:
         many = getattr(self.sample, "many", None)
         if many is not None:
             return list(many(requests))
-        by_range: dict[tuple[int, int], list[int]] = {}
-        for i, start, stop in requests:
-            by_range.setdefault((start, stop), []).append(i)
         found: dict[int, np.ndarray] = {}
-        for (start, stop), group in by_range.items():
+        for (start, stop), group in _by_range(requests).items():
             found.update(self._block(group, start, stop))
         return [found[i] for i, _, _ in requests]
 
@@ -85,6 +82,14 @@ class Observations:
     def matrix(self, systems: Sequence[int], r: int) -> np.ndarray:
         """Replications 0..r-1 of ``systems`` as rows."""
         return np.vstack([self.data[i][:r] for i in systems])
+
+
+def _by_range(requests: list[tuple[int, int, int]]) -> dict[tuple[int, int], list[int]]:
+    """The systems of each requested (start, stop), in order of first request."""
+    by_range: dict[tuple[int, int], list[int]] = {}
+    for i, start, stop in requests:
+        by_range.setdefault((start, stop), []).append(i)
+    return by_range
 
 
 def _check_shape(values: np.ndarray, expected: tuple[int, ...]) -> None:

@@ -102,14 +102,17 @@ def _weekends_differ(dow_profile: Sequence[float]) -> bool:
 
 def group_shares(baseline: Scenario, groups: Sequence[str]) -> dict[str, float]:
     """Each group's share of the baseline's staff-hours among ``groups`` (equal if none)."""
-    from sim.decide.propose import roster_on_duty
-
-    hours = {}
-    for g in groups:
-        one = baseline.model_copy(update={"units": {g: baseline.units[g]}})
-        hours[g] = float(roster_on_duty(one).sum())
+    hours = {g: _group_hours(baseline, g) for g in groups}
     total = sum(hours.values())
     return {g: (h / total if total > 0 else 1.0 / len(groups)) for g, h in hours.items()}
+
+
+def _group_hours(baseline: Scenario, group: str) -> float:
+    """Officer-hours on duty per day of one unit group of the baseline."""
+    from sim.decide.propose import roster_on_duty
+
+    one = baseline.model_copy(update={"units": {group: baseline.units[group]}})
+    return float(roster_on_duty(one).sum())
 
 
 def group_templates(baseline: Scenario, groups: Sequence[str] | str | None
