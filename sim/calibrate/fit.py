@@ -191,11 +191,16 @@ def _fit_rounds(log: CaseLog, inp: _Inputs, reps: int, correct: bool
     for _ in range(ROUNDS if correct else 1):
         exp = _expansion(inp, rates, profiles, reps) if correct else no_correction(
             inp.types, len(inp.zone_ids))
-        fits = {t: fit_type(log, t, inp.counts[t], inp.kinds, inp.days, exp, inp.dow_days,
-                            inp.district) for t in inp.types}
+        fits = _fit_all(log, inp, exp)
         rates = {t: dict(zip(inp.zone_ids, f.shrunk.rate)) for t, f in fits.items()}
         profiles = {t: (f.hour_profile, f.dow_profile) for t, f in fits.items()}
     return fits, rates, profiles
+
+
+def _fit_all(log: CaseLog, inp: _Inputs, exp: Expansion) -> dict[str, TypeFit]:
+    """Every type fitted against one round's detection correction."""
+    return {t: fit_type(log, t, inp.counts[t], inp.kinds, inp.days, exp, inp.dow_days,
+                        inp.district) for t in inp.types}
 
 
 def _expansion(inp: _Inputs, rates: Rates, profiles: Profiles | None, reps: int) -> Expansion:

@@ -31,14 +31,17 @@ def read_table(path: Path) -> tuple[pd.DataFrame, str]:
     """All cells as strings, and the encoding read."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path), "xlsx"
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LogError(f"cannot read the file ({exc.strerror})") from None
-    text, encoding = decode(data)
+    text, encoding = decode(_bytes(path))
     if not text.strip():
         raise LogError("the file is empty")
     return parse_csv(text), encoding
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LogError(f"cannot read the file ({exc.strerror})") from None
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:

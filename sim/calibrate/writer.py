@@ -73,10 +73,7 @@ def type_block(cal: Calibration, fit: TypeFit) -> list[str]:
     kind_lines, zone_lines = _kind_lines(cal, fit)
     lines = [f"  {fit.name}:", "    enabled: true",
              "    rate_per_day:                 # occurrences per zone per day"]
-    lines += kind_lines
-    if zone_lines:
-        lines.append("    zone_rates:")
-        lines += zone_lines
+    lines += kind_lines + (["    zone_rates:", *zone_lines] if zone_lines else [])
     lines.append(f"    # {fit.n} report times, corrected by the simulated occurrence ÷ report "
                  "ratio per hour / weekday")
     lines.append(f"    hour_profile: {_profile(fit.hour_profile)}")

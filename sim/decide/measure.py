@@ -66,10 +66,14 @@ def _check_type_target(name: str, kind: str, scenarios: Sequence[Scenario]) -> N
     """A per-type column needs the type enabled, with a service target, in every scenario."""
     for s in scenarios:
         if not _has_target(s, kind):
-            with_one = ", ".join(n for n in s.incidents if _has_target(s, n))
             raise DecisionError(
                 f"{name}: scenario {s.name} has no enabled incident type {kind!r} with a "
-                f"service target (sla_min); types with one: {with_one}")
+                f"service target (sla_min); types with one: {_with_targets(s)}")
+
+
+def _with_targets(scenario: Scenario) -> str:
+    """The scenario's enabled incident types with a service target, comma-separated."""
+    return ", ".join(n for n in scenario.incidents if _has_target(scenario, n))
 
 
 WEIGHTED = "weighted"

@@ -120,17 +120,21 @@ class Search:
         """Check ``order`` in turn on fresh seeds; when it runs out, the next feasible
         roster up the ladder is tried. Returns the confirmed one, its check and those
         rejected."""
-        from sim.scenario.loader import with_changes
-
         rejected: list[int] = []
         while order:
             best = order.pop(0)
-            check = self.evaluate(with_changes(self.make(best), {"seed": seed}))
+            check = self._fresh(best, seed)
             if check.feasible:
                 return best, check, rejected
             rejected.append(best)
             order = order or self._next_up(best)
         return None, None, rejected
+
+    def _fresh(self, i: int, seed: int) -> Estimate:
+        """Candidate i judged on the replications of another root seed."""
+        from sim.scenario.loader import with_changes
+
+        return self.evaluate(with_changes(self.make(i), {"seed": seed}))
 
     def _next_up(self, best: int) -> list[int]:
         """The next roster up the ladder from ``best`` that meets every target on the

@@ -182,13 +182,18 @@ class _Choice:
 def _choose(search: Search, options: Sequence[Shape], exhaustive: int, refine: int,
             seed: int) -> _Choice:
     """Bisection, the exact search below it, refinement, then the fresh-seed check."""
-    best = search.bisect()
-    if best is not None and exhaustive > 0:
-        best = search.exhaustive(best, options, exhaustive)
-    order = _to_check(search, best, refine)
+    order = _to_check(search, _cheapest(search, options, exhaustive), refine)
     optimum = order[0] if order else None
     confirmed, check, rejected = search.confirm(order, seed)
     return _Choice(confirmed, optimum, check, rejected)
+
+
+def _cheapest(search: Search, options: Sequence[Shape], exhaustive: int) -> int | None:
+    """Bisection over the Erlang candidates, then the exact search below its choice."""
+    best = search.bisect()
+    if best is None or exhaustive <= 0:
+        return best
+    return search.exhaustive(best, options, exhaustive)
 
 
 def _to_check(search: Search, best: int | None, refine: int) -> list[int]:

@@ -40,15 +40,19 @@ def _verdict(i: int, est: Estimate | None, best: int | None, rejected: Sequence[
 def _candidate_row(i: int, roster: Roster, est: Estimate | None, verdict: str,
                    targets: Sequence[Target]) -> dict[str, Any]:
     """One row of the candidate table."""
-    row: dict[str, Any] = {
-        "candidate": i, "requirement": roster.grade,
-        "staff_hours_per_week": roster.staff_hours_per_week,
-        "officers": sum(roster.counts.values()), "roster": roster.describe(),
-        "replications": est.n if est else 0, "verdict": verdict}
+    row = {**_roster_columns(i, roster), "replications": est.n if est else 0,
+           "verdict": verdict}
     results: Sequence[dict | None] = est.rows if est else [None] * len(targets)
     for t, r in zip(targets, results):
         row.update(_target_columns(t, r))
     return row
+
+
+def _roster_columns(i: int, roster: Roster) -> dict[str, Any]:
+    """Candidate number, requirement it covers, staff-hours, officers and shifts."""
+    return {"candidate": i, "requirement": roster.grade,
+            "staff_hours_per_week": roster.staff_hours_per_week,
+            "officers": sum(roster.counts.values()), "roster": roster.describe()}
 
 
 def _target_columns(target: Target, result: dict | None) -> dict[str, Any]:

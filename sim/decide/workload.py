@@ -91,14 +91,20 @@ def incidents_by_hour(incidents: pd.DataFrame, scenario: Scenario,
     """Incidents per day by type (rows) and clock hour of occurrence (24 columns), averaged
     over the replications, over the arrival window (only the days on ``weekdays`` if
     given)."""
-    w = window_of(scenario)
-    inc = incidents[in_arrival_window(incidents, w)]
-    if weekdays is not None:
-        inc = inc[np.isin(weekday_of(inc["t_occur"].to_numpy(float), scenario), weekdays)]
+    inc = _occurring(incidents, scenario, weekdays)
     reps = max(1, incidents["replication"].nunique())
     hours = (inc["t_occur"].to_numpy(float) // 60).astype(int) % 24
     table = pd.crosstab(inc["type"], hours).reindex(columns=range(24), fill_value=0)
     return table / (reps * max(window_days_on(scenario, weekdays), 1e-9))
+
+
+def _occurring(incidents: pd.DataFrame, scenario: Scenario,
+               weekdays: Sequence[int] | None) -> pd.DataFrame:
+    """The incidents occurring in the arrival window (on ``weekdays`` only, if given)."""
+    inc = incidents[in_arrival_window(incidents, window_of(scenario))]
+    if weekdays is None:
+        return inc
+    return inc[np.isin(weekday_of(inc["t_occur"].to_numpy(float), scenario), weekdays)]
 
 
 def _check_window(scenario: Scenario) -> None:
