@@ -81,8 +81,13 @@ def _first_free(preference: Sequence[Sequence[int]], n: int) -> np.ndarray:
     first_free = np.full((len(preference), full + 1), -1, dtype=int)
     for j, pref in enumerate(preference):
         for b in range(full):
-            first_free[j, b] = next(u for u in pref if not b >> u & 1)
+            first_free[j, b] = _first_free_unit(pref, b)
     return first_free
+
+
+def _first_free_unit(pref: Sequence[int], b: int) -> int:
+    """The first unit of ``pref`` not busy in busy set b."""
+    return next(u for u in pref if not b >> u & 1)
 
 
 def _generator(lam: np.ndarray, mu: float, first_free: np.ndarray, n: int,
@@ -91,7 +96,8 @@ def _generator(lam: np.ndarray, mu: float, first_free: np.ndarray, n: int,
     full = (1 << n) - 1
     q = np.zeros((full + 1 + max_queue, full + 1 + max_queue))
     for b in range(full + 1):
-        _busy_set_rates(q, b, lam, mu, first_free, n)
+        _call_rates(q, b, lam, first_free, full)
+        _completion_rates(q, b, mu, n)
     _queue_rates(q, full, float(lam.sum()), n * mu, max_queue)
     np.fill_diagonal(q, -q.sum(axis=1))
     return q
@@ -107,14 +113,16 @@ def _queue_rates(q: np.ndarray, full: int, arrivals: float, services: float,
             q[s, s + 1] += arrivals
 
 
-def _busy_set_rates(q: np.ndarray, b: int, lam: np.ndarray, mu: float,
-                    first_free: np.ndarray, n: int) -> None:
-    """Out of busy set b: a call from each atom (to the queue when all are busy), and a
-    completion by each busy unit."""
-    full = (1 << n) - 1
+def _call_rates(q: np.ndarray, b: int, lam: np.ndarray, first_free: np.ndarray,
+                full: int) -> None:
+    """Out of busy set b: a call from each atom (to the queue when all are busy)."""
     for j in range(lam.size):
         dest = b | (1 << first_free[j, b]) if b != full else full + 1
         q[b, dest] += lam[j]
+
+
+def _completion_rates(q: np.ndarray, b: int, mu: float, n: int) -> None:
+    """Out of busy set b: a completion by each busy unit."""
     for u in range(n):
         if b >> u & 1:
             q[b, b & ~(1 << u)] += mu
