@@ -52,9 +52,7 @@ class _Checker:
         width = len(self.table.columns)
         for i, line in enumerate(self.lines):
             if int(line) in extra:
-                self.problems.append(Problem(
-                    int(line), "(row)", "", f"{extra[int(line)]} values but the header has "
-                    f"{width} columns (an unquoted comma?)", "row dropped"))
+                self.problems.append(_ragged_problem(int(line), extra[int(line)], width))
                 self.drop[i] = True
 
     def text(self, field_name: str) -> pd.Series:
@@ -75,6 +73,11 @@ class _Checker:
                           for i in np.flatnonzero(mask)]
         if drop:
             self.drop |= mask
+
+
+def _ragged_problem(line: int, values: int, width: int) -> Problem:
+    return Problem(line, "(row)", "", f"{values} values but the header has {width} columns "
+                   "(an unquoted comma?)", "row dropped")
 
 
 def _message(message: str | Callable[[str], str], value: str) -> str:
@@ -107,19 +110,30 @@ def _types(check: _Checker, types: list[str] | dict[str, str | None]) -> pd.Seri
     names = list(types)
     ctype = check.text("type").map(
         lambda v: check.mapping.types.get(v, labels.get(v.casefold(), v)))
-    check.flag(~ctype.isin(names).to_numpy(), "type", lambda v: (
-        "empty type" if not v else f"type {v!r} is not in the catalog{_suggest(v, names)} "
-        f"(map it under `types:` in the mapping file)"), drop=True)
+    check.flag(~ctype.isin(names).to_numpy(), "type", lambda v: _type_message(v, names),
+               drop=True)
     return ctype
+
+
+def _type_message(value: str, names: list[str]) -> str:
+    if not value:
+        return "empty type"
+    return (f"type {value!r} is not in the catalog{_suggest(value, names)} "
+            f"(map it under `types:` in the mapping file)")
 
 
 def _zones(check: _Checker, zones: list[str]) -> pd.Series:
     """District zone per row (mapped); rows of no zone of the district dropped."""
     zone = check.text("zone").map(lambda v: check.mapping.zones.get(v, v))
-    check.flag(~zone.isin(zones).to_numpy(), "zone", lambda v: (
-        "empty zone" if not v else f"zone {v!r} is not a zone of the district"
-        f"{_suggest(v, zones)}"), drop=True)
+    check.flag(~zone.isin(zones).to_numpy(), "zone", lambda v: _zone_message(v, zones),
+               drop=True)
     return zone
+
+
+def _zone_message(value: str, zones: list[str]) -> str:
+    if not value:
+        return "empty zone"
+    return f"zone {value!r} is not a zone of the district{_suggest(value, zones)}"
 
 
 def _report_message(value: str) -> str:

@@ -53,9 +53,15 @@ def cases_from_incidents(incidents: pd.DataFrame) -> pd.DataFrame:
 def log_frame(incidents: pd.DataFrame, mapping: Mapping, start: str = "2026-03-02",
               slash_times: bool = False) -> pd.DataFrame:
     """The case log of one replication, with the mapping's headers and names."""
-    t0 = pd.Timestamp(start)
-    cases = cases_from_incidents(incidents)
-    values = {
+    values = _log_values(cases_from_incidents(incidents), mapping, pd.Timestamp(start),
+                         slash_times)
+    return pd.DataFrame({mapping.columns[f]: values[f] for f in FIELDS if f in mapping.columns})
+
+
+def _log_values(cases: pd.DataFrame, mapping: Mapping, t0: pd.Timestamp,
+                slash_times: bool) -> dict[str, list[str]]:
+    """Each log field's values, names as the mapping writes them, times as timestamps."""
+    return {
         "case_id": [f"{t0:%Y%m%d}{i + 1:06d}" for i in range(len(cases))],
         "type": _named(cases["type"], _reverse(mapping.types)),
         "zone": _named(cases["zone"], _reverse(mapping.zones)),
@@ -65,7 +71,6 @@ def log_frame(incidents: pd.DataFrame, mapping: Mapping, start: str = "2026-03-0
         "arrived_at": _stamp(t0, cases["t_arrive"].to_numpy(), slash_times),
         "closed_at": _stamp(t0, cases["t_close"].to_numpy(), slash_times),
     }
-    return pd.DataFrame({mapping.columns[f]: values[f] for f in FIELDS if f in mapping.columns})
 
 
 def write_log(frame: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:

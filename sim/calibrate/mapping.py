@@ -8,7 +8,7 @@ name → catalog type), ``channels`` (log channel → patrol / camera / complain
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -74,12 +74,15 @@ ZH = Mapping(
 def guess_mapping(headers: list[str]) -> Mapping | None:
     """The built-in mapping whose required headers all appear (restricted to the optional
     columns present), or None."""
-    found = next((m for m in (EN, ZH) if all(m.columns[f] in headers for f in REQUIRED)),
-                 None)
+    found = next((m for m in (EN, ZH) if _fits(m, headers)), None)
     if found is None:
         return None
-    present = {f: h for f, h in found.columns.items() if h in headers}
-    return Mapping(present, found.types, found.channels, found.zones, found.source)
+    return replace(found, columns={f: h for f, h in found.columns.items() if h in headers})
+
+
+def _fits(mapping: Mapping, headers: list[str]) -> bool:
+    """Whether every required field's column is among ``headers``."""
+    return all(mapping.columns[f] in headers for f in REQUIRED)
 
 
 def _str_dict(data: object, where: str, path: Path) -> dict[str, str]:

@@ -89,11 +89,18 @@ def demand_lines(cal: Calibration) -> list[str]:
 
 def calibrated_yaml(cal: Calibration, out: Path, name: str) -> str:
     """The calibrated scenario's text; ``extends:`` is relative to ``out``'s folder."""
+    head = _head(cal, out, name)
+    if cal.district.clock.warmup_days >= cal.log.days:
+        head.append("  warmup_days: 0")
+    return "\n".join(head + [""] + _incident_lines(cal)) + "\n"
+
+
+def _head(cal: Calibration, out: Path, name: str) -> list[str]:
+    """How the file was made, ``extends:``, name, description and the log's clock."""
     log = cal.log
     rel = os.path.relpath(Path(cal.district_path).resolve(), Path(out).resolve().parent)
     last = (log.first_day + np.timedelta64(log.days - 1, "D")).date()
-    warm = cal.district.clock.warmup_days
-    head = [
+    return [
         f"# Calibrated by `sim calibrate` from {log.path.name} ({log.encoding}), "
         f"{log.first_day.date()} to {last} ({log.days} days):",
         f"# {log.rows_read} rows read, {len(log.frame)} cases used, {log.dropped} rows dropped, "
@@ -114,9 +121,6 @@ def calibrated_yaml(cal: Calibration, out: Path, name: str) -> str:
         f"  days: {log.days}              # the log's period",
         f"  start_weekday: {cal.start_weekday}",
     ]
-    if warm >= log.days:
-        head.append("  warmup_days: 0")
-    return "\n".join(head + [""] + _incident_lines(cal)) + "\n"
 
 
 def _incident_lines(cal: Calibration) -> list[str]:

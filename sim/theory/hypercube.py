@@ -131,12 +131,17 @@ def _completion_rates(q: np.ndarray, b: int, mu: float, n: int) -> None:
 def _stationary(q: np.ndarray) -> np.ndarray:
     """Stationary distribution of generator ``q`` (balance equations, one replaced by
     the normalisation)."""
+    pi = np.clip(np.linalg.solve(*_balance_equations(q)), 0.0, None)
+    return pi / pi.sum()
+
+
+def _balance_equations(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pi Q = 0 as ``A x = b``, its last equation replaced by sum(pi) = 1."""
     a = q.T.copy()
     a[-1, :] = 1.0
     rhs = np.zeros(len(q))
     rhs[-1] = 1.0
-    pi = np.clip(np.linalg.solve(a, rhs), 0.0, None)
-    return pi / pi.sum()
+    return a, rhs
 
 
 def _measures(pi: np.ndarray, lam: np.ndarray, first_free: np.ndarray,
