@@ -38,11 +38,11 @@ from sim.scenario.units import (
 from sim.strategy.shifts import inside, next_start
 
 if TYPE_CHECKING:
-    from sim.engine.officers import Officer
-    from sim.engine.world import World
+    from sim.engine.officer import Officer
+    from sim.engine.ports import WorldPort
 
 
-def behaviour_step(world: World, officer: Officer, end: float) -> Steps:
+def behaviour_step(world: WorldPort, officer: Officer, end: float) -> Steps:
     """The next step of the officer's behaviour, as a generator.
 
     Steps that only choose where to go are plain functions returning the ``visit``
@@ -53,7 +53,7 @@ def behaviour_step(world: World, officer: Officer, end: float) -> Steps:
     return STEPS[behaviour.kind](world, officer, end, behaviour)
 
 
-def queue_limit(world: World, officer: Officer) -> float:
+def queue_limit(world: WorldPort, officer: Officer) -> float:
     """How far (travel minutes) a free officer may go for a queued job right now.
 
     Inside its window a non-dispatchable post or community officer takes no queued job
@@ -72,7 +72,7 @@ def queue_limit(world: World, officer: Officer) -> float:
 
 # -- the behaviours ---------------------------------------------------------------------
 def random_patrol_step(
-    world: World, officer: Officer, end: float, dwell: Distribution, until: float | None = None,
+    world: WorldPort, officer: Officer, end: float, dwell: Distribution, until: float | None = None,
     then: int | None = None,
 ) -> Steps:
     """Go to a random assigned zone (or stay) and patrol it for a dwell time.
@@ -96,11 +96,11 @@ def random_patrol_step(
     return visit(world, officer, dest, minutes, stop, arrive_by=arrive_by)
 
 
-def _random_patrol(world: World, officer: Officer, end: float, b: RandomPatrol) -> Steps:
+def _random_patrol(world: WorldPort, officer: Officer, end: float, b: RandomPatrol) -> Steps:
     return random_patrol_step(world, officer, end, b.dwell)
 
 
-def hotspot_patrol_step(world: World, officer: Officer, end: float, b: HotspotPatrol) -> Steps:
+def hotspot_patrol_step(world: WorldPort, officer: Officer, end: float, b: HotspotPatrol) -> Steps:
     """Patrol a zone drawn in proportion to its expected disorder."""
     zones = officer.plan.zone_array
     hour = int(world.env.now // 60) % 24 if b.by_hour else None
@@ -114,7 +114,7 @@ def hotspot_patrol_step(world: World, officer: Officer, end: float, b: HotspotPa
     return visit(world, officer, int(zones[k]), minutes, end)
 
 
-def idleness_step(world: World, officer: Officer, end: float, b: IdlenessPatrol) -> Steps:
+def idleness_step(world: WorldPort, officer: Officer, end: float, b: IdlenessPatrol) -> Steps:
     """Go to the assigned (or neighbouring) zone unvisited for longest; ties by zone order."""
     fleet = world.officers
     cand = officer.plan.zone_array
@@ -128,7 +128,7 @@ def idleness_step(world: World, officer: Officer, end: float, b: IdlenessPatrol)
     return visit(world, officer, dest, minutes, end)
 
 
-def cyclic_route_step(world: World, officer: Officer, end: float, b: CyclicRoute) -> Steps:
+def cyclic_route_step(world: WorldPort, officer: Officer, end: float, b: CyclicRoute) -> Steps:
     """Go to the next stop of the route and dwell there; the route then moves on."""
     plan = officer.plan
     dest = plan.route[plan.cursor]
@@ -140,7 +140,7 @@ def cyclic_route_step(world: World, officer: Officer, end: float, b: CyclicRoute
             plan.cursor = (plan.cursor + 1) % len(plan.route)
 
 
-def hotspot_stops_step(world: World, officer: Officer, end: float, b: HotspotStops) -> Steps:
+def hotspot_stops_step(world: WorldPort, officer: Officer, end: float, b: HotspotStops) -> Steps:
     """Stop at the most overdue hotspot when one is due; otherwise patrol the other zones."""
     fleet = world.officers
     plan = officer.plan
@@ -167,7 +167,7 @@ def hotspot_stops_step(world: World, officer: Officer, end: float, b: HotspotSto
     yield from visit(world, officer, dest, minutes, end)
 
 
-def post_step(world: World, officer: Officer, end: float, post: FixedPost) -> Steps:
+def post_step(world: WorldPort, officer: Officer, end: float, post: FixedPost) -> Steps:
     """Hold the post during its window; patrol randomly outside it.
 
     In the window the officer walks to the post (not dispatchable on the way) and stays to the
@@ -190,7 +190,7 @@ def post_step(world: World, officer: Officer, end: float, post: FixedPost) -> St
     yield from stay(world, officer, left, POST, limit=limit, available=post.dispatchable)
 
 
-def community_step(world: World, officer: Officer, end: float, b: CommunityVisits) -> Steps:
+def community_step(world: WorldPort, officer: Officer, end: float, b: CommunityVisits) -> Steps:
     """Inside a visiting window, stay at the community zones in turn; on call otherwise."""
     plan = officer.plan
     now = world.env.now
@@ -217,7 +217,7 @@ def community_step(world: World, officer: Officer, end: float, b: CommunityVisit
 
 
 def standby_step(
-    world: World, officer: Officer, end: float, until: float | None = None
+    world: WorldPort, officer: Officer, end: float, until: float | None = None
 ) -> Steps:
     """Wait at the home zone (a station), out of sight, until dispatched or off duty."""
     if officer.pos != officer.home:
@@ -227,7 +227,7 @@ def standby_step(
     yield from wait(world, officer, end if until is None else min(end, until))
 
 
-def _standby(world: World, officer: Officer, end: float, b: Standby) -> Steps:
+def _standby(world: WorldPort, officer: Officer, end: float, b: Standby) -> Steps:
     return standby_step(world, officer, end)
 
 

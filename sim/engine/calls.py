@@ -37,4 +37,5 @@ class Call:
 
 def call_later(env: simpy.Environment, delay: float, action: Callable[..., Any], *args: Any) -> None:
     """Call ``action(*args)`` ``delay`` minutes from now, ordered exactly as a Timeout."""
-    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), Call(action, args)))
+    queue: list[Any] = env._queue  # SimPy's heap; a Call stands in for an event
+    heappush(queue, (env._now + delay, NORMAL, next(env._eid), Call(action, args)))

@@ -24,7 +24,7 @@ from sim.scenario.channels import custom_layers, span_minutes
 from sim.scenario.model import Scenario
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 DAY = 1440.0
 
@@ -52,7 +52,7 @@ def next_open(t: np.ndarray, spans: np.ndarray | None) -> np.ndarray:
 class Layers:
     """The further layers of one replication (``world.layers``; None without any)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         scenario, layout = world.scenario, world.layout
         self.world = world
         self.specs = custom_layers(scenario.detection.layers())

@@ -9,32 +9,21 @@ highest priority that it is eligible for.
 from __future__ import annotations
 
 from collections import deque
-from math import isnan
 from typing import TYPE_CHECKING
 
-from sim.engine.incidents import AWAITING_DEADLINE, ENDED, QUEUED
+from sim.engine.incidents import AWAITING_DEADLINE, ENDED
+from sim.engine.jobs import Job
 from sim.engine.remote import serve_notice
 
 if TYPE_CHECKING:
-    from sim.engine.officers import Officer
-    from sim.engine.world import World
-
-
-class Job:
-    """A visit an officer must make: the first response to an incident, or a re-inspection."""
-
-    __slots__ = ("incident", "reinspect", "t_queued")
-
-    def __init__(self, incident: int, reinspect: bool = False, t_queued: float = 0.0) -> None:
-        self.incident = incident
-        self.reinspect = reinspect
-        self.t_queued = t_queued
+    from sim.engine.officer import Officer
+    from sim.engine.ports import WorldPort
 
 
 class CommandRoom:
     """Dispatching and the queue of jobs waiting for an officer."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         self.world = world
         self.queues: dict[int, deque[Job]] = {}
         self.order: list[deque[Job]] = []  # the queues by priority, most urgent first
@@ -64,9 +53,7 @@ class CommandRoom:
             return
         job.t_queued = self.world.env.now
         if not job.reinspect:
-            tab.state[job.incident] = QUEUED
-            if isnan(tab.t_queued[job.incident]):  # first filing (a re-queue keeps it)
-                tab.t_queued[job.incident] = job.t_queued
+            self.world.incidents.file(job.incident, job.t_queued)
         officer = self.world.officers.choose_for(tab.zone_of[job.incident])
         if officer is not None:
             self.world.officers.assign(officer, job)

@@ -18,13 +18,13 @@ import numpy as np
 from sim.engine.incidents import FLED, RESOLVED
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 
 class Deterrence:
     """Per-zone perceived risk of enforcement, fed by officer presence and enforcement."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         spec = world.scenario.demand.deterrence
         self.enabled = spec.enabled
         self.lam = math.log(2.0) / spec.half_life_min
@@ -91,7 +91,7 @@ class ShopCards:
     the shop of the incident it repeats.
     """
 
-    def __init__(self, world: World, shops: np.ndarray, contracted: np.ndarray) -> None:
+    def __init__(self, world: WorldPort, shops: np.ndarray, contracted: np.ndarray) -> None:
         spec = world.scenario.demand.door_front
         self.world = world
         self.spec = spec
@@ -148,12 +148,11 @@ class ShopCards:
         if key is None:
             return
         card = self.card(i, t)
-        tab = self.world.incidents.table
-        last = len(self.world.types[tab.type_of[i]].ladder) - 1
-        start = (0, min(self.cards.yellow_step, last), last)[card]
-        tab.ladder_step[i] = max(int(tab.ladder_step[i]), start)
+        book = self.world.incidents
+        last = len(self.world.types[book.table.type_of[i]].ladder) - 1
+        step = book.start_ladder_at(i, (0, min(self.cards.yellow_step, last), last)[card])
         if self.cards.clean_record_warning and not self.points.get(key):
-            tab.u_ladder[i, int(tab.ladder_step[i])] = 0.0  # a clean record: a warning
+            book.warn_first(i, step)  # a clean record: a warning
         self.log.append((t, key[0], key[1], card))
 
     def on_finish(self, i: int, outcome: int, t: float) -> None:

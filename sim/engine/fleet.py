@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import math
 from array import array
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from heapq import heappush
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.demand.arrivals import CHANNEL_PATROL
-from sim.engine.calls import call_later
-from sim.engine.command import Job
-from sim.engine.incidents import ASSIGNED, AWAITING_DEADLINE
-from sim.engine.officers import Officer, officer_process
+from sim.engine.duty import officer_process
+from sim.engine.jobs import Job
+from sim.engine.officer import ENTER_NEXT, NORMAL, Officer, Walk
 from sim.engine.state import JOB, PRESENCE_PASSING, account
 from sim.rng import Uniforms
 from sim.scenario.district import MODES
@@ -21,24 +21,67 @@ from sim.scenario.operations import default_sight_passing
 from sim.strategy.plans import ZoneFacts, group_plans
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
+
+
+def build_officers(world: WorldPort) -> list[Officer]:
+    """Every officer of every group, numbered in group order, with its group's plan."""
+    scenario, layout = world.scenario, world.layout
+    members: list[Officer] = []
+    for gname, group in scenario.units.items():
+        plans = group_plans(group, layout, scenario.clock.days, scenario.clock.start_weekday)
+        rng = world.streams.get(f"patrol/{gname}")
+        for k in range(group.count):
+            officer = Officer(len(members), f"{gname}-{k + 1}", gname, group, layout,
+                              scenario.clock, rng)
+            officer.plan, officer.zones = plans[k], plans[k].zones
+            members.append(officer)
+    return members
+
+
+def dispatch_areas(members: list[Officer], n_zones: int) -> tuple[np.ndarray, np.ndarray]:
+    """(officer, zone) masks: where each officer may be dispatched, and where it may help
+    out when nobody eligible is free (the same array when no officer has an overflow area)."""
+    eligible = np.ones((len(members), n_zones), dtype=bool)
+    for o in members:
+        if o.group.dispatch_area == "own_zones":
+            eligible[o.idx] = False
+            eligible[o.idx, o.zones] = True
+    if all(o.plan.reach is None for o in members):
+        return eligible, eligible
+    reach = eligible.copy()
+    for o in members:
+        if o.plan.reach is not None and o.group.dispatch_area == "own_zones":
+            reach[o.idx, o.plan.reach] = True
+    return eligible, reach
+
+
+def officers_per_zone(mask: np.ndarray) -> list[set[int]]:
+    """Per zone, the set of officers a mask allows there."""
+    return [set(np.flatnonzero(mask[:, zone]).tolist()) for zone in range(mask.shape[1])]
+
+
+def sight_table(type_names: Sequence[str], base: Mapping[Any, float],
+                by_type: Mapping[str, Mapping[Any, float]],
+                default: float | None = None) -> list[list[float]]:
+    """Sight probability per incident type and mode: the type's own, else the mode's
+    (``default`` where a mode has none; None: every mode has one)."""
+    def chance(name: str, mode: str) -> float:
+        own = by_type.get(name, {})
+        if mode in own:
+            return own[mode]
+        return base[mode] if default is None else base.get(mode, default)
+    return [[chance(name, m) for m in MODES] for name in type_names]
 
 
 class Fleet:
     """All officers, with array views for fast dispatch decisions."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         self.world = world
         self.env = world.env
-        scenario = world.scenario
-        layout = world.layout
-        self.members: list[Officer] = []
-        for gname, group in scenario.units.items():
-            plans = group_plans(group, layout, scenario.clock.days, scenario.clock.start_weekday)
-            for k in range(group.count):
-                officer = Officer(len(self.members), f"{gname}-{k + 1}", gname, group, world)
-                officer.plan, officer.zones = plans[k], plans[k].zones
-                self.members.append(officer)
+        scenario, layout = world.scenario, world.layout
+        self.members = build_officers(world)
         n, z = len(self.members), layout.n_zones
         self.travel = np.stack([layout.travel[m] for m in MODES])  # (modes, zones, zones)
         self.travel_lists = [layout.travel[m].tolist() for m in MODES]
@@ -46,22 +89,12 @@ class Fleet:
         # where numpy's per-call overhead would dominate.
         self.free: set[int] = set()  # officers available for a new job
         self.limit = [np.inf] * n  # how far (travel minutes) each may go for a job
-        eligible = np.ones((n, z), dtype=bool)
-        for o in self.members:
-            if o.group.dispatch_area == "own_zones":
-                eligible[o.idx] = False
-                eligible[o.idx, o.zones] = True
-        # Overflow (grid responsibility): where an officer may go when nobody eligible is free.
-        reach = eligible
-        self.overflow = any(o.plan.reach is not None for o in self.members)
-        if self.overflow:
-            reach = eligible.copy()
-            for o in self.members:
-                if o.plan.reach is not None and o.group.dispatch_area == "own_zones":
-                    reach[o.idx, o.plan.reach] = True
-        # Per zone: the officers allowed to take a job there, as sets for fast intersection.
-        self.eligible = [set(np.flatnonzero(eligible[:, zone]).tolist()) for zone in range(z)]
-        self.reach = [set(np.flatnonzero(reach[:, zone]).tolist()) for zone in range(z)]
+        # Per zone: the officers allowed to take a job there (overflow: also those who may
+        # help out when nobody eligible is free, in grid responsibility), as sets.
+        eligible, reach = dispatch_areas(self.members, z)
+        self.overflow = reach is not eligible
+        self.eligible = officers_per_zone(eligible)
+        self.reach = officers_per_zone(reach)
         # End of the latest presence per zone (or a claimed arrival), for idleness patrol; and
         # of the latest stay, for hotspot stops (driving past a hotspot is not a stop there).
         self.last_visit: list[float] = [0.0] * z
@@ -69,15 +102,10 @@ class Fleet:
         self.facts = ZoneFacts(scenario, layout)  # demand and geometry, computed when first used
         self.watchers: list[list[Officer]] = [[] for _ in range(z)]
         det = scenario.detection
-        self.sight = [
-            [det.sight_by_type.get(name, {}).get(m, det.sight.get(m, 0.0)) for m in MODES]
-            for name in layout.type_names
-        ]
-        passing = {**default_sight_passing(), **det.sight_passing}
-        self.sight_passing = [
-            [det.sight_passing_by_type.get(name, {}).get(m, passing[m]) for m in MODES]
-            for name in layout.type_names
-        ]
+        self.sight = sight_table(layout.type_names, det.sight, det.sight_by_type, 0.0)
+        self.sight_passing = sight_table(
+            layout.type_names, {**default_sight_passing(), **dict(det.sight_passing)},
+            det.sight_passing_by_type)
         self.sight_rng = Uniforms(world.streams.get("sight"))  # used for nothing else
         self.handle_on_sight = scenario.dispatch.handle_on_sight
         self.run_cards = self._run_cards()
@@ -160,11 +188,10 @@ class Fleet:
         """Give a job to a free officer, interrupting its patrol unless it is the one running."""
         officer.pending = job
         self.set_available(officer, False)
-        self.world.incidents.table.state[job.incident] = (
-            AWAITING_DEADLINE if job.reinspect else ASSIGNED
-        )
-        if self.env.active_process is not officer.proc:
-            officer.proc.interrupt()
+        self.world.incidents.assign(job.incident, job.reinspect)
+        proc = officer.proc
+        if proc is not None and self.env.active_process is not proc:
+            proc.interrupt()
 
     # -- seeing disorder ---------------------------------------------------------------
     def sees(self, officer: Officer, i: int) -> bool:
@@ -174,9 +201,7 @@ class Fleet:
 
     def found(self, officer: Officer, i: int) -> None:
         """An officer has seen incident ``i``: handle it at once or report it."""
-        book = self.world.incidents
-        book.detect(i, CHANNEL_PATROL)
-        book.table.found_by[i] = officer.idx
+        self.world.incidents.spotted(i, officer.idx)
         if self.handle_on_sight and officer.pending is None and officer.state != JOB:
             self.assign(officer, Job(i))
         else:
@@ -198,36 +223,40 @@ class Fleet:
     def start_walk(self, officer: Officer, dest: int, busy: bool) -> float:
         """The officer sets off to ``dest`` (``busy``: to a job); returns the trip's minutes.
 
-        It enters the first zone of the path now; each later zone is entered by a callback
-        at its share of the trip (a chain: one pending at a time, dropped when the walk ends).
+        It enters the first zone of the path now; each later zone is entered when the walk's
+        event comes up (``Walk``: one pending at a time, ignored once the walk has ended).
         """
+        now = self.env._now
         minutes = self.travel_lists[officer.mode_idx][officer.pos][dest]
         path = self.facts.path(officer.pos, dest)  # the zones after the start, ending with dest
-        officer.trip = (self.env.now, busy)
-        officer.route += 1
-        self._enter(officer, officer.route, path, minutes / len(path), self.env.now, 0)
+        officer.trip = (now, busy)
+        walk = officer.walk = Walk(self.enter, officer, path, minutes / len(path), now)
+        self.enter(walk)
         return minutes
 
-    def _enter(
-        self, officer: Officer, token: int, path: list[int], share: float, t0: float, k: int
-    ) -> None:
-        """The officer walking ``path`` enters its ``k``-th zone (unless that walk has ended).
+    def enter(self, walk: Walk) -> None:
+        """The officer on ``walk`` enters the walk's next zone (unless the walk has ended).
 
         Passing through (every zone but the last): it looks, then watches and is seen until
         ``end_pass``; if it finds disorder it handles on sight (``officer.pending``), it stops
         there instead. (Written out, with ``end_pass``: they run at every zone of every trip.)
         """
-        if officer.route != token:
+        officer = walk.officer
+        if officer.walk is not walk:
             return
         if officer.passing:
             self.end_pass(officer)
+        path, k = walk.path, walk.k
         zone = path[k]
         officer.pos = zone
         if k + 1 < len(path):
+            walk.k = k + 1
             env = self.env
-            now = env.now
-            call_later(env, t0 + (k + 1) * share - now, self._enter, officer, token, path, share,
-                       t0, k + 1)
+            now = env._now
+            walk.callbacks = ENTER_NEXT
+            queue: list[Any] = env._queue  # SimPy's heap; the walk stands in for an event
+            heappush(queue, (now + (walk.t0 + (k + 1) * walk.share - now), NORMAL,
+                             next(env._eid), walk))
             officer.passing = True
             if self.world.incidents.open_in_zone[zone]:
                 self.scan(officer, zone)
@@ -242,21 +271,22 @@ class Fleet:
 
     def stop_walk(self, officer: Officer) -> None:
         """The walk ends (arrived, interrupted, or handling what it found on the way)."""
-        officer.route += 1
+        officer.walk = None
         if officer.passing:
             self.end_pass(officer)
         self.end_trip(officer)
 
     def end_pass(self, officer: Officer) -> None:
         """The officer leaves the zone it was passing through (if it was): presence recorded."""
-        if not officer.passing:
+        stay = officer.stay
+        if not officer.passing or stay is None:
             return
         officer.passing = False
-        zone, t0, kind, _ = officer.stay
+        zone, t0, kind, _ = stay
         officer.stay = None
         idx = officer.idx
         self.watchers[zone].remove(officer)
-        now = self.env.now
+        now = self.env._now
         deterrence = self.world.deterrence
         del deterrence.where[idx]
         del deterrence.ongoing[zone][idx]

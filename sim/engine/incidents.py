@@ -8,105 +8,37 @@ not a generator.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from math import isnan
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
 
-from sim.demand.arrivals import CHANNEL_MERCHANT, CHANNEL_NONE, IncidentBatch
+from sim.demand.arrivals import CHANNEL_PATROL, IncidentBatch
 from sim.engine.calls import call_later
+from sim.engine.table import (  # noqa: F401  (states and outcomes: re-exported for callers)
+    ASSIGNED,
+    AWAITING_DEADLINE,
+    ENDED,
+    EV_END,
+    EV_OCCUR,
+    EV_REPORT,
+    FLED,
+    MERCHANT_FIXED,
+    ON_SCENE,
+    OPEN,
+    OPEN_AT_END,
+    OUTCOMES,
+    QUEUED,
+    REPORTED,
+    RESOLVED,
+    SELF_CLEARED,
+    IncidentTable,
+)
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
-
-# Incident states
-OPEN, REPORTED, QUEUED, ASSIGNED, ON_SCENE, AWAITING_DEADLINE, ENDED = range(7)
-# Outcomes
-OUTCOMES = ("open_at_end", "resolved", "fled", "self_cleared", "merchant_fixed")
-OPEN_AT_END, RESOLVED, FLED, SELF_CLEARED, MERCHANT_FIXED = range(5)
-# Feeder event kinds, in tie-break order
-EV_OCCUR, EV_REPORT, EV_END = range(3)
-
-# Column name -> (dtype, fill for rows not yet written)
-COLUMNS: dict[str, tuple[type, float]] = {
-    "t_occur": (np.float64, np.nan),
-    "type_idx": (np.int32, -1),
-    "zone_idx": (np.int32, -1),
-    "t_selfclear": (np.float64, np.inf),
-    "t_merchant": (np.float64, np.inf),
-    "t_report": (np.float64, np.inf),
-    "report_channel": (np.int8, 0),
-    "u_flee": (np.float64, 1.0),
-    "recurrence_of": (np.int64, -1),
-    "source": (np.int8, 0),  # sim.engine.spawn.SOURCE_*: catalog, recurrence, vendor, ...
-    "t_detect": (np.float64, np.nan),
-    "t_queued": (np.float64, np.nan),  # the command room files the job (after handling)
-    "t_dispatch": (np.float64, np.nan),
-    "t_arrive": (np.float64, np.nan),
-    "t_resolve": (np.float64, np.nan),
-    "t_notice": (np.float64, np.nan),  # end of the visit that gave a rectification deadline
-    "t_reinspect": (np.float64, np.nan),  # arrival of the first re-inspection
-    "t_end": (np.float64, np.nan),
-    "t_fixed": (np.float64, np.nan),
-    "channel": (np.int8, CHANNEL_NONE),
-    "end_channel": (np.int8, CHANNEL_MERCHANT),  # who ends it if t_merchant comes first
-    "outcome": (np.int8, OPEN_AT_END),
-    "unit": (np.int32, -1),
-    "first_unit": (np.int32, -1),
-    "found_by": (np.int32, -1),  # the officer who saw it on patrol or passing (channel patrol)
-    "ladder_step": (np.int16, 0),
-    "reinspections": (np.int16, 0),
-}
-
-
-class IncidentTable:
-    """Column storage for every incident of a run (exogenous ones first, recurrences appended).
-
-    Columns are numpy arrays; the three the engine reads at nearly every event are also kept
-    as Python lists (``state``, ``zone_of``, ``type_of``), which index several times faster.
-    """
-
-    def __init__(self, batch: IncidentBatch) -> None:
-        n = len(batch)
-        self.n = n
-        self.state: list[int] = [OPEN] * n
-        self.zone_of: list[int] = batch.zone_idx.tolist()
-        self.type_of: list[int] = batch.type_idx.tolist()
-        self.capacity = max(16, n + n // 8)
-        for name, (dtype, fill) in COLUMNS.items():
-            column = np.full(self.capacity, fill, dtype=dtype)
-            given = getattr(batch, name, None)
-            if given is not None:
-                column[:n] = given
-            setattr(self, name, column)
-        self.u_ladder = np.ones((self.capacity, batch.u_ladder.shape[1]))
-        self.u_ladder[:n] = batch.u_ladder
-
-    def append(self, row: dict[str, float | int | np.ndarray]) -> int:
-        """Add one incident (a recurrence); returns its index."""
-        if self.n == self.capacity:
-            self._resize(self.capacity + self.capacity // 4 + 1024)  # a year is ~10^6 rows
-        i = self.n
-        for key, value in row.items():
-            getattr(self, key)[i] = value
-        self.state.append(OPEN)
-        self.zone_of.append(int(row["zone_idx"]))
-        self.type_of.append(int(row["type_idx"]))
-        self.n += 1
-        return i
-
-    def _resize(self, cap: int) -> None:
-        for name, (dtype, fill) in COLUMNS.items():
-            grown = np.full(cap, fill, dtype=dtype)
-            grown[: self.capacity] = getattr(self, name)
-            setattr(self, name, grown)
-        ladder = np.ones((cap, self.u_ladder.shape[1]))
-        ladder[: self.capacity] = self.u_ladder
-        self.u_ladder = ladder
-        self.capacity = cap
-
+    from sim.engine.ports import WorldPort
 
 def feeder_events(
     batch: IncidentBatch, horizon: float
@@ -158,7 +90,7 @@ class Feeder:
         officers' processes begin, as a process created first would)."""
         self.env.process(self._first())
 
-    def _first(self) -> Iterator[simpy.Event]:
+    def _first(self) -> Generator[simpy.Event, Any, None]:
         self._go_on()
         yield from ()
 
@@ -203,7 +135,7 @@ class Feeder:
 class IncidentBook:
     """Lifecycle of incidents: what happens when they occur, are reported, or end."""
 
-    def __init__(self, world: World, table: IncidentTable) -> None:
+    def __init__(self, world: WorldPort, table: IncidentTable) -> None:
         self.world = world
         self.table = table
         self.open_in_zone: list[list[int]] = [[] for _ in range(world.layout.n_zones)]
@@ -237,7 +169,89 @@ class IncidentBook:
                 tab.t_detect[i] = self.world.env.now
         self.finish(i, MERCHANT_FIXED if merchant else SELF_CLEARED)
 
-    # -- transitions used by officers and the command room ----------------------------
+    # -- transitions used by officers, the fleet and the command room ------------------
+    def file(self, i: int, now: float) -> None:
+        """The command room files a job for incident ``i``: queued (a re-queue keeps the
+        first filing time)."""
+        tab = self.table
+        tab.state[i] = QUEUED
+        if isnan(tab.t_queued[i]):
+            tab.t_queued[i] = now
+
+    def assign(self, i: int, reinspect: bool) -> None:
+        """An officer is given the job (a visit, or a re-inspection after the deadline)."""
+        self.table.state[i] = AWAITING_DEADLINE if reinspect else ASSIGNED
+
+    def spotted(self, i: int, officer: int) -> None:
+        """Officer ``officer`` saw incident ``i`` on patrol or while passing through."""
+        self.detect(i, CHANNEL_PATROL)
+        self.table.found_by[i] = officer
+
+    def dispatch(self, i: int, officer: int, now: float, reinspect: bool) -> None:
+        """Officer ``officer`` sets off to incident ``i``."""
+        tab = self.table
+        if not reinspect:
+            tab.state[i] = ASSIGNED
+            if isnan(tab.t_dispatch[i]):
+                tab.t_dispatch[i] = now
+        if tab.first_unit[i] < 0:
+            tab.first_unit[i] = officer
+        tab.unit[i] = officer
+
+    def reinspected(self, i: int, now: float) -> bool:
+        """A re-inspection arrives; True if the party had complied (the case is resolved)."""
+        tab = self.table
+        tab.reinspections[i] += 1
+        if isnan(tab.t_reinspect[i]):
+            tab.t_reinspect[i] = now
+        if tab.t_fixed[i] <= now:
+            self.finish(i, RESOLVED)
+            return True
+        return False
+
+    def reached(self, i: int, now: float, flee_probability: float) -> bool:
+        """The first officer arrives; True if the offender fled (the case ends)."""
+        tab = self.table
+        if isnan(tab.t_arrive[i]):
+            tab.t_arrive[i] = now
+        if tab.u_flee[i] < flee_probability:
+            self.finish(i, FLED)
+            return True
+        return False
+
+    def on_scene(self, i: int) -> None:
+        """An officer works the escalation ladder on incident ``i``."""
+        self.table.state[i] = ON_SCENE
+
+    def notice(self, i: int, now: float, deadline: float, compliance: float, u: float) -> None:
+        """A rectification notice with ``deadline`` minutes: a party that complies (``u``
+        below ``compliance``) fixes it at a time within the deadline; the case awaits its
+        re-inspection."""
+        tab = self.table
+        if u < compliance:
+            tab.t_fixed[i] = now + deadline * (u / compliance)
+            tab.t_end[i] = tab.t_fixed[i]
+        tab.state[i] = AWAITING_DEADLINE
+        if isnan(tab.t_notice[i]):
+            tab.t_notice[i] = now
+
+    def start_ladder_at(self, i: int, step: int, at_least: bool = True) -> int:
+        """A repeat offender starts higher up the ladder (``at_least``: never lower than a
+        start already set); returns the step it starts at."""
+        tab = self.table
+        if at_least:
+            step = max(int(tab.ladder_step[i]), step)
+        tab.ladder_step[i] = step
+        return step
+
+    def warn_first(self, i: int, step: int) -> None:
+        """Step ``step`` of incident ``i``'s ladder ends it (a first offence gets a warning)."""
+        self.table.u_ladder[i, step] = 0.0
+
+    def deter(self, i: int) -> None:
+        """Offence ``i`` never happens (a card deterred it): its later events are skipped."""
+        self.table.state[i] = ENDED
+
     def detect(self, i: int, channel: int) -> None:
         tab = self.table
         tab.state[i] = REPORTED

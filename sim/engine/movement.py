@@ -7,8 +7,8 @@ accounted (and presence recorded) when they end, however they end.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
@@ -16,14 +16,14 @@ import simpy
 from sim.engine.state import PATROL, PATROL_TRAVEL, POST, PRESENCE_PATROL, PRESENCE_POST, STANDBY
 
 if TYPE_CHECKING:
-    from sim.engine.officers import Officer
-    from sim.engine.world import World
+    from sim.engine.officer import Officer
+    from sim.engine.ports import WorldPort
 
-Steps = Iterator[simpy.Event]
+Steps = Generator[simpy.Event, Any, None]  # a SimPy process, or a part of one
 
 
 def move(
-    world: World, officer: Officer, dest: int, available: bool = True, limit: float = np.inf
+    world: WorldPort, officer: Officer, dest: int, available: bool = True, limit: float = np.inf
 ) -> Steps:
     """Patrol travel to ``dest`` (interruptible), through the zones on the way."""
     fleet = world.officers
@@ -32,7 +32,7 @@ def move(
     return walk(world, officer, dest)
 
 
-def walk(world: World, officer: Officer, dest: int, busy: bool = False) -> Steps:
+def walk(world: WorldPort, officer: Officer, dest: int, busy: bool = False) -> Steps:
     """Travel to ``dest`` along the district's path, an equal share of the time in each zone.
 
     Every zone on the way except ``dest`` is passed through (``Fleet.start_walk``): the officer
@@ -59,7 +59,7 @@ def walk(world: World, officer: Officer, dest: int, busy: bool = False) -> Steps
 
 
 def stay(
-    world: World, officer: Officer, minutes: float, state: int, limit: float = np.inf,
+    world: WorldPort, officer: Officer, minutes: float, state: int, limit: float = np.inf,
     available: bool = True,
 ) -> Steps:
     """Be present (visible) in the current zone for ``minutes``, watching for disorder."""
@@ -82,7 +82,7 @@ def stay(
 
 
 def visit(
-    world: World, officer: Officer, dest: int, minutes: float, stop: float, *,
+    world: WorldPort, officer: Officer, dest: int, minutes: float, stop: float, *,
     state: int = PATROL, available: bool = True, limit: float = np.inf,
     arrive_by: bool = False,
 ) -> Steps:
@@ -105,7 +105,7 @@ def visit(
     yield from stay(world, officer, max(0.0, min(minutes, left)), state, limit, available)
 
 
-def claim(world: World, officer: Officer, zone: int) -> None:
+def claim(world: WorldPort, officer: Officer, zone: int) -> None:
     """Mark ``zone`` as visited at the officer's expected arrival (for idleness choices)."""
     fleet = world.officers
     arrival = world.env.now + fleet.travel_time(officer, zone)
@@ -115,7 +115,7 @@ def claim(world: World, officer: Officer, zone: int) -> None:
         fleet.last_stay[zone] = arrival
 
 
-def wait(world: World, officer: Officer, until: float) -> Steps:
+def wait(world: WorldPort, officer: Officer, until: float) -> Steps:
     """Wait where the officer is, out of sight and available, until ``until``."""
     officer.state = STANDBY
     world.officers.set_available(officer, True)

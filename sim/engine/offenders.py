@@ -21,16 +21,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.incidents import ENDED
-
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 
 class ShopSanctions:
     """Carded shops give up a share of their offending while the card holds."""
 
-    def __init__(self, world: World, n_exogenous: int) -> None:
+    def __init__(self, world: WorldPort, n_exogenous: int) -> None:
         cards = world.cards
         self.world = world
         self.active = cards.active and cards.cards.sanction_effect > 0
@@ -56,14 +54,14 @@ class ShopSanctions:
 
     def _deter(self, i: int) -> None:
         """Offence ``i`` never happens: its later events are skipped, its row dropped."""
-        self.world.incidents.table.state[i] = ENDED
+        self.world.incidents.deter(i)
         self.deterred.append(i)
 
 
 class Escalation:
     """Ladder start by offence count and first-offence warnings for the catalog's types."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         self.world = world
         vendor_type = (world.scenario.demand.vendors.incident_type
                        if world.vendors.active else None)
@@ -98,12 +96,12 @@ class Escalation:
         self.offences[key] = n + 1
         last = len(self.world.types[tab.type_of[i]].ladder) - 1
         start = min(by_offence[min(n, len(by_offence) - 1)], last)
-        tab.ladder_step[i] = max(int(tab.ladder_step[i]), start)
+        step = self.world.incidents.start_ladder_at(i, start)
         if n == 0 and minor:
-            tab.u_ladder[i, int(tab.ladder_step[i])] = 0.0  # a warning: this step ends it
+            self.world.incidents.warn_first(i, step)  # a warning: this step ends it
 
 
-def shop_records(world: World) -> dict[str, np.ndarray]:
+def shop_records(world: WorldPort) -> dict[str, np.ndarray]:
     """Per incident its shop (−1: none) and contract, the deterred offences and the card log
     (t, zone, shop, card at the visit); empty without the door-front model."""
     if not world.scenario.demand.door_front.enabled:

@@ -18,7 +18,7 @@ from sim.engine.spawn import SOURCE_PARKING, as_lists, attribute_row, replay, sp
 from sim.scenario.demand import VEHICLES
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 ATTRIBUTES = ("t_selfclear", "t_report", "report_channel", "t_merchant", "u_flee", "u_ladder")
 
@@ -26,7 +26,7 @@ ATTRIBUTES = ("t_selfclear", "t_report", "report_channel", "t_merchant", "u_flee
 class ParkingLot:
     """Illegal-parking decisions of one replication (inactive unless parking is enabled)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         self.world = world
         spec = world.scenario.demand.parking
         self.demand: ParkingDemand | None = (

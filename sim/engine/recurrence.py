@@ -16,13 +16,13 @@ from sim.engine.spawn import (
 )
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 
 class Recurrences:
     """Creates follow-up incidents after resolutions, per the type's recurrence probability."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         self.world = world
         self.count = 0
         self.pools: dict[str, AttributePool] = {}
@@ -60,7 +60,7 @@ class Recurrences:
         zone = tab.zone_of[i]
         row = self._pool(name).row(t, zone)
         if itype.shop_front:
-            row["t_merchant"] = world.cards.merchant_fix(i, t, row["t_merchant"])
+            row["t_merchant"] = world.cards.merchant_fix(i, t, float(row["t_merchant"]))
         j = spawn(world, t, t_idx, zone, row, SOURCE_RECURRENCE, recurrence_of=i)
         world.cards.inherit(i, j)
         self.count += 1

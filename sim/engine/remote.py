@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.engine.incidents import AWAITING_DEADLINE, ENDED
+from sim.engine.incidents import ENDED
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 
-def serve_notice(world: World, i: int) -> None:
+def serve_notice(world: WorldPort, i: int) -> None:
     """Send the notice of incident ``i`` now and schedule its re-inspection at the deadline."""
     tab = world.incidents.table
     if tab.state[i] == ENDED:
@@ -24,10 +24,9 @@ def serve_notice(world: World, i: int) -> None:
     now = world.env.now
     spec = world.types[tab.type_of[i]].ladder[0]
     u = tab.u_ladder[i, 0]
-    if u < spec.compliance:  # the party complies some time before the deadline
-        tab.t_fixed[i] = now + spec.deadline_min * (u / spec.compliance)
-        tab.t_end[i] = tab.t_fixed[i]
+    deadline = spec.deadline_min
+    assert deadline is not None  # a remote notice always has one (checked when loading)
     tab.t_queued[i] = tab.t_dispatch[i] = tab.t_arrive[i] = tab.t_notice[i] = now
     tab.ladder_step[i] = 1
-    tab.state[i] = AWAITING_DEADLINE
-    world.at(now + spec.deadline_min, world.command.reinspect_due, i)
+    world.incidents.notice(i, now, deadline, spec.compliance, u)
+    world.at(now + deadline, world.command.reinspect_due, i)

@@ -9,9 +9,9 @@ itself) are scheduled as plain callbacks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from sim.demand.propensity import zone_weights
 if TYPE_CHECKING:
     import simpy
 
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 # Where an incident came from (column ``source`` of the incident table)
 SOURCE_CATALOG, SOURCE_RECURRENCE, SOURCE_VENDOR, SOURCE_PARKING, SOURCE_CHARGING = range(5)
@@ -42,7 +42,7 @@ def attribute_row(attrs: dict[str, list | np.ndarray], k: int) -> dict[str, floa
 
 
 def spawn(
-    world: World,
+    world: WorldPort,
     t: float,
     type_idx: int,
     zone: int,
@@ -82,7 +82,8 @@ def spawn(
     return j
 
 
-def replay(world: World, times: np.ndarray, action: Callable[[int], None]) -> Iterator[simpy.Event]:
+def replay(world: WorldPort, times: np.ndarray,
+           action: Callable[[int], None]) -> Generator[simpy.Event, Any, None]:
     """A process calling ``action(k)`` at ``times[k]`` (sorted), k = 0, 1, ..."""
     env = world.env
     for k, t in enumerate(times.tolist()):
@@ -104,7 +105,7 @@ def _concat(batches: list[IncidentBatch]) -> IncidentBatch:
     return IncidentBatch(**{name: np.concatenate(parts) for name, parts in columns.items()})
 
 
-def shop_weights(world: World) -> list[np.ndarray] | None:
+def shop_weights(world: WorldPort) -> list[np.ndarray] | None:
     """The shops' propensities per zone (None: offending is even), kept on the world."""
     spec = world.scenario.demand.door_front.offending
     world.shop_weights = None
@@ -116,7 +117,7 @@ def shop_weights(world: World) -> list[np.ndarray] | None:
 
 
 def exogenous_mix(
-    world: World, batch: IncidentBatch
+    world: WorldPort, batch: IncidentBatch
 ) -> tuple[IncidentBatch, np.ndarray, np.ndarray, np.ndarray]:
     """The catalog batch after door-front contracts, merged with charging wires.
 

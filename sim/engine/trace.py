@@ -23,8 +23,8 @@ import numpy as np
 from sim.engine.fleet import Fleet
 
 if TYPE_CHECKING:
-    from sim.engine.officers import Officer
-    from sim.engine.world import World
+    from sim.engine.officer import Officer
+    from sim.engine.ports import WorldPort
 
 # Leg activities: two kinds of trip, then the stays (by the stay's accounting key).
 TRAVEL, DISPATCH, PATROL, POST, STANDBY, JOB = range(6)
@@ -117,7 +117,7 @@ class LegRecorder:
 class TracingFleet(Fleet):
     """A Fleet that also records every leg (built only when a run asks for the trace)."""
 
-    def __init__(self, world: World, spec: TraceSpec) -> None:
+    def __init__(self, world: WorldPort, spec: TraceSpec) -> None:
         super().__init__(world)
         self.trace = LegRecorder(spec, world.layout.horizon)
         self.origin = [0] * len(self.members)  # where each officer's current trip began
@@ -138,6 +138,8 @@ class TracingFleet(Fleet):
     def leave(self, officer: Officer) -> None:
         stay = officer.stay
         super().leave(officer)
-        if stay is not None and stay[3] is not None:  # None: passing through (a trip's part)
-            zone, t0, _, activity = stay
+        if stay is None:
+            return
+        zone, t0, _, activity = stay
+        if activity is not None:  # None: passing through (a trip's part)
             self.trace.add(officer.idx, STAY_ACTIVITY[activity], zone, zone, t0, self.env.now)

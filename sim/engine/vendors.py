@@ -18,7 +18,7 @@ from sim.engine.spawn import SOURCE_VENDOR, as_lists, attribute_row, replay, spa
 from sim.rng import pick
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 # Event codes of the vendor log
 EVENTS = (
@@ -32,7 +32,7 @@ EVENTS = (
 class Vendors:
     """The vendor population of a replication (inactive unless ``demand.vendors.enabled``)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldPort) -> None:
         self.world = world
         self.spec = spec = world.scenario.demand.vendors
         names = world.layout.type_names
@@ -119,15 +119,15 @@ class Vendors:
         v = self.vendor_of.get(i)
         if v is None:
             return
-        tab = self.world.incidents.table
+        book = self.world.incidents
         n = self.offences[v]
         by_offence = self.spec.ladder_by_offence
         start = min(by_offence[min(n, len(by_offence) - 1)], self.ladder_len - 1)
-        tab.ladder_step[i] = start
+        book.start_ladder_at(i, start, at_least=False)
         if n == 0 and self.spec.first_offence_tolerance:
-            tab.u_ladder[i, start] = 0.0  # a warning: this step ends it
+            book.warn_first(i, start)
         self.offences[v] = n + 1
-        self._note(tab.zone_of[i], REPEAT if n else OFFENCE, v, i)
+        self._note(book.table.zone_of[i], REPEAT if n else OFFENCE, v, i)
 
     def on_finish(self, i: int, outcome: int) -> None:
         """Vendor incident ``i`` ended: free the vendor; after a flight, move or come back."""

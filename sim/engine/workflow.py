@@ -25,7 +25,7 @@ from sim.engine.workcalendar import Calendar
 from sim.scenario.workflow import Workflow
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.ports import WorldPort
 
 CASE_TIMES = ("t_handled", "t_reported", "t_checked", "t_closed")
 
@@ -33,7 +33,7 @@ CASE_TIMES = ("t_handled", "t_reported", "t_checked", "t_closed")
 class CaseBook:
     """Per case: its first incident, when it was handled, reported, checked and closed."""
 
-    def __init__(self, world: World, reopen_channel: int, handlers: set[int]) -> None:
+    def __init__(self, world: WorldPort, reopen_channel: int, handlers: set[int]) -> None:
         self.world = world
         self.env = world.env
         spec = world.scenario.workflow

@@ -107,6 +107,7 @@ class World:
             self.workflow.on_finish(i)
 
     def run(self) -> RawRun:
+        assert self.batch is not None, "a World runs once"
         times, kinds, who = feeder_events(self.batch, self.layout.horizon)
         self.batch = None  # copied into the incident table; free it for long runs
         feeder = Feeder(self.incidents, times, kinds, who)

@@ -103,9 +103,11 @@ def _share(values: np.ndarray) -> float:
 def label_codes(labels: pd.Series, names: Sequence[str]) -> np.ndarray:
     """Position of each label in ``names`` (-1 where absent).
 
-    One hash look-up per row: much cheaper than one string comparison per name.
+    One hash look-up per row: much cheaper than one string comparison per name. The index
+    holds Python strings like the label columns (with pandas' string dtype, every label
+    would be converted first: most of the cost).
     """
-    return pd.Index(list(names)).get_indexer(labels)
+    return pd.Index(list(names), dtype=object).get_indexer(labels)
 
 
 def pooled(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window) -> dict[str, float]:

@@ -1,0 +1,133 @@
+"""An officer's duty as SimPy processes: shift after shift, patrol between jobs, and working
+a job (the trip, the arrival, the escalation ladder)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from sim.engine.behaviours import behaviour_step, queue_limit
+from sim.engine.incidents import ENDED, RESOLVED
+from sim.engine.jobs import Job
+from sim.engine.movement import Steps, stay, walk
+from sim.engine.officer import Officer
+from sim.engine.state import ACTIVITIES, JOB, OFF, PATROL, PRESENCE_JOB
+
+if TYPE_CHECKING:
+    from sim.engine.ports import WorldPort
+
+
+def officer_process(world: WorldPort, officer: Officer) -> Steps:
+    """An officer's whole run: shift after shift, patrol between jobs."""
+    env = world.env
+    fleet = world.officers
+    horizon = world.layout.horizon
+    for start, end in officer.duty:
+        if start >= horizon:
+            break
+        if env.now < start:
+            yield env.timeout(start - env.now)
+        officer.shift = {"shift_start": start, "shift_end": end, "jobs": 0, "distance_km": 0.0,
+                         "busy_spans": []}  # [start, end] of each job (end NaN: under way)
+        officer.shift.update({a: 0.0 for a in ACTIVITIES})
+        fleet.move(officer, officer.home)  # every shift starts at the home zone (the station)
+        idle_steps = 0
+        now = env.now
+        while now < end:
+            if officer.pending is None and officer.windowed:
+                fleet.limit[officer.idx] = queue_limit(world, officer)
+            job = officer.pending or world.command.next_job_for(officer)
+            officer.pending = None
+            if job is not None:
+                idle_steps = 0
+                span = [env.now, np.nan]
+                officer.shift["busy_spans"].append(span)
+                yield from run_job(world, officer, job)
+                now = span[1] = env.now
+                continue
+            before = now
+            try:
+                if idle_steps < 3:
+                    yield from behaviour_step(world, officer, end)
+                else:  # a behaviour that makes no progress must not stall the clock
+                    yield from stay(world, officer, min(1.0, end - now), PATROL)
+            except simpy.Interrupt:
+                pass
+            now = env.now
+            idle_steps = idle_steps + 1 if now == before and officer.pending is None else 0
+        fleet.set_available(officer, False)
+        officer.state = OFF
+        if officer.pending is not None:  # dispatched in the instant the shift ended
+            world.command.new_job(officer.pending)
+            officer.pending = None
+        row = officer.shift
+        row.update(
+            unit_id=officer.uid,
+            group=officer.group_name,
+            mode=officer.mode,
+            off_duty_at=env.now,
+            overtime_min=max(0.0, env.now - end),
+            on_duty_min=min(end, horizon) - start,
+        )
+        fleet.shift_rows.append(row)
+        officer.shift = None
+
+
+def run_job(world: WorldPort, officer: Officer, job: Job) -> Steps:
+    """Travel to the job and work the escalation ladder for this visit."""
+    i = job.incident
+    book = world.incidents
+    world.officers.set_available(officer, False)
+    officer.state = JOB
+    book.dispatch(i, officer.idx, world.env._now, job.reinspect)
+    if officer.shift is not None:  # always, on duty
+        officer.shift["jobs"] += 1
+    # On the way the officer passes through the zones between (present, and reporting what
+    # it sees to the command room: the job comes first).
+    yield from walk(world, officer, book.table.zone_of[i], busy=True)
+    if _needs_work(world, i, job.reinspect):
+        yield from work_ladder(world, officer, i)
+
+
+def _needs_work(world: WorldPort, i: int, reinspect: bool) -> bool:
+    """At the scene: is there still something to do (not ended, fixed, or fled)?"""
+    book = world.incidents
+    if book.table.state[i] == ENDED:
+        return False  # gone before the officer arrived
+    now = world.env._now
+    if reinspect:
+        return not book.reinspected(i, now)
+    if book.reached(i, now, world.types[book.table.type_of[i]].flee_probability):
+        return False
+    world.on_scene(i)  # repeat offenders (vendors, carded shops) start higher up
+    return True
+
+
+def work_ladder(world: WorldPort, officer: Officer, i: int) -> Steps:
+    """Work incident ``i``'s escalation ladder from its current step, on scene, until the
+    case is resolved or a rectification notice gives the party a deadline."""
+    env, book = world.env, world.incidents
+    tab = book.table
+    book.on_scene(i)
+    world.officers.arrive(officer, PRESENCE_JOB, "job_min")
+    t_idx = tab.type_of[i]
+    rng, ladder = world.onscene_rngs[t_idx], world.types[t_idx].ladder
+    step = int(tab.ladder_step[i])
+    while True:
+        spec = ladder[step]
+        minutes = spec.duration.draw(rng)
+        if minutes > 0:
+            yield env.timeout(minutes)
+        u = tab.u_ladder[i, step]
+        step += 1
+        tab.ladder_step[i] = step
+        if spec.deadline_min is not None:
+            book.notice(i, env._now, spec.deadline_min, spec.compliance, u)
+            world.at(env._now + spec.deadline_min, world.command.reinspect_due, i)
+            break
+        if u < spec.compliance or step == len(ladder):
+            book.finish(i, RESOLVED)
+            break
+    world.officers.leave(officer)
