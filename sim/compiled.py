@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.scenario.district import MODES
+from sim.scenario.district import MODES, District
 from sim.scenario.model import Scenario
+from sim.scenario.places import Travel, Zone
 
 
 @dataclass(frozen=True)
@@ -41,35 +42,59 @@ def compile_layout(scenario: Scenario) -> Layout:
     """Build the Layout of a scenario."""
     zones = scenario.district.all_zones()
     xy = np.array([[z.x_m, z.y_m] for z in zones], dtype=float).reshape(len(zones), 2)
-    travel_spec = scenario.district.travel
-    explicit = dict(travel_spec.matrix_minutes or {})
-    if travel_spec.matrix_files:
-        from sim.scenario.travel_csv import read_matrix
-
-        ids = [z.id for z in zones]
-        explicit.update({m: read_matrix(f, ids) for m, f in travel_spec.matrix_files.items()})
-    geo = None
-    if scenario.district.map is not None:
-        from sim.geo.layout import geo_layout
-
-        geo = geo_layout(scenario.district)
-    travel = {}
-    for mode in MODES:
-        if mode in explicit:
-            travel[mode] = np.asarray(explicit[mode], dtype=float)
-        elif geo is not None and mode in geo.minutes:
-            travel[mode] = geo.minutes[mode]
-        else:
-            speed = getattr(travel_spec.speeds_kmh, mode)
-            travel[mode] = travel_matrix(xy, speed, travel_spec.detour_factor, travel_spec.intra_zone_m)
+    spec = scenario.district.travel
+    explicit = _explicit(spec, [z.id for z in zones])
+    geo = _geo(scenario.district)
     return Layout(
-        zone_ids=tuple(z.id for z in zones),
-        zone_index={z.id: i for i, z in enumerate(zones)},
-        zone_kinds=tuple(z.kind for z in zones),
+        **_zone_columns(zones),
         xy=xy,
-        travel=travel,
-        type_names=tuple(name for name, t in scenario.incidents.items() if t.enabled),
+        travel={mode: _mode_matrix(mode, explicit, geo, xy, spec) for mode in MODES},
+        type_names=_enabled_types(scenario),
         horizon=scenario.clock.days * 1440.0,
         warmup=scenario.clock.warmup_days * 1440.0,
         geo=geo,
     )
+
+
+def _zone_columns(zones: list[Zone]) -> dict[str, Any]:
+    """The zone ids, their index and kinds, in zone order."""
+    return {
+        "zone_ids": tuple(z.id for z in zones),
+        "zone_index": {z.id: i for i, z in enumerate(zones)},
+        "zone_kinds": tuple(z.kind for z in zones),
+    }
+
+
+def _enabled_types(scenario: Scenario) -> tuple[str, ...]:
+    """The enabled incident types, in catalog order."""
+    return tuple(name for name, t in scenario.incidents.items() if t.enabled)
+
+
+def _explicit(spec: Travel, ids: list[str]) -> dict[str, Any]:
+    """The travel matrices the scenario gives, inline or as CSV files, by mode."""
+    explicit: dict[str, Any] = {mode: m for mode, m in (spec.matrix_minutes or {}).items()}
+    if spec.matrix_files:
+        from sim.scenario.travel_csv import read_matrix
+
+        explicit.update({m: read_matrix(f, ids) for m, f in spec.matrix_files.items()})
+    return explicit
+
+
+def _geo(district: District) -> Any:
+    """The GeoLayout of a district from a map (None otherwise)."""
+    if district.map is None:
+        return None
+    from sim.geo.layout import geo_layout
+
+    return geo_layout(district)
+
+
+def _mode_matrix(mode: str, explicit: dict[str, Any], geo: Any, xy: np.ndarray,
+                 spec: Travel) -> np.ndarray:
+    """One mode's minutes: as given, else routed on the map's network, else from distances."""
+    if mode in explicit:
+        return np.asarray(explicit[mode], dtype=float)
+    if geo is not None and mode in geo.minutes:
+        return geo.minutes[mode]
+    speed = getattr(spec.speeds_kmh, mode)
+    return travel_matrix(xy, speed, spec.detour_factor, spec.intra_zone_m)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers_report import zh_report  # noqa: F401  (a session fixture: drawn once)
+from tests.helpers.report import zh_report  # noqa: F401  (a session fixture: drawn once)
 
 
 @pytest.fixture(autouse=True)

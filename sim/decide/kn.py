@@ -31,7 +31,7 @@ N0 = 20
 """Default first stage. KN++ is asymptotically valid: in the least favourable
 configuration (k = 5, normal, best exactly delta better) it selected correctly in 95.05 %
 of 2,000 macro-replications with n0 = 10 (at, not above, the nominal 95 %) and in 96.5 %
-with n0 = 20 (``tests/test_decide_algorithms.py``)."""
+with n0 = 20 (``tests/decide/test_algorithms.py``)."""
 
 
 @dataclass

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.compiled import Layout
+from sim.demand.hourly import day_hour_weights
+from sim.demand.zone_kinds import for_kind
 from sim.rng import Streams
 from sim.scenario.incidents import IncidentType
 from sim.scenario.model import Scenario
-from sim.scenario.units import WEEKDAYS
 
 CHANNEL_NONE, CHANNEL_PATROL, CHANNEL_CAMERA, CHANNEL_COMPLAINT, CHANNEL_MERCHANT = range(5)
 CHANNEL_NAMES = ("none", "patrol", "camera", "complaint", "merchant")
@@ -48,18 +49,13 @@ def hourly_rates(scenario: Scenario, layout: Layout, type_name: str) -> np.ndarr
     itype = scenario.incidents[type_name]
     daily = np.array(
         [
-            itype.zone_rates.get(zid, itype.rate_per_day.get(kind, 0.0))
+            itype.zone_rates.get(zid, for_kind(itype.rate_per_day, kind, 0.0))
             for zid, kind in zip(layout.zone_ids, layout.zone_kinds)
         ]
     )
-    hour_w = np.asarray(itype.hour_profile, dtype=float)
-    hour_w = hour_w / hour_w.sum()
-    dow_w = np.asarray(itype.dow_profile, dtype=float)
-    dow_w = dow_w / dow_w.mean()
-    days = scenario.clock.days
-    first = WEEKDAYS.index(scenario.clock.start_weekday)
-    day_factor = dow_w[(first + np.arange(days)) % 7]  # (days,)
-    per_hour = (day_factor[:, None] * hour_w[None, :]).reshape(-1)  # (days*24,)
+    clock = scenario.clock
+    per_hour = day_hour_weights(itype.hour_profile, itype.dow_profile, clock.days,
+                                clock.start_weekday)  # (days*24,)
     return scenario.rate_multiplier * daily[:, None] * per_hour[None, :]
 
 
@@ -108,14 +104,7 @@ def derive_attributes(
     """Incident attributes (absolute times, channels) from raw random numbers."""
     itype: IncidentType = scenario.incidents[type_name]
     det = scenario.detection
-    cams = det.cameras
-    complains = det.complaints & (raw["complain_u"] < itype.complaint.probability)
-    t_complaint = np.where(complains, t_occur + raw["complain_delay"], INF)
-    sees_type = cams.types is None or type_name in cams.types
-    caught = sees_type & camera_zones(scenario, layout)[zone_idx] & (
-        raw["camera_u"] < cams.probability
-    )
-    t_camera = np.where(caught, t_occur + raw["camera_delay"], INF)
+    t_camera, t_complaint = _report_times(scenario, layout, type_name, raw, t_occur, zone_idx)
     fixes = itype.shop_front & (
         raw["shop_u"] < det.door_front.contract_share * det.door_front.fix_share
     )
@@ -127,6 +116,23 @@ def derive_attributes(
         "u_flee": raw["u_flee"],
         "u_ladder": raw["u_ladder"],
     }
+
+
+def _report_times(
+    scenario: Scenario, layout: Layout, type_name: str, raw: dict[str, np.ndarray],
+    t_occur: np.ndarray, zone_idx: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(camera, complaint) report times of each incident (inf: never reported that way)."""
+    itype: IncidentType = scenario.incidents[type_name]
+    det = scenario.detection
+    cams = det.cameras
+    complains = det.complaints & (raw["complain_u"] < itype.complaint.probability)
+    t_complaint = np.where(complains, t_occur + raw["complain_delay"], INF)
+    sees_type = cams.types is None or type_name in cams.types
+    caught = sees_type & camera_zones(scenario, layout)[zone_idx] & (
+        raw["camera_u"] < cams.probability
+    )
+    return np.where(caught, t_occur + raw["camera_delay"], INF), t_complaint
 
 
 def draw_attributes(
@@ -168,6 +174,10 @@ class AttributePool:
         self.k = block
         self.cols: dict[str, list[float]] = {}
         self.u_ladder = np.ones((0, max_steps))
+        self._read_detection(scenario, layout, type_name)
+
+    def _read_detection(self, scenario: Scenario, layout: Layout, type_name: str) -> None:
+        """The type's complaint, camera and shop-fix chances, looked up once."""
         itype: IncidentType = scenario.incidents[type_name]
         det = scenario.detection
         cams = det.cameras
@@ -179,13 +189,17 @@ class AttributePool:
         self.shop_front = itype.shop_front
         self.p_shop_fix = det.door_front.contract_share * det.door_front.fix_share
 
+    def _refill(self) -> None:
+        """Draw the next block of raw numbers."""
+        raw = draw_raw(self.scenario, self.type_name, self.block, self.rng, self.max_steps)
+        self.u_ladder = raw.pop("u_ladder")
+        self.cols = {key: value.tolist() for key, value in raw.items()}
+        self.k = 0
+
     def row(self, t: float, zone: int) -> dict[str, float | np.ndarray]:
         """Attributes of one incident occurring at ``t`` in ``zone``."""
         if self.k >= self.block:
-            raw = draw_raw(self.scenario, self.type_name, self.block, self.rng, self.max_steps)
-            self.u_ladder = raw.pop("u_ladder")
-            self.cols = {key: value.tolist() for key, value in raw.items()}
-            self.k = 0
+            self._refill()
         k = self.k
         self.k += 1
         c = self.cols
@@ -193,44 +207,54 @@ class AttributePool:
         t_complaint = t + c["complain_delay"][k] if complains else INF
         caught = self.camera_zone[zone] and c["camera_u"][k] < self.p_camera
         t_camera = t + c["camera_delay"][k] if caught else INF
-        fixes = self.shop_front and c["shop_u"][k] < self.p_shop_fix
         return {
             "t_selfclear": t + c["clear"][k],
             "t_report": min(t_camera, t_complaint),
             "report_channel": CHANNEL_CAMERA if t_camera <= t_complaint else CHANNEL_COMPLAINT,
-            "t_merchant": t + c["shop_delay"][k] if fixes else INF,
+            "t_merchant": self._t_merchant(t, k),
             "u_flee": c["u_flee"][k],
             "u_ladder": self.u_ladder[k],
         }
 
+    def _t_merchant(self, t: float, k: int) -> float:
+        """When the shop fixes incident ``k`` of the block (inf: it does not)."""
+        fixes = self.shop_front and self.cols["shop_u"][k] < self.p_shop_fix
+        return t + self.cols["shop_delay"][k] if fixes else INF
+
 
 def max_ladder_length(scenario: Scenario, layout: Layout) -> int:
+    """The longest enforcement ladder of the layout's incident types."""
     return max(len(scenario.incidents[name].ladder) for name in layout.type_names)
+
+
+def type_index(layout: Layout, name: str) -> int:
+    """Position of incident type ``name`` in the layout (−1: not in the catalog)."""
+    return layout.type_names.index(name) if name in layout.type_names else -1
 
 
 def generate_incidents(scenario: Scenario, layout: Layout, streams: Streams) -> IncidentBatch:
     """All exogenous incidents of one replication, sorted by time (ties: type, zone order)."""
     steps = max_ladder_length(scenario, layout)
-    parts: list[dict[str, np.ndarray]] = []
-    for t_idx, name in enumerate(layout.type_names):
-        rates = hourly_rates(scenario, layout, name)
-        rng = streams.get(f"arrivals/{name}")
-        counts = rng.poisson(rates)
-        zone_of_bin, hour_of_bin = np.nonzero(counts)
-        n_per = counts[zone_of_bin, hour_of_bin]
-        zone_idx = np.repeat(zone_of_bin, n_per)
-        t_occur = np.repeat(hour_of_bin * 60.0, n_per) + 60.0 * rng.random(int(n_per.sum()))
-        attrs = draw_attributes(
-            scenario, layout, name, t_occur, zone_idx, streams.get(f"attributes/{name}"), steps
-        )
-        parts.append(
-            {
-                "t_occur": t_occur,
-                "type_idx": np.full(len(t_occur), t_idx),
-                "zone_idx": zone_idx,
-                **attrs,
-            }
-        )
+    parts = [_type_incidents(scenario, layout, streams, t_idx, steps)
+             for t_idx in range(len(layout.type_names))]
     merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     order = np.lexsort((merged["zone_idx"], merged["type_idx"], merged["t_occur"]))
     return IncidentBatch(**{key: value[order] for key, value in merged.items()})
+
+
+def _type_incidents(
+    scenario: Scenario, layout: Layout, streams: Streams, t_idx: int, steps: int
+) -> dict[str, np.ndarray]:
+    """The incidents of type ``t_idx``: a Poisson count per zone × hour, uniform inside."""
+    name = layout.type_names[t_idx]
+    rng = streams.get(f"arrivals/{name}")
+    counts = rng.poisson(hourly_rates(scenario, layout, name))
+    zone_of_bin, hour_of_bin = np.nonzero(counts)
+    n_per = counts[zone_of_bin, hour_of_bin]
+    zone_idx = np.repeat(zone_of_bin, n_per)
+    t_occur = np.repeat(hour_of_bin * 60.0, n_per) + 60.0 * rng.random(int(n_per.sum()))
+    attrs = draw_attributes(
+        scenario, layout, name, t_occur, zone_idx, streams.get(f"attributes/{name}"), steps
+    )
+    return {"t_occur": t_occur, "type_idx": np.full(len(t_occur), t_idx), "zone_idx": zone_idx,
+            **attrs}

@@ -59,16 +59,25 @@ def apply_door_front(
     delay = det.delay.sample(rng, n)
     zone_shops = shops[batch.zone_idx]
     mine = shop_front[batch.type_idx] & (zone_shops > 0)
-    if weights is None:
-        shop = np.where(mine, np.floor(u_shop * zone_shops).astype(np.int64), -1)
-    else:
-        shop = np.where(mine, pick_shops(u_shop, batch.zone_idx, weights), -1)
+    shop = _shops(u_shop, batch.zone_idx, zone_shops, mine, weights)
     contracted = mine & (shop < contracts[batch.zone_idx])
     keep = ~(contracted & (u_thin < spec.rate_reduction))
     fixes = contracted & (u_fix < det.fix_share)
     front = shop_front[batch.type_idx]
     t_merchant = np.where(front, np.where(fixes, batch.t_occur + delay, INF), batch.t_merchant)
+    return _kept(batch, keep, t_merchant), shop[keep], contracted[keep]
+
+
+def _shops(u: np.ndarray, zone_idx: np.ndarray, zone_shops: np.ndarray, mine: np.ndarray,
+           weights: list[np.ndarray] | None) -> np.ndarray:
+    """Each incident's shop (−1 unless ``mine``): uniform, or by the shops' propensities."""
+    if weights is None:
+        return np.where(mine, np.floor(u * zone_shops).astype(np.int64), -1)
+    return np.where(mine, pick_shops(u, zone_idx, weights), -1)
+
+
+def _kept(batch: IncidentBatch, keep: np.ndarray, t_merchant: np.ndarray) -> IncidentBatch:
+    """The rows ``keep`` of ``batch``, with the new shop-fix times."""
     columns = {f.name: getattr(batch, f.name) for f in fields(batch)}
     columns["t_merchant"] = t_merchant
-    kept = IncidentBatch(**{name: value[keep] for name, value in columns.items()})
-    return kept, shop[keep], contracted[keep]
+    return IncidentBatch(**{name: value[keep] for name, value in columns.items()})

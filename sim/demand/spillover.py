@@ -18,32 +18,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.compiled import Layout
-from sim.demand.arrivals import draw_attributes
-from sim.demand.parking import (
+from sim.demand.arrivals import type_index
+from sim.demand.hourly import minutes_by_hour
+from sim.demand.parking_zone import (
+    DemandDraw,
+    ParkingTallies,
+    Part,
+    ZoneArrivals,
     ZoneSupply,
-    day_hour_weights,
-    minutes_by_hour,
-    poisson_times,
+    draw_zone,
+    illegal_candidates,
     zone_supply,
 )
 from sim.demand.vendors import neighbour_lists
-from sim.rng import Streams
-from sim.scenario.demand import VEHICLES, Parking, VehicleBehaviour
-from sim.scenario.model import Clock, Scenario
+from sim.scenario.demand import VEHICLES, Parking
 from sim.scenario.offenders import SpillOver
-
-
-@dataclass
-class ZoneArrivals:
-    """One zone's arrivals of one vehicle kind (sorted), as drawn before any decision."""
-
-    t: np.ndarray
-    dwell: np.ndarray
-    u: np.ndarray  # the driver's uniform for the illegal-parking decision
-
-    @property
-    def end(self) -> np.ndarray:
-        return self.t + self.dwell
 
 
 @dataclass
@@ -55,6 +44,11 @@ class SpillResult:
     blocked: np.ndarray  # per zone: own arrivals in the window that found it full
     spilled_out: np.ndarray  # per zone: blocked drivers (window) who tried a neighbour
     spilled_in: np.ndarray  # per zone: drivers from a neighbour (window) who parked legally
+
+    @classmethod
+    def empty(cls, zones: int) -> SpillResult:
+        return cls([[] for _ in range(zones)], [[] for _ in range(zones)],
+                   np.zeros(zones, np.int64), np.zeros(zones, np.int64), np.zeros(zones, np.int64))
 
 
 class JointLots:
@@ -86,11 +80,9 @@ def solve(
     layout: Layout, spill: SpillOver, rng: np.random.Generator,
 ) -> SpillResult:
     """Every zone's arrivals in time order (ties by zone), with spill-over."""
-    z = len(arrivals)
     near = neighbour_lists(layout, spill.walk_m)
     lots = JointLots(capacity)
-    out = SpillResult([[] for _ in range(z)], [[] for _ in range(z)],
-                      np.zeros(z, np.int64), np.zeros(z, np.int64), np.zeros(z, np.int64))
+    out = SpillResult.empty(len(arrivals))
     t0 = layout.warmup
     ends = [a.end.tolist() for a in arrivals]
     for t, zone, k in _in_time_order(arrivals):
@@ -103,13 +95,21 @@ def solve(
         where = zone
         if near[zone] and rng.random() < chances[zone]:
             where = near[zone][int(rng.integers(len(near[zone])))]
-            out.spilled_out[zone] += inside
-            if lots.try_park(where, t, end):
-                out.legal[where].append((t, end))
-                out.spilled_in[where] += inside
+            if _parked_next_door(out, lots, zone, where, t, end, inside):
                 continue
         out.deciding[where].append((t, zone, k))
     return out
+
+
+def _parked_next_door(out: SpillResult, lots: JointLots, zone: int, where: int, t: float,
+                      end: float, inside: bool) -> bool:
+    """A driver blocked in ``zone`` tries ``where``: did it find a legal space there?"""
+    out.spilled_out[zone] += inside
+    if not lots.try_park(where, t, end):
+        return False
+    out.legal[where].append((t, end))
+    out.spilled_in[where] += inside
+    return True
 
 
 def _in_time_order(arrivals: list[ZoneArrivals]) -> list[tuple[float, int, int]]:
@@ -121,85 +121,74 @@ def _in_time_order(arrivals: list[ZoneArrivals]) -> list[tuple[float, int, int]]
     return list(zip(t[order].tolist(), zone[order].tolist(), index[order].tolist()))
 
 
-def draw_zone(
-    sup: ZoneSupply, behaviour: VehicleBehaviour, clock: Clock, rng: np.random.Generator
-) -> ZoneArrivals:
-    """A zone's arrivals, dwells and uniforms, drawn as ``generate_parking`` draws them."""
-    w = day_hour_weights(sup.hour_profile, behaviour.dow_profile, clock.days,
-                         clock.start_weekday)
-    t = poisson_times(sup.arrivals_per_day * w, rng)
-    dwell = sup.dwell.sample(rng, len(t))
-    return ZoneArrivals(t, dwell, rng.random(len(t)))
-
-
-def spill_vehicle(
-    scenario: Scenario, layout: Layout, streams: Streams, v: int, steps: int,
-    tallies: dict[str, np.ndarray],
-) -> list[dict[str, np.ndarray]]:
+def spill_vehicle(draw: DemandDraw, v: int, tallies: ParkingTallies) -> list[Part]:
     """One vehicle kind with spill-over: fills the zone tallies, returns the candidates."""
-    spec = scenario.demand.parking
-    vehicle = VEHICLES[v]
-    behaviour = getattr(spec, vehicle)
+    spec, layout, vehicle = draw.scenario.demand.parking, draw.layout, VEHICLES[v]
     sups = [zone_supply(spec, zid, kind, vehicle)
             for zid, kind in zip(layout.zone_ids, layout.zone_kinds)]
-    arrivals = [draw_zone(sup, behaviour, scenario.clock, streams.get(f"parking/{vehicle}/{zid}"))
-                if sup.arrivals_per_day > 0 else ZoneArrivals(*np.empty((3, 0)))
-                for sup, zid in zip(sups, layout.zone_ids)]
+    arrivals = [_draw(draw, v, zi, sup) for zi, sup in enumerate(sups)]
     capacity = [s.capacity for s in sups]
     chances = spill_chances(spec.spill, [_barriers(spec, zid, vehicle) for zid in layout.zone_ids])
     res = solve(arrivals, capacity, chances, layout, spec.spill,
-                streams.get(f"parking_spill/{vehicle}"))
+                draw.streams.get(f"parking_spill/{vehicle}"))
     _tally(tallies, v, layout, arrivals, capacity, res)
-    type_idx = layout.type_names.index(behaviour.incident_type) \
-        if behaviour.incident_type in layout.type_names else -1
-    if type_idx < 0:
-        return []
-    return [part for zi in range(layout.n_zones)
-            if (part := _candidates(scenario, layout, streams, v, zi, steps, sups[zi], arrivals,
-                                    res.deciding[zi], type_idx)) is not None]
+    type_idx = type_index(layout, getattr(spec, vehicle).incident_type)
+    return _all_candidates(draw, v, sups, arrivals, res, type_idx) if type_idx >= 0 else []
+
+
+def _all_candidates(draw: DemandDraw, v: int, sups: list[ZoneSupply],
+                    arrivals: list[ZoneArrivals], res: SpillResult, type_idx: int) -> list[Part]:
+    """Every zone's candidates of vehicle kind ``v``, zone by zone."""
+    parts = (_candidates(draw, v, zi, sup.p_max, arrivals, res.deciding[zi], type_idx)
+             for zi, sup in enumerate(sups))
+    return [part for part in parts if part is not None]
+
+
+def _draw(draw: DemandDraw, v: int, zi: int, sup: ZoneSupply) -> ZoneArrivals:
+    """A zone's arrivals of vehicle kind ``v`` (none without demand)."""
+    if sup.arrivals_per_day <= 0:
+        return ZoneArrivals(*np.empty((3, 0)))
+    vehicle = VEHICLES[v]
+    stream = draw.streams.get(f"parking/{vehicle}/{draw.layout.zone_ids[zi]}")
+    return draw_zone(sup, getattr(draw.scenario.demand.parking, vehicle), draw.scenario.clock,
+                     stream)
 
 
 def _barriers(spec: Parking, zone_id: str, vehicle: str) -> float:
+    """Share of the zone's kerb the barriers make unparkable (cars only)."""
     measure = spec.measures.get(zone_id)
     return measure.barriers if measure is not None and vehicle == "motor" else 0.0
 
 
 def _tally(
-    tallies: dict[str, np.ndarray], v: int, layout: Layout, arrivals: list[ZoneArrivals],
+    tallies: ParkingTallies, v: int, layout: Layout, arrivals: list[ZoneArrivals],
     capacity: list[int], res: SpillResult,
 ) -> None:
+    """The window aggregates of one vehicle kind, zone by zone."""
     t0, t1 = layout.warmup, layout.horizon
     for zi, a in enumerate(arrivals):
         stays = np.array(res.legal[zi], dtype=float).reshape(-1, 2)
-        tallies["capacity"][zi, v] = capacity[zi]
-        tallies["legal_min"][zi, v] = minutes_by_hour(stays[:, 0], stays[:, 1], t0, t1)
-        tallies["arrivals"][zi, v] = int(np.count_nonzero(a.t >= t0))
-    tallies["blocked"][:, v] = res.blocked
-    tallies["spill"][:, v, 0] = res.spilled_out
-    tallies["spill"][:, v, 1] = res.spilled_in
+        tallies.capacity[zi, v] = capacity[zi]
+        tallies.legal_min[zi, v] = minutes_by_hour(stays[:, 0], stays[:, 1], t0, t1)
+        tallies.arrivals[zi, v] = int(np.count_nonzero(a.t >= t0))
+    tallies.blocked[:, v] = res.blocked
+    assert tallies.spill is not None  # spill-over tallies have their moves
+    tallies.spill[:, v, 0] = res.spilled_out
+    tallies.spill[:, v, 1] = res.spilled_in
 
 
 def _candidates(
-    scenario: Scenario, layout: Layout, streams: Streams, v: int, zi: int, steps: int,
-    sup: ZoneSupply, arrivals: list[ZoneArrivals], deciding: list[tuple[float, int, int]],
-    type_idx: int,
-) -> dict[str, np.ndarray] | None:
+    draw: DemandDraw, v: int, zi: int, p_max: float, arrivals: list[ZoneArrivals],
+    deciding: list[tuple[float, int, int]], type_idx: int,
+) -> Part | None:
     """Drivers blocked where they decide (zone ``zi``) who may park illegally there."""
     if not deciding:
         return None
-    vehicle = VEHICLES[v]
-    behaviour = getattr(scenario.demand.parking, vehicle)
     tc = np.array([d[0] for d in deciding])
     u = np.array([arrivals[z].u[k] for _, z, k in deciding])
     dwell = np.array([arrivals[z].dwell[k] for _, z, k in deciding])
-    pick = np.flatnonzero(u < sup.p_max)
+    pick = np.flatnonzero(u < p_max)
     if not len(pick):
         return None
-    tc = tc[pick]
-    zid = layout.zone_ids[zi]
-    attrs = draw_attributes(scenario, layout, behaviour.incident_type, tc, np.full(len(tc), zi),
-                            streams.get(f"parking_attributes/{vehicle}/{zid}"), steps)
-    attrs["t_selfclear"] = tc + dwell[pick] * behaviour.illegal_dwell_factor
-    return {"t": tc, "zone": np.full(len(tc), zi), "vehicle": np.full(len(tc), v),
-            "type_idx": np.full(len(tc), type_idx), "p_max": np.full(len(tc), sup.p_max),
-            "u": u[pick], **attrs}
+    drivers = ZoneArrivals(tc[pick], dwell[pick], u[pick])
+    return illegal_candidates(draw, v, zi, type_idx, p_max, drivers)

@@ -18,7 +18,7 @@ from sim.compiled import Layout
 from sim.demand.arrivals import draw_attributes, max_ladder_length
 from sim.rng import Streams
 from sim.scenario.demand import Session, VendorSite
-from sim.scenario.model import Scenario
+from sim.scenario.model import Clock, Scenario
 from sim.scenario.units import DAY_SETS, WEEKDAYS, clock_minutes
 
 
@@ -38,11 +38,17 @@ class VendorPlan:
     def __len__(self) -> int:
         return len(self.t)
 
+    @classmethod
+    def empty(cls, n_vendors: int, neighbours: list[list[int]]) -> VendorPlan:
+        """A plan without attempts."""
+        empty = np.empty(0)
+        return cls(empty, empty.astype(np.int64), empty.astype(np.int64), empty, empty, {},
+                   n_vendors, neighbours)
+
 
 def session_windows(session: Session, days: int, start_weekday: str) -> np.ndarray:
     """(start, end) minutes of every opening of a session inside ``days`` days."""
-    names = DAY_SETS[session.days] if isinstance(session.days, str) else session.days
-    weekdays = {WEEKDAYS.index(d) for d in names}
+    weekdays = _weekdays(session)
     first = WEEKDAYS.index(start_weekday)
     start, end = clock_minutes(session.start), clock_minutes(session.end)
     if end < start:
@@ -50,6 +56,12 @@ def session_windows(session: Session, days: int, start_weekday: str) -> np.ndarr
     out = [(d * 1440.0 + start, d * 1440.0 + end) for d in range(days)
            if (first + d) % 7 in weekdays]
     return np.array(out, dtype=float).reshape(-1, 2)
+
+
+def _weekdays(session: Session) -> set[int]:
+    """The days of the week (0: Monday) the session opens."""
+    names = DAY_SETS[session.days] if isinstance(session.days, str) else session.days
+    return {WEEKDAYS.index(d) for d in names}
 
 
 def neighbour_lists(layout: Layout, metres: float) -> list[list[int]]:
@@ -69,48 +81,69 @@ def site_stream(sites: list[VendorSite], k: int) -> str:
 def generate_vendors(scenario: Scenario, layout: Layout, streams: Streams) -> VendorPlan:
     """All vendor attempts of one replication."""
     spec = scenario.demand.vendors
-    clock = scenario.clock
     steps = max_ladder_length(scenario, layout)
     parts: list[dict[str, np.ndarray]] = []
     first_id = 0
     for k, site in enumerate(spec.sites):
-        name = site_stream(spec.sites, k)
-        rng = streams.get(name)
-        base = spec.setup_probability if site.setup_probability is None else site.setup_probability
-        windows = np.concatenate(
-            [session_windows(s, clock.days, clock.start_weekday) for s in site.sessions]
-        )
-        n = len(windows) * site.vendors
-        vendor = np.tile(np.arange(site.vendors), len(windows)) + first_id
-        w_start = np.repeat(windows[:, 0], site.vendors)
-        w_len = np.repeat(windows[:, 1] - windows[:, 0], site.vendors)
-        t = w_start + w_len * rng.random(n)
-        trading = site.trading.sample(rng, n)
-        u = rng.random(n)
+        parts.append(_site_attempts(scenario, layout, streams, k, first_id, steps))
         first_id += site.vendors
-        keep = (u < base) & (t < layout.horizon)
-        zone = layout.zone_index[site.zone]
-        t = t[keep]
-        attrs = draw_attributes(scenario, layout, spec.incident_type, t, np.full(len(t), zone),
-                                streams.get(f"{name}/attributes"), steps) \
-            if spec.incident_type in layout.type_names else {}
-        parts.append({
-            "t": t, "zone": np.full(len(t), zone), "vendor": vendor[keep],
-            "t_plan_end": t + trading[keep], "u_rel": u[keep] / base if base > 0 else u[keep],
-            **attrs,
-        })
     neighbours = neighbour_lists(layout, spec.neighbour_m)
     if not parts or not all("u_ladder" in p for p in parts):
-        empty = np.empty(0)
-        return VendorPlan(empty, empty.astype(np.int64), empty.astype(np.int64), empty, empty,
-                          {}, first_id, neighbours)
+        return VendorPlan.empty(first_id, neighbours)
+    return _plan(parts, first_id, neighbours)
+
+
+def _site_attempts(
+    scenario: Scenario, layout: Layout, streams: Streams, k: int, first_id: int, steps: int
+) -> dict[str, np.ndarray]:
+    """The attempts of site ``k`` that come (vendor ids from ``first_id``), with attributes."""
+    spec = scenario.demand.vendors
+    site = spec.sites[k]
+    name = site_stream(spec.sites, k)
+    base = spec.setup_probability if site.setup_probability is None else site.setup_probability
+    windows = _site_windows(site, scenario.clock)
+    vendor, t, trading, u = _attempts(site, windows, streams.get(name), first_id)
+    keep = (u < base) & (t < layout.horizon)
+    zone = layout.zone_index[site.zone]
+    t = t[keep]
+    attrs = draw_attributes(scenario, layout, spec.incident_type, t, np.full(len(t), zone),
+                            streams.get(f"{name}/attributes"), steps) \
+        if spec.incident_type in layout.type_names else {}
+    return {
+        "t": t, "zone": np.full(len(t), zone), "vendor": vendor[keep],
+        "t_plan_end": t + trading[keep], "u_rel": u[keep] / base if base > 0 else u[keep],
+        **attrs,
+    }
+
+
+def _site_windows(site: VendorSite, clock: Clock) -> np.ndarray:
+    """(start, end) minutes of every opening of every session of the site."""
+    return np.concatenate(
+        [session_windows(s, clock.days, clock.start_weekday) for s in site.sessions]
+    )
+
+
+def _attempts(
+    site: VendorSite, windows: np.ndarray, rng: np.random.Generator, first_id: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(vendor id, intended start, trading time, set-up uniform) of every vendor × opening."""
+    n = len(windows) * site.vendors
+    vendor = np.tile(np.arange(site.vendors), len(windows)) + first_id
+    w_start = np.repeat(windows[:, 0], site.vendors)
+    w_len = np.repeat(windows[:, 1] - windows[:, 0], site.vendors)
+    t = w_start + w_len * rng.random(n)
+    trading = site.trading.sample(rng, n)
+    return vendor, t, trading, rng.random(n)
+
+
+def _plan(parts: list[dict[str, np.ndarray]], n_vendors: int,
+          neighbours: list[list[int]]) -> VendorPlan:
+    """Every site's attempts in one plan, by time (ties: vendor id)."""
     merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     order = np.lexsort((merged["vendor"], merged["t"]))
     merged = {key: value[order] for key, value in merged.items()}
-    core = ("t", "zone", "vendor", "t_plan_end", "u_rel")
     return VendorPlan(
-        *(merged[key] for key in core),
-        attrs={key: value for key, value in merged.items() if key not in core},
-        n_vendors=first_id,
-        neighbours=neighbours,
+        t=merged.pop("t"), zone=merged.pop("zone"), vendor=merged.pop("vendor"),
+        t_plan_end=merged.pop("t_plan_end"), u_rel=merged.pop("u_rel"),
+        attrs=merged, n_vendors=n_vendors, neighbours=neighbours,
     )

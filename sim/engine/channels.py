@@ -13,6 +13,7 @@ scenario has such a layer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from sim.scenario.channels import custom_layers, span_minutes
 from sim.scenario.model import Scenario
 
 if TYPE_CHECKING:
+    from sim.compiled import Layout
     from sim.engine.ports import WorldPort
 
 DAY = 1440.0
@@ -49,6 +51,23 @@ def next_open(t: np.ndarray, spans: np.ndarray | None) -> np.ndarray:
     return np.where(np.isinf(best), (day + 1) * DAY + spans[0][0], best)
 
 
+def zone_mask(layout: Layout, zones: Sequence[str]) -> np.ndarray:
+    """Per zone: does a layer covering ``zones`` ("all", or zone ids) look there?"""
+    ok = np.zeros(layout.n_zones, dtype=bool)
+    if zones == "all":
+        ok[:] = True
+    else:
+        ok[[layout.zone_index[z] for z in zones]] = True
+    return ok
+
+
+def daily_spans(hours: list[str] | None) -> np.ndarray | None:
+    """A layer's daily hours as (start, end) minutes (None: round the clock)."""
+    if hours is None:
+        return None
+    return np.array([span_minutes(h) for h in hours], dtype=float)
+
+
 class Layers:
     """The further layers of one replication (``world.layers``; None without any)."""
 
@@ -59,16 +78,9 @@ class Layers:
         base = len(CHANNEL_NAMES)
         self.codes = [base + k for k in range(len(self.specs))]
         self.handlers = {c for c, s in zip(self.codes, self.specs) if s.handles}
-        index = layout.zone_index
-        self.zones = []
-        for spec in self.specs:
-            ok = np.zeros(layout.n_zones, dtype=bool)
-            ok[list(range(layout.n_zones)) if spec.zones == "all"
-               else [index[z] for z in spec.zones]] = True
-            self.zones.append(ok)
+        self.zones = [zone_mask(layout, spec.zones) for spec in self.specs]
         self.chance = [[s.chance(t) for t in layout.type_names] for s in self.specs]
-        self.spans = [None if s.hours is None else np.array([span_minutes(h) for h in s.hours],
-                                                            dtype=float) for s in self.specs]
+        self.spans = [daily_spans(s.hours) for s in self.specs]
         self.uniforms = [Uniforms(world.streams.get(f"layers/{s.name}/spawned"))
                          for s in self.specs]
         self.delays = [s.found_delay() for s in self.specs]

@@ -22,57 +22,75 @@ if TYPE_CHECKING:
 def officer_process(world: WorldPort, officer: Officer) -> Steps:
     """An officer's whole run: shift after shift, patrol between jobs."""
     env = world.env
-    fleet = world.officers
-    horizon = world.layout.horizon
     for start, end in officer.duty:
-        if start >= horizon:
+        if start >= world.layout.horizon:
             break
         if env.now < start:
             yield env.timeout(start - env.now)
-        officer.shift = {"shift_start": start, "shift_end": end, "jobs": 0, "distance_km": 0.0,
-                         "busy_spans": []}  # [start, end] of each job (end NaN: under way)
-        officer.shift.update({a: 0.0 for a in ACTIVITIES})
-        fleet.move(officer, officer.home)  # every shift starts at the home zone (the station)
-        idle_steps = 0
+        shift = begin_shift(world, officer, start, end)
+        yield from work_shift(world, officer, end, shift["busy_spans"])
+        end_shift(world, officer, shift)
+
+
+def begin_shift(world: WorldPort, officer: Officer, start: float, end: float) -> dict:
+    """The officer comes on duty at its home zone (the station); returns the shift's row."""
+    shift = {"shift_start": start, "shift_end": end, "jobs": 0, "distance_km": 0.0,
+             "busy_spans": []}  # [start, end] of each job (end NaN: under way)
+    shift.update({a: 0.0 for a in ACTIVITIES})
+    officer.shift = shift
+    world.officers.move(officer, officer.home)
+    return shift
+
+
+def work_shift(world: WorldPort, officer: Officer, end: float, busy_spans: list) -> Steps:
+    """Until ``end``: take the next job if there is one, else a step of the behaviour."""
+    env, fleet = world.env, world.officers
+    idle_steps = 0
+    now = env.now
+    while now < end:
+        if officer.pending is None and officer.windowed:
+            fleet.limit[officer.idx] = queue_limit(world, officer)
+        job = officer.pending or world.command.next_job_for(officer)
+        officer.pending = None
+        if job is not None:
+            idle_steps = 0
+            span = [env.now, np.nan]
+            busy_spans.append(span)
+            yield from run_job(world, officer, job)
+            now = span[1] = env.now
+            continue
+        before = now
+        try:
+            if idle_steps < 3:
+                yield from behaviour_step(world, officer, end)
+            else:  # a behaviour that makes no progress must not stall the clock
+                yield from stay(world, officer, min(1.0, end - now), PATROL)
+        except simpy.Interrupt:
+            pass
         now = env.now
-        while now < end:
-            if officer.pending is None and officer.windowed:
-                fleet.limit[officer.idx] = queue_limit(world, officer)
-            job = officer.pending or world.command.next_job_for(officer)
-            officer.pending = None
-            if job is not None:
-                idle_steps = 0
-                span = [env.now, np.nan]
-                officer.shift["busy_spans"].append(span)
-                yield from run_job(world, officer, job)
-                now = span[1] = env.now
-                continue
-            before = now
-            try:
-                if idle_steps < 3:
-                    yield from behaviour_step(world, officer, end)
-                else:  # a behaviour that makes no progress must not stall the clock
-                    yield from stay(world, officer, min(1.0, end - now), PATROL)
-            except simpy.Interrupt:
-                pass
-            now = env.now
-            idle_steps = idle_steps + 1 if now == before and officer.pending is None else 0
-        fleet.set_available(officer, False)
-        officer.state = OFF
-        if officer.pending is not None:  # dispatched in the instant the shift ended
-            world.command.new_job(officer.pending)
-            officer.pending = None
-        row = officer.shift
-        row.update(
-            unit_id=officer.uid,
-            group=officer.group_name,
-            mode=officer.mode,
-            off_duty_at=env.now,
-            overtime_min=max(0.0, env.now - end),
-            on_duty_min=min(end, horizon) - start,
-        )
-        fleet.shift_rows.append(row)
-        officer.shift = None
+        idle_steps = idle_steps + 1 if now == before and officer.pending is None else 0
+
+
+def end_shift(world: WorldPort, officer: Officer, shift: dict) -> None:
+    """The officer goes off duty: a job given in the last instant goes back to the command
+    room, and the shift's row is complete."""
+    now = world.env.now
+    world.officers.set_available(officer, False)
+    officer.state = OFF
+    if officer.pending is not None:  # dispatched in the instant the shift ended
+        world.command.new_job(officer.pending)
+        officer.pending = None
+    start, end = shift["shift_start"], shift["shift_end"]
+    shift.update(
+        unit_id=officer.uid,
+        group=officer.group_name,
+        mode=officer.mode,
+        off_duty_at=now,
+        overtime_min=max(0.0, now - end),
+        on_duty_min=min(end, world.layout.horizon) - start,
+    )
+    world.officers.shift_rows.append(shift)
+    officer.shift = None
 
 
 def run_job(world: WorldPort, officer: Officer, job: Job) -> Steps:

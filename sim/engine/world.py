@@ -52,22 +52,8 @@ class World:
         self.onscene_rngs = [self.streams.get(f"onscene/{n}") for n in self.layout.type_names]
         speeds = scenario.district.travel.speeds_kmh
         self.speed_km_per_min = [getattr(speeds, m) / 60.0 for m in MODES]
-        self.batch: IncidentBatch | None = (
-            batch if batch is not None else generate_incidents(scenario, self.layout, self.streams)
-        )
-        self.parking = ParkingLot(self)  # demand models: vendors, parking, door fronts
-        self.shop_weights: list[np.ndarray] | None = None  # shop propensities (door fronts)
-        self.batch, source, shops, contracted = exogenous_mix(self, self.batch)
         self.channel_names = channel_names(scenario)
-        self.layers = Layers(self) if len(self.channel_names) > 5 + (
-            scenario.workflow is not None) else None
-        end_channel = None
-        if self.layers is not None:
-            self.batch, end_channel = self.layers.apply(self.batch)
-        self.incidents = IncidentBook(self, IncidentTable(self.batch))
-        self.incidents.table.source[: len(source)] = source
-        if end_channel is not None:
-            self.incidents.table.end_channel[: len(end_channel)] = end_channel
+        shops, contracted = self._build_demand(batch)
         self.command = CommandRoom(self)
         # the movement trace (opt-in) records in a Fleet subclass: nothing to pay when off
         self.officers = Fleet(self) if trace is None else TracingFleet(self, trace)
@@ -80,6 +66,28 @@ class World:
         self.workflow = None if scenario.workflow is None else CaseBook(
             self, len(self.channel_names) - 1,
             self.layers.handlers if self.layers is not None else set())
+
+    def _build_demand(self, batch: IncidentBatch | None) -> tuple[np.ndarray, np.ndarray]:
+        """The exogenous incidents (drawn unless given), mixed with the demand models'
+        (vendors, parking, door fronts) and the further detection layers' finds, in the
+        incident book; returns the shops (per incident) and their contracts."""
+        scenario = self.scenario
+        self.batch: IncidentBatch | None = (
+            batch if batch is not None else generate_incidents(scenario, self.layout, self.streams)
+        )
+        self.parking = ParkingLot(self)  # demand models: vendors, parking, door fronts
+        self.shop_weights: list[np.ndarray] | None = None  # shop propensities (door fronts)
+        self.batch, source, shops, contracted = exogenous_mix(self, self.batch)
+        extra_layers = len(self.channel_names) > 5 + (scenario.workflow is not None)
+        self.layers: Layers | None = Layers(self) if extra_layers else None
+        end_channel = None
+        if self.layers is not None:
+            self.batch, end_channel = self.layers.apply(self.batch)
+        self.incidents = IncidentBook(self, IncidentTable(self.batch))
+        self.incidents.table.source[: len(source)] = source
+        if end_channel is not None:
+            self.incidents.table.end_channel[: len(end_channel)] = end_channel
+        return shops, contracted
 
     def at(self, t: float, action: Callable[..., Any], *args: Any) -> None:
         """Call ``action(*args)`` at time ``t`` (a plain callback: no process needed)."""

@@ -22,13 +22,16 @@ class GeoError(ValueError):
 
 def require(*modules: str) -> None:
     """Import ``modules`` or raise GeoError naming the extra to install."""
-    import importlib
-
-    missing = []
-    for name in modules:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            missing.append(name)
+    missing = [name for name in modules if not _importable(name)]
     if missing:
         raise GeoError("map", f"{EXTRA} ({', '.join(missing)} not installed)")
+
+
+def _importable(name: str) -> bool:
+    import importlib
+
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True

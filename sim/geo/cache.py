@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,12 +48,15 @@ def load(folder: str | None, key: str) -> dict[str, np.ndarray] | None:
     """The arrays cached under ``key``, or None (missing, unreadable: computed again)."""
     if folder is None:
         return None
-    path = Path(folder) / f"network-{key}.npz"
     try:
-        with np.load(path, allow_pickle=False) as data:
-            return {name: data[name] for name in data.files}
+        return _read_npz(Path(folder) / f"network-{key}.npz")
     except (OSError, ValueError, KeyError):
         return None
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}
 
 
 def save(folder: str | None, key: str, arrays: dict[str, np.ndarray]) -> None:
@@ -62,8 +66,9 @@ def save(folder: str | None, key: str, arrays: dict[str, np.ndarray]) -> None:
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        named: dict[str, Any] = dict(arrays)  # numpy's stub checks **kwds against allow_pickle
         with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+            np.savez_compressed(fh, **named)
         os.replace(tmp, Path(folder) / f"network-{key}.npz")
     except OSError:
         return

@@ -16,14 +16,17 @@ def cell_id(row: int, col: int, rows: int, cols: int) -> str:
     return f"r{row + 1:0{wr}d}c{col + 1:0{wc}d}"
 
 
+def _cells_across(extent: float, cell_m: float) -> int:
+    return max(1, math.ceil(extent / cell_m))
+
+
 def unit_grid(boundary: Any, cell_m: float, min_share: float) -> tuple[list[str], list[Any]]:
     """Cells of side ``cell_m`` over ``boundary``, clipped to it; cells less than ``min_share``
     inside are dropped. Returns (ids, clipped polygons), south-west first, row by row."""
     import shapely
 
     minx, miny, maxx, maxy = boundary.bounds
-    cols = max(1, math.ceil((maxx - minx) / cell_m))
-    rows = max(1, math.ceil((maxy - miny) / cell_m))
+    cols, rows = _cells_across(maxx - minx, cell_m), _cells_across(maxy - miny, cell_m)
     r, c = np.divmod(np.arange(rows * cols), cols)
     cells = shapely.box(minx + c * cell_m, miny + r * cell_m,
                         minx + (c + 1) * cell_m, miny + (r + 1) * cell_m)

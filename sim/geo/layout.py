@@ -42,6 +42,8 @@ def geo_layout(district: District) -> GeoLayout:
     """The GeoLayout of a district with a ``map`` (already validated: no GeoError expected)."""
     from sim.geo.resolve import geo_travel_of, geo_zones_of
 
+    if district.map is None:
+        raise ValueError("geo_layout needs a district with a map")
     gz = geo_zones_of(district.map)
     travel = geo_travel_of(district.map, district.travel)
     return GeoLayout(tuple(gz.ids), gz.shapes, gz.adjacency, travel,

@@ -6,35 +6,22 @@ from typing import TYPE_CHECKING
 
 from sim.geo import require
 from sim.geo.cache import stamp
-from sim.scenario.district import Travel, Zone
-from sim.scenario.geo import DistrictMap, StreetNetwork
+from sim.scenario.geo import DistrictMap
+from sim.scenario.places import Travel, Zone
 
 if TYPE_CHECKING:
-    from sim.geo.streets import Streets
     from sim.geo.travel import GeoTravel
     from sim.geo.zones import GeoZones
 
+_MAP_FILES = (("zones", "file"), ("unit_grid", "boundary"), ("network", "file"))
 LIBRARIES = ("shapely", "pyproj", "pyogrio", "geopandas", "networkx")
 _ZONES: dict[str, GeoZones] = {}
-_STREETS: dict[str, Streets] = {}
 _TRAVEL: dict[str, GeoTravel] = {}
 
 
 def _files(spec: DistrictMap) -> str:
-    names = [spec.zones.file if spec.zones else None,
-             spec.unit_grid.boundary if spec.unit_grid else None,
-             spec.network.file if spec.network else None]
+    names = [getattr(getattr(spec, section), key, None) for section, key in _MAP_FILES]
     return "|".join(stamp(n) for n in names)
-
-
-def streets_of(net: StreetNetwork) -> Streets:
-    """The network file read once per process (per file state and CRS)."""
-    from sim.geo.streets import read_streets
-
-    key = f"{stamp(net.file)}|{net.crs}"
-    if key not in _STREETS:
-        _STREETS[key] = read_streets(net.file, net.crs)
-    return _STREETS[key]
 
 
 def geo_zones_of(spec: DistrictMap) -> GeoZones:

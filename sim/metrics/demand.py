@@ -9,13 +9,15 @@ illegally). The ``vendors`` frame has one row per zone with vendor activity.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from sim.engine.incidents import IncidentTable
+from sim.engine.table import IncidentTable
 from sim.engine.vendors import DISPLACED_IN, EVENTS, RETURNED, SETUP
 from sim.engine.world import RawRun
-from sim.metrics.kpis import group_rows, overlap_by_hour
+from sim.metrics.intervals import group_rows, overlap_by_hour
 from sim.scenario.demand import VEHICLES
 
 
@@ -31,14 +33,9 @@ def vendors_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     events = raw.demand.get("vendors", {}).get("events")
     if events is None:
         return pd.DataFrame()
-    ev = events[(events[:, 0] >= t0) & (events[:, 0] < t1)]
     zones = np.array(raw.layout.zone_ids)
-    counts = np.zeros((len(zones), len(EVENTS)), dtype=np.int64)
-    np.add.at(counts, (ev[:, 1].astype(np.int64), ev[:, 2].astype(np.int64)), 1)
-    made = events[np.isin(events[:, 2], [SETUP, DISPLACED_IN, RETURNED])]
-    ids = made[:, 4].astype(np.int64)
-    trading = np.bincount(made[:, 1].astype(np.int64),
-                          weights=_hours(raw.incidents, ids, t0, t1), minlength=len(zones))
+    counts = _event_counts(events, len(zones), t0, t1)
+    trading = _trading_minutes(raw, events, len(zones), t0, t1)
     frame = pd.DataFrame(counts, columns=list(EVENTS))
     frame.insert(0, "zone", zones)
     frame.insert(0, "replication", raw.replication)
@@ -47,44 +44,88 @@ def vendors_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     return frame[keep].reset_index(drop=True)
 
 
+def _event_counts(events: np.ndarray, zones: int, t0: float, t1: float) -> np.ndarray:
+    """(zones, event kinds) counts of the vendor events inside [t0, t1)."""
+    ev = events[(events[:, 0] >= t0) & (events[:, 0] < t1)]
+    counts = np.zeros((zones, len(EVENTS)), dtype=np.int64)
+    np.add.at(counts, (ev[:, 1].astype(np.int64), ev[:, 2].astype(np.int64)), 1)
+    return counts
+
+
+def _trading_minutes(raw: RawRun, events: np.ndarray, zones: int, t0: float,
+                     t1: float) -> np.ndarray:
+    """Per zone: minutes vendors traded there inside [t0, t1) (their incidents' visible time)."""
+    made = events[np.isin(events[:, 2], [SETUP, DISPLACED_IN, RETURNED])]
+    ids = made[:, 4].astype(np.int64)
+    return np.bincount(made[:, 1].astype(np.int64),
+                       weights=_hours(raw.incidents, ids, t0, t1), minlength=zones)
+
+
 def parking_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     """Zone × hour of day × vehicle kind: legal occupancy share and mean illegal vehicles."""
     p = raw.demand.get("parking") or {}
     if not p:
         return pd.DataFrame()
     tab = raw.incidents
-    observed = p["observed_min"]
     kinds = len(VEHICLES)
     zone_ids = raw.layout.zone_ids
     # Illegal-parking incidents of each zone × vehicle kind (pair zi * kinds + v).
     pairs = p["illegal_zone"].astype(np.int64) * kinds + p["illegal_vehicle"]
     by_pair = group_rows(pairs, len(zone_ids) * kinds, p["illegal_incident"])
-    keys, capacity, occupancy, illegal = [], [], [], []
-    for zi, zone in enumerate(zone_ids):
-        for v, kind in enumerate(VEHICLES):
-            cap = int(p["capacity"][zi, v])
-            if cap == 0 and p["arrivals"][zi, v] == 0:
-                continue
-            (ids,) = by_pair[zi * kinds + v]
-            end = np.where(np.isnan(tab.t_end[ids]), t1, tab.t_end[ids])
-            keys.append((zone, kind))
-            capacity.append(cap)
-            illegal.append(overlap_by_hour(tab.t_occur[ids], end, t0, t1) / observed)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                occupancy.append(
-                    p["legal_min"][zi, v] / (cap * observed) if cap else np.full(24, np.nan)
-                )
-    if not keys:
-        return pd.DataFrame()
+    rows = [_pair_hours(p, tab, zi, v, by_pair[zi * kinds + v][0], t0, t1)
+            for zi in range(len(zone_ids)) for v in range(kinds)
+            if p["capacity"][zi, v] != 0 or p["arrivals"][zi, v] != 0]
+    return _parking_table(raw, rows) if rows else pd.DataFrame()
+
+
+@dataclass
+class _PairHours:
+    """One zone × vehicle kind of the ``parking`` frame: 24 values per column."""
+
+    zi: int
+    v: int
+    capacity: int
+    occupancy: np.ndarray
+    illegal: np.ndarray
+
+
+def _pair_hours(p: dict[str, np.ndarray], tab: IncidentTable, zi: int, v: int,
+                ids: np.ndarray, t0: float, t1: float) -> _PairHours:
+    """Legal occupancy share and mean illegal vehicles by hour of one zone × vehicle kind."""
+    cap = int(p["capacity"][zi, v])
+    observed = p["observed_min"]
+    end = np.where(np.isnan(tab.t_end[ids]), t1, tab.t_end[ids])
+    illegal = overlap_by_hour(tab.t_occur[ids], end, t0, t1) / observed
+    with np.errstate(invalid="ignore", divide="ignore"):
+        occupancy = p["legal_min"][zi, v] / (cap * observed) if cap else np.full(24, np.nan)
+    return _PairHours(zi, v, cap, occupancy, illegal)
+
+
+def _parking_table(raw: RawRun, rows: list[_PairHours]) -> pd.DataFrame:
+    """The ``parking`` frame from its zone × vehicle kind blocks."""
+    zone_ids = raw.layout.zone_ids
     return pd.DataFrame({
         "replication": raw.replication,
-        "zone": np.repeat(np.array([z for z, _ in keys], dtype=object), 24),
-        "hour": np.tile(np.arange(24), len(keys)),
-        "kind": np.repeat(np.array([k for _, k in keys], dtype=object), 24),
-        "capacity": np.repeat(np.array(capacity, dtype=np.int64), 24),
-        "occupancy": np.concatenate(occupancy),
-        "illegal": np.concatenate(illegal),
+        "zone": np.repeat(np.array([zone_ids[r.zi] for r in rows], dtype=object), 24),
+        "hour": np.tile(np.arange(24), len(rows)),
+        "kind": np.repeat(np.array([VEHICLES[r.v] for r in rows], dtype=object), 24),
+        "capacity": np.repeat(np.array([r.capacity for r in rows], dtype=np.int64), 24),
+        "occupancy": np.concatenate([r.occupancy for r in rows]),
+        "illegal": np.concatenate([r.illegal for r in rows]),
     })
+
+
+def _zone_kind_counts(zone: np.ndarray, vehicle: np.ndarray, keep: np.ndarray,
+                      zones: int) -> np.ndarray:
+    """(zones, 2) counts of the kept rows by zone and vehicle kind."""
+    counts = np.zeros((zones, 2), dtype=np.int64)
+    np.add.at(counts, (zone[keep], vehicle[keep]), 1)
+    return counts
+
+
+def _nonmotor_rows(values: np.ndarray) -> np.ndarray:
+    """Per zone values on the nonmotor rows of a zone × kind column (zero on motor rows)."""
+    return np.column_stack([np.zeros(len(values)), values]).reshape(-1)
 
 
 def parking_zones_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
@@ -97,15 +138,8 @@ def parking_zones_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     p = raw.demand.get("parking") or {}
     if not p:
         return pd.DataFrame()
-    tab = raw.incidents
-    ids = p["illegal_incident"]
-    inside = (tab.t_occur[ids] >= t0) & (tab.t_occur[ids] < t1)
+    occur = raw.incidents.t_occur[p["illegal_incident"]]
     z = raw.layout.n_zones
-    illegal = np.zeros((z, 2), dtype=np.int64)
-    np.add.at(illegal, (p["illegal_zone"][inside], p["illegal_vehicle"][inside]), 1)
-    deterred = np.zeros((z, 2), dtype=np.int64)
-    late = (p["deterred_t"] >= t0) & (p["deterred_t"] < t1)
-    np.add.at(deterred, (p["deterred_zone"][late], p["deterred_vehicle"][late]), 1)
     frame = pd.DataFrame({
         "replication": raw.replication,
         "zone": np.repeat(raw.layout.zone_ids, 2),
@@ -113,18 +147,26 @@ def parking_zones_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
         "capacity": p["capacity"].reshape(-1),
         "arrivals": p["arrivals"].reshape(-1),
         "blocked": p["blocked"].reshape(-1),
-        "illegal": illegal.reshape(-1),
-        "deterred": deterred.reshape(-1),
-        "charging_demand": np.column_stack([np.zeros(z), p["charging"][:, 0]]).reshape(-1),
-        "charged_at_pile": np.column_stack([np.zeros(z), p["charging"][:, 1]]).reshape(-1),
-        "wires": np.column_stack([np.zeros(z), p["charging"][:, 2]]).reshape(-1),
+        "illegal": _zone_kind_counts(p["illegal_zone"], p["illegal_vehicle"],
+                                     (occur >= t0) & (occur < t1), z).reshape(-1),
+        "deterred": _zone_kind_counts(p["deterred_zone"], p["deterred_vehicle"],
+                                      (p["deterred_t"] >= t0) & (p["deterred_t"] < t1),
+                                      z).reshape(-1),
+        "charging_demand": _nonmotor_rows(p["charging"][:, 0]),
+        "charged_at_pile": _nonmotor_rows(p["charging"][:, 1]),
+        "wires": _nonmotor_rows(p["charging"][:, 2]),
     })
+    _add_spill_and_share(frame, p)
+    return frame[(frame["arrivals"] > 0) | (frame["capacity"] > 0)].reset_index(drop=True)
+
+
+def _add_spill_and_share(frame: pd.DataFrame, p: dict[str, np.ndarray]) -> None:
+    """The spill-over columns (when on) and the illegal share, added to ``parking_zones``."""
     if p.get("spill") is not None:  # spill-over on: drivers who tried a neighbour
         frame["spilled_out"] = p["spill"][:, :, 0].reshape(-1)
         frame["spilled_in"] = p["spill"][:, :, 1].reshape(-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         frame["illegal_share"] = frame["illegal"] / frame["arrivals"]
-    return frame[(frame["arrivals"] > 0) | (frame["capacity"] > 0)].reset_index(drop=True)
 
 
 def demand_frames(raw: RawRun, t0: float, t1: float) -> dict[str, pd.DataFrame]:
@@ -154,31 +196,45 @@ def demand_kpis(
     row: dict[str, float] = {}
     vendors = frames.get("vendors")
     if vendors is not None:
-        setups = vendors[["setup", "displaced_in", "returned"]].to_numpy().sum()
-        intended = vendors["setup"].sum() + vendors["deterred"].sum()
-        row.update({
-            "vendor_trading_h_per_day": float(vendors["trading_h"].sum() / days),
-            "vendor_setups_per_day": float(setups / days),
-            "vendor_deterred_share": float(vendors["deterred"].sum() / intended)
-            if intended else np.nan,
-            "vendor_displacement_share": float(vendors["displaced_in"].sum() / setups)
-            if setups else np.nan,
-            "vendor_seizures": float(vendors["seizure"].sum()),
-            "vendor_repeat_offences": float(vendors["repeat_offence"].sum()),
-        })
+        row.update(_vendor_kpis(vendors, days))
     zones = frames.get("parking_zones")
     if zones is not None:
-        arrivals = zones["arrivals"].sum()
-        illegal = zones["illegal"].sum()
-        row["parking_illegal_share"] = float(illegal / arrivals) if arrivals else np.nan
-        for kind in zones["kind"].unique():
-            part = zones[zones["kind"] == kind]
-            n = part["arrivals"].sum()
-            row[f"parking_illegal_share_{kind}"] = float(part["illegal"].sum() / n) if n else np.nan
-        mine = incidents["type"].isin(list(types.values())).to_numpy()
-        end = incidents["t_end"].fillna(t1).to_numpy()[mine]
-        start = incidents["t_occur"].to_numpy()[mine]
-        hours = np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0, None)
-        row["illegal_parking_h_per_day"] = float(hours.sum() / 60.0 / days)
-        row["charging_wires_per_day"] = float(zones["wires"].sum() / days)
+        row.update(_parking_kpis(zones, incidents, types, t0, t1))
+    return row
+
+
+def _ratio(num: float, den: float) -> float:
+    """``num / den``, NaN when ``den`` is zero."""
+    return float(num / den) if den else np.nan
+
+
+def _vendor_kpis(vendors: pd.DataFrame, days: float) -> dict[str, float]:
+    """Vendor trading, set-ups, deterrence, displacement, seizures and repeats."""
+    setups = vendors[["setup", "displaced_in", "returned"]].to_numpy().sum()
+    intended = vendors["setup"].sum() + vendors["deterred"].sum()
+    return {
+        "vendor_trading_h_per_day": float(vendors["trading_h"].sum() / days),
+        "vendor_setups_per_day": float(setups / days),
+        "vendor_deterred_share": _ratio(vendors["deterred"].sum(), intended),
+        "vendor_displacement_share": _ratio(vendors["displaced_in"].sum(), setups),
+        "vendor_seizures": float(vendors["seizure"].sum()),
+        "vendor_repeat_offences": float(vendors["repeat_offence"].sum()),
+    }
+
+
+def _parking_kpis(zones: pd.DataFrame, incidents: pd.DataFrame, types: dict[str, str],
+                  t0: float, t1: float) -> dict[str, float]:
+    """Illegal-parking shares (all and per vehicle kind), incident-hours and wires."""
+    days = (t1 - t0) / 1440.0
+    row = {"parking_illegal_share": _ratio(zones["illegal"].sum(), zones["arrivals"].sum())}
+    for kind in zones["kind"].unique():
+        part = zones[zones["kind"] == kind]
+        row[f"parking_illegal_share_{kind}"] = _ratio(part["illegal"].sum(),
+                                                      part["arrivals"].sum())
+    mine = incidents["type"].isin(list(types.values())).to_numpy()
+    end = incidents["t_end"].fillna(t1).to_numpy()[mine]
+    start = incidents["t_occur"].to_numpy()[mine]
+    hours = np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0, None)
+    row["illegal_parking_h_per_day"] = float(hours.sum() / 60.0 / days)
+    row["charging_wires_per_day"] = float(zones["wires"].sum() / days)
     return row

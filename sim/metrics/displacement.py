@@ -120,7 +120,8 @@ def _groups(zones: pd.DataFrame, baseline: str, strategy: str) -> dict[str, list
     target = [z for z in target_zones(zones, baseline, strategy) if z in index]
     xy = layout[["x_m", "y_m"]].to_numpy(float)
     disp = [ids[k] for k in neighbours(xy, [index[z] for z in target])]
-    control = [z for z in ids if z not in target and z not in disp]
+    taken = {*target, *disp}
+    control = [z for z in ids if z not in taken]
     return {"target": target, "neighbours": disp, "control": control}
 
 

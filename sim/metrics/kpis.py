@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from sim.metrics.intervals import group_rows, idleness, merge_intervals, overlap_by_hour
 from sim.metrics.outcomes import (
     CHANNEL_ORDER,
     OUTCOME_ORDER,
@@ -23,50 +24,6 @@ from sim.metrics.outcomes import (
     resolution_parts,
 )
 from sim.metrics.window import Window
-
-
-def overlap_by_hour(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) -> np.ndarray:
-    """Total overlap (minutes) of intervals with each hour of day (24 values) inside [t0, t1)."""
-    s = np.clip(np.asarray(starts, dtype=float), t0, t1)
-    e = np.clip(np.asarray(ends, dtype=float), t0, t1)
-    keep = e > s
-    # (a stable sort is the same order, and fast on the nearly sorted times of a run)
-    s, e = np.sort(s[keep], kind="stable"), np.sort(e[keep], kind="stable")
-    first, last = np.floor(t0 / 60.0) * 60.0, np.ceil(t1 / 60.0) * 60.0
-    grid = np.arange(first, last + 60.0, 60.0)
-    cum_s = np.concatenate([[0.0], np.cumsum(s)])
-    cum_e = np.concatenate([[0.0], np.cumsum(e)])
-    k_s = np.searchsorted(s, grid, side="left")
-    k_e = np.searchsorted(e, grid, side="left")
-    # F(b) = Σ_{s<b} (b − s) − Σ_{e<b} (b − e): time covered before boundary b
-    covered = (k_s * grid - cum_s[k_s]) - (k_e * grid - cum_e[k_e])
-    per_bin = np.clip(np.diff(covered), 0.0, None)
-    per_bin[per_bin < 1e-9] = 0.0  # float noise of the cumulative sums
-    # grid[i] = first + 60 i exactly (whole minutes), so bin i is hour first / 60 + i of the day
-    hours = (int(first // 60.0) + np.arange(len(grid) - 1)) % 24
-    return np.bincount(hours, weights=per_bin, minlength=24)
-
-
-def merge_intervals(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Union of intervals as sorted, disjoint (start, end) arrays."""
-    if len(starts) == 0:
-        return np.empty(0), np.empty(0)
-    order = np.argsort(starts, kind="stable")
-    s, e = np.asarray(starts, dtype=float)[order], np.asarray(ends, dtype=float)[order]
-    run_end = np.maximum.accumulate(e)
-    first = np.flatnonzero(np.concatenate([[True], s[1:] > run_end[:-1]]))
-    return s[first], np.maximum.reduceat(e, first)
-
-
-def group_rows(codes: np.ndarray, n: int, *columns: np.ndarray) -> list[tuple[np.ndarray, ...]]:
-    """For each code 0..n-1, the rows of ``columns`` with that code, in their original order.
-
-    Rows whose code is outside 0..n-1 are dropped.
-    """
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(n + 1))
-    ordered = [np.asarray(c)[order] for c in columns]
-    return [tuple(c[bounds[k]:bounds[k + 1]] for c in ordered) for k in range(n)]
 
 
 def category_codes(labels: pd.Series, names: Sequence[str]) -> np.ndarray:
@@ -89,26 +46,10 @@ def stays_by_zone(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per zone of ``zone_ids``: the start and end times of its presence rows, in row order."""
     codes = zone_codes(presence, zone_ids)
-    return group_rows(
+    groups = group_rows(
         codes, len(zone_ids), presence["t_start"].to_numpy(), presence["t_end"].to_numpy()
     )
-
-
-def idleness(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) -> dict[str, float]:
-    """Gaps between officer presence in one zone: mean gap, worst gap, time-average idleness."""
-    s = np.clip(starts, t0, t1)
-    e = np.clip(ends, t0, t1)
-    keep = e > s
-    ms, me = merge_intervals(s[keep], e[keep])
-    gaps = np.diff(np.concatenate([[t0], np.ravel(np.column_stack([ms, me])), [t1]]))[::2]
-    gaps = gaps[gaps > 0] if len(ms) else np.array([t1 - t0])
-    if gaps.size == 0:
-        gaps = np.array([0.0])
-    return {
-        "mean_gap_min": float(gaps.mean()),
-        "max_gap_min": float(gaps.max()),
-        "mean_idleness_min": float((gaps**2).sum() / 2.0 / (t1 - t0)),
-    }
+    return [(s, e) for s, e in groups]
 
 
 def zones_frame(
@@ -121,20 +62,22 @@ def zones_frame(
     counted = (occur >= t0) & (occur < t1) & (inc_zone >= 0)
     counts = np.bincount(inc_zone[counted], minlength=len(zone_ids))
     exposure = pd.Series(exposure_minutes(incidents, t0, t1)).groupby(inc_zone).sum()
-    rows = []
-    for k, (s, e) in enumerate(stays_by_zone(presence, zone_ids)):
-        inside = (s < t1) & (e > t0)
-        rows.append(
-            {
-                "zone": zone_ids[k],
-                "presence_min": float((np.clip(e, t0, t1) - np.clip(s, t0, t1)).sum()),
-                "visits": int(((s >= t0) & (s < t1)).sum()),
-                **idleness(s[inside], e[inside], t0, t1),
-                "incidents": int(counts[k]),
-                "exposure_h": float(exposure.get(k, 0.0)) / 60.0,
-            }
-        )
+    rows = [
+        {"zone": zone_ids[k], **_presence_measures(s, e, t0, t1), "incidents": int(counts[k]),
+         "exposure_h": float(exposure.get(k, 0.0)) / 60.0}
+        for k, (s, e) in enumerate(stays_by_zone(presence, zone_ids))
+    ]
     return zones.merge(pd.DataFrame(rows), on="zone", how="left")
+
+
+def _presence_measures(s: np.ndarray, e: np.ndarray, t0: float, t1: float) -> dict[str, float]:
+    """One zone's officer presence in [t0, t1): minutes, visits started, idleness."""
+    inside = (s < t1) & (e > t0)
+    return {
+        "presence_min": float((np.clip(e, t0, t1) - np.clip(s, t0, t1)).sum()),
+        "visits": int(((s >= t0) & (s < t1)).sum()),
+        **idleness(s[inside], e[inside], t0, t1),
+    }
 
 
 def coverage_frame(
@@ -149,31 +92,13 @@ def coverage_frame(
     """
     observed = overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1)
     n = len(zone_ids)
-    extra = []
-    if modes:
-        extra = [
-            category_codes(presence["mode"], modes),
-            (presence["activity"] == "passing").to_numpy(),
-        ]
     groups = group_rows(
         zone_codes(presence, zone_ids), n,
-        presence["t_start"].to_numpy(), presence["t_end"].to_numpy(), *extra,
+        presence["t_start"].to_numpy(), presence["t_end"].to_numpy(),
+        *_mode_columns(presence, modes),
     )
-    columns: dict[str, list[np.ndarray]] = {"officer_min": [], "covered_min": []}
-    columns.update({f"officer_min_{m}": [] for m in modes})
-    if modes:
-        columns["passing_min"] = []
-    for s, e, *more in groups:
-        ms, me = merge_intervals(s, e)
-        columns["officer_min"].append(overlap_by_hour(s, e, t0, t1))
-        columns["covered_min"].append(overlap_by_hour(ms, me, t0, t1))
-        if modes:
-            mode, passing = more
-            for k, m in enumerate(modes):
-                columns[f"officer_min_{m}"].append(
-                    overlap_by_hour(s[mode == k], e[mode == k], t0, t1)
-                )
-            columns["passing_min"].append(overlap_by_hour(s[passing], e[passing], t0, t1))
+    per_zone = [_zone_hours(s, e, more, t0, t1, modes) for s, e, *more in groups]
+    columns = {name: [hours[name] for hours in per_zone] for name in _coverage_names(modes)}
     frame = pd.DataFrame(
         {
             "zone": np.repeat(np.array(zone_ids, dtype=object), 24),
@@ -186,6 +111,34 @@ def coverage_frame(
     for name, parts in columns.items():
         frame[name] = np.concatenate(parts)
     return frame
+
+
+def _mode_columns(presence: pd.DataFrame, modes: Sequence[str]) -> list[np.ndarray]:
+    """Per presence row its mode code and whether it is passing through (none without modes)."""
+    if not modes:
+        return []
+    return [category_codes(presence["mode"], modes),
+            (presence["activity"] == "passing").to_numpy()]
+
+
+def _coverage_names(modes: Sequence[str]) -> list[str]:
+    """The hourly columns of ``coverage_frame`` besides ``observed_min``."""
+    by_mode = [f"officer_min_{m}" for m in modes]
+    return ["officer_min", "covered_min", *by_mode, *(["passing_min"] if modes else [])]
+
+
+def _zone_hours(s: np.ndarray, e: np.ndarray, more: list[np.ndarray], t0: float, t1: float,
+                modes: Sequence[str]) -> dict[str, np.ndarray]:
+    """One zone's officer-minutes and covered minutes by hour (and by mode, and passing)."""
+    ms, me = merge_intervals(s, e)
+    out = {"officer_min": overlap_by_hour(s, e, t0, t1),
+           "covered_min": overlap_by_hour(ms, me, t0, t1)}
+    if modes:
+        mode, passing = more
+        for k, m in enumerate(modes):
+            out[f"officer_min_{m}"] = overlap_by_hour(s[mode == k], e[mode == k], t0, t1)
+        out["passing_min"] = overlap_by_hour(s[passing], e[passing], t0, t1)
+    return out
 
 
 NIGHT_HOURS = (*range(20, 24), *range(0, 6))
@@ -202,38 +155,62 @@ def summary_row(
     """One replication's measures (see ``sim.metrics.registry`` for each definition)."""
     idx = np.flatnonzero(in_arrival_window(incidents, w))
     arrival_days = w.arrival_days
-    parts = resolution_parts(incidents, idx)
-    resolution = parts["resolution_min"].dropna()
     row: dict[str, float] = {
         "incidents": float(len(idx)),
         "incidents_per_day": len(idx) / arrival_days if arrival_days > 0 else np.nan,
         **pooled(incidents, targets, w),
+        **_resolution(resolution_parts(incidents, idx)),
+        **_shares(incidents, idx),
+        **_coverage(coverage, zones),
+        **_exposure(incidents, w),
+        **staffing(units, w.t0, w.t1),
+    }
+    row["staff_hours_per_week"] = row["staff_hours"] / ((w.t1 - w.t0) / 1440.0) * 7.0
+    return row
+
+
+def _resolution(parts: pd.DataFrame) -> dict[str, float]:
+    """Mean, median and p90 of the resolution time, and the mean of each of its parts."""
+    resolution = parts["resolution_min"].dropna()
+    row = {
         "resolution_mean_min": _mean(resolution),
         "resolution_median_min": float(resolution.median()) if len(resolution) else np.nan,
         "resolution_p90_min": float(resolution.quantile(0.9)) if len(resolution) else np.nan,
     }
     for part in PARTS:
         row[f"{part}_mean_min"] = _mean(parts[f"{part}_min"].dropna())
-    row["detection_delay_mean_min"] = row.pop("detection_mean_min")
+    row["detection_delay_mean_min"] = row.pop("detection_mean_min")  # its registry name
+    return row
+
+
+def _shares(incidents: pd.DataFrame, idx: np.ndarray) -> dict[str, float]:
+    """Share of the incidents ``idx`` by outcome and by channel that first found them."""
     outcome = label_codes(incidents["outcome"], OUTCOME_ORDER)[idx]
     channel = label_codes(incidents["channel"], CHANNEL_ORDER)[idx]
     n = max(len(idx), 1)
-    for k, name in enumerate(OUTCOME_ORDER):
-        row[f"share_{name}"] = float(np.count_nonzero(outcome == k)) / n
-    for k, name in enumerate(CHANNEL_ORDER):
-        row[f"share_found_{name}"] = float(np.count_nonzero(channel == k)) / n
-    row["coverage_share"] = float(coverage["covered_min"].sum() / coverage["observed_min"].sum())
+    row = {f"share_{name}": float(np.count_nonzero(outcome == k)) / n
+           for k, name in enumerate(OUTCOME_ORDER)}
+    row.update({f"share_found_{name}": float(np.count_nonzero(channel == k)) / n
+                for k, name in enumerate(CHANNEL_ORDER)})
+    return row
+
+
+def _coverage(coverage: pd.DataFrame, zones: pd.DataFrame) -> dict[str, float]:
+    """Covered share of zone-hours (all, and at night) and the zones' idleness."""
     night = coverage[coverage["hour"].isin(NIGHT_HOURS)]
-    row["night_coverage_share"] = float(night["covered_min"].sum() / night["observed_min"].sum())
-    row["mean_idleness_min"] = float(zones["mean_idleness_min"].mean())
-    row["worst_idleness_min"] = float(zones["max_gap_min"].max())
+    return {
+        "coverage_share": float(coverage["covered_min"].sum() / coverage["observed_min"].sum()),
+        "night_coverage_share": float(night["covered_min"].sum() / night["observed_min"].sum()),
+        "mean_idleness_min": float(zones["mean_idleness_min"].mean()),
+        "worst_idleness_min": float(zones["max_gap_min"].max()),
+    }
+
+
+def _exposure(incidents: pd.DataFrame, w: Window) -> dict[str, float]:
+    """Hours of visible disorder in the observation window, in all and per day."""
     days = (w.t1 - w.t0) / 1440.0
     exposure = exposure_minutes(incidents, w.t0, w.t1).sum() / 60.0
-    row["exposure_h"] = float(exposure)
-    row["exposure_h_per_day"] = float(exposure / days)
-    row.update(staffing(units, w.t0, w.t1))
-    row["staff_hours_per_week"] = row["staff_hours"] / days * 7.0
-    return row
+    return {"exposure_h": float(exposure), "exposure_h_per_day": float(exposure / days)}
 
 
 def _mean(values: pd.Series) -> float:

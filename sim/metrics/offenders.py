@@ -31,18 +31,27 @@ def offender_kpis(raw: RawRun, w: Window) -> dict[str, float]:
     shops = raw.demand.get("shops")
     if not shops:
         return {}
-    t0, t1, arrival_end = w.t0, w.t1, w.arrival_end
+    deterred_t = raw.incidents.t_occur[shops["deterred"]]
+    days = (w.t1 - w.t0) / 1440.0
+    return {
+        "shop_repeat_offence_share": _repeat_share(raw, w),
+        "carded_shops": _carded_shops(shops["cards"], w),
+        "sanction_deterred_per_day": float(((deterred_t >= w.t0) & (deterred_t < w.t1)).sum()
+                                           / days),
+    }
+
+
+def _repeat_share(raw: RawRun, w: Window) -> float:
+    """Share of the offences in the arrival window by a shop that had offended before."""
     t, key = shop_offences(raw)
     _, first = np.unique(key, return_index=True)
     repeat = np.ones(len(key), dtype=bool)
     repeat[first] = False
-    inside = (t >= t0) & (t < arrival_end)
-    cards = shops["cards"]
-    carded = cards[(cards[:, 3] > 0) & (cards[:, 0] >= t0) & (cards[:, 0] < t1)]
-    deterred_t = raw.incidents.t_occur[shops["deterred"]]
-    days = (t1 - t0) / 1440.0
-    return {
-        "shop_repeat_offence_share": float(repeat[inside].mean()) if inside.any() else np.nan,
-        "carded_shops": float(len(np.unique(carded[:, 1] * 1_000_000 + carded[:, 2]))),
-        "sanction_deterred_per_day": float(((deterred_t >= t0) & (deterred_t < t1)).sum() / days),
-    }
+    inside = (t >= w.t0) & (t < w.arrival_end)
+    return float(repeat[inside].mean()) if inside.any() else np.nan
+
+
+def _carded_shops(cards: np.ndarray, w: Window) -> float:
+    """Distinct shops shown a card in the observation window."""
+    carded = cards[(cards[:, 3] > 0) & (cards[:, 0] >= w.t0) & (cards[:, 0] < w.t1)]
+    return float(len(np.unique(carded[:, 1] * 1_000_000 + carded[:, 2])))

@@ -74,10 +74,21 @@ def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None) ->
     t = {c: incidents[c].to_numpy(dtype=float)[done] for c in
          ("t_occur", "t_detect", "t_dispatch", "t_arrive", "t_notice", "t_reinspect",
           "t_resolve")}  # resolved rows only: a year has half a million incidents
+    where = np.searchsorted(rows, done) if len(rows) else done
+    out = {}
+    for name, values in _parts(t).items():
+        column = np.full(len(rows), np.nan)
+        column[where] = values
+        out[f"{name}_min"] = column
+    return pd.DataFrame(out, index=incidents.index[rows])
+
+
+def _parts(t: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The parts of occurrence → resolution from the times of resolved incidents."""
     noticed = ~np.isnan(t["t_notice"])
     first_done = np.where(noticed, t["t_notice"], t["t_resolve"])
     back = np.where(noticed, t["t_reinspect"], first_done)
-    parts = {
+    return {
         "detection": t["t_detect"] - t["t_occur"],
         "dispatch_wait": t["t_dispatch"] - t["t_detect"],
         "travel": t["t_arrive"] - t["t_dispatch"],
@@ -86,13 +97,6 @@ def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None) ->
         "reinspection": t["t_resolve"] - back,
         "resolution": t["t_resolve"] - t["t_occur"],
     }
-    where = np.searchsorted(rows, done) if len(rows) else done
-    out = {}
-    for name, values in parts.items():
-        column = np.full(len(rows), np.nan)
-        column[where] = values
-        out[f"{name}_min"] = column
-    return pd.DataFrame(out, index=incidents.index[rows])
 
 
 def _share(values: np.ndarray) -> float:
@@ -158,29 +162,45 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
 
 
 def _slice(columns: dict[str, np.ndarray], bounds: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    """Rows ``bounds[k]:bounds[k + 1]`` of every column."""
     return {name: values[bounds[k]:bounds[k + 1]] for name, values in columns.items()}
 
 
 def _type_row(name: str, mine: dict[str, np.ndarray], res: dict[str, np.ndarray],
               targets: Mapping[str, float], exposure_h: float) -> dict[str, float | str | int]:
     """One type's row of ``by_type`` from its incidents' columns and resolution parts."""
-    n = len(mine["type"])
-    row: dict[str, float | str | int] = {
-        "type": name, "incidents": n,
-        "share_exogenous": float(mine["exogenous"].mean()) if n else np.nan,
-        "time_to_end_mean_min": float(mine["end"].mean()) if n else np.nan,
+    return {
+        "type": name, "incidents": len(mine["type"]),
+        "share_exogenous": _average(mine["exogenous"]),
+        "time_to_end_mean_min": _average(mine["end"]),
         "sla_target_min": float(targets.get(name, np.nan)),
         "sla": _share(mine["hit"]) if name in targets else np.nan,
         "exposure_h": float(exposure_h),
+        **_code_shares(mine["outcome"], OUTCOME_ORDER, "share_"),
+        **_code_shares(mine["channel"], CHANNEL_ORDER, "share_found_"),
+        **_resolution_columns(res),
     }
-    for j, o in enumerate(OUTCOME_ORDER):
-        row[f"share_{o}"] = float((mine["outcome"] == j).mean()) if n else np.nan
-    for j, c in enumerate(CHANNEL_ORDER):
-        row[f"share_found_{c}"] = float((mine["channel"] == j).mean()) if n else np.nan
+
+
+def _average(values: np.ndarray) -> float:
+    """Mean of ``values`` (NaN if there are none)."""
+    return float(values.mean()) if len(values) else np.nan
+
+
+def _code_shares(codes: np.ndarray, names: Sequence[str], prefix: str) -> dict[str, float]:
+    """Share of the rows with each code, as ``<prefix><name>``."""
+    return {f"{prefix}{name}": _average(codes == j) for j, name in enumerate(names)}
+
+
+def _resolution_columns(res: dict[str, np.ndarray]) -> dict[str, float | int]:
+    """Resolved incidents, their mean and p90 resolution time and the mean of each part."""
     resolution = pd.Series(res["resolution_min"])
-    row["resolved"] = int(resolution.notna().sum())
-    row["resolution_mean_min"] = _mean(resolution)
-    row["resolution_p90_min"] = (float(resolution.quantile(0.9)) if row["resolved"] else np.nan)
+    resolved = int(resolution.notna().sum())
+    row: dict[str, float | int] = {
+        "resolved": resolved,
+        "resolution_mean_min": _mean(resolution),
+        "resolution_p90_min": float(resolution.quantile(0.9)) if resolved else np.nan,
+    }
     for p in PARTS:
         row[f"{p}_mean_min"] = _mean(pd.Series(res[f"{p}_min"]))
     return row

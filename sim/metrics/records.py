@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -9,6 +11,7 @@ from sim.demand.arrivals import CHANNEL_NAMES
 from sim.engine.incidents import OPEN_AT_END, OUTCOMES
 from sim.engine.spawn import SOURCE_NAMES
 from sim.engine.state import ACTIVITIES, PRESENCE_NAMES, presence_fields
+from sim.engine.table import IncidentTable
 from sim.engine.world import RawRun
 from sim.scenario.district import MODES
 
@@ -41,53 +44,94 @@ def incidents_frame(raw: RawRun) -> pd.DataFrame:
     Times are in minutes from the start; NaN where it did not happen.
     """
     tab = raw.incidents
-    n = tab.n
-    # Rows in order of occurrence: a stable sort keeps equal times in incident-id order.
-    order = np.argsort(tab.t_occur[:n], kind="stable")
-    deterred = raw.demand.get("shops", {}).get("deterred")
-    if deterred is not None and len(deterred):  # offences a card deterred never happened
-        order = order[~np.isin(order, deterred)]
-
-    def col(values: np.ndarray) -> np.ndarray:
-        """The first n values of a raw column, in row order."""
-        return values[:n][order]
-
-    types = raw.layout.type_names
-    priorities = np.array([raw.scenario.incidents[t].priority for t in types])
-    outcome = col(tab.outcome).astype(np.int64)
-    t_end = col(tab.t_end)
-    # Disorder still visible when the run stopped has no end time (a party may have fixed
-    # it before the horizon while the case awaits its re-inspection: that end is known).
-    t_end[(outcome == OPEN_AT_END) & ~(t_end < raw.layout.horizon)] = np.nan
+    rows = _Rows(tab.n, _row_order(raw, tab))
     return pd.DataFrame(
         {
             "replication": raw.replication,
-            "incident_id": order,
-            "type": _labels(col(tab.type_idx), types),
-            "zone": _labels(col(tab.zone_idx), raw.layout.zone_ids),
-            "priority": priorities[col(tab.type_idx)],
-            "t_occur": col(tab.t_occur),
-            "t_detect": col(tab.t_detect),
-            "channel": _labels(col(tab.channel).astype(np.int64),
-                               raw.channel_names or CHANNEL_NAMES),
-            "t_queued": col(tab.t_queued),
-            "t_dispatch": col(tab.t_dispatch),
-            "t_arrive": col(tab.t_arrive),
-            "t_notice": col(tab.t_notice),
-            "t_reinspect": col(tab.t_reinspect),
-            "t_resolve": col(tab.t_resolve),
-            "t_end": t_end,
-            "outcome": _labels(outcome, OUTCOMES),
-            "unit_id": _labels(col(tab.unit).astype(np.int64), raw.officer_ids),
-            "first_unit_id": _labels(col(tab.first_unit).astype(np.int64), raw.officer_ids),
-            "ladder_step": col(tab.ladder_step).astype(np.int64),
-            "reinspections": col(tab.reinspections).astype(np.int64),
-            "recurrence_of": col(tab.recurrence_of),
-            "source": _labels(col(tab.source).astype(np.int64), SOURCE_NAMES),
-            "found_by": _labels(col(tab.found_by).astype(np.int64), raw.officer_ids),
+            "incident_id": rows.order,
+            **_what_and_where(raw, tab, rows),
+            **_lifecycle(raw, tab, rows),
+            **_handling(raw, tab, rows),
         },
         copy=False,  # the columns are fresh arrays: no second copy of a year's table
     )
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Which rows of the raw table make the frame, in frame order."""
+
+    n: int  # rows written
+    order: np.ndarray
+
+    def of(self, values: np.ndarray) -> np.ndarray:
+        """The first n values of a raw column, in row order."""
+        return values[: self.n][self.order]
+
+
+def _row_order(raw: RawRun, tab: IncidentTable) -> np.ndarray:
+    """Rows in order of occurrence, without the offences a card deterred (never happened)."""
+    # A stable sort keeps equal times in incident-id order.
+    order = np.argsort(tab.t_occur[: tab.n], kind="stable")
+    deterred = raw.demand.get("shops", {}).get("deterred")
+    if deterred is not None and len(deterred):
+        order = order[~np.isin(order, deterred)]
+    return order
+
+
+def _what_and_where(raw: RawRun, tab: IncidentTable, rows: _Rows) -> dict[str, object]:
+    """Type, zone and priority columns."""
+    types = raw.layout.type_names
+    priorities = np.array([raw.scenario.incidents[t].priority for t in types])
+    type_idx = rows.of(tab.type_idx)
+    return {
+        "type": _labels(type_idx, types),
+        "zone": _labels(rows.of(tab.zone_idx), raw.layout.zone_ids),
+        "priority": priorities[type_idx],
+    }
+
+
+def _lifecycle(raw: RawRun, tab: IncidentTable, rows: _Rows) -> dict[str, object]:
+    """Occurrence, detection (and channel), the case's times, the end and the outcome."""
+    outcome = rows.of(tab.outcome).astype(np.int64)
+    return {
+        "t_occur": rows.of(tab.t_occur),
+        "t_detect": rows.of(tab.t_detect),
+        "channel": _labels(rows.of(tab.channel).astype(np.int64),
+                           raw.channel_names or CHANNEL_NAMES),
+        "t_queued": rows.of(tab.t_queued),
+        "t_dispatch": rows.of(tab.t_dispatch),
+        "t_arrive": rows.of(tab.t_arrive),
+        "t_notice": rows.of(tab.t_notice),
+        "t_reinspect": rows.of(tab.t_reinspect),
+        "t_resolve": rows.of(tab.t_resolve),
+        "t_end": _known_end(rows.of(tab.t_end), outcome, raw.layout.horizon),
+        "outcome": _labels(outcome, OUTCOMES),
+    }
+
+
+def _known_end(t_end: np.ndarray, outcome: np.ndarray, horizon: float) -> np.ndarray:
+    """``t_end`` (changed in place) with no end time for disorder visible at the horizon.
+
+    A party may have fixed it before the horizon while the case awaits its re-inspection:
+    that end is known and kept.
+    """
+    t_end[(outcome == OPEN_AT_END) & ~(t_end < horizon)] = np.nan
+    return t_end
+
+
+def _handling(raw: RawRun, tab: IncidentTable, rows: _Rows) -> dict[str, object]:
+    """Who handled it, how far up the ladder, re-inspections, recurrence and source."""
+    officers = raw.officer_ids
+    return {
+        "unit_id": _labels(rows.of(tab.unit).astype(np.int64), officers),
+        "first_unit_id": _labels(rows.of(tab.first_unit).astype(np.int64), officers),
+        "ladder_step": rows.of(tab.ladder_step).astype(np.int64),
+        "reinspections": rows.of(tab.reinspections).astype(np.int64),
+        "recurrence_of": rows.of(tab.recurrence_of),
+        "source": _labels(rows.of(tab.source).astype(np.int64), SOURCE_NAMES),
+        "found_by": _labels(rows.of(tab.found_by).astype(np.int64), officers),
+    }
 
 
 def units_frame(raw: RawRun) -> pd.DataFrame:

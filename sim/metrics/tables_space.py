@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 
 from sim.compiled import Layout
-from sim.metrics.kpis import exposure_minutes, idleness, label_codes, stays_by_zone
+from sim.metrics.intervals import idleness
+from sim.metrics.kpis import stays_by_zone
+from sim.metrics.outcomes import exposure_minutes, label_codes
 from sim.metrics.tables_time import in_window, occurring_in, window_share
 from sim.scenario.model import Scenario
 from sim.strategy.plans import group_plans
@@ -47,18 +49,25 @@ def first_responses(
                      & incidents["t_dispatch"].notna().to_numpy()
                      & (incidents["first_unit_id"] != "").to_numpy()]
     units = list(areas)
-    own = np.zeros((len(units) + 1, len(zone_ids) + 1), dtype=bool)  # last row/col: unknown
-    has_area = np.zeros(len(units) + 1, dtype=bool)
-    index = {z: k for k, z in enumerate(zone_ids)}
-    for k, area in enumerate(areas.values()):
-        if area is not None:
-            has_area[k] = True
-            own[k, [index[z] for z in area]] = True
+    own, has_area = _own_areas(areas, zone_ids)
     u = label_codes(sent["first_unit_id"], units)
     z = label_codes(sent["zone"], zone_ids)
     outside = np.where(has_area[u], (~own[u, z]).astype(float), np.nan)
     return pd.DataFrame({"zone": sent["zone"].to_numpy(),
                          "unit_id": sent["first_unit_id"].to_numpy(), "outside": outside})
+
+
+def _own_areas(areas: Areas, zone_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(officer × zone: in its own area?, officer: has an own area?), with a last row and
+    column for unknown officers and zones (never own)."""
+    own = np.zeros((len(areas) + 1, len(zone_ids) + 1), dtype=bool)
+    has_area = np.zeros(len(areas) + 1, dtype=bool)
+    index = {z: k for k, z in enumerate(zone_ids)}
+    for k, area in enumerate(areas.values()):
+        if area is not None:
+            has_area[k] = True
+            own[k, [index[z] for z in area]] = True
+    return own, has_area
 
 
 def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
@@ -68,6 +77,16 @@ def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> p
     window (as the summary's staff-hours and utilisation do); ``sent`` is
     :func:`first_responses`.
     """
+    out = _group_work(units, t0, t1)
+    group = sent["unit_id"].map(dict(zip(units["unit_id"], units["group"])))
+    s = sent.groupby(group, sort=True)
+    out["first_responses"] = s.size().reindex(out.index).fillna(0).astype(np.int64)
+    out["out_of_area_share"] = s["outside"].mean().reindex(out.index)  # NaN: no own area
+    return out.reset_index()
+
+
+def _group_work(units: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
+    """Per officer group: mode, officers, staff-hours, jobs, workload, utilisation, distance."""
     inside, share = window_share(units, t0, t1)
     work = pd.DataFrame({
         "group": units["group"], "mode": units["mode"], "unit_id": units["unit_id"],
@@ -78,7 +97,7 @@ def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> p
     g = work.groupby("group", sort=True)
     staff_h = g["on_min"].sum() / 60.0
     positive = staff_h.where(staff_h > 0)
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "mode": g["mode"].first(),
         "officers": g["unit_id"].nunique(),
         "staff_hours": staff_h,
@@ -88,11 +107,6 @@ def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> p
         "utilisation": g["busy_min"].sum() / (positive * 60.0),
         "distance_km_per_staff_hour": g["distance_km"].sum() / positive,
     })
-    group = sent["unit_id"].map(dict(zip(units["unit_id"], units["group"])))
-    s = sent.groupby(group, sort=True)
-    out["first_responses"] = s.size().reindex(out.index).fillna(0).astype(np.int64)
-    out["out_of_area_share"] = s["outside"].mean().reindex(out.index)  # NaN: no own area
-    return out.reset_index()
 
 
 def by_zone(
@@ -108,30 +122,38 @@ def by_zone(
 
     ``sent`` is :func:`first_responses`.
     """
-    n = len(zone_ids)
-
-    def per_zone(labels: pd.Series, weights: np.ndarray | None = None) -> np.ndarray:
-        codes = label_codes(labels, zone_ids)
-        ok = codes >= 0
-        return np.bincount(codes[ok], weights=None if weights is None else weights[ok],
-                           minlength=n)
-
     inside = occurring_in(incidents, t0, t1, arrival_end)
     job = presence[(presence["activity"] == "job").to_numpy()]
     on_scene = np.clip(np.minimum(job["t_end"].to_numpy(float), t1)
                        - np.maximum(job["t_start"].to_numpy(float), t0), 0.0, None)
     outside = np.nan_to_num(sent["outside"].to_numpy(dtype=float))
+    frame = pd.DataFrame({
+        "zone": zone_ids,
+        "incidents": _per_zone(incidents["zone"][inside], zone_ids).astype(np.int64),
+        "first_responses": _per_zone(sent["zone"], zone_ids).astype(np.int64),
+        "out_of_area_jobs": np.rint(_per_zone(sent["zone"], zone_ids, outside)).astype(np.int64),
+        "job_min": _per_zone(job["zone"], zone_ids, on_scene),
+        "exposure_h": _per_zone(incidents["zone"], zone_ids,
+                                exposure_minutes(incidents, t0, t1)) / 60.0,
+    })
+    idle = _zone_idleness(presence, zone_ids, t0, t1)[["mean_idleness_min", "max_gap_min"]]
+    return pd.concat([frame, idle], axis=1)
+
+
+def _per_zone(labels: pd.Series, zone_ids: list[str],
+              weights: np.ndarray | None = None) -> np.ndarray:
+    """Rows (or their ``weights``) summed per zone of ``zone_ids`` (unknown zones left out)."""
+    codes = label_codes(labels, zone_ids)
+    ok = codes >= 0
+    return np.bincount(codes[ok], weights=None if weights is None else weights[ok],
+                       minlength=len(zone_ids))
+
+
+def _zone_idleness(presence: pd.DataFrame, zone_ids: list[str], t0: float,
+                   t1: float) -> pd.DataFrame:
+    """Per zone the gaps between officer presence in [t0, t1) (see ``idleness``)."""
     gaps = []
     for s, e in stays_by_zone(presence, zone_ids):
         live = (s < t1) & (e > t0)
         gaps.append(idleness(s[live], e[live], t0, t1))
-    frame = pd.DataFrame({
-        "zone": zone_ids,
-        "incidents": per_zone(incidents["zone"][inside]).astype(np.int64),
-        "first_responses": per_zone(sent["zone"]).astype(np.int64),
-        "out_of_area_jobs": np.rint(per_zone(sent["zone"], outside)).astype(np.int64),
-        "job_min": per_zone(job["zone"], on_scene),
-        "exposure_h": per_zone(incidents["zone"], exposure_minutes(incidents, t0, t1)) / 60.0,
-    })
-    idle = pd.DataFrame(gaps)[["mean_idleness_min", "max_gap_min"]]
-    return pd.concat([frame, idle], axis=1)
+    return pd.DataFrame(gaps)

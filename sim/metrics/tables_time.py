@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.metrics.kpis import overlap_by_hour
+from sim.metrics.intervals import overlap_by_hour
 
 HOURS = np.arange(24)
 EPS = 1e-9  # minutes: equal times written by the same event
@@ -191,6 +191,11 @@ def tour_of_jobs(incidents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     return joined.sort_values("_row", kind="stable")
 
 
+SHIFT_COLUMNS = ["group", "shift_start", "officers", "shifts", "staff_hours", "officers_on_duty",
+                 "jobs", "job_min", "utilisation", "overtime_h", "first_responses",
+                 "response_mean_min", "p_wait"]
+
+
 def by_shift(
     incidents: pd.DataFrame,
     units: pd.DataFrame,
@@ -204,13 +209,22 @@ def by_shift(
     window (as the summary's staff-hours do); responses are those of first responses the tour's
     officers took, for incidents occurring in [t0, arrival_end) (default t1).
     """
-    columns = ["group", "shift_start", "officers", "shifts", "staff_hours", "officers_on_duty",
-               "jobs", "job_min", "utilisation", "overtime_h", "first_responses",
-               "response_mean_min", "p_wait"]
     if units.empty:
-        return pd.DataFrame(columns=columns)
-    inside, share = window_share(units, t0, t1)
+        return pd.DataFrame(columns=SHIFT_COLUMNS)
     tour = pd.Series(clock_label(units["shift_start"].to_numpy()), index=units.index)
+    out = _tour_work(units, tour, t0, t1)
+    occurring = occurring_in(incidents, t0, t1, arrival_end)
+    r = _tour_responses(incidents.loc[occurring, RESPONSE_COLUMNS], units, tour).groupby(
+        ["group", "shift_start"], sort=True)
+    out["first_responses"] = r.size().reindex(out.index).fillna(0).astype(np.int64)
+    out["response_mean_min"] = r["response"].mean().reindex(out.index)
+    out["p_wait"] = r["waited"].mean().reindex(out.index)
+    return out.reset_index()[SHIFT_COLUMNS]
+
+
+def _tour_work(units: pd.DataFrame, tour: pd.Series, t0: float, t1: float) -> pd.DataFrame:
+    """Per tour: officers, shifts, staff-hours, officers on duty, jobs, utilisation, overtime."""
+    inside, share = window_share(units, t0, t1)
     work = pd.DataFrame({
         "group": units["group"], "shift_start": tour, "unit_id": units["unit_id"],
         "counted": in_window(units["shift_start"].to_numpy(), t0, t1),
@@ -218,18 +232,8 @@ def by_shift(
         "busy_min": (units["busy_travel_min"] + units["job_min"]) * share,
         "overtime_min": units["overtime_min"] * share,
     })
-    occurring = occurring_in(incidents, t0, t1, arrival_end)
-    jobs = tour_of_jobs(incidents.loc[occurring, RESPONSE_COLUMNS], units)
-    jobs = jobs[jobs["_shift"].notna()]
-    shift_rows = jobs["_shift"].astype(np.int64).to_numpy()
-    resp = pd.DataFrame({
-        "group": units["group"].to_numpy()[shift_rows],
-        "shift_start": tour.to_numpy()[shift_rows],
-        "response": (jobs["t_arrive"] - jobs["t_detect"]).to_numpy(),
-        "waited": waited(jobs).astype(float),
-    })
     g = work.groupby(["group", "shift_start"], sort=True)
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "officers": g["unit_id"].nunique(),
         "shifts": g["counted"].sum(),
         "staff_hours": g["on_min"].sum() / 60.0,
@@ -239,8 +243,16 @@ def by_shift(
         "utilisation": g["busy_min"].sum() / g["on_min"].sum().where(g["on_min"].sum() > 0),
         "overtime_h": g["overtime_min"].sum() / 60.0,
     })
-    r = resp.groupby(["group", "shift_start"], sort=True)
-    out["first_responses"] = r.size().reindex(out.index).fillna(0).astype(np.int64)
-    out["response_mean_min"] = r["response"].mean().reindex(out.index)
-    out["p_wait"] = r["waited"].mean().reindex(out.index)
-    return out.reset_index()[columns]
+
+
+def _tour_responses(cases: pd.DataFrame, units: pd.DataFrame, tour: pd.Series) -> pd.DataFrame:
+    """Per first response to ``cases``: its tour (group, shift start), response time, wait."""
+    jobs = tour_of_jobs(cases, units)
+    jobs = jobs[jobs["_shift"].notna()]
+    shift_rows = jobs["_shift"].astype(np.int64).to_numpy()
+    return pd.DataFrame({
+        "group": units["group"].to_numpy()[shift_rows],
+        "shift_start": tour.to_numpy()[shift_rows],
+        "response": (jobs["t_arrive"] - jobs["t_detect"]).to_numpy(),
+        "waited": waited(jobs).astype(float),
+    })

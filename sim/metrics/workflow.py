@@ -14,6 +14,8 @@ horizon, which counts a case open at the horizon as not closed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -21,7 +23,7 @@ from sim.engine.workcalendar import Calendar
 from sim.engine.world import RawRun
 from sim.metrics.window import Window
 from sim.scenario.model import Scenario
-from sim.scenario.workflow import STEPS, Workflow
+from sim.scenario.workflow import STEPS, TimeLimit, Workflow
 
 # Each step: (start column, end column)
 STEP_SPANS = {
@@ -45,7 +47,7 @@ def cases_frame(raw: RawRun) -> pd.DataFrame:
     if rec is None or spec is None:
         raise ValueError("no case records: the scenario has no workflow: section")
     first = rec["incident"]
-    types = [raw.layout.type_names[k] for k in tab.type_idx[first]]
+    types = _names(raw.layout.type_names, tab.type_idx[first])
     found = tab.t_detect[first]
     queued = tab.t_queued[first]
     return pd.DataFrame({
@@ -54,8 +56,8 @@ def cases_frame(raw: RawRun) -> pd.DataFrame:
         "incident_id": first,
         "type": types,
         "class": [spec.class_of(t) for t in types],
-        "zone": [raw.layout.zone_ids[k] for k in tab.zone_idx[first]],
-        "channel": [raw.channel_names[k] for k in tab.channel[first]],
+        "zone": _names(raw.layout.zone_ids, tab.zone_idx[first]),
+        "channel": _names(raw.channel_names, tab.channel[first]),
         "t_found": found,
         "t_filed": np.where(np.isnan(queued), found, queued),
         "t_dispatched": tab.t_dispatch[first],
@@ -64,7 +66,13 @@ def cases_frame(raw: RawRun) -> pd.DataFrame:
     })
 
 
+def _names(names: Sequence[str], codes: np.ndarray) -> list[str]:
+    """The name of each code, as a list."""
+    return [names[k] for k in codes]
+
+
 def filed_in_window(cases: pd.DataFrame, w: Window) -> pd.DataFrame:
+    """The cases filed in the arrival window."""
     filed = cases["t_filed"].to_numpy(dtype=float)
     return cases[(filed >= w.t0) & (filed < w.arrival_end)]
 
@@ -86,14 +94,23 @@ def step_table(cases: pd.DataFrame, spec: Workflow, calendar: Calendar, w: Windo
     counted = filed_in_window(cases, w)
     for cname in [*spec.classes, "other"]:
         mine = counted[counted["class"] == cname]
-        if cname == "other" and mine.empty:
-            continue
-        limits: dict = spec.classes[cname].limits if cname in spec.classes else {}
-        for step in STEPS:
-            start, end = (mine[c].to_numpy(dtype=float) for c in STEP_SPANS[step])
-            start = np.where(np.isnan(end) & _moved_on(mine, step), np.nan, start)
-            rows.append(_step_row(cname, step, start, end, limits.get(step), calendar, w))
+        if cname != "other" or not mine.empty:
+            rows += _class_rows(cname, mine, spec, calendar, w)
     return rows
+
+
+def _class_rows(cname: str, mine: pd.DataFrame, spec: Workflow, calendar: Calendar,
+                w: Window) -> list[dict]:
+    """The step-table rows of one class (``mine``: its cases), step by step."""
+    limits: dict = spec.classes[cname].limits if cname in spec.classes else {}
+    return [_step_row(cname, step, *_span(mine, step), limits.get(step), calendar, w)
+            for step in STEPS]
+
+
+def _span(cases: pd.DataFrame, step: str) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) of ``step`` per case; no start where the case skipped the step."""
+    start, end = (cases[c].to_numpy(dtype=float) for c in STEP_SPANS[step])
+    return np.where(np.isnan(end) & _moved_on(cases, step), np.nan, start), end
 
 
 def _moved_on(cases: pd.DataFrame, step: str) -> np.ndarray:
@@ -105,8 +122,9 @@ def _moved_on(cases: pd.DataFrame, step: str) -> np.ndarray:
     return cases[later].notna().any(axis=1).to_numpy()
 
 
-def _step_row(cname: str, step: str, start: np.ndarray, end: np.ndarray, limit,
-              calendar: Calendar, w: Window) -> dict:
+def _step_row(cname: str, step: str, start: np.ndarray, end: np.ndarray,
+              limit: TimeLimit | None, calendar: Calendar, w: Window) -> dict:
+    """One row of the step table: cases, completed, mean hours, the limit and its judgement."""
     done = ~np.isnan(start) & ~np.isnan(end)
     row = {"class": cname, "step": step, "cases": int((~np.isnan(start)).sum()),
            "completed": int(done.sum()),
@@ -114,11 +132,16 @@ def _step_row(cname: str, step: str, start: np.ndarray, end: np.ndarray, limit,
            "limit_h": np.nan if limit is None else limit.hours,
            "basis": "" if limit is None else limit.basis, "judged": 0, "on_time": np.nan}
     if limit is not None:
-        hit = on_time(start, end, limit.hours * 60.0, limit.basis == "working", calendar, w.t1)
-        known = hit[~np.isnan(hit)]
-        row["judged"] = int(known.size)
-        row["on_time"] = float(known.mean()) if known.size else np.nan
+        row.update(_judged(start, end, limit, calendar, w))
     return row
+
+
+def _judged(start: np.ndarray, end: np.ndarray, limit: TimeLimit, calendar: Calendar,
+            w: Window) -> dict[str, float]:
+    """Cases whose timeliness is known at the horizon, and the share on time."""
+    hit = on_time(start, end, limit.hours * 60.0, limit.basis == "working", calendar, w.t1)
+    known = hit[~np.isnan(hit)]
+    return {"judged": int(known.size), "on_time": float(known.mean()) if known.size else np.nan}
 
 
 def workflow_frames(cases: pd.DataFrame, scenario: Scenario, replication: int,
@@ -136,25 +159,35 @@ def workflow_frames(cases: pd.DataFrame, scenario: Scenario, replication: int,
 def summary_measures(cases: pd.DataFrame, table: pd.DataFrame, spec: Workflow,
                      w: Window) -> dict[str, float]:
     """The bureau's KPIs over the cases filed in the arrival window."""
-    counted = filed_in_window(cases, w)
+    out = _case_measures(filed_in_window(cases, w), w)
+    out.update(_on_time_measures(table, spec))
+    out["case_targets_met"] = float(out["case_closed_share"] >= spec.target_closed_share
+                                    and out["case_time_mean_h"] <= spec.target_case_time_h)
+    return out
+
+
+def _case_measures(counted: pd.DataFrame, w: Window) -> dict[str, float]:
+    """Cases per day, closed share, mean case time (capped at τ), reopened share."""
     filed, closed = (counted[c].to_numpy(dtype=float) for c in ("t_filed", "t_closed"))
     n = len(counted)
     took = np.minimum(np.where(np.isnan(closed), np.inf, closed - filed), w.tau)
-    out = {
+    return {
         "cases_per_day": n / w.arrival_days if w.arrival_days > 0 else np.nan,
         "case_closed_share": float((~np.isnan(closed)).mean()) if n else np.nan,
         "case_time_mean_h": float(took.mean() / 60.0) if n else np.nan,
         "case_reopened_share": float((counted["reopens"] > 0).mean()) if n else np.nan,
     }
-    case_rows = table[table["step"] == "case"].set_index("class")["on_time"]
-    counts = table[table["step"] == "case"].set_index("class")["judged"]
-    known = case_rows.notna() & (counts > 0)
-    out["case_on_time_share"] = (float((case_rows[known] * counts[known]).sum()
-                                       / counts[known].sum()) if known.any() else np.nan)
+
+
+def _on_time_measures(table: pd.DataFrame, spec: Workflow) -> dict[str, float]:
+    """Cases closed on time: pooled over the classes (weighted by cases judged), per class."""
+    case = table[table["step"] == "case"].set_index("class")
+    on_time, judged = case["on_time"], case["judged"]
+    known = on_time.notna() & (judged > 0)
+    out = {"case_on_time_share": (float((on_time[known] * judged[known]).sum()
+                                        / judged[known].sum()) if known.any() else np.nan)}
     for cname in spec.classes:
-        out[f"case_on_time.{cname}"] = float(case_rows.get(cname, np.nan))
-    out["case_targets_met"] = float(out["case_closed_share"] >= spec.target_closed_share
-                                    and out["case_time_mean_h"] <= spec.target_case_time_h)
+        out[f"case_on_time.{cname}"] = float(on_time.get(cname, np.nan))
     return out
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
 import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.typing import ColorType
 
 from sim.metrics import registry
 from sim.report import i18n
@@ -18,7 +21,7 @@ from sim.report import i18n
 #: Scenario name used when a frame has no ``scenario`` column and no label is given.
 DEFAULT_LABEL = "baseline"
 
-Color = tuple[float, ...] | str
+Color = ColorType
 
 # Known frame columns that are not registry measures -> (readable name, unit). Measures
 # (summary columns) take their label and unit from sim.metrics.registry.
@@ -58,19 +61,28 @@ def kpi_parts(name: str) -> tuple[str, str]:
     if name in _KNOWN:
         text, unit = _KNOWN[name]
         return i18n.t(text), i18n.unit(unit)
-    measure = registry.measure_of(str(name))
-    if measure is not None:
-        kind = str(name).split(".", 1)
-        return (i18n.measure_label(measure.name, with_unit=False)
-                + (f": {kind[1]}" if len(kind) == 2 else ""), i18n.unit(measure.unit))
-    tokens = [t for t in re.split(r"[_.\s]+", str(name)) if t]
-    unit = ""
-    if len(tokens) > 1 and tokens[-1].lower() in _UNIT_SUFFIXES:
-        suffix = tokens[-1].lower()
-        unit = _UNIT_SUFFIXES[suffix]
-        if suffix not in _KEEP_SUFFIX_WORD:
-            tokens = tokens[:-1]
-    text = " ".join(tokens) or str(name)
+    return _measure_parts(str(name)) or _guessed_parts(str(name))
+
+
+def _measure_parts(name: str) -> tuple[str, str] | None:
+    """Label and unit of a registry measure (``"measure.detail"`` keeps the detail), if any."""
+    measure = registry.measure_of(name)
+    if measure is None:
+        return None
+    kind = name.split(".", 1)
+    detail = f": {kind[1]}" if len(kind) == 2 else ""
+    return (i18n.measure_label(measure.name, with_unit=False) + detail,
+            i18n.unit(measure.unit))
+
+
+def _guessed_parts(name: str) -> tuple[str, str]:
+    """A snake_case name as words, its last word read as a unit when it names one."""
+    tokens = list(filter(None, re.split(r"[_.\s]+", name)))
+    suffix = tokens[-1].lower() if len(tokens) > 1 else ""
+    unit = _UNIT_SUFFIXES.get(suffix, "")
+    if unit and suffix not in _KEEP_SUFFIX_WORD:
+        tokens = tokens[:-1]
+    text = " ".join(tokens) or name
     return text[:1].upper() + text[1:], unit
 
 
@@ -96,7 +108,8 @@ def scenario_colors(names: Iterable[str]) -> dict[str, Color]:
     Returns:
         Dict from scenario name to an RGB tuple.
     """
-    palette = matplotlib.colormaps["tab10"].colors
+    # the registry is typed as Colormap; tab10 is a ListedColormap of RGB tuples
+    palette = cast(list[Color], cast(ListedColormap, matplotlib.colormaps["tab10"]).colors)
     out: dict[str, Color] = {}
     for name in names:
         if name not in out:
@@ -134,11 +147,7 @@ def with_scenario(df: pd.DataFrame, label: str | None, columns: Iterable[str]) -
 
 def scenario_order(*frames: pd.DataFrame) -> list[str]:
     """Scenario names in order of first appearance across ``frames``."""
-    seen: dict[str, None] = {}
-    for df in frames:
-        for s in pd.unique(df["scenario"]):
-            seen.setdefault(str(s), None)
-    return list(seen)
+    return list(dict.fromkeys(str(s) for df in frames for s in pd.unique(df["scenario"])))
 
 
 def panel_grid(n: int, max_cols: int = 3) -> tuple[int, int]:
@@ -147,10 +156,10 @@ def panel_grid(n: int, max_cols: int = 3) -> tuple[int, int]:
     return max(1, math.ceil(n / ncols)), ncols
 
 
-def panel_axes(fig: Figure, n: int, max_cols: int = 3, **kwargs: object) -> list[Axes]:
+def panel_axes(fig: Figure, n: int, max_cols: int = 3) -> list[Axes]:
     """Create ``n`` subplots on a grid, removing unused grid cells."""
     nrows, ncols = panel_grid(n, max_cols)
-    axes = list(np.asarray(fig.subplots(nrows, ncols, squeeze=False, **kwargs)).ravel())
+    axes = list(np.asarray(fig.subplots(nrows, ncols, squeeze=False)).ravel())
     for ax in axes[n:]:
         ax.remove()
     return axes[:n]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -61,29 +62,50 @@ def resolution_ecdf(
     handles = []
     for name in order:
         v = np.sort(dur[(scen == name) & np.isfinite(dur)])
-        if v.size == 0:
-            continue
-        n = v.size
-        y = np.arange(1, n + 1) / n
-        med = float(np.median(v))
-        if n > max_points:
-            idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
-            v, y = v[idx], y[idx]
-        if logx:
-            v = np.maximum(v, 0.1)
-            med = max(med, 0.1)
-        (line,) = ax.step(
-            np.r_[v[0], v], np.r_[0.0, y], where="post", color=palette[name], lw=1.6,
-            label=t("{name} (n={n}, median {med} min)", name=name, n=f"{n:,}", med=f"{med:.0f}"),
-        )
-        ax.scatter([med], [0.5], color=palette[name], edgecolor="black", zorder=3, s=36)
-        handles.append(line)
+        if v.size:
+            handles.append(_ecdf_line(ax, v, name, palette[name], logx, max_points))
+    _ecdf_legend(ax, handles)
+    _ecdf_axes(ax, logx)
+    return fig
+
+
+def _ecdf_line(ax: Axes, v: np.ndarray, name: str, color: Color, logx: bool,
+               max_points: int) -> Line2D:
+    """The ECDF of sorted durations ``v`` as a step line, with a marker at the median."""
+    n = v.size
+    med = float(np.median(v))
+    v, y = _thinned(v, np.arange(1, n + 1) / n, max_points)
+    if logx:
+        v = np.maximum(v, 0.1)
+        med = max(med, 0.1)
+    (line,) = ax.step(
+        np.r_[v[0], v], np.r_[0.0, y], where="post", color=color, lw=1.6,
+        label=t("{name} (n={n}, median {med} min)", name=name, n=f"{n:,}", med=f"{med:.0f}"),
+    )
+    ax.scatter([med], [0.5], color=color, edgecolor="black", zorder=3, s=36)
+    return line
+
+
+def _thinned(v: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``max_points`` evenly spread points of the curve (all when fewer)."""
+    if v.size <= max_points:
+        return v, y
+    idx = np.unique(np.linspace(0, v.size - 1, max_points).round().astype(int))
+    return v[idx], y[idx]
+
+
+def _ecdf_legend(ax: Axes, handles: list[Line2D]) -> None:
+    """The scenarios' lines and a median marker; a placeholder when nothing was resolved."""
     if not handles:
         no_data(ax, "no resolved incidents")
-    else:
-        handles.append(Line2D([], [], marker="o", ls="", color="grey", mec="black",
-                              label=t("Median")))
-        ax.legend(handles=handles, loc="lower right", fontsize=8, title=t("Scenario"))
+        return
+    handles.append(Line2D([], [], marker="o", ls="", color="grey", mec="black",
+                          label=t("Median")))
+    ax.legend(handles=handles, loc="lower right", fontsize=8, title=t("Scenario"))
+
+
+def _ecdf_axes(ax: Axes, logx: bool) -> None:
+    """Scale, limits, grid, labels and title of the ECDF axes."""
     if logx:
         ax.set_xscale("log")
     ax.set_ylim(0, 1.02)
@@ -91,7 +113,6 @@ def resolution_ecdf(
     ax.set_xlabel(t("Resolution time, occurrence to resolution (min)"))
     ax.set_ylabel(t("Cumulative share of resolved incidents"))
     ax.set_title(t("Resolution time ECDF (replications pooled)"))
-    return fig
 
 
 def kpi_bars(
@@ -118,38 +139,68 @@ def kpi_bars(
     """
     require(comparison, ["scenario", "kpi", "mean"], "comparison")
     df = comparison.assign(scenario=comparison["scenario"].astype(str))
-    present = list(pd.unique(df["kpi"]))
-    kpis = present if kpis is None else list(kpis)
-    missing = [k for k in kpis if k not in present]
-    if missing:
-        raise ValueError(f"KPI(s) not in comparison frame: {', '.join(missing)}")
+    kpis = _chosen_kpis(df, kpis)
     order = scenario_order(df)
     palette = resolve_colors(order, colors)
-    ncols = max(1, min(len(kpis), max_cols))
-    nrows = -(-len(kpis) // ncols)
-    fig = Figure(figsize=(3.6 * ncols + 0.6, 3.1 * nrows + 1.0), layout="constrained")
+    fig = _bars_figure(len(kpis), max_cols)
     axes = panel_axes(fig, len(kpis), max_cols)
-    x = np.arange(len(order))
     for ax, kpi in zip(axes, kpis):
         sub = df[df["kpi"] == kpi].drop_duplicates("scenario").set_index("scenario")
-        sub = sub.reindex(order)
-        mean = sub["mean"].to_numpy(dtype=float)
-        err = None
-        if {"ci_low", "ci_high"} <= set(sub.columns):
-            lo = mean - sub["ci_low"].to_numpy(dtype=float)
-            hi = sub["ci_high"].to_numpy(dtype=float) - mean
-            err = np.clip(np.nan_to_num(np.vstack([lo, hi])), 0, None)
-        elif "half_width" in sub.columns:
-            err = np.clip(np.nan_to_num(sub["half_width"].to_numpy(dtype=float)), 0, None)
-        ax.bar(x, np.nan_to_num(mean), color=[palette[s] for s in order], yerr=err,
-               capsize=4, error_kw={"ecolor": "black", "lw": 1})
-        ax.set_xticks(x, order, rotation=30 if len(order) > 2 else 0,
-                      ha="right" if len(order) > 2 else "center", fontsize=8)
-        ax.set_title(kpi_label(kpi), fontsize=10)
-        ax.set_ylabel(kpi_parts(kpi)[1] or t("value"))
-        ax.grid(axis="y", alpha=0.3)
+        _bar_panel(ax, sub.reindex(order), [palette[s] for s in order])
+        _bar_axes(ax, kpi)
     handles = [Patch(facecolor=palette[s], label=s) for s in order]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(order), 5),
                title=t("Scenario"), fontsize=8)
     fig.suptitle(t("KPI comparison across scenarios (mean with confidence interval)"))
     return fig
+
+
+def _chosen_kpis(df: pd.DataFrame, kpis: list[str] | None) -> list[str]:
+    """The KPIs to draw (default: all, in order of appearance); ValueError if one is absent."""
+    present = list(pd.unique(df["kpi"]))
+    chosen = present if kpis is None else list(kpis)
+    missing = [k for k in chosen if k not in present]
+    if missing:
+        raise ValueError(f"KPI(s) not in comparison frame: {', '.join(missing)}")
+    return chosen
+
+
+def _bars_figure(n: int, max_cols: int) -> Figure:
+    """A figure sized for ``n`` KPI panels in at most ``max_cols`` columns."""
+    ncols = max(1, min(n, max_cols))
+    nrows = -(-n // ncols)
+    return Figure(figsize=(3.6 * ncols + 0.6, 3.1 * nrows + 1.0), layout="constrained")
+
+
+def _bar_panel(ax: Axes, sub: pd.DataFrame, colors: list[Color]) -> None:
+    """One bar per scenario (rows of ``sub``, in order) with its error bar."""
+    mean = sub["mean"].to_numpy(dtype=float)
+    x = np.arange(len(sub))
+    ax.bar(x, np.nan_to_num(mean), color=colors, yerr=_bar_errors(sub, mean),
+           capsize=4, error_kw={"ecolor": "black", "lw": 1})
+    _scenario_ticks(ax, x, list(sub.index))
+
+
+def _scenario_ticks(ax: Axes, x: np.ndarray, names: list[str]) -> None:
+    """Scenario names under the bars, slanted when more than two."""
+    many = len(names) > 2
+    ax.set_xticks(x, names, rotation=30 if many else 0, ha="right" if many else "center",
+                  fontsize=8)
+
+
+def _bar_errors(sub: pd.DataFrame, mean: np.ndarray) -> np.ndarray | None:
+    """Error bars from ``ci_low``/``ci_high``, else ``half_width``, else none."""
+    if {"ci_low", "ci_high"} <= set(sub.columns):
+        lo = mean - sub["ci_low"].to_numpy(dtype=float)
+        hi = sub["ci_high"].to_numpy(dtype=float) - mean
+        return np.clip(np.nan_to_num(np.vstack([lo, hi])), 0, None)
+    if "half_width" in sub.columns:
+        return np.clip(np.nan_to_num(sub["half_width"].to_numpy(dtype=float)), 0, None)
+    return None
+
+
+def _bar_axes(ax: Axes, kpi: str) -> None:
+    """Title (the KPI), unit as y label, horizontal grid."""
+    ax.set_title(kpi_label(kpi), fontsize=10)
+    ax.set_ylabel(kpi_parts(kpi)[1] or t("value"))
+    ax.grid(axis="y", alpha=0.3)

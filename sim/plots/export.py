@@ -31,11 +31,12 @@ def save_figure(
     """
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for fmt in formats:
-        fmt = fmt.lstrip(".").lower()
-        path = stem.parent / f"{stem.name}.{fmt}"
-        with cjk_context(fig):
-            fig.savefig(path, format=fmt, dpi=dpi)
-        paths.append(path)
-    return paths
+    return [_save(fig, stem, fmt.lstrip(".").lower(), dpi) for fmt in formats]
+
+
+def _save(fig: Figure, stem: Path, fmt: str, dpi: int) -> Path:
+    """Write ``fig`` as ``<stem>.<fmt>`` with the CJK font at hand; returns the path."""
+    path = stem.parent / f"{stem.name}.{fmt}"
+    with cjk_context(fig):
+        fig.savefig(path, format=fmt, dpi=dpi)
+    return path

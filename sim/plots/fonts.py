@@ -16,10 +16,12 @@ import re
 import sys
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.typing import RcKeyType
 
 #: Installed families tried in this order (simplified Chinese first).
 CJK_FAMILIES = (
@@ -45,26 +47,39 @@ def cjk_font() -> str | None:
 
     found = _known_cjk(font_manager.fontManager)
     if found is None:  # installed after matplotlib cached its font list: look again
-        for path in font_manager.findSystemFonts():
-            if _CJK_FILE.search(path):
-                with contextlib.suppress(Exception):
-                    font_manager.fontManager.addfont(path)
+        _add_system_cjk_fonts()
         found = _known_cjk(font_manager.fontManager)
     return found
 
 
+def _add_system_cjk_fonts() -> None:
+    """Register the installed font files whose names look CJK with matplotlib."""
+    from matplotlib import font_manager
+
+    for path in font_manager.findSystemFonts():
+        if _CJK_FILE.search(path):
+            with contextlib.suppress(Exception):
+                font_manager.fontManager.addfont(path)
+
+
 def _known_cjk(manager: object) -> str | None:
+    """The first of CJK_FAMILIES that ``manager`` knows, or None."""
     installed = {f.name for f in manager.ttflist}  # type: ignore[attr-defined]
     return next((name for name in CJK_FAMILIES if name in installed), None)
 
 
+# CJK punctuation, kana and ideographs; hangul; compatibility ideographs; full-width forms
+_CJK_RANGES = (("\u3000", "\u9fff"), ("\uac00", "\ud7af"), ("\uf900", "\ufaff"),
+               ("\uff00", "\uffef"))
+
+
 def has_cjk(text: str) -> bool:
     """True if ``text`` has a CJK ideograph, kana, hangul or CJK punctuation."""
-    return any("\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
-               or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef" for ch in text)
+    return any(lo <= ch <= hi for ch in text for lo, hi in _CJK_RANGES)
 
 
 def _hint_once() -> None:
+    """Print the install hint, once per process."""
     global _hinted
     if not _hinted:
         _hinted = True
@@ -78,30 +93,43 @@ def cjk_context(fig: Figure | None = None) -> Iterator[None]:
     of a generic family such as sans-serif); missing-glyph warnings are swallowed and
     replaced by one install hint per process."""
     font = cjk_font()
-    rc = {}
+    rc: dict[RcKeyType, Any] = {}
     if font is not None:
         rc = {"font.family": _with_font(matplotlib.rcParams["font.family"], font)}
-        for text in fig.findobj(Text) if fig is not None else ():
-            text.set_fontfamily(_with_font(text.get_fontfamily(), font))
+        _add_font(fig, font)
     with matplotlib.rc_context(rc), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
     _sift(caught)
 
 
+def _add_font(fig: Figure | None, font: str) -> None:
+    """Put ``font`` behind the font families of every text of ``fig``."""
+    for text in fig.findobj(Text) if fig is not None else ():
+        text.set_fontfamily(_with_font(text.get_fontfamily(), font))
+
+
 def _with_font(families: str | list[str], font: str) -> list[str]:
+    """``families`` as a list ending with ``font``."""
     families = [families] if isinstance(families, str) else list(families)
     return families if font in families else [*families, font]
 
 
 def _sift(caught: list[warnings.WarningMessage]) -> None:
     """Re-issue the warnings that are not about missing glyphs; hint once if CJK ones were."""
-    missing = False
-    for w in caught:
-        glyph = _GLYPH.search(str(w.message))
-        if glyph:
-            missing = missing or has_cjk(chr(int(glyph.group(1))))
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if missing:
+    glyphs = [_missing_glyph(w) for w in caught]
+    _reissue([w for w, glyph in zip(caught, glyphs) if glyph is None])
+    if has_cjk("".join(filter(None, glyphs))):
         _hint_once()
+
+
+def _reissue(caught: list[warnings.WarningMessage]) -> None:
+    """Warn again with each caught warning."""
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _missing_glyph(w: warnings.WarningMessage) -> str | None:
+    """The character a missing-glyph warning is about; None for any other warning."""
+    glyph = _GLYPH.search(str(w.message))
+    return chr(int(glyph.group(1))) if glyph else None

@@ -16,6 +16,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 from sim.replay.motion import Motion
 from sim.replay.states import STATES
@@ -64,16 +65,26 @@ def draw_district(ax: Axes, scene: Scene) -> float:
     colors = [KIND_COLORS.get(k, "#f2f2f2") for k in scene.zone_kinds]
     ax.add_collection(PatchCollection(rects, facecolor=colors, edgecolor="#c8c8c8", lw=0.6))
     if len(scene.zone_ids) <= 64:
-        for zid, (x, y) in zip(scene.zone_ids, scene.zone_xy):
-            ax.text(x - side * 0.45, y + side * 0.45, zid, fontsize=6, color="#909090",
-                    ha="left", va="top")
-    lo, hi = scene.zone_xy.min(axis=0) - side, scene.zone_xy.max(axis=0) + side
+        _zone_labels(ax, scene, side)
+    _fit_district(ax, scene.zone_xy, side)
+    return side
+
+
+def _zone_labels(ax: Axes, scene: Scene, side: float) -> None:
+    """Each zone's id in grey in the top left corner of its square."""
+    for zid, (x, y) in zip(scene.zone_ids, scene.zone_xy):
+        ax.text(x - side * 0.45, y + side * 0.45, zid, fontsize=6, color="#909090",
+                ha="left", va="top")
+
+
+def _fit_district(ax: Axes, xy: np.ndarray, side: float) -> None:
+    """Equal-aspect axes around the zone centres, padded by a square's side."""
+    lo, hi = xy.min(axis=0) - side, xy.max(axis=0) + side
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_aspect("equal")
     ax.set_xlabel("x (m)")
     ax.set_ylabel("y (m)")
-    return side
 
 
 def legend_handles() -> list[Line2D]:
@@ -100,12 +111,9 @@ class ReplayArtist:
         size = float(np.clip(side / 12, 3, 9)) ** 2  # marker area (points²), smaller if dense
         self.incidents = ax.scatter([], [], marker="X", s=size * 0.9, lw=0.3, ec="black",
                                     zorder=3)
-        self.officers = {m: ax.scatter([], [], marker=k, s=size * 1.6, lw=0.6, ec="black",
-                                       zorder=4) for m, k in MODE_MARKERS.items()}
+        self.officers = _officer_artists(ax, size)
         self.modes = np.asarray(scene.motion.modes, dtype=object)
-        self.clock = ax.text(0.01, 0.99, "", transform=ax.transAxes, ha="left", va="top",
-                             fontsize=13, fontweight="bold", zorder=5,
-                             bbox={"fc": "white", "ec": "#888888", "alpha": 0.9})
+        self.clock = _clock_text(ax)
         self.status = self.fig.text(0.08, 0.02, "", fontsize=8, va="bottom")
         self._officer_text = ""
         ax.set_title(scene.title, fontsize=11)
@@ -126,19 +134,40 @@ class ReplayArtist:
         for mode, artist in self.officers.items():
             pick = on & (self.modes == mode)
             set_points(artist, xy[pick], [ACTIVITY_COLORS.get(a, "white") for a in act[pick]])
-        counts = {a: int((act == a).sum()) for a in ACTIVITY_COLORS}
-        self._officer_text = f"On duty {int(on.sum())}: " + ", ".join(
-            f"{n} {a}" for a, n in counts.items() if n)
+        self._officer_text = _duty_text(on, act)
 
     def _incidents(self, k: int) -> None:
         states = self.scene.incident_states[k]
         shown = states >= 0
-        colors = [to_rgba(STATE_COLORS[STATES[s]], 0.45 if STATES[s] == "ended" else 1.0)
-                  for s in states[shown]]
-        set_points(self.incidents, self.scene.incident_xy[shown], colors)
+        set_points(self.incidents, self.scene.incident_xy[shown],
+                   [_state_color(STATES[s]) for s in states[shown]])
         counts = np.bincount(states[shown], minlength=len(STATES))
         self.status.set_text(self._officer_text + "\nIncidents: " + ", ".join(
             f"{n} {s}" for s, n in zip(STATES, counts)))
+
+
+def _officer_artists(ax: Axes, size: float) -> dict[str, PathCollection]:
+    """An empty scatter per mode (its marker) for the officers on duty."""
+    return {m: ax.scatter([], [], marker=k, s=size * 1.6, lw=0.6, ec="black", zorder=4)
+            for m, k in MODE_MARKERS.items()}
+
+
+def _clock_text(ax: Axes) -> Text:
+    """The clock in the top left corner, bold on a white box."""
+    return ax.text(0.01, 0.99, "", transform=ax.transAxes, ha="left", va="top", fontsize=13,
+                   fontweight="bold", zorder=5,
+                   bbox={"fc": "white", "ec": "#888888", "alpha": 0.9})
+
+
+def _duty_text(on: np.ndarray, act: np.ndarray) -> str:
+    """"On duty 5: 3 patrol, 2 travel": officers on duty and what they are doing."""
+    counts = {a: int((act == a).sum()) for a in ACTIVITY_COLORS}
+    return f"On duty {int(on.sum())}: " + ", ".join(f"{n} {a}" for a, n in counts.items() if n)
+
+
+def _state_color(state: str) -> tuple[float, float, float, float]:
+    """An incident state's colour, faded once ended."""
+    return to_rgba(STATE_COLORS[state], 0.45 if state == "ended" else 1.0)
 
 
 def set_points(artist: PathCollection, xy: np.ndarray, colors: list) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator, PercentFormatter
 
@@ -23,6 +25,8 @@ from ._style import (
 _INCIDENT_TIMES = ["t_occur", "t_detect", "t_dispatch", "t_arrive", "t_resolve", "t_end"]
 _UNIT_TIMES = ["shift_start", "shift_end", "off_duty_at"]
 _KIND_TITLES = {"motor": "Motor vehicles", "nonmotor": "Non-motor vehicles"}
+_SERIES = ("incidents_open", "officers_on_duty")
+T = TypeVar("T")
 
 
 def _cumulative_count_integral(starts: np.ndarray, ends: np.ndarray,
@@ -51,8 +55,18 @@ def _hourly_integrals(starts: np.ndarray, ends: np.ndarray, horizon: float,
     ends = np.where(np.isnan(ends), horizon, np.maximum(ends, starts))
     ok = np.isfinite(starts)
     integ = np.diff(_cumulative_count_integral(starts[ok], ends[ok], edges))
-    hour = (edges[:-1] // 60).astype(int) % 24
-    return np.bincount(hour, weights=integ, minlength=24)
+    return np.bincount(_bin_hours(edges), weights=integ, minlength=24)
+
+
+def _bin_hours(edges: np.ndarray) -> np.ndarray:
+    """Hour of day (0..23) of each bin starting at ``edges[:-1]``."""
+    return (edges[:-1] // 60).astype(int) % 24
+
+
+def _hour_exposure(start: float, horizon: float, reps: int) -> np.ndarray:
+    """Minutes observed in each hour of day over [start, horizon), times ``reps``."""
+    edges = _hour_edges(start, horizon)
+    return np.bincount(_bin_hours(edges), weights=np.diff(edges), minlength=24) * reps
 
 
 def open_and_on_duty_by_hour(
@@ -88,50 +102,85 @@ def open_and_on_duty_by_hour(
     """
     require(incidents, ["t_occur", "t_end"], "incidents")
     require(units, ["shift_start"], "units")
-    inc = with_scenario(incidents, label, ["replication", *_INCIDENT_TIMES])
-    uni = with_scenario(units, label, ["replication", *_UNIT_TIMES])
-    for df in (inc, uni):
-        if "replication" not in df.columns:
-            df["replication"] = 0
-    off = uni["off_duty_at"] if "off_duty_at" in uni.columns else uni["shift_start"] * np.nan
-    if "shift_end" in uni.columns:
-        off = off.fillna(uni["shift_end"])
-    uni = uni.assign(_off=off)
-
-    rows = []
-    for scen in scenario_order(inc, uni):
-        si, su = inc[inc["scenario"] == scen], uni[uni["scenario"] == scen]
-        horizon = horizon_min.get(scen) if isinstance(horizon_min, Mapping) else horizon_min
-        start = start_min.get(scen, 0.0) if isinstance(start_min, Mapping) else start_min
-        if horizon is None:
-            cols = [si[c] for c in _INCIDENT_TIMES if c in si] + [
-                su[c] for c in _UNIT_TIMES if c in su]
-            horizon = float(np.nanmax([c.max() for c in cols] + [0.0]))
-        reps = pd.unique(pd.concat([si["replication"], su["replication"]]))
-        totals = {"incidents_open": np.zeros(24), "officers_on_duty": np.zeros(24)}
-        if horizon > start:
-            gi, gu = si.groupby("replication").indices, su.groupby("replication").indices
-            occ, end = si["t_occur"].to_numpy(float), si["t_end"].to_numpy(float)
-            on, off_at = su["shift_start"].to_numpy(float), su["_off"].to_numpy(float)
-            for rep in reps:
-                ii, iu = gi.get(rep, []), gu.get(rep, [])
-                totals["incidents_open"] += _hourly_integrals(occ[ii], end[ii], horizon, start)
-                totals["officers_on_duty"] += _hourly_integrals(on[iu], off_at[iu], horizon,
-                                                                start)
-            edges = _hour_edges(start, horizon)
-            hour = (edges[:-1] // 60).astype(int) % 24
-            exposure = np.bincount(hour, weights=np.diff(edges), minlength=24) * len(reps)
-        else:
-            exposure = np.zeros(24)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means = {k: np.where(exposure > 0, v / exposure, np.nan) for k, v in totals.items()}
-        rows.append(pd.DataFrame({"scenario": scen, "hour": np.arange(24), **means}))
+    inc, uni = _tidy_frames(incidents, units, label)
+    rows = [_scenario_hours(inc[inc["scenario"] == scen], uni[uni["scenario"] == scen], scen,
+                            _setting(horizon_min, scen, None), _setting(start_min, scen, 0.0))
+            for scen in scenario_order(inc, uni)]
     if not rows:
-        return pd.DataFrame(columns=["scenario", "hour", "incidents_open", "officers_on_duty"])
+        return pd.DataFrame(columns=["scenario", "hour", *_SERIES])
     return pd.concat(rows, ignore_index=True)
 
 
-def _hour_axis(ax) -> None:
+def _tidy_frames(incidents: pd.DataFrame, units: pd.DataFrame,
+                 label: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both frames with ``scenario`` and ``replication``; units with ``_off`` (off duty)."""
+    inc = _with_replication(with_scenario(incidents, label, ["replication", *_INCIDENT_TIMES]))
+    uni = _with_replication(with_scenario(units, label, ["replication", *_UNIT_TIMES]))
+    return inc, uni.assign(_off=_off_duty(uni))
+
+
+def _with_replication(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with a ``replication`` column (all 0 when it had none)."""
+    return df if "replication" in df.columns else df.assign(replication=0)
+
+
+def _off_duty(uni: pd.DataFrame) -> pd.Series:
+    """When each officer goes off duty: ``off_duty_at``, else ``shift_end``, else NaN."""
+    off = uni["off_duty_at"] if "off_duty_at" in uni.columns else uni["shift_start"] * np.nan
+    if "shift_end" in uni.columns:
+        off = off.fillna(uni["shift_end"])
+    return off
+
+
+def _setting(value: T | Mapping[str, T], scen: str, default: T) -> T:
+    """A per-scenario option: the mapping's entry for ``scen`` (or ``default``), or the value."""
+    if isinstance(value, Mapping):
+        return value.get(scen, default)
+    return value
+
+
+def _scenario_hours(si: pd.DataFrame, su: pd.DataFrame, scen: str, horizon: float | None,
+                    start: float) -> pd.DataFrame:
+    """One scenario's 24 rows: mean open incidents and officers on duty per hour of day."""
+    end = _latest_time(si, su) if horizon is None else horizon
+    means = _hourly_means(si, su, end, start)
+    return pd.DataFrame({"scenario": scen, "hour": np.arange(24), **means})
+
+
+def _latest_time(si: pd.DataFrame, su: pd.DataFrame) -> float:
+    """The latest time in either frame (0 when none): the default horizon."""
+    cols = [si[c] for c in _INCIDENT_TIMES if c in si] + [su[c] for c in _UNIT_TIMES if c in su]
+    return float(np.nanmax([c.max() for c in cols] + [0.0]))
+
+
+def _hourly_means(si: pd.DataFrame, su: pd.DataFrame, horizon: float,
+                  start: float) -> dict[str, np.ndarray]:
+    """Time-averaged counts per hour of day over [start, horizon) (NaN where never observed)."""
+    reps = pd.unique(pd.concat([si["replication"], su["replication"]]))
+    if not horizon > start:
+        return {k: np.full(24, np.nan) for k in _SERIES}
+    totals = _hourly_totals(si, su, reps, horizon, start)
+    exposure = _hour_exposure(start, horizon, len(reps))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {k: np.where(exposure > 0, v / exposure, np.nan) for k, v in totals.items()}
+
+
+def _hourly_totals(si: pd.DataFrame, su: pd.DataFrame, reps: np.ndarray, horizon: float,
+                   start: float) -> dict[str, np.ndarray]:
+    """Per hour of day: open incidents and officers on duty integrated, summed over reps."""
+    gi, gu = si.groupby("replication").indices, su.groupby("replication").indices
+    occ, end = si["t_occur"].to_numpy(float), si["t_end"].to_numpy(float)
+    on, off_at = su["shift_start"].to_numpy(float), su["_off"].to_numpy(float)
+    totals = {k: np.zeros(24) for k in _SERIES}
+    for rep in reps:
+        ii, iu = gi.get(rep, []), gu.get(rep, [])
+        totals["incidents_open"] += _hourly_integrals(occ[ii], end[ii], horizon, start)
+        totals["officers_on_duty"] += _hourly_integrals(on[iu], off_at[iu], horizon, start)
+    return totals
+
+
+def _hour_axis(ax: Axes) -> None:
+    """Hours 0-24 with a tick every 3 h, and a light grid."""
     ax.set_xlim(0, 24)
     ax.xaxis.set_major_locator(MultipleLocator(3))
     ax.grid(alpha=0.3)
@@ -166,11 +215,24 @@ def time_of_day(
     fig = Figure(figsize=(8, 6), layout="constrained")
     ax_inc, ax_off = fig.subplots(2, 1, sharex=True)
     for scen in order:
-        d = data[data["scenario"] == scen]
-        x = d["hour"].to_numpy() + 0.5
-        kw = {"color": palette[scen], "marker": "o", "ms": 3, "lw": 1.6, "label": scen}
-        ax_inc.plot(x, d["incidents_open"], **kw)
-        ax_off.plot(x, d["officers_on_duty"], **kw)
+        _day_lines(ax_inc, ax_off, data[data["scenario"] == scen], scen, palette[scen])
+    _day_axes(ax_inc, ax_off)
+    if order:
+        ax_inc.legend(title=t("Scenario"), fontsize=8)
+    fig.suptitle(t("Disorder vs. staffing by hour of day (mean over days and replications)"))
+    return fig
+
+
+def _day_lines(ax_inc: Axes, ax_off: Axes, d: pd.DataFrame, scen: str, color: Color) -> None:
+    """A scenario's open incidents and officers on duty, each on its axes."""
+    x = d["hour"].to_numpy() + 0.5
+    kw: dict[str, Any] = {"color": color, "marker": "o", "ms": 3, "lw": 1.6, "label": scen}
+    ax_inc.plot(x, d["incidents_open"], **kw)
+    ax_off.plot(x, d["officers_on_duty"], **kw)
+
+
+def _day_axes(ax_inc: Axes, ax_off: Axes) -> None:
+    """Labels and titles of the two stacked axes; hours on both, counts from 0."""
     ax_inc.set_ylabel(t("Open incidents (mean count)"))
     ax_inc.set_title(t("Open (visible) incidents"))
     ax_off.set_ylabel(t("Officers on duty (mean count)"))
@@ -179,10 +241,6 @@ def time_of_day(
     for ax in (ax_inc, ax_off):
         _hour_axis(ax)
         ax.set_ylim(bottom=0)
-    if order:
-        ax_inc.legend(title=t("Scenario"), fontsize=8)
-    fig.suptitle(t("Disorder vs. staffing by hour of day (mean over days and replications)"))
-    return fig
 
 
 def parking_occupancy(
@@ -206,9 +264,7 @@ def parking_occupancy(
     df = with_scenario(parking, label, ["hour", "kind", "occupancy"])
     order = scenario_order(df)
     palette = resolve_colors(order, colors)
-    present = [str(k) for k in pd.unique(df["kind"])]
-    kinds = [k for k in _KIND_TITLES if k in present] + [
-        k for k in present if k not in _KIND_TITLES]
+    kinds = _kind_order(df)
     mean = df.assign(kind=df["kind"].astype(str)).groupby(
         ["scenario", "kind", "hour"], sort=True)["occupancy"].mean()
     fig = Figure(figsize=(5 * max(len(kinds), 1) + 0.5, 4.2), layout="constrained")
@@ -216,18 +272,37 @@ def parking_occupancy(
     if not kinds:
         no_data(axes[0], "no parking data")
     for ax, kind in zip(axes, kinds):
-        for scen in order:
-            if (scen, kind) in mean.index.droplevel("hour"):
-                s = mean.loc[(scen, kind)]
-                ax.plot(s.index.to_numpy(float) + 0.5, s.to_numpy(), color=palette[scen],
-                        marker="o", ms=3, lw=1.6, label=scen)
-        ax.axhline(1.0, color="black", ls="--", lw=1, label=t("Legal capacity (100%)"))
-        ax.set_title(_KIND_TITLES.get(kind, kind.replace("_", " ").capitalize()))
-        ax.set_xlabel(t("Hour of day (h)"))
-        _hour_axis(ax)
-        ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        _occupancy_lines(ax, mean, kind, order, palette)
+        _occupancy_axes(ax, kind)
     axes[0].set_ylabel("Occupancy (% of legal capacity)")
     axes[0].legend(title=t("Scenario"), fontsize=8)
     fig.suptitle(t("Parking occupancy by hour of day (mean over zones and replications)"))
     return fig
+
+
+def _kind_order(df: pd.DataFrame) -> list[str]:
+    """Vehicle kinds present: the known ones first (motor, non-motor), then the others."""
+    present = [str(k) for k in pd.unique(df["kind"])]
+    known = [k for k in _KIND_TITLES if k in present]
+    return known + [k for k in present if k not in _KIND_TITLES]
+
+
+def _occupancy_lines(ax: Axes, mean: pd.Series, kind: str, order: list[str],
+                     palette: Mapping[str, Color]) -> None:
+    """One line per scenario with ``kind`` parking, then the 100 % legal-capacity line."""
+    pairs = mean.index.droplevel("hour")
+    for scen in order:
+        if (scen, kind) in pairs:
+            s = mean.loc[(scen, kind)]
+            ax.plot(s.index.to_numpy(float) + 0.5, s.to_numpy(), color=palette[scen],
+                    marker="o", ms=3, lw=1.6, label=scen)
+    ax.axhline(1.0, color="black", ls="--", lw=1, label=t("Legal capacity (100%)"))
+
+
+def _occupancy_axes(ax: Axes, kind: str) -> None:
+    """Title (the kind), hour axis and a percentage y axis from 0."""
+    ax.set_title(_KIND_TITLES.get(kind, kind.replace("_", " ").capitalize()))
+    ax.set_xlabel(t("Hour of day (h)"))
+    _hour_axis(ax)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))

@@ -42,6 +42,7 @@ class ReplayData:
 
     @property
     def t0(self) -> float:
+        """The day's first minute."""
         return self.day * DAY_MIN
 
 
@@ -52,19 +53,24 @@ def read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     """A results CSV with the columns a replay needs (others dropped), or a ReplayError.
 
     Ids stay text even when they look like numbers (a zone named ``07``)."""
-    text = {c: str for c in TEXT_COLUMNS if c in columns}
-    try:
-        frame = pd.read_csv(path, usecols=lambda c: c in columns, dtype=text,
-                            keep_default_na=False, na_values={c: [""] for c in columns
-                                                              if c not in text})
-    except FileNotFoundError:
-        raise ReplayError(f"{path} is missing") from None
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise ReplayError(f"cannot read {path}: {exc}") from None
+    frame = _read(path, columns, {c: str for c in TEXT_COLUMNS if c in columns})
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ReplayError(f"{path} lacks the column(s) {', '.join(missing)}")
     return frame
+
+
+def _read(path: Path, columns: list[str], text: dict[str, type]) -> pd.DataFrame:
+    """``columns`` of the CSV, ``text`` ones as strings and only empty cells of the others
+    missing; a ReplayError when the file is missing or unreadable."""
+    try:
+        return pd.read_csv(path, usecols=lambda c: c in columns, dtype=text,
+                           keep_default_na=False,
+                           na_values={c: [""] for c in columns if c not in text})
+    except FileNotFoundError:
+        raise ReplayError(f"{path} is missing") from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise ReplayError(f"cannot read {path}: {exc}") from None
 
 
 def check_folder(folder: Path) -> None:
@@ -84,13 +90,7 @@ def trace_window(folder: Path, day: int, replication: int, days: int) -> list[st
     """Check that the trace covers ``day`` of ``replication``; returns warnings."""
     if not 0 <= day < days:
         raise ReplayError(f"--day {day}: the run has days 0-{days - 1}")
-    info = read_csv(folder / "trace_info.csv", INFO_COLUMNS)
-    row = info[info["replication"] == replication]
-    if row.empty:
-        reps = sorted(info["replication"].astype(int).tolist())
-        raise ReplayError(f"--replication {replication}: the results have replication(s) "
-                          f"{_ranges(reps)}")
-    t_from, t_to, t_cut = (float(row.iloc[0][c]) for c in ("t_from", "t_to", "t_cut"))
+    t_from, t_to, t_cut = _trace_info(folder, replication)
     start, end = day * DAY_MIN, (day + 1) * DAY_MIN
     if start < t_from or start >= t_to:
         covered = f"{int(t_from // DAY_MIN)}-{int(np.ceil(t_to / DAY_MIN)) - 1}"
@@ -104,6 +104,18 @@ def trace_window(folder: Path, day: int, replication: int, days: int) -> list[st
             "missing"] if t_cut < end else []
 
 
+def _trace_info(folder: Path, replication: int) -> tuple[float, float, float]:
+    """(first, end, cut-off) minute of the replication's trace (trace_info.csv)."""
+    info = read_csv(folder / "trace_info.csv", INFO_COLUMNS)
+    row = info[info["replication"] == replication]
+    if row.empty:
+        reps = sorted(info["replication"].astype(int).tolist())
+        raise ReplayError(f"--replication {replication}: the results have replication(s) "
+                          f"{_ranges(reps)}")
+    first = row.iloc[0]
+    return float(first["t_from"]), float(first["t_to"]), float(first["t_cut"])
+
+
 def _ranges(values: list[int]) -> str:
     return ", ".join(str(v) for v in values[:10]) + (", ..." if len(values) > 10 else "")
 
@@ -113,6 +125,7 @@ def _clock(t: float) -> str:
 
 
 def day_legs(folder: Path, replication: int, start: float, end: float) -> pd.DataFrame:
+    """Legs of the replication under way some time during [start, end)."""
     legs = read_csv(folder / "trace.csv", TRACE_COLUMNS)
     keep = (legs["replication"] == replication) & (legs["t_end"] >= start) & (
         legs["t_start"] < end)

@@ -48,8 +48,17 @@ def offline_player(jshtml: str) -> str:
 
 def html_page(anim: FuncAnimation, fps: int, title: str, note: str) -> str:
     """A self-contained page: heading, note and the animation's player (frames embedded)."""
+    return _page(title, note, _player(anim, fps))
+
+
+def _player(anim: FuncAnimation, fps: int) -> str:
+    """The animation's JavaScript player with every frame embedded, working offline."""
     with matplotlib.rc_context({"animation.embed_limit": 500.0}):  # MB
-        player = offline_player(anim.to_jshtml(fps=fps, default_mode="once"))
+        return offline_player(anim.to_jshtml(fps=fps, default_mode="once"))
+
+
+def _page(title: str, note: str, player: str) -> str:
+    """The HTML page around the player: title, heading and note."""
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{html.escape(title)}</title>\n<style>body {{font-family: sans-serif; "
             f"margin: 1em 2em;}} p {{max-width: 60em;}}</style>\n</head>\n<body>\n"

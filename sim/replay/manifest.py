@@ -19,13 +19,18 @@ def inside(path: Path, folder: Path) -> Path | None:
         return None
 
 
+def _with_parents(rel: Path) -> set[str]:
+    """A relative path and each folder above it, as POSIX strings."""
+    return {p.as_posix() for p in (rel, *rel.parents) if p != Path(".")}
+
+
 def register(folder: Path, written: Path) -> None:
     """Add ``written`` (and its folders up to ``folder``) to ``folder``'s marker, if any."""
     rel = inside(written, folder)
     listed = read_manifest(folder)
     if rel is None or listed is None:
         return
-    entries = {p.as_posix() for p in (rel, *rel.parents) if p != Path(".")}
+    entries = _with_parents(rel)
     data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     data["entries"] = sorted(listed | entries)
     write_text_atomic(folder / MARKER, json.dumps(data, indent=1, ensure_ascii=False) + "\n")

@@ -29,6 +29,11 @@ class Motion:
     activity: np.ndarray  # (frames, officers) activity names ("" off duty)
 
 
+def positions(items: list[str]) -> dict[str, int]:
+    """Each item's position in ``items``."""
+    return {x: k for k, x in enumerate(items)}
+
+
 def polyline(a: int, b: int, xy: np.ndarray, path_of: PathOf) -> np.ndarray:
     """The centres a trip from ``a`` to ``b`` passes: ``a``'s, then each zone of the path."""
     if a == b:
@@ -71,8 +76,7 @@ def motion(legs: pd.DataFrame, times: np.ndarray, xy: np.ndarray, zone_ids: list
     modes = legs.drop_duplicates("unit_id").set_index("unit_id")["mode"]
     pos = np.full((len(times), len(officers), 2), np.nan)
     act = np.full((len(times), len(officers)), "", dtype=object)
-    column = {u: k for k, u in enumerate(officers)}
-    index = {z: k for k, z in enumerate(zone_ids)}
+    column, index = positions(officers), positions(zone_ids)
     for leg in legs.itertuples(index=False):
         lo, hi = np.searchsorted(times, [leg.t_start, leg.t_end], side="left")
         if hi > lo:

@@ -6,7 +6,7 @@ import numpy as np
 
 from sim.plots.replay import Scene, cell_size
 from sim.replay.data import DAY_MIN, ReplayData
-from sim.replay.motion import motion
+from sim.replay.motion import motion, positions
 from sim.replay.states import scatter_offsets, states_at
 from sim.scenario.units import WEEKDAYS
 
@@ -28,9 +28,15 @@ def clock_label(t: float, start_weekday: str) -> str:
 
 def incident_positions(data: ReplayData, side: float) -> np.ndarray:
     """Each incident at its zone's centre, spread within the zone's square."""
-    index = {z: k for k, z in enumerate(data.layout.zone_ids)}
+    index = positions(list(data.layout.zone_ids))
     centre = data.layout.xy[[index[z] for z in data.incidents["zone"]]].reshape(-1, 2)
     return centre + scatter_offsets(data.incidents["incident_id"].to_numpy(), 0.4 * side)
+
+
+def zone_kinds(data: ReplayData) -> list[str]:
+    """Each zone's kind, in the layout's zone order."""
+    kinds = {z.id: z.kind for z in data.scenario.district.all_zones()}
+    return [kinds[z] for z in data.layout.zone_ids]
 
 
 def build_scene(data: ReplayData, step_min: float) -> Scene:
@@ -39,12 +45,11 @@ def build_scene(data: ReplayData, step_min: float) -> Scene:
     times = frame_times(data.day, step_min)
     moves = motion(data.legs, times, layout.xy, list(layout.zone_ids), data.facts.path)
     states = np.array([states_at(data.incidents, t) for t in times], dtype=int)
-    kinds = {z.id: z.kind for z in data.scenario.district.all_zones()}
     return Scene(
         title=f"{data.scenario.name}: day {data.day}, replication {data.replication}",
         zone_ids=list(layout.zone_ids),
         zone_xy=layout.xy,
-        zone_kinds=[kinds[z] for z in layout.zone_ids],
+        zone_kinds=zone_kinds(data),
         motion=moves,
         incident_xy=incident_positions(data, cell_size(layout.xy)),
         incident_states=states.reshape(len(times), len(data.incidents)),

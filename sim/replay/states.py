@@ -21,11 +21,14 @@ def states_at(incidents: pd.DataFrame, t: float) -> np.ndarray:
     """
     times = incidents[list(MILESTONES)].to_numpy(dtype=float)
     passed = np.nan_to_num(times, nan=np.inf) <= t
-    latest = np.where(passed.any(axis=1), len(MILESTONES) - 1 - np.argmax(passed[:, ::-1],
-                                                                          axis=1), -1)
-    ended = times[:, -1]
-    gone = passed[:, -1] & (ended < t - ENDED_SHOWN_MIN)
-    return np.where(gone, -1, latest)
+    gone = passed[:, -1] & (times[:, -1] < t - ENDED_SHOWN_MIN)
+    return np.where(gone, -1, _latest(passed))
+
+
+def _latest(passed: np.ndarray) -> np.ndarray:
+    """Per row: the index of the last True column, -1 if none."""
+    last = passed.shape[1] - 1 - np.argmax(passed[:, ::-1], axis=1)
+    return np.where(passed.any(axis=1), last, -1)
 
 
 def scatter_offsets(incident_ids: np.ndarray, radius: float) -> np.ndarray:

@@ -89,24 +89,38 @@ def report_blocks(comparison: Comparison, figures: list[tuple[str, str]],
     """The report's content, in order: summary, verdicts, per-type tables, maps, time of
     day, the planner's tables, other figures, then ``extra`` sections (e.g. a replayed day;
     any blocks, "html" for raw HTML) and the methods."""
-    names = [s.name for s in comparison.scenarios]
     figs = _figure_blocks(comparison, figures)
-    blocks: list[Block] = [("h1", t("Comparison: {names}", names=t(" vs ").join(names)))]
-    blocks += [("warn", w) for w in comparison.warnings]
-    blocks += [("h2", t("Summary")), ("p", summary_paragraph(comparison))]
-    blocks += _figures_note(figs)
+    blocks = _opening_blocks(comparison, figs)
     blocks += _verdict_blocks(comparison)
     blocks += _per_type_blocks(comparison, figs.pop("per_type", None))
     blocks += workflow_blocks(comparison)
     blocks += displacement_blocks(comparison)
-    blocks += _section(t("Maps"), [figs.pop(n) for n in MAPS if n in figs])
-    blocks += _time_of_day_blocks(comparison, [figs.pop(n) for n in TIME_OF_DAY if n in figs])
+    blocks += _section(t("Maps"), _take(figs, MAPS))
+    blocks += _time_of_day_blocks(comparison, _take(figs, TIME_OF_DAY))
     blocks += _scenario_blocks(comparison) + _analysis_blocks(comparison)
     blocks += _section(t("Other figures"), list(figs.values()))
     blocks += list(extra)
-    blocks += [("h2", t("Methods")), ("p", methods(comparison))]
-    blocks += [("ul", comparison.notes)] if comparison.notes else []
-    return blocks
+    return blocks + _methods_blocks(comparison)
+
+
+def _opening_blocks(comparison: Comparison, figs: dict[str, Block]) -> list[Block]:
+    """Title, warnings, the summary and the note on the figures."""
+    names = t(" vs ").join(s.name for s in comparison.scenarios)
+    blocks: list[Block] = [("h1", t("Comparison: {names}", names=names))]
+    blocks += [("warn", w) for w in comparison.warnings]
+    blocks += [("h2", t("Summary")), ("p", summary_paragraph(comparison))]
+    return blocks + _figures_note(figs)
+
+
+def _take(figs: dict[str, Block], names: Sequence[str]) -> list[Block]:
+    """Remove the figures named ``names`` from ``figs`` and return those it had, in order."""
+    return [figs.pop(n) for n in names if n in figs]
+
+
+def _methods_blocks(comparison: Comparison) -> list[Block]:
+    """The methods paragraph, then the run's notes as a list."""
+    blocks: list[Block] = [("h2", t("Methods")), ("p", methods(comparison))]
+    return blocks + ([("ul", comparison.notes)] if comparison.notes else [])
 
 
 def _figure_blocks(comparison: Comparison, figures: list[tuple[str, str]]) -> dict[str, Block]:
@@ -114,7 +128,7 @@ def _figure_blocks(comparison: Comparison, figures: list[tuple[str, str]]) -> di
     only interactive has no stem (left out of report.md)."""
     from sim.report import interactive
 
-    live = interactive.figures(comparison) if figures and interactive.available() else {}
+    live = _live_figures(comparison) if figures else {}
     out: dict[str, Block] = {
         stem: ("fig", (stem, t(caption), live.get(stem))) for stem, caption in figures}
     if "per_type" in live:
@@ -122,15 +136,25 @@ def _figure_blocks(comparison: Comparison, figures: list[tuple[str, str]]) -> di
     return out
 
 
+def _live_figures(comparison: Comparison) -> dict[str, Any]:
+    """The interactive figures, when plotly is installed."""
+    from sim.report import interactive
+
+    return interactive.figures(comparison) if interactive.available() else {}
+
+
+LIVE_NOTE = ("Interactive figures: hover for values, click a scenario in the legend to hide or "
+             "show it.")
+STATIC_NOTE = ("Static figures only: the interactive figures need the optional extra "
+               "(pip install 'chengguan-sim[interactive]').")
+
+
 def _figures_note(figs: dict[str, Block]) -> list[Block]:
     """A line for report.html only: how to read the interactive figures, or how to get them."""
     if not figs:
         return []
     live = any(v[1][2] is not None for v in figs.values())
-    return [("note", t("Interactive figures: hover for values, click a scenario in the legend "
-                       "to hide or show it.") if live else
-             t("Static figures only: the interactive figures need the optional extra "
-               "(pip install 'chengguan-sim[interactive]')."))]
+    return [("note", t(LIVE_NOTE if live else STATIC_NOTE))]
 
 
 def _section(title: str, blocks: list[Block]) -> list[Block]:
@@ -149,15 +173,20 @@ def _verdict_blocks(comparison: Comparison) -> list[Block]:
 
 
 def _scenario_blocks(comparison: Comparison) -> list[Block]:
-    names = [s.name for s in comparison.scenarios]
+    """The scenarios table: description, officers and staff-hours per week."""
+    scenarios = comparison.scenarios
+    names = [s.name for s in scenarios]
     staff = comparison.staff_hours()
     return [("h2", t("Scenarios")), ("table", pd.DataFrame({
         t("scenario"): names,
-        t("description"): [" ".join(s.description.split()) or "—"
-                           for s in comparison.scenarios],
-        t("officers"): [str(sum(g.count for g in s.units.values()))
-                        for s in comparison.scenarios],
+        t("description"): [_description(s) for s in scenarios],
+        t("officers"): [str(sum(g.count for g in s.units.values())) for s in scenarios],
         t("staff-hours per week"): [fmt(staff.get(n, math.nan)) for n in names]}))]
+
+
+def _description(scenario: Any) -> str:
+    """The scenario's description on one line ("—" when it has none)."""
+    return " ".join(scenario.description.split()) or "—"
 
 
 VERDICT_INTRO = (
@@ -178,34 +207,54 @@ def _per_type_blocks(comparison: Comparison, figure: Block | None) -> list[Block
     return out
 
 
+BY_HOUR_INTRO = (
+    "When disorder outruns staffing: officers on duty, the chance that a case waits for a free "
+    "officer, cases waiting, the 90th-percentile response (detection → arrival) and the share "
+    "of incidents ended within target, by band of hours; docs/tables.md explains each column.")
+
+
 def _time_of_day_blocks(comparison: Comparison, figures: list[Block]) -> list[Block]:
     out = _section(t("Time of day"), figures)
     by_hour = comparison.frames.extra.get("by_hour")
     if by_hour is not None and not by_hour.empty:
-        out += [("h2", t("By time of day (by_hour.csv, condensed)")),
-                ("p", t("When disorder outruns staffing: officers on duty, the chance that a "
-                        "case waits for a free officer, cases waiting, the 90th-percentile "
-                        "response (detection → arrival) and the share of incidents ended "
-                        "within target, by band of hours; docs/tables.md explains each "
-                        "column.")),
+        out += [("h2", t("By time of day (by_hour.csv, condensed)")), ("p", t(BY_HOUR_INTRO)),
                 ("table", table_frame(hour_bands(by_hour)))]
     return out
 
 
 def _analysis_blocks(comparison: Comparison) -> list[Block]:
-    out: list[Block] = []
-    if comparison.precision is not None:
-        reached = bool(comparison.precision["reached"].all())
-        text = (f"Target: 95 % CI half-width within ±{comparison.precision_target:.0%} of the "
-                f"mean for {', '.join(PRECISION_KPIS)} in every scenario: "
-                f"{'reached' if reached else 'not reached'} with {comparison.reps} "
-                "replications per scenario.")
-        out += [("h2", t("Precision")), ("p", text),
-                ("table", table_frame(comparison.precision))]
-    if comparison.warmup is not None:
-        w = comparison.warmup.groupby("scenario", sort=False)["mser5_warmup_days"].max()
-        out += [("h2", "Warm-up (MSER-5 on daily mean resolution time)"),
-                ("ul", [f"{k}: {v} day(s) (longest over replications)" for k, v in w.items()])]
-    if comparison.batch_means is not None:
-        out += [("h2", t("Batch means")), ("table", table_frame(comparison.batch_means))]
-    return out
+    """The sections of the optional analyses: precision, MSER-5 warm-up, batch means."""
+    return (_precision_blocks(comparison) + _warmup_blocks(comparison)
+            + _batch_blocks(comparison))
+
+
+def _precision_blocks(comparison: Comparison) -> list[Block]:
+    """Whether the precision target was reached, and the precision table."""
+    if comparison.precision is None:
+        return []
+    return [("h2", t("Precision")), ("p", _precision_text(comparison, comparison.precision)),
+            ("table", table_frame(comparison.precision))]
+
+
+def _precision_text(comparison: Comparison, precision: pd.DataFrame) -> str:
+    """The precision target and whether every scenario reached it."""
+    reached = "reached" if bool(precision["reached"].all()) else "not reached"
+    return (f"Target: 95 % CI half-width within ±{comparison.precision_target:.0%} of the "
+            f"mean for {', '.join(PRECISION_KPIS)} in every scenario: {reached} with "
+            f"{comparison.reps} replications per scenario.")
+
+
+def _warmup_blocks(comparison: Comparison) -> list[Block]:
+    """The MSER-5 warm-up per scenario (longest over replications)."""
+    if comparison.warmup is None:
+        return []
+    w = comparison.warmup.groupby("scenario", sort=False)["mser5_warmup_days"].max()
+    return [("h2", "Warm-up (MSER-5 on daily mean resolution time)"),
+            ("ul", [f"{k}: {v} day(s) (longest over replications)" for k, v in w.items()])]
+
+
+def _batch_blocks(comparison: Comparison) -> list[Block]:
+    """The batch-means table."""
+    if comparison.batch_means is None:
+        return []
+    return [("h2", t("Batch means")), ("table", table_frame(comparison.batch_means))]

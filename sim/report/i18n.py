@@ -216,6 +216,6 @@ def type_labels(scenarios: Sequence[Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for scenario in scenarios:
         for key, spec in scenario.incidents.items():
-            if key not in out or (out[key] == key and spec.label):
+            if out.get(key, key) == key:  # not labelled yet
                 out[key] = spec.label or key
     return out

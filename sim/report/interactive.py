@@ -58,18 +58,25 @@ def kpi_bars(comparison: Comparison) -> Figure:
     from plotly.subplots import make_subplots
 
     table = comparison.comparison
-    kpis = [k for k in registry.names("headline") if k in set(table["kpi"])]
+    present = set(table["kpi"])
+    kpis = [k for k in registry.names("headline") if k in present]
     names = [str(s) for s in pd.unique(table["scenario"])]
-    colors, cols = _colors(names), min(3, max(1, len(kpis)))
+    cols = min(3, max(1, len(kpis)))
     rows = math.ceil(len(kpis) / cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[measure_label(k) for k in kpis])
+    colors = _colors(names)
     for i, kpi in enumerate(kpis):
         sub = table[table["kpi"] == kpi].set_index("scenario")
-        for name in names:
-            fig.add_trace(_bar(sub, name, colors[name], i == 0), row=i // cols + 1,
-                          col=i % cols + 1)
+        _add_bars(fig, sub, colors, i == 0, (i // cols + 1, i % cols + 1))
     return _style(fig, t("KPI comparison across scenarios (mean with confidence interval)"),
                   320 * rows + 80)
+
+
+def _add_bars(fig: Figure, sub: pd.DataFrame, colors: dict[str, str], legend: bool,
+              cell: tuple[int, int]) -> None:
+    """One bar per scenario (the keys of ``colors``) in the panel at (row, col) ``cell``."""
+    for name, color in colors.items():
+        fig.add_trace(_bar(sub, name, color, legend), row=cell[0], col=cell[1])
 
 
 def _bar(sub: pd.DataFrame, name: str, color: str, legend: bool) -> Any:
@@ -87,28 +94,15 @@ def _bar(sub: pd.DataFrame, name: str, color: str, legend: bool) -> Any:
 
 def time_of_day(comparison: Comparison) -> Figure:
     """Open incidents and officers on duty by hour of day, one line per scenario."""
-    import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    from sim.experiment.figures import observation_windows
-    from sim.plots import open_and_on_duty_by_hour
-
-    windows = observation_windows(comparison.scenarios)
-    data = open_and_on_duty_by_hour(
-        comparison.frames.incidents, comparison.frames.units,
-        horizon_min={k: w.t1 for k, w in windows.items()},
-        start_min={k: w.t0 for k, w in windows.items()})
+    data = _hours(comparison)
     names = [str(s) for s in pd.unique(data["scenario"])]
     colors = _colors(names)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, subplot_titles=[
         t("Open (visible) incidents"), t("Officers on duty")])
     for name in names:
-        d = data[data["scenario"] == name]
-        for row, column in ((1, "incidents_open"), (2, "officers_on_duty")):
-            fig.add_trace(go.Scatter(
-                x=d["hour"] + 0.5, y=d[column].round(3), name=name, legendgroup=name,
-                showlegend=row == 1, mode="lines+markers", line={"color": colors[name]},
-                hovertemplate=name + " %{x:.1f} h: %{y:.3g}<extra></extra>"), row=row, col=1)
+        _hour_lines(fig, data[data["scenario"] == name], name, colors[name])
     fig.update_xaxes(title_text=t("Hour of day (h)"), row=2, col=1, range=[0, 24], dtick=3)
     fig.update_yaxes(title_text=t("Open incidents (mean count)"), row=1, col=1)
     fig.update_yaxes(title_text=t("Officers on duty (mean count)"), row=2, col=1)
@@ -116,20 +110,48 @@ def time_of_day(comparison: Comparison) -> Figure:
                          "replications)"), 560)
 
 
+def _hours(comparison: Comparison) -> pd.DataFrame:
+    """Open incidents and officers on duty per scenario and hour, over each observation
+    window."""
+    from sim.experiment.figures import observation_windows
+    from sim.plots import open_and_on_duty_by_hour
+
+    windows = observation_windows(comparison.scenarios)
+    return open_and_on_duty_by_hour(
+        comparison.frames.incidents, comparison.frames.units,
+        horizon_min={k: w.t1 for k, w in windows.items()},
+        start_min={k: w.t0 for k, w in windows.items()})
+
+
+def _hour_lines(fig: Figure, d: pd.DataFrame, name: str, color: str) -> None:
+    """One scenario's line in each panel (legend entry in the first only)."""
+    import plotly.graph_objects as go
+
+    for row, column in ((1, "incidents_open"), (2, "officers_on_duty")):
+        fig.add_trace(go.Scatter(
+            x=d["hour"] + 0.5, y=d[column].round(3), name=name, legendgroup=name,
+            showlegend=row == 1, mode="lines+markers", line={"color": color},
+            hovertemplate=name + " %{x:.1f} h: %{y:.3g}<extra></extra>"), row=row, col=1)
+
+
+def _type_means(means: pd.Series, name: str, types: list[str]) -> list[float]:
+    """The scenario's mean per type (NaN for a type it lacks)."""
+    return [float(means.get((name, k), math.nan)) for k in types]
+
+
 def per_type(comparison: Comparison, by_type: pd.DataFrame) -> Figure:
     """Disorder exposure per incident type (the scenario's labels), one bar per scenario."""
     import plotly.graph_objects as go
 
-    labels = type_labels(comparison.scenarios)
     means = by_type.groupby(["scenario", "type"], sort=False)["exposure_h"].mean()
     names = [str(s) for s in pd.unique(by_type["scenario"])]
     types = list(pd.unique(by_type["type"]))
-    colors = _colors(names)
+    labels = type_labels(comparison.scenarios)
+    x = [labels.get(k, k) for k in types]
     fig = go.Figure()
-    for name in names:
-        ys = [float(means.get((name, k), math.nan)) for k in types]
-        fig.add_trace(go.Bar(x=[labels.get(k, k) for k in types], y=ys, name=name,
-                             marker_color=colors[name],
+    for name, color in _colors(names).items():
+        fig.add_trace(go.Bar(x=x, y=_type_means(means, name, types), name=name,
+                             marker_color=color,
                              hovertemplate=name + "<br>%{x}: %{y:.3g}<extra></extra>"))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=f"{t('Disorder exposure')} ({unit('h')})")

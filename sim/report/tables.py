@@ -15,17 +15,29 @@ from sim.report.verdicts import fmt, label
 def key_table(comparison: Comparison, kpis: list[str] | None = None) -> pd.DataFrame:
     """Measure rows x scenario columns, cells "mean (low–high)" (strings)."""
     table = comparison.comparison
-    present = set(table["kpi"])
-    kpis = [k for k in (kpis or registry.names(key=True)) if k in present]
+    kpis = _present(kpis or registry.names(key=True), set(table["kpi"]))
     out = {t("measure"): [label(k) for k in kpis]}
     for scen in pd.unique(table["scenario"]):
-        sub = table[table["scenario"] == scen].set_index("kpi")
-        out[str(scen)] = [
-            fmt(sub.at[k, "mean"]) + ("" if not math.isfinite(sub.at[k, "half_width"])
-                                      else f" ({fmt(sub.at[k, 'ci_low'])}–"
-                                           f"{fmt(sub.at[k, 'ci_high'])})")
-            for k in kpis]
+        out[str(scen)] = _ci_cells(table[table["scenario"] == scen].set_index("kpi"), kpis)
     return pd.DataFrame(out)
+
+
+def _present(kpis: list[str], present: set[str]) -> list[str]:
+    """The ``kpis`` the table has, in order."""
+    return [k for k in kpis if k in present]
+
+
+def _ci_cells(sub: pd.DataFrame, kpis: list[str]) -> list[str]:
+    """"mean (low–high)" per KPI of one scenario's rows (indexed by KPI)."""
+    return [_mean_and_ci(sub, k) for k in kpis]
+
+
+def _mean_and_ci(sub: pd.DataFrame, kpi: str) -> str:
+    """"mean (low–high)"; the mean alone when the interval is undefined."""
+    text = fmt(sub.at[kpi, "mean"])
+    if not math.isfinite(sub.at[kpi, "half_width"]):
+        return text
+    return text + f" ({fmt(sub.at[kpi, 'ci_low'])}–{fmt(sub.at[kpi, 'ci_high'])})"
 
 
 PER_TYPE_TABLES = [
@@ -47,37 +59,47 @@ def per_type_table(comparison: Comparison, column: str) -> pd.DataFrame | None:
     means = by_type.groupby(["type", "scenario"], sort=False)[
         [column, "share_resolved", "incidents"]].mean()
     types = list(pd.unique(by_type["type"]))
-    names = type_labels(comparison.scenarios)
-    out: dict[str, list[str]] = {t("type"): [names.get(k, k) for k in types]}
+    out: dict[str, list[str]] = {t("type"): _type_names(comparison, types)}
     for scen in pd.unique(by_type["scenario"]):
-        cells = []
-        for kind in types:
-            value = means.at[(kind, scen), column]
-            text = fmt(value)
-            if column == "resolution_mean_min":
-                text += f" ({fmt(means.at[(kind, scen), 'share_resolved'])})"
-            cells.append(text)
-        out[str(scen)] = cells
+        out[str(scen)] = [_type_cell(means.loc[(kind, scen)], column) for kind in types]
     return pd.DataFrame(out)
 
 
+def _type_names(comparison: Comparison, types: list[str]) -> list[str]:
+    """The types' labels in the scenarios (the key when unlabelled)."""
+    names = type_labels(comparison.scenarios)
+    return [names.get(k, k) for k in types]
+
+
+def _type_cell(means: pd.Series, column: str) -> str:
+    """A type's mean of ``column``; resolution times with the share resolved in brackets."""
+    text = fmt(means[column])
+    if column == "resolution_mean_min":
+        text += f" ({fmt(means['share_resolved'])})"
+    return text
+
+
 def table_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as text: floats by ``fmt``, anything else by ``str``."""
     return df.apply(lambda col: col.map(lambda v: fmt(v) if isinstance(v, float) else str(v)))
+
+
+_BANDS = {"00–06": range(0, 6), "06–10": range(6, 10), "10–16": range(10, 16),
+         "16–20": range(16, 20), "20–24": range(20, 24)}
+_BAND_OF = {h: name for name, hours in _BANDS.items() for h in hours}
+# by_hour column -> its heading (translated when the table is made)
+_BAND_COLUMNS = {"officers_on_duty": "officers on duty", "p_wait": "P(wait)",
+                 "queue_mean": "cases waiting", "response_p90_min": "response p90 (min)",
+                 "sla": "ended within target"}
 
 
 def hour_bands(by_hour: pd.DataFrame) -> pd.DataFrame:
     """Per scenario and band of hours: officers on duty, P(wait), queue, response p90, target
     met — means over replications (the planner's table by hour, condensed)."""
-    bands = {"00–06": range(0, 6), "06–10": range(6, 10), "10–16": range(10, 16),
-             "16–20": range(16, 20), "20–24": range(20, 24)}
-    band_of = {h: name for name, hours in bands.items() for h in hours}
-    frame = by_hour.assign(band=by_hour["hour"].map(band_of))
-    cols = ["officers_on_duty", "p_wait", "queue_mean", "response_p90_min", "sla"]
-    means = frame.groupby(["scenario", "band"], sort=False)[cols].mean().reset_index()
-    means["band"] = pd.Categorical(means["band"], list(bands))
+    frame = by_hour.assign(band=by_hour["hour"].map(_BAND_OF))
+    means = frame.groupby(["scenario", "band"], sort=False)[list(_BAND_COLUMNS)].mean()
+    means = means.reset_index()
+    means["band"] = pd.Categorical(means["band"], list(_BANDS))
     means = means.sort_values(["band"], kind="stable")
-    return means.rename(columns={
-        "scenario": t("scenario"), "band": t("hours"),
-        "officers_on_duty": t("officers on duty"), "p_wait": t("P(wait)"),
-        "queue_mean": t("cases waiting"), "response_p90_min": t("response p90 (min)"),
-        "sla": t("ended within target")})
+    return means.rename(columns={"scenario": t("scenario"), "band": t("hours"),
+                                 **{k: t(v) for k, v in _BAND_COLUMNS.items()}})

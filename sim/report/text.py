@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -15,31 +16,32 @@ def _fmt(value: float) -> str:
         return "—"
     if abs(value) >= 100:
         return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{value:.2f}"
-    return f"{value:.3f}"
+    return f"{value:.2f}" if abs(value) >= 1 else f"{value:.3f}"
 
 
 def format_kpi_table(table: pd.DataFrame) -> str:
     """A KPI table (from stats.summarise) as aligned text: mean ± 95 % CI half-width."""
-    lines = []
     scenarios = list(dict.fromkeys(table["scenario"])) if "scenario" in table else [""]
     width = max(len(kpi_label(k)) for k in table["kpi"])
     header = f"{'':<{width}}  " + "  ".join(" " * (22 - _width(s)) + s for s in scenarios)
-    lines.append(header)
-    for kpi in dict.fromkeys(table["kpi"]):
-        cells = []
-        for s in scenarios:
-            row = table[(table["kpi"] == kpi) & ((table["scenario"] == s) if s else True)]
-            if row.empty:
-                cells.append(f"{'':>22}")
-                continue
-            r = row.iloc[0]
-            hw = r["half_width"]
-            text = _fmt(r["mean"]) + ("" if pd.isna(hw) else f" ± {_fmt(hw)}")
-            cells.append(f"{text:>22}")
-        lines.append(f"{kpi_label(kpi):<{width}}  " + "  ".join(cells))
-    return "\n".join(lines)
+    rows = [f"{kpi_label(kpi):<{width}}  " + _kpi_cells(table, kpi, scenarios)
+            for kpi in dict.fromkeys(table["kpi"])]
+    return "\n".join([header, *rows])
+
+
+def _kpi_cells(table: pd.DataFrame, kpi: str, scenarios: list[str]) -> str:
+    """A KPI's cells, one per scenario, right-aligned in 22 columns."""
+    return "  ".join(f"{_kpi_cell(table, kpi, s):>22}" for s in scenarios)
+
+
+def _kpi_cell(table: pd.DataFrame, kpi: str, scenario: str) -> str:
+    """"mean ± half-width" of ``kpi`` in ``scenario`` ("": no such column); "" if no row."""
+    row = table[(table["kpi"] == kpi) & ((table["scenario"] == scenario) if scenario else True)]
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    hw = r["half_width"]
+    return _fmt(r["mean"]) + ("" if pd.isna(hw) else f" ± {_fmt(hw)}")
 
 
 TYPE_COLUMNS = {
@@ -55,16 +57,27 @@ def format_type_table(by_type: pd.DataFrame, arrival_days: float,
                       labels: dict[str, str] | None = None) -> str:
     """Per incident type (named by ``labels``, the scenario's ``label:`` values, when given),
     means over replications: the detail behind the pooled measures."""
+    means = _type_means(by_type, arrival_days, labels)
+    width = max(_width(str(t)) for t in [*means.index, "per incident type"])
+    header = _pad("per incident type", width) + "  " + _cells(TYPE_COLUMNS.values())
+    rows = [_pad(str(name), width) + "  " + _cells(_fmt(v) for v in row)
+            for name, row in means.iterrows()]
+    return "\n".join([header, *rows])
+
+
+def _type_means(by_type: pd.DataFrame, arrival_days: float,
+                labels: dict[str, str] | None) -> pd.DataFrame:
+    """Means over replications per type (named by ``labels``), incidents per day."""
     means = by_type.groupby("type", sort=False)[list(TYPE_COLUMNS)].mean()
     means["incidents"] = means["incidents"] / arrival_days if arrival_days > 0 else math.nan
     if labels:
         means.index = [labels.get(k, k) for k in means.index]
-    width = max(_width(str(t)) for t in [*means.index, "per incident type"])
-    lines = [_pad("per incident type", width) + "  "
-             + "  ".join(f"{h:>18}" for h in TYPE_COLUMNS.values())]
-    for name, row in means.iterrows():
-        lines.append(_pad(str(name), width) + "  " + "  ".join(f"{_fmt(v):>18}" for v in row))
-    return "\n".join(lines)
+    return means
+
+
+def _cells(texts: Iterable[str]) -> str:
+    """Texts right-aligned in 18-column cells."""
+    return "  ".join(f"{text:>18}" for text in texts)
 
 
 def _width(text: str) -> int:

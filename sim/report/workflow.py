@@ -32,37 +32,50 @@ CHANNEL_INTRO = (
 
 def workflow_blocks(comparison: Comparison) -> list[Block]:
     """The case-workflow and per-channel sections, when the frames have them."""
-    out: list[Block] = []
+    return _workflow_section(comparison) + _channel_section(comparison)
+
+
+def _workflow_section(comparison: Comparison) -> list[Block]:
+    """Targets per scenario and the step table (workflow.csv), when there is one."""
     steps = comparison.frames.extra.get("workflow")
-    if steps is not None and not steps.empty:
-        out += [("h2", "Case workflow per class and step (workflow.csv)"), ("p", WORKFLOW_INTRO),
-                ("ul", target_lines(comparison)), ("table", table_frame(step_summary(steps)))]
+    if steps is None or steps.empty:
+        return []
+    return [("h2", "Case workflow per class and step (workflow.csv)"), ("p", WORKFLOW_INTRO),
+            ("ul", target_lines(comparison)), ("table", table_frame(step_summary(steps)))]
+
+
+def _channel_section(comparison: Comparison) -> list[Block]:
+    """Per scenario, incidents by the channel that found them (by_channel.csv), if any."""
     channels = comparison.frames.extra.get("by_channel")
-    if channels is not None and not channels.empty:
-        out += [("h2", "Found by channel, per type (by_channel.csv)"), ("p", CHANNEL_INTRO)]
-        for scenario, table in channel_summary(channels).items():
-            out += [("p", f"Scenario {scenario}:"), ("table", table_frame(table))]
+    if channels is None or channels.empty:
+        return []
+    out: list[Block] = [("h2", "Found by channel, per type (by_channel.csv)"),
+                        ("p", CHANNEL_INTRO)]
+    for scenario, table in channel_summary(channels).items():
+        out += [("p", f"Scenario {scenario}:"), ("table", table_frame(table))]
     return out
 
 
 def target_lines(comparison: Comparison) -> list[str]:
     """Per scenario with a workflow: closed share and mean case time against its targets."""
     summary = comparison.frames.summary
-    lines = []
-    for scenario in comparison.scenarios:
-        spec = scenario.workflow
-        rows = summary[summary["scenario"] == scenario.name]
-        if spec is None or "case_closed_share" not in rows or rows.empty:
-            continue
-        closed, hours = rows["case_closed_share"].mean(), rows["case_time_mean_h"].mean()
-        met = rows["case_targets_met"].mean()
-        lines.append(
-            f"{scenario.name}: {closed:.1%} of cases closed (target ≥ "
+    lines = [_target_line(s, summary[summary["scenario"] == s.name])
+             for s in comparison.scenarios]
+    return [line for line in lines if line]
+
+
+def _target_line(scenario: Any, rows: pd.DataFrame) -> str:
+    """The scenario's case targets and how its replications met them ("" without workflow)."""
+    spec = scenario.workflow
+    if spec is None or "case_closed_share" not in rows or rows.empty:
+        return ""
+    closed, hours = rows["case_closed_share"].mean(), rows["case_time_mean_h"].mean()
+    met = rows["case_targets_met"].mean()
+    return (f"{scenario.name}: {closed:.1%} of cases closed (target ≥ "
             f"{spec.target_closed_share:.0%}), mean case time {hours:.1f} h (target ≤ "
             f"{spec.target_case_time_h:g} h), both met in {met:.0%} of replications; "
             f"{rows['case_on_time_share'].mean():.1%} closed within their class's limit, "
             f"{rows['case_reopened_share'].mean():.1%} reopened after a failed check.")
-    return lines
 
 
 def step_summary(steps: pd.DataFrame) -> pd.DataFrame:
@@ -79,9 +92,11 @@ def step_summary(steps: pd.DataFrame) -> pd.DataFrame:
 
 def channel_summary(channels: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Per scenario: types × channels, mean incidents per replication."""
-    out = {}
-    for scenario, frame in channels.groupby("scenario", sort=False):
-        table = frame.pivot_table(index="type", columns="channel", values="incidents",
-                                  aggfunc="mean", sort=False)
-        out[str(scenario)] = table.reset_index()
-    return out
+    return {str(scenario): _channel_table(frame)
+            for scenario, frame in channels.groupby("scenario", sort=False)}
+
+
+def _channel_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One scenario's types × channels table of mean incidents."""
+    return frame.pivot_table(index="type", columns="channel", values="incidents",
+                             aggfunc="mean", sort=False).reset_index()

@@ -19,16 +19,21 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.scenario.base import Frozen, ZoneId
 from sim.scenario.distributions import Distribution, fixed
-from sim.scenario.district import Frozen, ZoneId
 from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
-from sim.scenario.workflow import span_minutes
+from sim.scenario.workflow import span_at
+from sim.scenario.workflow import span_minutes as span_minutes  # sim.engine imports it here
 
 DEFAULTS = {"zones": "all", "hours": None, "probability": None, "delay": None, "types": None,
             "handles": False}  # fields a built-in kind leaves at these values
 LayerKind = Literal["camera", "hotline", "merchant", "layer"]
 BUILT_IN_NAMES = ("none", "patrol", "camera", "complaint", "merchant", "reopened")
+_BUILT_IN_FIELDS: dict[str, set[str]] = {  # the fields a built-in kind takes (a layer: any)
+    "camera": {"zones", "probability", "delay", "types"}, "hotline": set(),
+    "merchant": {"probability", "delay"},
+}
 
 
 class Layer(Frozen):
@@ -68,24 +73,34 @@ class Layer(Frozen):
     @classmethod
     def _spans(cls, value: list[str] | None) -> list[str] | None:
         for k, text in enumerate(value or []):
-            try:
-                span_minutes(text)
-            except ValueError as err:
-                raise FieldProblems((str(k), str(err))) from None
+            span_at(k, text)
         return value
 
     @model_validator(mode="after")
     def _built_in(self) -> Layer:
-        given = {k for k, v in DEFAULTS.items() if getattr(self, k) != v}
-        allowed = {"camera": {"zones", "probability", "delay", "types"}, "hotline": set(),
-                   "merchant": {"probability", "delay"}, "layer": given}[self.kind]
+        given = self._given()
+        allowed = _BUILT_IN_FIELDS.get(self.kind, given)
         extra = sorted(given - allowed)
         if extra:
             raise FieldProblems((extra[0], f"not used by a {self.kind} layer (it takes "
                                  f"{', '.join(sorted(allowed)) or 'only name and kind'})"))
+        self._one_number()
+        return self
+
+    def _given(self) -> set[str]:
+        """The fields set to something other than what a built-in kind leaves them at."""
+        return {k for k, v in DEFAULTS.items() if getattr(self, k) != v}
+
+    def _one_number(self) -> None:
+        """The camera and merchant layers take one probability, not one per type."""
         if self.kind in ("camera", "merchant") and isinstance(self.probability, dict):
             raise FieldProblems(("probability", f"a {self.kind} layer takes one number"))
-        return self
+
+    def type_refs(self) -> list[tuple[str, str]]:
+        """(field, incident type) of every type the layer names."""
+        refs = [("types", name) for name in self.types or []]
+        by_type = self.probability if isinstance(self.probability, dict) else {}
+        return refs + [(f"probability.{name}", name) for name in by_type]
 
     def chance(self, type_name: str) -> float:
         """The chance this layer finds an incident of ``type_name``."""
@@ -104,16 +119,26 @@ def check_layer_list(layers: list[Layer]) -> list[Layer]:
     """Names unique and not a built-in channel name; at most one of each built-in kind."""
     seen: set[str] = set()
     for k, layer in enumerate(layers):
-        if layer.name in seen:
-            raise FieldProblems((f"{k}.name", f"{layer.name!r} names two layers"))
-        if layer.kind == "layer" and layer.name in BUILT_IN_NAMES:
-            raise FieldProblems((f"{k}.name", f"{layer.name!r} is a built-in channel name; "
-                                 "choose another"))
+        _check_name(k, layer, seen)
         seen.add(layer.name)
+    _one_of_each_kind(layers)
+    return layers
+
+
+def _one_of_each_kind(layers: list[Layer]) -> None:
+    """At most one camera, one hotline and one merchant layer."""
     for kind in ("camera", "hotline", "merchant"):
         if sum(layer.kind == kind for layer in layers) > 1:
             raise FieldProblems(("", f"at most one {kind} layer"))
-    return layers
+
+
+def _check_name(k: int, layer: Layer, seen: set[str]) -> None:
+    """A layer's name is new and, for a further layer, not a built-in channel's."""
+    if layer.name in seen:
+        raise FieldProblems((f"{k}.name", f"{layer.name!r} names two layers"))
+    if layer.kind == "layer" and layer.name in BUILT_IN_NAMES:
+        raise FieldProblems((f"{k}.name", f"{layer.name!r} is a built-in channel name; "
+                             "choose another"))
 
 
 def custom_layers(layers: list[Layer]) -> list[Layer]:

@@ -11,11 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from sim.scenario.base import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.distributions import Distribution, fixed
-from sim.scenario.district import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.incidents import Probability, Weight
 from sim.scenario.offenders import Offending, SpillOver
-from sim.scenario.units import ClockTime, Weekday, clock_minutes
+from sim.scenario.shifts import ClockTime, Weekday, clock_minutes
 
 Count = Annotated[Whole, Field(ge=0, le=1_000_000)]
 PerDay = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
@@ -290,12 +290,16 @@ class Parking(Frozen):
         patch = self.zones.get(zone_id)
         total = 0.0
         for vehicle in ("motor", "nonmotor"):
-            base = getattr(defaults, vehicle).arrivals_per_day if defaults is not None else 0.0
-            override = getattr(patch, vehicle) if patch is not None else None
-            if override is not None and override.arrivals_per_day is not None:
-                base = override.arrivals_per_day
-            total += base
+            total += _arrivals(vehicle, defaults, patch)
         return total
+
+
+def _arrivals(vehicle: str, defaults: ZoneParking | None, patch: ZoneParkingPatch | None) -> float:
+    """One vehicle type's arrivals per day: the zone's patch, else its kind's, else 0."""
+    override = getattr(patch, vehicle) if patch is not None else None
+    if override is not None and override.arrivals_per_day is not None:
+        return override.arrivals_per_day
+    return getattr(defaults, vehicle).arrivals_per_day if defaults is not None else 0.0
 
 
 class Cards(Frozen):
@@ -376,11 +380,20 @@ class Demand(Frozen):
         refs = []
         if self.vendors.enabled:
             refs.append(("demand.vendors.incident_type", self.vendors.incident_type))
-        if self.parking.enabled:
-            p = self.parking
-            refs += [
-                ("demand.parking.motor.incident_type", p.motor.incident_type),
-                ("demand.parking.nonmotor.incident_type", p.nonmotor.incident_type),
-                ("demand.parking.charging.incident_type", p.charging.incident_type),
-            ]
-        return refs
+        return refs + (self._parking_type_refs() if self.parking.enabled else [])
+
+    def _parking_type_refs(self) -> list[tuple[str, str]]:
+        p = self.parking
+        return [
+            ("demand.parking.motor.incident_type", p.motor.incident_type),
+            ("demand.parking.nonmotor.incident_type", p.nonmotor.incident_type),
+            ("demand.parking.charging.incident_type", p.charging.incident_type),
+        ]
+
+    def contract_problems(self, shop_fronts: dict[str, int]) -> list[tuple[str, str]]:
+        """Zones with more door-front contracts than shop fronts (``shop_fronts`` by zone id;
+        unknown zones are reported elsewhere)."""
+        return [(f"demand.door_front.contracts.{zone}",
+                 f"{n} contracts but the zone has {shop_fronts[zone]} shop fronts")
+                for zone, n in self.door_front.contracts.items()
+                if zone in shop_fronts and n > shop_fronts[zone]]

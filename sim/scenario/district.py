@@ -1,78 +1,16 @@
-"""The district: zones (generated as a grid or listed) and travel between them."""
+"""The district: zones (generated as a grid, listed, or from a map) and travel between them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from sim.scenario.errors import FieldProblems
+from sim.scenario.base import MAX_CELL_M, MODES, Frozen, Mode, Whole, ZoneId, ZoneKind  # noqa: F401  (other packages import them from here)
+from sim.scenario.errors import raise_any
+from sim.scenario.geo import DistrictMap
 from sim.scenario.limits import over_limit
-
-ZoneKind = Literal[
-    "commercial",
-    "residential",
-    "market",
-    "school",
-    "old_community",
-    "construction",
-    "transit",
-    "park",
-]
-Mode = Literal["foot", "ebike", "car"]
-MODES: tuple[str, ...] = ("foot", "ebike", "car")
-
-
-def _as_str(value: Any) -> Any:
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-ZoneId = Annotated[str, BeforeValidator(_as_str), Field(min_length=1)]
-
-MAX_COORDINATE_M = 10_000_000.0  # 10,000 km: distances stay far from float overflow
-MAX_CELL_M = 100_000.0  # 100 km: a 99-column grid stays inside MAX_COORDINATE_M
-
-
-def _not_a_bool(value: Any) -> Any:
-    """``count: true`` is not one officer: booleans are not counts."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a whole number, got {str(value).lower()} (a yes/no value)")
-    return value
-
-
-Whole = Annotated[int, BeforeValidator(_not_a_bool)]
-"""A whole number (a count, a seed, a number of days); true/false are refused."""
-Minutes = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]  # a travel time
-Coordinate = Annotated[
-    float, Field(ge=-MAX_COORDINATE_M, le=MAX_COORDINATE_M, allow_inf_nan=False)
-]
-
-
-class Frozen(BaseModel):
-    """Base for scenario models: immutable, unknown keys rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Zone(Frozen):
-    """One zone of the district (a block, a street segment, a market...)."""
-
-    id: ZoneId = Field(description="Unique zone id, used everywhere a zone is referenced.")
-    name: str | None = Field(None, description="Readable name; defaults to the id.")
-    x_m: Coordinate = Field(description="Centre x coordinate (metres).")
-    y_m: Coordinate = Field(description="Centre y coordinate (metres).")
-    kind: ZoneKind = Field("residential", description="Land use; selects incident base rates.")
-    population: Whole = Field(0, ge=0, description="Residents (informational).")
-    shop_fronts: Whole = Field(0, ge=0, description="Shop fronts (door-front responsibility).")
-
-
-class ZonePatch(Frozen):
-    """Changes to one generated grid zone."""
-
-    name: str | None = None
-    kind: ZoneKind | None = None
-    population: Whole | None = Field(None, ge=0)
-    shop_fronts: Whole | None = Field(None, ge=0)
+from sim.scenario.places import Travel, Zone, ZonePatch
 
 
 class Grid(Frozen):
@@ -94,57 +32,33 @@ class Grid(Frozen):
         return [f"{chr(65 + r)}{c + 1}" for r in range(self.rows) for c in range(self.cols)]
 
     def zones(self) -> list[Zone]:
-        out = []
-        for idx, zid in enumerate(self.zone_ids()):
-            r, c = divmod(idx, self.cols)
-            patch = self.patches.get(zid, ZonePatch())
-            out.append(
-                Zone(
-                    id=zid,
-                    name=patch.name or zid,
-                    x_m=(c + 0.5) * self.cell_m,
-                    y_m=(r + 0.5) * self.cell_m,
-                    kind=patch.kind or self.kind,
-                    population=self.population if patch.population is None else patch.population,
-                    shop_fronts=self.shop_fronts
-                    if patch.shop_fronts is None
-                    else patch.shop_fronts,
-                )
-            )
-        return out
+        """The cells as zones, row by row, with their patches applied."""
+        return [self._cell(idx, zid) for idx, zid in enumerate(self.zone_ids())]
+
+    def _cell(self, idx: int, zid: str) -> Zone:
+        r, c = divmod(idx, self.cols)
+        patch = self.patches.get(zid, ZonePatch())
+        return Zone(
+            id=zid,
+            name=patch.name or zid,
+            x_m=(c + 0.5) * self.cell_m,
+            y_m=(r + 0.5) * self.cell_m,
+            kind=patch.kind or self.kind,
+            population=_patched(patch.population, self.population),
+            shop_fronts=_patched(patch.shop_fronts, self.shop_fronts),
+        )
+
+    def patch_problems(self) -> list[tuple[str, str]]:
+        """Patches of zones that are not in the grid."""
+        ids = self.zone_ids()
+        return [(f"patches.{zid}",
+                 f"zone {zid!r} is not in the {self.rows} × {self.cols} grid "
+                 f"(zones A1 to {ids[-1]}: row letter, then column number)")
+                for zid in self.patches if zid not in ids]
 
 
-class Speeds(Frozen):
-    """Travel speeds per mode (km/h)."""
-
-    foot: float = Field(4.5, gt=0, le=20)
-    ebike: float = Field(15.0, gt=0, le=60)
-    car: float = Field(25.0, gt=0, le=120)
-
-
-class Travel(Frozen):
-    """How long it takes to move between zones, per mode.
-
-    From distance: Manhattan distance between zone centres × ``detour_factor`` ÷ speed,
-    with ``intra_zone_m`` for a move inside one zone. Or an explicit matrix per mode.
-    """
-
-    detour_factor: float = Field(1.2, ge=1, le=5, description="Street distance ÷ grid distance.")
-    speeds_kmh: Speeds = Field(default_factory=Speeds, description="Speeds per mode (km/h).")
-    intra_zone_m: float = Field(
-        150.0, ge=0, le=MAX_CELL_M, allow_inf_nan=False,
-        description="Distance travelled to reach a spot inside the same zone (m).",
-    )
-    matrix_minutes: dict[Mode, list[list[Minutes]]] | None = Field(
-        None,
-        description="Explicit zone × zone travel times (minutes) per mode, in zone order; "
-        "modes not listed use distances.",
-    )
-    matrix_files: dict[Mode, str] | None = Field(
-        None,
-        description="Travel times per mode from CSV files (minutes; header `zone,<id>,...`, "
-        "one row `<id>,<minutes>,...` per zone), relative to the scenario file.",
-    )
+def _patched(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 class District(Frozen):
@@ -181,72 +95,69 @@ class District(Frozen):
 
     @model_validator(mode="after")
     def _one_layout(self) -> District:
-        given = [k for k in ("grid", "zones", "map") if getattr(self, k) is not None]
-        if len(given) > 1:
-            raise FieldProblems(
-                ("", f"give one of `grid` (a generated grid), `zones` (a list) or `map` (zones "
-                     f"from a map), not both {' and '.join(given)}")
-            )
-        if not given:
-            raise FieldProblems(
-                ("", "missing: give `grid` (zones generated as a grid), `zones` (a list) or "
-                     "`map` (zones from a map)")
-            )
-        if self.map is not None:
-            from sim.geo.check import map_problems
-
-            trouble = map_problems(self.map, self.travel)
-            if trouble:
-                raise FieldProblems(*trouble)
-        problems: list[tuple[str, str]] = []
-        if self.zones is not None:
-            if not self.zones:
-                problems.append(("zones", "the list is empty: a district needs at least one zone"))
-            first: dict[str, int] = {}
-            for k, z in enumerate(self.zones):
-                if z.id in first:
-                    problems.append(
-                        (f"zones.{k}.id", f"zone id {z.id!r} is already used by zones.{first[z.id]}")
-                    )
-                first.setdefault(z.id, k)
-        if self.grid is not None:
-            ids = self.grid.zone_ids()
-            for zid in self.grid.patches:
-                if zid not in ids:
-                    problems.append((
-                        f"grid.patches.{zid}",
-                        f"zone {zid!r} is not in the {self.grid.rows} × {self.grid.cols} grid "
-                        f"(zones A1 to {ids[-1]}: row letter, then column number)",
-                    ))
-        n = len(self.all_zones())
-        for mode, matrix in (self.travel.matrix_minutes or {}).items():
-            if len(matrix) != n or any(len(row) != n for row in matrix):
-                sizes = sorted({len(row) for row in matrix})
-                got = f"{len(matrix)} rows of {' or '.join(map(str, sizes)) or 0}"
-                problems.append((
-                    f"travel.matrix_minutes.{mode}",
-                    f"expected {n} rows of {n} minutes (one row and one column per zone, in "
-                    f"zone order), got {got}",
-                ))
-        problems += self._matrix_file_problems()
-        if problems:
-            raise FieldProblems(*problems)
+        raise_any(self._layout_problems())
+        raise_any(self._map_problems())
+        raise_any([
+            *self._zone_list_problems(),
+            *self._grid_patch_problems(),
+            *self._matrix_size_problems(),
+            *self._matrix_file_problems(),
+        ])
         return self
 
-    def _matrix_file_problems(self) -> list[tuple[str, str]]:
-        from sim.scenario.travel_csv import MatrixFileError, read_matrix
+    def _layout_problems(self) -> list[tuple[str, str]]:
+        """Exactly one of grid, zones and map."""
+        given = self._layouts_given()
+        if len(given) > 1:
+            return [("", f"give one of `grid` (a generated grid), `zones` (a list) or `map` "
+                         f"(zones from a map), not both {' and '.join(given)}")]
+        if not given:
+            return [("", "missing: give `grid` (zones generated as a grid), `zones` (a list) "
+                         "or `map` (zones from a map)")]
+        return []
 
+    def _layouts_given(self) -> list[str]:
+        return [k for k in ("grid", "zones", "map") if getattr(self, k) is not None]
+
+    def _map_problems(self) -> list[tuple[str, str]]:
+        """The map's zones read and its network routed (nothing to check without a map)."""
+        if self.map is None:
+            return []
+        from sim.geo.check import map_problems
+
+        return map_problems(self.map, self.travel)
+
+    def _zone_list_problems(self) -> list[tuple[str, str]]:
+        """A listed zone list must not be empty nor use an id twice."""
+        if self.zones is None:
+            return []
+        empty = [("zones", "the list is empty: a district needs at least one zone")]
+        return (empty if not self.zones else []) + _duplicate_ids(self.zones)
+
+    def _grid_patch_problems(self) -> list[tuple[str, str]]:
+        if self.grid is None:
+            return []
+        return [(f"grid.{field}", message) for field, message in self.grid.patch_problems()]
+
+    def _matrix_size_problems(self) -> list[tuple[str, str]]:
+        """Every explicit travel matrix has one row and one column per zone."""
+        n = len(self.all_zones())
+        return [(f"travel.matrix_minutes.{mode}", _matrix_size_message(matrix, n))
+                for mode, matrix in (self.travel.matrix_minutes or {}).items()
+                if not _is_square(matrix, n)]
+
+    def _matrix_file_problems(self) -> list[tuple[str, str]]:
+        """Every travel-time file is readable, fits the zones and is not also given inline."""
         ids = [z.id for z in self.all_zones()]
-        out = []
-        for mode, path in (self.travel.matrix_files or {}).items():
-            if mode in (self.travel.matrix_minutes or {}):
-                out.append((f"travel.matrix_files.{mode}", "also given in matrix_minutes"))
-                continue
-            try:
-                read_matrix(path, ids)
-            except MatrixFileError as exc:
-                out.append((f"travel.matrix_files.{mode}", str(exc)))
-        return out
+        found = {mode: self._matrix_file_problem(mode, path, ids)
+                 for mode, path in (self.travel.matrix_files or {}).items()}
+        return [(f"travel.matrix_files.{mode}", problem) for mode, problem in found.items()
+                if problem]
+
+    def _matrix_file_problem(self, mode: str, path: str, ids: list[str]) -> str:
+        if mode in (self.travel.matrix_minutes or {}):
+            return "also given in matrix_minutes"
+        return _unreadable_matrix(path, ids)
 
     def all_zones(self) -> list[Zone]:
         """The zones, generated, listed or from the map, in a fixed order."""
@@ -257,6 +168,35 @@ class District(Frozen):
         return self.grid.zones() if self.grid is not None else list(self.zones or [])
 
 
-from sim.scenario.geo import DistrictMap  # noqa: E402  (geo.py builds on the models above)
+def _duplicate_ids(zones: list[Zone]) -> list[tuple[str, str]]:
+    """Zones whose id an earlier zone of the list already uses."""
+    first: dict[str, int] = {}
+    out = []
+    for k, z in enumerate(zones):
+        if z.id in first:
+            out.append((f"zones.{k}.id", f"zone id {z.id!r} is already used by zones.{first[z.id]}"))
+        first.setdefault(z.id, k)
+    return out
 
-District.model_rebuild()
+
+def _is_square(matrix: list[list[float]], n: int) -> bool:
+    """Does the matrix have n rows of n values?"""
+    return len(matrix) == n and all(len(row) == n for row in matrix)
+
+
+def _matrix_size_message(matrix: list[list[float]], n: int) -> str:
+    sizes = sorted({len(row) for row in matrix})
+    got = f"{len(matrix)} rows of {' or '.join(map(str, sizes)) or 0}"
+    return (f"expected {n} rows of {n} minutes (one row and one column per zone, in zone "
+            f"order), got {got}")
+
+
+def _unreadable_matrix(path: str, ids: list[str]) -> str:
+    """Why a travel-time file cannot be used ("" when it can)."""
+    from sim.scenario.travel_csv import MatrixFileError, read_matrix
+
+    try:
+        read_matrix(path, ids)
+    except MatrixFileError as exc:
+        return str(exc)
+    return ""

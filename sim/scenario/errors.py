@@ -18,12 +18,17 @@ class ScenarioError(Exception):
         self.path = str(path) if path is not None else "<scenario>"
         self.problems = problems
         self.note = note
-        lines = [f"{self.path}: invalid scenario{f' ({note})' if note else ''}"]
-        for field, message in problems[:MAX_LISTED]:
-            lines.append(f"  - {field}: {message}" if field else f"  - {message}")
-        if len(problems) > MAX_LISTED:
-            lines.append(f"  - ... and {len(problems) - MAX_LISTED:,} more problems")
-        super().__init__("\n".join(lines))
+        head = f"{self.path}: invalid scenario{f' ({note})' if note else ''}"
+        super().__init__("\n".join([head, *_listed(problems)]))
+
+
+def _listed(problems: list[tuple[str, str]]) -> list[str]:
+    """One line per problem, at most MAX_LISTED, then a count of the rest."""
+    lines = [f"  - {field}: {message}" if field else f"  - {message}"
+             for field, message in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        lines.append(f"  - ... and {len(problems) - MAX_LISTED:,} more problems")
+    return lines
 
 
 class FieldProblems(ValueError):
@@ -39,15 +44,22 @@ class FieldProblems(ValueError):
         super().__init__("; ".join(f"{p}: {m}" if p else m for p, m in self.problems))
 
 
+def raise_any(problems: list[tuple[str, str]]) -> None:
+    """Raise FieldProblems with the problems found, if there are any."""
+    if problems:
+        raise FieldProblems(*problems)
+
+
 def unknown_name(what: str, name: object, known: Iterable[str], limit: int = 8) -> str:
     """``zone 'B9' is not defined; did you mean 'B2'?`` (or the names that are defined)."""
     known = [str(k) for k in known]
     close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.5)
-    if close:
-        hint = f"did you mean {close[0]!r}?"
-    elif not known:
-        hint = "none is defined"
-    else:
-        shown = ", ".join(known[:limit]) + (", ..." if len(known) > limit else "")
-        hint = f"defined: {shown}"
+    hint = f"did you mean {close[0]!r}?" if close else _defined(known, limit)
     return f"{what} {name!r} is not defined; {hint}"
+
+
+def _defined(known: list[str], limit: int) -> str:
+    """The names that are defined, the first ``limit`` of them."""
+    if not known:
+        return "none is defined"
+    return "defined: " + ", ".join(known[:limit]) + (", ..." if len(known) > limit else "")

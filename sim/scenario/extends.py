@@ -30,11 +30,16 @@ def deep_merge(base: dict, override: dict) -> dict:
     for key, value in override.items():
         if value is None and key in out:
             del out[key]
-        elif isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = _merged_value(out.get(key), value)
     return out
+
+
+def _merged_value(old: Any, new: Any) -> Any:
+    """Two mappings merge key by key; anything else is replaced by (a copy of) ``new``."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        return deep_merge(old, new)
+    return copy.deepcopy(new)
 
 
 def read_chain(
@@ -45,17 +50,44 @@ def read_chain(
     ``shown`` is the file's name as the planner wrote it (used in messages).
     """
     shown = Path(path) if shown is None else shown
-    problem = file_problem(Path(path))
-    if problem is not None:
-        raise ScenarioError(shown, [("", problem)])
+    _check_file(Path(path), shown)
     path = _resolved(Path(path), shown)
-    if path in chain:
-        cycle = " → ".join(p.name for p in (*chain, path))
-        raise ScenarioError(shown, [("extends", f"circular extends: {cycle}")])
+    _not_circular(path, chain, shown)
     data = read_yaml(path, shown)
     parent = data.pop("extends", None)
     if parent is None:
         return data, (path,)
+    base, files = _read_parent(parent, path, (*chain, path), shown)
+    return deep_merge(base, data), (path, *files)
+
+
+def _check_file(path: Path, shown: Path) -> None:
+    problem = file_problem(path)
+    if problem is not None:
+        raise ScenarioError(shown, [("", problem)])
+
+
+def _not_circular(path: Path, chain: tuple[Path, ...], shown: Path) -> None:
+    """A file met again on its own extends chain is a cycle."""
+    if path in chain:
+        cycle = " → ".join(p.name for p in (*chain, path))
+        raise ScenarioError(shown, [("extends", f"circular extends: {cycle}")])
+
+
+def _read_parent(parent: Any, path: Path, chain: tuple[Path, ...],
+                 shown: Path) -> tuple[dict, tuple[Path, ...]]:
+    """The merged mapping of the file that ``path`` extends (``parent`` as written)."""
+    parent_path = _parent_path(parent, path, shown)
+    parent_shown = Path(os.path.normpath(shown.parent / parent))
+    try:
+        return read_chain(parent_path, chain, parent_shown)
+    except ScenarioError as exc:  # about the parent or a file it extends: say who asked
+        note = f"{exc.note}, " if exc.note else ""
+        raise ScenarioError(exc.path, exc.problems, f"{note}extended by {shown}") from None
+
+
+def _parent_path(parent: Any, path: Path, shown: Path) -> Path:
+    """The path of the file named by `extends:` (relative to ``path``), checked."""
     if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError(
             shown, [("extends", f"expected the path of another scenario file, got {describe(parent)}")]
@@ -63,16 +95,14 @@ def read_chain(
     parent_path = path.parent / parent
     problem = file_problem(parent_path)
     if problem is not None:
-        named = repr(parent) if len(parent) <= 80 else repr(parent[:77] + "...")
-        raise ScenarioError(shown, [("extends", f"file {named} {problem.removeprefix('file ')} "
-                                            f"(next to {path.name})")])
-    parent_shown = Path(os.path.normpath(shown.parent / parent))
-    try:
-        base, files = read_chain(parent_path, (*chain, path), parent_shown)
-    except ScenarioError as exc:  # about the parent or a file it extends: say who asked
-        note = f"{exc.note}, " if exc.note else ""
-        raise ScenarioError(exc.path, exc.problems, f"{note}extended by {shown}") from None
-    return deep_merge(base, data), (path, *files)
+        raise ScenarioError(shown, [("extends", f"file {_named(parent)} "
+                                    f"{problem.removeprefix('file ')} (next to {path.name})")])
+    return parent_path
+
+
+def _named(parent: str) -> str:
+    """The parent's name as written, cut to 80 characters."""
+    return repr(parent) if len(parent) <= 80 else repr(parent[:77] + "...")
 
 
 def _resolved(path: Path, shown: Path) -> Path:
@@ -94,36 +124,55 @@ def set_path(data: dict, dotted: str, value: Any) -> dict:
 
     Missing mappings on the way are created; a bad path raises ScenarioError naming it.
     """
+    parts = _parts(dotted)
+    out = copy.deepcopy(data)
+    node: Any = out
+    for depth, part in enumerate(parts[:-1]):
+        key = _key(node, part, dotted, _where(parts, depth))
+        if _child(node, key) is None:
+            node[key] = {}  # a missing or empty section on the way
+        node = node[key]
+    node[_key(node, parts[-1], dotted, _where(parts, len(parts) - 1))] = value
+    return out
+
+
+def _parts(dotted: str) -> list[str]:
+    """The names of a dotted path, or ScenarioError for an empty one (``a..b``)."""
     parts = str(dotted).split(".")
     if not all(part.strip() for part in parts):
         raise ScenarioError(None, [(str(dotted), "expected a field path such as units.foot.count")])
-    out = copy.deepcopy(data)
-    node: Any = out
-    for depth, part in enumerate(parts):
-        where = ".".join(parts[:depth]) or "the scenario"
-        last = depth == len(parts) - 1
-        if isinstance(node, list):
-            if not part.isdigit():
-                raise ScenarioError(
-                    None, [(dotted, f"{where} is a list: expected an index 0..{len(node) - 1}, "
-                            f"got {part!r}")]
-                )
-            key: Any = int(part)
-            if key >= len(node):
-                raise ScenarioError(
-                    None, [(dotted, f"{where} has {len(node)} entries: index {key} is out of range")]
-                )
-        elif isinstance(node, dict):
-            key = part
-        else:
-            raise ScenarioError(
-                None, [(dotted, f"{where} is a single value ({describe(node)}), not a section: "
-                        f"it has no field {part!r}")]
-            )
-        if last:
-            node[key] = value
-            break
-        if (node.get(key) if isinstance(node, dict) else node[key]) is None:
-            node[key] = {}  # a missing or empty section on the way
-        node = node[key]
-    return out
+    return parts
+
+
+def _where(parts: list[str], depth: int) -> str:
+    """The path walked so far, for messages."""
+    return ".".join(parts[:depth]) or "the scenario"
+
+
+def _child(node: dict | list, key: Any) -> Any:
+    return node.get(key) if isinstance(node, dict) else node[key]
+
+
+def _key(node: Any, part: str, dotted: str, where: str) -> Any:
+    """The key (or list index) ``part`` names in ``node``, or ScenarioError."""
+    if isinstance(node, dict):
+        return part
+    if isinstance(node, list):
+        return _index(node, part, dotted, where)
+    raise ScenarioError(
+        None, [(dotted, f"{where} is a single value ({describe(node)}), not a section: "
+                f"it has no field {part!r}")]
+    )
+
+
+def _index(node: list, part: str, dotted: str, where: str) -> int:
+    if not part.isdigit():
+        raise ScenarioError(
+            None, [(dotted, f"{where} is a list: expected an index 0..{len(node) - 1}, "
+                    f"got {part!r}")]
+        )
+    if int(part) >= len(node):
+        raise ScenarioError(
+            None, [(dotted, f"{where} has {len(node)} entries: index {int(part)} is out of range")]
+        )
+    return int(part)

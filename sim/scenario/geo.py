@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sim.scenario.district import Frozen, Mode, Whole, ZoneId, ZoneKind, ZonePatch
+from sim.scenario.base import Frozen, Mode, Whole, ZoneId, ZoneKind
+from sim.scenario.places import ZonePatch
+
+
+def _all_modes() -> list[Mode]:
+    return ["foot", "ebike", "car"]
 
 
 class ZonesFile(Frozen):
@@ -61,7 +66,7 @@ class StreetNetwork(Frozen):
         None, description="CRS of a GraphML file's x/y (default: its `crs`, else EPSG:4326)."
     )
     modes: list[Mode] = Field(
-        default_factory=lambda: ["foot", "ebike", "car"],
+        default_factory=_all_modes,
         description="Modes routed on the network (others use the distance formula).",
     )
     highways: dict[Mode, list[str]] = Field(

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from sim.scenario.base import Frozen, Whole, ZoneId, ZoneKind
 from sim.scenario.distributions import MIN_LOOP_MINUTES, Distribution, Weight, fixed
-from sim.scenario.district import Frozen, Whole, ZoneId, ZoneKind
-from sim.scenario.errors import FieldProblems
+from sim.scenario.errors import raise_any
 
 Probability = Annotated[float, Field(ge=0, le=1)]
 Rate = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
@@ -105,34 +105,53 @@ class IncidentType(Frozen):
         "3rd+ offence starts; null: always the first step.",
     )
 
+    def zone_refs(self) -> list[tuple[str, str]]:
+        """(field, zone id) of every zone this type names."""
+        return [(f"zone_rates.{zone}", zone) for zone in self.zone_rates]
+
     @model_validator(mode="after")
     def _check(self) -> IncidentType:
-        problems: list[tuple[str, str]] = []
-        if sum(self.hour_profile) <= 0:
-            problems.append(
-                ("hour_profile", "every weight is 0: at least one hour needs a positive weight")
-            )
-        if sum(self.dow_profile) <= 0:
-            problems.append(
-                ("dow_profile", "every weight is 0: at least one day needs a positive weight")
-            )
-        if self.recurrence > 0 and not self.recurrence_delay.mean >= MIN_LOOP_MINUTES:
-            problems.append((
-                "recurrence_delay",
-                f"the mean is {self.recurrence_delay.mean:g} minutes: with recurrence > 0 it "
-                f"must average at least {MIN_LOOP_MINUTES:g} minutes (6 seconds)",
-            ))
-        for k, step in enumerate(self.ladder):
-            if step.remote and (k > 0 or step.deadline_min is None):
-                problems.append((f"ladder.{k}.remote", "only the first step, with a "
-                                 "deadline_min, can be served remotely"))
-        last = self.ladder[-1]
-        if last.compliance != 1.0:
-            problems.append((
-                f"ladder.{len(self.ladder) - 1}.compliance",
-                f"the last step ({last.name!r}) must have compliance 1.0, got "
-                f"{last.compliance:g}: it is the step that always ends the incident",
-            ))
-        if problems:
-            raise FieldProblems(*problems)
+        raise_any([
+            *self._profile_problems(),
+            *self._recurrence_problems(),
+            *self._remote_problems(),
+            *self._last_step_problems(),
+        ])
         return self
+
+    def _profile_problems(self) -> list[tuple[str, str]]:
+        """Each profile needs a positive weight somewhere."""
+        out = []
+        if sum(self.hour_profile) <= 0:
+            out.append(("hour_profile", "every weight is 0: at least one hour needs a positive weight"))
+        if sum(self.dow_profile) <= 0:
+            out.append(("dow_profile", "every weight is 0: at least one day needs a positive weight"))
+        return out
+
+    def _recurrence_problems(self) -> list[tuple[str, str]]:
+        """A recurring disorder must not come back faster than the loop guard allows."""
+        if self.recurrence <= 0 or self.recurrence_delay.mean >= MIN_LOOP_MINUTES:
+            return []
+        return [(
+            "recurrence_delay",
+            f"the mean is {self.recurrence_delay.mean:g} minutes: with recurrence > 0 it "
+            f"must average at least {MIN_LOOP_MINUTES:g} minutes (6 seconds)",
+        )]
+
+    def _remote_problems(self) -> list[tuple[str, str]]:
+        """Only the first step, with a deadline, may be served remotely."""
+        return [(f"ladder.{k}.remote", "only the first step, with a deadline_min, can be "
+                 "served remotely")
+                for k, step in enumerate(self.ladder)
+                if step.remote and (k > 0 or step.deadline_min is None)]
+
+    def _last_step_problems(self) -> list[tuple[str, str]]:
+        """The last step always ends the incident."""
+        last = self.ladder[-1]
+        if last.compliance == 1.0:
+            return []
+        return [(
+            f"ladder.{len(self.ladder) - 1}.compliance",
+            f"the last step ({last.name!r}) must have compliance 1.0, got "
+            f"{last.compliance:g}: it is the step that always ends the incident",
+        )]

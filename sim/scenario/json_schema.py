@@ -10,6 +10,7 @@ field names, types, allowed values and descriptions are those of the complete sc
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 _EXTENDS = {"type": "string", "title": "Extends",
@@ -18,14 +19,22 @@ _EXTENDS = {"type": "string", "title": "Extends",
 _NULL = {"type": "null"}
 
 
+def _rebuild(node: Any, on_mapping: Callable[[dict], dict]) -> Any:
+    """A copy of a JSON tree with ``on_mapping`` applied to every mapping, innermost first."""
+    if isinstance(node, list):
+        return [_rebuild(item, on_mapping) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return on_mapping({k: _rebuild(v, on_mapping) for k, v in node.items()})
+
+
 def _with_shorthands(node: Any) -> Any:
     """A bare number is a fixed distribution (``dwell: 20``): say so in every
     distribution union, which pydantic's schema lists only as the tagged mappings."""
-    if isinstance(node, list):
-        return [_with_shorthands(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _with_shorthands(v) for k, v in node.items()}
+    return _rebuild(node, _number_shorthand)
+
+
+def _number_shorthand(out: dict) -> dict:
     mapping = out.get("discriminator", {}).get("mapping", {})
     if "fixed" in mapping and isinstance(out.get("oneOf"), list):
         out["oneOf"] = [*out["oneOf"], {"type": "number", "description": "a fixed value"}]
@@ -42,19 +51,24 @@ def full_schema() -> dict:
 def _loosen(node: Any) -> Any:
     """Drop ``required``, minimum sizes of mappings and union discriminators; let each
     property and named entry also be ``null``."""
-    if isinstance(node, list):
-        return [_loosen(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _loosen(v) for k, v in node.items() if k not in ("required", "discriminator")}
+    return _rebuild(node, _loosened)
+
+
+def _loosened(node: dict) -> dict:
+    out = {k: v for k, v in node.items() if k not in ("required", "discriminator")}
     if "oneOf" in out:  # partial members of a tagged union may match several members
         out["anyOf"] = out.pop("oneOf")
-    if isinstance(out.get("properties"), dict):
-        out["properties"] = {k: {"anyOf": [v, _NULL]} for k, v in out["properties"].items()}
-    if isinstance(out.get("additionalProperties"), dict):  # named entries (units.foot)
-        out["additionalProperties"] = {"anyOf": [out["additionalProperties"], _NULL]}
+    _nullable_entries(out)
     out.pop("minProperties", None)
     return out
+
+
+def _nullable_entries(out: dict) -> None:
+    """Let every property and every named entry (units.foot) be null too."""
+    if isinstance(out.get("properties"), dict):
+        out["properties"] = {k: {"anyOf": [v, _NULL]} for k, v in out["properties"].items()}
+    if isinstance(out.get("additionalProperties"), dict):
+        out["additionalProperties"] = {"anyOf": [out["additionalProperties"], _NULL]}
 
 
 def partial_schema() -> dict:

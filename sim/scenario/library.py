@@ -39,12 +39,17 @@ def find_scenario(text: str | Path) -> Path:
     path = Path(text)
     if path.exists() or path.is_symlink():
         return path
-    parts = path.parts
+    name = _library_name(path.parts)
+    return (_in_library(name) if name is not None else None) or path
+
+
+def _library_name(parts: tuple[str, ...]) -> str | None:
+    """The library name a path may stand for: ``name`` or ``scenarios/name``."""
     if len(parts) == 1:
-        return _in_library(parts[0]) or path
+        return parts[0]
     if len(parts) == 2 and parts[0] == LIBRARY_FOLDER:
-        return _in_library(parts[1]) or path
-    return path
+        return parts[1]
+    return None
 
 
 def description_line(path: Path, width: int = 88) -> str:
@@ -56,5 +61,9 @@ def description_line(path: Path, width: int = 88) -> str:
         text = str(read_chain(path)[0].get("description") or "")
     except ScenarioError:
         return "(cannot be read)"
-    line = " ".join(text.split())
+    return _cut(" ".join(text.split()), width)
+
+
+def _cut(line: str, width: int) -> str:
+    """The line, cut with an ellipsis to at most ``width`` characters."""
     return line if len(line) <= width else line[: width - 1].rstrip() + "…"

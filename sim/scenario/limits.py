@@ -64,16 +64,21 @@ def limit(name: str) -> int:
     raw = os.environ.get(spec.env, "").strip()
     if not raw:
         return spec.default
-    try:
-        value = int(raw.replace("_", ""))
-    except ValueError:
-        value = 0
+    value = _whole(raw)
     if value < 1:
         raise BadLimitSetting(
             f"the environment variable {spec.env} should be a positive whole number "
             f"({spec.what}), got {raw!r}"
         )
     return value
+
+
+def _whole(raw: str) -> int:
+    """The whole number an environment variable holds (0 if it is not one)."""
+    try:
+        return int(raw.replace("_", ""))
+    except ValueError:
+        return 0
 
 
 def over_limit(name: str, amount: float, detail: str) -> str | None:
@@ -86,13 +91,14 @@ def over_limit(name: str, amount: float, detail: str) -> str | None:
     if amount <= cap:
         return None
     spec = LIMITS[name]
+    return (f"{detail.format(n=_shown(amount))}: more than the limit of {cap:,} {spec.what}; "
+            f"if this is intended, raise the limit with the environment variable {spec.env}")
+
+
+def _shown(amount: float) -> str:
+    """An amount as a message shows it: 1,234 or 1.5e+18 or 0.25."""
     if isinstance(amount, int):
-        shown = f"{amount:,}"
-    elif amount >= 1e15:
-        shown = f"{amount:.3g}"
-    elif amount >= 100 or amount == int(amount):
-        shown = f"{amount:,.0f}"
-    else:
-        shown = f"{amount:.3g}"
-    return (f"{detail.format(n=shown)}: more than the limit of {cap:,} {spec.what}; if this "
-            f"is intended, raise the limit with the environment variable {spec.env}")
+        return f"{amount:,}"
+    if amount < 1e15 and (amount >= 100 or amount == int(amount)):
+        return f"{amount:,.0f}"
+    return f"{amount:.3g}"

@@ -65,13 +65,25 @@ def load_scenario(path: Path | str, overrides: dict[str, Any] | None = None) -> 
     data = absolute_map_paths(data, Path(path).resolve().parent)
     if "name" not in data:
         data["name"] = Path(path).stem
-    for dotted, value in (overrides or {}).items():
+    data = _overridden(data, overrides or {}, path)
+    return scenario_from_dict(data, path, _merge_note(files))
+
+
+def _overridden(data: dict, overrides: dict[str, Any], path: Path | str) -> dict:
+    """The data with the --set overrides applied (errors name the option)."""
+    for dotted, value in overrides.items():
         try:
             data = set_path(data, dotted, value)
         except ScenarioError as exc:
             raise ScenarioError(path, [(f"--set {f}", m) for f, m in exc.problems]) from None
-    note = "after merging extends: " + " → ".join(f.name for f in files[1:]) if len(files) > 1 else ""
-    return scenario_from_dict(data, path, note)
+    return data
+
+
+def _merge_note(files: tuple[Path, ...]) -> str:
+    """"after merging extends: a.yaml → b.yaml" for a file that extends others."""
+    if len(files) < 2:
+        return ""
+    return "after merging extends: " + " → ".join(f.name for f in files[1:])
 
 
 def with_changes(scenario: Scenario, changes: dict[str, Any]) -> Scenario:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from typing import Literal
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.scenario.base import Frozen, Whole
 from sim.scenario.demand import Demand
-from sim.scenario.district import District, Frozen, Whole
-from sim.scenario.errors import FieldProblems, unknown_name
+from sim.scenario.district import District
+from sim.scenario.errors import FieldProblems, raise_any, unknown_name
 from sim.scenario.incidents import IncidentType
-from sim.scenario.limits import over_limit
 from sim.scenario.operations import Detection, Dispatch
-from sim.scenario.units import FixedPost, UnitGroup, Weekday
+from sim.scenario.shifts import Weekday
+from sim.scenario.units import UnitGroup
+from sim.scenario.volume import incident_volume, parking_volume, vendor_volume
 from sim.scenario.workflow import Workflow
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -31,14 +33,22 @@ STEM_RULE = (
 def is_safe_stem(text: str) -> bool:
     """A name usable as one path component anywhere: letters (with their combining marks,
     as in Thai or Devanagari), digits, '-', '_', '.'; no separators, no leading dot."""
-    return (
-        0 < len(text) <= MAX_STEM
-        and len(text.encode("utf-8", "surrogatepass")) <= MAX_STEM_BYTES
-        and not text.startswith(".")
-        and (text[0].isalnum() or text[0] in "-_")
-        and all(ch.isalnum() or ch in "-_." or unicodedata.category(ch)[0] == "M"
-                for ch in text)
-    )
+    return _short_enough(text) and not text.startswith(".") and _stem_chars(text)
+
+
+def _short_enough(text: str) -> bool:
+    """1 to MAX_STEM characters, at most MAX_STEM_BYTES as UTF-8."""
+    return 0 < len(text) <= MAX_STEM and len(text.encode("utf-8", "surrogatepass")) <= MAX_STEM_BYTES
+
+
+def _stem_chars(text: str) -> bool:
+    """Starts with a letter, digit, '-' or '_'; then letters, marks, digits, '-', '_', '.'."""
+    return (text[0].isalnum() or text[0] in "-_") and all(map(_stem_char, text))
+
+
+def _stem_char(ch: str) -> bool:
+    """A letter, a combining mark (as in Thai or Devanagari), a digit, '-', '_' or '.'."""
+    return ch.isalnum() or ch in "-_." or unicodedata.category(ch)[0] == "M"
 
 
 class ReportOptions(Frozen):
@@ -125,146 +135,90 @@ class Scenario(Frozen):
     @field_validator("incidents", "units")
     @classmethod
     def _names(cls, value: dict) -> dict:
-        for key in value:
-            if not isinstance(key, str) or not _NAME.match(key):
-                raise FieldProblems((
-                    str(key),
-                    "a name must start with a lower-case letter and use only a-z, 0-9 and _",
-                ))
+        bad = [key for key in value if not _is_name(key)]
+        if bad:
+            raise FieldProblems((
+                str(bad[0]),
+                "a name must start with a lower-case letter and use only a-z, 0-9 and _",
+            ))
         return value
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
         zone_order = [z.id for z in self.district.all_zones()]
-        zones, types = set(zone_order), set(self.incidents)
-        problems = [(where, unknown_name("zone", zone, zone_order))
-                    for where, zone in self._zone_refs() if zone not in zones]
-        problems += [(where, unknown_name("incident type", name, types))
-                     for where, name in self._type_refs() if name not in types]
+        zones = set(zone_order)
+        problems = _unknown("zone", self._zone_refs(), zone_order)
+        problems += _unknown("incident type", self._type_refs(), self.incidents)
         problems += self._grid_split_problems(len(zones)) + self._run_card_problems(zones)
         if not any(t.enabled for t in self.incidents.values()):
             problems.append(("incidents", "every type is disabled"))
-        if problems:
-            raise FieldProblems(*problems)
+        raise_any(problems)
         return self
 
-    def _zone_refs(self) -> Iterator[tuple[str, str]]:
-        """(field, zone id) for every zone the scenario names outside the district."""
-        for tname, itype in self.incidents.items():
-            for zone in itype.zone_rates:
-                yield f"incidents.{tname}.zone_rates.{zone}", zone
-        for gname, group in self.units.items():
-            if group.home_zone is not None:
-                yield f"units.{gname}.home_zone", group.home_zone
-            for zone in group.zones or []:
-                yield f"units.{gname}.zones", zone
-            if isinstance(group.behaviour, FixedPost) and group.behaviour.zone is not None:
-                yield f"units.{gname}.behaviour.zone", group.behaviour.zone
-            for field, zone in group.referenced_zones():
-                yield f"units.{gname}.{field}", zone
-        if self.detection.cameras.zones != "all":
-            for zone in self.detection.cameras.zones:
-                yield "detection.cameras.zones", zone
-        for zone in self.dispatch.run_cards:
-            yield f"dispatch.run_cards.{zone}", zone
-        for k, layer in enumerate(self.detection.channels):
-            for zone in layer.zones if layer.zones != "all" else []:
-                yield f"detection.channels.{k}.zones", zone
+    def _zone_refs(self) -> list[tuple[str, str]]:
+        """(field, zone id) for every zone the scenario names outside the district (and
+        outside `demand`, checked on its own)."""
+        return [
+            *_prefixed("incidents", self.incidents, IncidentType.zone_refs),
+            *_prefixed("units", self.units, UnitGroup.zone_refs),
+            *self.detection.camera_zone_refs(),
+            *self.dispatch.zone_refs(),
+            *self.detection.channel_zone_refs(),
+        ]
 
-    def _type_refs(self) -> Iterator[tuple[str, str]]:
+    def _type_refs(self) -> list[tuple[str, str]]:
         """(field, incident type) for every type the scenario names outside the catalog."""
-        for tname in self.detection.cameras.types or []:
-            yield "detection.cameras.types", tname
-        for field in ("sight_by_type", "sight_passing_by_type"):
-            for tname in getattr(self.detection, field):
-                yield f"detection.{field}.{tname}", tname
-        for k, layer in enumerate(self.detection.channels):
-            for tname in layer.types or []:
-                yield f"detection.channels.{k}.types", tname
-            if isinstance(layer.probability, dict):
-                for tname in layer.probability:
-                    yield f"detection.channels.{k}.probability.{tname}", tname
-        for cname, spec in (self.workflow.classes.items() if self.workflow else []):
-            for tname in spec.types:
-                yield f"workflow.classes.{cname}.types", tname
+        return [*self.detection.type_refs(), *(self.workflow.type_refs() if self.workflow else [])]
 
     def _grid_split_problems(self, n_district: int) -> list[tuple[str, str]]:
-        out = []
-        for gname, group in self.units.items():
-            n_zones = len(group.zones) if group.zones else n_district
-            if group.grid_split is not None and group.grid_split > n_zones:
-                out.append((f"units.{gname}.grid_split",
-                            f"{group.grid_split} grids but only {n_zones} zones"))
-        return out
+        return [problem for gname, group in self.units.items()
+                for problem in _grid_split_problem(gname, group, n_district)]
 
     def _run_card_problems(self, zones: set[str]) -> list[tuple[str, str]]:
         officer_ids = {f"{g}-{k + 1}" for g, grp in self.units.items() for k in range(grp.count)}
-        out = [(f"dispatch.run_cards.{zone}",
-                f"{ref!r} is neither an officer id (group-k) nor a unit group")
-               for zone, card in self.dispatch.run_cards.items() for ref in card
-               if ref not in officer_ids and ref not in self.units]
-        if self.dispatch.policy == "run_cards":
-            missing = sorted(zones - set(self.dispatch.run_cards))
-            if missing:
-                out.append(("dispatch.run_cards", f"no run card for zones {missing[:8]}"))
-        return out
+        return self.dispatch.run_card_problems(officer_ids | set(self.units), zones)
 
     @model_validator(mode="after")
     def _demand_references(self) -> Scenario:
-        zone_order = [z.id for z in self.district.all_zones()]
-        shops = {z.id: z.shop_fronts for z in self.district.all_zones()}
-        problems: list[tuple[str, str]] = []
-        for where, zone in self.demand.zone_refs():
-            if zone not in shops:
-                problems.append((where, unknown_name("zone", zone, zone_order)))
-        for where, tname in self.demand.type_refs():
-            if tname not in self.incidents:
-                problems.append((where, unknown_name("incident type", tname, self.incidents)))
-        for zone, n in self.demand.door_front.contracts.items():
-            if zone in shops and n > shops[zone]:
-                problems.append((f"demand.door_front.contracts.{zone}",
-                                 f"{n} contracts but the zone has {shops[zone]} shop fronts"))
-        if problems:
-            raise FieldProblems(*problems)
+        zones = self.district.all_zones()
+        problems = _unknown("zone", self.demand.zone_refs(), [z.id for z in zones])
+        problems += _unknown("incident type", self.demand.type_refs(), self.incidents)
+        problems += self.demand.contract_problems({z.id: z.shop_fronts for z in zones})
+        raise_any(problems)
         return self
 
     @model_validator(mode="after")
     def _demand_size(self) -> Scenario:
-        zones = self.district.all_zones()
-        days = self.clock.days
-        per_day = self.rate_multiplier * sum(
-            itype.zone_rates.get(z.id, itype.rate_per_day.get(z.kind, 0.0))
-            for itype in self.incidents.values()
-            if itype.enabled
-            for z in zones
-        )
-        problems: list[tuple[str, str]] = []
-        too_many = over_limit(
-            "incidents", per_day * days,
-            f"the rates add up to {per_day:,.0f} incidents a day, {{n}} in {days} days",
-        )
-        if too_many:
-            problems.append(("incidents", f"{too_many} (rate_per_day is incidents per zone "
-                             "per day)"))
-        vendors = self.demand.vendors
-        if vendors.enabled:  # every vendor may come to every session of every day
-            attempts = sum(site.vendors * len(site.sessions) for site in vendors.sites)
-            too_many = over_limit(
-                "incidents", attempts * days,
-                f"vendor sites add up to {attempts:,} intended sessions a day, {{n}} in "
-                f"{days} days",
-            )
-            if too_many:
-                problems.append(("demand.vendors.sites", too_many))
-        parking = self.demand.parking
-        if parking.enabled:
-            cars = sum(parking.arrivals_per_day(z.id, z.kind) for z in zones)
-            too_many = over_limit(
-                "parking_arrivals", cars * days,
-                f"parking arrivals add up to {cars:,.0f} a day, {{n}} in {days} days",
-            )
-            if too_many:
-                problems.append(("demand.parking", f"{too_many} (arrivals_per_day is per zone)"))
-        if problems:
-            raise FieldProblems(*problems)
+        zones, days = self.district.all_zones(), self.clock.days
+        raise_any([
+            *incident_volume(self.incidents, zones, self.rate_multiplier, days),
+            *vendor_volume(self.demand.vendors, days),
+            *parking_volume(self.demand.parking, zones, days),
+        ])
         return self
+
+
+def _is_name(key: object) -> bool:
+    """A lower-case letter, then a-z, 0-9 and _ (names of types and groups)."""
+    return isinstance(key, str) and _NAME.match(key) is not None
+
+
+def _grid_split_problem(gname: str, group: UnitGroup, n_district: int) -> list[tuple[str, str]]:
+    """More grids than the group has zones (its own, else the district's)."""
+    n_zones = len(group.zones or []) or n_district
+    if (group.grid_split or 0) <= n_zones:
+        return []
+    return [(f"units.{gname}.grid_split", f"{group.grid_split} grids but only {n_zones} zones")]
+
+
+def _unknown(what: str, refs: list[tuple[str, str]], known: Collection[str]) -> list[tuple[str, str]]:
+    """A problem for every reference (field, name) to a name not among ``known``."""
+    names = set(known)
+    return [(where, unknown_name(what, name, known)) for where, name in refs if name not in names]
+
+
+def _prefixed(section: str, named: Mapping[str, Any],
+              refs_of: Callable[[Any], list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The references of every named entry of a section, with the entry's path prefixed."""
+    return [(f"{section}.{name}.{field}", ref)
+            for name, entry in named.items() for field, ref in refs_of(entry)]

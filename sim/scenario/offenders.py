@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.district import Frozen
+from sim.scenario.base import Frozen
 from sim.scenario.incidents import Probability
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sim.scenario.model import Scenario
@@ -22,54 +23,85 @@ Durations are distributions: a bare number is a fixed value, otherwise
 """
 
 
+_BOUNDS = (
+    ("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<"),
+    ("minItems", "min length"), ("maxItems", "max length"),
+)
+
+
 def _type_text(spec: dict[str, Any]) -> str:
-    if "$ref" in spec:
-        name = spec["$ref"].split("/")[-1]
-        return f"[{name}](#{name.lower()})"
-    if "anyOf" in spec:
-        parts = [_type_text(s) for s in spec["anyOf"]]
-        return " or ".join(dict.fromkeys(parts))
-    if "oneOf" in spec:
-        return "one of " + ", ".join(_type_text(s) for s in spec["oneOf"])
-    if "enum" in spec:
-        return " \\| ".join(f"`{v}`" for v in spec["enum"])
-    if "const" in spec:
-        return f"`{spec['const']}`"
-    kind = spec.get("type", "any")
-    if kind == "array":
-        return f"list of {_type_text(spec.get('items', {}))}"
-    if kind == "object":
-        values = spec.get("additionalProperties")
-        if isinstance(values, dict):
-            return f"mapping of name → {_type_text(values)}"
-        return "mapping"
-    bounds = []
-    for key, sym in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"),
-                     ("exclusiveMaximum", "<")):
+    """The type column of a field: a link, a union, the allowed values, or a bounded type."""
+    for key, render in _BY_KEY:
         if key in spec:
-            bounds.append(f"{sym} {spec[key]}")
-    for key, sym in (("minItems", "min length"), ("maxItems", "max length")):
-        if key in spec:
-            bounds.append(f"{sym} {spec[key]}")
-    return kind + (f" ({', '.join(bounds)})" if bounds else "")
+            return render(spec)
+    return _BY_TYPE.get(spec.get("type", "any"), _scalar)(spec)
+
+
+def _ref(spec: dict[str, Any]) -> str:
+    name = spec["$ref"].split("/")[-1]
+    return f"[{name}](#{name.lower()})"
+
+
+def _any_of(spec: dict[str, Any]) -> str:
+    return " or ".join(dict.fromkeys(_type_text(s) for s in spec["anyOf"]))
+
+
+def _one_of(spec: dict[str, Any]) -> str:
+    return "one of " + ", ".join(_type_text(s) for s in spec["oneOf"])
+
+
+def _enum(spec: dict[str, Any]) -> str:
+    return " \\| ".join(f"`{v}`" for v in spec["enum"])
+
+
+def _const(spec: dict[str, Any]) -> str:
+    return f"`{spec['const']}`"
+
+
+def _array(spec: dict[str, Any]) -> str:
+    return f"list of {_type_text(spec.get('items', {}))}"
+
+
+def _object(spec: dict[str, Any]) -> str:
+    values = spec.get("additionalProperties")
+    return f"mapping of name → {_type_text(values)}" if isinstance(values, dict) else "mapping"
+
+
+def _scalar(spec: dict[str, Any]) -> str:
+    """A number, text or yes/no type, with its bounds."""
+    bounds = [f"{sym} {spec[key]}" for key, sym in _BOUNDS if key in spec]
+    return spec.get("type", "any") + (f" ({', '.join(bounds)})" if bounds else "")
+
+
+_BY_KEY: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
+    ("$ref", _ref), ("anyOf", _any_of), ("oneOf", _one_of), ("enum", _enum), ("const", _const),
+)
+_BY_TYPE: dict[str, Callable[[dict[str, Any]], str]] = {"array": _array, "object": _object}
 
 
 def _section(name: str, schema: dict[str, Any]) -> list[str]:
+    """One model's table: its description, then a row per field."""
     lines = [f"## {name}", ""]
     if schema.get("description"):
         lines += [" ".join(schema["description"].split()), ""]
     required = set(schema.get("required", []))
     lines += ["| field | type | default | meaning |", "|---|---|---|---|"]
-    for field, spec in schema.get("properties", {}).items():
-        if field in required:
-            default = "*required*"
-        elif "default" in spec:
-            default = f"`{json.dumps(spec['default'], ensure_ascii=False)}`"
-        else:
-            default = "see its section"
-        desc = " ".join(spec.get("description", "").split())
-        lines.append(f"| `{field}` | {_type_text(spec)} | {default} | {desc} |")
+    lines += [_row(field, spec, field in required)
+              for field, spec in schema.get("properties", {}).items()]
     return [*lines, ""]
+
+
+def _row(field: str, spec: dict[str, Any], required: bool) -> str:
+    desc = " ".join(spec.get("description", "").split())
+    return f"| `{field}` | {_type_text(spec)} | {_default_text(spec, required)} | {desc} |"
+
+
+def _default_text(spec: dict[str, Any], required: bool) -> str:
+    if required:
+        return "*required*"
+    if "default" in spec:
+        return f"`{json.dumps(spec['default'], ensure_ascii=False)}`"
+    return "see its section"
 
 
 def reference_markdown() -> str:

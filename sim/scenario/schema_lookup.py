@@ -10,6 +10,7 @@ schema of :class:`Scenario`, following the planner's data through unions.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from typing import Any
 
 from sim.scenario.model import Scenario
@@ -24,12 +25,17 @@ def schema() -> dict:
 def deref(spec: dict) -> dict:
     """``spec`` with ``$ref`` replaced by the definition it refers to."""
     defs = schema().get("$defs", {})
-    seen = 0
-    while isinstance(spec, dict) and "$ref" in spec and seen < 50:
-        extra = {k: v for k, v in spec.items() if k != "$ref"}
-        spec = {**defs.get(spec["$ref"].split("/")[-1], {}), **extra}
-        seen += 1
+    for _ in range(50):  # a reference to a reference...: at most 50 steps
+        if not (isinstance(spec, dict) and "$ref" in spec):
+            break
+        spec = _followed(spec, defs)
     return spec
+
+
+def _followed(spec: dict, defs: dict) -> dict:
+    """The definition ``spec`` refers to, with ``spec``'s other keys over it."""
+    extra = {k: v for k, v in spec.items() if k != "$ref"}
+    return {**defs.get(spec["$ref"].split("/")[-1], {}), **extra}
 
 
 def branches(spec: dict, node: Any) -> list[dict]:
@@ -37,14 +43,24 @@ def branches(spec: dict, node: Any) -> list[dict]:
     spec = deref(spec)
     options = spec.get("oneOf") or spec.get("anyOf")
     if not options:
-        return [spec] if spec.get("type") != "null" else []
+        return _unless_null(spec)
+    tagged = _tagged_branch(spec, node)
+    if tagged is not None:
+        return [tagged]
+    return [branch for option in options for branch in branches(option, node)]
+
+
+def _unless_null(spec: dict) -> list[dict]:
+    return [spec] if spec.get("type") != "null" else []
+
+
+def _tagged_branch(spec: dict, node: Any) -> dict | None:
+    """The member of a tagged union that the value's tag selects (None: no valid tag)."""
     disc = spec.get("discriminator")
-    if disc and isinstance(node, dict) and node.get(disc["propertyName"]) in disc["mapping"]:
-        return [deref({"$ref": disc["mapping"][node[disc["propertyName"]]]})]
-    out: list[dict] = []
-    for option in options:
-        out += branches(option, node)
-    return out
+    if not disc or not isinstance(node, dict):
+        return None
+    ref = disc["mapping"].get(node.get(disc["propertyName"]))
+    return deref({"$ref": ref}) if ref is not None else None
 
 
 def step(node: Any, part: Any) -> Any:
@@ -69,26 +85,41 @@ def specs_at(path: tuple, data: Any) -> list[dict]:
     specs: list[dict] = [schema()]
     node = data
     for part in path:
-        found: list[dict] = []
-        for spec in specs:
-            for branch in branches(spec, node):
-                if isinstance(part, int) and branch.get("type") == "array":
-                    found.append(branch.get("items", {}))
-                elif isinstance(part, str) and part in branch.get("properties", {}):
-                    found.append(branch["properties"][part])
-                elif isinstance(branch.get("additionalProperties"), dict):
-                    found.append(branch["additionalProperties"])
-        specs, node = found, step(node, part)
+        specs = _children(specs, node, part)
+        node = step(node, part)
     return specs
+
+
+def _children(specs: list[dict], node: Any, part: Any) -> list[dict]:
+    """Schemas of key or index ``part`` of a value (``node``) matching one of ``specs``."""
+    found = [_child(branch, part) for spec in specs for branch in branches(spec, node)]
+    return [child for child in found if child is not None]
+
+
+def _child(branch: dict, part: Any) -> dict | None:
+    """The schema of ``part`` inside one concrete schema (None if it has none)."""
+    named = _item_or_property(branch, part)
+    return named if named is not None else _entry_schema(branch)
+
+
+def _item_or_property(branch: dict, part: Any) -> dict | None:
+    """The schema of a list's items (an index) or of a named property (a name)."""
+    if isinstance(part, int) and branch.get("type") == "array":
+        return branch.get("items", {})
+    return branch.get("properties", {}).get(part) if isinstance(part, str) else None
+
+
+def _entry_schema(branch: dict) -> dict | None:
+    """The schema of every entry of a mapping keyed by name (units.foot), if it is one."""
+    extra = branch.get("additionalProperties")
+    return extra if isinstance(extra, dict) else None
 
 
 def _names_at(path: tuple, data: Any, key: str) -> list[str]:
     node = node_at(data, path)
-    names: list[str] = []
-    for spec in specs_at(path, data):
-        for branch in branches(spec, node):
-            names += [n for n in branch.get(key, []) if n not in names]
-    return names
+    found = [name for spec in specs_at(path, data) for branch in branches(spec, node)
+             for name in branch.get(key, [])]
+    return list(dict.fromkeys(found))
 
 
 def fields_at(path: tuple, data: Any) -> list[str]:
@@ -104,11 +135,18 @@ def required_at(path: tuple, data: Any) -> list[str]:
 def distribution_tags(specs: list[dict]) -> list[str]:
     """The distribution kinds, if one of ``specs`` is a distribution (else empty)."""
     for spec in specs:
-        spec = deref(spec)
-        for option in [spec, *(spec.get("anyOf") or [])]:
-            disc = deref(option).get("discriminator")
-            if disc and "lognormal" in disc.get("mapping", {}):
-                return list(disc["mapping"])
+        tags = _distribution_tags_of(deref(spec))
+        if tags:
+            return tags
+    return []
+
+
+def _distribution_tags_of(spec: dict) -> list[str]:
+    """The distribution kinds if ``spec`` (or a member of its union) is a distribution."""
+    for option in [spec, *(spec.get("anyOf") or [])]:
+        disc = deref(option).get("discriminator")
+        if disc and "lognormal" in disc.get("mapping", {}):
+            return list(disc["mapping"])
     return []
 
 
@@ -133,21 +171,18 @@ def length_bounds(specs: list[dict]) -> tuple[int | None, int | None]:
 @functools.lru_cache(maxsize=1)
 def _union_tags() -> frozenset[str]:
     """Every tag of a tagged union in the schema (distribution kinds, behaviour kinds)."""
-    tags: set[str] = set()
+    return frozenset(_tags_in(schema()))
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            disc = node.get("discriminator")
-            if isinstance(disc, dict):
-                tags.update(disc.get("mapping", {}))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
 
-    walk(schema())
-    return frozenset(tags)
+def _tags_in(node: Any) -> set[str]:
+    """The tags of every tagged union inside a schema node."""
+    if isinstance(node, list):
+        return set().union(*map(_tags_in, node))
+    if not isinstance(node, dict):
+        return set()
+    disc = node.get("discriminator")
+    own = set(disc.get("mapping", {})) if isinstance(disc, dict) else set()
+    return own.union(*map(_tags_in, node.values()))
 
 
 def yaml_path(loc: tuple, data: Any) -> tuple[tuple, tuple | None, bool]:
@@ -159,34 +194,69 @@ def yaml_path(loc: tuple, data: Any) -> tuple[tuple, tuple | None, bool]:
     at which a plain union was tried member by member (its errors are merged).
     """
     if data is None:  # no data to follow: drop what looks like a pydantic label
-        tags = _union_tags()
-        kept = tuple(p for p in loc if isinstance(p, int) or (
-            isinstance(p, str) and "[" not in p and "(" not in p and p not in tags))
-        return kept, None, "[key]" in loc
-    node, out, site, is_key = data, [], None, False
+        return _without_labels(loc), None, "[key]" in loc
+    walk = _Walk(data)
     for index, part in enumerate(loc):
-        last = index == len(loc) - 1
+        walk.step(part, last=index == len(loc) - 1)
+    return tuple(walk.out), walk.site, walk.is_key
+
+
+def _without_labels(loc: tuple) -> tuple:
+    """The parts of a location that do not look like pydantic's labels or union tags."""
+    tags = _union_tags()
+    return tuple(p for p in loc if _plain_part(p, tags))
+
+
+def _is_label(part: Any) -> bool:
+    """Is this part of a location one of pydantic's labels (``list[...]``, ``function-after[...]``)?"""
+    return isinstance(part, str) and ("[" in part or "(" in part)
+
+
+def _plain_part(part: Any, tags: frozenset[str]) -> bool:
+    """An index, or a name that is neither a pydantic label nor a union tag."""
+    return isinstance(part, int) or (isinstance(part, str) and not _is_label(part)
+                                     and part not in tags)
+
+
+def _has(node: Any, part: Any) -> bool:
+    """Does the planner's value ``node`` have key or index ``part``?"""
+    if isinstance(node, dict):
+        return isinstance(part, (str, int)) and part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+@dataclass
+class _Walk:
+    """Following a pydantic location through the planner's data, one part at a time."""
+
+    node: Any
+    out: list = field(default_factory=list)
+    site: tuple | None = None
+    is_key: bool = False
+
+    def step(self, part: Any, last: bool) -> None:
+        """Follow one part; a part that is not in the data is dropped unless it is the last
+        one and names a missing or unknown field of a mapping (not a union's tag)."""
         if part == "[key]":
-            is_key = True
-            continue
-        if isinstance(node, dict) and isinstance(part, (str, int)) and part in node:
-            out.append(part)
-            node = node[part]
-            continue
-        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            out.append(part)
-            node = node[part]
-            continue
-        if isinstance(part, str) and ("[" in part or "(" in part):
-            if site is None:
-                site = tuple(out)
-            continue
-        if isinstance(node, dict):
-            if node.get("kind") == part:  # tag of a tagged union (distributions, behaviours)
-                continue
-            if last:  # a missing or unknown field
-                out.append(part)
-            continue
-        # node is a plain value: the rest names fields the planner did not write
-        # (e.g. ``fixed.value`` of a bare-number distribution).
-    return tuple(out), site, is_key
+            self.is_key = True
+        elif _has(self.node, part):
+            self._enter(part)
+        elif _is_label(part):
+            self._enter_union()
+        elif last and _names_field(self.node, part):
+            self.out.append(part)
+
+    def _enter(self, part: Any) -> None:
+        """Step into the planner's value at key or index ``part``."""
+        self.out.append(part)
+        self.node = self.node[part]
+
+    def _enter_union(self) -> None:
+        """A plain union's member label: the union site is where the first one appears."""
+        if self.site is None:
+            self.site = tuple(self.out)
+
+
+def _names_field(node: Any, part: Any) -> bool:
+    """Is ``part`` a (missing or unknown) field of the mapping ``node``, not a union's tag?"""
+    return isinstance(node, dict) and node.get("kind") != part

@@ -13,11 +13,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from sim.scenario.base import Frozen, Whole
 from sim.scenario.distributions import Distribution, fixed
-from sim.scenario.district import Frozen, Whole
 from sim.scenario.errors import FieldProblems
 from sim.scenario.incidents import Probability
-from sim.scenario.units import WEEKDAYS, Weekday
+from sim.scenario.shifts import WEEKDAYS, Weekday
 
 STEPS = ("filing", "dispatch", "handling", "report_back", "check", "closing", "case")
 Step = Literal["filing", "dispatch", "handling", "report_back", "check", "closing", "case"]
@@ -33,6 +33,14 @@ def span_minutes(text: str) -> tuple[int, int]:
     if not 0 <= a < b <= 1440:
         raise ValueError(f"{text!r}: the start must come before the end, within one day")
     return a, b
+
+
+def span_at(k: int, text: str) -> tuple[int, int]:
+    """Span ``k`` of a list in minutes, or FieldProblems naming its index."""
+    try:
+        return span_minutes(text)
+    except ValueError as err:
+        raise FieldProblems((str(k), str(err))) from None
 
 
 class WorkCalendar(Frozen):
@@ -51,12 +59,7 @@ class WorkCalendar(Frozen):
     @field_validator("hours")
     @classmethod
     def _spans(cls, value: list[str]) -> list[str]:
-        spans = []
-        for k, text in enumerate(value):
-            try:
-                spans.append(span_minutes(text))
-            except ValueError as err:
-                raise FieldProblems((str(k), str(err))) from None
+        spans = [span_at(k, text) for k, text in enumerate(value)]
         for k in range(1, len(spans)):
             if spans[k][0] < spans[k - 1][1]:
                 raise FieldProblems((str(k), "spans must be in order and must not overlap"))
@@ -141,3 +144,8 @@ class Workflow(Frozen):
             if type_name in spec.types:
                 return name
         return "other"
+
+    def type_refs(self) -> list[tuple[str, str]]:
+        """(where, incident type) of every type a case class lists."""
+        return [(f"workflow.classes.{cname}.types", name)
+                for cname, spec in self.classes.items() for name in spec.types]

@@ -6,6 +6,7 @@ Pure numpy functions of zone centres (x/y in metres); deterministic, ties to the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import groupby
 
 import numpy as np
 
@@ -71,7 +72,7 @@ def split_grids(xy: np.ndarray, zones: Sequence[int], n: int) -> list[list[int]]
             return [sorted(part)]
         pts = xy[part]
         axis = 0 if np.ptp(pts[:, 0]) >= np.ptp(pts[:, 1]) else 1
-        order = np.lexsort((part, pts[:, 1 - axis], pts[:, axis]))
+        order = np.lexsort((np.asarray(part), pts[:, 1 - axis], pts[:, axis]))
         k_left = k // 2
         n_left = round(len(part) * k_left / k)
         n_left = min(max(n_left, k_left), len(part) - (k - k_left))
@@ -84,15 +85,17 @@ def split_grids(xy: np.ndarray, zones: Sequence[int], n: int) -> list[list[int]]
 def grid_reach(grids: Sequence[Sequence[int]], adj: np.ndarray) -> list[list[int]]:
     """Per grid: its zones plus the zones of every grid adjacent to it (sorted)."""
     sets = [set(g) for g in grids]
-    out = []
-    for own in sets:
-        touch = adj[sorted(own)].any(axis=0)
-        reach = set(own)
-        for other in sets:
-            if other is not own and touch[sorted(other)].any():
-                reach |= other
-        out.append(sorted(reach))
-    return out
+    return [sorted(_reach(own, sets, adj)) for own in sets]
+
+
+def _reach(own: set[int], grids: list[set[int]], adj: np.ndarray) -> set[int]:
+    """``own`` plus every other grid with a zone adjacent to one of ``own``'s."""
+    touch = np.asarray(adj[sorted(own)].any(axis=0))
+    reach = set(own)
+    for other in grids:
+        if other is not own and touch[sorted(other)].any():
+            reach |= other
+    return reach
 
 
 def pass_through(xy: np.ndarray, a: int, b: int, step: float | None = None) -> list[int]:
@@ -105,11 +108,21 @@ def pass_through(xy: np.ndarray, a: int, b: int, step: float | None = None) -> l
     xy = np.asarray(xy, dtype=float)
     if a == b:
         return [b]
+    pts = _leg_points(xy[a], xy[b], _sampling_step(xy, step))
+    return _zones_along(_nearest_centres(pts, xy), a, b)
+
+
+def _sampling_step(xy: np.ndarray, step: float | None) -> float:
+    """``step`` (default: half the smallest zone spacing), at least 1e-9 m."""
     if step is None:
         step = float(_nearest_spacing(xy).min()) / 2.0
-    pts = _leg_points(xy[a], xy[b], max(step, 1e-9))
+    return max(step, 1e-9)
+
+
+def _nearest_centres(pts: np.ndarray, xy: np.ndarray) -> list[int]:
+    """Index of the zone centre nearest to each point (ties to the lower index)."""
     dist = np.hypot(*(pts[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
-    return _zones_along(np.argmin(dist, axis=1).tolist(), a, b)
+    return np.argmin(dist, axis=1).tolist()
 
 def _leg_points(p: np.ndarray, q: np.ndarray, step: float) -> np.ndarray:
     """Sample points of the L-shaped path p → (q.x, p.y) → q, every ``step`` at most."""
@@ -124,13 +137,8 @@ def _leg_points(p: np.ndarray, q: np.ndarray, step: float) -> np.ndarray:
 def _zones_along(nearest: list[int], a: int, b: int) -> list[int]:
     """The nearest-zone sequence of a path's samples as a path: no repeats, no ``a``, ends
     with ``b``."""
-    path: list[int] = []
-    for z in nearest:
-        if z != a and (not path or path[-1] != z):
-            path.append(z)
-    if not path or path[-1] != b:
-        path.append(b)
-    return path
+    path = [z for z, _ in groupby(z for z in nearest if z != a)]
+    return path if path[-1:] == [b] else [*path, b]
 
 
 def paths_from(xy: np.ndarray, a: int, step: float | None = None) -> list[list[int]]:
@@ -140,17 +148,9 @@ def paths_from(xy: np.ndarray, a: int, step: float | None = None) -> list[list[i
     a run needs most of the zones × zones paths, and each call costs mostly numpy overhead.
     """
     xy = np.asarray(xy, dtype=float)
-    if step is None:
-        step = float(_nearest_spacing(xy).min()) / 2.0
-    step = max(step, 1e-9)
-    n = len(xy)
-    pts = [_leg_points(xy[a], xy[b], step) for b in range(n)]
-    sizes = [len(x) for x in pts]
-    allpts = np.vstack(pts)
-    dist = np.hypot(*(allpts[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
-    nearest = np.argmin(dist, axis=1).tolist()
-    out, k = [], 0
-    for b, size in enumerate(sizes):
-        out.append([b] if b == a else _zones_along(nearest[k:k + size], a, b))
-        k += size
-    return out
+    step = _sampling_step(xy, step)
+    pts = [_leg_points(xy[a], xy[b], step) for b in range(len(xy))]
+    nearest = _nearest_centres(np.vstack(pts), xy)
+    ends = np.cumsum([len(p) for p in pts]).tolist()
+    return [[b] if b == a else _zones_along(nearest[end - len(pts[b]):end], a, b)
+            for b, end in enumerate(ends)]

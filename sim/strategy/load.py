@@ -51,27 +51,43 @@ def _count(times: np.ndarray, zones: np.ndarray, n_zones: int) -> np.ndarray:
 def _behavioural(scenario: Scenario, layout: Layout, days: int) -> np.ndarray:
     """Vendor set-up attempts, illegal-parking candidates and wires per (hour, zone) per day."""
     demand = getattr(scenario, "demand", None)
-    total = np.zeros((24, layout.n_zones))
     if demand is None:
-        return total
+        return np.zeros((24, layout.n_zones))
+    probe, probe_layout = _probe(scenario, layout, days)
+    streams = Streams(scenario.seed, PROBE_REPLICATION)
+    total = np.zeros((24, layout.n_zones))
+    if demand.vendors.enabled and demand.vendors.incident_type in layout.type_names:
+        total += _vendor_counts(probe, probe_layout, streams)
+    if demand.parking.enabled:
+        total += _parking_counts(probe, probe_layout, streams)
+    return total / days
+
+
+def _probe(scenario: Scenario, layout: Layout, days: int) -> tuple[Scenario, Layout]:
+    """The scenario and layout run for ``days`` days with no warm-up."""
     clock = scenario.clock.model_copy(update={"days": days, "warmup_days": 0})
     probe = scenario.model_copy(update={"clock": clock})
-    probe_layout = replace(layout, horizon=days * 1440.0, warmup=0.0)
-    streams = Streams(scenario.seed, PROBE_REPLICATION)
-    if demand.vendors.enabled and demand.vendors.incident_type in layout.type_names:
-        from sim.demand.vendors import generate_vendors
+    return probe, replace(layout, horizon=days * 1440.0, warmup=0.0)
 
-        plan = generate_vendors(probe, probe_layout, streams)
-        total += _count(plan.t, plan.zone, layout.n_zones)
-    if demand.parking.enabled:
-        from sim.demand.parking import generate_parking
 
-        parking = generate_parking(probe, probe_layout, streams)
-        cand = parking.candidates
-        total += _count(cand["t"], cand["zone"], layout.n_zones)
-        if parking.wires is not None:
-            total += _count(parking.wires.t_occur, parking.wires.zone_idx, layout.n_zones)
-    return total / days
+def _vendor_counts(probe: Scenario, layout: Layout, streams: Streams) -> np.ndarray:
+    """Vendor set-up attempts per (hour, zone) over the probe."""
+    from sim.demand.vendors import generate_vendors
+
+    plan = generate_vendors(probe, layout, streams)
+    return _count(plan.t, plan.zone, layout.n_zones)
+
+
+def _parking_counts(probe: Scenario, layout: Layout, streams: Streams) -> np.ndarray:
+    """Illegal-parking candidates and charging wires per (hour, zone) over the probe."""
+    from sim.demand.parking import generate_parking
+
+    parking = generate_parking(probe, layout, streams)
+    cand = parking.candidates
+    total = _count(cand["t"], cand["zone"], layout.n_zones)
+    if parking.wires is not None:
+        total += _count(parking.wires.t_occur, parking.wires.zone_idx, layout.n_zones)
+    return total
 
 
 def zone_hour_rates(scenario: Scenario, layout: Layout, probe_days: int = 7) -> np.ndarray:

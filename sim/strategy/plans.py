@@ -46,6 +46,7 @@ class OfficerPlan:
 
 
 def _indices(layout: Layout, ids: list[str]) -> list[int]:
+    """Zone ids as indices in the layout's zone order."""
     return [layout.zone_index[z] for z in ids]
 
 
@@ -83,43 +84,91 @@ def group_plans(
     Returns:
         ``group.count`` plans.
     """
+    shared = _shared(group, layout, days, start_weekday)
+    return [_officer_plan(shared, k) for k in range(group.count)]
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What the officers of one group share: zones, unit grids, overflow reach, windows."""
+
+    group: UnitGroup
+    layout: Layout
+    zones: list[int]
+    grids: list[list[int]] | None
+    reach: list[list[int]] | None
+    windows: list[tuple[float, float]]
+
+    def grid(self, k: int) -> int:
+        """Officer k's unit grid (-1 without grids)."""
+        return k % len(self.grids) if self.grids else -1
+
+    def peers_and_rank(self, k: int) -> tuple[int, int]:
+        """How many officers share officer k's zones (its grid, or the whole group), and
+        officer k's position among them."""
+        if self.grids:
+            return -(-self.group.count // len(self.grids)), k // len(self.grids)
+        return self.group.count, k
+
+
+def _shared(group: UnitGroup, layout: Layout, days: int, start_weekday: str) -> _Shared:
+    """The group's zones, grids, reach on overflow and community visiting windows."""
     zones = _indices(layout, group.zones) if group.zones else list(range(layout.n_zones))
     grids = group_grids(group, layout)
     reach = None
     if grids is not None and group.overflow == "neighbours":
         reach = grid_reach(grids, zone_adjacency(layout))
-    behaviour = group.behaviour
-    windows: list[tuple[float, float]] = []
-    if isinstance(behaviour, CommunityVisits):
-        windows = expand_shifts([behaviour.window()], days, start_weekday)
-    plans = []
-    for k in range(group.count):
-        g = k % len(grids) if grids else -1
-        own = list(grids[g]) if grids else list(zones)
-        # position among the officers sharing the same zones (a grid, or the whole group)
-        peers = -(-group.count // len(grids)) if grids else group.count
-        rank = k // len(grids) if grids else k
-        plan = OfficerPlan(
-            zones=own,
-            grid=g,
-            reach=reach[g] if reach is not None else None,
-            windows=windows,
-            zone_array=np.array(sorted(own), dtype=np.int64),
-        )
-        if isinstance(behaviour, CyclicRoute):
-            if behaviour.route == "auto":
-                plan.route = [own[i] for i in build_tour(layout.xy[own].tolist())]
-            else:
-                plan.route = _indices(layout, behaviour.route)
-            plan.cursor = _spread(rank, peers, len(plan.route))
-        elif isinstance(behaviour, HotspotStops):
-            plan.stops = _indices(layout, behaviour.zones)
-            plan.between = [z for z in own if z not in set(plan.stops)]
-        elif isinstance(behaviour, CommunityVisits):
-            plan.stops = _indices(layout, behaviour.zones)
-            plan.cursor = k % len(plan.stops)
-        plans.append(plan)
-    return plans
+    return _Shared(group, layout, zones, grids, reach, _windows(group, days, start_weekday))
+
+
+def _windows(group: UnitGroup, days: int, start_weekday: str) -> list[tuple[float, float]]:
+    """The weekly visiting windows of community visits (none for other behaviours)."""
+    if not isinstance(group.behaviour, CommunityVisits):
+        return []
+    return expand_shifts([group.behaviour.window()], days, start_weekday)
+
+
+def _officer_plan(shared: _Shared, k: int) -> OfficerPlan:
+    """Officer k's plan: its zones, then the stops or route its behaviour gives it."""
+    g = shared.grid(k)
+    own = list(shared.grids[g]) if shared.grids else list(shared.zones)
+    plan = OfficerPlan(
+        zones=own,
+        grid=g,
+        reach=shared.reach[g] if shared.reach is not None else None,
+        windows=shared.windows,
+        zone_array=np.array(sorted(own), dtype=np.int64),
+    )
+    _add_visits(plan, shared, k)
+    return plan
+
+
+def _add_visits(plan: OfficerPlan, shared: _Shared, k: int) -> None:
+    """The route (cyclic routes) or stops (hotspot stops, community visits) of officer k."""
+    behaviour, layout = shared.group.behaviour, shared.layout
+    if isinstance(behaviour, CyclicRoute):
+        plan.route = _route(behaviour, layout, plan.zones)
+        peers, rank = shared.peers_and_rank(k)
+        plan.cursor = _spread(rank, peers, len(plan.route))
+    elif isinstance(behaviour, HotspotStops):
+        plan.stops = _indices(layout, behaviour.zones)
+        plan.between = _without(plan.zones, plan.stops)
+    elif isinstance(behaviour, CommunityVisits):
+        plan.stops = _indices(layout, behaviour.zones)
+        plan.cursor = k % len(plan.stops)
+
+
+def _without(zones: list[int], stops: list[int]) -> list[int]:
+    """``zones`` other than the ``stops``, in order."""
+    skip = set(stops)
+    return [z for z in zones if z not in skip]
+
+
+def _route(behaviour: CyclicRoute, layout: Layout, own: list[int]) -> list[int]:
+    """The cyclic route: the given zones, or a short tour of the officer's own ("auto")."""
+    if behaviour.route == "auto":
+        return [own[i] for i in build_tour(layout.xy[own].tolist())]
+    return _indices(layout, behaviour.route)
 
 
 class ZoneFacts:
@@ -150,13 +199,18 @@ class ZoneFacts:
         """Zones passed going from ``a`` to ``b``, excluding ``a``, ending with ``b`` (computed
         for every ``b`` when ``a`` is first asked for; on the street network when it has one)."""
         paths = self._paths.get(a)
-        if paths is None and self.layout.geo is not None and self.layout.geo.travel is not None:
-            paths = self._paths[a] = self.layout.geo.travel.paths_from(a)
         if paths is None:
-            if self._step is None:
-                self._step = path_step(self.layout.xy)
-            paths = self._paths[a] = paths_from(self.layout.xy, a, self._step)
+            paths = self._paths[a] = self._paths_from(a)
         return paths[b]
+
+    def _paths_from(self, a: int) -> list[list[int]]:
+        """The paths from ``a`` to every zone: on the street network, else straight L-paths."""
+        geo = self.layout.geo
+        if geo is not None and geo.travel is not None:
+            return geo.travel.paths_from(a)
+        if self._step is None:
+            self._step = path_step(self.layout.xy)
+        return paths_from(self.layout.xy, a, self._step)
 
     def weights(self, plan: OfficerPlan, hour: int | None) -> tuple[list[float], float]:
         """Cumulative expected incidents over the plan's zones (this hour, or per day)."""

@@ -21,6 +21,7 @@ _REL_EPS = 1e-12
 
 
 def _as_array(points: Sequence[Point]) -> np.ndarray:
+    """The points as an (n, 2) float array; ValueError if malformed or not finite."""
     arr = np.asarray(points, dtype=float)
     if arr.size == 0:
         return arr.reshape(0, 2)
@@ -32,11 +33,13 @@ def _as_array(points: Sequence[Point]) -> np.ndarray:
 
 
 def _distance_matrix(arr: np.ndarray) -> np.ndarray:
+    """Euclidean distances between all pairs of points."""
     diff = arr[:, None, :] - arr[None, :, :]
     return np.hypot(diff[..., 0], diff[..., 1])
 
 
 def _check_start(n: int, start: int) -> None:
+    """ValueError unless ``start`` indexes one of ``n`` points."""
     if not 0 <= start < n:
         raise ValueError(f"start must be in [0, {n - 1}], got {start}")
 
@@ -82,12 +85,16 @@ def nearest_neighbour_tour(points: Sequence[Point], start: int = 0) -> list[int]
     if n == 0:
         return []
     _check_start(n, start)
-    dist = _distance_matrix(arr)
-    visited = np.zeros(n, dtype=bool)
+    return _greedy_order(_distance_matrix(arr), start)
+
+
+def _greedy_order(dist: np.ndarray, start: int) -> list[int]:
+    """From ``start``, always on to the nearest unvisited point (ties: the lowest index)."""
+    visited = np.zeros(len(dist), dtype=bool)
     order = [start]
     visited[start] = True
     current = start
-    for _ in range(n - 1):
+    for _ in range(len(dist) - 1):
         cand = np.where(visited, np.inf, dist[current])
         current = int(np.argmin(cand))  # argmin returns the first (lowest) index on ties
         visited[current] = True
@@ -121,21 +128,28 @@ def two_opt(points: Sequence[Point], order: Sequence[int]) -> list[int]:
     i_idx, j_idx = np.indices((n, n))
     valid = (j_idx >= i_idx + 2) & ~((i_idx == 0) & (j_idx == n - 1))
     while True:
-        nxt = np.roll(tour, -1)
-        edge = dist[tour, nxt]
-        # gain of replacing edges (a,b),(c,e) by (a,c),(b,e)
-        gain = (
-            edge[:, None]
-            + edge[None, :]
-            - dist[tour[:, None], tour[None, :]]
-            - dist[nxt[:, None], nxt[None, :]]
-        )
-        gain = np.where(valid, gain, -np.inf)
-        best = int(np.argmax(gain))  # first maximum in row-major order
-        i, j = divmod(best, n)
-        if gain[i, j] <= eps:
+        i, j, gain = _best_move(tour, dist, valid)
+        if gain <= eps:
             return tour.tolist()
         tour[i + 1 : j + 1] = tour[i + 1 : j + 1][::-1].copy()
+
+
+def _best_move(tour: np.ndarray, dist: np.ndarray, valid: np.ndarray) -> tuple[int, int, float]:
+    """The 2-opt move (i, j) with the largest gain among the ``valid`` ones, and its gain;
+    equal gains go to the first in row-major order."""
+    n = len(tour)
+    nxt = np.roll(tour, -1)
+    edge = dist[tour, nxt]
+    # gain of replacing edges (a,b),(c,e) by (a,c),(b,e)
+    gain = (
+        edge[:, None]
+        + edge[None, :]
+        - dist[tour[:, None], tour[None, :]]
+        - dist[nxt[:, None], nxt[None, :]]
+    )
+    gain = np.where(valid, gain, -np.inf)
+    i, j = divmod(int(np.argmax(gain)), n)  # first maximum in row-major order
+    return i, j, gain[i, j]
 
 
 def build_tour(points: Sequence[Point], start: int = 0) -> list[int]:

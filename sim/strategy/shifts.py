@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import count, takewhile
 
 from sim.scenario.units import WEEKDAYS, Shift
 
@@ -22,17 +23,25 @@ def expand_shifts(
     minute. Overlapping or touching intervals of one officer are merged.
     """
     first = WEEKDAYS.index(start_weekday)
-    raw: list[tuple[float, float]] = []
-    for shift in shifts:
-        weekdays = set(shift.weekdays())
-        start, end = shift.bounds()
-        for day in range(-1, days):
-            base = day * MINUTES_PER_DAY
-            if (first + day) % 7 in weekdays and base + end > 0:
-                raw.append((float(max(base + start, 0)), float(base + end)))
-    raw.sort()
+    raw = sorted(iv for shift in shifts for iv in _shift_intervals(shift, days, first))
+    return _merge(raw)
+
+
+def _shift_intervals(shift: Shift, days: int, first: int) -> list[tuple[float, float]]:
+    """The shift's intervals on the days it runs, from the evening before day 0 (clipped at
+    0) to the last day; ``first`` is day 0's weekday index."""
+    weekdays = set(shift.weekdays())
+    start, end = shift.bounds()
+    bases = [day * MINUTES_PER_DAY for day in range(-1, days)
+             if (first + day) % 7 in weekdays]
+    return [(float(max(base + start, 0)), float(base + end)) for base in bases
+            if base + end > 0]
+
+
+def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Sorted intervals with overlapping or touching ones merged."""
     merged: list[tuple[float, float]] = []
-    for start, end in raw:
+    for start, end in intervals:
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
@@ -44,12 +53,9 @@ def daily_window(start: int, end: int, horizon: float) -> list[tuple[float, floa
     """A daily clock window (minutes after midnight; end ≤ start means across midnight)."""
     if end <= start:
         end += MINUTES_PER_DAY
-    out = []
-    day = -1
-    while day * MINUTES_PER_DAY + start < horizon:
-        out.append((day * MINUTES_PER_DAY + start, day * MINUTES_PER_DAY + end))
-        day += 1
-    return [(s, e) for s, e in out if e > 0]
+    midnights = takewhile(lambda base: base + start < horizon,
+                          count(-MINUTES_PER_DAY, MINUTES_PER_DAY))  # from the day before 0
+    return [(base + start, base + end) for base in midnights if base + end > 0]
 
 
 def inside(windows: list[tuple[float, float]], t: float) -> tuple[float, float] | None:

@@ -84,23 +84,57 @@ def group_starts(starts: Sequence[str]) -> list[tuple[str, int]]:
     return [(_fmt_hhmm(m), counts[m]) for m in sorted(counts)]
 
 
+def _check_int(name: str, value: object) -> None:
+    """TypeError unless ``value`` is an integer (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+
+
 def _candidates(granularity_min: int, earliest: str | None, latest: str | None) -> list[int]:
-    if isinstance(granularity_min, bool) or not isinstance(granularity_min, (int, np.integer)):
-        raise TypeError(f"granularity_min must be an integer, got {granularity_min!r}")
+    """Start minutes on the ``granularity_min`` grid inside [earliest, latest], in window
+    order (a window that wraps midnight starts at ``earliest``)."""
+    _check_int("granularity_min", granularity_min)
     if granularity_min < 1 or _DAY_MIN % granularity_min:
         raise ValueError(f"granularity_min must divide 1440 minutes, got {granularity_min}")
     lo = 0 if earliest is None else _parse_hhmm(earliest)
     hi = _DAY_MIN - 1 if latest is None else _parse_hhmm(latest)
-    grid = range(0, _DAY_MIN, int(granularity_min))
-    if lo <= hi:
-        cands = [m for m in grid if lo <= m <= hi]
-    else:  # window wraps past midnight, e.g. 20:00-04:00; order it from `earliest`
-        cands = [m for m in grid if m >= lo] + [m for m in grid if m <= hi]
+    cands = _in_window(range(0, _DAY_MIN, int(granularity_min)), lo, hi)
     if not cands:
         raise ValueError(
             f"no start times on a {granularity_min}-min grid between {earliest} and {latest}"
         )
     return cands
+
+
+def _in_window(grid: range, lo: int, hi: int) -> list[int]:
+    """The minutes of ``grid`` from ``lo`` to ``hi`` inclusive, in clock order from ``lo``;
+    with lo > hi the window wraps midnight (e.g. 20:00-04:00)."""
+
+    def after_lo(m: int) -> int:
+        return (m - lo) % _DAY_MIN
+
+    return sorted((m for m in grid if after_lo(m) <= after_lo(hi)), key=after_lo)
+
+
+def _check_load(load: Sequence[float]) -> np.ndarray:
+    """The load as 24 finite non-negative floats with a positive sum, or ValueError."""
+    arr = np.asarray(load, dtype=float)
+    if arr.ndim != 1 or arr.shape[0] != 24:
+        raise ValueError(f"load must have 24 hourly values, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("load values must be finite")
+    if np.any(arr < 0):
+        raise ValueError("load values must be non-negative")
+    if arr.sum() <= 0:
+        raise ValueError("load must have a positive total (all-zero load)")
+    return arr
+
+
+def _check_officers(officers: int) -> None:
+    """TypeError unless an integer, ValueError unless at least 1."""
+    _check_int("officers", officers)
+    if officers < 1:
+        raise ValueError(f"officers must be >= 1, got {officers}")
 
 
 def propose_staggered_starts(
@@ -149,19 +183,8 @@ def propose_staggered_starts(
             granularity not dividing 1440, or an empty start window.
         TypeError: If ``officers`` or ``granularity_min`` is not an integer.
     """
-    arr = np.asarray(load, dtype=float)
-    if arr.ndim != 1 or arr.shape[0] != 24:
-        raise ValueError(f"load must have 24 hourly values, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("load values must be finite")
-    if np.any(arr < 0):
-        raise ValueError("load values must be non-negative")
-    if arr.sum() <= 0:
-        raise ValueError("load must have a positive total (all-zero load)")
-    if isinstance(officers, bool) or not isinstance(officers, (int, np.integer)):
-        raise TypeError(f"officers must be an integer, got {officers!r}")
-    if officers < 1:
-        raise ValueError(f"officers must be >= 1, got {officers}")
+    arr = _check_load(load)
+    _check_officers(officers)
     hours = _check_shift_hours(shift_hours)
     cands = _candidates(granularity_min, earliest, latest)
 
@@ -169,31 +192,37 @@ def propose_staggered_starts(
     # covers whole slots; the hourly target applies to each slot of its hour.
     slot = math.gcd(int(granularity_min), 60)
     target = officers * hours * arr / arr.sum()
-    slot_target = np.repeat(target, 60 // slot)
     profiles = np.stack([_shift_coverage(m, 60.0 * hours, slot) for m in cands])  # (K, S)
+    chosen = _greedy_fit(np.repeat(target, 60 // slot), profiles, int(officers),
+                         1e-9 * max(1.0, float(target.max()) ** 2))
+    return [_fmt_hhmm(m) for m in sorted(cands[k] for k in chosen)]
+
+
+def _greedy_fit(slot_target: np.ndarray, profiles: np.ndarray, officers: int,
+                tol: float) -> list[int]:
+    """Indices of the candidate profiles chosen one officer at a time, each the one that most
+    lowers ``sum_s (target_s - coverage_s)**2`` (ties within ``tol``: the first)."""
     sq_norm = (profiles**2).sum(axis=1)
-    tol = 1e-9 * max(1.0, float(target.max()) ** 2)
     cov = np.zeros_like(slot_target)
     chosen: list[int] = []
-    for _ in range(int(officers)):
+    for _ in range(officers):
         # change in sum_s (t_s - c_s - p_s)^2 for every candidate profile p
         delta = sq_norm - 2.0 * profiles @ (slot_target - cov)
         k = int(np.flatnonzero(delta <= delta.min() + tol)[0])
-        chosen.append(cands[k])
+        chosen.append(k)
         cov += profiles[k]
-    return [_fmt_hhmm(m) for m in sorted(chosen)]
+    return chosen
 
 
 def shift_entry(start: str, hours: float, days: str = "all") -> dict[str, Any]:
     """A scenario ``shifts`` entry for a start time and length (overnight when it wraps),
     starting on ``days`` (all, weekdays, weekends)."""
     h, m = (int(x) for x in start.split(":"))
-    begin = h * 60 + m
-    finish = begin + round(hours * 60)
-    entry: dict[str, Any] = {"days": days, "start": start}
-    if finish <= 1440:
-        entry["end"] = f"{finish // 60:02d}:{finish % 60:02d}"
-    else:
-        finish -= 1440
-        entry.update(end=f"{finish // 60:02d}:{finish % 60:02d}", overnight=True)
+    finish = h * 60 + m + round(hours * 60)
+    overnight = finish > _DAY_MIN
+    end = finish - _DAY_MIN if overnight else finish  # a day shift may end at "24:00"
+    entry: dict[str, Any] = {"days": days, "start": start,
+                             "end": f"{end // 60:02d}:{end % 60:02d}"}
+    if overnight:
+        entry["overnight"] = True
     return entry

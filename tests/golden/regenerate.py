@@ -2,7 +2,7 @@
 
     python tests/golden/regenerate.py            # from the repository root
 
-The golden back-test (tests/test_golden.py) re-runs the scenario and compares every KPI of
+The golden back-test (tests/system/test_golden.py) re-runs the scenario and compares every KPI of
 every replication with the committed file at rtol 1e-9. It fails on ANY change of results.
 
 When regenerating is legitimate — only when the change of results is intended and explained:
@@ -20,7 +20,7 @@ that was meant to leave results alone. Then the failure is the finding — the c
 results (a different draw order, a different tie-break, a float expression reordered) and
 must be fixed or understood first, not papered over by regenerating.
 
-Before regenerating, run the theory tests (tests/test_validation_*.py): the golden file only
+Before regenerating, run the theory tests (tests/validation/): the golden file only
 says "unchanged", they say "still right".
 """
 
