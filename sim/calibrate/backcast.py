@@ -25,6 +25,7 @@ from sim.calibrate.detection import BURN_IN_DAYS, shift_burn_in
 from sim.calibrate.export import cases_from_incidents
 from sim.calibrate.logfile import CaseLog
 from sim.experiment.stats import t_quantile
+from sim.scenario.model import Scenario
 
 BLOCKS = 4  # hours per block in the by-hour tables
 
@@ -66,52 +67,71 @@ def _block(t: pd.Series) -> pd.Series:
 def measures(cases: Cases, targets: dict[str, float]) -> dict[tuple[str, str], float]:
     """(measure, group) → value for one realisation."""
     f = cases.frame
-    out: dict[tuple[str, str], float] = {}
-    for name, n in f.groupby("type").size().items():
-        out[("cases per day", f"type {name}")] = n / cases.days
-    for name, n in f[f["channel"].fillna("") != ""].groupby("channel").size().items():
-        out[("cases per day", f"channel {name}")] = n / cases.days
     block = _block(f["t_report"])
-    for name, n in f.groupby(block).size().items():
-        out[("cases per day", f"hours {name}")] = n / cases.days
+    out = {**_cases_per_day(f, block, cases.days), **_responses(f, block)}
+    if f["t_close"].notna().any():  # no closing times at all: nothing to compare
+        out.update(_on_time(f, block, targets))
+    return {k: float(v) for k, v in out.items() if not math.isnan(float(v))}
+
+
+def _keyed(measure: str, by: str, values: pd.Series) -> dict[tuple[str, str], float]:
+    """{(measure, "by name"): value} for each group of a grouped result."""
+    return {(measure, f"{by} {name}"): v for name, v in values.items()}
+
+
+def _cases_per_day(f: pd.DataFrame, block: pd.Series, days: int
+                   ) -> dict[tuple[str, str], float]:
+    """Cases per day by type, by channel (where recorded) and by hour block."""
+    channelled = f[f["channel"].fillna("") != ""]
+    return {**_keyed("cases per day", "type", f.groupby("type").size() / days),
+            **_keyed("cases per day", "channel", channelled.groupby("channel").size() / days),
+            **_keyed("cases per day", "hours", f.groupby(block).size() / days)}
+
+
+def _responses(f: pd.DataFrame, block: pd.Series) -> dict[tuple[str, str], float]:
+    """Mean report → arrival minutes by type and by hour block."""
     response = f["t_arrive"] - f["t_report"]
-    for name, v in response.groupby(f["type"]).mean().items():
-        out[("response min", f"type {name}")] = v
-    for name, v in response.groupby(block).mean().items():
-        out[("response min", f"hours {name}")] = v
-    if not f["t_close"].notna().any():  # no closing times at all: nothing to compare
-        return {k: float(v) for k, v in out.items() if not math.isnan(float(v))}
+    return {**_keyed("response min", "type", response.groupby(f["type"]).mean()),
+            **_keyed("response min", "hours", response.groupby(block).mean())}
+
+
+def _on_time(f: pd.DataFrame, block: pd.Series, targets: dict[str, float]
+             ) -> dict[tuple[str, str], float]:
+    """Share closed within the type's target by type and by hour block (types with one)."""
     sla = f["type"].map(targets)  # a case never closed counts as not on time
     ok = ((f["t_close"] - f["t_report"]) <= sla).where(sla.notna())
-    for name, v in ok.groupby(f["type"]).mean().items():
-        if not math.isnan(v):
-            out[("closed on time", f"type {name}")] = v
-    for name, v in ok.groupby(block).mean().items():
-        if not math.isnan(v):
-            out[("closed on time", f"hours {name}")] = v
-    return {k: float(v) for k, v in out.items() if not math.isnan(float(v))}
+    return {**_keyed("closed on time", "type", ok.groupby(f["type"]).mean()),
+            **_keyed("closed on time", "hours", ok.groupby(block).mean())}
 
 
 def compare(log_values: dict, sim_values: list[dict]) -> pd.DataFrame:
     """One row per (measure, group): log, simulated mean, CI, prediction interval, verdict."""
     keys = sorted(set(log_values) | {k for v in sim_values for k in v})
     log_kinds = {(m, g.split(" ")[0]) for m, g in log_values}
-    rows = []
-    for key in keys:
-        # a replication without a case of a type had 0 cases per day (not an unknown), unless
-        # the log has no such column at all (no channel recorded)
-        fill = 0.0 if key[0] == "cases per day" else np.nan
-        sims = np.array([v.get(key, fill) for v in sim_values], dtype=float)
-        sims = sims[~np.isnan(sims)]
-        recorded = (key[0], key[1].split(" ")[0]) in log_kinds
-        log = log_values.get(key, fill if recorded else np.nan)
-        iv = _interval(sims)
-        upper = 1.0 if key[0] == "closed on time" else np.inf  # shares stay in [0, 1]
-        iv.update({k: float(np.clip(iv[k], 0.0, upper)) for k in
-                   ("ci_low", "ci_high", "pi_low", "pi_high") if not np.isnan(iv[k])})
-        rows.append({"measure": key[0], "group": key[1], "log": log, **iv,
-                     "verdict": _verdict(log, sims)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_compare_row(key, log_values, sim_values, log_kinds)
+                         for key in keys])
+
+
+def _compare_row(key: tuple[str, str], log_values: dict, sim_values: list[dict],
+                 log_kinds: set[tuple[str, str]]) -> dict[str, object]:
+    """Log value, simulated intervals and verdict of one (measure, group)."""
+    # a replication without a case of a type had 0 cases per day (not an unknown), unless
+    # the log has no such column at all (no channel recorded)
+    fill = 0.0 if key[0] == "cases per day" else np.nan
+    sims = np.array([v.get(key, fill) for v in sim_values], dtype=float)
+    sims = sims[~np.isnan(sims)]
+    recorded = (key[0], key[1].split(" ")[0]) in log_kinds
+    log = log_values.get(key, fill if recorded else np.nan)
+    return {"measure": key[0], "group": key[1], "log": log,
+            **_clipped(_interval(sims), key[0]), "verdict": _verdict(log, sims)}
+
+
+def _clipped(iv: dict[str, float], measure: str) -> dict[str, float]:
+    """Interval bounds kept at or above 0 (and at most 1 for shares)."""
+    upper = 1.0 if measure == "closed on time" else np.inf  # shares stay in [0, 1]
+    iv.update({k: float(np.clip(iv[k], 0.0, upper)) for k in
+               ("ci_low", "ci_high", "pi_low", "pi_high") if not np.isnan(iv[k])})
+    return iv
 
 
 def _interval(sims: np.ndarray) -> dict[str, float]:
@@ -136,15 +156,11 @@ def _verdict(log: float, sims: np.ndarray) -> str:
     return "log higher" if log > iv["pi_high"] else "log lower"
 
 
-def run_backcast(scenario, log: CaseLog, reps: int) -> pd.DataFrame:
+def run_backcast(scenario: Scenario, log: CaseLog, reps: int) -> pd.DataFrame:
     """Simulate ``reps`` replications of the period and compare with the log."""
     from sim.experiment.replication import run_replication
-    from sim.scenario.loader import with_changes
-    from sim.scenario.units import WEEKDAYS
 
-    scenario = with_changes(scenario, {  # the period, after a burn-in of whole weeks
-        "clock.days": log.days + BURN_IN_DAYS,
-        "clock.start_weekday": WEEKDAYS[log.start.weekday()]})
+    scenario = _over_period(scenario, log)
     targets = {n: t.sla_min for n, t in scenario.incidents.items() if t.sla_min}
     log_values = measures(from_log(log), targets)
     sim_values = [measures(from_incidents(run_replication(scenario, r).incidents, log.days),
@@ -152,40 +168,63 @@ def run_backcast(scenario, log: CaseLog, reps: int) -> pd.DataFrame:
     return compare(log_values, sim_values)
 
 
+def _over_period(scenario: Scenario, log: CaseLog) -> Scenario:
+    """The scenario over the log's period, after a burn-in of whole weeks."""
+    from sim.scenario.loader import with_changes
+    from sim.scenario.units import WEEKDAYS
+
+    return with_changes(scenario, {"clock.days": log.days + BURN_IN_DAYS,
+                                   "clock.start_weekday": WEEKDAYS[log.first_day.weekday()]})
+
+
 def _fmt(v: float) -> str:
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3g}"
 
 
 def backcast_markdown(table: pd.DataFrame, scenario_name: str, log: CaseLog, reps: int) -> str:
-    last = (log.start + pd.Timedelta(days=log.days - 1)).date()
     bad = table[table["verdict"].isin(["log higher", "log lower"])]
-    agree = int((table["verdict"] == "agrees").sum())
-    other = len(table) - agree - len(bad)
-    lines = [f"# Back-cast of {scenario_name} against {log.path.name}", "",
-             f"Period {log.start.date()} to {last} ({log.days} days), {len(log.frame)} cases "
-             f"in the log, {reps} simulated replications. Response = report → arrival; "
-             "closed on time = closed within the type's service target (sla_min) of the "
-             "report. Hours are those of the report, in blocks of 4.", "",
-             "The log is one realisation: it *agrees* when it lies in the simulation's 95 % "
-             "prediction interval for one realisation (mean ± t·sd·√(1 + 1/R)).", "",
-             f"**{agree} of {len(table)} comparisons agree, {len(bad)} disagree**"
-             + (f" ({other} not comparable: no value on one side)." if other else ".")
-             + f" Even a perfect model disagrees on about 1 comparison in 20 by chance "
-             f"(≈ {0.05 * (agree + len(bad)):.0f} here); look for disagreements that are large "
-             "or that line up (one type, one hour block, one measure).", ""]
-    if len(bad):
-        lines += ["## Where they disagree", ""]
-        for _, row in bad.iterrows():
-            lines.append(f"- {row['measure']}, {row['group']}: log {_fmt(row['log'])}, "
-                         f"simulated {_fmt(row['sim_mean'])} (95 % prediction "
-                         f"{_fmt(row['pi_low'])}–{_fmt(row['pi_high'])}): {row['verdict']}")
-        lines.append("")
+    lines = _summary(table, len(bad), scenario_name, log, reps) + _disagreements(bad)
     for measure, part in table.groupby("measure", sort=False):
-        lines += [f"## {measure}", "", "| group | log | simulated | 95 % CI | 95 % prediction "
-                  "| verdict |", "|---|---|---|---|---|---|"]
-        for _, row in part.iterrows():
-            lines.append(f"| {row['group']} | {_fmt(row['log'])} | {_fmt(row['sim_mean'])} | "
-                         f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])} | "
-                         f"{_fmt(row['pi_low'])}–{_fmt(row['pi_high'])} | {row['verdict']} |")
-        lines.append("")
+        lines += _measure_table(str(measure), part)
     return "\n".join(lines)
+
+
+def _summary(table: pd.DataFrame, n_bad: int, scenario_name: str, log: CaseLog,
+             reps: int) -> list[str]:
+    """The heading, the period and method, and how many comparisons agree."""
+    last = (log.first_day + pd.Timedelta(days=log.days - 1)).date()
+    agree = int((table["verdict"] == "agrees").sum())
+    other = len(table) - agree - n_bad
+    return [f"# Back-cast of {scenario_name} against {log.path.name}", "",
+            f"Period {log.first_day.date()} to {last} ({log.days} days), {len(log.frame)} cases "
+            f"in the log, {reps} simulated replications. Response = report → arrival; "
+            "closed on time = closed within the type's service target (sla_min) of the "
+            "report. Hours are those of the report, in blocks of 4.", "",
+            "The log is one realisation: it *agrees* when it lies in the simulation's 95 % "
+            "prediction interval for one realisation (mean ± t·sd·√(1 + 1/R)).", "",
+            f"**{agree} of {len(table)} comparisons agree, {n_bad} disagree**"
+            + (f" ({other} not comparable: no value on one side)." if other else ".")
+            + f" Even a perfect model disagrees on about 1 comparison in 20 by chance "
+            f"(≈ {0.05 * (agree + n_bad):.0f} here); look for disagreements that are large "
+            "or that line up (one type, one hour block, one measure).", ""]
+
+
+def _disagreements(bad: pd.DataFrame) -> list[str]:
+    """One line per comparison where the log is outside the prediction interval."""
+    if not len(bad):
+        return []
+    return ["## Where they disagree", "",
+            *[f"- {row['measure']}, {row['group']}: log {_fmt(row['log'])}, "
+              f"simulated {_fmt(row['sim_mean'])} (95 % prediction "
+              f"{_fmt(row['pi_low'])}–{_fmt(row['pi_high'])}): {row['verdict']}"
+              for _, row in bad.iterrows()], ""]
+
+
+def _measure_table(measure: str, part: pd.DataFrame) -> list[str]:
+    """One measure's comparisons as a Markdown table."""
+    return [f"## {measure}", "", "| group | log | simulated | 95 % CI | 95 % prediction "
+            "| verdict |", "|---|---|---|---|---|---|",
+            *[f"| {row['group']} | {_fmt(row['log'])} | {_fmt(row['sim_mean'])} | "
+              f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])} | "
+              f"{_fmt(row['pi_low'])}–{_fmt(row['pi_high'])} | {row['verdict']} |"
+              for _, row in part.iterrows()], ""]

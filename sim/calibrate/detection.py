@@ -25,12 +25,15 @@ by the ratio of the true to the modelled detection share; the report gives the r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sim.calibrate.export import LOG_CHANNELS
+from sim.scenario.demand import Demand
+from sim.scenario.model import Scenario
 from sim.scenario.units import WEEKDAYS
 
 ZONE_PSEUDO = 20.0  # pseudo-occurrences pulling a zone's share toward its kind's
@@ -51,10 +54,10 @@ class Expansion:
     reps: int
 
 
-def structure_changes(district, types: list[str], rates: dict[str, dict[str, float]],
+def structure_changes(district: Scenario, types: list[str], rates: dict[str, dict[str, float]],
                       days: int, start_weekday: str,
                       profiles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
-                      absent: list[str] = (),
+                      absent: Sequence[str] = (),
                       ) -> dict[str, object]:
     """Dotted-path changes that turn the district into the calibrated structure.
 
@@ -63,9 +66,20 @@ def structure_changes(district, types: list[str], rates: dict[str, dict[str, flo
     are switched off because their thinning is already in the log's counts. ``absent``
     types (none in the log) are disabled, and so is a behavioural model generating them.
     """
+    changes = _models_off(district.demand, set(types) | set(absent))
+    changes.update({f"incidents.{name}.enabled": False for name in absent})
+    if district.demand.door_front.enabled:
+        changes["demand.door_front.enabled"] = False
+    for name in types:
+        changes.update(_fixed_rate(name, rates[name], (profiles or {}).get(name)))
+    changes.update({"clock.days": days + BURN_IN_DAYS, "clock.start_weekday": start_weekday,
+                    "clock.warmup_days": 0})
+    return changes
+
+
+def _models_off(demand: Demand, off: set[str]) -> dict[str, object]:
+    """Switch off the vendor and parking models when they generate a type in ``off``."""
     changes: dict[str, object] = {}
-    demand = district.demand
-    off = set(types) | set(absent)
     if demand.vendors.enabled and demand.vendors.incident_type in off:
         changes["demand.vendors.enabled"] = False
     parking = demand.parking
@@ -73,21 +87,21 @@ def structure_changes(district, types: list[str], rates: dict[str, dict[str, flo
                      parking.charging.incident_type}
     if parking.enabled and parking_types & off:
         changes["demand.parking.enabled"] = False
-    for name in absent:
-        changes[f"incidents.{name}.enabled"] = False
-    if demand.door_front.enabled:
-        changes["demand.door_front.enabled"] = False
-    for name in types:
-        changes[f"incidents.{name}.rate_per_day"] = {}
-        changes[f"incidents.{name}.zone_rates"] = {z: r for z, r in rates[name].items() if r > 0}
-        changes[f"incidents.{name}.enabled"] = True
-        if profiles and name in profiles:
-            hour, dow = profiles[name]
-            changes[f"incidents.{name}.hour_profile"] = [float(v) for v in hour]
-            changes[f"incidents.{name}.dow_profile"] = [float(v) for v in dow]
-    changes["clock.days"] = days + BURN_IN_DAYS
-    changes["clock.start_weekday"] = start_weekday
-    changes["clock.warmup_days"] = 0
+    return changes
+
+
+def _fixed_rate(name: str, rates: dict[str, float],
+                profile: tuple[np.ndarray, np.ndarray] | None) -> dict[str, object]:
+    """Type ``name`` enabled at these zone rates (and profiles, when fitted)."""
+    changes: dict[str, object] = {
+        f"incidents.{name}.rate_per_day": {},
+        f"incidents.{name}.zone_rates": {z: r for z, r in rates.items() if r > 0},
+        f"incidents.{name}.enabled": True,
+    }
+    if profile is not None:
+        hour, dow = profile
+        changes[f"incidents.{name}.hour_profile"] = [float(v) for v in hour]
+        changes[f"incidents.{name}.dow_profile"] = [float(v) for v in dow]
     return changes
 
 
@@ -144,7 +158,6 @@ def expansion(incidents: pd.DataFrame, types: list[str], zone_ids: list[str],
               ) -> Expansion:
     """Expansion factors from simulated incidents of the structure scenario: occurrences in
     the period [0, days) against cases reported in it, as the log counts them."""
-    zpos = {z: i for i, z in enumerate(zone_ids)}
     kinds = np.asarray(zone_kinds)
     end = np.inf if days is None else days * 1440.0
     occurs = (incidents["t_occur"] >= 0) & (incidents["t_occur"] < end)
@@ -156,20 +169,35 @@ def expansion(incidents: pd.DataFrame, types: list[str], zone_ids: list[str],
     for name in types:
         of = incidents["type"] == name
         occ_frame, det_frame = incidents[of & exo], incidents[of & rec]
-        occ = np.bincount(occ_frame["zone"].map(zpos), minlength=len(zone_ids)).astype(float)
-        det = np.bincount(det_frame["zone"].map(zpos), minlength=len(zone_ids)).astype(float)
-        per_zone[name] = _zone_shares(occ, det, kinds)
+        per_zone[name] = _zone_shares(_by_zone(occ_frame, zone_ids),
+                                      _by_zone(det_frame, zone_ids), kinds)
         hour_f[name] = kernel(_hour(occ_frame["t_occur"]), _hour(det_frame["t_occur"]),
                               _hour(det_frame["t_detect"]), 24)
         dow_f[name] = kernel(_weekday(occ_frame["t_occur"], first),
                              _weekday(det_frame["t_occur"], first),
                              _weekday(det_frame["t_detect"], first), 7)
-        counts = det_frame["channel"].value_counts()
-        chans[name] = {c: float(counts.get(c, 0)) / max(len(det_frame), 1) for c in LOG_CHANNELS}
+        chans[name] = _channel_shares(det_frame)
         occs[name] = len(occ_frame)
-        lag = det_frame["t_detect"] - det_frame["t_occur"]
-        prompt[name] = float((lag <= 60).mean()) if len(det_frame) else 0.0
+        prompt[name] = _prompt_share(det_frame)
     return Expansion(per_zone, hour_f, dow_f, chans, occs, prompt, reps)
+
+
+def _by_zone(frame: pd.DataFrame, zone_ids: list[str]) -> np.ndarray:
+    """Incidents of ``frame`` per zone, in the order of ``zone_ids``."""
+    zpos = {z: i for i, z in enumerate(zone_ids)}
+    return np.bincount(frame["zone"].map(zpos), minlength=len(zone_ids)).astype(float)
+
+
+def _channel_shares(detected: pd.DataFrame) -> dict[str, float]:
+    """Share of the recorded cases found by each log channel."""
+    counts = detected["channel"].value_counts()
+    return {c: float(counts.get(c, 0)) / max(len(detected), 1) for c in LOG_CHANNELS}
+
+
+def _prompt_share(detected: pd.DataFrame) -> float:
+    """Share of the recorded cases reported within an hour of occurring (0 if none)."""
+    lag = detected["t_detect"] - detected["t_occur"]
+    return float((lag <= 60).mean()) if len(detected) else 0.0
 
 
 def _hour(t: pd.Series) -> np.ndarray:

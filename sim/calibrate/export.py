@@ -28,15 +28,19 @@ def _reverse(names: dict[str, str]) -> dict[str, str]:
 
 
 def _stamp(start: pd.Timestamp, minutes: np.ndarray, slash: bool) -> list[str]:
-    out = []
-    for m in minutes:
-        if not np.isfinite(m):
-            out.append("")
-            continue
-        t = start + pd.Timedelta(minutes=float(m))
-        out.append(f"{t.year}/{t.month}/{t.day} {t.hour}:{t.minute:02d}" if slash
-                   else t.strftime(ISO))
-    return out
+    """Local timestamps of minutes from ``start`` ("" where not finite)."""
+    return [_stamp_one(start, m, slash) if np.isfinite(m) else "" for m in minutes]
+
+
+def _stamp_one(start: pd.Timestamp, minutes: float, slash: bool) -> str:
+    """``2026-03-02 08:15:00``, or ``2026/3/2 8:15`` as some platforms write it."""
+    t = start + pd.Timedelta(minutes=float(minutes))
+    return f"{t.year}/{t.month}/{t.day} {t.hour}:{t.minute:02d}" if slash else t.strftime(ISO)
+
+
+def _named(values: pd.Series, names: dict[str, str]) -> list[str]:
+    """Each value under its log name (itself where the mapping has none)."""
+    return [names.get(v, v) for v in values]
 
 
 def cases_from_incidents(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -49,21 +53,24 @@ def cases_from_incidents(incidents: pd.DataFrame) -> pd.DataFrame:
 def log_frame(incidents: pd.DataFrame, mapping: Mapping, start: str = "2026-03-02",
               slash_times: bool = False) -> pd.DataFrame:
     """The case log of one replication, with the mapping's headers and names."""
-    t0 = pd.Timestamp(start)
-    cases = cases_from_incidents(incidents)
-    types, channels, zones = (_reverse(mapping.types), _reverse(mapping.channels),
-                              _reverse(mapping.zones))
-    values = {
+    values = _log_values(cases_from_incidents(incidents), mapping, pd.Timestamp(start),
+                         slash_times)
+    return pd.DataFrame({mapping.columns[f]: values[f] for f in FIELDS if f in mapping.columns})
+
+
+def _log_values(cases: pd.DataFrame, mapping: Mapping, t0: pd.Timestamp,
+                slash_times: bool) -> dict[str, list[str]]:
+    """Each log field's values, names as the mapping writes them, times as timestamps."""
+    return {
         "case_id": [f"{t0:%Y%m%d}{i + 1:06d}" for i in range(len(cases))],
-        "type": [types.get(t, t) for t in cases["type"]],
-        "zone": [zones.get(z, z) for z in cases["zone"]],
+        "type": _named(cases["type"], _reverse(mapping.types)),
+        "zone": _named(cases["zone"], _reverse(mapping.zones)),
         "reported_at": _stamp(t0, cases["t_detect"].to_numpy(), slash_times),
-        "channel": [channels.get(c, c) for c in cases["channel"]],
+        "channel": _named(cases["channel"], _reverse(mapping.channels)),
         "dispatched_at": _stamp(t0, cases["t_dispatch"].to_numpy(), slash_times),
         "arrived_at": _stamp(t0, cases["t_arrive"].to_numpy(), slash_times),
         "closed_at": _stamp(t0, cases["t_close"].to_numpy(), slash_times),
     }
-    return pd.DataFrame({mapping.columns[f]: values[f] for f in FIELDS if f in mapping.columns})
 
 
 def write_log(frame: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:

@@ -27,6 +27,7 @@ from sim.calibrate.detection import (
 from sim.calibrate.handling import DistFit, fit_duration
 from sim.calibrate.logfile import CaseLog
 from sim.calibrate.shrink import Shrunk, poisson_interval, shrink
+from sim.scenario.model import Scenario
 from sim.scenario.units import WEEKDAYS
 
 SENSITIVITY = 0.2
@@ -79,7 +80,7 @@ class Calibration:
 
     log: CaseLog
     district_path: Path
-    district: object
+    district: Scenario
     zone_ids: list[str]
     zone_kinds: list[str]
     types: dict[str, TypeFit]
@@ -90,7 +91,7 @@ class Calibration:
 
     @property
     def start_weekday(self) -> str:
-        return WEEKDAYS[self.log.start.weekday()]
+        return WEEKDAYS[self.log.first_day.weekday()]
 
 
 def counts_by_zone(frame: pd.DataFrame, name: str, zone_ids: list[str]) -> np.ndarray:
@@ -119,41 +120,95 @@ def clean_profile(values: np.ndarray) -> np.ndarray:
     return profile if profile.sum() > 0 else np.ones(len(profile))
 
 
+Rates = dict[str, dict[str, float]]  # type -> zone -> occurrences per day
+Profiles = dict[str, tuple[np.ndarray, np.ndarray]]  # type -> (hour, weekday) profiles
+
+
+@dataclass
+class _Inputs:
+    """What every round of the fit works from: the district's zones and the log's counts."""
+
+    district: Scenario
+    zone_ids: list[str]
+    kinds: list[str]
+    types: list[str]
+    absent: list[str]
+    days: int
+    counts: dict[str, np.ndarray]
+    weekday: str
+    dow_days: np.ndarray
+
+    def changes(self, rates: Rates, profiles: Profiles | None) -> dict[str, object]:
+        """The structure scenario's changes for these rates and profiles."""
+        return structure_changes(self.district, self.types, rates, self.days, self.weekday,
+                                 profiles, self.absent)
+
+    def first_rates(self) -> Rates:
+        """A first guess: each zone at its kind's mean recorded cases per day."""
+        return {t: _pooled_raw(self.counts[t], self.kinds, self.days, self.zone_ids)
+                for t in self.types}
+
+
+def _inputs(log: CaseLog, district: Scenario, keep_unlogged: bool) -> _Inputs:
+    """Zones and kinds of the district, the log's types and their counts by zone."""
+    zones = district.district.all_zones()
+    zone_ids, kinds = [z.id for z in zones], [str(z.kind) for z in zones]
+    types = sorted(log.frame["type"].unique())
+    absent = [] if keep_unlogged else _unlogged(district, types)
+    counts = {t: counts_by_zone(log.frame, t, zone_ids) for t in types}
+    start = log.first_day
+    return _Inputs(district, zone_ids, kinds, types, absent, log.days, counts,
+                   WEEKDAYS[start.weekday()], weekday_days(start, log.days))
+
+
+def _unlogged(district: Scenario, types: list[str]) -> list[str]:
+    """The district's enabled types without a case in the log."""
+    return [t for t, spec in district.incidents.items() if spec.enabled and t not in types]
+
+
 def calibrate(log: CaseLog, district_path: Path, reps: int = 2, correct: bool = True,
               keep_unlogged: bool = False) -> Calibration:
     """Fit every type the log holds; the district gives zones, kinds and detection.
 
     ``correct=False`` skips the detection correction (e = 1: the log is taken as complete).
     Catalog types with no case in the log are disabled unless ``keep_unlogged``."""
-    from sim.scenario.loader import load_scenario, with_changes
+    from sim.scenario.loader import load_scenario
 
-    district = load_scenario(district_path)
-    zones = district.district.all_zones()
-    zone_ids, kinds = [z.id for z in zones], [z.kind for z in zones]
-    types = sorted(log.frame["type"].unique())
-    absent = [] if keep_unlogged else [
-        t for t, spec in district.incidents.items() if spec.enabled and t not in types]
-    days = log.days
-    counts = {t: counts_by_zone(log.frame, t, zone_ids) for t in types}
-    rates = {t: _pooled_raw(counts[t], kinds, days, zone_ids) for t in types}
-    weekday = WEEKDAYS[log.start.weekday()]
-    dow_days = weekday_days(log.start, days)
-    profiles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+    inp = _inputs(log, load_scenario(district_path), keep_unlogged)
+    fits, rates, profiles = _fit_rounds(log, inp, reps, correct)
+    return Calibration(log, Path(district_path), inp.district, inp.zone_ids, inp.kinds, fits,
+                       inp.changes(rates, profiles), reps if correct else 0, inp.dow_days,
+                       inp.absent)
+
+
+def _fit_rounds(log: CaseLog, inp: _Inputs, reps: int, correct: bool
+                ) -> tuple[dict[str, TypeFit], Rates, Profiles | None]:
+    """The fit, each round's structure simulated with the previous round's rates and
+    profiles (one round, e = 1, without the detection correction)."""
+    rates = inp.first_rates()
+    profiles: Profiles | None = None
     fits: dict[str, TypeFit] = {}
     for _ in range(ROUNDS if correct else 1):
-        changes = structure_changes(district, types, rates, days, weekday, profiles, absent)
-        if correct:
-            sim = simulate_cases(with_changes(district, changes), reps)
-            exp = expansion(sim, types, zone_ids, kinds, reps, weekday, days)
-        else:
-            exp = no_correction(types, len(zone_ids))
-        fits = {t: fit_type(log, t, counts[t], kinds, days, exp, dow_days, district)
-                for t in types}
-        rates = {t: dict(zip(zone_ids, f.shrunk.rate)) for t, f in fits.items()}
+        exp = _expansion(inp, rates, profiles, reps) if correct else no_correction(
+            inp.types, len(inp.zone_ids))
+        fits = _fit_all(log, inp, exp)
+        rates = {t: dict(zip(inp.zone_ids, f.shrunk.rate)) for t, f in fits.items()}
         profiles = {t: (f.hour_profile, f.dow_profile) for t, f in fits.items()}
-    changes = structure_changes(district, types, rates, days, weekday, profiles, absent)
-    return Calibration(log, Path(district_path), district, zone_ids, kinds, fits, changes,
-                       reps if correct else 0, dow_days, absent)
+    return fits, rates, profiles
+
+
+def _fit_all(log: CaseLog, inp: _Inputs, exp: Expansion) -> dict[str, TypeFit]:
+    """Every type fitted against one round's detection correction."""
+    return {t: fit_type(log, t, inp.counts[t], inp.kinds, inp.days, exp, inp.dow_days,
+                        inp.district) for t in inp.types}
+
+
+def _expansion(inp: _Inputs, rates: Rates, profiles: Profiles | None, reps: int) -> Expansion:
+    """Simulate the structure scenario of these rates and profiles; e and kernels from it."""
+    from sim.scenario.loader import with_changes
+
+    sim = simulate_cases(with_changes(inp.district, inp.changes(rates, profiles)), reps)
+    return expansion(sim, inp.types, inp.zone_ids, inp.kinds, reps, inp.weekday, inp.days)
 
 
 def _pooled_raw(counts: np.ndarray, kinds: list[str], days: int, zone_ids: list[str]
@@ -168,31 +223,44 @@ def _pooled_raw(counts: np.ndarray, kinds: list[str], days: int, zone_ids: list[
 
 
 def fit_type(log: CaseLog, name: str, counts: np.ndarray, kinds: list[str], days: int,
-             exp: Expansion, dow_days: np.ndarray, district=None) -> TypeFit:
+             exp: Expansion, dow_days: np.ndarray, district: Scenario | None = None) -> TypeFit:
+    """Zone rates, unfolded profiles, channels and handling times of one type."""
     frame = log.frame[log.frame["type"] == name]
     e = exp.per_zone[name]
-    shrunk = shrink(counts, days * e, np.asarray(kinds))
     reported = frame["reported_at"]
     hours = np.bincount(reported.dt.hour, minlength=24).astype(float)
     dows = np.bincount(reported.dt.day_of_week, minlength=7).astype(float)
-    prior_hour, prior_dow = np.ones(24), np.ones(7)
-    if district is not None:
-        prior_hour = np.asarray(district.incidents[name].hour_profile, float)
-        prior_dow = np.asarray(district.incidents[name].dow_profile, float)
+    prior_hour, prior_dow = _priors(district, name)
     hour_profile = clean_profile(unfold(hours, exp.hour_kernel[name], prior_hour,
                                         smooth=HOUR_SMOOTHING))
     occ_days = unfold(dows, exp.dow_kernel[name], prior_dow * dow_days)
-    dow_profile = np.divide(occ_days, dow_days, out=prior_dow.copy(), where=dow_days > 0)
-    dow_profile = clean_profile(dow_profile)
-    channels = frame["channel"].value_counts().to_dict() if "channel" in frame else {}
-    fit = TypeFit(name, counts, shrunk, e, hours, dows, hour_profile, dow_profile,
-                  {str(k): int(v) for k, v in channels.items() if k}, exp.sim_channels[name],
+    dow_profile = clean_profile(np.divide(occ_days, dow_days, out=prior_dow.copy(),
+                                          where=dow_days > 0))
+    fit = TypeFit(name, counts, shrink(counts, days * e, np.asarray(kinds)), e, hours, dows,
+                  hour_profile, dow_profile, _channels(frame), exp.sim_channels[name],
                   exp.prompt[name], exp.occurrences[name])
-    for label, (a, b) in DURATIONS.items():
-        if a in frame and b in frame:
-            minutes = (frame[b] - frame[a]).dt.total_seconds().to_numpy() / 60.0
-            fit.durations[label] = fit_duration(minutes)
+    fit.durations.update(_durations(frame))
     return fit
+
+
+def _priors(district: Scenario | None, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The district's hour and weekday profiles of the type (flat without a district)."""
+    if district is None:
+        return np.ones(24), np.ones(7)
+    spec = district.incidents[name]
+    return np.asarray(spec.hour_profile, float), np.asarray(spec.dow_profile, float)
+
+
+def _channels(frame: pd.DataFrame) -> dict[str, int]:
+    """Cases per detection channel (none without the column)."""
+    counts = frame["channel"].value_counts().to_dict() if "channel" in frame else {}
+    return {str(k): int(v) for k, v in counts.items() if k}
+
+
+def _durations(frame: pd.DataFrame) -> dict[str, DistFit | None]:
+    """The best fit of each handling interval both of whose times the log has."""
+    return {label: fit_duration((frame[b] - frame[a]).dt.total_seconds().to_numpy() / 60.0)
+            for label, (a, b) in DURATIONS.items() if a in frame and b in frame}
 
 
 def type_total_interval(fit: TypeFit, days: int) -> tuple[float, float]:

@@ -1,6 +1,6 @@
 """Goodness-of-fit tests: Pearson chi-square with merged cells, and KS against Exp(1).
 
-p-values come from scipy (a base dependency, as for the t intervals elsewhere).
+p-values come from scipy (a base dependency): the chi-square tail is ``sim.theory``'s.
 """
 
 from __future__ import annotations
@@ -8,10 +8,12 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from sim.theory.counts import chi2_sf as _chi2_tail
+
 
 def chi2_sf(stat: float, df: int) -> float:
     """P(χ²_df ≥ stat); NaN without degrees of freedom."""
-    return float(stats.chi2.sf(stat, df)) if df > 0 else float("nan")
+    return _chi2_tail(stat, df) if df > 0 else float("nan")
 
 
 def chi_square(observed: np.ndarray, expected: np.ndarray, fitted_params: int = 0
@@ -26,15 +28,22 @@ def chi_square(observed: np.ndarray, expected: np.ndarray, fitted_params: int = 
 
 
 def _merge(obs: np.ndarray, exp: np.ndarray, least: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+    """The cells with expected > 0, merged in order until each expects at least ``least``."""
     keep = exp > 0
-    obs, exp = obs[keep], exp[keep]
     out_o, out_e, acc_o, acc_e = [], [], 0.0, 0.0
-    for o, e in zip(obs, exp):
+    for o, e in zip(obs[keep], exp[keep]):
         acc_o, acc_e = acc_o + o, acc_e + e
         if acc_e >= least:
             out_o.append(acc_o)
             out_e.append(acc_e)
             acc_o = acc_e = 0.0
+    return _with_rest(out_o, out_e, acc_o, acc_e)
+
+
+def _with_rest(out_o: list[float], out_e: list[float], acc_o: float, acc_e: float
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The merged cells, a remainder expecting too little added to the last one (or kept
+    alone when it is all there is)."""
     if acc_e > 0 and out_e:
         out_o[-1] += acc_o
         out_e[-1] += acc_e

@@ -35,32 +35,53 @@ def _loglik_triangular(x: np.ndarray, low: float, mode: float, high: float) -> f
     return float(np.log(np.maximum(dens, 1e-300)).sum())
 
 
-def candidates(x: np.ndarray) -> dict[str, tuple[dict, float]]:
-    """Each kind's maximum-likelihood spec and AIC."""
-    out: dict[str, tuple[dict, float]] = {}
-    n = len(x)
-    mean = float(x.mean())
-    out["exponential"] = ({"kind": "exponential", "mean": round(mean, 2)},
-                          2 * 1 - 2 * float(-n * math.log(mean) - x.sum() / mean))
+def _exponential(x: np.ndarray) -> tuple[dict, float]:
+    n, mean = len(x), float(x.mean())
+    return ({"kind": "exponential", "mean": round(mean, 2)},
+            2 * 1 - 2 * float(-n * math.log(mean) - x.sum() / mean))
+
+
+def _lognormal(x: np.ndarray) -> tuple[dict, float]:
+    """Fitted on the logs; the spec gives the mean and sd of the durations themselves."""
     logs = np.log(x)
     mu, sigma = float(logs.mean()), float(logs.std()) or 1e-6
-    ll = float(-logs.sum() - n * math.log(sigma * math.sqrt(2 * math.pi))
+    ll = float(-logs.sum() - len(x) * math.log(sigma * math.sqrt(2 * math.pi))
                - ((logs - mu) ** 2).sum() / (2 * sigma ** 2))
     ln_mean = math.exp(mu + sigma ** 2 / 2)
     ln_sd = ln_mean * math.sqrt(math.expm1(sigma ** 2))
-    out["lognormal"] = ({"kind": "lognormal", "mean": round(ln_mean, 2),
-                         "sd": round(max(ln_sd, 0.01), 2)}, 2 * 2 - 2 * ll)
+    return ({"kind": "lognormal", "mean": round(ln_mean, 2),
+             "sd": round(max(ln_sd, 0.01), 2)}, 2 * 2 - 2 * ll)
+
+
+def _bounds(x: np.ndarray) -> tuple[float, float]:
+    """The sample's range widened by half a minute (not below 0)."""
     low, high = float(x.min()) - FLOOR, float(x.max()) + FLOOR
-    low = max(low, 0.0)
-    out["uniform"] = ({"kind": "uniform", "low": round(low, 2), "high": round(high, 2)},
-                      2 * 2 + 2 * n * math.log(high - low))
+    return max(low, 0.0), high
+
+
+def _uniform(x: np.ndarray) -> tuple[dict, float]:
+    low, high = _bounds(x)
+    return ({"kind": "uniform", "low": round(low, 2), "high": round(high, 2)},
+            2 * 2 + 2 * len(x) * math.log(high - low))
+
+
+def _triangular(x: np.ndarray) -> tuple[dict, float]:
+    """Low and high at the widened range, the mode the best of 41 points between."""
+    low, high = _bounds(x)
     grid = np.linspace(low, high, 41)
     lls = [_loglik_triangular(x, low, m, high) for m in grid]
     best = int(np.argmax(lls))
-    out["triangular"] = ({"kind": "triangular", "low": round(low, 2),
-                          "mode": round(float(grid[best]), 2), "high": round(high, 2)},
-                         2 * 3 - 2 * lls[best])
-    return out
+    return ({"kind": "triangular", "low": round(low, 2), "mode": round(float(grid[best]), 2),
+             "high": round(high, 2)}, 2 * 3 - 2 * lls[best])
+
+
+FITTERS = {"exponential": _exponential, "lognormal": _lognormal, "uniform": _uniform,
+           "triangular": _triangular}
+
+
+def candidates(x: np.ndarray) -> dict[str, tuple[dict, float]]:
+    """Each kind's maximum-likelihood spec and AIC."""
+    return {kind: fit(x) for kind, fit in FITTERS.items()}
 
 
 def fit_duration(values: np.ndarray) -> DistFit | None:

@@ -8,7 +8,7 @@ name → catalog type), ``channels`` (log channel → patrol / camera / complain
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -74,55 +74,40 @@ ZH = Mapping(
 def guess_mapping(headers: list[str]) -> Mapping | None:
     """The built-in mapping whose required headers all appear (restricted to the optional
     columns present), or None."""
-    for mapping in (EN, ZH):
-        if all(mapping.columns[f] in headers for f in REQUIRED):
-            present = {f: h for f, h in mapping.columns.items() if h in headers}
-            return Mapping(present, mapping.types, mapping.channels, mapping.zones,
-                           mapping.source)
-    return None
+    found = next((m for m in (EN, ZH) if _fits(m, headers)), None)
+    if found is None:
+        return None
+    return replace(found, columns={f: h for f, h in found.columns.items() if h in headers})
+
+
+def _fits(mapping: Mapping, headers: list[str]) -> bool:
+    """Whether every required field's column is among ``headers``."""
+    return all(mapping.columns[f] in headers for f in REQUIRED)
 
 
 def _str_dict(data: object, where: str, path: Path) -> dict[str, str]:
+    """A section of name: name (empty if absent); MappingError naming a bad entry."""
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise MappingError(f"{path}: {where}: expected a mapping of name: name")
-    bad = [k for k, v in data.items() if not isinstance(v, (str, int)) or v is None]
+    _check_names(data, where, path)
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _check_names(data: dict, where: str, path: Path) -> None:
+    """Every value a name (text or a number)."""
+    bad = [k for k, v in data.items() if not isinstance(v, (str, int))]
     if bad:
         raise MappingError(f"{path}: {where}.{bad[0]}: expected a name, got {data[bad[0]]!r}")
-    return {str(k): str(v) for k, v in data.items()}
 
 
 def read_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; MappingError on any problem."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: cannot read the mapping file ({exc})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise MappingError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict) or "columns" not in data:
-        raise MappingError(f"{path}: expected a mapping with a `columns:` section")
-    unknown = set(data) - {"columns", "types", "channels", "zones"}
-    if unknown:
-        raise MappingError(
-            f"{path}: unknown section {sorted(unknown)[0]!r}; expected columns, types, "
-            "channels, zones")
-    columns = _str_dict(data["columns"], "columns", path)
-    for name in columns:
-        if name not in FIELDS:
-            raise MappingError(
-                f"{path}: columns.{name}: unknown field; expected one of {', '.join(FIELDS)}")
-    for name in REQUIRED:
-        if name not in columns:
-            raise MappingError(f"{path}: columns.{name}: required (the log column holding it)")
+    data = _sections(_load(path), path)
+    columns = _columns(data["columns"], path)
     channels = _str_dict(data.get("channels"), "channels", path)
-    for key, value in channels.items():
-        if value not in CHANNELS:
-            raise MappingError(
-                f"{path}: channels.{key}: {value!r} is not one of {', '.join(CHANNELS)}")
+    _check_channels(channels, path)
     return Mapping(
         columns=columns,
         types=_str_dict(data.get("types"), "types", path),
@@ -130,6 +115,51 @@ def read_mapping(path: Path) -> Mapping:
         zones=_str_dict(data.get("zones"), "zones", path),
         source=str(path),
     )
+
+
+def _load(path: Path) -> object:
+    """The parsed YAML of a mapping file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{path}: cannot read the mapping file ({exc})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{path}: not valid YAML ({exc})") from None
+
+
+def _sections(data: object, path: Path) -> dict:
+    """The file's sections: ``columns`` (required), ``types``, ``channels``, ``zones``."""
+    if not isinstance(data, dict) or "columns" not in data:
+        raise MappingError(f"{path}: expected a mapping with a `columns:` section")
+    unknown = set(data) - {"columns", "types", "channels", "zones"}
+    if unknown:
+        raise MappingError(
+            f"{path}: unknown section {sorted(unknown)[0]!r}; expected columns, types, "
+            "channels, zones")
+    return data
+
+
+def _columns(data: object, path: Path) -> dict[str, str]:
+    """Field → log column: known fields only, every required one given."""
+    columns = _str_dict(data, "columns", path)
+    unknown = [name for name in columns if name not in FIELDS]
+    if unknown:
+        raise MappingError(
+            f"{path}: columns.{unknown[0]}: unknown field; expected one of {', '.join(FIELDS)}")
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        raise MappingError(f"{path}: columns.{missing[0]}: required (the log column holding it)")
+    return columns
+
+
+def _check_channels(channels: dict[str, str], path: Path) -> None:
+    """Every channel maps to one of CHANNELS."""
+    for key, value in channels.items():
+        if value not in CHANNELS:
+            raise MappingError(
+                f"{path}: channels.{key}: {value!r} is not one of {', '.join(CHANNELS)}")
 
 
 def mapping_yaml(mapping: Mapping, header: str) -> str:

@@ -49,12 +49,19 @@ def _group(counts: np.ndarray, exposure: np.ndarray) -> tuple[float, float]:
         return math.inf, math.inf
     if k == 1:
         return 0.0, 0.0
-    q = float((exposure * (counts / exposure - m) ** 2).sum())
-    denom = total_e - float((exposure ** 2).sum()) / total_e
-    tau2 = max(0.0, (q - (k - 1) * m) / denom) if denom > 0 else 0.0
+    tau2 = _between_variance(counts, exposure, m)
     if tau2 == 0.0:
         return math.inf, math.inf
     return m * m / tau2, m / tau2
+
+
+def _between_variance(counts: np.ndarray, exposure: np.ndarray, m: float) -> float:
+    """τ²: the excess of the zone rates' exposure-weighted variance over Poisson noise
+    (method of moments), floored at 0."""
+    total_e = exposure.sum()
+    q = float((exposure * (counts / exposure - m) ** 2).sum())
+    denom = total_e - float((exposure ** 2).sum()) / total_e
+    return max(0.0, (q - (len(counts) - 1) * m) / denom) if denom > 0 else 0.0
 
 
 def shrink(counts: np.ndarray, exposure: np.ndarray, groups: np.ndarray, z: float = 1.959964
@@ -65,19 +72,21 @@ def shrink(counts: np.ndarray, exposure: np.ndarray, groups: np.ndarray, z: floa
     rate, low, high, weight, prior = (np.zeros(len(counts)) for _ in range(5))
     for g in np.unique(groups):
         idx = np.flatnonzero((groups == g) & (exposure > 0))
-        if len(idx) == 0:
-            continue
-        n, e = counts[idx], exposure[idx]
-        m = n.sum() / e.sum()
-        alpha, beta = _group(n, e)
-        if math.isinf(beta):  # full pooling: the kind's rate, its interval from the total
-            w = np.zeros(len(idx))
-            shape, rate_param = np.full(len(idx), n.sum()), np.full(len(idx), e.sum())
-        else:
-            w = e / (e + beta)
-            shape, rate_param = n + alpha, e + beta
-        rate[idx] = np.where(w > 0, shape / rate_param, m)
-        low[idx] = gamma_quantile(shape, rate_param, -z) * (shape > 0)
-        high[idx] = gamma_quantile(shape + (shape == 0), rate_param, z)
-        weight[idx], prior[idx] = w, m
+        if len(idx):
+            n, e = counts[idx], exposure[idx]
+            w, shape, rate_param = _posterior(n, e)
+            m = n.sum() / e.sum()
+            rate[idx] = np.where(w > 0, shape / rate_param, m)
+            low[idx] = gamma_quantile(shape, rate_param, -z) * (shape > 0)
+            high[idx] = gamma_quantile(shape + (shape == 0), rate_param, z)
+            weight[idx], prior[idx] = w, m
     return Shrunk(rate, low, high, weight, prior)
+
+
+def _posterior(n: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weight on own data and the gamma posterior's shape and rate for one kind's zones
+    (full pooling: the kind's rate, its interval from the total)."""
+    alpha, beta = _group(n, e)
+    if math.isinf(beta):
+        return np.zeros(len(n)), np.full(len(n), n.sum()), np.full(len(n), e.sum())
+    return e / (e + beta), n + alpha, e + beta

@@ -16,6 +16,12 @@ import numpy as np
 from sim.calibrate.fit import Calibration, TypeFit
 
 DIGITS = 4
+MODELS_OFF = {  # demand model -> why the calibrated scenario switches it off
+    "vendors": "the vendor type is fitted from the log as fixed rates (or is not in the log)",
+    "parking": "parking and charging types are fitted from the log as fixed rates (or are not "
+               "in the log)",
+    "door_front": "contracts' thinning is already in the log's counts",
+}
 
 
 def fmt(value: float) -> str:
@@ -31,41 +37,43 @@ def _kind_lines(cal: Calibration, fit: TypeFit) -> tuple[list[str], list[str]]:
     """``rate_per_day`` lines (pooled kinds) and ``zone_rates`` lines (zones on own data)."""
     kinds = np.asarray(cal.zone_kinds)
     district_type = cal.district.incidents[fit.name]
-    days = cal.log.days
-    kind_lines, zone_lines = [], []
-    all_kinds = sorted(set(cal.zone_kinds) | set(district_type.rate_per_day))
-    for kind in all_kinds:
+    kind_lines: list[str] = []
+    zone_lines: list[str] = []
+    for kind in sorted(set(cal.zone_kinds) | set(district_type.rate_per_day)):
         idx = np.flatnonzero(kinds == kind)
-        if len(idx) == 0:
-            kind_lines.append(f"      {kind}: 0{' ' * 10}# no zone of this kind")
-            continue
-        n = int(fit.zone_counts[idx].sum())
-        pooled = fit.shrunk.prior_mean[idx][0]
-        e = float(np.mean(fit.expansion[idx]))
-        own = fit.shrunk.weight[idx]
-        how = ("fully pooled: zones differ no more than Poisson noise" if own.max() == 0
-               else f"kind mean; {int((own > 0).sum())} zone(s) partly on own data below")
-        kind_lines.append(f"      {kind}: {fmt(pooled)}    # {n} cases in {len(idx)} zone(s) "
-                          f"over {days} d, e = {e:.2f}; {how}")
-        for i in idx:
-            zone = cal.zone_ids[i]
-            w = fit.shrunk.weight[i]
-            if w > 0 or zone in district_type.zone_rates:
-                zone_lines.append(
-                    f"      {zone}: {fmt(fit.shrunk.rate[i])}    # {int(fit.zone_counts[i])} "
-                    f"cases, e = {fit.expansion[i]:.2f}, weight on own data {w:.2f} (kind "
-                    f"mean {fmt(pooled)}); 95% {fmt(fit.shrunk.low[i])}-{fmt(fit.shrunk.high[i])}")
+        kind_lines.append(_kind_line(cal, fit, kind, idx))
+        zone_lines += [_zone_line(cal, fit, int(i), fit.shrunk.prior_mean[idx][0]) for i in idx
+                       if fit.shrunk.weight[i] > 0 or cal.zone_ids[i] in district_type.zone_rates]
     return kind_lines, zone_lines
+
+
+def _kind_line(cal: Calibration, fit: TypeFit, kind: str, idx: np.ndarray) -> str:
+    """A kind's pooled rate, with its cases, zones, e and how far its zones are pooled."""
+    if len(idx) == 0:
+        return f"      {kind}: 0{' ' * 10}# no zone of this kind"
+    n = int(fit.zone_counts[idx].sum())
+    e = float(np.mean(fit.expansion[idx]))
+    own = fit.shrunk.weight[idx]
+    how = ("fully pooled: zones differ no more than Poisson noise" if own.max() == 0
+           else f"kind mean; {int((own > 0).sum())} zone(s) partly on own data below")
+    return (f"      {kind}: {fmt(fit.shrunk.prior_mean[idx][0])}    # {n} cases in {len(idx)} "
+            f"zone(s) over {cal.log.days} d, e = {e:.2f}; {how}")
+
+
+def _zone_line(cal: Calibration, fit: TypeFit, i: int, pooled: float) -> str:
+    """A zone's own rate, with its cases, e, weight on own data and interval (``pooled``:
+    its kind's mean)."""
+    s = fit.shrunk
+    return (f"      {cal.zone_ids[i]}: {fmt(s.rate[i])}    # {int(fit.zone_counts[i])} "
+            f"cases, e = {fit.expansion[i]:.2f}, weight on own data {s.weight[i]:.2f} (kind "
+            f"mean {fmt(pooled)}); 95% {fmt(s.low[i])}-{fmt(s.high[i])}")
 
 
 def type_block(cal: Calibration, fit: TypeFit) -> list[str]:
     kind_lines, zone_lines = _kind_lines(cal, fit)
     lines = [f"  {fit.name}:", "    enabled: true",
              "    rate_per_day:                 # occurrences per zone per day"]
-    lines += kind_lines
-    if zone_lines:
-        lines.append("    zone_rates:")
-        lines += zone_lines
+    lines += kind_lines + (["    zone_rates:", *zone_lines] if zone_lines else [])
     lines.append(f"    # {fit.n} report times, corrected by the simulated occurrence ÷ report "
                  "ratio per hour / weekday")
     lines.append(f"    hour_profile: {_profile(fit.hour_profile)}")
@@ -74,27 +82,27 @@ def type_block(cal: Calibration, fit: TypeFit) -> list[str]:
 
 
 def demand_lines(cal: Calibration) -> list[str]:
-    changes = cal.changes
-    lines = []
-    for part, why in (("vendors", "the vendor type is fitted from the log as fixed rates "
-                       "(or is not in the log)"),
-                      ("parking", "parking and charging types are fitted from the log as fixed "
-                       "rates (or are not in the log)"),
-                      ("door_front", "contracts' thinning is already in the log's counts")):
-        if f"demand.{part}.enabled" in changes:
-            lines.append(f"  {part}: {{enabled: false}}    # {why}")
+    lines = [f"  {part}: {{enabled: false}}    # {why}" for part, why in MODELS_OFF.items()
+             if f"demand.{part}.enabled" in cal.changes]
     return ["demand:", *lines] if lines else []
 
 
 def calibrated_yaml(cal: Calibration, out: Path, name: str) -> str:
     """The calibrated scenario's text; ``extends:`` is relative to ``out``'s folder."""
+    head = _head(cal, out, name)
+    if cal.district.clock.warmup_days >= cal.log.days:
+        head.append("  warmup_days: 0")
+    return "\n".join(head + [""] + _incident_lines(cal)) + "\n"
+
+
+def _head(cal: Calibration, out: Path, name: str) -> list[str]:
+    """How the file was made, ``extends:``, name, description and the log's clock."""
     log = cal.log
     rel = os.path.relpath(Path(cal.district_path).resolve(), Path(out).resolve().parent)
-    last = (log.start + np.timedelta64(log.days - 1, "D")).date()
-    warm = cal.district.clock.warmup_days
-    head = [
+    last = (log.first_day + np.timedelta64(log.days - 1, "D")).date()
+    return [
         f"# Calibrated by `sim calibrate` from {log.path.name} ({log.encoding}), "
-        f"{log.start.date()} to {last} ({log.days} days):",
+        f"{log.first_day.date()} to {last} ({log.days} days):",
         f"# {log.rows_read} rows read, {len(log.frame)} cases used, {log.dropped} rows dropped, "
         f"{log.outside_period} outside the period (see calibration.md).",
         "# Rates are occurrences per zone per day = cases ÷ (days × e), where e (recorded cases",
@@ -106,20 +114,19 @@ def calibrated_yaml(cal: Calibration, out: Path, name: str) -> str:
         f"extends: {Path(rel).as_posix()}",
         "",
         f"name: {name}",
-        f"description: Demand calibrated from the case log {log.path.name} ({log.start.date()} "
+        f"description: Demand calibrated from the case log {log.path.name} ({log.first_day.date()} "
         f"to {last}).",
         "",
         "clock:",
         f"  days: {log.days}              # the log's period",
         f"  start_weekday: {cal.start_weekday}",
     ]
-    if warm >= log.days:
-        head.append("  warmup_days: 0")
-    body = demand_lines(cal)
-    body += ["", "incidents:"]
+
+
+def _incident_lines(cal: Calibration) -> list[str]:
+    """``demand:`` switches, then ``incidents:``: the fitted types, the absent ones off."""
+    body = demand_lines(cal) + ["", "incidents:"]
     for fit in cal.types.values():
         body += type_block(cal, fit)
-    for name in cal.absent:
-        body.append(f"  {name}: {{enabled: false}}    # no case in the log (--keep-unlogged "
-                    "keeps the district's rates)")
-    return "\n".join(head + [""] + body) + "\n"
+    return body + [f"  {name}: {{enabled: false}}    # no case in the log (--keep-unlogged "
+                   "keeps the district's rates)" for name in cal.absent]

@@ -79,10 +79,14 @@ def screen(y: np.ndarray, delta: float, h2: float, n_var: int | None = None) -> 
     means = y.mean(axis=1)
     gap = means[:, None] - means[None, :]  # i minus l
     beaten = gap < -w
-    idx = np.arange(len(y))
-    tie = (s2 == 0) & (gap == 0) & (idx[:, None] > idx[None, :])
     np.fill_diagonal(beaten, False)
-    return ~(beaten | tie).any(axis=1)
+    return ~(beaten | _later_ties(s2, gap)).any(axis=1)
+
+
+def _later_ties(s2: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    """(i, l): systems i and l equal on every replication, i the later one."""
+    idx = np.arange(len(gap))
+    return (s2 == 0) & (gap == 0) & (idx[:, None] > idx[None, :])
 
 
 def kn_plus_plus(
@@ -108,38 +112,91 @@ def kn_plus_plus(
             data, more replications).
     """
     _check(k, delta, pcs, n0, max_reps, batch)
-    obs = Observations(sample, k)
-    alive = list(range(k))
-    obs.extend(alive, n0)
-    eliminated: dict[int, int] = {}
-    r, stages = n0, 0
-    sign = -1.0 if minimize else 1.0
-    while True:
-        stages += 1
-        n_var = r if update_variance else n0
-        keep = screen(sign * obs.matrix(alive, r), delta, h_squared(n_var, k, 1.0 - pcs), n_var)
-        eliminated.update({i: r for i, kept in zip(alive, keep) if not kept})
-        alive = [i for i, kept in zip(alive, keep) if kept]
-        if len(alive) == 1 or (max_reps is not None and r >= max_reps):
-            break
-        r += 1
-        if obs.n(alive[0]) < r:
-            stop = r - 1 + batch if max_reps is None else min(r - 1 + batch, max_reps)
-            obs.extend(alive, stop)
-    means = [float(obs.data[i].mean()) for i in range(k)]
-    best = min(alive, key=lambda i: sign * -means[i]) if len(alive) > 1 else alive[0]
-    return KnResult(best, eliminated, [obs.n(i) for i in range(k)], means,
-                    guaranteed=len(alive) == 1, stages=stages, survivors=alive)
+    run = _Run(Observations(sample, k), delta, 1.0 - pcs, n0, -1.0 if minimize else 1.0,
+               max_reps, batch, update_variance)
+    run.obs.extend(run.alive, n0)
+    run.screen_stage()
+    while not run.finished():
+        run.next_stage()
+        run.screen_stage()
+    return run.result()
+
+
+@dataclass
+class _Run:
+    """One run of KN++: the settings, the observations and the survivors so far."""
+
+    obs: Observations
+    delta: float
+    alpha: float
+    n0: int
+    sign: float
+    max_reps: int | None
+    batch: int
+    update_variance: bool
+    alive: list[int] = field(init=False)
+    eliminated: dict[int, int] = field(default_factory=dict)
+    r: int = field(init=False)
+    stages: int = 0
+
+    def __post_init__(self) -> None:
+        self.alive = list(range(len(self.obs.data)))
+        self.r = self.n0
+
+    def screen_stage(self) -> None:
+        """Screen the survivors at stage r (replications 0..r-1 of each)."""
+        self.stages += 1
+        n_var = self.r if self.update_variance else self.n0
+        h2 = h_squared(n_var, len(self.obs.data), self.alpha)
+        keep = screen(self.sign * self.obs.matrix(self.alive, self.r), self.delta, h2, n_var)
+        self.eliminated.update({i: self.r for i in _with_flag(self.alive, keep, False)})
+        self.alive = _with_flag(self.alive, keep, True)
+
+    def finished(self) -> bool:
+        """One survivor left, or the cap reached."""
+        return len(self.alive) == 1 or (self.max_reps is not None and self.r >= self.max_reps)
+
+    def next_stage(self) -> None:
+        """Stage r + 1: sample the survivors (a batch ahead) when they lack replication r."""
+        self.r += 1
+        if self.obs.n(self.alive[0]) < self.r:
+            stop = self.r - 1 + self.batch
+            self.obs.extend(self.alive, stop if self.max_reps is None else
+                            min(stop, self.max_reps))
+
+    def result(self) -> KnResult:
+        """The selection: the survivor (or the best survivor by sample mean at the cap)."""
+        means = self.obs.means()
+        best = min(self.alive, key=lambda i: self.sign * -means[i])
+        return KnResult(best, self.eliminated, self.obs.counts(), means,
+                        guaranteed=len(self.alive) == 1, stages=self.stages,
+                        survivors=self.alive)
+
+
+def _with_flag(systems: list[int], keep: np.ndarray, flag: bool) -> list[int]:
+    """The systems whose ``keep`` entry is ``flag`` (True: survivors, False: eliminated)."""
+    return [i for i, k in zip(systems, keep) if bool(k) == flag]
 
 
 def _check(k: int, delta: float, pcs: float, n0: int, max_reps: int | None,
            batch: int) -> None:
+    """Refuse settings under which KN++ cannot run (ValueError)."""
+    _check_goal(k, delta, pcs)
+    _check_stages(n0, max_reps, batch)
+
+
+def _check_goal(k: int, delta: float, pcs: float) -> None:
+    """At least two systems, a positive indifference zone, 1/k < pcs < 1."""
     if k < 2:
         raise ValueError("selection needs at least two systems")
     if not delta > 0:
         raise ValueError(f"the indifference zone delta must be positive, got {delta}")
     if not 1.0 / k < pcs < 1.0:
         raise ValueError(f"pcs must be between 1/k = {1.0 / k:.3g} and 1, got {pcs}")
+
+
+def _check_stages(n0: int, max_reps: int | None, batch: int) -> None:
+    """A first stage of two or more, a cap not below it, a batch of one or more."""
     if n0 < 2:
         raise ValueError(f"n0 must be at least 2, got {n0}")
     if max_reps is not None and max_reps < n0:
@@ -148,6 +205,6 @@ def _check(k: int, delta: float, pcs: float, n0: int, max_reps: int | None,
         raise ValueError(f"batch must be at least 1, got {batch}")
 
 
-def best_index(means: Sequence[float], minimize: bool) -> int:
+def best_index(means: Sequence[float] | np.ndarray, minimize: bool) -> int:
     """Index of the best mean."""
     return int(np.argmin(means) if minimize else np.argmax(means))

@@ -37,6 +37,14 @@ def check_measure(name: str, scenarios: Sequence[Scenario] = ()) -> registry.Mea
     if measure is None:
         raise DecisionError(f"unknown measure {name!r}; expected one of: {_known()} "
                             "(see docs/measures.md)")
+    _check_decidable(name, measure)
+    if "." in name:
+        _check_type_target(name, name.split(".", 1)[1], scenarios)
+    return measure
+
+
+def _check_decidable(name: str, measure: registry.Measure) -> None:
+    """Refuse measures without a better direction and those pooled over scenarios."""
     if measure.lower_is_better is None:
         raise DecisionError(
             f"{name} ({measure.label}) has no better direction: it is descriptive, so no "
@@ -46,16 +54,26 @@ def check_measure(name: str, scenarios: Sequence[Scenario] = ()) -> registry.Mea
             f"{name} standardises with type weights pooled over the strategies compared, "
             "so one replication's value depends on the others; use time_to_end_mean_min "
             "or sla.<type> instead")
-    if "." in name:
-        kind = name.split(".", 1)[1]
-        for s in scenarios:
-            incident = s.incidents.get(kind)
-            if incident is None or not incident.enabled or not incident.sla_min:
-                raise DecisionError(
-                    f"{name}: scenario {s.name} has no enabled incident type {kind!r} with a "
-                    f"service target (sla_min); types with one: "
-                    f"{', '.join(n for n, t in s.incidents.items() if t.enabled and t.sla_min)}")
-    return measure
+
+
+def _has_target(scenario: Scenario, kind: str) -> bool:
+    """Whether incident type ``kind`` is enabled in ``scenario`` with a service target."""
+    incident = scenario.incidents.get(kind)
+    return incident is not None and incident.enabled and bool(incident.sla_min)
+
+
+def _check_type_target(name: str, kind: str, scenarios: Sequence[Scenario]) -> None:
+    """A per-type column needs the type enabled, with a service target, in every scenario."""
+    for s in scenarios:
+        if not _has_target(s, kind):
+            raise DecisionError(
+                f"{name}: scenario {s.name} has no enabled incident type {kind!r} with a "
+                f"service target (sla_min); types with one: {_with_targets(s)}")
+
+
+def _with_targets(scenario: Scenario) -> str:
+    """The scenario's enabled incident types with a service target, comma-separated."""
+    return ", ".join(n for n in scenario.incidents if _has_target(scenario, n))
 
 
 WEIGHTED = "weighted"
@@ -92,18 +110,27 @@ class Weighted:
 
 def _split_terms(text: str) -> list[tuple[str, str]]:
     """``"m1=w1,m2=w2"`` or ``"w1*m1 + w2*m2"`` → [(measure, weight text)]."""
-    if "=" in text:
-        pairs = [p.split("=", 1) for p in text.split(",") if p.strip()]
-        if any(len(p) != 2 for p in pairs):
-            raise ValueError
-        return [(m.strip(), w.strip()) for m, w in pairs]
-    out = []
-    for term in text.split("+"):
-        match = _TERM.match(term)
-        if match is None:
-            raise ValueError
-        out.append((match.group(2), match.group(1) or "1"))
-    return out
+    return _split_pairs(text) if "=" in text else [_split_product(t) for t in text.split("+")]
+
+
+def _split_pairs(text: str) -> list[tuple[str, str]]:
+    """``"m1=w1,m2=w2"`` → [(measure, weight text)] (ValueError if malformed)."""
+    pairs = [p.split("=", 1) for p in text.split(",") if p.strip()]
+    if any(len(p) != 2 for p in pairs):
+        raise ValueError
+    return [(m.strip(), w.strip()) for m, w in pairs]
+
+
+def _split_product(term: str) -> tuple[str, str]:
+    """``"w*m"`` or ``"m"`` → (measure, weight text) (ValueError if malformed)."""
+    match = _TERM.match(term)
+    if match is None:
+        raise ValueError
+    return match.group(2), match.group(1) or "1"
+
+
+_EXAMPLE = ('e.g. "exposure_h_per_day=1,time_to_end_mean_min=0.5" or '
+            '"exposure_h_per_day + 0.5*time_to_end_mean_min"')
 
 
 def parse_weighted(text: str, scenarios: Sequence[Scenario] = ()) -> Weighted:
@@ -113,32 +140,44 @@ def parse_weighted(text: str, scenarios: Sequence[Scenario] = ()) -> Weighted:
         DecisionError: Malformed text, a weight that is not a positive number, a measure
             named twice, or a measure that could not be decided on alone.
     """
-    example = ('e.g. "exposure_h_per_day=1,time_to_end_mean_min=0.5" or '
-               '"exposure_h_per_day + 0.5*time_to_end_mean_min"')
+    pairs, weights = _terms(text)
+    names = [m for m, _ in pairs]
+    _check_weights(text, names, weights)
+    if len(set(names)) != len(names):
+        raise DecisionError(f"weighted measure {text!r}: a measure is named twice")
+    signs = tuple(_sign(text, m, scenarios) for m in names)
+    return Weighted(tuple(zip(names, weights)), signs)
+
+
+def _terms(text: str) -> tuple[list[tuple[str, str]], list[float]]:
+    """(measure, weight text) pairs and the weights as numbers; at least one term."""
     try:
         pairs = _split_terms(text or "")
         weights = [float(w) for _, w in pairs]
     except ValueError:
         raise DecisionError(f"weighted measure {text!r}: expected MEASURE=WEIGHT,... or "
-                            f"WEIGHT*MEASURE + ..., {example}") from None
+                            f"WEIGHT*MEASURE + ..., {_EXAMPLE}") from None
     if not pairs:
-        raise DecisionError(f"weighted measure {text!r}: no measure given ({example})")
-    for (m, _), w in zip(pairs, weights):
+        raise DecisionError(f"weighted measure {text!r}: no measure given ({_EXAMPLE})")
+    return pairs, weights
+
+
+def _check_weights(text: str, names: list[str], weights: list[float]) -> None:
+    """Every weight a positive finite number."""
+    for m, w in zip(names, weights):
         if not (math.isfinite(w) and w > 0):
             raise DecisionError(f"weighted measure {text!r}: the weight of {m} must be a "
                                 f"positive number, got {w:g} (the measure's direction is "
                                 "taken from the registry)")
-    names = [m for m, _ in pairs]
-    if len(set(names)) != len(names):
-        raise DecisionError(f"weighted measure {text!r}: a measure is named twice")
-    signs = []
-    for m in names:
-        try:
-            info = check_measure(m, scenarios)
-        except DecisionError as exc:
-            raise DecisionError(f"weighted measure {text!r}: {exc}") from None
-        signs.append(1 if info.lower_is_better else -1)
-    return Weighted(tuple(zip(names, weights)), tuple(signs))
+
+
+def _sign(text: str, name: str, scenarios: Sequence[Scenario]) -> int:
+    """+1 if lower is better for measure ``name``, -1 if higher is."""
+    try:
+        info = check_measure(name, scenarios)
+    except DecisionError as exc:
+        raise DecisionError(f"weighted measure {text!r}: {exc}") from None
+    return 1 if info.lower_is_better else -1
 
 
 def is_weighted(text: str) -> bool:

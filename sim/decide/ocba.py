@@ -83,16 +83,19 @@ def approx_pcs(obs: Observations, k: int, b: int, minimize: bool,
     sign = 1.0 if minimize else -1.0
     total = 0.0
     for i in range(k):
-        if i == b:
-            continue
-        m = min(obs.n(i), obs.n(b))
-        d = sign * (obs.data[i][:m] - obs.data[b][:m])  # > 0: b is better
-        se = d.std(ddof=1) / np.sqrt(m)
-        if se == 0:
-            total += float(d.mean() + delta < 0)
-            continue
-        total += NormalDist().cdf(-(d.mean() + delta) / se)
+        if i != b:
+            m = min(obs.n(i), obs.n(b))
+            total += _p_better(sign * (obs.data[i][:m] - obs.data[b][:m]), delta)
     return max(0.0, 1.0 - total)
+
+
+def _p_better(d: np.ndarray, delta: float) -> float:
+    """Posterior probability that a design beats b by more than delta, from the paired
+    differences ``d`` (> 0: b is better)."""
+    se = d.std(ddof=1) / np.sqrt(len(d))
+    if se == 0:
+        return float(d.mean() + delta < 0)
+    return NormalDist().cdf(-(d.mean() + delta) / se)
 
 
 def ocba_select(
@@ -100,25 +103,32 @@ def ocba_select(
     minimize: bool = True, delta: float | None = None,
 ) -> OcbaResult:
     """Sequential OCBA with ``budget`` replications in all (at least ``n0 * k``)."""
+    _check(k, n0, budget)
+    step = increment or max(k, budget // 20)
+    obs = Observations(sample, k)
+    obs.extend(range(k), n0)
+    while (used := sum(obs.counts())) < budget:
+        _allocate(obs, min(budget, used + step), minimize)
+    b = best_index(obs.means(), minimize)
+    return OcbaResult(
+        b, obs.counts(), obs.means(), obs.sds(), apcs=approx_pcs(obs, k, b, minimize),
+        apgs=None if delta is None else approx_pcs(obs, k, b, minimize, delta),
+    )
+
+
+def _check(k: int, n0: int, budget: int) -> None:
     if k < 2:
         raise ValueError("selection needs at least two systems")
     if n0 < 2:
         raise ValueError(f"n0 must be at least 2, got {n0}")
     if budget < n0 * k:
         raise ValueError(f"the budget ({budget}) must be at least n0 × systems = {n0 * k}")
-    step = increment or max(k, budget // 20)
-    obs = Observations(sample, k)
-    obs.extend(range(k), n0)
-    while (used := sum(obs.n(i) for i in range(k))) < budget:
-        n = np.array([obs.n(i) for i in range(k)])
-        means = np.array([d.mean() for d in obs.data])
-        sds = np.array([d.std(ddof=1) for d in obs.data])
-        add = increments(n, ocba_allocation(means, sds, minimize), min(budget, used + step))
-        obs.extend_each({int(i): int(n[i] + add[i]) for i in np.nonzero(add)[0]})
-    means = [float(d.mean()) for d in obs.data]
-    b = best_index(means, minimize)
-    return OcbaResult(
-        b, [obs.n(i) for i in range(k)], means, [float(d.std(ddof=1)) for d in obs.data],
-        apcs=approx_pcs(obs, k, b, minimize),
-        apgs=None if delta is None else approx_pcs(obs, k, b, minimize, delta),
-    )
+
+
+def _allocate(obs: Observations, total: int, minimize: bool) -> None:
+    """One round: replications added to bring the total to ``total``, by OCBA's rule from
+    the current sample means and standard deviations."""
+    n = np.array(obs.counts())
+    add = increments(n, ocba_allocation(np.array(obs.means()), np.array(obs.sds()), minimize),
+                     total)
+    obs.extend_each({int(i): int(n[i] + add[i]) for i in np.nonzero(add)[0]})

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from sim.decide.roster_file import kind_first
 from sim.experiment.compare import Comparison
 from sim.metrics import registry
 from sim.scenario.model import Scenario
@@ -48,12 +49,18 @@ def group_names(starts: list[str], taken: set[str]) -> list[tuple[str, str, int]
     group's name (a suffix is added if needed)."""
     out = []
     for start, count in group_starts(starts):
-        name, k = f"proposal_{start.replace(':', '')}", 2
-        while name in taken:
-            name, k = f"proposal_{start.replace(':', '')}_{k}", k + 1
+        name = _numbered(f"proposal_{start.replace(':', '')}", taken)
         taken.add(name)
         out.append((name, start, count))
     return out
+
+
+def _numbered(base: str, taken: set[str]) -> str:
+    """``base``, else the first of ``base_2``, ``base_3``, ... not in ``taken``."""
+    name, k = base, 2
+    while name in taken:
+        name, k = f"{base}_{k}", k + 1
+    return name
 
 
 def proposal_units(baseline: Scenario, starts: list[str], hours: float,
@@ -61,24 +68,26 @@ def proposal_units(baseline: Scenario, starts: list[str], hours: float,
     """The ``units:`` mapping: every inherited group → None (removed), then the new ones."""
     units: dict[str, Any] = {name: None for name in baseline.units}
     for name, start, count in group_names(starts, set(baseline.units)):
-        group = {"count": count, **copy.deepcopy(template), "shifts": [shift_entry(start, hours)]}
-        if "behaviour" in group:
-            behaviour = group.pop("behaviour")
-            group["behaviour"] = {"kind": behaviour.pop("kind"), **behaviour}
-        units[name] = group
+        units[name] = kind_first({"count": count, **copy.deepcopy(template),
+                                  "shifts": [shift_entry(start, hours)]})
     return units
 
 
 def template_of(scenario: Scenario, group: str | None) -> dict[str, Any]:
     """Mode, home zone and behaviour of the group the new officers copy (default: first)."""
+    g = scenario.units[_group_name(scenario, group)]
+    return {"mode": g.mode, **g.model_dump(
+        mode="json", by_alias=True, exclude_defaults=True,
+        exclude={"count", "mode", "shifts", "grids", "grid_split", "overflow"})}
+
+
+def _group_name(scenario: Scenario, group: str | None) -> str:
+    """The group named (the first if none), which must be one of the scenario's."""
     name = group or next(iter(scenario.units))
     if name not in scenario.units:
         raise ValueError(f"--group {name!r} is not a unit group of the scenario "
                          f"(groups: {', '.join(scenario.units)})")
-    g = scenario.units[name]
-    return {"mode": g.mode, **g.model_dump(
-        mode="json", by_alias=True, exclude_defaults=True,
-        exclude={"count", "mode", "shifts", "grids", "grid_split", "overflow"})}
+    return name
 
 
 def proposal_text(baseline: Scenario, baseline_path: Path, folder: Path, starts: list[str],
@@ -86,8 +95,19 @@ def proposal_text(baseline: Scenario, baseline_path: Path, folder: Path, starts:
     """The complete scenario file, with the workload fit as comments."""
     extends = os.path.relpath(Path(baseline_path).resolve(), Path(folder).resolve())
     officers = len(starts)
+    lines = _fit_comments(baseline.name, officers, hours, table)
+    body = {"extends": extends, "name": f"{baseline.name}_proposal",
+            "description": f"{officers} officers on {hours:g}-hour shifts staggered to the "
+                           f"workload of {baseline.name} (sim shifts propose).",
+            "units": proposal_units(baseline, starts, hours, template)}
+    return "\n".join(lines) + "\n" + yaml.safe_dump(
+        body, sort_keys=False, default_flow_style=None, allow_unicode=True, width=100)
+
+
+def _fit_comments(name: str, officers: int, hours: float, table: pd.DataFrame) -> list[str]:
+    """The head comments of the proposal file: what it is, and the fit hour by hour."""
     lines = [
-        f"# Shift proposal for {baseline.name}: {officers} officers x {hours:g} h every day "
+        f"# Shift proposal for {name}: {officers} officers x {hours:g} h every day "
         f"= {officers * hours * 7:g} staff-hours/week, starts fitted to the workload",
         "# (officer-minutes of work generated per clock hour, from a baseline run) by "
         "`sim shifts propose`.",
@@ -95,15 +115,9 @@ def proposal_text(baseline: Scenario, baseline_path: Path, folder: Path, starts:
         f"#   sim run {PROPOSAL_FILE}",
         "# hour  work (officer-h/day)  target on duty  proposed on duty  baseline on duty",
     ]
-    lines += [f"#  {r.hour:02d}   {r.work_officer_h:8.1f}   {r.target_on_duty:8.1f}   "
-              f"{r.proposed_on_duty:8.1f}   {r.baseline_on_duty:8.1f}"
-              for r in table.itertuples()]
-    body = {"extends": extends, "name": f"{baseline.name}_proposal",
-            "description": f"{officers} officers on {hours:g}-hour shifts staggered to the "
-                           f"workload of {baseline.name} (sim shifts propose).",
-            "units": proposal_units(baseline, starts, hours, template)}
-    return "\n".join(lines) + "\n" + yaml.safe_dump(
-        body, sort_keys=False, default_flow_style=None, allow_unicode=True, width=100)
+    return lines + [f"#  {r.hour:02d}   {r.work_officer_h:8.1f}   {r.target_on_duty:8.1f}   "
+                    f"{r.proposed_on_duty:8.1f}   {r.baseline_on_duty:8.1f}"
+                    for r in table.itertuples()]
 
 
 def fit_table(workload: pd.DataFrame, starts: list[str], hours: float,
@@ -128,18 +142,22 @@ class Verdict:
     def summary(self, proposal: str, baseline: str) -> str:
         """The plain statement printed first."""
         if self.worse:
-            text = (f"WARNING: the proposal {proposal} is WORSE than the baseline {baseline} "
-                    f"on {', '.join(self.worse)} (95 % CI of the paired difference excludes "
-                    "zero).")
-            if self.better:
-                return text + (f" It is better on {', '.join(self.better)}: a trade-off to "
-                               "weigh, not an improvement.")
-            return text + " Do not adopt it as it is."
+            return self._warning(proposal, baseline)
         if self.better:
             return (f"The proposal {proposal} is better than {baseline} on "
                     f"{', '.join(self.better)} and worse on no headline measure.")
         return (f"The proposal {proposal} shows no significant difference from {baseline} on "
                 "any headline measure.")
+
+    def _warning(self, proposal: str, baseline: str) -> str:
+        """The proposal is worse on some headline measure: a trade-off at best."""
+        text = (f"WARNING: the proposal {proposal} is WORSE than the baseline {baseline} "
+                f"on {', '.join(self.worse)} (95 % CI of the paired difference excludes "
+                "zero).")
+        if self.better:
+            return text + (f" It is better on {', '.join(self.better)}: a trade-off to "
+                           "weigh, not an improvement.")
+        return text + " Do not adopt it as it is."
 
 
 def headline_verdict(result: Comparison) -> Verdict:
@@ -149,10 +167,13 @@ def headline_verdict(result: Comparison) -> Verdict:
     heads = registry.names("headline")
     diffs = result.differences
     rows = diffs[(diffs["scenario"] == result.scenarios[1].name) & diffs["kpi"].isin(heads)]
-    verdict = Verdict(verdict_sentences(result, heads))
-    verdict.worse = [registry.get(k).label for k in rows.loc[rows["verdict"] == "worse", "kpi"]]
-    verdict.better = [registry.get(k).label for k in rows.loc[rows["verdict"] == "better", "kpi"]]
-    return verdict
+    return Verdict(verdict_sentences(result, heads), _labels(rows, "worse"),
+                   _labels(rows, "better"))
+
+
+def _labels(rows: pd.DataFrame, verdict: str) -> list[str]:
+    """The measures' labels of the difference rows with this verdict."""
+    return [registry.get(k).label for k in rows.loc[rows["verdict"] == verdict, "kpi"]]
 
 
 @dataclass
@@ -237,14 +258,18 @@ def _write_outputs(tmp: Path, table: pd.DataFrame, result: Comparison, verdict: 
                    starts: list[str], args: Any) -> None:
     from sim.plots.shifts import plot_proposal
 
-    fmt = "%.6g"
-    table.to_csv(tmp / "workload.csv", index=False, float_format=fmt)
-    result.comparison.to_csv(tmp / "comparison.csv", index=False, float_format=fmt)
-    result.differences.to_csv(tmp / "differences.csv", index=False, float_format=fmt)
-    result.frames.summary.to_csv(tmp / "summary.csv", index=False, float_format=fmt)
+    tables = {"workload": table, "comparison": result.comparison,
+              "differences": result.differences, "summary": result.frames.summary}
+    for name, frame in tables.items():
+        frame.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
     if not args.no_plots:
         plot_proposal(tmp / "proposal.png", table["work_officer_h"].to_numpy(float), starts,
                       args.shift_hours, table["baseline_on_duty"].to_numpy(float))
+    (tmp / "report.md").write_text(_report_text(result, verdict), encoding="utf-8")
+
+
+def _report_text(result: Comparison, verdict: Verdict) -> str:
+    """report.md: the verdict first, then the run and the measures compared."""
     base, prop = result.scenarios[0].name, result.scenarios[1].name
     lines = [f"# Shift proposal {prop} against {base}", "",
              verdict.summary(prop, base), "",
@@ -254,4 +279,4 @@ def _write_outputs(tmp: Path, table: pd.DataFrame, result: Comparison, verdict: 
              *(f"Warning: {w}" for w in result.warnings), "",
              "Workload, target and officers on duty per hour: workload.csv. "
              "Method: docs/decisions.md.", ""]
-    (tmp / "report.md").write_text("\n".join(lines), encoding="utf-8")
+    return "\n".join(lines)

@@ -26,6 +26,18 @@ class Observations:
     def n(self, i: int) -> int:
         return int(self.data[i].size)
 
+    def counts(self) -> list[int]:
+        """Replications taken per system."""
+        return [self.n(i) for i in range(len(self.data))]
+
+    def means(self) -> list[float]:
+        """Sample mean per system."""
+        return [float(d.mean()) for d in self.data]
+
+    def sds(self) -> list[float]:
+        """Sample standard deviation per system."""
+        return [float(d.std(ddof=1)) for d in self.data]
+
     def extend(self, systems: Sequence[int], stop: int) -> None:
         """Make sure each of ``systems`` has replications 0..stop-1."""
         self.extend_each({i: stop for i in systems})
@@ -40,29 +52,44 @@ class Observations:
         requests = [(i, self.n(i), stop) for i, stop in stops.items() if self.n(i) < stop]
         if not requests:
             return
+        for (i, start, stop), row in zip(requests, self._fetch(requests)):
+            self._append(i, stop - start, row)
+
+    def _fetch(self, requests: list[tuple[int, int, int]]) -> list[np.ndarray]:
+        """The rows asked for: in one call of ``many`` if the sampler has it."""
         many = getattr(self.sample, "many", None)
         if many is not None:
-            values = list(many(requests))
-        else:
-            by_range: dict[tuple[int, int], list[int]] = {}
-            for i, start, stop in requests:
-                by_range.setdefault((start, stop), []).append(i)
-            found = {}
-            for (start, stop), group in by_range.items():
-                block = np.asarray(self.sample(group, start, stop), dtype=float)
-                _check_shape(block, (len(group), stop - start))
-                found.update({i: block[j] for j, i in enumerate(group)})
-            values = [found[i] for i, _, _ in requests]
-        for (i, start, stop), row in zip(requests, values):
-            row = np.asarray(row, dtype=float)
-            _check_shape(row, (stop - start,))
-            if not np.isfinite(row).all():
-                raise ValueError(f"sample returned a missing or infinite value for system {i}")
-            self.data[i] = np.concatenate([self.data[i], row])
+            return list(many(requests))
+        found: dict[int, np.ndarray] = {}
+        for (start, stop), group in _by_range(requests).items():
+            found.update(self._block(group, start, stop))
+        return [found[i] for i, _, _ in requests]
+
+    def _block(self, group: list[int], start: int, stop: int) -> dict[int, np.ndarray]:
+        """Replications start..stop-1 of the systems of ``group``, in one call."""
+        block = np.asarray(self.sample(group, start, stop), dtype=float)
+        _check_shape(block, (len(group), stop - start))
+        return {i: block[j] for j, i in enumerate(group)}
+
+    def _append(self, i: int, length: int, row: np.ndarray) -> None:
+        """Append ``length`` new observations of system i, once checked."""
+        row = np.asarray(row, dtype=float)
+        _check_shape(row, (length,))
+        if not np.isfinite(row).all():
+            raise ValueError(f"sample returned a missing or infinite value for system {i}")
+        self.data[i] = np.concatenate([self.data[i], row])
 
     def matrix(self, systems: Sequence[int], r: int) -> np.ndarray:
         """Replications 0..r-1 of ``systems`` as rows."""
         return np.vstack([self.data[i][:r] for i in systems])
+
+
+def _by_range(requests: list[tuple[int, int, int]]) -> dict[tuple[int, int], list[int]]:
+    """The systems of each requested (start, stop), in order of first request."""
+    by_range: dict[tuple[int, int], list[int]] = {}
+    for i, start, stop in requests:
+        by_range.setdefault((start, stop), []).append(i)
+    return by_range
 
 
 def _check_shape(values: np.ndarray, expected: tuple[int, ...]) -> None:

@@ -27,7 +27,7 @@ from sim.decide.measure import (
 from sim.decide.ocba import ocba_select
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.compare import ComparisonError, check_clocks, prepare_scenarios
-from sim.experiment.executors import DoneHook, execute, make_executor
+from sim.experiment.executors import DoneHook, Task, execute, make_executor
 from sim.experiment.stats import summarise
 from sim.metrics import registry
 from sim.scenario.model import Scenario
@@ -35,31 +35,40 @@ from sim.scenario.model import Scenario
 DEFAULT_MAX_REPS = 100
 
 
+@dataclass(eq=False)
 class ScenarioSampler:
     """The sampling function of ``sim.decide.sampling`` over scenarios: observations of one
     summary measure, replications run (in parallel, cached) by ``execute``."""
 
-    def __init__(self, scenarios: list[Scenario], measure: str, executor: Executor | None,
-                 cache: ReplicationCache | None, on_done: DoneHook | None,
-                 weighted: Weighted | None = None) -> None:
-        self.scenarios, self.measure, self.weighted = scenarios, measure, weighted
-        self.executor, self.cache, self.on_done = executor, cache, on_done
-        self.rows: dict[tuple[int, int], pd.DataFrame] = {}
+    scenarios: list[Scenario]
+    measure: str
+    executor: Executor | None
+    cache: ReplicationCache | None
+    on_done: DoneHook | None
+    weighted: Weighted | None = None
+    rows: dict[tuple[int, int], pd.DataFrame] = field(default_factory=dict)
 
     def __call__(self, systems: Sequence[int], start: int, stop: int) -> np.ndarray:
         return np.vstack(self.many([(i, start, stop) for i in systems]))
 
     def many(self, requests: Sequence[tuple[int, int, int]]) -> list[np.ndarray]:
-        keys = [(i, r) for i, start, stop in requests for r in range(start, stop)]
-        todo = [k for k in keys if k not in self.rows]
-        tasks = [(self.scenarios[i], r) for i, r in todo]
-        for key, frames in zip(todo, execute(tasks, self.executor, self.cache, self.on_done)):
-            row = frames.summary
-            if self.weighted is not None:
-                row = row.assign(**{self.weighted.column: self.weighted.values(row)})
-            self.rows[key] = row
+        """Replications start..stop-1 of each requested scenario, run together."""
+        self._run([(i, r) for i, start, stop in requests for r in range(start, stop)])
         return [np.array([self._value(i, r) for r in range(start, stop)])
                 for i, start, stop in requests]
+
+    def _run(self, keys: list[tuple[int, int]]) -> None:
+        """Run (or read from the cache) the (scenario, replication) pairs not yet seen."""
+        todo = [k for k in keys if k not in self.rows]
+        tasks: list[Task] = [(self.scenarios[i], r) for i, r in todo]
+        for key, frames in zip(todo, execute(tasks, self.executor, self.cache, self.on_done)):
+            self.rows[key] = self._with_weighted(frames.summary)
+
+    def _with_weighted(self, row: pd.DataFrame) -> pd.DataFrame:
+        """The summary row, with the weighted measure's column if there is one."""
+        if self.weighted is None:
+            return row
+        return row.assign(**{self.weighted.column: self.weighted.values(row)})
 
     def _value(self, i: int, r: int) -> float:
         row = self.rows[(i, r)]
@@ -129,20 +138,30 @@ class Selection:
 
     def statement(self) -> str:
         """The sentence a planner can forward."""
-        word = "lower" if self.lower_is_better else "higher"
-        if self.method == "KN++" and self.guaranteed:
-            return (f"With probability ≥ {self.pcs:.0%}, {self.selected} is within "
-                    f"{self.delta:g} {self.unit} of the best of the {len(self.scenarios)} "
-                    f"strategies on {self.label} ({word} is better).")
-        if self.method == "KN++":
-            return (f"No guarantee: after {int(self.table['reps'].max())} replications per "
-                    f"strategy the cap was reached with several strategies still within the "
-                    f"indifference zone; {self.selected} has the best mean on {self.label}, "
-                    f"but the others left are not shown to be more than {self.delta:g} "
-                    f"{self.unit} worse "
-                    "(raise --max-reps or widen --delta).")
+        if self.method != "KN++":
+            return self._ocba_statement()
+        return self._kn_statement() if self.guaranteed else self._cap_statement()
+
+    @property
+    def _direction(self) -> str:
+        return f"({'lower' if self.lower_is_better else 'higher'} is better)"
+
+    def _kn_statement(self) -> str:
+        return (f"With probability ≥ {self.pcs:.0%}, {self.selected} is within "
+                f"{self.delta:g} {self.unit} of the best of the {len(self.scenarios)} "
+                f"strategies on {self.label} {self._direction}.")
+
+    def _cap_statement(self) -> str:
+        return (f"No guarantee: after {int(self.table['reps'].max())} replications per "
+                f"strategy the cap was reached with several strategies still within the "
+                f"indifference zone; {self.selected} has the best mean on {self.label}, "
+                f"but the others left are not shown to be more than {self.delta:g} "
+                f"{self.unit} worse "
+                "(raise --max-reps or widen --delta).")
+
+    def _ocba_statement(self) -> str:
         text = (f"After {int(self.table['reps'].sum())} replications (OCBA), {self.selected} "
-                f"has the best mean on {self.label} ({word} is better); approximate "
+                f"has the best mean on {self.label} {self._direction}; approximate "
                 f"probability that it is the best: {self.apcs:.0%}")
         if self.apgs is not None:
             text += (f", that it is within {self.delta:g} {self.unit} of the best: "
@@ -163,18 +182,28 @@ def check_settings(k: int, delta: float | None, pcs: float, budget: int | None,
     """Refuse settings that cannot work, before anything runs (``DecisionError``)."""
     if k < 2:
         raise DecisionError("select needs at least two scenarios")
-    if delta is None and budget is None:
-        raise DecisionError("give an indifference zone (--delta, KN++) or a budget of "
-                            "replications (--budget, OCBA)")
-    if delta is not None and not delta > 0:
-        raise DecisionError(f"--delta must be positive, in the measure's unit; got {delta}")
+    _check_goal(delta, budget)
     if not 1.0 / k < pcs < 1.0:
         raise DecisionError(f"--pcs must be between 1/{k} and 1 (e.g. 0.95); got {pcs}")
+    _check_replications(k, n0, budget)
+
+
+def _check_replications(k: int, n0: int, budget: int | None) -> None:
+    """A first stage of two or more; a budget that covers it for every scenario."""
     if n0 < 2:
         raise DecisionError(f"--n0 must be at least 2; got {n0}")
     if budget is not None and budget < n0 * k:
         raise DecisionError(f"--budget must be at least n0 × scenarios = {n0} × {k} = "
                             f"{n0 * k} replications; got {budget}")
+
+
+def _check_goal(delta: float | None, budget: int | None) -> None:
+    """A precision goal (positive delta) or a budget must be given."""
+    if delta is None and budget is None:
+        raise DecisionError("give an indifference zone (--delta, KN++) or a budget of "
+                            "replications (--budget, OCBA)")
+    if delta is not None and not delta > 0:
+        raise DecisionError(f"--delta must be positive, in the measure's unit; got {delta}")
 
 
 def select(
@@ -213,32 +242,65 @@ def select(
         DecisionError: Bad measure or settings (before anything runs).
     """
     check_settings(len(scenarios), delta, pcs, budget, n0)
-    runs, common, _ = prepare_scenarios(scenarios, seed, days)
-    try:
-        check_clocks(runs)
-    except ComparisonError as exc:
-        raise DecisionError(str(exc)) from None
+    runs, common = _prepared(scenarios, seed, days)
     weighted, measure, minimize = _resolve_measure(measure, runs)
     names = [s.name for s in runs]
     with make_executor(jobs if executor is None else 1) as own:
         sampler = ScenarioSampler(runs, measure, executor or own, cache, on_done, weighted)
         if budget is None:
-            kn = kn_plus_plus(sampler, len(runs), delta, pcs, n0, minimize,
-                              max_reps=max_reps, batch=max(1, jobs))
-            status = {names[i]: f"eliminated after {r} replications" for i, r in kn.eliminated_at.items()}
-            status.update({names[i]: "survivor (cap reached)" for i in kn.survivors})
-            status[names[kn.selected]] = "selected"
-            result = dict(method="KN++", selected=names[kn.selected], guaranteed=kn.guaranteed)
+            assert delta is not None  # check_settings: a delta or a budget
+            out = _run_kn(sampler, names, delta, pcs, n0, minimize, max_reps, jobs)
         else:
-            oc = ocba_select(sampler, len(runs), budget, n0, minimize=minimize, delta=delta)
-            status = {names[oc.selected]: "selected"}
-            result = dict(method="OCBA", selected=names[oc.selected], guaranteed=False,
-                          apcs=oc.apcs, apgs=oc.apgs)
+            out = _run_ocba(sampler, names, budget, n0, minimize, delta)
     summary = sampler.summary()
-    return Selection(measure=measure, lower_is_better=minimize,
-                     table=_table(names, summary, measure, status), delta=delta, pcs=pcs,
-                     budget=budget, seed=common, scenarios=runs, summary=summary,
-                     weighted=weighted, **result)
+    return Selection(out.method, measure, minimize, out.selected,
+                     _table(names, summary, measure, out.status), out.guaranteed, delta, pcs,
+                     budget, common, runs, summary, apcs=out.apcs, apgs=out.apgs,
+                     weighted=weighted)
+
+
+def _prepared(scenarios: Sequence[Scenario], seed: int | None, days: int | None
+              ) -> tuple[list[Scenario], int]:
+    """The scenarios on a common seed and run length (as ``compare`` prepares them), and
+    that seed; their clocks must agree."""
+    runs, common, _ = prepare_scenarios(scenarios, seed, days)
+    try:
+        check_clocks(runs)
+    except ComparisonError as exc:
+        raise DecisionError(str(exc)) from None
+    return runs, common
+
+
+@dataclass
+class _Outcome:
+    """What a procedure selected, and the status of every scenario."""
+
+    method: str
+    selected: str
+    guaranteed: bool
+    status: dict[str, str]
+    apcs: float | None = None
+    apgs: float | None = None
+
+
+def _run_kn(sampler: ScenarioSampler, names: list[str], delta: float, pcs: float, n0: int,
+            minimize: bool, max_reps: int, jobs: int) -> _Outcome:
+    """KN++ (one replication per survivor and worker between screenings)."""
+    kn = kn_plus_plus(sampler, len(names), delta, pcs, n0, minimize,
+                      max_reps=max_reps, batch=max(1, jobs))
+    status = {names[i]: f"eliminated after {r} replications"
+              for i, r in kn.eliminated_at.items()}
+    status.update({names[i]: "survivor (cap reached)" for i in kn.survivors})
+    status[names[kn.selected]] = "selected"
+    return _Outcome("KN++", names[kn.selected], kn.guaranteed, status)
+
+
+def _run_ocba(sampler: ScenarioSampler, names: list[str], budget: int, n0: int,
+              minimize: bool, delta: float | None) -> _Outcome:
+    """Sequential OCBA with the budget."""
+    oc = ocba_select(sampler, len(names), budget, n0, minimize=minimize, delta=delta)
+    return _Outcome("OCBA", names[oc.selected], False, {names[oc.selected]: "selected"},
+                    oc.apcs, oc.apgs)
 
 
 def _resolve_measure(measure: str | Weighted, runs: list[Scenario]

@@ -47,19 +47,30 @@ def parse_target(text: str, scenarios: Sequence[Scenario] = ()) -> Target:
                             "e.g. \"sla_attainment >= 0.9\" or \"exposure_h_per_day <= 1300\"")
     name, op, raw = match.groups()
     op = {"≥": ">=", "≤": "<="}.get(op, op)
+    value = _value(text, raw)
+    try:
+        measure = check_measure(name, scenarios)
+    except DecisionError as exc:
+        raise DecisionError(f"--target {text!r}: {exc}") from None
+    _check_direction(text, name, op, bool(measure.lower_is_better))
+    return Target(name, op, value)
+
+
+def _check_direction(text: str, name: str, op: str, lower_is_better: bool) -> None:
+    """The operator must ask for the measure's better direction."""
+    wanted = "<=" if lower_is_better else ">="
+    if op != wanted:
+        raise DecisionError(
+            f"--target {text!r}: {name} is better when {'lower' if lower_is_better else 'higher'}"
+            f", so a target on it reads {name} {wanted} VALUE")
+
+
+def _value(text: str, raw: str) -> float:
+    """The target value: a finite number."""
     try:
         value = float(raw)
     except ValueError:
         raise DecisionError(f"--target {text!r}: {raw!r} is not a number") from None
     if not math.isfinite(value):
         raise DecisionError(f"--target {text!r}: the value must be finite")
-    try:
-        measure = check_measure(name, scenarios)
-    except DecisionError as exc:
-        raise DecisionError(f"--target {text!r}: {exc}") from None
-    wanted = "<=" if measure.lower_is_better else ">="
-    if op != wanted:
-        raise DecisionError(
-            f"--target {text!r}: {name} is better when {'lower' if wanted == '<=' else 'higher'}"
-            f", so a target on it reads {name} {wanted} VALUE")
-    return Target(name, op, value)
+    return value

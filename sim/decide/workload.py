@@ -36,6 +36,13 @@ def job_minutes(by_type: pd.DataFrame) -> pd.Series:
     """Expected officer minutes per incident, per type: the mean job of a resolved incident
     (resolved-weighted over replications; types never resolved get the overall mean) times
     the share of the type's incidents that officers resolved."""
+    per_type = _mean_job(by_type)
+    return per_type * _resolved_share(by_type).reindex(per_type.index).fillna(0.0)
+
+
+def _mean_job(by_type: pd.DataFrame) -> pd.Series:
+    """Mean job minutes of a resolved incident per type, resolved-weighted over the
+    replications (the overall mean for types never resolved)."""
     frame = by_type[by_type["resolved"] > 0]
     if frame.empty:
         raise ValueError("the baseline run resolved no incident: no job time to weigh by "
@@ -44,10 +51,13 @@ def job_minutes(by_type: pd.DataFrame) -> pd.Series:
     weights = frame["resolved"]
     per_type = (job * weights).groupby(frame["type"]).sum() / weights.groupby(frame["type"]).sum()
     overall = float((job * weights).sum() / weights.sum())
-    per_type = per_type.reindex(by_type["type"].unique()).fillna(overall)
+    return per_type.reindex(by_type["type"].unique()).fillna(overall)
+
+
+def _resolved_share(by_type: pd.DataFrame) -> pd.Series:
+    """Share of each type's incidents that officers resolved (0 without incidents)."""
     counts = by_type.groupby("type")[["resolved", "incidents"]].sum()
-    share = (counts["resolved"] / counts["incidents"].where(counts["incidents"] > 0)).fillna(0.0)
-    return per_type * share.reindex(per_type.index).fillna(0.0)
+    return (counts["resolved"] / counts["incidents"].where(counts["incidents"] > 0)).fillna(0.0)
 
 
 def weekday_of(t_min: np.ndarray, scenario: Scenario) -> np.ndarray:
@@ -64,10 +74,16 @@ def window_days_on(scenario: Scenario, weekdays: Sequence[int] | None) -> float:
     total, day = 0.0, math.floor(w.t0 / DAY_MIN)
     while day * DAY_MIN < w.arrival_end:
         lo, hi = max(w.t0, day * DAY_MIN), min(w.arrival_end, (day + 1) * DAY_MIN)
-        if int(weekday_of(np.array([lo]), scenario)[0]) in weekdays:
-            total += max(0.0, hi - lo) / DAY_MIN
+        total += _day_share(lo, hi, scenario, weekdays)
         day += 1
     return total
+
+
+def _day_share(lo: float, hi: float, scenario: Scenario, weekdays: Sequence[int]) -> float:
+    """The fraction of a day that [lo, hi) is, if that day falls on ``weekdays`` (else 0)."""
+    if int(weekday_of(np.array([lo]), scenario)[0]) not in weekdays:
+        return 0.0
+    return max(0.0, hi - lo) / DAY_MIN
 
 
 def incidents_by_hour(incidents: pd.DataFrame, scenario: Scenario,
@@ -75,26 +91,37 @@ def incidents_by_hour(incidents: pd.DataFrame, scenario: Scenario,
     """Incidents per day by type (rows) and clock hour of occurrence (24 columns), averaged
     over the replications, over the arrival window (only the days on ``weekdays`` if
     given)."""
-    w = window_of(scenario)
-    inc = incidents[in_arrival_window(incidents, w)]
-    if weekdays is not None:
-        inc = inc[np.isin(weekday_of(inc["t_occur"].to_numpy(float), scenario), weekdays)]
+    inc = _occurring(incidents, scenario, weekdays)
     reps = max(1, incidents["replication"].nunique())
     hours = (inc["t_occur"].to_numpy(float) // 60).astype(int) % 24
     table = pd.crosstab(inc["type"], hours).reindex(columns=range(24), fill_value=0)
     return table / (reps * max(window_days_on(scenario, weekdays), 1e-9))
 
 
-def hourly_workload(incidents: pd.DataFrame, by_type: pd.DataFrame,
-                    scenario: Scenario, weekdays: Sequence[int] | None = None) -> pd.DataFrame:
-    """Per clock hour: incidents per day, officer-minutes of work per day generated in that
-    hour, and the same in officer-hours (on the days of ``weekdays`` only, if given)."""
+def _occurring(incidents: pd.DataFrame, scenario: Scenario,
+               weekdays: Sequence[int] | None) -> pd.DataFrame:
+    """The incidents occurring in the arrival window (on ``weekdays`` only, if given)."""
+    inc = incidents[in_arrival_window(incidents, window_of(scenario))]
+    if weekdays is None:
+        return inc
+    return inc[np.isin(weekday_of(inc["t_occur"].to_numpy(float), scenario), weekdays)]
+
+
+def _check_window(scenario: Scenario) -> None:
+    """The run must leave an arrival window to measure the workload on."""
     w = window_of(scenario)
     if w.arrival_days <= 0:
         raise ValueError(
             f"{scenario.name}: a {scenario.clock.days}-day run leaves no incidents to measure "
             f"the workload on (warm-up {w.t0 / 1440:g} + cool-down {w.tau / 1440:g} days); "
             "run longer (--days)")
+
+
+def hourly_workload(incidents: pd.DataFrame, by_type: pd.DataFrame,
+                    scenario: Scenario, weekdays: Sequence[int] | None = None) -> pd.DataFrame:
+    """Per clock hour: incidents per day, officer-minutes of work per day generated in that
+    hour, and the same in officer-hours (on the days of ``weekdays`` only, if given)."""
+    _check_window(scenario)
     counts = incidents_by_hour(incidents, scenario, weekdays)
     jobs = job_minutes(by_type).reindex(counts.index).fillna(0.0)
     work = counts.mul(jobs, axis=0).sum(axis=0).to_numpy(float)

@@ -1,8 +1,10 @@
-"""Counts against the Poisson model: the index-of-dispersion test (chi-square tail by scipy)."""
+"""Counts against the Poisson model: the index-of-dispersion test (chi-square tail by scipy).
+
+``chi2_sf`` is the project's one chi-square tail (``sim.calibrate.gof`` uses it too)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from scipy.special import chdtr, chdtrc
 
@@ -10,6 +12,18 @@ from scipy.special import chdtr, chdtrc
 def chi2_sf(x: float, df: float) -> float:
     """P(X > x) for a chi-square variable with ``df`` degrees of freedom."""
     return float(chdtrc(df, x))
+
+
+def chi2_cdf(x: float, df: float) -> float:
+    """P(X <= x) for a chi-square variable with ``df`` degrees of freedom."""
+    return float(chdtr(df, x))
+
+
+_P_VALUES: dict[str, Callable[[float, float], float]] = {
+    "greater": chi2_sf,
+    "less": chi2_cdf,
+    "two-sided": lambda x, df: min(1.0, 2.0 * min(chi2_sf(x, df), chi2_cdf(x, df))),
+}
 
 
 def poisson_dispersion_test(
@@ -31,23 +45,22 @@ def poisson_dispersion_test(
     Raises:
         ValueError: For fewer than two counts, negative counts or a zero mean.
     """
+    x = _checked_counts(counts)
+    mean = sum(x) / len(x)
+    if mean <= 0:
+        raise ValueError("mean count is zero; dispersion undefined")
+    p_value = _P_VALUES.get(alternative)
+    if p_value is None:
+        raise ValueError(f"unknown alternative {alternative!r}")
+    stat = sum((v - mean) ** 2 for v in x) / mean
+    return stat, p_value(stat, len(x) - 1.0)
+
+
+def _checked_counts(counts: Sequence[float]) -> list[float]:
+    """The counts as floats: at least two, none negative."""
     x = [float(v) for v in counts]
     if len(x) < 2:
         raise ValueError("need at least two counts")
     if any(v < 0 for v in x):
         raise ValueError("counts must be non-negative")
-    mean = sum(x) / len(x)
-    if mean <= 0:
-        raise ValueError("mean count is zero; dispersion undefined")
-    stat = sum((v - mean) ** 2 for v in x) / mean
-    df = len(x) - 1.0
-    lower, upper = float(chdtr(df, stat)), float(chdtrc(df, stat))
-    if alternative == "greater":
-        p = upper
-    elif alternative == "less":
-        p = lower
-    elif alternative == "two-sided":
-        p = min(1.0, 2.0 * min(upper, lower))
-    else:
-        raise ValueError(f"unknown alternative {alternative!r}")
-    return stat, p
+    return x

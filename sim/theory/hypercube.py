@@ -45,6 +45,16 @@ def hypercube_fcfs(
         ValueError: On inconsistent inputs or total load >= N mu.
     """
     n = int(n_units)
+    lam = _check_inputs(arrival_rates, preference, n, max_queue)
+    check_mmc(float(lam.sum()), service_rate, n)
+    first_free = _first_free(preference, n)
+    q = _generator(lam, float(service_rate), first_free, n, max_queue)
+    return _measures(_stationary(q), lam, first_free, n)
+
+
+def _check_inputs(arrival_rates: Sequence[float], preference: Sequence[Sequence[int]],
+                  n: int, max_queue: int) -> np.ndarray:
+    """The arrival rates as an array, once every input is known to be consistent."""
     if not 1 <= n <= 12:
         raise ValueError("n_units must be between 1 and 12 (dense 2**N solve)")
     if max_queue < 1:
@@ -52,72 +62,124 @@ def hypercube_fcfs(
     lam = np.asarray(arrival_rates, dtype=float)
     if lam.ndim != 1 or np.any(lam < 0):
         raise ValueError("arrival_rates must be a 1-d sequence of rates >= 0")
-    if len(preference) != lam.size:
+    _check_preferences(preference, lam.size, n)
+    return lam
+
+
+def _check_preferences(preference: Sequence[Sequence[int]], atoms: int, n: int) -> None:
+    """One dispatch order per atom, each a permutation of the units."""
+    if len(preference) != atoms:
         raise ValueError("need one preference list per atom")
     for pref in preference:
         if sorted(pref) != list(range(n)):
             raise ValueError(f"preference {list(pref)} is not a permutation of range({n})")
-    total = float(lam.sum())
-    check_mmc(total, service_rate, n)
-    mu = float(service_rate)
 
+
+def _first_free(preference: Sequence[Sequence[int]], n: int) -> np.ndarray:
+    """(atoms, 2**N): the unit atom j's call goes to in busy set b (-1 when all are busy)."""
     full = (1 << n) - 1
-    n_states = full + 1 + max_queue  # busy sets, then queue lengths 1..max_queue
-    # first_free[j, b]: unit that atom j's call goes to in busy set b (-1 if none)
-    first_free = np.full((lam.size, full + 1), -1, dtype=int)
+    first_free = np.full((len(preference), full + 1), -1, dtype=int)
     for j, pref in enumerate(preference):
         for b in range(full):
-            first_free[j, b] = next(u for u in pref if not b >> u & 1)
+            first_free[j, b] = _first_free_unit(pref, b)
+    return first_free
 
-    q = np.zeros((n_states, n_states))
+
+def _first_free_unit(pref: Sequence[int], b: int) -> int:
+    """The first unit of ``pref`` not busy in busy set b."""
+    return next(u for u in pref if not b >> u & 1)
+
+
+def _generator(lam: np.ndarray, mu: float, first_free: np.ndarray, n: int,
+               max_queue: int) -> np.ndarray:
+    """The CTMC generator over busy sets 0..2**N-1, then queue lengths 1..max_queue."""
+    full = (1 << n) - 1
+    q = np.zeros((full + 1 + max_queue, full + 1 + max_queue))
     for b in range(full + 1):
-        for j in range(lam.size):
-            dest = b | (1 << first_free[j, b]) if b != full else full + 1
-            q[b, dest] += lam[j]
-        for u in range(n):
-            if b >> u & 1:
-                q[b, b & ~(1 << u)] += mu
+        _call_rates(q, b, lam, first_free, full)
+        _completion_rates(q, b, mu, n)
+    _queue_rates(q, full, float(lam.sum()), n * mu, max_queue)
+    np.fill_diagonal(q, -q.sum(axis=1))
+    return q
+
+
+def _queue_rates(q: np.ndarray, full: int, arrivals: float, services: float,
+                 max_queue: int) -> None:
+    """The birth-death tail of queue lengths 1..max_queue above the all-busy state."""
     for k in range(1, max_queue + 1):
         s = full + k
-        q[s, s - 1] += n * mu
+        q[s, s - 1] += services
         if k < max_queue:
-            q[s, s + 1] += total
-    np.fill_diagonal(q, -q.sum(axis=1))
+            q[s, s + 1] += arrivals
 
+
+def _call_rates(q: np.ndarray, b: int, lam: np.ndarray, first_free: np.ndarray,
+                full: int) -> None:
+    """Out of busy set b: a call from each atom (to the queue when all are busy)."""
+    for j in range(lam.size):
+        dest = b | (1 << first_free[j, b]) if b != full else full + 1
+        q[b, dest] += lam[j]
+
+
+def _completion_rates(q: np.ndarray, b: int, mu: float, n: int) -> None:
+    """Out of busy set b: a completion by each busy unit."""
+    for u in range(n):
+        if b >> u & 1:
+            q[b, b & ~(1 << u)] += mu
+
+
+def _stationary(q: np.ndarray) -> np.ndarray:
+    """Stationary distribution of generator ``q`` (balance equations, one replaced by
+    the normalisation)."""
+    pi = np.clip(np.linalg.solve(*_balance_equations(q)), 0.0, None)
+    return pi / pi.sum()
+
+
+def _balance_equations(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pi Q = 0 as ``A x = b``, its last equation replaced by sum(pi) = 1."""
     a = q.T.copy()
     a[-1, :] = 1.0
-    rhs = np.zeros(n_states)
+    rhs = np.zeros(len(q))
     rhs[-1] = 1.0
-    pi = np.linalg.solve(a, rhs)
-    pi = np.clip(pi, 0.0, None)
-    pi /= pi.sum()
+    return a, rhs
 
-    p_sets = pi[: full + 1]
-    p_queue = pi[full + 1 :]
-    bits = (np.arange(full + 1)[:, None] >> np.arange(n)[None, :]) & 1
-    workload = bits.T @ p_sets + p_queue.sum()
+
+def _measures(pi: np.ndarray, lam: np.ndarray, first_free: np.ndarray,
+              n: int) -> dict[str, object]:
+    """Workloads, dispatch fractions, queueing and state probabilities from ``pi``."""
+    full = (1 << n) - 1
+    p_sets, p_queue = pi[: full + 1], pi[full + 1 :]
+    bits = _busy_bits(n)
     p_all_busy = float(pi[full] + p_queue.sum())
     p_trunc = float(p_queue[-1])
-    accepted = 1.0 - p_trunc
-
-    dispatch = np.zeros((lam.size, n))
-    for j in range(lam.size):
-        np.add.at(dispatch[j], first_free[j, :full], p_sets[:full])
-    dispatch += (p_all_busy - p_trunc) / n
-    dispatch /= accepted
-
-    lq = float(np.arange(1, max_queue + 1) @ p_queue)
-    wq = lq / (total * accepted) if total > 0 else 0.0
-    state_probs = {
-        tuple(int(u) for u in np.flatnonzero(bits[b])): float(p_sets[b]) for b in range(full + 1)
-    }
+    total = float(lam.sum())
+    lq = float(np.arange(1, len(p_queue) + 1) @ p_queue)
     return {
-        "workload": workload,
-        "dispatch_fraction": dispatch,
+        "workload": bits.T @ p_sets + p_queue.sum(),
+        "dispatch_fraction": _dispatch(p_sets, first_free, p_all_busy, p_trunc, n),
         "p_all_busy": p_all_busy,
-        "mean_queue_wait": wq,
-        "state_probs": state_probs,
+        "mean_queue_wait": lq / (total * (1.0 - p_trunc)) if total > 0 else 0.0,
+        "state_probs": {_busy_units(bits[b]): float(p) for b, p in enumerate(p_sets)},
         "p_truncated": p_trunc,
     }
 
 
+def _busy_bits(n: int) -> np.ndarray:
+    """(2**N, N): bit u of busy set b, i.e. whether unit u is busy in it."""
+    return (np.arange(1 << n)[:, None] >> np.arange(n)[None, :]) & 1
+
+
+def _busy_units(bits: np.ndarray) -> tuple[int, ...]:
+    """The busy units of one busy set's bits, in order."""
+    return tuple(int(u) for u in np.flatnonzero(bits))
+
+
+def _dispatch(p_sets: np.ndarray, first_free: np.ndarray, p_all_busy: float,
+              p_trunc: float, n: int) -> np.ndarray:
+    """Share of each atom's served calls handled by each unit (queued calls split 1/N)."""
+    full = len(p_sets) - 1
+    dispatch = np.zeros((len(first_free), n))
+    for j in range(len(first_free)):
+        np.add.at(dispatch[j], first_free[j, :full], p_sets[:full])
+    dispatch += (p_all_busy - p_trunc) / n
+    return dispatch / (1.0 - p_trunc)

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 def check_mmc(arrival_rate: float, service_rate: float, servers: int) -> float:
     """Validate M/M/c parameters and return the utilisation rho = lambda / (c mu)."""
-    if isinstance(servers, bool) or int(servers) != servers or servers < 1:
-        raise ValueError(f"servers must be a positive integer, got {servers!r}")
+    _check_servers(servers)
     if not service_rate > 0:
         raise ValueError(f"service_rate must be > 0, got {service_rate!r}")
     if not arrival_rate >= 0:
@@ -21,6 +20,12 @@ def check_mmc(arrival_rate: float, service_rate: float, servers: int) -> float:
     if rho >= 1:
         raise ValueError(f"unstable queue: rho = {rho:.6g} >= 1")
     return rho
+
+
+def _check_servers(servers: int) -> None:
+    """A number of servers is a positive integer (a bool is not a number here)."""
+    if isinstance(servers, bool) or int(servers) != servers or servers < 1:
+        raise ValueError(f"servers must be a positive integer, got {servers!r}")
 
 
 def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> float:
@@ -41,11 +46,16 @@ def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> float:
         ValueError: If rho = lambda / (c mu) >= 1 or parameters are invalid.
     """
     rho = check_mmc(arrival_rate, service_rate, servers)
-    a = arrival_rate / service_rate
+    b = erlang_b(arrival_rate / service_rate, servers)
+    return b / (1.0 - rho * (1.0 - b))
+
+
+def erlang_b(load: float, servers: int) -> float:
+    """Erlang B (blocking probability) for ``load`` = lambda / mu offered to c servers."""
     b = 1.0
     for k in range(1, int(servers) + 1):
-        b = a * b / (k + a * b)
-    return b / (1.0 - rho * (1.0 - b))
+        b = load * b / (k + load * b)
+    return b
 
 
 def mmc_metrics(arrival_rate: float, service_rate: float, servers: int) -> dict[str, float]:
@@ -74,6 +84,11 @@ def mmc_metrics(arrival_rate: float, service_rate: float, servers: int) -> dict[
     }
 
 
+def _check_rates(arrival_rates: Sequence[float]) -> None:
+    if any(not r >= 0 for r in arrival_rates):
+        raise ValueError("arrival rates must be >= 0")
+
+
 def cobham_priority_waits(
     arrival_rates: Sequence[float], service_rate: float, servers: int
 ) -> list[float]:
@@ -95,8 +110,7 @@ def cobham_priority_waits(
     Raises:
         ValueError: If the total load is >= 1 or a rate is negative.
     """
-    if any(not r >= 0 for r in arrival_rates):
-        raise ValueError("arrival rates must be >= 0")
+    _check_rates(arrival_rates)
     total = float(sum(arrival_rates))
     cap = servers * service_rate
     w0 = erlang_c(total, service_rate, servers) / cap

@@ -28,8 +28,7 @@ def nearest_unit_distance(area: float, units: float, metric: Metric = "right_ang
         units: How many free units (> 0).
         metric: ``right_angle`` (street grid, 0.6267) or ``euclidean`` (0.5).
     """
-    if area <= 0 or units <= 0:
-        raise ValueError(f"area and units must be positive, got {area}, {units}")
+    _check_positive("area and units", area, units)
     if metric not in CONSTANTS:
         raise ValueError(f"metric must be one of {sorted(CONSTANTS)}, got {metric!r}")
     return CONSTANTS[metric] * math.sqrt(area / units)
@@ -39,6 +38,10 @@ def nearest_unit_minutes(area_km2: float, units: float, speed_kmh: float,
                          detour: float = 1.0) -> float:
     """Mean travel time (minutes) of the nearest free unit on a street grid, at constant
     ``speed_kmh`` with street distance = grid distance × ``detour`` (no acceleration)."""
-    if speed_kmh <= 0 or detour <= 0:
-        raise ValueError(f"speed and detour must be positive, got {speed_kmh}, {detour}")
+    _check_positive("speed and detour", speed_kmh, detour)
     return nearest_unit_distance(area_km2, units) * detour / speed_kmh * 60.0
+
+
+def _check_positive(names: str, a: float, b: float) -> None:
+    if a <= 0 or b <= 0:
+        raise ValueError(f"{names} must be positive, got {a}, {b}")
