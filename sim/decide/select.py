@@ -60,7 +60,7 @@ class ScenarioSampler:
     def _run(self, keys: list[tuple[int, int]]) -> None:
         """Run (or read from the cache) the (scenario, replication) pairs not yet seen."""
         todo = [k for k in keys if k not in self.rows]
-        tasks: list[Task] = [(self.scenarios[i], r) for i, r in todo]
+        tasks = [Task(self.scenarios[i], r) for i, r in todo]
         for key, frames in zip(todo, execute(tasks, self.executor, self.cache, self.on_done)):
             self.rows[key] = self._with_weighted(frames.summary)
 
