@@ -58,11 +58,14 @@ class CommandRoom:
         if officer is not None:
             self.world.officers.assign(officer, job)
         else:
-            prio = self.priority[tab.type_of[job.incident]]
-            if prio not in self.queues:
-                self.queues[prio] = deque()
-                self.order = [self.queues[p] for p in sorted(self.queues)]
-            self.queues[prio].append(job)
+            self._queue_of(self.priority[tab.type_of[job.incident]]).append(job)
+
+    def _queue_of(self, priority: int) -> deque[Job]:
+        """The waiting queue of a priority class (created, in priority order, when first used)."""
+        if priority not in self.queues:
+            self.queues[priority] = deque()
+            self.order = [self.queues[p] for p in sorted(self.queues)]
+        return self.queues[priority]
 
     def _stale(self, job: Job) -> bool:
         state = self.world.incidents.table.state[job.incident]
@@ -70,17 +73,21 @@ class CommandRoom:
 
     def next_job_for(self, officer: Officer) -> Job | None:
         """The oldest highest-priority queued job this officer may take, removed from the queue."""
-        tab = self.world.incidents.table
-        fleet = self.world.officers
         for queue in self.order:
             while queue and self._stale(queue[0]):
                 queue.popleft()
-            for pos, job in enumerate(queue):
-                if self._stale(job):
-                    continue
-                if fleet.may_take(officer, tab.zone_of[job.incident]):
-                    del queue[pos]
-                    return job
+            job = self._first_takeable(queue, officer)
+            if job is not None:
+                return job
+        return None
+
+    def _first_takeable(self, queue: deque[Job], officer: Officer) -> Job | None:
+        """The first job of ``queue`` the officer may take, removed from the queue."""
+        zone_of, fleet = self.world.incidents.table.zone_of, self.world.officers
+        for pos, job in enumerate(queue):
+            if not self._stale(job) and fleet.may_take(officer, zone_of[job.incident]):
+                del queue[pos]
+                return job
         return None
 
     def queue_length(self) -> int:

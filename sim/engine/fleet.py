@@ -115,20 +115,24 @@ class Fleet:
         self.shift_rows: list[dict] = []
 
     def _run_cards(self) -> list[list[int]] | None:
+        """Per zone, the officers to try in order (run-card dispatch; None: nearest free)."""
         dispatch = self.world.scenario.dispatch
         if dispatch.policy != "run_cards":
             return None
-        by_uid = {o.uid: o.idx for o in self.members}
-        cards = []
-        for zid in self.world.layout.zone_ids:
-            card: list[int] = []
-            for ref in dispatch.run_cards.get(zid, []):
-                ids = [by_uid[ref]] if ref in by_uid else [
-                    o.idx for o in self.members if o.group_name == ref
-                ]
-                card.extend(i for i in ids if i not in card)
-            cards.append(card)
-        return cards
+        return [self._card(dispatch.run_cards.get(zid, [])) for zid in self.world.layout.zone_ids]
+
+    def _card(self, refs: list[str]) -> list[int]:
+        """A zone's run card: each reference (an officer, or every officer of a group) in
+        order, each officer once."""
+        card: list[int] = []
+        for ref in refs:
+            card.extend(i for i in self._officers_named(ref) if i not in card)
+        return card
+
+    def _officers_named(self, ref: str) -> list[int]:
+        """The officer with id ``ref``, else the officers of group ``ref``."""
+        named = [o.idx for o in self.members if o.uid == ref]
+        return named or [o.idx for o in self.members if o.group_name == ref]
 
     def start(self) -> None:
         for officer in self.members:

@@ -21,6 +21,7 @@ from sim.engine.deterrence import Deterrence, ShopCards
 from sim.engine.fleet import Fleet
 from sim.engine.incidents import Feeder, IncidentBook, IncidentTable, feeder_events
 from sim.engine.offenders import Escalation, ShopSanctions, shop_records
+from sim.engine.officer import Officer
 from sim.engine.parking import ParkingLot
 from sim.engine.recurrence import Recurrences
 from sim.engine.spawn import exogenous_mix
@@ -164,20 +165,15 @@ def rarer_garbage_collection(young: int = 10_000) -> Iterator[None]:
 
 def open_shift_rows(world: World) -> list[dict]:
     """Shift records of officers still on duty when the run stops at the horizon."""
-    rows = []
-    for officer in world.officers.members:
-        if officer.shift is not None:
-            row = dict(officer.shift)
-            row.update(
-                unit_id=officer.uid,
-                group=officer.group_name,
-                mode=officer.mode,
-                off_duty_at=np.nan,
-                overtime_min=0.0,
-                on_duty_min=world.layout.horizon - row["shift_start"],
-            )
-            rows.append(row)
-    return rows
+    horizon = world.layout.horizon
+    return [_open_row(o, o.shift, horizon) for o in world.officers.members if o.shift is not None]
+
+
+def _open_row(officer: Officer, shift: dict, horizon: float) -> dict:
+    """The record of a shift under way at the horizon (no time off duty, no overtime)."""
+    return {**shift, "unit_id": officer.uid, "group": officer.group_name, "mode": officer.mode,
+            "off_duty_at": np.nan, "overtime_min": 0.0,
+            "on_duty_min": horizon - shift["shift_start"]}
 
 
 @dataclass
