@@ -37,11 +37,11 @@ class CommandRoom:
     def receive(self, i: int) -> None:
         """A case reported by camera, hotline or patrol: filed, then dispatched after a delay
         (or, for a type whose notice is remote, the notice sent)."""
-        delay = self.delay.draw(self.rng)
+        t = self.world.env.now + self.delay.draw(self.rng)
         if self.any_remote and self.remote[self.world.incidents.table.type_of[i]]:
-            self.world.at(self.world.env.now + delay, serve_notice, self.world, i)
-            return
-        self.world.at(self.world.env.now + delay, self.new_job, Job(i))
+            self.world.at(t, serve_notice, self.world, i)
+        else:
+            self.world.at(t, self.new_job, Job(i))
 
     def reinspect_due(self, i: int) -> None:
         """A rectification deadline has passed: someone must go and check."""

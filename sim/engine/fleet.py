@@ -43,17 +43,21 @@ def dispatch_areas(members: list[Officer], n_zones: int) -> tuple[np.ndarray, np
     """(officer, zone) masks: where each officer may be dispatched, and where it may help
     out when nobody eligible is free (the same array when no officer has an overflow area)."""
     eligible = np.ones((len(members), n_zones), dtype=bool)
-    for o in members:
-        if o.group.dispatch_area == "own_zones":
-            eligible[o.idx] = False
-            eligible[o.idx, o.zones] = True
+    for o in _own_zones_only(members):
+        eligible[o.idx] = False
+        eligible[o.idx, o.zones] = True
     if all(o.plan.reach is None for o in members):
         return eligible, eligible
     reach = eligible.copy()
-    for o in members:
-        if o.plan.reach is not None and o.group.dispatch_area == "own_zones":
+    for o in _own_zones_only(members):
+        if o.plan.reach is not None:
             reach[o.idx, o.plan.reach] = True
     return eligible, reach
+
+
+def _own_zones_only(members: list[Officer]) -> list[Officer]:
+    """The officers dispatched only inside their own zones (grid responsibility)."""
+    return [o for o in members if o.group.dispatch_area == "own_zones"]
 
 
 def officers_per_zone(mask: np.ndarray) -> list[set[int]]:

@@ -99,14 +99,18 @@ class IncidentTable:
         self.zone_of: list[int] = batch.zone_idx.tolist()
         self.type_of: list[int] = batch.type_idx.tolist()
         self.capacity = max(16, n + n // 8)
-        for name, (dtype, fill) in COLUMNS.items():
-            column: np.ndarray = np.full(self.capacity, fill, dtype=dtype)
-            given = getattr(batch, name, None)
-            if given is not None:
-                column[:n] = given
-            setattr(self, name, column)
+        for name in COLUMNS:
+            setattr(self, name, self._column(name, getattr(batch, name, None)))
         self.u_ladder = np.ones((self.capacity, batch.u_ladder.shape[1]))
         self.u_ladder[:n] = batch.u_ladder
+
+    def _column(self, name: str, given: np.ndarray | None) -> np.ndarray:
+        """A new column with room for ``capacity`` rows: ``given`` first, then its fill."""
+        dtype, fill = COLUMNS[name]
+        column: np.ndarray = np.full(self.capacity, fill, dtype=dtype)
+        if given is not None:
+            column[: len(given)] = given
+        return column
 
     def append(self, row: dict[str, float | int | np.ndarray]) -> int:
         """Add one incident (a recurrence); returns its index."""

@@ -65,16 +65,21 @@ def as_trace_spec(option: TraceSpec | bool | tuple[int, int] | None, days: int) 
     """
     if option is None or option is False:
         return None
-    if option is True:
-        spec = TraceSpec()
-    elif isinstance(option, TraceSpec):
-        spec = option
-    else:
-        spec = TraceSpec(int(option[0]), int(option[1]))
+    spec = _spec_of(option)
     problem = spec.problem(days)
     if problem:
         raise ValueError(f"trace: {problem}")
     return spec
+
+
+def _spec_of(option: TraceSpec | bool | tuple[int, int]) -> TraceSpec:
+    """The trace spec an option names (True: every day; (first, last): those days)."""
+    if option is True:
+        return TraceSpec()
+    if isinstance(option, TraceSpec):
+        return option
+    assert not isinstance(option, bool)
+    return TraceSpec(int(option[0]), int(option[1]))
 
 
 @dataclass

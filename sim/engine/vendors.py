@@ -76,9 +76,14 @@ class Vendors:
         if plan.u_rel[k] < 1.0 - self.world.deterrence.risk(zone, now):
             self._set_up(v, zone, end, attribute_row(self.plan_attrs, k), SETUP)
         else:
-            self._note(zone, DETERRED, v)
-            if self.rng.random() < self.spec.displace:
-                self._move(v, zone, end)
+            self._deterred(v, zone, end)
+
+    def _deterred(self, v: int, zone: int, end: float) -> None:
+        """Vendor ``v`` did not set up in ``zone`` (officers seen there lately): it may try
+        elsewhere instead."""
+        self._note(zone, DETERRED, v)
+        if self.rng.random() < self.spec.displace:
+            self._move(v, zone, end)
 
     def _set_up(self, v: int, zone: int, end: float, attrs: dict, code: int) -> None:
         attrs["t_selfclear"] = end

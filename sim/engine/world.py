@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import gc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,8 +221,5 @@ def return_free_memory() -> None:
     """Hand memory the process has freed back to the system (glibc's ``malloc_trim``; a
     no-op elsewhere): after a year's run, the engine's many small objects leave ~60 MB of
     free heap that would otherwise stay counted in the process's size."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    with suppress(OSError, AttributeError):  # no glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
