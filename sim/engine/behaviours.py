@@ -24,8 +24,7 @@ import numpy as np
 from sim.engine.movement import Steps, claim, move, stay, visit, wait
 from sim.engine.state import POST
 from sim.rng import pick
-from sim.scenario.distributions import Distribution
-from sim.scenario.units import (
+from sim.scenario.behaviours import (
     CommunityVisits,
     CyclicRoute,
     FixedPost,
@@ -35,6 +34,7 @@ from sim.scenario.units import (
     RandomPatrol,
     Standby,
 )
+from sim.scenario.distributions import Distribution
 from sim.strategy.shifts import inside, next_start
 
 if TYPE_CHECKING:
