@@ -81,6 +81,10 @@ class Layers:
         self.zones = [zone_mask(layout, spec.zones) for spec in self.specs]
         self.chance = [[s.chance(t) for t in layout.type_names] for s in self.specs]
         self.spans = [daily_spans(s.hours) for s in self.specs]
+        self._spawned_draws(world)
+
+    def _spawned_draws(self, world: WorldPort) -> None:
+        """Per layer, the streams that decide its finds of incidents created during the run."""
         self.uniforms = [Uniforms(world.streams.get(f"layers/{s.name}/spawned"))
                          for s in self.specs]
         self.delays = [s.found_delay() for s in self.specs]
