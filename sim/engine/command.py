@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-from sim.engine.incidents import AWAITING_DEADLINE, ENDED
 from sim.engine.jobs import Job
 from sim.engine.remote import serve_notice
+from sim.engine.table import AWAITING_DEADLINE, ENDED
 
 if TYPE_CHECKING:
     from sim.engine.officer import Officer

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.incidents import FLED, RESOLVED
+from sim.engine.table import FLED, RESOLVED
 
 if TYPE_CHECKING:
     from sim.engine.ports import WorldPort

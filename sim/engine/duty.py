@@ -9,11 +9,11 @@ import numpy as np
 import simpy
 
 from sim.engine.behaviours import behaviour_step, queue_limit
-from sim.engine.incidents import ENDED, RESOLVED
 from sim.engine.jobs import Job
 from sim.engine.movement import Steps, stay, walk
 from sim.engine.officer import Officer
 from sim.engine.state import ACTIVITIES, JOB, OFF, PATROL, PRESENCE_JOB
+from sim.engine.table import ENDED, RESOLVED
 
 if TYPE_CHECKING:
     from sim.engine.ports import WorldPort

@@ -17,7 +17,7 @@ import simpy
 
 from sim.demand.arrivals import CHANNEL_PATROL, IncidentBatch
 from sim.engine.calls import call_later
-from sim.engine.table import (  # noqa: F401  (states and outcomes: re-exported for callers)
+from sim.engine.table import (
     ASSIGNED,
     AWAITING_DEADLINE,
     ENDED,
@@ -28,8 +28,6 @@ from sim.engine.table import (  # noqa: F401  (states and outcomes: re-exported 
     MERCHANT_FIXED,
     ON_SCENE,
     OPEN,
-    OPEN_AT_END,
-    OUTCOMES,
     QUEUED,
     REPORTED,
     RESOLVED,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.engine.incidents import ENDED
+from sim.engine.table import ENDED
 
 if TYPE_CHECKING:
     from sim.engine.ports import WorldPort

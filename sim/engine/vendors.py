@@ -13,8 +13,8 @@ import numpy as np
 
 from sim.demand.arrivals import AttributePool, max_ladder_length
 from sim.demand.vendors import VendorPlan, generate_vendors
-from sim.engine.incidents import FLED, RESOLVED
 from sim.engine.spawn import SOURCE_VENDOR, as_lists, attribute_row, replay, spawn
+from sim.engine.table import FLED, RESOLVED
 from sim.rng import pick
 
 if TYPE_CHECKING:

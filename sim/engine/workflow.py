@@ -19,8 +19,8 @@ import numpy as np
 import simpy
 
 from sim.demand.arrivals import CHANNEL_MERCHANT
-from sim.engine.incidents import ENDED
 from sim.engine.spawn import SOURCE_REOPEN, spawn
+from sim.engine.table import ENDED
 from sim.engine.workcalendar import Calendar
 from sim.scenario.workflow import Workflow
 

@@ -19,12 +19,13 @@ from sim.engine.channels import Layers, channel_names
 from sim.engine.command import CommandRoom
 from sim.engine.deterrence import Deterrence, ShopCards
 from sim.engine.fleet import Fleet
-from sim.engine.incidents import Feeder, IncidentBook, IncidentTable, feeder_events
+from sim.engine.incidents import Feeder, IncidentBook, feeder_events
 from sim.engine.offenders import Escalation, ShopSanctions, shop_records
 from sim.engine.officer import Officer
 from sim.engine.parking import ParkingLot
 from sim.engine.recurrence import Recurrences
 from sim.engine.spawn import exogenous_mix
+from sim.engine.table import IncidentTable
 from sim.engine.trace import LegTrace, TraceSpec, TracingFleet
 from sim.engine.vendors import Vendors
 from sim.engine.workflow import CaseBook

@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 
 from sim.demand.arrivals import CHANNEL_NAMES
-from sim.engine.incidents import OPEN_AT_END, OUTCOMES
 from sim.engine.spawn import SOURCE_NAMES
 from sim.engine.state import ACTIVITIES, PRESENCE_NAMES, presence_fields
-from sim.engine.table import IncidentTable
+from sim.engine.table import OPEN_AT_END, OUTCOMES, IncidentTable
 from sim.engine.world import RawRun
 from sim.scenario.district import MODES
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.engine.incidents import MERCHANT_FIXED, RESOLVED
 from sim.engine.spawn import SOURCE_CATALOG
+from sim.engine.table import MERCHANT_FIXED, RESOLVED
 from sim.engine.world import World
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario, scenario_from_dict, with_changes

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from sim.engine.incidents import (
+from sim.engine.table import (
     ASSIGNED,
     AWAITING_DEADLINE,
     ENDED,

@@ -10,7 +10,7 @@ import pytest
 
 from sim.compiled import compile_layout
 from sim.demand.vendors import generate_vendors, session_windows
-from sim.engine.incidents import FLED, RESOLVED
+from sim.engine.table import FLED, RESOLVED
 from sim.engine.vendors import DETERRED, EVENTS, SETUP
 from sim.engine.world import World
 from sim.experiment.replication import run_replication

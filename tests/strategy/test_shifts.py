@@ -11,7 +11,7 @@ import pytest
 
 from sim.cli.shifts import add_shift_commands, shift_entry
 from sim.demand.arrivals import CHANNEL_COMPLAINT, IncidentBatch
-from sim.engine.incidents import ASSIGNED, ON_SCENE
+from sim.engine.table import ASSIGNED, ON_SCENE
 from sim.engine.world import World
 from sim.metrics.records import incidents_frame, presence_frame, units_frame
 from sim.scenario.loader import read_scenario_dict, scenario_from_dict

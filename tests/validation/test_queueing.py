@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.engine.incidents import ENDED
+from sim.engine.table import ENDED
 from sim.engine.world import World, simulate
 from sim.experiment.replication import run_replication
 from sim.metrics.records import incidents_frame, units_frame
