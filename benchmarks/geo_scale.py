@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
 SCENARIO = """\
 extends: {base}
@@ -66,7 +66,7 @@ demand:
 
 def write_inputs(folder: Path, n: int, days: int) -> Path:
     """The zones, the street lattice and the scenario of an n-zone district in ``folder``."""
-    import helpers_geo as h
+    from tests.helpers import geo as h
 
     cols = math.ceil(math.sqrt(n))
     while n % cols:
