@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from sim.cli.common import Subparsers, add_command, arg
+
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from sim.cli.common import UsageError
@@ -34,9 +36,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_bench_command(sub: argparse._SubParsersAction) -> None:
+BENCH_ARGUMENTS = (
+    arg("--days", type=int, help="simulate this many days (default: 365)"),
+    arg("--scenario", help="benchmark scenario (default scenarios/bench_city_year.yaml)"),
+)
+
+
+def add_bench_command(sub: Subparsers) -> None:
     """Register `sim bench`."""
-    bench = sub.add_parser("bench", help="run the performance benchmark (last line is JSON)")
-    bench.add_argument("--days", type=int, help="simulate this many days (default: 365)")
-    bench.add_argument("--scenario", help="benchmark scenario (default scenarios/bench_city_year.yaml)")
-    bench.set_defaults(func=cmd_bench)
+    add_command(sub, "bench", BENCH_ARGUMENTS, cmd_bench,
+                "run the performance benchmark (last line is JSON)")

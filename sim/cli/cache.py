@@ -5,26 +5,29 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sim.cli.common import Rule, UsageError, check_rules
+from sim.cli.common import Rule, Subparsers, UsageError, add_command, arg, check_rules
+
+_CACHE_DESCRIPTION = ("The cache of finished replications ($SIM_CACHE_DIR, $XDG_CACHE_HOME/sim "
+                      "or ~/.cache/sim) lets a rerun resume; it is never cleaned by itself.")
 
 
-def add_cache_commands(sub: argparse._SubParsersAction) -> None:
+PRUNE_ARGUMENTS = (
+    arg("--older-than", type=float, metavar="DAYS",
+        help="remove entries not stored or reused for this many days"),
+    arg("--max-size", metavar="SIZE",
+        help="then remove the oldest until the cache is at most SIZE (500M, 2G)"),
+    arg("--all", action="store_true", help="remove every entry"),
+    arg("--dry-run", action="store_true", help="only say what would go"),
+)
+
+
+def add_cache_commands(sub: Subparsers) -> None:
     """Register ``sim cache info|prune``."""
-    cache = sub.add_parser(
-        "cache", help="show or prune the replication cache",
-        description="The cache of finished replications ($SIM_CACHE_DIR, $XDG_CACHE_HOME/sim "
-        "or ~/.cache/sim) lets a rerun resume; it is never cleaned by itself.")
+    cache = sub.add_parser("cache", help="show or prune the replication cache",
+                           description=_CACHE_DESCRIPTION)
     actions = cache.add_subparsers(dest="action", metavar="ACTION", required=True)
-    info = actions.add_parser("info", help="where the cache is and how much it holds")
-    info.set_defaults(func=cmd_cache_info)
-    prune = actions.add_parser("prune", help="remove cached replications")
-    prune.add_argument("--older-than", type=float, metavar="DAYS",
-                       help="remove entries not stored or reused for this many days")
-    prune.add_argument("--max-size", metavar="SIZE",
-                       help="then remove the oldest until the cache is at most SIZE (500M, 2G)")
-    prune.add_argument("--all", action="store_true", help="remove every entry")
-    prune.add_argument("--dry-run", action="store_true", help="only say what would go")
-    prune.set_defaults(func=cmd_cache_prune)
+    add_command(actions, "info", (), cmd_cache_info, "where the cache is and how much it holds")
+    add_command(actions, "prune", PRUNE_ARGUMENTS, cmd_cache_prune, "remove cached replications")
 
 
 def _root() -> Any:

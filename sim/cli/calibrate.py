@@ -6,11 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-
-def _usage(message: str) -> Exception:
-    from sim.cli.common import UsageError
-
-    return UsageError(message)
+from sim.cli.common import OptionAdder, Subparsers, UsageError, add_command, arg
 
 
 def mapping_from(args: argparse.Namespace):
@@ -22,24 +18,24 @@ def mapping_from(args: argparse.Namespace):
     try:
         return read_mapping(Path(args.columns))
     except MappingError as exc:
-        raise _usage(str(exc)) from None
+        raise UsageError(str(exc)) from None
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:
     """An existing output file needs --force."""
     if path.exists() and not force:
-        raise _usage(f"{path} exists; choose another name or pass --force to replace it")
+        raise UsageError(f"{path} exists; choose another name or pass --force to replace it")
 
 
 def refuse_folder(out: Path, force: bool) -> None:
     """An output folder must be a folder, and an existing non-empty one needs --force."""
     if out.exists() and not out.is_dir():
-        raise _usage(f"output {out} exists and is a file, not a folder")
+        raise UsageError(f"output {out} exists and is a file, not a folder")
     if out.exists() and any(out.iterdir()) and not force:
-        raise _usage(f"{out} exists; choose another folder or pass --force to replace it")
+        raise UsageError(f"{out} exists; choose another folder or pass --force to replace it")
     parent = _existing_parent(out)
     if parent is not None and not parent.is_dir():
-        raise _usage(f"output {out}: {parent} is a file, not a folder")
+        raise UsageError(f"output {out}: {parent} is a file, not a folder")
 
 
 def _existing_parent(out: Path) -> Path | None:
@@ -72,7 +68,7 @@ def cmd_export_log(args: argparse.Namespace) -> int:
     try:
         parse_date(args.start, "--start")
     except LogError as exc:
-        raise _usage(str(exc)) from None
+        raise UsageError(str(exc)) from None
     mapping = mapping_from(args) or (ZH if args.language == "zh" else EN)
     incidents = run_replication(scenario, args.rep).incidents
     frame = log_frame(incidents, mapping, start=args.start, slash_times=args.slash_times)
@@ -82,24 +78,11 @@ def cmd_export_log(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_calibrate_commands(sub, scenario_options) -> None:
+def add_calibrate_commands(sub: Subparsers, scenario_options: OptionAdder) -> None:
     """Register the case-log subcommands on the `sim` parser."""
-    exp = sub.add_parser(
-        "export-log", help="simulate a scenario and write the case log a bureau would record")
-    exp.add_argument("scenario", help="scenario file")
-    exp.add_argument("-o", "--output", required=True, help="case log to write (CSV)")
-    exp.add_argument("--rep", type=int, default=0, help="replication number (default 0)")
-    exp.add_argument("--start", default="2026-03-02", help="date of day 0 (default 2026-03-02)")
-    exp.add_argument("--language", choices=("en", "zh"), default="en",
-                     help="headers and names: English or Chinese (default en)")
-    exp.add_argument("--columns", help="mapping file giving headers and names (overrides "
-                     "--language)")
-    exp.add_argument("--encoding", choices=("utf-8", "utf-8-sig", "gbk"), default="utf-8")
-    exp.add_argument("--slash-times", action="store_true",
-                     help="write times as 2026/3/1 8:15 instead of 2026-03-01 08:15:00")
-    exp.add_argument("--force", action="store_true", help="replace an existing file")
-    scenario_options(exp)
-    exp.set_defaults(func=cmd_export_log)
+    scenario_options(add_command(sub, "export-log", EXPORT_ARGUMENTS, cmd_export_log,
+                                 "simulate a scenario and write the case log a bureau would "
+                                 "record"))
     add_calibrate_parser(sub)
     add_backcast_parser(sub)
 
@@ -114,7 +97,7 @@ def read_caselog(args: argparse.Namespace, district):
         return read_log(Path(args.caselog), mapping_from(args), types, zones,
                         start=getattr(args, "date_from", None), end=getattr(args, "date_to", None))
     except LogError as exc:
-        raise _usage(str(exc)) from None
+        raise UsageError(str(exc)) from None
 
 
 def report_problems(log, strict: bool) -> None:
@@ -123,7 +106,7 @@ def report_problems(log, strict: bool) -> None:
     for line in problem_summary(log):
         print(f"sim: {line}", file=sys.stderr)
     if strict and log.problems:
-        raise _usage(f"{log.path}: --strict and {len(log.problems)} problem(s); nothing written")
+        raise UsageError(f"{log.path}: --strict and {len(log.problems)} problem(s); nothing written")
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -132,7 +115,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     district = load_scenario(Path(args.district))
     out = Path(args.output)
     if out.suffix not in (".yaml", ".yml"):
-        raise _usage(f"-o {out}: expected a .yaml file name")
+        raise UsageError(f"-o {out}: expected a .yaml file name")
     md, rows = out.with_name("calibration.md"), out.with_name("calibration_rows.csv")
     figures = out.with_name("calibration_figures")
     for path in (out, md, rows, figures):
@@ -178,29 +161,10 @@ def check_written(text: str, out: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def add_calibrate_parser(sub) -> None:
-    cal = sub.add_parser(
-        "calibrate", help="fit demand from a case log and write a calibrated scenario")
-    cal.add_argument("caselog", help="case log (CSV in UTF-8 or GBK, or .xlsx)")
-    cal.add_argument("--district", required=True,
-                     help="the district scenario (zones, detection, deployment of the period)")
-    cal.add_argument("-o", "--output", required=True, help="calibrated scenario to write (.yaml)")
-    cal.add_argument("--columns", help="column mapping file (default: guessed from the header)")
-    cal.add_argument("--from", dest="date_from", help="first day (default: the first report)")
-    cal.add_argument("--to", dest="date_to", help="last day, inclusive (default: the last)")
-    cal.add_argument("--name", help="scenario name (default: the output file's stem)")
-    cal.add_argument("--detection", choices=("model", "none"), default="model",
-                     help="model: correct detected cases to occurrences with the district's "
-                     "detection model (default); none: take the log as complete")
-    cal.add_argument("--detection-reps", type=int, default=2,
-                     help="replications per round of the detection simulation (default 2)")
-    cal.add_argument("--strict", action="store_true", help="refuse a log with any bad row")
-    cal.add_argument("--no-plots", action="store_true", help="skip the figures")
-    cal.add_argument("--keep-unlogged", action="store_true",
-                     help="keep the district's rates for catalog types the log never shows "
-                     "(default: disable them)")
-    cal.add_argument("--force", action="store_true", help="replace existing output files")
-    cal.set_defaults(func=cmd_calibrate)
+def add_calibrate_parser(sub: Subparsers) -> None:
+    """Register `sim calibrate`."""
+    add_command(sub, "calibrate", CALIBRATE_ARGUMENTS, cmd_calibrate,
+                "fit demand from a case log and write a calibrated scenario")
 
 
 def cmd_backcast(args: argparse.Namespace) -> int:
@@ -224,15 +188,59 @@ def cmd_backcast(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_backcast_parser(sub) -> None:
-    back = sub.add_parser(
-        "backcast", help="run a calibrated scenario over a case log's period and compare")
-    back.add_argument("scenario", help="the calibrated scenario")
-    back.add_argument("caselog", help="the case log")
-    back.add_argument("-o", "--output", help="folder (default results/<name>-backcast)")
-    back.add_argument("--columns", help="column mapping file (default: guessed from the header)")
-    back.add_argument("--from", dest="date_from", help="first day (default: the first report)")
-    back.add_argument("--to", dest="date_to", help="last day, inclusive (default: the last)")
-    back.add_argument("--reps", type=int, default=10, help="replications (default 10)")
-    back.add_argument("--force", action="store_true", help="replace an existing folder")
-    back.set_defaults(func=cmd_backcast)
+def add_backcast_parser(sub: Subparsers) -> None:
+    """Register `sim backcast`."""
+    add_command(sub, "backcast", BACKCAST_ARGUMENTS, cmd_backcast,
+                "run a calibrated scenario over a case log's period and compare")
+
+
+COLUMNS_OPTION = arg("--columns", help="column mapping file (default: guessed from the header)")
+PERIOD_OPTIONS = (
+    arg("--from", dest="date_from", help="first day (default: the first report)"),
+    arg("--to", dest="date_to", help="last day, inclusive (default: the last)"),
+)
+
+EXPORT_ARGUMENTS = (
+    arg("scenario", help="scenario file"),
+    arg("-o", "--output", required=True, help="case log to write (CSV)"),
+    arg("--rep", type=int, default=0, help="replication number (default 0)"),
+    arg("--start", default="2026-03-02", help="date of day 0 (default 2026-03-02)"),
+    arg("--language", choices=("en", "zh"), default="en",
+        help="headers and names: English or Chinese (default en)"),
+    arg("--columns", help="mapping file giving headers and names (overrides --language)"),
+    arg("--encoding", choices=("utf-8", "utf-8-sig", "gbk"), default="utf-8"),
+    arg("--slash-times", action="store_true",
+        help="write times as 2026/3/1 8:15 instead of 2026-03-01 08:15:00"),
+    arg("--force", action="store_true", help="replace an existing file"),
+)
+
+CALIBRATE_ARGUMENTS = (
+    arg("caselog", help="case log (CSV in UTF-8 or GBK, or .xlsx)"),
+    arg("--district", required=True,
+        help="the district scenario (zones, detection, deployment of the period)"),
+    arg("-o", "--output", required=True, help="calibrated scenario to write (.yaml)"),
+    COLUMNS_OPTION,
+    *PERIOD_OPTIONS,
+    arg("--name", help="scenario name (default: the output file's stem)"),
+    arg("--detection", choices=("model", "none"), default="model",
+        help="model: correct detected cases to occurrences with the district's "
+        "detection model (default); none: take the log as complete"),
+    arg("--detection-reps", type=int, default=2,
+        help="replications per round of the detection simulation (default 2)"),
+    arg("--strict", action="store_true", help="refuse a log with any bad row"),
+    arg("--no-plots", action="store_true", help="skip the figures"),
+    arg("--keep-unlogged", action="store_true",
+        help="keep the district's rates for catalog types the log never shows "
+        "(default: disable them)"),
+    arg("--force", action="store_true", help="replace existing output files"),
+)
+
+BACKCAST_ARGUMENTS = (
+    arg("scenario", help="the calibrated scenario"),
+    arg("caselog", help="the case log"),
+    arg("-o", "--output", help="folder (default results/<name>-backcast)"),
+    COLUMNS_OPTION,
+    *PERIOD_OPTIONS,
+    arg("--reps", type=int, default=10, help="replications (default 10)"),
+    arg("--force", action="store_true", help="replace an existing folder"),
+)

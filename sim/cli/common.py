@@ -4,7 +4,8 @@ usage error, limits on counts, common options, progress bars."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,16 @@ EXIT_BAD_INPUT = 2
 
 class UsageError(Exception):
     """A command-line mistake that is not about the scenario file itself."""
+
+
+@contextlib.contextmanager
+def as_usage_error(*errors: type[Exception]) -> Iterator[None]:
+    """Inside, the library's ``errors`` become :class:`UsageError` with the same message
+    (so the command line prints it and exits 2, without a traceback)."""
+    try:
+        yield
+    except errors as exc:
+        raise UsageError(str(exc)) from None
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -205,10 +216,8 @@ def table_format(args: argparse.Namespace):
     from sim.experiment.csv_files import TableFormat, TableFormatError
 
     tables = TableFormat(getattr(args, "format", "csv"), getattr(args, "excel", False))
-    try:
+    with as_usage_error(TableFormatError):
         tables.check()
-    except TableFormatError as exc:
-        raise UsageError(str(exc)) from None
     return tables
 
 

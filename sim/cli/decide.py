@@ -17,6 +17,7 @@ from sim.cli.common import (
     UsageError,
     add_command,
     arg,
+    as_usage_error,
     check_rules,
     experiment_folder,
     load,
@@ -95,11 +96,9 @@ def _select_inputs(args: argparse.Namespace) -> tuple[list, Any]:
     from sim.decide.select import check_settings
 
     scenarios = [load(Path(p), args) for p in args.scenarios]
-    try:
+    with as_usage_error(DecisionError):
         check_settings(len(scenarios), args.delta, args.pcs, args.budget, args.n0)
         return scenarios, _select_measure(args, scenarios)
-    except DecisionError as exc:
-        raise UsageError(str(exc)) from None
 
 
 def _run_select(args: argparse.Namespace, scenarios: list, measure: Any, cache: Any) -> Any:
@@ -107,13 +106,11 @@ def _run_select(args: argparse.Namespace, scenarios: list, measure: Any, cache: 
     from sim.decide.measure import DecisionError
     from sim.decide.select import select
 
-    try:
-        with workers(args, cache, len(scenarios) * args.n0, "select") as w:
-            return select(scenarios, measure, args.delta, args.pcs, args.budget,
-                          args.jobs, w.executor, n0=args.n0, max_reps=args.max_reps,
-                          seed=args.seed, cache=w.cache, on_done=w.on_done)
-    except DecisionError as exc:
-        raise UsageError(str(exc)) from None
+    total = len(scenarios) * args.n0
+    with as_usage_error(DecisionError), workers(args, cache, total, "select") as w:
+        return select(scenarios, measure, args.delta, args.pcs, args.budget,
+                      args.jobs, w.executor, n0=args.n0, max_reps=args.max_reps,
+                      seed=args.seed, cache=w.cache, on_done=w.on_done)
 
 
 def _print_selection(result: Any, out: Path) -> None:
@@ -253,10 +250,8 @@ def _shift_starts(text: str) -> Any:
     """``--starts HH:MM-HH:MM/STEPmin`` → the allowed shift starts."""
     from sim.decide.staff import parse_starts
 
-    try:
+    with as_usage_error(ValueError):
         return parse_starts(text)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
 
 
 _STAFF_RULES: list[Rule] = [
@@ -313,11 +308,9 @@ def _staff_inputs(args: argparse.Namespace) -> tuple[Any, tuple[list, list, list
     from sim.decide.staff import group_templates
 
     scenario = load(Path(args.scenario), args)
-    try:
+    with as_usage_error(DecisionError, ValueError):
         settings = _staff_settings(args, [scenario])
         template = group_templates(scenario, _groups(args))
-    except (DecisionError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
     _need_scipy()
     return scenario, settings, template
 
@@ -335,14 +328,11 @@ def _run_staff(args: argparse.Namespace, scenario: Any, settings: tuple[list, li
     from sim.decide.staff import staff
 
     targets, lengths, starts = settings
-    try:
-        with workers(args, cache, args.reps, "staff") as w:
-            return staff(scenario, targets, lengths, starts, groups, args.reps,
-                         args.max_reps, args.confidence, args.jobs, w.executor, w.cache,
-                         w.on_done, refine=args.refine, week=args.week,
-                         exhaustive=args.exhaustive)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    with as_usage_error(ValueError), workers(args, cache, args.reps, "staff") as w:
+        return staff(scenario, targets, lengths, starts, groups, args.reps,
+                     args.max_reps, args.confidence, args.jobs, w.executor, w.cache,
+                     w.on_done, refine=args.refine, week=args.week,
+                     exhaustive=args.exhaustive)
 
 
 def staff_summary(result: Any) -> list[str]:

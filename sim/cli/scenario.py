@@ -5,25 +5,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sim.cli.common import (
     DEFAULT_SCENARIO,
     EXIT_BAD_INPUT,
+    FORCE_OPTION,
+    PRESENCE_OPTION,
+    SCENARIO_OPTIONS,
+    TABLE_OPTIONS,
+    Argument,
+    Subparsers,
     UsageError,
-    add_force_option,
-    add_table_options,
+    add_command,
+    arg,
     check_runs,
     load,
     progress_bar,
-    scenario_options,
     source_of,
     table_format,
     write_or_print,
 )
-from sim.cli.lang import add_lang_option, report_lang
-from sim.cli.trace import add_trace_options, trace_spec, trace_warnings
+from sim.cli.lang import LANG_OPTION, report_lang
+from sim.cli.trace import TRACE_OPTIONS, trace_spec, trace_warnings
 from sim.scenario.errors import ScenarioError
 
 
@@ -152,40 +158,42 @@ def cmd_measures(args: argparse.Namespace) -> int:
     return write_or_print(markdown(), args)
 
 
-def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
-    """run, validate, schema, reference, measures."""
-    run = sub.add_parser("run", help="run a scenario and write a results folder")
-    run.add_argument("scenario", nargs="?",
-                     help=f"scenario file or shipped name (default {DEFAULT_SCENARIO})")
-    run.add_argument("-o", "--output", help="results folder (default results/<name>)")
-    run.add_argument("--reps", type=int, help="replications (default: the scenario's)")
-    run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    run.add_argument("--no-plots", action="store_true", help="skip the figures")
-    add_lang_option(run)
-    add_force_option(run)
-    add_table_options(run, presence=True)
-    add_trace_options(run)
-    scenario_options(run)
-    run.set_defaults(func=cmd_run)
+RUN_ARGUMENTS = (
+    arg("scenario", nargs="?", help=f"scenario file or shipped name (default {DEFAULT_SCENARIO})"),
+    arg("-o", "--output", help="results folder (default results/<name>)"),
+    arg("--reps", type=int, help="replications (default: the scenario's)"),
+    arg("--jobs", type=int, default=1, help="worker processes (default 1)"),
+    arg("--no-plots", action="store_true", help="skip the figures"),
+    LANG_OPTION,
+    FORCE_OPTION,
+    *TABLE_OPTIONS,
+    PRESENCE_OPTION,
+    *TRACE_OPTIONS,
+    *SCENARIO_OPTIONS,
+)
 
-    val = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
-    val.add_argument("scenarios", nargs="+")
-    scenario_options(val)
-    val.set_defaults(func=cmd_validate)
+WRITE_TO_FILE = arg("-o", "--output", help="write to this file instead")
 
-    lib = sub.add_parser("scenarios", help="list the shipped scenarios (sim run NAME runs one)")
-    lib.set_defaults(func=cmd_scenarios)
+SCHEMA_ARGUMENTS = (
+    arg("--partial", action="store_true",
+        help="the schema of a file that extends another (every field optional, extends: "
+        "allowed), for editors"),
+    WRITE_TO_FILE,
+)
 
-    schema = sub.add_parser("schema", help="print the scenario JSON Schema")
-    schema.add_argument("--partial", action="store_true",
-                        help="the schema of a file that extends another (every field "
-                        "optional, extends: allowed), for editors")
-    schema.add_argument("-o", "--output", help="write to this file instead")
-    schema.set_defaults(func=cmd_schema)
+SCENARIO_COMMANDS: tuple[tuple[str, tuple[Argument, ...], Callable[..., int], str], ...] = (
+    ("run", RUN_ARGUMENTS, cmd_run, "run a scenario and write a results folder"),
+    ("validate", (arg("scenarios", nargs="+"), *SCENARIO_OPTIONS), cmd_validate,
+     "check scenario files; exit 2 if any is invalid"),
+    ("scenarios", (), cmd_scenarios, "list the shipped scenarios (sim run NAME runs one)"),
+    ("schema", SCHEMA_ARGUMENTS, cmd_schema, "print the scenario JSON Schema"),
+    ("reference", (WRITE_TO_FILE,), cmd_reference, "print the scenario reference (Markdown)"),
+    ("measures", (WRITE_TO_FILE,), cmd_measures, "print the measures reference (Markdown)"),
+)
+"""The commands on one scenario: name, option table, function, help."""
 
-    ref = sub.add_parser("reference", help="print the scenario reference (Markdown)")
-    ref.add_argument("-o", "--output", help="write to this file instead")
-    ref.set_defaults(func=cmd_reference)
-    measures = sub.add_parser("measures", help="print the measures reference (Markdown)")
-    measures.add_argument("-o", "--output", help="write to this file instead")
-    measures.set_defaults(func=cmd_measures)
+
+def add_scenario_commands(sub: Subparsers) -> None:
+    """run, validate, scenarios, schema, reference, measures."""
+    for name, table, func, help in SCENARIO_COMMANDS:
+        add_command(sub, name, table, func, help)
