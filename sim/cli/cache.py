@@ -76,17 +76,30 @@ _PRUNE_RULES: list[Rule] = [
 
 def cmd_cache_prune(args: argparse.Namespace) -> int:
     """``sim cache prune``: remove entries by age, total size, or all."""
-    from sim.experiment.cache_admin import entries, human, remove, to_prune
+    from sim.experiment.cache_admin import entries, remove, to_prune
 
     check_rules(args, _PRUNE_RULES)
     root = _root()
     found = entries(root)
     chosen = to_prune(found, args.older_than, _max_bytes(args), args.all)
     if args.dry_run:
-        print(f"would remove {len(chosen):,} of {len(found):,} file(s) "
-              f"({human(sum(e.size for e in chosen))}) from {root}; nothing removed (--dry-run)")
-        return 0
-    freed = remove(chosen)
+        _print_would_remove(chosen, found, root)
+    else:
+        _print_removed(chosen, found, root, remove(chosen))
+    return 0
+
+
+def _print_would_remove(chosen: list, found: list, root: Any) -> None:
+    """What a prune would remove, and that nothing was (``--dry-run``)."""
+    from sim.experiment.cache_admin import human
+
+    print(f"would remove {len(chosen):,} of {len(found):,} file(s) "
+          f"({human(sum(e.size for e in chosen))}) from {root}; nothing removed (--dry-run)")
+
+
+def _print_removed(chosen: list, found: list, root: Any, freed: int) -> None:
+    """What the prune removed and what is left."""
+    from sim.experiment.cache_admin import human
+
     print(f"removed {len(chosen):,} of {len(found):,} file(s) ({human(freed)}) from {root}; "
           f"{human(sum(e.size for e in found) - freed)} left")
-    return 0

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.common import OptionAdder, Subparsers, UsageError, add_command, arg
+from sim.cli.common import OptionAdder, Subparsers, UsageError, add_command, arg, as_usage_error
 
 
 def mapping_from(args: argparse.Namespace):
@@ -55,27 +55,31 @@ def atomic(out: Path, force: bool):
 
 
 def cmd_export_log(args: argparse.Namespace) -> int:
+    """``sim export-log``: simulate one replication and write the case log it would give."""
+    from sim.calibrate.export import log_frame, write_log
     from sim.cli.common import load
+    from sim.experiment.replication import run_replication
 
     scenario = load(Path(args.scenario), args)
     out = Path(args.output)
     refuse_overwrite(out, args.force)
-    from sim.calibrate.export import log_frame, write_log
-    from sim.calibrate.logfile import LogError, parse_date
-    from sim.calibrate.mapping import EN, ZH
-    from sim.experiment.replication import run_replication
-
-    try:
-        parse_date(args.start, "--start")
-    except LogError as exc:
-        raise UsageError(str(exc)) from None
-    mapping = mapping_from(args) or (ZH if args.language == "zh" else EN)
+    mapping = _export_mapping(args)
     incidents = run_replication(scenario, args.rep).incidents
     frame = log_frame(incidents, mapping, start=args.start, slash_times=args.slash_times)
     write_log(frame, out, encoding=args.encoding)
     print(f"{scenario.name}: {len(frame)} cases over {scenario.clock.days} days "
           f"(replication {args.rep}) → {out} ({args.encoding})")
     return 0
+
+
+def _export_mapping(args: argparse.Namespace):
+    """The headers and names of the exported log (``--start`` checked first)."""
+    from sim.calibrate.logfile import LogError, parse_date
+    from sim.calibrate.mapping import EN, ZH
+
+    with as_usage_error(LogError):
+        parse_date(args.start, "--start")
+    return mapping_from(args) or (ZH if args.language == "zh" else EN)
 
 
 def add_calibrate_commands(sub: Subparsers, scenario_options: OptionAdder) -> None:
@@ -110,25 +114,48 @@ def report_problems(log, strict: bool) -> None:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    """``sim calibrate``: fit the demand to a case log; write the scenario and its report."""
+    from sim.calibrate.fit import calibrate
     from sim.scenario.loader import load_scenario
 
     district = load_scenario(Path(args.district))
+    out = _calibrated_path(args)
+    log = read_caselog(args, district)
+    report_problems(log, args.strict)
+    cal = calibrate(log, Path(args.district), reps=args.detection_reps,
+                    correct=args.detection == "model", keep_unlogged=args.keep_unlogged)
+    _write_calibration(args, cal, log, out)
+    total = sum(f.occurrence_per_day() for f in cal.types.values())
+    print(f"{log.path}: {len(log.frame)} cases of {len(cal.types)} types over {log.days} days "
+          f"→ {out} ({total:.0f} occurrences/day fitted), calibration.md")
+    return 0
+
+
+def _calibrated_path(args: argparse.Namespace) -> Path:
+    """The scenario to write (a .yaml name), none of whose companions may be overwritten
+    without --force."""
     out = Path(args.output)
     if out.suffix not in (".yaml", ".yml"):
         raise UsageError(f"-o {out}: expected a .yaml file name")
-    md, rows = out.with_name("calibration.md"), out.with_name("calibration_rows.csv")
-    figures = out.with_name("calibration_figures")
-    for path in (out, md, rows, figures):
+    for path in (out, *_companions(out)):
         refuse_overwrite(path, args.force)
-    log = read_caselog(args, district)
-    report_problems(log, args.strict)
-    from sim.calibrate.fit import calibrate
+    return out
+
+
+def _companions(out: Path) -> tuple[Path, Path, Path]:
+    """calibration.md, calibration_rows.csv and calibration_figures/ beside ``out``."""
+    names = ("calibration.md", "calibration_rows.csv", "calibration_figures")
+    md, rows, figures = (out.with_name(name) for name in names)
+    return md, rows, figures
+
+
+def _write_calibration(args: argparse.Namespace, cal, log, out: Path) -> None:
+    """The figures, the report, the bad rows and, last, the calibrated scenario (checked)."""
     from sim.calibrate.report import calibration_markdown, problems_frame, write_figures
     from sim.calibrate.writer import calibrated_yaml
     from sim.output import write_text_atomic
 
-    cal = calibrate(log, Path(args.district), reps=args.detection_reps,
-                    correct=args.detection == "model", keep_unlogged=args.keep_unlogged)
+    md, rows, figures = _companions(out)
     text = calibrated_yaml(cal, out, args.name or out.stem)
     check_written(text, out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -138,10 +165,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     write_text_atomic(md, calibration_markdown(cal, out.name) + "\n")
     write_text_atomic(rows, problems_frame(log).to_csv(index=False))
     write_text_atomic(out, text)
-    total = sum(f.occurrence_per_day() for f in cal.types.values())
-    print(f"{log.path}: {len(log.frame)} cases of {len(cal.types)} types over {log.days} days "
-          f"→ {out} ({total:.0f} occurrences/day fitted), {md.name}")
-    return 0
 
 
 def check_written(text: str, out: Path) -> None:
@@ -168,6 +191,8 @@ def add_calibrate_parser(sub: Subparsers) -> None:
 
 
 def cmd_backcast(args: argparse.Namespace) -> int:
+    """``sim backcast``: run the calibrated scenario over the log's period and compare."""
+    from sim.calibrate.backcast import run_backcast
     from sim.scenario.loader import load_scenario
 
     scenario = load_scenario(Path(args.scenario))
@@ -175,17 +200,22 @@ def cmd_backcast(args: argparse.Namespace) -> int:
     refuse_folder(out, args.force)
     log = read_caselog(args, scenario)
     report_problems(log, strict=False)
-    from sim.calibrate.backcast import backcast_markdown, run_backcast
-
     table = run_backcast(scenario, log, args.reps)
-    with atomic(out, args.force) as tmp:
-        table.to_csv(tmp / "backcast.csv", index=False, float_format="%.6g")
-        (tmp / "backcast.md").write_text(
-            backcast_markdown(table, scenario.name, log, args.reps) + "\n", encoding="utf-8")
+    _write_backcast(out, table, scenario.name, log, args)
     agree = int((table["verdict"] == "agrees").sum())
     print(f"{scenario.name} vs {log.path.name}: {agree} of {len(table)} comparisons agree "
           f"→ {out}/backcast.md")
     return 0
+
+
+def _write_backcast(out: Path, table, name: str, log, args: argparse.Namespace) -> None:
+    """backcast.csv and backcast.md, atomically."""
+    from sim.calibrate.backcast import backcast_markdown
+
+    with atomic(out, args.force) as tmp:
+        table.to_csv(tmp / "backcast.csv", index=False, float_format="%.6g")
+        (tmp / "backcast.md").write_text(
+            backcast_markdown(table, name, log, args.reps) + "\n", encoding="utf-8")
 
 
 def add_backcast_parser(sub: Subparsers) -> None:

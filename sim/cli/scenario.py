@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +71,20 @@ def _run(args: argparse.Namespace, scenario: Any, out: Path, reps: int, tables: 
     from sim.experiment.single import run_to_folder
     from sim.report.i18n import language
 
-    bar = progress_bar(reps, scenario.name)
+    with _progress(reps, scenario.name) as on_done, language(report_lang(args, scenario)):
+        return run_to_folder(
+            scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
+            on_done=on_done, force=args.force, tables=tables, presence=args.presence,
+            trace=trace,
+        )
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[..., Any] | None]:
+    """The update hook of a progress bar over ``total`` replications (None: no bar)."""
+    bar = progress_bar(total, label)
     try:
-        with language(report_lang(args, scenario)):
-            return run_to_folder(
-                scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
-                on_done=bar.update if bar else None, force=args.force, tables=tables,
-                presence=args.presence, trace=trace,
-            )
+        yield bar.update if bar else None
     finally:
         if bar:
             bar.close()
@@ -115,13 +122,16 @@ def _validate(path: str, args: argparse.Namespace) -> bool:
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return False
-    n_officers = sum(g.count for g in scenario.units.values())
-    print(
-        f"{path}: valid — {len(scenario.district.all_zones())} zones, "
-        f"{sum(t.enabled for t in scenario.incidents.values())} incident types, "
-        f"{n_officers} officers"
-    )
+    print(f"{path}: valid — {_contents(scenario)}")
     return True
+
+
+def _contents(scenario: Any) -> str:
+    """What a valid scenario holds: zones, enabled incident types, officers."""
+    n_officers = sum(g.count for g in scenario.units.values())
+    return (f"{len(scenario.district.all_zones())} zones, "
+            f"{sum(t.enabled for t in scenario.incidents.values())} incident types, "
+            f"{n_officers} officers")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -133,17 +143,24 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     """List the shipped scenarios with the first line of their descriptions."""
-    from sim.scenario.library import description_line, library_dir, shipped
+    from sim.scenario.library import library_dir, shipped
 
     files = shipped()
     if not files:
         raise UsageError(f"no scenario library is installed (looked in {library_dir()})")
     print(f"Shipped scenarios ({library_dir()}); run one with `sim run NAME`, copy one to "
           "edit it (a file on disk always wins over a name):")
+    _print_library(files)
+    return 0
+
+
+def _print_library(files: list[Path]) -> None:
+    """A line per shipped scenario: its name, then the first line of its description."""
+    from sim.scenario.library import description_line
+
     width = max(len(p.stem) for p in files)
     for path in files:
         print(f"  {path.stem:<{width}}  {description_line(path)}")
-    return 0
 
 
 def cmd_reference(args: argparse.Namespace) -> int:
