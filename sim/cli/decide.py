@@ -23,9 +23,15 @@ from sim.cli.common import (
     load,
 )
 from sim.cli.workers import replication_cache, report_cache_problem, workers
+from sim.decide.kn import N0
+from sim.decide.measure import DecisionError, check_measure, is_weighted, parse_weighted
+from sim.decide.select import DEFAULT_MAX_REPS, check_settings, select
+from sim.decide.staff import EXHAUSTIVE_LIMIT, group_templates, parse_starts, staff, staffed_text
+from sim.decide.targets import parse_target
 from sim.experiment.session import write_json
 from sim.output import atomic_folder, reserved_output
 from sim.output.target import bounded_stem, output_path
+from sim.scenario.loader import load_scenario, scenario_hash
 
 FLOAT_FORMAT = "%.6g"
 
@@ -57,9 +63,10 @@ SELECT_ARGUMENTS = (
     arg("--pcs", type=float, default=0.95,
         help="probability of correct selection (KN++, default 0.95)"),
     arg("--budget", type=int, help="total replications (OCBA instead of KN++)"),
-    arg("--n0", type=int, help="first-stage replications per scenario (default %(default)s)"),
-    arg("--max-reps", type=int,
-        help="KN++ cap per scenario (default %(default)s; if reached, no guarantee)"),
+    arg("--n0", type=int, default=N0,
+        help=f"first-stage replications per scenario (default {N0})"),
+    arg("--max-reps", type=int, default=DEFAULT_MAX_REPS,
+        help=f"KN++ cap per scenario (default {DEFAULT_MAX_REPS}; if reached, no guarantee)"),
     arg("-o", "--output", help="results folder (default results/select-<names>)"),
     *WORKER_OPTIONS,
     FORCE_OPTION,
@@ -67,13 +74,9 @@ SELECT_ARGUMENTS = (
 
 
 def add_decide_commands(sub: Subparsers, scenario_options: OptionAdder) -> None:
-    """Register ``sim select`` (the defaults of --n0 and --max-reps are the library's)."""
-    from sim.decide.kn import N0
-    from sim.decide.select import DEFAULT_MAX_REPS
-
-    p = add_command(sub, "select", SELECT_ARGUMENTS, cmd_select, _SELECT_HELP, _SELECT_DESCRIPTION)
-    scenario_options(p)
-    p.set_defaults(n0=N0, max_reps=DEFAULT_MAX_REPS)
+    """Register ``sim select``."""
+    scenario_options(add_command(sub, "select", SELECT_ARGUMENTS, cmd_select, _SELECT_HELP,
+                                 _SELECT_DESCRIPTION))
 
 
 def cmd_select(args: argparse.Namespace) -> int:
@@ -92,9 +95,6 @@ def cmd_select(args: argparse.Namespace) -> int:
 
 def _select_inputs(args: argparse.Namespace) -> tuple[list, Any]:
     """The scenarios and the measure, checked before any output folder is reserved."""
-    from sim.decide.measure import DecisionError
-    from sim.decide.select import check_settings
-
     scenarios = [load(Path(p), args) for p in args.scenarios]
     with as_usage_error(DecisionError):
         check_settings(len(scenarios), args.delta, args.pcs, args.budget, args.n0)
@@ -103,9 +103,6 @@ def _select_inputs(args: argparse.Namespace) -> tuple[list, Any]:
 
 def _run_select(args: argparse.Namespace, scenarios: list, measure: Any, cache: Any) -> Any:
     """KN++ or OCBA on the workers (settings that cannot work → UsageError)."""
-    from sim.decide.measure import DecisionError
-    from sim.decide.select import select
-
     total = len(scenarios) * args.n0
     with as_usage_error(DecisionError), workers(args, cache, total, "select") as w:
         return select(scenarios, measure, args.delta, args.pcs, args.budget,
@@ -125,8 +122,6 @@ def _print_selection(result: Any, out: Path) -> None:
 
 def _select_measure(args: argparse.Namespace, scenarios: list) -> Any:
     """The measure to select on: a registry column or a weighted combination (checked)."""
-    from sim.decide.measure import check_measure, is_weighted, parse_weighted
-
     if (args.measure is None) == (args.weights is None):
         raise UsageError("give the measure to select on: --measure M or --weights "
                          "M1=W1,M2=W2 (one of the two)")
@@ -169,8 +164,6 @@ def write_select_folder(out: Path, result: Any, args: argparse.Namespace,
 
 def _select_record(result: Any, args: argparse.Namespace, wall_s: float) -> dict[str, Any]:
     """run.json of ``sim select``: the settings, the outcome and what ran it."""
-    from sim.scenario.loader import scenario_hash
-
     return {
         "method": result.method, "measure": result.measure, "delta": result.delta,
         "weighted": result.weighted.describe() if result.weighted else None,
@@ -204,10 +197,10 @@ STAFF_ARGUMENTS = (
     arg("--week", choices=("auto", "same", "split"), default="auto",
         help="one roster every day (same), weekdays and weekends apart (split), "
         "or split when the demand differs at weekends (auto, the default)"),
-    arg("--exhaustive", type=int,
+    arg("--exhaustive", type=int, default=EXHAUSTIVE_LIMIT,
         help="evaluate every roster of the search space up to the best candidate "
         "found when there are at most this many (exact search; default "
-        "%(default)s, 0: never)"),
+        f"{EXHAUSTIVE_LIMIT}, 0: never)"),
     arg("--reps", type=int, default=5,
         help="replications per candidate and per step of the sequential rule "
         "(default 5)"),
@@ -225,12 +218,9 @@ STAFF_ARGUMENTS = (
 
 
 def add_staff_command(sub: Subparsers, scenario_options: OptionAdder) -> None:
-    """Register ``sim staff`` (the default of --exhaustive is the library's)."""
-    from sim.decide.staff import EXHAUSTIVE_LIMIT
-
-    p = add_command(sub, "staff", STAFF_ARGUMENTS, cmd_staff, _STAFF_HELP, _STAFF_DESCRIPTION)
-    scenario_options(p)
-    p.set_defaults(exhaustive=EXHAUSTIVE_LIMIT)
+    """Register ``sim staff``."""
+    scenario_options(add_command(sub, "staff", STAFF_ARGUMENTS, cmd_staff, _STAFF_HELP,
+                                 _STAFF_DESCRIPTION))
 
 
 def _shift_lengths(text: str) -> list[float]:
@@ -248,8 +238,6 @@ def _shift_lengths(text: str) -> list[float]:
 
 def _shift_starts(text: str) -> Any:
     """``--starts HH:MM-HH:MM/STEPmin`` → the allowed shift starts."""
-    from sim.decide.staff import parse_starts
-
     with as_usage_error(ValueError):
         return parse_starts(text)
 
@@ -265,8 +253,6 @@ _STAFF_RULES: list[Rule] = [
 
 def _staff_settings(args: argparse.Namespace, scenarios: list) -> tuple[list, list, list]:
     """The targets, shift lengths and starts of ``sim staff`` (checked)."""
-    from sim.decide.targets import parse_target
-
     targets = [parse_target(t, scenarios) for t in args.target]
     lengths = _shift_lengths(args.shift_hours)
     starts = _shift_starts(args.starts)
@@ -304,9 +290,6 @@ def _groups(args: argparse.Namespace) -> list[str] | None:
 
 def _staff_inputs(args: argparse.Namespace) -> tuple[Any, tuple[list, list, list], dict]:
     """The scenario, the checked settings and the groups' template, before anything runs."""
-    from sim.decide.measure import DecisionError
-    from sim.decide.staff import group_templates
-
     scenario = load(Path(args.scenario), args)
     with as_usage_error(DecisionError, ValueError):
         settings = _staff_settings(args, [scenario])
@@ -325,8 +308,6 @@ def _print_staffing(result: Any, wall: float, out: Path) -> None:
 def _run_staff(args: argparse.Namespace, scenario: Any, settings: tuple[list, list, list],
                groups: list[str] | None, cache: Any) -> Any:
     """Search the rosters (settings that cannot work → UsageError)."""
-    from sim.decide.staff import staff
-
     targets, lengths, starts = settings
     with as_usage_error(ValueError), workers(args, cache, args.reps, "staff") as w:
         return staff(scenario, targets, lengths, starts, groups, args.reps,
@@ -406,8 +387,6 @@ def _write_chosen(tmp: Path, result: Any, baseline: Any, baseline_path: Path, ou
     """staffed.yaml (loaded back: it runs as it is) and check.csv, the fresh-seed check."""
     import pandas as pd
 
-    from sim.decide.staff import staffed_text
-    from sim.scenario.loader import load_scenario
 
     (tmp / "staffed.yaml").write_text(
         staffed_text(result, baseline, baseline_path, out, template), encoding="utf-8")

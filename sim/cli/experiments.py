@@ -30,6 +30,7 @@ from sim.cli.common import (
 )
 from sim.cli.lang import LANG_OPTION, report_lang
 from sim.cli.workers import replication_cache, report_cache_problem, workers
+from sim.experiment.compare import ComparisonError, compare
 from sim.experiment.csv_files import TableFormat
 from sim.experiment.session import write_json
 from sim.metrics import registry
@@ -131,8 +132,6 @@ def _compare_inputs(args: argparse.Namespace) -> tuple[list, Any]:
 
 def _run_compare(args: argparse.Namespace, scenarios: list, cache: Any) -> Any:
     """The comparison the options ask for (options that cannot work → UsageError)."""
-    from sim.experiment.compare import ComparisonError, compare
-
     total = len(scenarios) * (1 if args.batch_means else args.reps or 5)
     with as_usage_error(ComparisonError), workers(args, cache, total, "compare") as w:
         return compare(scenarios, args.reps, args.jobs, w.executor, seed=args.seed,
