@@ -7,6 +7,7 @@ from typing import Any
 
 from sim.cli.common import Rule, Subparsers, UsageError, add_command, arg, check_rules
 
+_CACHE_HELP = "show or prune the replication cache"
 _CACHE_DESCRIPTION = ("The cache of finished replications ($SIM_CACHE_DIR, $XDG_CACHE_HOME/sim "
                       "or ~/.cache/sim) lets a rerun resume; it is never cleaned by itself.")
 
@@ -23,8 +24,7 @@ PRUNE_ARGUMENTS = (
 
 def add_cache_commands(sub: Subparsers) -> None:
     """Register ``sim cache info|prune``."""
-    cache = sub.add_parser("cache", help="show or prune the replication cache",
-                           description=_CACHE_DESCRIPTION)
+    cache = sub.add_parser("cache", help=_CACHE_HELP, description=_CACHE_DESCRIPTION)
     actions = cache.add_subparsers(dest="action", metavar="ACTION", required=True)
     add_command(actions, "info", (), cmd_cache_info, "where the cache is and how much it holds")
     add_command(actions, "prune", PRUNE_ARGUMENTS, cmd_cache_prune, "remove cached replications")

@@ -84,9 +84,7 @@ def _export_mapping(args: argparse.Namespace):
 
 def add_calibrate_commands(sub: Subparsers, scenario_options: OptionAdder) -> None:
     """Register the case-log subcommands on the `sim` parser."""
-    scenario_options(add_command(sub, "export-log", EXPORT_ARGUMENTS, cmd_export_log,
-                                 "simulate a scenario and write the case log a bureau would "
-                                 "record"))
+    scenario_options(add_command(sub, "export-log", EXPORT_ARGUMENTS, cmd_export_log, _EXPORT_HELP))
     add_calibrate_parser(sub)
     add_backcast_parser(sub)
 
@@ -223,6 +221,8 @@ def add_backcast_parser(sub: Subparsers) -> None:
     add_command(sub, "backcast", BACKCAST_ARGUMENTS, cmd_backcast,
                 "run a calibrated scenario over a case log's period and compare")
 
+
+_EXPORT_HELP = "simulate a scenario and write the case log a bureau would record"
 
 COLUMNS_OPTION = arg("--columns", help="column mapping file (default: guessed from the header)")
 PERIOD_OPTIONS = (
