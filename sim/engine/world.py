@@ -20,6 +20,7 @@ from sim.engine.command import CommandRoom
 from sim.engine.deterrence import Deterrence, ShopCards
 from sim.engine.fleet import Fleet
 from sim.engine.incidents import Feeder, IncidentBook, feeder_events
+from sim.engine.loop import run_until
 from sim.engine.offenders import Escalation, ShopSanctions, shop_records
 from sim.engine.officer import Officer
 from sim.engine.parking import ParkingLot
@@ -128,7 +129,7 @@ class World:
         self.vendors.start()
         self.parking.start()
         with rarer_garbage_collection():
-            self.env.run(until=self.layout.horizon)
+            run_until(self.env, self.layout.horizon)
         self.officers.close_all()
         return RawRun(
             scenario=self.scenario,
