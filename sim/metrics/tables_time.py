@@ -64,11 +64,16 @@ def waited(incidents: pd.DataFrame) -> np.ndarray:
 def queue_intervals(incidents: pd.DataFrame, t1: float) -> tuple[np.ndarray, np.ndarray]:
     """[filed, left the queue) of every filed case: dispatched, ended while waiting, or t1."""
     start = incidents["t_queued"].to_numpy(dtype=float)
-    stop = np.fmin(incidents["t_dispatch"].to_numpy(dtype=float),
-                   incidents["t_end"].to_numpy(dtype=float))
-    stop = np.where(np.isnan(stop), t1, stop)
+    stop = _left_queue(incidents, t1)
     keep = ~np.isnan(start)
     return start[keep], np.maximum(stop[keep], start[keep])
+
+
+def _left_queue(incidents: pd.DataFrame, t1: float) -> np.ndarray:
+    """When each case left the queue: dispatched, or the disorder ended first (else t1)."""
+    stop = np.fmin(incidents["t_dispatch"].to_numpy(dtype=float),
+                   incidents["t_end"].to_numpy(dtype=float))
+    return np.where(np.isnan(stop), t1, stop)
 
 
 def duty_intervals(units: pd.DataFrame, t1: float) -> tuple[np.ndarray, np.ndarray]:
