@@ -78,16 +78,17 @@ _PROPOSE_RULES: list[Rule] = [
 def cmd_shifts_propose(args: argparse.Namespace) -> int:
     """Fit shift starts to the workload, write the proposal folder, print the verdict."""
     from sim.cli.common import as_usage_error, check_rules, load, overrides_from
+    from sim.cli.workers import executor_of
     from sim.decide.propose import propose_to_folder
-    from sim.experiment.executors import ExecutorUnavailable
     from sim.output.target import bounded_stem, output_path
 
     check_rules(args, _PROPOSE_RULES)
     scenario = load(Path(args.scenario), args)
     out = output_path(args.output, bounded_stem(f"propose-{scenario.name}"))
     overrides = {k: v for k, v in overrides_from(args).items() if not k.startswith("units")}
-    with as_usage_error(ValueError, ExecutorUnavailable):
-        outcome = propose_to_folder(scenario, Path(args.scenario), out, args, overrides)
+    with as_usage_error(ValueError), executor_of(args) as executor:
+        outcome = propose_to_folder(scenario, Path(args.scenario), out, args, overrides,
+                                    executor)
     _print_proposal(outcome, scenario, args, out)
     return 0
 

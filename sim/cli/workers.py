@@ -1,5 +1,6 @@
-"""What a command's replications run with (``--jobs``, ``--scheduler``, ``--no-cache``): the
-executor, the per-user cache and a progress bar; shared by compare, sweep, select and staff."""
+"""What a command's replications run with (``--scheduler``, ``--no-cache``): the Dask
+executor, the per-user cache and a progress bar; shared by compare, sweep, select, staff and
+shifts propose. ``--jobs`` goes to the runner, which opens the local worker processes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sim.cli.common import UsageError
 
 @dataclass(frozen=True)
 class Workers:
-    """Where replications run, the cache they use, and the progress hook they call."""
+    """The Dask executor (None: local, ``--jobs``), the cache, and the progress hook."""
 
     executor: Executor | None
     cache: Any
@@ -38,12 +39,13 @@ def report_cache_problem(cache: Any) -> None:
 
 @contextlib.contextmanager
 def executor_of(args: argparse.Namespace) -> Iterator[Executor | None]:
-    """The executor ``--jobs``/``--scheduler`` ask for (unusable → :class:`UsageError`)."""
+    """The Dask executor ``--scheduler`` asks for, None without one (unusable →
+    :class:`UsageError`)."""
     from sim.experiment.executors import ExecutorUnavailable
     from sim.experiment.session import executor_for
 
     try:
-        with executor_for(args.jobs, args.scheduler) as executor:
+        with executor_for(args.scheduler) as executor:
             yield executor
     except ExecutorUnavailable as exc:
         raise UsageError(str(exc)) from None
@@ -51,7 +53,7 @@ def executor_of(args: argparse.Namespace) -> Iterator[Executor | None]:
 
 @contextlib.contextmanager
 def workers(args: argparse.Namespace, cache: Any, total: int, label: str) -> Iterator[Workers]:
-    """The executor, ``cache`` and a progress bar over ``total`` replications."""
+    """The Dask executor (if any), ``cache`` and a progress bar over ``total`` replications."""
     from sim.experiment.session import progress
 
     with executor_of(args) as executor, progress(total, label, cache) as hook:

@@ -6,16 +6,22 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from sim.decide.targets import Target
+from sim.experiment.executors import Task
+from sim.experiment.runner import Runner, RunOptions
 from sim.experiment.stats import t_quantile
 from sim.scenario.model import Scenario
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from sim.experiment.cache import ReplicationCache
+    from sim.experiment.executors import DoneHook
     from sim.experiment.replication import Frames
 
 
@@ -68,23 +74,30 @@ def _status(target: Target, pessimistic: float, optimistic: float) -> str:
 @dataclass(eq=False)
 class Evaluator:
     """Replications of rosters on the baseline's seed (common random numbers), grown
-    while a target's interval straddles its value; ``count``: replications run so far."""
+    while a target's interval straddles its value; ``count``: replications run so far.
+
+    ``executor`` (already open, e.g. a :class:`~sim.experiment.runner.Runner`'s; None: in
+    this process), ``cache`` and ``on_done`` are the runner's: replications go through it.
+    """
 
     targets: list[Target]
     confidence: float
     reps: int
     max_reps: int
-    executor: Any
-    cache: Any
-    on_done: Any
+    executor: Executor | None
+    cache: ReplicationCache | None
+    on_done: DoneHook | None
     count: int = 0
+
+    @property
+    def runner(self) -> Runner:
+        """The runner of these replications, on the open executor."""
+        options = RunOptions(executor=self.executor, cache=self.cache, on_done=self.on_done)
+        return Runner(options, self.executor)
 
     def frames(self, scenario: Scenario, n: int) -> list[Frames]:
         """Replications 0..n-1 of ``scenario`` (run or from the cache; not counted)."""
-        from sim.experiment.executors import execute
-
-        return execute([(scenario, r) for r in range(n)], self.executor, self.cache,
-                       self.on_done)
+        return self.runner.run([Task(scenario, r) for r in range(n)])
 
     def values(self, scenario: Scenario, n: int) -> pd.DataFrame:
         """The summary rows of replications 0..n-1 of ``scenario``."""

@@ -14,21 +14,27 @@ check against the baseline roster under common random numbers.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
 from sim.decide.roster_file import kind_first
+from sim.decide.verdict import Verdict, headline_verdict
 from sim.experiment.compare import Comparison
-from sim.metrics import registry
 from sim.scenario.model import Scenario
 from sim.strategy.staggered import _shift_coverage, coverage_by_hour, group_starts, shift_entry
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from sim.experiment.runner import Runner
 
 PROPOSAL_FILE = "proposal.yaml"
 
@@ -132,51 +138,6 @@ def fit_table(workload: pd.DataFrame, starts: list[str], hours: float,
 
 
 @dataclass
-class Verdict:
-    """The headline comparison of proposal against baseline."""
-
-    sentences: list[str]
-    worse: list[str] = field(default_factory=list)
-    better: list[str] = field(default_factory=list)
-
-    def summary(self, proposal: str, baseline: str) -> str:
-        """The plain statement printed first."""
-        if self.worse:
-            return self._warning(proposal, baseline)
-        if self.better:
-            return (f"The proposal {proposal} is better than {baseline} on "
-                    f"{', '.join(self.better)} and worse on no headline measure.")
-        return (f"The proposal {proposal} shows no significant difference from {baseline} on "
-                "any headline measure.")
-
-    def _warning(self, proposal: str, baseline: str) -> str:
-        """The proposal is worse on some headline measure: a trade-off at best."""
-        text = (f"WARNING: the proposal {proposal} is WORSE than the baseline {baseline} "
-                f"on {', '.join(self.worse)} (95 % CI of the paired difference excludes "
-                "zero).")
-        if self.better:
-            return text + (f" It is better on {', '.join(self.better)}: a trade-off to "
-                           "weigh, not an improvement.")
-        return text + " Do not adopt it as it is."
-
-
-def headline_verdict(result: Comparison) -> Verdict:
-    """Which headline measures the proposal (second scenario) is better or worse on."""
-    from sim.report.verdicts import verdict_sentences
-
-    heads = registry.names("headline")
-    diffs = result.differences
-    rows = diffs[(diffs["scenario"] == result.scenarios[1].name) & diffs["kpi"].isin(heads)]
-    return Verdict(verdict_sentences(result, heads), _labels(rows, "worse"),
-                   _labels(rows, "better"))
-
-
-def _labels(rows: pd.DataFrame, verdict: str) -> list[str]:
-    """The measures' labels of the difference rows with this verdict."""
-    return [registry.get(k).label for k in rows.loc[rows["verdict"] == verdict, "kpi"]]
-
-
-@dataclass
 class Outcome:
     """What ``propose_to_folder`` did: the fit table, the verdict, the staffing."""
 
@@ -202,51 +163,99 @@ def _cache_for(args: Any, stack: Any) -> Any:
     return ReplicationCache(Path(stack.enter_context(tempfile.TemporaryDirectory())))
 
 
+@dataclass(frozen=True)
+class _Request:
+    """What ``propose_to_folder`` is asked: the baseline (and its file), the output folder,
+    the command's options and its scenario overrides."""
+
+    baseline: Scenario
+    baseline_path: Path
+    out: Path
+    args: Any
+    overrides: dict[str, Any]
+
+
 def propose_to_folder(baseline: Scenario, baseline_path: Path, out: Path, args: Any,
-                      overrides: dict[str, Any]) -> Outcome:
+                      overrides: dict[str, Any], executor: Executor | None = None) -> Outcome:
     """Baseline run → workload → fit → proposal.yaml → CRN check; everything written to
-    ``out`` atomically (an interrupted run leaves nothing).
+    ``out`` atomically (an interrupted run leaves nothing). Replications go through one
+    runner: ``args.jobs`` local workers, or ``executor`` (e.g. ``--scheduler``'s Dask).
 
     Raises:
         ValueError: A fit that cannot be made (bad window, granularity, template group).
         OutputError: ``out`` may not be written.
     """
-    import contextlib
+    from sim.output import reserved_output
 
-    from sim.decide.workload import hourly_workload
-    from sim.experiment.compare import MIN_DEFAULT_REPS, compare
-    from sim.experiment.executors import execute
-    from sim.experiment.replication import Frames
-    from sim.experiment.session import executor_for, progress
-    from sim.output import atomic_folder, reserved_output
-    from sim.scenario.loader import load_scenario
-    from sim.strategy.staggered import propose_staggered_starts
-
+    request = _Request(baseline, baseline_path, out, args, overrides)
     template = template_of(baseline, args.group)
-    reps = args.reps or max(MIN_DEFAULT_REPS, baseline.replications)
+    reps = _reps(baseline, args)
     with reserved_output(out, args.force), contextlib.ExitStack() as stack:
-        cache = _cache_for(args, stack)
-        executor = stack.enter_context(executor_for(args.jobs, args.scheduler))
-        hook = stack.enter_context(progress(3 * reps, "propose", cache))
-        frames = Frames.concat(execute([(baseline, r) for r in range(reps)], executor, cache,
-                                       hook))
-        workload = hourly_workload(frames.incidents, frames.extra["by_type"], baseline)
-        starts = propose_staggered_starts(workload["work_officer_min"].to_numpy(float),
-                                          args.officers, args.shift_hours, args.granularity,
-                                          args.earliest, args.latest)
-        table = fit_table(workload, starts, args.shift_hours, baseline)
-        with atomic_folder(out, args.force) as tmp:
-            text = proposal_text(baseline, baseline_path, out, starts, args.shift_hours,
-                                 template, table)
-            (tmp / PROPOSAL_FILE).write_text(text, encoding="utf-8")
-            proposal = load_scenario(tmp / PROPOSAL_FILE, overrides)
-            result = compare([baseline, proposal], reps, args.jobs, executor, cache=cache,
-                             on_done=hook)
-            verdict = headline_verdict(result)
-            _write_outputs(tmp, table, result, verdict, starts, args)
+        run = _open_runner(stack, args, executor, 3 * reps)
+        starts, table = _fit(baseline, run, reps, args)
+        text = proposal_text(baseline, baseline_path, out, starts, args.shift_hours,
+                             template, table)
+        proposal, result, verdict = _check_to_folder(request, text, run, reps, starts, table)
     return Outcome(table, verdict, proposal.name, len(starts),
                    args.officers * args.shift_hours * 7, baseline_staff_hours(baseline),
                    result)
+
+
+def _reps(baseline: Scenario, args: Any) -> int:
+    """Replications of the baseline run and of the check (``--reps``, else the scenario's,
+    at least ``MIN_DEFAULT_REPS``)."""
+    from sim.experiment.compare import MIN_DEFAULT_REPS
+
+    return int(args.reps or max(MIN_DEFAULT_REPS, baseline.replications))
+
+
+def _open_runner(stack: contextlib.ExitStack, args: Any, executor: Executor | None,
+                 total: int) -> Runner:
+    """The cache, a progress bar over ``total`` replications and the runner on them, kept
+    open by ``stack``."""
+    from sim.experiment.runner import RunOptions, runner
+    from sim.experiment.session import progress
+
+    cache = _cache_for(args, stack)
+    hook = stack.enter_context(progress(total, "propose", cache))
+    return stack.enter_context(runner(RunOptions(args.jobs, executor, cache, hook)))
+
+
+def _fit(baseline: Scenario, run: Runner, reps: int, args: Any
+         ) -> tuple[list[str], pd.DataFrame]:
+    """The starts fitted to the baseline's workload (``reps`` replications), and the fit
+    table."""
+    from sim.decide.workload import hourly_workload
+    from sim.experiment.executors import Task
+    from sim.experiment.replication import Frames
+    from sim.strategy.staggered import propose_staggered_starts
+
+    frames = Frames.concat(run.run([Task(baseline, r) for r in range(reps)]))
+    workload = hourly_workload(frames.incidents, frames.extra["by_type"], baseline)
+    starts = propose_staggered_starts(workload["work_officer_min"].to_numpy(float),
+                                      args.officers, args.shift_hours, args.granularity,
+                                      args.earliest, args.latest)
+    return starts, fit_table(workload, starts, args.shift_hours, baseline)
+
+
+def _check_to_folder(request: _Request, text: str, run: Runner, reps: int, starts: list[str],
+                     table: pd.DataFrame) -> tuple[Scenario, Comparison, Verdict]:
+    """Write proposal.yaml (``text``), compare it with the baseline on the same runner and
+    write the results beside it, atomically."""
+    from dataclasses import replace
+
+    from sim.experiment.compare import CompareOptions, compare_with
+    from sim.output import atomic_folder
+    from sim.scenario.loader import load_scenario
+
+    with atomic_folder(request.out, request.args.force) as tmp:
+        (tmp / PROPOSAL_FILE).write_text(text, encoding="utf-8")
+        proposal = load_scenario(tmp / PROPOSAL_FILE, request.overrides)
+        shared = replace(run.options, executor=run.executor)  # this runner's open pool
+        result = compare_with([request.baseline, proposal], reps, CompareOptions(), shared)
+        verdict = headline_verdict(result)
+        _write_outputs(tmp, table, result, verdict, starts, request.args)
+    return proposal, result, verdict
 
 
 def baseline_staff_hours(scenario: Scenario) -> float:

@@ -3,8 +3,9 @@
 Replications of the scenarios under common random numbers (the same seed; replication r
 of every scenario sees the same demand) feed KN++ (a precision goal: indifference zone
 ``delta`` and probability ``pcs``) or sequential OCBA (a fixed ``budget`` of
-replications). Replications run through the shared executors and cache, so an interrupted
-selection resumes, and the same seed gives the same selection whatever the workers.
+replications). Replications run through the experiment runner (``sim.experiment.runner``)
+with its cache, so an interrupted selection resumes, and the same seed gives the same
+selection whatever the workers.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from sim.decide.measure import (
     parse_weighted,
 )
 from sim.decide.ocba import ocba_select
+from sim.decide.selection import Selection
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.compare import ComparisonError, check_clocks, prepare_scenarios
-from sim.experiment.executors import DoneHook, Task, execute, make_executor
+from sim.experiment.executors import DoneHook, Task
+from sim.experiment.runner import Runner, RunOptions, runner
 from sim.experiment.stats import summarise
-from sim.metrics import registry
 from sim.scenario.model import Scenario
 
 DEFAULT_MAX_REPS = 100
@@ -38,15 +40,18 @@ DEFAULT_MAX_REPS = 100
 @dataclass(eq=False)
 class ScenarioSampler:
     """The sampling function of ``sim.decide.sampling`` over scenarios: observations of one
-    summary measure, replications run (in parallel, cached) by ``execute``."""
+    summary measure, replications run (in parallel, cached) by ``runner``."""
 
     scenarios: list[Scenario]
     measure: str
-    executor: Executor | None
-    cache: ReplicationCache | None
-    on_done: DoneHook | None
+    runner: Runner
     weighted: Weighted | None = None
     rows: dict[tuple[int, int], pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        """The scenarios' names, in order."""
+        return [s.name for s in self.scenarios]
 
     def __call__(self, systems: Sequence[int], start: int, stop: int) -> np.ndarray:
         return np.vstack(self.many([(i, start, stop) for i in systems]))
@@ -61,7 +66,7 @@ class ScenarioSampler:
         """Run (or read from the cache) the (scenario, replication) pairs not yet seen."""
         todo = [k for k in keys if k not in self.rows]
         tasks = [Task(self.scenarios[i], r) for i, r in todo]
-        for key, frames in zip(todo, execute(tasks, self.executor, self.cache, self.on_done)):
+        for key, frames in zip(todo, self.runner.run(tasks)):
             self.rows[key] = self._with_weighted(frames.summary)
 
     def _with_weighted(self, row: pd.DataFrame) -> pd.DataFrame:
@@ -85,88 +90,6 @@ class ScenarioSampler:
     def summary(self) -> pd.DataFrame:
         """Every replication's summary row, scenario by scenario."""
         return pd.concat([self.rows[k] for k in sorted(self.rows)], ignore_index=True)
-
-
-@dataclass
-class Selection:
-    """The outcome of ``select``.
-
-    Attributes:
-        method: "KN++" or "OCBA".
-        measure: The summary column selected on; ``lower_is_better`` its direction.
-        selected: Name of the selected scenario.
-        table: Per scenario: reps, mean, sd, CI, status (selected / eliminated at stage r /
-            survivor / —).
-        guaranteed: KN++ ended with one survivor (the guarantee holds); False for OCBA and
-            for KN++ stopped by ``max_reps``.
-        delta, pcs, budget: The settings; ``apcs``/``apgs``: OCBA's approximate
-            probability of correct / good (within delta) selection.
-        summary: Every replication's summary row.
-    """
-
-    method: str
-    measure: str
-    lower_is_better: bool
-    selected: str
-    table: pd.DataFrame
-    guaranteed: bool
-    delta: float | None
-    pcs: float
-    budget: int | None
-    seed: int
-    scenarios: list[Scenario]
-    summary: pd.DataFrame
-    apcs: float | None = None
-    apgs: float | None = None
-    notes: list[str] = field(default_factory=list)
-    weighted: Weighted | None = None
-
-    @property
-    def label(self) -> str:
-        """The measure's label (per-type columns: "label: type"; a weighted measure: its
-        formula)."""
-        if self.weighted is not None:
-            return f"the weighted measure {self.weighted.describe()}"
-        return registry.label(self.measure).rsplit(" (", 1)[0]
-
-    @property
-    def unit(self) -> str:
-        if self.weighted is not None:
-            return "(weighted units)"
-        measure = registry.measure_of(self.measure)
-        return measure.unit if measure else ""
-
-    def statement(self) -> str:
-        """The sentence a planner can forward."""
-        if self.method != "KN++":
-            return self._ocba_statement()
-        return self._kn_statement() if self.guaranteed else self._cap_statement()
-
-    @property
-    def _direction(self) -> str:
-        return f"({'lower' if self.lower_is_better else 'higher'} is better)"
-
-    def _kn_statement(self) -> str:
-        return (f"With probability ≥ {self.pcs:.0%}, {self.selected} is within "
-                f"{self.delta:g} {self.unit} of the best of the {len(self.scenarios)} "
-                f"strategies on {self.label} {self._direction}.")
-
-    def _cap_statement(self) -> str:
-        return (f"No guarantee: after {int(self.table['reps'].max())} replications per "
-                f"strategy the cap was reached with several strategies still within the "
-                f"indifference zone; {self.selected} has the best mean on {self.label}, "
-                f"but the others left are not shown to be more than {self.delta:g} "
-                f"{self.unit} worse "
-                "(raise --max-reps or widen --delta).")
-
-    def _ocba_statement(self) -> str:
-        text = (f"After {int(self.table['reps'].sum())} replications (OCBA), {self.selected} "
-                f"has the best mean on {self.label} {self._direction}; approximate "
-                f"probability that it is the best: {self.apcs:.0%}")
-        if self.apgs is not None:
-            text += (f", that it is within {self.delta:g} {self.unit} of the best: "
-                     f"{self.apgs:.0%}")
-        return text + " (a Bayesian estimate, not a guarantee)."
 
 
 def _table(names: list[str], summary: pd.DataFrame, measure: str, status: dict[str, str],
@@ -244,19 +167,11 @@ def select(
     check_settings(len(scenarios), delta, pcs, budget, n0)
     runs, common = _prepared(scenarios, seed, days)
     weighted, measure, minimize = _resolve_measure(measure, runs)
-    names = [s.name for s in runs]
-    with make_executor(jobs if executor is None else 1) as own:
-        sampler = ScenarioSampler(runs, measure, executor or own, cache, on_done, weighted)
-        if budget is None:
-            assert delta is not None  # check_settings: a delta or a budget
-            out = _run_kn(sampler, names, delta, pcs, n0, minimize, max_reps, jobs)
-        else:
-            out = _run_ocba(sampler, names, budget, n0, minimize, delta)
-    summary = sampler.summary()
-    return Selection(out.method, measure, minimize, out.selected,
-                     _table(names, summary, measure, out.status), out.guaranteed, delta, pcs,
-                     budget, common, runs, summary, apcs=out.apcs, apgs=out.apgs,
-                     weighted=weighted)
+    goal = _Goal(delta, pcs, budget, n0, max_reps, minimize)
+    with runner(RunOptions(jobs, executor, cache, on_done)) as run:
+        sampler = ScenarioSampler(runs, measure, run, weighted)
+        out = _procedure(sampler, goal, max(1, jobs))
+    return _selection(out, goal, sampler, common)
 
 
 def _prepared(scenarios: Sequence[Scenario], seed: int | None, days: int | None
@@ -283,11 +198,32 @@ class _Outcome:
     apgs: float | None = None
 
 
-def _run_kn(sampler: ScenarioSampler, names: list[str], delta: float, pcs: float, n0: int,
-            minimize: bool, max_reps: int, jobs: int) -> _Outcome:
-    """KN++ (one replication per survivor and worker between screenings)."""
-    kn = kn_plus_plus(sampler, len(names), delta, pcs, n0, minimize,
-                      max_reps=max_reps, batch=max(1, jobs))
+@dataclass(frozen=True)
+class _Goal:
+    """What the selection aims for: KN++'s precision (``delta``, ``pcs``, ``max_reps``) or
+    OCBA's ``budget``; ``n0`` first-stage replications; ``minimize`` the direction."""
+
+    delta: float | None
+    pcs: float
+    budget: int | None
+    n0: int
+    max_reps: int
+    minimize: bool
+
+
+def _procedure(sampler: ScenarioSampler, goal: _Goal, batch: int) -> _Outcome:
+    """KN++ for a precision goal, sequential OCBA for a budget."""
+    if goal.budget is None:
+        return _run_kn(sampler, goal, batch)
+    return _run_ocba(sampler, goal, goal.budget)
+
+
+def _run_kn(sampler: ScenarioSampler, goal: _Goal, batch: int) -> _Outcome:
+    """KN++ (``batch`` replications per survivor between screenings: one per worker)."""
+    assert goal.delta is not None  # check_settings: a delta or a budget
+    names = sampler.names
+    kn = kn_plus_plus(sampler, len(names), goal.delta, goal.pcs, goal.n0, goal.minimize,
+                      max_reps=goal.max_reps, batch=batch)
     status = {names[i]: f"eliminated after {r} replications"
               for i, r in kn.eliminated_at.items()}
     status.update({names[i]: "survivor (cap reached)" for i in kn.survivors})
@@ -295,12 +231,23 @@ def _run_kn(sampler: ScenarioSampler, names: list[str], delta: float, pcs: float
     return _Outcome("KN++", names[kn.selected], kn.guaranteed, status)
 
 
-def _run_ocba(sampler: ScenarioSampler, names: list[str], budget: int, n0: int,
-              minimize: bool, delta: float | None) -> _Outcome:
+def _run_ocba(sampler: ScenarioSampler, goal: _Goal, budget: int) -> _Outcome:
     """Sequential OCBA with the budget."""
-    oc = ocba_select(sampler, len(names), budget, n0, minimize=minimize, delta=delta)
+    names = sampler.names
+    oc = ocba_select(sampler, len(names), budget, goal.n0, minimize=goal.minimize,
+                     delta=goal.delta)
     return _Outcome("OCBA", names[oc.selected], False, {names[oc.selected]: "selected"},
                     oc.apcs, oc.apgs)
+
+
+def _selection(out: _Outcome, goal: _Goal, sampler: ScenarioSampler, seed: int) -> Selection:
+    """The ``Selection`` of a finished procedure."""
+    summary = sampler.summary()
+    table = _table(sampler.names, summary, sampler.measure, out.status)
+    return Selection(out.method, sampler.measure, goal.minimize, out.selected, table,
+                     out.guaranteed, goal.delta, goal.pcs, goal.budget, seed,
+                     sampler.scenarios, summary, apcs=out.apcs, apgs=out.apgs,
+                     weighted=sampler.weighted)
 
 
 def _resolve_measure(measure: str | Weighted, runs: list[Scenario]

@@ -241,23 +241,36 @@ def staff(
         ValueError: Settings that cannot work (no targets, bad group, uncoverable hours).
         ImportError: scipy is missing.
     """
-    from sim.experiment.executors import make_executor
-    from sim.experiment.replication import Frames
+    from sim.experiment.runner import RunOptions, runner
 
     _check_settings(targets, reps, max_reps)
     plan = _plan(baseline, group, week, starts, shift_hours)
-    with make_executor(jobs if executor is None else 1) as own:
-        evaluate = Evaluator(list(targets), confidence, reps, max_reps, executor or own, cache,
+    with runner(RunOptions(jobs, executor, cache, on_done)) as run:
+        evaluate = Evaluator(list(targets), confidence, reps, max_reps, run.executor, cache,
                              on_done)
-        frames = Frames.concat(evaluate.frames(baseline, reps))
-        loads = {d: _loads(frames, baseline, d) for d in plan.days}
-        cands = candidate_rosters(loads, plan.options, plan.shares)
-        space = Space(cands, list(range(len(cands))))
-        search = Search(space, partial(_scenario, baseline, space, plan), evaluate)
-        choice = _choose(search, plan.options, exhaustive, refine,
-                         baseline.seed + FRESH_SEED_OFFSET)
-        scenario = None if choice.best is None else search.make(choice.best)
+        return _search(baseline, plan, evaluate, exhaustive, refine)
+
+
+def _search(baseline: Scenario, plan: _Plan, evaluate: Evaluator, exhaustive: int,
+            refine: int) -> StaffResult:
+    """The baseline's replications, the candidates from its workload, the search among
+    them and the fresh-seed check."""
+    from sim.experiment.replication import Frames
+
+    frames = Frames.concat(evaluate.frames(baseline, evaluate.reps))
+    search = _searcher(baseline, plan, evaluate, frames)
+    choice = _choose(search, plan.options, exhaustive, refine,
+                     baseline.seed + FRESH_SEED_OFFSET)
+    scenario = None if choice.best is None else search.make(choice.best)
     return _result(baseline, search, evaluate, choice, scenario, frames, plan)
+
+
+def _searcher(baseline: Scenario, plan: _Plan, evaluate: Evaluator, frames: Any) -> Search:
+    """The search over the Erlang-C candidate rosters of the baseline's workload."""
+    loads = {d: _loads(frames, baseline, d) for d in plan.days}
+    cands = candidate_rosters(loads, plan.options, plan.shares)
+    space = Space(cands, list(range(len(cands))))
+    return Search(space, partial(_scenario, baseline, space, plan), evaluate)
 
 
 def _scenario(baseline: Scenario, space: Space, plan: _Plan, i: int) -> Scenario:

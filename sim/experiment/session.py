@@ -1,4 +1,4 @@
-"""What a command's replications run with: the user's cache, the executor, a progress hook.
+"""What a command's replications run with: the user's cache, a Dask executor, a progress hook.
 
 The command line and the decision tools (``sim.decide``) share these, so the library never
 imports from ``sim.cli``: the CLI turns ``ExecutorUnavailable`` into its usage error and
@@ -47,14 +47,14 @@ def cache_warning(cache: Any, on_warning: Callable[[str], None] = warn) -> None:
                    "what was not stored")
 
 
-@contextlib.contextmanager
-def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor | None]:
-    """Local processes (``jobs``) or a Dask scheduler (``scheduler`` or
-    ``$SIM_DASK_SCHEDULER``); raises ``ExecutorUnavailable`` if it cannot be used."""
-    from sim.experiment.executors import make_executor, scheduler_address
+def executor_for(scheduler: str | None) -> contextlib.AbstractContextManager[Executor | None]:
+    """The Dask executor of ``scheduler`` (or ``$SIM_DASK_SCHEDULER``), None without one:
+    local worker processes are opened by the runner (``RunOptions.jobs``). Raises
+    ``ExecutorUnavailable`` if the scheduler cannot be used."""
+    from sim.experiment.executors import dask_executor, scheduler_address
 
-    with make_executor(jobs, scheduler_address(scheduler)) as executor:
-        yield executor
+    address = scheduler_address(scheduler)
+    return dask_executor(address) if address else contextlib.nullcontext()
 
 
 def progress_bar(total: int, label: str) -> Any:
