@@ -26,13 +26,19 @@ BROKEN = [
 
 
 def main() -> None:
+    """Simulate the log, insert the broken rows, write it in GBK."""
     scenario = load_scenario("scenarios/default.yaml")
     frame = log_frame(run_replication(scenario, 0).incidents, ZH, start="2026-03-02",
                       slash_times=True)
-    rows = frame.values.tolist()
+    rows = _with_broken_rows(frame.values.tolist())
+    write_log(frame.__class__(rows, columns=frame.columns), OUT, encoding="gbk")
+
+
+def _with_broken_rows(rows: list) -> list:
+    """The data rows with ``BROKEN`` inserted, last first so that the indices hold."""
     for index, row in sorted(BROKEN, reverse=True):
         rows.insert(index, row)
-    write_log(frame.__class__(rows, columns=frame.columns), OUT, encoding="gbk")
+    return rows
 
 
 if __name__ == "__main__":

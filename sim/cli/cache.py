@@ -5,26 +5,29 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sim.cli.common import Rule, UsageError, check_rules
+from sim.cli.common import Rule, Subparsers, UsageError, add_command, arg, check_rules
+
+_CACHE_HELP = "show or prune the replication cache"
+_CACHE_DESCRIPTION = ("The cache of finished replications ($SIM_CACHE_DIR, $XDG_CACHE_HOME/sim "
+                      "or ~/.cache/sim) lets a rerun resume; it is never cleaned by itself.")
 
 
-def add_cache_commands(sub: argparse._SubParsersAction) -> None:
+PRUNE_ARGUMENTS = (
+    arg("--older-than", type=float, metavar="DAYS",
+        help="remove entries not stored or reused for this many days"),
+    arg("--max-size", metavar="SIZE",
+        help="then remove the oldest until the cache is at most SIZE (500M, 2G)"),
+    arg("--all", action="store_true", help="remove every entry"),
+    arg("--dry-run", action="store_true", help="only say what would go"),
+)
+
+
+def add_cache_commands(sub: Subparsers) -> None:
     """Register ``sim cache info|prune``."""
-    cache = sub.add_parser(
-        "cache", help="show or prune the replication cache",
-        description="The cache of finished replications ($SIM_CACHE_DIR, $XDG_CACHE_HOME/sim "
-        "or ~/.cache/sim) lets a rerun resume; it is never cleaned by itself.")
+    cache = sub.add_parser("cache", help=_CACHE_HELP, description=_CACHE_DESCRIPTION)
     actions = cache.add_subparsers(dest="action", metavar="ACTION", required=True)
-    info = actions.add_parser("info", help="where the cache is and how much it holds")
-    info.set_defaults(func=cmd_cache_info)
-    prune = actions.add_parser("prune", help="remove cached replications")
-    prune.add_argument("--older-than", type=float, metavar="DAYS",
-                       help="remove entries not stored or reused for this many days")
-    prune.add_argument("--max-size", metavar="SIZE",
-                       help="then remove the oldest until the cache is at most SIZE (500M, 2G)")
-    prune.add_argument("--all", action="store_true", help="remove every entry")
-    prune.add_argument("--dry-run", action="store_true", help="only say what would go")
-    prune.set_defaults(func=cmd_cache_prune)
+    add_command(actions, "info", (), cmd_cache_info, "where the cache is and how much it holds")
+    add_command(actions, "prune", PRUNE_ARGUMENTS, cmd_cache_prune, "remove cached replications")
 
 
 def _root() -> Any:
@@ -73,17 +76,30 @@ _PRUNE_RULES: list[Rule] = [
 
 def cmd_cache_prune(args: argparse.Namespace) -> int:
     """``sim cache prune``: remove entries by age, total size, or all."""
-    from sim.experiment.cache_admin import entries, human, remove, to_prune
+    from sim.experiment.cache_admin import entries, remove, to_prune
 
     check_rules(args, _PRUNE_RULES)
     root = _root()
     found = entries(root)
     chosen = to_prune(found, args.older_than, _max_bytes(args), args.all)
     if args.dry_run:
-        print(f"would remove {len(chosen):,} of {len(found):,} file(s) "
-              f"({human(sum(e.size for e in chosen))}) from {root}; nothing removed (--dry-run)")
-        return 0
-    freed = remove(chosen)
+        _print_would_remove(chosen, found, root)
+    else:
+        _print_removed(chosen, found, root, remove(chosen))
+    return 0
+
+
+def _print_would_remove(chosen: list, found: list, root: Any) -> None:
+    """What a prune would remove, and that nothing was (``--dry-run``)."""
+    from sim.experiment.cache_admin import human
+
+    print(f"would remove {len(chosen):,} of {len(found):,} file(s) "
+          f"({human(sum(e.size for e in chosen))}) from {root}; nothing removed (--dry-run)")
+
+
+def _print_removed(chosen: list, found: list, root: Any, freed: int) -> None:
+    """What the prune removed and what is left."""
+    from sim.experiment.cache_admin import human
+
     print(f"removed {len(chosen):,} of {len(found):,} file(s) ({human(freed)}) from {root}; "
           f"{human(sum(e.size for e in found) - freed)} left")
-    return 0

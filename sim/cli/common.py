@@ -4,7 +4,8 @@ usage error, limits on counts, common options, progress bars."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,16 @@ EXIT_BAD_INPUT = 2
 
 class UsageError(Exception):
     """A command-line mistake that is not about the scenario file itself."""
+
+
+@contextlib.contextmanager
+def as_usage_error(*errors: type[Exception]) -> Iterator[None]:
+    """Inside, the library's ``errors`` become :class:`UsageError` with the same message
+    (so the command line prints it and exits 2, without a traceback)."""
+    try:
+        yield
+    except errors as exc:
+        raise UsageError(str(exc)) from None
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -70,6 +81,15 @@ def source_of(command: str, paths: list) -> str:
     return " ".join([f"sim {command}", *(str(find_scenario(p).resolve()) for p in paths)])
 
 
+def experiment_folder(output: str | None, command: str, scenarios: list) -> Path:
+    """The results folder of a command over several scenarios: ``-o``, else
+    ``results/<command>-<name>-vs-<name>...`` (the names once each, length-bounded)."""
+    from sim.output.target import bounded_stem, output_path
+
+    names = "-vs-".join(dict.fromkeys(s.name for s in scenarios))
+    return output_path(output, bounded_stem(f"{command}-{names}"))
+
+
 def progress_bar(total: int, label: str):
     """A progress bar on stderr for interactive terminals (silent in pipes and CI)."""
     from sim.experiment.session import progress_bar as bar
@@ -109,35 +129,86 @@ def check_runs(runs: int, detail: str) -> None:
         raise UsageError(problem)
 
 
+Subparsers = argparse._SubParsersAction
+"""What ``add_subparsers`` returns: where a command group registers its commands."""
+
+OptionAdder = Callable[[argparse.ArgumentParser], None]
+"""A function adding a family of options to a parser (e.g. :func:`scenario_options`)."""
+
+Argument = tuple[tuple[str, ...], dict[str, Any]]
+"""One row of an option table: the flags (or positional name) and ``add_argument``'s keywords."""
+
+
+def arg(*flags: str, **options: Any) -> Argument:
+    """An option-table row, written exactly like the ``add_argument`` call it stands for."""
+    return flags, options
+
+
+def add_arguments(p: argparse.ArgumentParser, table: Sequence[Argument]) -> None:
+    """Add each row of an option table to ``p``, in order (the order ``--help`` shows)."""
+    for flags, options in table:
+        p.add_argument(*flags, **options)
+
+
+def add_command(sub: Subparsers, name: str, table: Sequence[Argument], func: Callable[..., int],
+                help: str, description: str | None = None) -> argparse.ArgumentParser:
+    """Register the command ``name``: its help, its option table and the function running it."""
+    p = sub.add_parser(name, help=help, description=description)
+    add_arguments(p, table)
+    p.set_defaults(func=func)
+    return p
+
+
+WORKER_OPTIONS = (
+    arg("--jobs", type=int, default=1, help="local worker processes (default 1)"),
+    arg("--scheduler", metavar="tcp://HOST:PORT",
+        help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)"),
+    arg("--no-cache", action="store_true",
+        help="neither reuse nor store finished replications (per-user cache: "
+        "$SIM_CACHE_DIR, $XDG_CACHE_HOME/sim or ~/.cache/sim)"),
+)
+
+FORCE_OPTION = arg("--force", action="store_true",
+                   help="replace the output folder even if sim did not write it, with "
+                   "everything in it (never a file)")
+
+TABLE_OPTIONS = (
+    arg("--format", choices=["csv", "parquet"], default="csv",
+        help="result tables as CSV (default) or Parquet (needs pyarrow: "
+        'pip install "chengguan-sim[parquet]")'),
+    arg("--excel", action="store_true",
+        help="CSV files in UTF-8 with a byte-order mark, so Excel (also on a "
+        "Chinese Windows) shows Chinese text correctly"),
+)
+
+PRESENCE_OPTION = arg("--presence", action="store_true",
+                      help="also write the presence table (one row per stay of an officer "
+                      "in a zone; large over long runs)")
+
+SCENARIO_OPTIONS = (
+    arg("--days", type=int, help="override clock.days"),
+    arg("--warmup-days", type=float, metavar="D",
+        help="override clock.warmup_days (days left out of all measures; must be "
+        "less than --days)"),
+    arg("--seed", type=int, help="override the root seed"),
+    arg("--set", action="append", metavar="FIELD=VALUE",
+        help="override any scenario field, e.g. --set units.foot.count=20 (repeatable)"),
+)
+
+
 def add_worker_options(p: argparse.ArgumentParser) -> None:
     """``--jobs``, ``--scheduler`` and ``--no-cache``: where replications run, and the cache."""
-    p.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="run on this Dask scheduler (default: $SIM_DASK_SCHEDULER if set)")
-    p.add_argument("--no-cache", action="store_true",
-                   help="neither reuse nor store finished replications (per-user cache: "
-                   "$SIM_CACHE_DIR, $XDG_CACHE_HOME/sim or ~/.cache/sim)")
+    add_arguments(p, WORKER_OPTIONS)
 
 
 def add_force_option(p: argparse.ArgumentParser) -> None:
     """``--force``: replace an output folder sim did not write."""
-    p.add_argument("--force", action="store_true",
-                   help="replace the output folder even if sim did not write it, with "
-                   "everything in it (never a file)")
+    add_arguments(p, [FORCE_OPTION])
 
 
 def add_table_options(p: argparse.ArgumentParser, presence: bool = False) -> None:
     """--format csv|parquet and --excel (and, for runs, --presence)."""
-    p.add_argument("--format", choices=["csv", "parquet"], default="csv",
-                   help="result tables as CSV (default) or Parquet (needs pyarrow: "
-                   'pip install "chengguan-sim[parquet]")')
-    p.add_argument("--excel", action="store_true",
-                   help="CSV files in UTF-8 with a byte-order mark, so Excel (also on a "
-                   "Chinese Windows) shows Chinese text correctly")
-    if presence:
-        p.add_argument("--presence", action="store_true",
-                       help="also write the presence table (one row per stay of an officer "
-                       "in a zone; large over long runs)")
+    add_arguments(p, [*TABLE_OPTIONS, *([PRESENCE_OPTION] if presence else [])])
 
 
 def table_format(args: argparse.Namespace):
@@ -145,24 +216,14 @@ def table_format(args: argparse.Namespace):
     from sim.experiment.csv_files import TableFormat, TableFormatError
 
     tables = TableFormat(getattr(args, "format", "csv"), getattr(args, "excel", False))
-    try:
+    with as_usage_error(TableFormatError):
         tables.check()
-    except TableFormatError as exc:
-        raise UsageError(str(exc)) from None
     return tables
 
 
 def scenario_options(p: argparse.ArgumentParser) -> None:
     """--days, --warmup-days, --seed and --set: change a scenario without editing its file."""
-    p.add_argument("--days", type=int, help="override clock.days")
-    p.add_argument("--warmup-days", type=float, metavar="D",
-                   help="override clock.warmup_days (days left out of all measures; must be "
-                   "less than --days)")
-    p.add_argument("--seed", type=int, help="override the root seed")
-    p.add_argument(
-        "--set", action="append", metavar="FIELD=VALUE",
-        help="override any scenario field, e.g. --set units.foot.count=20 (repeatable)",
-    )
+    add_arguments(p, SCENARIO_OPTIONS)
 
 
 def write_or_print(text: str, args: argparse.Namespace) -> int:

@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sim.cli.common import (
     DEFAULT_SCENARIO,
     EXIT_BAD_INPUT,
+    FORCE_OPTION,
+    PRESENCE_OPTION,
+    SCENARIO_OPTIONS,
+    TABLE_OPTIONS,
+    Argument,
+    Subparsers,
     UsageError,
-    add_force_option,
-    add_table_options,
+    add_command,
+    arg,
     check_runs,
     load,
     progress_bar,
-    scenario_options,
     source_of,
     table_format,
     write_or_print,
 )
-from sim.cli.lang import add_lang_option, report_lang
-from sim.cli.trace import add_trace_options, trace_spec, trace_warnings
+from sim.cli.lang import LANG_OPTION, report_lang
+from sim.cli.trace import TRACE_OPTIONS, trace_spec, trace_warnings
 from sim.scenario.errors import ScenarioError
 
 
@@ -64,14 +71,20 @@ def _run(args: argparse.Namespace, scenario: Any, out: Path, reps: int, tables: 
     from sim.experiment.single import run_to_folder
     from sim.report.i18n import language
 
-    bar = progress_bar(reps, scenario.name)
+    with _progress(reps, scenario.name) as on_done, language(report_lang(args, scenario)):
+        return run_to_folder(
+            scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
+            on_done=on_done, force=args.force, tables=tables, presence=args.presence,
+            trace=trace,
+        )
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[..., Any] | None]:
+    """The update hook of a progress bar over ``total`` replications (None: no bar)."""
+    bar = progress_bar(total, label)
     try:
-        with language(report_lang(args, scenario)):
-            return run_to_folder(
-                scenario, out, reps, jobs=args.jobs, make_plots=not args.no_plots,
-                on_done=bar.update if bar else None, force=args.force, tables=tables,
-                presence=args.presence, trace=trace,
-            )
+        yield bar.update if bar else None
     finally:
         if bar:
             bar.close()
@@ -109,13 +122,16 @@ def _validate(path: str, args: argparse.Namespace) -> bool:
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return False
-    n_officers = sum(g.count for g in scenario.units.values())
-    print(
-        f"{path}: valid — {len(scenario.district.all_zones())} zones, "
-        f"{sum(t.enabled for t in scenario.incidents.values())} incident types, "
-        f"{n_officers} officers"
-    )
+    print(f"{path}: valid — {_contents(scenario)}")
     return True
+
+
+def _contents(scenario: Any) -> str:
+    """What a valid scenario holds: zones, enabled incident types, officers."""
+    n_officers = sum(g.count for g in scenario.units.values())
+    return (f"{len(scenario.district.all_zones())} zones, "
+            f"{sum(t.enabled for t in scenario.incidents.values())} incident types, "
+            f"{n_officers} officers")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -127,17 +143,24 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     """List the shipped scenarios with the first line of their descriptions."""
-    from sim.scenario.library import description_line, library_dir, shipped
+    from sim.scenario.library import library_dir, shipped
 
     files = shipped()
     if not files:
         raise UsageError(f"no scenario library is installed (looked in {library_dir()})")
     print(f"Shipped scenarios ({library_dir()}); run one with `sim run NAME`, copy one to "
           "edit it (a file on disk always wins over a name):")
+    _print_library(files)
+    return 0
+
+
+def _print_library(files: list[Path]) -> None:
+    """A line per shipped scenario: its name, then the first line of its description."""
+    from sim.scenario.library import description_line
+
     width = max(len(p.stem) for p in files)
     for path in files:
         print(f"  {path.stem:<{width}}  {description_line(path)}")
-    return 0
 
 
 def cmd_reference(args: argparse.Namespace) -> int:
@@ -152,40 +175,42 @@ def cmd_measures(args: argparse.Namespace) -> int:
     return write_or_print(markdown(), args)
 
 
-def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
-    """run, validate, schema, reference, measures."""
-    run = sub.add_parser("run", help="run a scenario and write a results folder")
-    run.add_argument("scenario", nargs="?",
-                     help=f"scenario file or shipped name (default {DEFAULT_SCENARIO})")
-    run.add_argument("-o", "--output", help="results folder (default results/<name>)")
-    run.add_argument("--reps", type=int, help="replications (default: the scenario's)")
-    run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    run.add_argument("--no-plots", action="store_true", help="skip the figures")
-    add_lang_option(run)
-    add_force_option(run)
-    add_table_options(run, presence=True)
-    add_trace_options(run)
-    scenario_options(run)
-    run.set_defaults(func=cmd_run)
+RUN_ARGUMENTS = (
+    arg("scenario", nargs="?", help=f"scenario file or shipped name (default {DEFAULT_SCENARIO})"),
+    arg("-o", "--output", help="results folder (default results/<name>)"),
+    arg("--reps", type=int, help="replications (default: the scenario's)"),
+    arg("--jobs", type=int, default=1, help="worker processes (default 1)"),
+    arg("--no-plots", action="store_true", help="skip the figures"),
+    LANG_OPTION,
+    FORCE_OPTION,
+    *TABLE_OPTIONS,
+    PRESENCE_OPTION,
+    *TRACE_OPTIONS,
+    *SCENARIO_OPTIONS,
+)
 
-    val = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
-    val.add_argument("scenarios", nargs="+")
-    scenario_options(val)
-    val.set_defaults(func=cmd_validate)
+WRITE_TO_FILE = arg("-o", "--output", help="write to this file instead")
 
-    lib = sub.add_parser("scenarios", help="list the shipped scenarios (sim run NAME runs one)")
-    lib.set_defaults(func=cmd_scenarios)
+SCHEMA_ARGUMENTS = (
+    arg("--partial", action="store_true",
+        help="the schema of a file that extends another (every field optional, extends: "
+        "allowed), for editors"),
+    WRITE_TO_FILE,
+)
 
-    schema = sub.add_parser("schema", help="print the scenario JSON Schema")
-    schema.add_argument("--partial", action="store_true",
-                        help="the schema of a file that extends another (every field "
-                        "optional, extends: allowed), for editors")
-    schema.add_argument("-o", "--output", help="write to this file instead")
-    schema.set_defaults(func=cmd_schema)
+SCENARIO_COMMANDS: tuple[tuple[str, tuple[Argument, ...], Callable[..., int], str], ...] = (
+    ("run", RUN_ARGUMENTS, cmd_run, "run a scenario and write a results folder"),
+    ("validate", (arg("scenarios", nargs="+"), *SCENARIO_OPTIONS), cmd_validate,
+     "check scenario files; exit 2 if any is invalid"),
+    ("scenarios", (), cmd_scenarios, "list the shipped scenarios (sim run NAME runs one)"),
+    ("schema", SCHEMA_ARGUMENTS, cmd_schema, "print the scenario JSON Schema"),
+    ("reference", (WRITE_TO_FILE,), cmd_reference, "print the scenario reference (Markdown)"),
+    ("measures", (WRITE_TO_FILE,), cmd_measures, "print the measures reference (Markdown)"),
+)
+"""The commands on one scenario: name, option table, function, help."""
 
-    ref = sub.add_parser("reference", help="print the scenario reference (Markdown)")
-    ref.add_argument("-o", "--output", help="write to this file instead")
-    ref.set_defaults(func=cmd_reference)
-    measures = sub.add_parser("measures", help="print the measures reference (Markdown)")
-    measures.add_argument("-o", "--output", help="write to this file instead")
-    measures.set_defaults(func=cmd_measures)
+
+def add_scenario_commands(sub: Subparsers) -> None:
+    """run, validate, scenarios, schema, reference, measures."""
+    for name, table, func, help in SCENARIO_COMMANDS:
+        add_command(sub, name, table, func, help)

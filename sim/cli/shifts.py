@@ -20,44 +20,48 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import Rule, add_worker_options
+from sim.cli.common import WORKER_OPTIONS, OptionAdder, Rule, Subparsers, add_arguments, arg
 from sim.strategy.staggered import shift_entry  # noqa: F401 - re-exported
 
+PROPOSE_ARGUMENTS = (
+    arg("scenario", help="scenario file (the baseline)"),
+    arg("--officers", type=int, required=True, help="officers per day"),
+    arg("--shift-hours", type=float, required=True, help="shift length (h, < 24)"),
+    arg("--granularity", type=int, default=30, help="start-time grid (min)"),
+    arg("--earliest", help="earliest start HH:MM"),
+    arg("--latest", help="latest start HH:MM"),
+    arg("--group", help="template group for mode/home/behaviour (default: first)"),
+    arg("--reps", type=int,
+        help="replications of the baseline run and of the check (default: the "
+        "scenario's, at least 5)"),
+    *WORKER_OPTIONS,
+    arg("--no-plots", action="store_true", help="skip the figure"),
+    arg("-o", "--output", help="results folder (default results/propose-<name>)"),
+    arg("--force", action="store_true",
+        help="replace the output folder even if sim did not write it"),
+)
 
-def add_shift_commands(
-    sub: argparse._SubParsersAction,
-    scenario_options: Callable[[argparse.ArgumentParser], None] | None = None,
-) -> None:
+
+def add_shift_commands(sub: Subparsers, scenario_options: OptionAdder | None = None) -> None:
     """Register ``sim shifts propose``."""
     shifts = sub.add_parser("shifts", help="plan shift rosters")
     shifts_sub = shifts.add_subparsers(dest="shifts_command", metavar="SUBCOMMAND", required=True)
-    prop = shifts_sub.add_parser(
-        "propose", help="propose staggered shift starts that follow the disorder load",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    prop.add_argument("scenario", help="scenario file (the baseline)")
-    prop.add_argument("--officers", type=int, required=True, help="officers per day")
-    prop.add_argument("--shift-hours", type=float, required=True, help="shift length (h, < 24)")
-    prop.add_argument("--granularity", type=int, default=30, help="start-time grid (min)")
-    prop.add_argument("--earliest", help="earliest start HH:MM")
-    prop.add_argument("--latest", help="latest start HH:MM")
-    prop.add_argument("--group", help="template group for mode/home/behaviour (default: first)")
-    prop.add_argument("--reps", type=int,
-                      help="replications of the baseline run and of the check (default: the "
-                      "scenario's, at least 5)")
-    add_worker_options(prop)
-    prop.add_argument("--no-plots", action="store_true", help="skip the figure")
-    prop.add_argument("-o", "--output",
-                      help="results folder (default results/propose-<name>)")
-    prop.add_argument("--force", action="store_true",
-                      help="replace the output folder even if sim did not write it")
+    prop = _add_propose(shifts_sub)
     if scenario_options is not None:
         scenario_options(prop)
+
+
+def _add_propose(sub: Subparsers) -> argparse.ArgumentParser:
+    """``propose``, with this module's docstring (the method) as its description."""
+    prop = sub.add_parser(
+        "propose", help="propose staggered shift starts that follow the disorder load",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(prop, PROPOSE_ARGUMENTS)
     prop.set_defaults(func=cmd_shifts_propose)
+    return prop
 
 
 MAX_OFFICERS = 2000  # as UnitGroup.count
@@ -73,7 +77,7 @@ _PROPOSE_RULES: list[Rule] = [
 
 def cmd_shifts_propose(args: argparse.Namespace) -> int:
     """Fit shift starts to the workload, write the proposal folder, print the verdict."""
-    from sim.cli.common import UsageError, check_rules, load, overrides_from
+    from sim.cli.common import as_usage_error, check_rules, load, overrides_from
     from sim.cli.workers import executor_of
     from sim.decide.propose import propose_to_folder
     from sim.output.target import bounded_stem, output_path
@@ -82,12 +86,9 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
     scenario = load(Path(args.scenario), args)
     out = output_path(args.output, bounded_stem(f"propose-{scenario.name}"))
     overrides = {k: v for k, v in overrides_from(args).items() if not k.startswith("units")}
-    try:
-        with executor_of(args) as executor:
-            outcome = propose_to_folder(scenario, Path(args.scenario), out, args, overrides,
-                                        executor)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    with as_usage_error(ValueError), executor_of(args) as executor:
+        outcome = propose_to_folder(scenario, Path(args.scenario), out, args, overrides,
+                                    executor)
     _print_proposal(outcome, scenario, args, out)
     return 0
 

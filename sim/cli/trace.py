@@ -6,18 +6,23 @@ import argparse
 import re
 from typing import Any
 
-from sim.cli.common import UsageError
+from sim.cli.common import UsageError, add_arguments, arg
 
 _DAYS = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 
 
+TRACE_OPTIONS = (
+    arg("--trace", action="store_true",
+        help="record every officer's legs (trace.csv, for `sim replay`); "
+        "at most 1,000,000 legs per replication"),
+    arg("--trace-days", metavar="FIRST[-LAST]",
+        help="record the trace of these days only (from 0; implies --trace)"),
+)
+
+
 def add_trace_options(p: argparse.ArgumentParser) -> None:
     """--trace and --trace-days."""
-    p.add_argument("--trace", action="store_true",
-                   help="record every officer's legs (trace.csv, for `sim replay`); "
-                   "at most 1,000,000 legs per replication")
-    p.add_argument("--trace-days", metavar="FIRST[-LAST]",
-                   help="record the trace of these days only (from 0; implies --trace)")
+    add_arguments(p, TRACE_OPTIONS)
 
 
 def trace_spec(args: argparse.Namespace, days: int) -> Any:

@@ -19,7 +19,7 @@ from sim.demand.hourly import day_hour_weights
 from sim.demand.zone_kinds import for_kind
 from sim.rng import Streams
 from sim.scenario.incidents import IncidentType
-from sim.scenario.model import Scenario
+from sim.scenario.model import Clock, Scenario
 
 CHANNEL_NONE, CHANNEL_PATROL, CHANNEL_CAMERA, CHANNEL_COMPLAINT, CHANNEL_MERCHANT = range(5)
 CHANNEL_NAMES = ("none", "patrol", "camera", "complaint", "merchant")
@@ -47,39 +47,53 @@ class IncidentBatch:
 def hourly_rates(scenario: Scenario, layout: Layout, type_name: str) -> np.ndarray:
     """Expected incidents per (zone, absolute hour) of the horizon for one type."""
     itype = scenario.incidents[type_name]
-    daily = np.array(
-        [
-            itype.zone_rates.get(zid, for_kind(itype.rate_per_day, kind, 0.0))
-            for zid, kind in zip(layout.zone_ids, layout.zone_kinds)
-        ]
-    )
-    clock = scenario.clock
-    per_hour = day_hour_weights(itype.hour_profile, itype.dow_profile, clock.days,
-                                clock.start_weekday)  # (days*24,)
-    return scenario.rate_multiplier * daily[:, None] * per_hour[None, :]
+    per_hour = _hour_weights(itype, scenario.clock)  # (days*24,)
+    return scenario.rate_multiplier * _daily_rates(itype, layout)[:, None] * per_hour[None, :]
 
 
-def draw_raw(
-    scenario: Scenario, type_name: str, n: int, rng: np.random.Generator, max_steps: int
-) -> dict[str, np.ndarray]:
+def _daily_rates(itype: IncidentType, layout: Layout) -> np.ndarray:
+    """Per zone: the type's expected incidents per day (its own rate, else its kind's)."""
+    return np.array([itype.zone_rates.get(zid, for_kind(itype.rate_per_day, kind, 0.0))
+                     for zid, kind in zip(layout.zone_ids, layout.zone_kinds)])
+
+
+def _hour_weights(itype: IncidentType, clock: Clock) -> np.ndarray:
+    """Per hour of the horizon: the hour-of-day × day-of-week weight of the type."""
+    return day_hour_weights(itype.hour_profile, itype.dow_profile, clock.days,
+                            clock.start_weekday)
+
+
+def draw_raw(scenario: Scenario, type_name: str, n: int, rng: np.random.Generator,
+             max_steps: int) -> dict[str, np.ndarray]:
     """The random numbers behind ``n`` incidents of one type, in a fixed draw order."""
     itype: IncidentType = scenario.incidents[type_name]
-    det = scenario.detection
-    raw = {
-        "clear": itype.self_clear.sample(rng, n) if itype.self_clear is not None
-        else np.full(n, INF),
-        "complain_u": rng.random(n),
-        "complain_delay": itype.complaint.delay.sample(rng, n),
-        "camera_u": rng.random(n),
-        "camera_delay": det.cameras.delay.sample(rng, n),
-        "shop_u": rng.random(n),
-        "shop_delay": det.door_front.delay.sample(rng, n),
-        "u_flee": rng.random(n),
-    }
-    u_ladder = np.ones((n, max_steps))
-    u_ladder[:, : len(itype.ladder)] = rng.random((n, len(itype.ladder)))
-    raw["u_ladder"] = u_ladder
+    raw = {"clear": _clear_after(itype, rng, n), **_report_draws(itype, scenario, rng, n),
+           "u_flee": rng.random(n)}
+    raw["u_ladder"] = _ladder_draws(len(itype.ladder), rng, n, max_steps)
     return raw
+
+
+def _clear_after(itype: IncidentType, rng: np.random.Generator, n: int) -> np.ndarray:
+    """How long each incident lasts if left alone (inf: never clears by itself)."""
+    if itype.self_clear is None:
+        return np.full(n, INF)
+    return itype.self_clear.sample(rng, n)
+
+
+def _report_draws(itype: IncidentType, scenario: Scenario, rng: np.random.Generator,
+                  n: int) -> dict[str, np.ndarray]:
+    """Chance and delay of a complaint, of a camera seeing it, of the shop fixing it."""
+    det = scenario.detection
+    return {"complain_u": rng.random(n), "complain_delay": itype.complaint.delay.sample(rng, n),
+            "camera_u": rng.random(n), "camera_delay": det.cameras.delay.sample(rng, n),
+            "shop_u": rng.random(n), "shop_delay": det.door_front.delay.sample(rng, n)}
+
+
+def _ladder_draws(steps: int, rng: np.random.Generator, n: int, max_steps: int) -> np.ndarray:
+    """The offender's response to each of ``steps`` ladder steps (1 beyond the ladder)."""
+    u_ladder = np.ones((n, max_steps))
+    u_ladder[:, :steps] = rng.random((n, steps))
+    return u_ladder
 
 
 def camera_zones(scenario: Scenario, layout: Layout) -> np.ndarray:
@@ -93,57 +107,52 @@ def camera_zones(scenario: Scenario, layout: Layout) -> np.ndarray:
     return cam_zone
 
 
-def derive_attributes(
-    scenario: Scenario,
-    layout: Layout,
-    type_name: str,
-    raw: dict[str, np.ndarray],
-    t_occur: np.ndarray,
-    zone_idx: np.ndarray,
-) -> dict[str, np.ndarray]:
+def derive_attributes(scenario: Scenario, layout: Layout, type_name: str,
+                      raw: dict[str, np.ndarray], t_occur: np.ndarray,
+                      zone_idx: np.ndarray) -> dict[str, np.ndarray]:
     """Incident attributes (absolute times, channels) from raw random numbers."""
-    itype: IncidentType = scenario.incidents[type_name]
-    det = scenario.detection
     t_camera, t_complaint = _report_times(scenario, layout, type_name, raw, t_occur, zone_idx)
-    fixes = itype.shop_front & (
-        raw["shop_u"] < det.door_front.contract_share * det.door_front.fix_share
-    )
     return {
         "t_selfclear": t_occur + raw["clear"],
         "t_report": np.minimum(t_camera, t_complaint),
         "report_channel": np.where(t_camera <= t_complaint, CHANNEL_CAMERA, CHANNEL_COMPLAINT),
-        "t_merchant": np.where(fixes, t_occur + raw["shop_delay"], INF),
+        "t_merchant": _merchant_times(scenario, type_name, raw, t_occur),
         "u_flee": raw["u_flee"],
         "u_ladder": raw["u_ladder"],
     }
 
 
-def _report_times(
-    scenario: Scenario, layout: Layout, type_name: str, raw: dict[str, np.ndarray],
-    t_occur: np.ndarray, zone_idx: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+def _merchant_times(scenario: Scenario, type_name: str, raw: dict[str, np.ndarray],
+                    t_occur: np.ndarray) -> np.ndarray:
+    """When the shop fixes each incident of a shop-front type (inf: it does not)."""
+    door = scenario.detection.door_front
+    fix_share = door.contract_share * door.fix_share
+    fixes = scenario.incidents[type_name].shop_front & (raw["shop_u"] < fix_share)
+    return np.where(fixes, t_occur + raw["shop_delay"], INF)
+
+
+def _report_times(scenario: Scenario, layout: Layout, type_name: str, raw: dict[str, np.ndarray],
+                  t_occur: np.ndarray, zone_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(camera, complaint) report times of each incident (inf: never reported that way)."""
-    itype: IncidentType = scenario.incidents[type_name]
-    det = scenario.detection
-    cams = det.cameras
-    complains = det.complaints & (raw["complain_u"] < itype.complaint.probability)
-    t_complaint = np.where(complains, t_occur + raw["complain_delay"], INF)
+    cams = scenario.detection.cameras
     sees_type = cams.types is None or type_name in cams.types
-    caught = sees_type & camera_zones(scenario, layout)[zone_idx] & (
-        raw["camera_u"] < cams.probability
-    )
-    return np.where(caught, t_occur + raw["camera_delay"], INF), t_complaint
+    in_view = sees_type & camera_zones(scenario, layout)[zone_idx]
+    t_camera = np.where(in_view & (raw["camera_u"] < cams.probability),
+                        t_occur + raw["camera_delay"], INF)
+    return t_camera, _complaint_times(scenario, type_name, raw, t_occur)
 
 
-def draw_attributes(
-    scenario: Scenario,
-    layout: Layout,
-    type_name: str,
-    t_occur: np.ndarray,
-    zone_idx: np.ndarray,
-    rng: np.random.Generator,
-    max_steps: int,
-) -> dict[str, np.ndarray]:
+def _complaint_times(scenario: Scenario, type_name: str, raw: dict[str, np.ndarray],
+                     t_occur: np.ndarray) -> np.ndarray:
+    """When the public complains about each incident (inf: nobody does)."""
+    probability = scenario.incidents[type_name].complaint.probability
+    complains = scenario.detection.complaints & (raw["complain_u"] < probability)
+    return np.where(complains, t_occur + raw["complain_delay"], INF)
+
+
+def draw_attributes(scenario: Scenario, layout: Layout, type_name: str, t_occur: np.ndarray,
+                    zone_idx: np.ndarray, rng: np.random.Generator,
+                    max_steps: int) -> dict[str, np.ndarray]:
     """Random attributes of ``len(t_occur)`` incidents of one type, in a fixed draw order."""
     raw = draw_raw(scenario, type_name, len(t_occur), rng, max_steps)
     return derive_attributes(scenario, layout, type_name, raw, t_occur, zone_idx)
@@ -242,19 +251,23 @@ def generate_incidents(scenario: Scenario, layout: Layout, streams: Streams) -> 
     return IncidentBatch(**{key: value[order] for key, value in merged.items()})
 
 
-def _type_incidents(
-    scenario: Scenario, layout: Layout, streams: Streams, t_idx: int, steps: int
-) -> dict[str, np.ndarray]:
-    """The incidents of type ``t_idx``: a Poisson count per zone × hour, uniform inside."""
+def _type_incidents(scenario: Scenario, layout: Layout, streams: Streams, t_idx: int,
+                    steps: int) -> dict[str, np.ndarray]:
+    """The incidents of type ``t_idx``: when and where they occur, then their attributes."""
     name = layout.type_names[t_idx]
-    rng = streams.get(f"arrivals/{name}")
-    counts = rng.poisson(hourly_rates(scenario, layout, name))
-    zone_of_bin, hour_of_bin = np.nonzero(counts)
-    n_per = counts[zone_of_bin, hour_of_bin]
-    zone_idx = np.repeat(zone_of_bin, n_per)
-    t_occur = np.repeat(hour_of_bin * 60.0, n_per) + 60.0 * rng.random(int(n_per.sum()))
+    zone_idx, t_occur = _occurrences(streams.get(f"arrivals/{name}"),
+                                     hourly_rates(scenario, layout, name))
     attrs = draw_attributes(
         scenario, layout, name, t_occur, zone_idx, streams.get(f"attributes/{name}"), steps
     )
     return {"t_occur": t_occur, "type_idx": np.full(len(t_occur), t_idx), "zone_idx": zone_idx,
             **attrs}
+
+
+def _occurrences(rng: np.random.Generator, rates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(zone, time) of each incident: a Poisson count per zone × hour, uniform inside."""
+    counts = rng.poisson(rates)
+    zone_of_bin, hour_of_bin = np.nonzero(counts)
+    n_per = counts[zone_of_bin, hour_of_bin]
+    t_occur = np.repeat(hour_of_bin * 60.0, n_per) + 60.0 * rng.random(int(n_per.sum()))
+    return np.repeat(zone_of_bin, n_per), t_occur

@@ -17,9 +17,8 @@ from sim.scenario.model import Scenario
 Wires = tuple[int, np.ndarray]  # (zone index, times of the wires pulled there)
 
 
-def charging_demand(
-    scenario: Scenario, layout: Layout, streams: Streams, steps: int
-) -> tuple[np.ndarray, IncidentBatch | None]:
+def charging_demand(scenario: Scenario, layout: Layout, streams: Streams,
+                    steps: int) -> tuple[np.ndarray, IncidentBatch | None]:
     """Per zone (needing a charge, charged at a pile, wires pulled), and the wire incidents."""
     counts = np.zeros((layout.n_zones, 3), dtype=np.int64)
     wires = [w for zi in range(layout.n_zones)
@@ -35,18 +34,22 @@ def _zone_charging(
 ) -> Wires | None:
     """One zone's charging: fills its row of ``counts``, returns its wires (None: no demand)."""
     spec = scenario.demand.parking
-    ch = spec.charging
-    zid, kind = layout.zone_ids[zi], layout.zone_kinds[zi]
-    share = charging_share(spec, zid, kind)
-    per_day = share * zone_supply(spec, zid, kind, "nonmotor").arrivals_per_day
+    zid = layout.zone_ids[zi]
+    per_day = _needing_charge_per_day(spec, zid, layout.zone_kinds[zi])
     if per_day <= 0:
         return None
     t, duration, u = _draw(scenario, streams.get(f"charging/{zid}"), per_day)
     blocked = loss_system(t, t + duration, _ports(spec, zid))
-    wire = blocked & (u < ch.wire_probability)
+    wire = blocked & (u < spec.charging.wire_probability)
     inside = t >= layout.warmup
     counts[zi] = [inside.sum(), (~blocked & inside).sum(), (wire & inside).sum()]
     return zi, t[wire]
+
+
+def _needing_charge_per_day(spec: Parking, zone_id: str, kind: str) -> float:
+    """E-bikes arriving in the zone per day that need a charge."""
+    arrivals = zone_supply(spec, zone_id, kind, "nonmotor").arrivals_per_day
+    return charging_share(spec, zone_id, kind) * arrivals
 
 
 def _draw(scenario: Scenario, rng: np.random.Generator, per_day: float
@@ -67,16 +70,19 @@ def _ports(spec: Parking, zone_id: str) -> int:
     return piles * spec.charging.ports_per_pile
 
 
-def _wire_batch(
-    scenario: Scenario, layout: Layout, streams: Streams, steps: int, wires: list[Wires],
-    type_idx: int,
-) -> IncidentBatch:
+def _wire_batch(scenario: Scenario, layout: Layout, streams: Streams, steps: int,
+                wires: list[Wires], type_idx: int) -> IncidentBatch:
     """The wires of every zone as incidents, by time (ties: zone)."""
-    t_all = np.concatenate([t for _, t in wires])
-    z_all = np.concatenate([np.full(len(t), zi) for zi, t in wires])
-    order = np.lexsort((z_all, t_all))
-    t_all, z_all = t_all[order], z_all[order]
+    t_all, z_all = _in_time_order(wires)
     attrs = draw_attributes(scenario, layout, scenario.demand.parking.charging.incident_type,
                             t_all, z_all, streams.get("charging_attributes"), steps)
     return IncidentBatch(t_occur=t_all, type_idx=np.full(len(t_all), type_idx),
                          zone_idx=z_all, **attrs)
+
+
+def _in_time_order(wires: list[Wires]) -> tuple[np.ndarray, np.ndarray]:
+    """(time, zone) of every zone's wires, by time (ties: zone)."""
+    t_all = np.concatenate([t for _, t in wires])
+    z_all = np.concatenate([np.full(len(t), zi) for zi, t in wires])
+    order = np.lexsort((z_all, t_all))
+    return t_all[order], z_all[order]

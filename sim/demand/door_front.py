@@ -25,14 +25,16 @@ INF = np.inf
 
 def contracts_per_zone(scenario: Scenario, layout: Layout) -> tuple[np.ndarray, np.ndarray]:
     """(shop fronts, contracted shop fronts) per zone, in layout order."""
-    spec = scenario.demand.door_front
-    share = scenario.detection.door_front.contract_share
     shops = np.array([z.shop_fronts for z in scenario.district.all_zones()], dtype=np.int64)
-    contracts = np.array(
-        [spec.contracts.get(zid, int(round(share * n))) for zid, n in zip(layout.zone_ids, shops)],
-        dtype=np.int64,
-    )
-    return shops, np.minimum(contracts, shops)
+    return shops, np.minimum(_contracts(scenario, layout, shops), shops)
+
+
+def _contracts(scenario: Scenario, layout: Layout, shops: np.ndarray) -> np.ndarray:
+    """Per zone: its contracts as given, else the contract share of its shop fronts."""
+    given = scenario.demand.door_front.contracts
+    share = scenario.detection.door_front.contract_share
+    return np.array([given.get(zid, int(round(share * n)))
+                     for zid, n in zip(layout.zone_ids, shops)], dtype=np.int64)
 
 
 def apply_door_front(
@@ -49,23 +51,25 @@ def apply_door_front(
         whether that shop is under contract.
     """
     det = scenario.detection.door_front
-    spec = scenario.demand.door_front
     n = len(batch)
-    shop_front = np.array(
-        [scenario.incidents[name].shop_front for name in layout.type_names], dtype=bool
-    )
     shops, contracts = contracts_per_zone(scenario, layout)
     u_shop, u_thin, u_fix = rng.random(n), rng.random(n), rng.random(n)
     delay = det.delay.sample(rng, n)
     zone_shops = shops[batch.zone_idx]
-    mine = shop_front[batch.type_idx] & (zone_shops > 0)
+    front = _shop_front_types(scenario, layout)[batch.type_idx]
+    mine = front & (zone_shops > 0)
     shop = _shops(u_shop, batch.zone_idx, zone_shops, mine, weights)
     contracted = mine & (shop < contracts[batch.zone_idx])
-    keep = ~(contracted & (u_thin < spec.rate_reduction))
+    keep = ~(contracted & (u_thin < scenario.demand.door_front.rate_reduction))
     fixes = contracted & (u_fix < det.fix_share)
-    front = shop_front[batch.type_idx]
     t_merchant = np.where(front, np.where(fixes, batch.t_occur + delay, INF), batch.t_merchant)
     return _kept(batch, keep, t_merchant), shop[keep], contracted[keep]
+
+
+def _shop_front_types(scenario: Scenario, layout: Layout) -> np.ndarray:
+    """Per incident type of the layout: is it a shop-front type?"""
+    names = layout.type_names
+    return np.array([scenario.incidents[name].shop_front for name in names], dtype=bool)
 
 
 def _shops(u: np.ndarray, zone_idx: np.ndarray, zone_shops: np.ndarray, mine: np.ndarray,

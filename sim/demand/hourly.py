@@ -12,16 +12,25 @@ import numpy as np
 from sim.scenario.units import WEEKDAYS
 
 
-def day_hour_weights(
-    hour_profile: list[float], dow_profile: list[float], days: int, start_weekday: str
-) -> np.ndarray:
+def day_hour_weights(hour_profile: list[float], dow_profile: list[float], days: int,
+                     start_weekday: str) -> np.ndarray:
     """Share of a day's arrivals in each absolute hour of the horizon (days × 24)."""
-    hour_w = np.asarray(hour_profile, dtype=float)
-    hour_w = hour_w / hour_w.sum()
+    hour_w = _shares(hour_profile)
+    day_w = _day_weights(dow_profile, days, start_weekday)
+    return (day_w[:, None] * hour_w[None, :]).reshape(-1)
+
+
+def _shares(profile: list[float]) -> np.ndarray:
+    """The profile scaled to sum to 1."""
+    w = np.asarray(profile, dtype=float)
+    return w / w.sum()
+
+
+def _day_weights(dow_profile: list[float], days: int, start_weekday: str) -> np.ndarray:
+    """Per day of the horizon: its weekday's weight, the weights scaled to mean 1."""
     dow_w = np.asarray(dow_profile, dtype=float)
     dow_w = dow_w / dow_w.mean()
-    first = WEEKDAYS.index(start_weekday)
-    return (dow_w[(first + np.arange(days)) % 7][:, None] * hour_w[None, :]).reshape(-1)
+    return dow_w[(WEEKDAYS.index(start_weekday) + np.arange(days)) % 7]
 
 
 def poisson_times(rate_per_hour: np.ndarray, rng: np.random.Generator) -> np.ndarray:

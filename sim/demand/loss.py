@@ -47,9 +47,8 @@ def _after_arrival(arrive: np.ndarray, depart: np.ndarray) -> np.ndarray:
     return depart
 
 
-def _decide(
-    cand: np.ndarray, arrive: np.ndarray, depart: np.ndarray, slack: np.ndarray
-) -> list[int]:
+def _decide(cand: np.ndarray, arrive: np.ndarray, depart: np.ndarray,
+            slack: np.ndarray) -> list[int]:
     """The blocked ones among the candidates (in order), whose occupancy is ``capacity + slack``.
 
     A candidate is blocked when the earlier blocked vehicles that would still be parked (a
@@ -126,9 +125,8 @@ def _infinite_occupancy(arrive: np.ndarray, depart: np.ndarray, capacity: int) -
     return occ
 
 
-def _same_bin_departures(
-    unsure: np.ndarray, arrive: np.ndarray, depart: np.ndarray, b: _Bins
-) -> np.ndarray:
+def _same_bin_departures(unsure: np.ndarray, arrive: np.ndarray, depart: np.ndarray,
+                         b: _Bins) -> np.ndarray:
     """Per arrival of ``unsure``: departures in its own bin up to it (the bound kept them)."""
     flag = np.zeros(b.size, dtype=bool)
     flag[b.ka[unsure]] = True  # never the last bin, so its departures are left out

@@ -28,6 +28,7 @@ from sim.demand.parking_zone import (
     ParkingTallies,
     Part,
     ZoneArrivals,
+    ZoneSupply,
     draw_zone,
     illegal_candidates,
     zone_supply,
@@ -69,13 +70,18 @@ def generate_parking(scenario: Scenario, layout: Layout, streams: Streams) -> Pa
     solve = spill_vehicle if spill else _vehicle
     parts = [part for v in range(len(VEHICLES)) for part in solve(draw, v, tallies)]
     charging, wires = charging_demand(scenario, layout, streams, draw.steps)
-    t0, t1 = layout.warmup, layout.horizon
     return ParkingDemand(
         candidates=_merge(parts, draw.steps), capacity=tallies.capacity,
         legal_min=tallies.legal_min, arrivals=tallies.arrivals, blocked=tallies.blocked,
-        charging=charging, observed_min=minutes_by_hour(np.array([t0]), np.array([t1]), t0, t1),
-        wires=wires, spill=tallies.spill,
+        charging=charging, observed_min=_observed_minutes(layout), wires=wires,
+        spill=tallies.spill,
     )
+
+
+def _observed_minutes(layout: Layout) -> np.ndarray:
+    """Minutes of each hour of day inside the observation window [warm-up, horizon)."""
+    t0, t1 = layout.warmup, layout.horizon
+    return minutes_by_hour(np.array([t0]), np.array([t1]), t0, t1)
 
 
 def _vehicle(draw: DemandDraw, v: int, tallies: ParkingTallies) -> list[Part]:
@@ -86,21 +92,26 @@ def _vehicle(draw: DemandDraw, v: int, tallies: ParkingTallies) -> list[Part]:
             if (part := _zone(draw, v, zi, type_idx, tallies)) is not None]
 
 
-def _zone(draw: DemandDraw, v: int, zi: int, type_idx: int, tallies: ParkingTallies
-          ) -> Part | None:
+def _zone(draw: DemandDraw, v: int, zi: int, type_idx: int,
+          tallies: ParkingTallies) -> Part | None:
     """One zone × vehicle kind: its loss system and tallies; its candidates (None: none)."""
-    spec, vehicle = draw.scenario.demand.parking, VEHICLES[v]
-    zid = draw.layout.zone_ids[zi]
-    sup = zone_supply(spec, zid, draw.layout.zone_kinds[zi], vehicle)
+    zid, vehicle = draw.layout.zone_ids[zi], VEHICLES[v]
+    sup = zone_supply(draw.scenario.demand.parking, zid, draw.layout.zone_kinds[zi], vehicle)
     tallies.capacity[zi, v] = sup.capacity
     if sup.arrivals_per_day <= 0:
         return None
-    a = draw_zone(sup, getattr(spec, vehicle), draw.scenario.clock,
-                  draw.streams.get(f"parking/{vehicle}/{zid}"))
+    a = _arrivals(draw, sup, vehicle, zid)
     end = a.end
     blocked = loss_system(a.t, end, sup.capacity)
     _tally_zone(tallies, zi, v, a.t, end, blocked, draw.layout)
     return _zone_candidates(draw, v, zi, type_idx, sup.p_max, a, blocked)
+
+
+def _arrivals(draw: DemandDraw, sup: ZoneSupply, vehicle: str, zone_id: str) -> ZoneArrivals:
+    """The zone's vehicles of one kind: arrival, dwell and risk uniform, from its stream."""
+    behaviour = getattr(draw.scenario.demand.parking, vehicle)
+    rng = draw.streams.get(f"parking/{vehicle}/{zone_id}")
+    return draw_zone(sup, behaviour, draw.scenario.clock, rng)
 
 
 def _zone_candidates(draw: DemandDraw, v: int, zi: int, type_idx: int, p_max: float,
@@ -108,12 +119,17 @@ def _zone_candidates(draw: DemandDraw, v: int, zi: int, type_idx: int, p_max: fl
     """The blocked drivers who would park illegally at zero perceived risk (None: none)."""
     if type_idx < 0:
         return None
-    pick = np.flatnonzero(blocked)
-    pick = pick[a.u[pick] < p_max]
+    pick = _risk_takers(blocked, a.u, p_max)
     if not len(pick):
         return None
     drivers = ZoneArrivals(a.t[pick], a.dwell[pick], a.u[pick])
     return illegal_candidates(draw, v, zi, type_idx, p_max, drivers)
+
+
+def _risk_takers(blocked: np.ndarray, u: np.ndarray, p_max: float) -> np.ndarray:
+    """Positions of the blocked drivers who would park illegally at zero perceived risk."""
+    pick = np.flatnonzero(blocked)
+    return pick[u[pick] < p_max]
 
 
 def _tally_zone(tallies: ParkingTallies, zi: int, v: int, t: np.ndarray, end: np.ndarray,

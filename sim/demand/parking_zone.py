@@ -124,9 +124,8 @@ def charging_share(spec: Parking, zone_id: str, zone_kind: str) -> float:
     return defaults.charging_share if defaults is not None else 0.0
 
 
-def draw_zone(
-    sup: ZoneSupply, behaviour: VehicleBehaviour, clock: Clock, rng: np.random.Generator
-) -> ZoneArrivals:
+def draw_zone(sup: ZoneSupply, behaviour: VehicleBehaviour, clock: Clock,
+              rng: np.random.Generator) -> ZoneArrivals:
     """A zone's arrivals, dwells and uniforms, in this order from the zone's stream."""
     w = day_hour_weights(sup.hour_profile, behaviour.dow_profile, clock.days,
                          clock.start_weekday)
@@ -135,9 +134,8 @@ def draw_zone(
     return ZoneArrivals(t, dwell, rng.random(len(t)))
 
 
-def illegal_candidates(
-    draw: DemandDraw, v: int, zi: int, type_idx: int, p_max: float, drivers: ZoneArrivals
-) -> Part:
+def illegal_candidates(draw: DemandDraw, v: int, zi: int, type_idx: int, p_max: float,
+                       drivers: ZoneArrivals) -> Part:
     """Blocked drivers of vehicle kind ``v`` who may park illegally in zone ``zi``."""
     vehicle = VEHICLES[v]
     behaviour = getattr(draw.scenario.demand.parking, vehicle)

@@ -47,20 +47,21 @@ def zone_weights(spec: Offending, shops: np.ndarray, rng: np.random.Generator) -
     return [draw_weights(spec, int(n), rng) for n in shops]
 
 
-def pick_shops(
-    u: np.ndarray, zone_idx: np.ndarray, weights: list[np.ndarray]
-) -> np.ndarray:
+def pick_shops(u: np.ndarray, zone_idx: np.ndarray, weights: list[np.ndarray]) -> np.ndarray:
     """Shop of each incident: the one whose cumulative-weight interval holds ``u`` × total."""
     shop = np.full(len(u), -1, dtype=np.int64)
     for z in np.unique(zone_idx).tolist():
-        w = weights[z]
-        if not len(w):
-            continue
-        rows = np.flatnonzero(zone_idx == z)
-        cum = np.cumsum(w)
-        k = np.searchsorted(cum, u[rows] * cum[-1], side="right")
-        shop[rows] = np.minimum(k, len(w) - 1)
+        if len(weights[z]):
+            rows = np.flatnonzero(zone_idx == z)
+            shop[rows] = _pick_in_zone(u[rows], weights[z])
     return shop
+
+
+def _pick_in_zone(u: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The shops (by weights ``w``) of one zone's incidents with uniforms ``u``."""
+    cum = np.cumsum(w)
+    k = np.searchsorted(cum, u * cum[-1], side="right")
+    return np.minimum(k, len(w) - 1)
 
 
 def top_share_of(counts: np.ndarray, weights: np.ndarray, top_share: float) -> float:

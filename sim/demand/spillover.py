@@ -124,16 +124,26 @@ def _in_time_order(arrivals: list[ZoneArrivals]) -> list[tuple[float, int, int]]
 def spill_vehicle(draw: DemandDraw, v: int, tallies: ParkingTallies) -> list[Part]:
     """One vehicle kind with spill-over: fills the zone tallies, returns the candidates."""
     spec, layout, vehicle = draw.scenario.demand.parking, draw.layout, VEHICLES[v]
-    sups = [zone_supply(spec, zid, kind, vehicle)
-            for zid, kind in zip(layout.zone_ids, layout.zone_kinds)]
+    sups = _supplies(spec, layout, vehicle)
     arrivals = [_draw(draw, v, zi, sup) for zi, sup in enumerate(sups)]
     capacity = [s.capacity for s in sups]
-    chances = spill_chances(spec.spill, [_barriers(spec, zid, vehicle) for zid in layout.zone_ids])
+    chances = _chances(spec, layout, vehicle)
     res = solve(arrivals, capacity, chances, layout, spec.spill,
                 draw.streams.get(f"parking_spill/{vehicle}"))
     _tally(tallies, v, layout, arrivals, capacity, res)
     type_idx = type_index(layout, getattr(spec, vehicle).incident_type)
     return _all_candidates(draw, v, sups, arrivals, res, type_idx) if type_idx >= 0 else []
+
+
+def _supplies(spec: Parking, layout: Layout, vehicle: str) -> list[ZoneSupply]:
+    """Every zone's supply for one vehicle kind, in layout order."""
+    return [zone_supply(spec, zid, kind, vehicle)
+            for zid, kind in zip(layout.zone_ids, layout.zone_kinds)]
+
+
+def _chances(spec: Parking, layout: Layout, vehicle: str) -> list[float]:
+    """Per zone: the chance a blocked driver of this kind tries a neighbour."""
+    return spill_chances(spec.spill, [_barriers(spec, zid, vehicle) for zid in layout.zone_ids])
 
 
 def _all_candidates(draw: DemandDraw, v: int, sups: list[ZoneSupply],
@@ -160,35 +170,47 @@ def _barriers(spec: Parking, zone_id: str, vehicle: str) -> float:
     return measure.barriers if measure is not None and vehicle == "motor" else 0.0
 
 
-def _tally(
-    tallies: ParkingTallies, v: int, layout: Layout, arrivals: list[ZoneArrivals],
-    capacity: list[int], res: SpillResult,
-) -> None:
-    """The window aggregates of one vehicle kind, zone by zone."""
-    t0, t1 = layout.warmup, layout.horizon
+def _tally(tallies: ParkingTallies, v: int, layout: Layout, arrivals: list[ZoneArrivals],
+           capacity: list[int], res: SpillResult) -> None:
+    """The window aggregates of one vehicle kind, zone by zone, then the moves."""
     for zi, a in enumerate(arrivals):
-        stays = np.array(res.legal[zi], dtype=float).reshape(-1, 2)
         tallies.capacity[zi, v] = capacity[zi]
-        tallies.legal_min[zi, v] = minutes_by_hour(stays[:, 0], stays[:, 1], t0, t1)
-        tallies.arrivals[zi, v] = int(np.count_nonzero(a.t >= t0))
+        tallies.legal_min[zi, v] = _legal_minutes(res.legal[zi], layout)
+        tallies.arrivals[zi, v] = int(np.count_nonzero(a.t >= layout.warmup))
+    _tally_moves(tallies, v, res)
+
+
+def _legal_minutes(stays: list[tuple[float, float]], layout: Layout) -> np.ndarray:
+    """Minutes of legal stays in each hour of day, inside the observation window."""
+    spans = np.array(stays, dtype=float).reshape(-1, 2)
+    return minutes_by_hour(spans[:, 0], spans[:, 1], layout.warmup, layout.horizon)
+
+
+def _tally_moves(tallies: ParkingTallies, v: int, res: SpillResult) -> None:
+    """Blocked drivers, and those who moved out and in, per zone."""
     tallies.blocked[:, v] = res.blocked
     assert tallies.spill is not None  # spill-over tallies have their moves
     tallies.spill[:, v, 0] = res.spilled_out
     tallies.spill[:, v, 1] = res.spilled_in
 
 
-def _candidates(
-    draw: DemandDraw, v: int, zi: int, p_max: float, arrivals: list[ZoneArrivals],
-    deciding: list[tuple[float, int, int]], type_idx: int,
-) -> Part | None:
+def _candidates(draw: DemandDraw, v: int, zi: int, p_max: float, arrivals: list[ZoneArrivals],
+                deciding: list[tuple[float, int, int]], type_idx: int) -> Part | None:
     """Drivers blocked where they decide (zone ``zi``) who may park illegally there."""
     if not deciding:
         return None
+    blocked = _deciding_drivers(arrivals, deciding)
+    pick = np.flatnonzero(blocked.u < p_max)
+    if not len(pick):
+        return None
+    drivers = ZoneArrivals(blocked.t[pick], blocked.dwell[pick], blocked.u[pick])
+    return illegal_candidates(draw, v, zi, type_idx, p_max, drivers)
+
+
+def _deciding_drivers(arrivals: list[ZoneArrivals],
+                      deciding: list[tuple[float, int, int]]) -> ZoneArrivals:
+    """The drivers deciding in one zone: when they decide, their dwell and their uniform."""
     tc = np.array([d[0] for d in deciding])
     u = np.array([arrivals[z].u[k] for _, z, k in deciding])
     dwell = np.array([arrivals[z].dwell[k] for _, z, k in deciding])
-    pick = np.flatnonzero(u < p_max)
-    if not len(pick):
-        return None
-    drivers = ZoneArrivals(tc[pick], dwell[pick], u[pick])
-    return illegal_candidates(draw, v, zi, type_idx, p_max, drivers)
+    return ZoneArrivals(tc, dwell, u)

@@ -50,12 +50,16 @@ def session_windows(session: Session, days: int, start_weekday: str) -> np.ndarr
     """(start, end) minutes of every opening of a session inside ``days`` days."""
     weekdays = _weekdays(session)
     first = WEEKDAYS.index(start_weekday)
-    start, end = clock_minutes(session.start), clock_minutes(session.end)
-    if end < start:
-        end += 1440
+    start, end = _opening(session)
     out = [(d * 1440.0 + start, d * 1440.0 + end) for d in range(days)
            if (first + d) % 7 in weekdays]
     return np.array(out, dtype=float).reshape(-1, 2)
+
+
+def _opening(session: Session) -> tuple[float, float]:
+    """(start, end) minutes of a session's opening from midnight (past 1440: next day)."""
+    start, end = clock_minutes(session.start), clock_minutes(session.end)
+    return start, end + 1440 if end < start else end
 
 
 def _weekdays(session: Session) -> set[int]:
@@ -80,22 +84,27 @@ def site_stream(sites: list[VendorSite], k: int) -> str:
 
 def generate_vendors(scenario: Scenario, layout: Layout, streams: Streams) -> VendorPlan:
     """All vendor attempts of one replication."""
-    spec = scenario.demand.vendors
+    parts, n_vendors = _all_sites(scenario, layout, streams)
+    neighbours = neighbour_lists(layout, scenario.demand.vendors.neighbour_m)
+    if not parts or not all("u_ladder" in p for p in parts):
+        return VendorPlan.empty(n_vendors, neighbours)
+    return _plan(parts, n_vendors, neighbours)
+
+
+def _all_sites(scenario: Scenario, layout: Layout,
+               streams: Streams) -> tuple[list[dict[str, np.ndarray]], int]:
+    """Every site's attempts (vendor ids numbered site by site), and the number of vendors."""
     steps = max_ladder_length(scenario, layout)
     parts: list[dict[str, np.ndarray]] = []
     first_id = 0
-    for k, site in enumerate(spec.sites):
+    for k, site in enumerate(scenario.demand.vendors.sites):
         parts.append(_site_attempts(scenario, layout, streams, k, first_id, steps))
         first_id += site.vendors
-    neighbours = neighbour_lists(layout, spec.neighbour_m)
-    if not parts or not all("u_ladder" in p for p in parts):
-        return VendorPlan.empty(first_id, neighbours)
-    return _plan(parts, first_id, neighbours)
+    return parts, first_id
 
 
-def _site_attempts(
-    scenario: Scenario, layout: Layout, streams: Streams, k: int, first_id: int, steps: int
-) -> dict[str, np.ndarray]:
+def _site_attempts(scenario: Scenario, layout: Layout, streams: Streams, k: int, first_id: int,
+                   steps: int) -> dict[str, np.ndarray]:
     """The attempts of site ``k`` that come (vendor ids from ``first_id``), with attributes."""
     spec = scenario.demand.vendors
     site = spec.sites[k]
@@ -106,14 +115,22 @@ def _site_attempts(
     keep = (u < base) & (t < layout.horizon)
     zone = layout.zone_index[site.zone]
     t = t[keep]
-    attrs = draw_attributes(scenario, layout, spec.incident_type, t, np.full(len(t), zone),
-                            streams.get(f"{name}/attributes"), steps) \
-        if spec.incident_type in layout.type_names else {}
+    attrs = _attributes(scenario, layout, t, zone, streams, f"{name}/attributes", steps)
     return {
         "t": t, "zone": np.full(len(t), zone), "vendor": vendor[keep],
         "t_plan_end": t + trading[keep], "u_rel": u[keep] / base if base > 0 else u[keep],
         **attrs,
     }
+
+
+def _attributes(scenario: Scenario, layout: Layout, t: np.ndarray, zone: int, streams: Streams,
+                stream: str, steps: int) -> dict[str, np.ndarray]:
+    """The vendor incident's attributes of each attempt (none: the type is not in the run)."""
+    name = scenario.demand.vendors.incident_type
+    if name not in layout.type_names:
+        return {}
+    return draw_attributes(scenario, layout, name, t, np.full(len(t), zone), streams.get(stream),
+                           steps)
 
 
 def _site_windows(site: VendorSite, clock: Clock) -> np.ndarray:
@@ -123,9 +140,8 @@ def _site_windows(site: VendorSite, clock: Clock) -> np.ndarray:
     )
 
 
-def _attempts(
-    site: VendorSite, windows: np.ndarray, rng: np.random.Generator, first_id: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _attempts(site: VendorSite, windows: np.ndarray, rng: np.random.Generator,
+              first_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(vendor id, intended start, trading time, set-up uniform) of every vendor × opening."""
     n = len(windows) * site.vendors
     vendor = np.tile(np.arange(site.vendors), len(windows)) + first_id

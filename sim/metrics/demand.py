@@ -66,16 +66,19 @@ def parking_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     p = raw.demand.get("parking") or {}
     if not p:
         return pd.DataFrame()
-    tab = raw.incidents
     kinds = len(VEHICLES)
-    zone_ids = raw.layout.zone_ids
-    # Illegal-parking incidents of each zone × vehicle kind (pair zi * kinds + v).
-    pairs = p["illegal_zone"].astype(np.int64) * kinds + p["illegal_vehicle"]
-    by_pair = group_rows(pairs, len(zone_ids) * kinds, p["illegal_incident"])
-    rows = [_pair_hours(p, tab, zi, v, by_pair[zi * kinds + v][0], t0, t1)
-            for zi in range(len(zone_ids)) for v in range(kinds)
+    by_pair = _illegal_by_pair(p, raw.layout.n_zones)
+    rows = [_pair_hours(p, raw.incidents, zi, v, by_pair[zi * kinds + v][0], t0, t1)
+            for zi in range(raw.layout.n_zones) for v in range(kinds)
             if p["capacity"][zi, v] != 0 or p["arrivals"][zi, v] != 0]
     return _parking_table(raw, rows) if rows else pd.DataFrame()
+
+
+def _illegal_by_pair(p: dict[str, np.ndarray], zones: int) -> list:
+    """Illegal-parking incidents of each zone × vehicle kind (pair ``zi * kinds + v``)."""
+    kinds = len(VEHICLES)
+    pairs = p["illegal_zone"].astype(np.int64) * kinds + p["illegal_vehicle"]
+    return group_rows(pairs, zones * kinds, p["illegal_incident"])
 
 
 @dataclass
@@ -138,7 +141,6 @@ def parking_zones_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
     p = raw.demand.get("parking") or {}
     if not p:
         return pd.DataFrame()
-    occur = raw.incidents.t_occur[p["illegal_incident"]]
     z = raw.layout.n_zones
     frame = pd.DataFrame({
         "replication": raw.replication,
@@ -147,17 +149,23 @@ def parking_zones_frame(raw: RawRun, t0: float, t1: float) -> pd.DataFrame:
         "capacity": p["capacity"].reshape(-1),
         "arrivals": p["arrivals"].reshape(-1),
         "blocked": p["blocked"].reshape(-1),
-        "illegal": _zone_kind_counts(p["illegal_zone"], p["illegal_vehicle"],
-                                     (occur >= t0) & (occur < t1), z).reshape(-1),
-        "deterred": _zone_kind_counts(p["deterred_zone"], p["deterred_vehicle"],
-                                      (p["deterred_t"] >= t0) & (p["deterred_t"] < t1),
-                                      z).reshape(-1),
+        **_decisions(p, raw.incidents.t_occur[p["illegal_incident"]], z, t0, t1),
         "charging_demand": _nonmotor_rows(p["charging"][:, 0]),
         "charged_at_pile": _nonmotor_rows(p["charging"][:, 1]),
         "wires": _nonmotor_rows(p["charging"][:, 2]),
     })
     _add_spill_and_share(frame, p)
     return frame[(frame["arrivals"] > 0) | (frame["capacity"] > 0)].reset_index(drop=True)
+
+
+def _decisions(p: dict[str, np.ndarray], occur: np.ndarray, zones: int, t0: float,
+               t1: float) -> dict[str, np.ndarray]:
+    """Zone × kind counts, inside [t0, t1), of drivers parking illegally and of those deterred."""
+    deterred_in = (p["deterred_t"] >= t0) & (p["deterred_t"] < t1)
+    return {"illegal": _zone_kind_counts(p["illegal_zone"], p["illegal_vehicle"],
+                                         (occur >= t0) & (occur < t1), zones).reshape(-1),
+            "deterred": _zone_kind_counts(p["deterred_zone"], p["deterred_vehicle"], deterred_in,
+                                          zones).reshape(-1)}
 
 
 def _add_spill_and_share(frame: pd.DataFrame, p: dict[str, np.ndarray]) -> None:
@@ -179,10 +187,8 @@ def demand_frames(raw: RawRun, t0: float, t1: float) -> dict[str, pd.DataFrame]:
     return {name: frame for name, frame in out.items() if len(frame)}
 
 
-def demand_kpis(
-    frames: dict[str, pd.DataFrame], incidents: pd.DataFrame, types: dict[str, str],
-    t0: float, t1: float,
-) -> dict[str, float]:
+def demand_kpis(frames: dict[str, pd.DataFrame], incidents: pd.DataFrame, types: dict[str, str],
+                t0: float, t1: float) -> dict[str, float]:
     """Summary KPIs of the demand models (per day over the window, or shares).
 
     Args:
@@ -231,10 +237,16 @@ def _parking_kpis(zones: pd.DataFrame, incidents: pd.DataFrame, types: dict[str,
         part = zones[zones["kind"] == kind]
         row[f"parking_illegal_share_{kind}"] = _ratio(part["illegal"].sum(),
                                                       part["arrivals"].sum())
-    mine = incidents["type"].isin(list(types.values())).to_numpy()
-    end = incidents["t_end"].fillna(t1).to_numpy()[mine]
-    start = incidents["t_occur"].to_numpy()[mine]
-    hours = np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0, None)
+    hours = _illegal_parking_minutes(incidents, types, t0, t1)
     row["illegal_parking_h_per_day"] = float(hours.sum() / 60.0 / days)
     row["charging_wires_per_day"] = float(zones["wires"].sum() / days)
     return row
+
+
+def _illegal_parking_minutes(incidents: pd.DataFrame, types: dict[str, str], t0: float,
+                             t1: float) -> np.ndarray:
+    """Minutes each illegal-parking incident was visible inside [t0, t1)."""
+    mine = incidents["type"].isin(list(types.values())).to_numpy()
+    end = incidents["t_end"].fillna(t1).to_numpy()[mine]
+    start = incidents["t_occur"].to_numpy()[mine]
+    return np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0, None)

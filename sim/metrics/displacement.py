@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -127,20 +128,26 @@ def _groups(zones: pd.DataFrame, baseline: str, strategy: str) -> dict[str, list
 
 def _row(before: pd.DataFrame, after: pd.DataFrame, groups: dict[str, list[str]],
          level: float) -> dict[str, float]:
+    """The WDD of the replications both scenarios ran: pooled (Poisson interval) and paired."""
     sizes = [len(groups[g]) for g in ("target", "neighbours", "control")]
     reps = before.index.intersection(after.index)
     b, a = before.loc[reps], after.loc[reps]
     pair = {g: (float(b[g].sum()), float(a[g].sum())) for g in groups}
+    _, lo, hi = t_confidence_interval([_rep_wdd(b.loc[r], a.loc[r], sizes) for r in reps], level)
+    return {**_pooled_columns(pair, sizes, len(reps), level),
+            "ci_low_paired": lo, "ci_high_paired": hi}
+
+
+def _pooled_columns(pair: dict[str, Counts], sizes: list[int], n: int,
+                    level: float) -> dict[str, float]:
+    """Per run: the target's counts, the pooled WDD, its parts and its Poisson interval."""
     pooled = wdd_shared(pair["target"], pair["neighbours"], pair["control"], *sizes)
-    per_rep = [_rep_wdd(b.loc[r], a.loc[r], sizes) for r in reps]
-    n, z = len(reps), float(_normal_quantile(level))
-    _, lo, hi = t_confidence_interval(per_rep, level)
+    z = float(_normal_quantile(level))
     return {"replications": n, "target_before": pair["target"][0] / n,
             "target_after": pair["target"][1] / n, "local": pooled.local / n,
             "displacement": pooled.displacement / n, "wdd": pooled.total / n,
             "se_poisson": pooled.se / n, "ci_low": (pooled.total - z * pooled.se) / n,
-            "ci_high": (pooled.total + z * pooled.se) / n, "z": pooled.z(),
-            "ci_low_paired": lo, "ci_high_paired": hi}
+            "ci_high": (pooled.total + z * pooled.se) / n, "z": pooled.z()}
 
 
 def _rep_wdd(before: pd.Series, after: pd.Series, sizes: list[int]) -> float:
@@ -159,14 +166,17 @@ def displacement_table(zones: pd.DataFrame, scenarios: Sequence[str],
                        level: float = 0.95) -> pd.DataFrame:
     """One row per strategy (every scenario after the first, the baseline): WDD per run with
     its Poisson (paper) and paired-replication intervals; empty if no zone gains presence."""
-    baseline, rows = scenarios[0], []
-    for strategy in scenarios[1:]:
-        groups = _groups(zones, baseline, strategy)
-        if not groups["target"] or not groups["control"]:
-            continue
-        before, after = _counts(zones, baseline, groups), _counts(zones, strategy, groups)
-        row = _row(before, after, groups, level)
-        rows.append({"scenario": strategy, "target_zones": " ".join(groups["target"]),
-                     "neighbour_zones": len(groups["neighbours"]),
-                     "control_zones": len(groups["control"]), **row})
-    return pd.DataFrame(rows)
+    rows = (_strategy_row(zones, scenarios[0], strategy, level) for strategy in scenarios[1:])
+    return pd.DataFrame([row for row in rows if row is not None])
+
+
+def _strategy_row(zones: pd.DataFrame, baseline: str, strategy: str,
+                  level: float) -> dict[str, Any] | None:
+    """One strategy's row: its zone groups and WDD (None: no target or no control zone)."""
+    groups = _groups(zones, baseline, strategy)
+    if not groups["target"] or not groups["control"]:
+        return None
+    before, after = _counts(zones, baseline, groups), _counts(zones, strategy, groups)
+    return {"scenario": strategy, "target_zones": " ".join(groups["target"]),
+            "neighbour_zones": len(groups["neighbours"]),
+            "control_zones": len(groups["control"]), **_row(before, after, groups, level)}

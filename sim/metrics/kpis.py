@@ -29,9 +29,7 @@ from sim.metrics.window import Window
 def category_codes(labels: pd.Series, names: Sequence[str]) -> np.ndarray:
     """``label_codes``, but a categorical column with exactly ``names`` as categories gives
     its small integer codes without a look-up (presence frames: millions of rows)."""
-    if isinstance(labels.dtype, pd.CategoricalDtype) and list(labels.cat.categories) == list(
-        names
-    ):
+    if isinstance(labels.dtype, pd.CategoricalDtype) and list(labels.cat.categories) == list(names):
         return labels.cat.codes.to_numpy()
     return label_codes(labels, names)
 
@@ -41,26 +39,24 @@ def zone_codes(presence: pd.DataFrame, zone_ids: Sequence[str]) -> np.ndarray:
     return category_codes(presence["zone"], zone_ids)
 
 
-def stays_by_zone(
-    presence: pd.DataFrame, zone_ids: Sequence[str]
-) -> list[tuple[np.ndarray, np.ndarray]]:
+def _stay_times(presence: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end time of every presence row."""
+    return presence["t_start"].to_numpy(), presence["t_end"].to_numpy()
+
+
+def stays_by_zone(presence: pd.DataFrame,
+                  zone_ids: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per zone of ``zone_ids``: the start and end times of its presence rows, in row order."""
-    codes = zone_codes(presence, zone_ids)
-    groups = group_rows(
-        codes, len(zone_ids), presence["t_start"].to_numpy(), presence["t_end"].to_numpy()
-    )
+    groups = group_rows(zone_codes(presence, zone_ids), len(zone_ids), *_stay_times(presence))
     return [(s, e) for s, e in groups]
 
 
-def zones_frame(
-    zones: pd.DataFrame, incidents: pd.DataFrame, presence: pd.DataFrame, t0: float, t1: float
-) -> pd.DataFrame:
+def zones_frame(zones: pd.DataFrame, incidents: pd.DataFrame, presence: pd.DataFrame, t0: float,
+                t1: float) -> pd.DataFrame:
     """Per zone: presence, visits, idleness, incidents and disorder exposure."""
     zone_ids = list(zones["zone"])
     inc_zone = label_codes(incidents["zone"], zone_ids)
-    occur = incidents["t_occur"].to_numpy()
-    counted = (occur >= t0) & (occur < t1) & (inc_zone >= 0)
-    counts = np.bincount(inc_zone[counted], minlength=len(zone_ids))
+    counts = _incidents_per_zone(incidents["t_occur"].to_numpy(), inc_zone, t0, t1, len(zone_ids))
     exposure = pd.Series(exposure_minutes(incidents, t0, t1)).groupby(inc_zone).sum()
     rows = [
         {"zone": zone_ids[k], **_presence_measures(s, e, t0, t1), "incidents": int(counts[k]),
@@ -68,6 +64,13 @@ def zones_frame(
         for k, (s, e) in enumerate(stays_by_zone(presence, zone_ids))
     ]
     return zones.merge(pd.DataFrame(rows), on="zone", how="left")
+
+
+def _incidents_per_zone(occur: np.ndarray, inc_zone: np.ndarray, t0: float, t1: float,
+                        zones: int) -> np.ndarray:
+    """Per zone: the incidents occurring in [t0, t1) (rows of no listed zone left out)."""
+    counted = (occur >= t0) & (occur < t1) & (inc_zone >= 0)
+    return np.bincount(inc_zone[counted], minlength=zones)
 
 
 def _presence_measures(s: np.ndarray, e: np.ndarray, t0: float, t1: float) -> dict[str, float]:
@@ -80,37 +83,35 @@ def _presence_measures(s: np.ndarray, e: np.ndarray, t0: float, t1: float) -> di
     }
 
 
-def coverage_frame(
-    zone_ids: list[str], presence: pd.DataFrame, t0: float, t1: float,
-    modes: Sequence[str] = (),
-) -> pd.DataFrame:
+def coverage_frame(zone_ids: list[str], presence: pd.DataFrame, t0: float, t1: float,
+                   modes: Sequence[str] = ()) -> pd.DataFrame:
     """Per zone × hour of day: officer-minutes present, minutes covered, minutes observed.
 
     Every kind of presence counts (patrol, post, job, passing through). With ``modes`` (and a
     ``mode`` column in ``presence``), ``officer_min_<mode>`` splits the officer-minutes by
     mode, and ``passing_min`` gives the officer-minutes of passing through.
     """
-    observed = overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1)
-    n = len(zone_ids)
-    groups = group_rows(
-        zone_codes(presence, zone_ids), n,
-        presence["t_start"].to_numpy(), presence["t_end"].to_numpy(),
-        *_mode_columns(presence, modes),
-    )
+    groups = group_rows(zone_codes(presence, zone_ids), len(zone_ids), *_stay_times(presence),
+                        *_mode_columns(presence, modes))
     per_zone = [_zone_hours(s, e, more, t0, t1, modes) for s, e, *more in groups]
     columns = {name: [hours[name] for hours in per_zone] for name in _coverage_names(modes)}
-    frame = pd.DataFrame(
-        {
-            "zone": np.repeat(np.array(zone_ids, dtype=object), 24),
-            "hour": np.tile(np.arange(24), n),
-            "officer_min": np.concatenate(columns.pop("officer_min")),
-            "covered_min": np.concatenate(columns.pop("covered_min")),
-            "observed_min": np.tile(observed, n),
-        }
-    )
+    frame = _hours_frame(zone_ids, columns, overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1))
     for name, parts in columns.items():
         frame[name] = np.concatenate(parts)
     return frame
+
+
+def _hours_frame(zone_ids: list[str], columns: dict[str, list[np.ndarray]],
+                 observed: np.ndarray) -> pd.DataFrame:
+    """Zone × hour rows: officer and covered minutes (taken out of ``columns``), observed."""
+    n = len(zone_ids)
+    return pd.DataFrame({
+        "zone": np.repeat(np.array(zone_ids, dtype=object), 24),
+        "hour": np.tile(np.arange(24), n),
+        "officer_min": np.concatenate(columns.pop("officer_min")),
+        "covered_min": np.concatenate(columns.pop("covered_min")),
+        "observed_min": np.tile(observed, n),
+    })
 
 
 def _mode_columns(presence: pd.DataFrame, modes: Sequence[str]) -> list[np.ndarray]:
@@ -144,20 +145,12 @@ def _zone_hours(s: np.ndarray, e: np.ndarray, more: list[np.ndarray], t0: float,
 NIGHT_HOURS = (*range(20, 24), *range(0, 6))
 
 
-def summary_row(
-    incidents: pd.DataFrame,
-    units: pd.DataFrame,
-    zones: pd.DataFrame,
-    coverage: pd.DataFrame,
-    targets: dict[str, float],
-    w: Window,
-) -> dict[str, float]:
+def summary_row(incidents: pd.DataFrame, units: pd.DataFrame, zones: pd.DataFrame,
+                coverage: pd.DataFrame, targets: dict[str, float], w: Window) -> dict[str, float]:
     """One replication's measures (see ``sim.metrics.registry`` for each definition)."""
     idx = np.flatnonzero(in_arrival_window(incidents, w))
-    arrival_days = w.arrival_days
     row: dict[str, float] = {
-        "incidents": float(len(idx)),
-        "incidents_per_day": len(idx) / arrival_days if arrival_days > 0 else np.nan,
+        **_volume(len(idx), w.arrival_days),
         **pooled(incidents, targets, w),
         **_resolution(resolution_parts(incidents, idx)),
         **_shares(incidents, idx),
@@ -167,6 +160,12 @@ def summary_row(
     }
     row["staff_hours_per_week"] = row["staff_hours"] / ((w.t1 - w.t0) / 1440.0) * 7.0
     return row
+
+
+def _volume(n: int, arrival_days: float) -> dict[str, float]:
+    """Incidents of the arrival window, in all and per day."""
+    return {"incidents": float(n),
+            "incidents_per_day": n / arrival_days if arrival_days > 0 else np.nan}
 
 
 def _resolution(parts: pd.DataFrame) -> dict[str, float]:

@@ -18,12 +18,17 @@ def shop_offences(raw: RawRun) -> tuple[np.ndarray, np.ndarray]:
     shops = raw.demand.get("shops", {})
     shop = shops.get("shop", np.empty(0, dtype=np.int64))
     tab = raw.incidents
-    rows = np.flatnonzero(shop >= 0)
-    rows = rows[~np.isin(rows, shops.get("deterred", np.empty(0, dtype=np.int64)))]
+    rows = _offences(shop, shops.get("deterred", np.empty(0, dtype=np.int64)))
     t = tab.t_occur[rows]
     key = tab.zone_idx[rows].astype(np.int64) * 1_000_000 + shop[rows]
     order = np.argsort(t, kind="stable")
     return t[order], key[order]
+
+
+def _offences(shop: np.ndarray, deterred: np.ndarray) -> np.ndarray:
+    """Rows of shop offences that happened (a sanction deterred the others)."""
+    rows = np.flatnonzero(shop >= 0)
+    return rows[~np.isin(rows, deterred)]
 
 
 def offender_kpis(raw: RawRun, w: Window) -> dict[str, float]:
@@ -31,14 +36,17 @@ def offender_kpis(raw: RawRun, w: Window) -> dict[str, float]:
     shops = raw.demand.get("shops")
     if not shops:
         return {}
-    deterred_t = raw.incidents.t_occur[shops["deterred"]]
-    days = (w.t1 - w.t0) / 1440.0
     return {
         "shop_repeat_offence_share": _repeat_share(raw, w),
         "carded_shops": _carded_shops(shops["cards"], w),
-        "sanction_deterred_per_day": float(((deterred_t >= w.t0) & (deterred_t < w.t1)).sum()
-                                           / days),
+        "sanction_deterred_per_day": _deterred_per_day(raw.incidents.t_occur[shops["deterred"]], w),
     }
+
+
+def _deterred_per_day(deterred_t: np.ndarray, w: Window) -> float:
+    """Offences a sanction deterred in the observation window, per day."""
+    days = (w.t1 - w.t0) / 1440.0
+    return float(((deterred_t >= w.t0) & (deterred_t < w.t1)).sum() / days)
 
 
 def _repeat_share(raw: RawRun, w: Window) -> float:

@@ -42,22 +42,31 @@ def exogenous(incidents: pd.DataFrame) -> np.ndarray:
 
 def time_to_end(incidents: pd.DataFrame, tau: float) -> np.ndarray:
     """Occurrence → end of the disorder, capped at ``tau`` (still open: ``tau``)."""
-    end = incidents["t_end"].to_numpy(dtype=float)
-    took = end - incidents["t_occur"].to_numpy(dtype=float)
+    took = _took(incidents)
     return np.minimum(np.where(np.isnan(took), np.inf, took), tau)
+
+
+def _took(incidents: pd.DataFrame) -> np.ndarray:
+    """Minutes from occurrence to the end of the disorder (NaN: still open)."""
+    end = incidents["t_end"].to_numpy(dtype=float)
+    return end - incidents["t_occur"].to_numpy(dtype=float)
 
 
 def met_target(incidents: pd.DataFrame, targets: Mapping[str, float]) -> np.ndarray:
     """Per incident: 1.0 if its disorder ended within its type's target, 0.0 if not, NaN for
     types without a target."""
+    target = _target_of(incidents, targets)
+    took = _took(incidents)
+    hit = np.where(np.isnan(took), False, took <= target).astype(float)
+    return np.where(np.isnan(target), np.nan, hit)
+
+
+def _target_of(incidents: pd.DataFrame, targets: Mapping[str, float]) -> np.ndarray:
+    """Per incident: its type's target in minutes (NaN: the type has none)."""
     names = list(targets)
     table = np.array([*(float(targets[n]) for n in names), np.nan])
     codes = label_codes(incidents["type"], names)
-    target = table[np.where(codes < 0, len(names), codes)]
-    end = incidents["t_end"].to_numpy(dtype=float)
-    took = end - incidents["t_occur"].to_numpy(dtype=float)
-    hit = np.where(np.isnan(took), False, took <= target).astype(float)
-    return np.where(np.isnan(target), np.nan, hit)
+    return table[np.where(codes < 0, len(names), codes)]
 
 
 def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
@@ -71,16 +80,25 @@ def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None) ->
     """
     rows = np.arange(len(incidents)) if rows is None else rows
     done = rows[(incidents["outcome"].to_numpy()[rows] == "resolved")]
-    t = {c: incidents[c].to_numpy(dtype=float)[done] for c in
-         ("t_occur", "t_detect", "t_dispatch", "t_arrive", "t_notice", "t_reinspect",
-          "t_resolve")}  # resolved rows only: a year has half a million incidents
     where = np.searchsorted(rows, done) if len(rows) else done
-    out = {}
-    for name, values in _parts(t).items():
-        column = np.full(len(rows), np.nan)
-        column[where] = values
-        out[f"{name}_min"] = column
+    out = {f"{name}_min": _placed(values, where, len(rows))
+           for name, values in _parts(_resolved_times(incidents, done)).items()}
     return pd.DataFrame(out, index=incidents.index[rows])
+
+
+_TIMES = ("t_occur", "t_detect", "t_dispatch", "t_arrive", "t_notice", "t_reinspect", "t_resolve")
+
+
+def _resolved_times(incidents: pd.DataFrame, done: np.ndarray) -> dict[str, np.ndarray]:
+    """The times of the resolved rows ``done`` only (a year has half a million incidents)."""
+    return {c: incidents[c].to_numpy(dtype=float)[done] for c in _TIMES}
+
+
+def _placed(values: np.ndarray, where: np.ndarray, n: int) -> np.ndarray:
+    """``n`` NaNs with ``values`` at positions ``where``."""
+    column = np.full(n, np.nan)
+    column[where] = values
+    return column
 
 
 def _parts(t: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -119,17 +137,27 @@ def pooled(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window) -> 
     window = in_arrival_window(incidents, w)
     rows = window & exogenous(incidents)
     hit = met_target(incidents, targets)
-    detected = (incidents["t_detect"].notna().to_numpy()
-                & (incidents["channel"] != "merchant").to_numpy())
-    out = {
+    detected = _detected(incidents)
+    return {
         "time_to_end_mean_min": _share(time_to_end(incidents, w.tau)[rows]),
         "sla_attainment": _share(hit[rows]),
         "share_detected": float(detected[rows].mean()) if rows.any() else float("nan"),
+        **_sla_by_type(incidents, targets, hit, window),
     }
+
+
+def _detected(incidents: pd.DataFrame) -> np.ndarray:
+    """Which incidents officers learnt of (a shop fixing its own disorder does not count)."""
+    return (incidents["t_detect"].notna().to_numpy()
+            & (incidents["channel"] != "merchant").to_numpy())
+
+
+def _sla_by_type(incidents: pd.DataFrame, targets: Mapping[str, float], hit: np.ndarray,
+                 window: np.ndarray) -> dict[str, float]:
+    """``sla.<type>``: per type, over every source (by_type says which are exogenous)."""
     type_code = label_codes(incidents["type"], list(targets))
-    for k, name in enumerate(targets):  # per type: every source (by_type says which are exogenous)
-        out[f"sla.{name}"] = _share(hit[window & (type_code == k)])
-    return out
+    return {f"sla.{name}": _share(hit[window & (type_code == k)])
+            for k, name in enumerate(targets)}
 
 
 def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping[str, float],
@@ -147,9 +175,7 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
         "channel": label_codes(incidents["channel"], CHANNEL_ORDER)[idx],
     }
     parts = resolution_parts(incidents, idx)
-    exposure = np.bincount(np.where(all_types >= 0, all_types, len(type_names)),
-                           weights=exposure_minutes(incidents, w.t0, w.t1),
-                           minlength=len(type_names) + 1)
+    exposure = _exposure_by_type(incidents, all_types, len(type_names), w)
     # Rows grouped by type once (a stable sort keeps each type's rows in their order).
     order = np.argsort(columns["type"], kind="stable")
     bounds = np.searchsorted(columns["type"][order], np.arange(len(type_names) + 1))
@@ -159,6 +185,13 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
                       targets, exposure[k] / 60.0)
             for k, name in enumerate(type_names)]
     return pd.DataFrame(rows)
+
+
+def _exposure_by_type(incidents: pd.DataFrame, types: np.ndarray, n: int,
+                      w: Window) -> np.ndarray:
+    """Minutes of visible disorder per type code (and a last entry for unknown types)."""
+    return np.bincount(np.where(types >= 0, types, n),
+                       weights=exposure_minutes(incidents, w.t0, w.t1), minlength=n + 1)
 
 
 def _slice(columns: dict[str, np.ndarray], bounds: np.ndarray, k: int) -> dict[str, np.ndarray]:

@@ -90,6 +90,10 @@ def _what_and_where(raw: RawRun, tab: IncidentTable, rows: _Rows) -> dict[str, o
     }
 
 
+_CASE_TIMES = ("t_queued", "t_dispatch", "t_arrive", "t_notice", "t_reinspect", "t_resolve")
+"""The times of an incident's case, from its call being queued to its resolution."""
+
+
 def _lifecycle(raw: RawRun, tab: IncidentTable, rows: _Rows) -> dict[str, object]:
     """Occurrence, detection (and channel), the case's times, the end and the outcome."""
     outcome = rows.of(tab.outcome).astype(np.int64)
@@ -98,12 +102,7 @@ def _lifecycle(raw: RawRun, tab: IncidentTable, rows: _Rows) -> dict[str, object
         "t_detect": rows.of(tab.t_detect),
         "channel": _labels(rows.of(tab.channel).astype(np.int64),
                            raw.channel_names or CHANNEL_NAMES),
-        "t_queued": rows.of(tab.t_queued),
-        "t_dispatch": rows.of(tab.t_dispatch),
-        "t_arrive": rows.of(tab.t_arrive),
-        "t_notice": rows.of(tab.t_notice),
-        "t_reinspect": rows.of(tab.t_reinspect),
-        "t_resolve": rows.of(tab.t_resolve),
+        **{name: rows.of(getattr(tab, name)) for name in _CASE_TIMES},
         "t_end": _known_end(rows.of(tab.t_end), outcome, raw.layout.horizon),
         "outcome": _labels(outcome, OUTCOMES),
     }
@@ -149,8 +148,7 @@ def presence_frame(raw: RawRun) -> pd.DataFrame:
     and a copy when the frame was built).
     """
     p = raw.presence
-    officer, zone, kind = presence_fields(p[:, 0].astype(np.int64))
-    officer, zone, kind = officer.astype(np.int32), zone.astype(np.int16), kind.astype(np.int8)
+    officer, zone, kind = _presence_codes(p)
     mode_of = np.array([MODES.index(m) for m in raw.officer_modes], dtype=np.int8)
     return pd.DataFrame(
         {
@@ -163,3 +161,9 @@ def presence_frame(raw: RawRun) -> pd.DataFrame:
             "activity": pd.Categorical.from_codes(kind, PRESENCE_NAMES),
         }
     )
+
+
+def _presence_codes(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Officer, zone and activity codes of each presence row, in the smallest integer types."""
+    officer, zone, kind = presence_fields(p[:, 0].astype(np.int64))
+    return officer.astype(np.int32), zone.astype(np.int16), kind.astype(np.int8)

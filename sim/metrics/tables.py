@@ -18,9 +18,8 @@ from sim.metrics.window import window_of
 TABLE_NAMES = ("by_hour", "by_shift", "by_group", "by_zone")
 
 
-def planner_tables(
-    raw: RawRun, incidents: pd.DataFrame, units: pd.DataFrame, presence: pd.DataFrame
-) -> dict[str, pd.DataFrame]:
+def planner_tables(raw: RawRun, incidents: pd.DataFrame, units: pd.DataFrame,
+                   presence: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The four tables, each row tagged with ``replication``.
 
     Incidents count if they occur in the arrival window [warm-up, horizon − cool-down), as in

@@ -38,16 +38,13 @@ def officer_areas(scenario: Scenario, layout: Layout) -> Areas:
     return areas
 
 
-def first_responses(
-    incidents: pd.DataFrame, areas: Areas, zone_ids: list[str], t0: float, arrival_end: float
-) -> pd.DataFrame:
+def first_responses(incidents: pd.DataFrame, areas: Areas, zone_ids: list[str], t0: float,
+                    arrival_end: float) -> pd.DataFrame:
     """Dispatched incidents occurring in [t0, arrival_end): zone, first unit, out of its area?
 
     ``outside`` is 1.0 or 0.0, NaN for an officer without own area.
     """
-    sent = incidents[in_window(incidents["t_occur"].to_numpy(), t0, arrival_end)
-                     & incidents["t_dispatch"].notna().to_numpy()
-                     & (incidents["first_unit_id"] != "").to_numpy()]
+    sent = incidents[_dispatched_in(incidents, t0, arrival_end)]
     units = list(areas)
     own, has_area = _own_areas(areas, zone_ids)
     u = label_codes(sent["first_unit_id"], units)
@@ -55,6 +52,13 @@ def first_responses(
     outside = np.where(has_area[u], (~own[u, z]).astype(float), np.nan)
     return pd.DataFrame({"zone": sent["zone"].to_numpy(),
                          "unit_id": sent["first_unit_id"].to_numpy(), "outside": outside})
+
+
+def _dispatched_in(incidents: pd.DataFrame, t0: float, arrival_end: float) -> np.ndarray:
+    """Which incidents occurred in [t0, arrival_end) and had an officer dispatched."""
+    return (in_window(incidents["t_occur"].to_numpy(), t0, arrival_end)
+            & incidents["t_dispatch"].notna().to_numpy()
+            & (incidents["first_unit_id"] != "").to_numpy())
 
 
 def _own_areas(areas: Areas, zone_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -87,14 +91,7 @@ def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> p
 
 def _group_work(units: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
     """Per officer group: mode, officers, staff-hours, jobs, workload, utilisation, distance."""
-    inside, share = window_share(units, t0, t1)
-    work = pd.DataFrame({
-        "group": units["group"], "mode": units["mode"], "unit_id": units["unit_id"],
-        "on_min": inside, "jobs": units["jobs"] * share, "job_min": units["job_min"] * share,
-        "busy_min": (units["busy_travel_min"] + units["job_min"]) * share,
-        "distance_km": units["distance_km"] * share,
-    })
-    g = work.groupby("group", sort=True)
+    g = _shift_work(units, t0, t1).groupby("group", sort=True)
     staff_h = g["on_min"].sum() / 60.0
     positive = staff_h.where(staff_h > 0)
     return pd.DataFrame({
@@ -109,23 +106,28 @@ def _group_work(units: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
     })
 
 
-def by_zone(
-    incidents: pd.DataFrame,
-    presence: pd.DataFrame,
-    zone_ids: list[str],
-    sent: pd.DataFrame,
-    t0: float,
-    t1: float,
-    arrival_end: float | None = None,
-) -> pd.DataFrame:
+def _shift_work(units: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
+    """Per officer-shift: group, mode, officer, and its minutes on duty, jobs, job and busy
+    minutes and distance prorated by its share of duty inside the window."""
+    inside, share = window_share(units, t0, t1)
+    return pd.DataFrame({
+        "group": units["group"], "mode": units["mode"], "unit_id": units["unit_id"],
+        "on_min": inside, "jobs": units["jobs"] * share, "job_min": units["job_min"] * share,
+        "busy_min": (units["busy_travel_min"] + units["job_min"]) * share,
+        "distance_km": units["distance_km"] * share,
+    })
+
+
+def by_zone(incidents: pd.DataFrame, presence: pd.DataFrame, zone_ids: list[str],
+            sent: pd.DataFrame, t0: float, t1: float,
+            arrival_end: float | None = None) -> pd.DataFrame:
     """One row per zone: incidents, work done there, exposure, idleness and out-of-area jobs.
 
     ``sent`` is :func:`first_responses`.
     """
     inside = occurring_in(incidents, t0, t1, arrival_end)
     job = presence[(presence["activity"] == "job").to_numpy()]
-    on_scene = np.clip(np.minimum(job["t_end"].to_numpy(float), t1)
-                       - np.maximum(job["t_start"].to_numpy(float), t0), 0.0, None)
+    on_scene = _clipped_minutes(job, t0, t1)
     outside = np.nan_to_num(sent["outside"].to_numpy(dtype=float))
     frame = pd.DataFrame({
         "zone": zone_ids,
@@ -138,6 +140,12 @@ def by_zone(
     })
     idle = _zone_idleness(presence, zone_ids, t0, t1)[["mean_idleness_min", "max_gap_min"]]
     return pd.concat([frame, idle], axis=1)
+
+
+def _clipped_minutes(rows: pd.DataFrame, t0: float, t1: float) -> np.ndarray:
+    """Minutes of each presence row inside [t0, t1)."""
+    return np.clip(np.minimum(rows["t_end"].to_numpy(float), t1)
+                   - np.maximum(rows["t_start"].to_numpy(float), t0), 0.0, None)
 
 
 def _per_zone(labels: pd.Series, zone_ids: list[str],

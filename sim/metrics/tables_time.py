@@ -64,11 +64,16 @@ def waited(incidents: pd.DataFrame) -> np.ndarray:
 def queue_intervals(incidents: pd.DataFrame, t1: float) -> tuple[np.ndarray, np.ndarray]:
     """[filed, left the queue) of every filed case: dispatched, ended while waiting, or t1."""
     start = incidents["t_queued"].to_numpy(dtype=float)
-    stop = np.fmin(incidents["t_dispatch"].to_numpy(dtype=float),
-                   incidents["t_end"].to_numpy(dtype=float))
-    stop = np.where(np.isnan(stop), t1, stop)
+    stop = _left_queue(incidents, t1)
     keep = ~np.isnan(start)
     return start[keep], np.maximum(stop[keep], start[keep])
+
+
+def _left_queue(incidents: pd.DataFrame, t1: float) -> np.ndarray:
+    """When each case left the queue: dispatched, or the disorder ended first (else t1)."""
+    stop = np.fmin(incidents["t_dispatch"].to_numpy(dtype=float),
+                   incidents["t_end"].to_numpy(dtype=float))
+    return np.where(np.isnan(stop), t1, stop)
 
 
 def duty_intervals(units: pd.DataFrame, t1: float) -> tuple[np.ndarray, np.ndarray]:
@@ -118,14 +123,8 @@ def response_columns(cases: pd.DataFrame, hours: np.ndarray) -> dict[str, np.nda
     }
 
 
-def by_hour(
-    incidents: pd.DataFrame,
-    units: pd.DataFrame,
-    busy: tuple[np.ndarray, np.ndarray],
-    t0: float,
-    t1: float,
-    arrival_end: float | None = None,
-) -> pd.DataFrame:
+def by_hour(incidents: pd.DataFrame, units: pd.DataFrame, busy: tuple[np.ndarray, np.ndarray],
+            t0: float, t1: float, arrival_end: float | None = None) -> pd.DataFrame:
     """One row per hour of day: demand, response, waiting, queue, officers and utilisation.
 
     Incidents are counted by hour of occurrence; detections, dispatches, responses and waits by
@@ -137,24 +136,26 @@ def by_hour(
                           ["t_detect", "t_queued", "t_dispatch", "t_arrive"]]
     det_hour = hour_of(cases["t_detect"].to_numpy())
     observed = overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1)
+    return pd.DataFrame({
+        "hour": HOURS,
+        "observed_min": observed,
+        "incidents": np.bincount(hour_of(incidents["t_occur"].to_numpy()[inside]), minlength=24),
+        "detected": np.bincount(det_hour, minlength=24),
+        **response_columns(cases, det_hour),
+        **_load_columns(incidents, units, busy, (t0, t1), observed),
+    })
+
+
+def _load_columns(incidents: pd.DataFrame, units: pd.DataFrame,
+                  busy: tuple[np.ndarray, np.ndarray], window: tuple[float, float],
+                  observed: np.ndarray) -> dict[str, np.ndarray]:
+    """Per hour: the mean queue, officers on duty, minutes on duty and busy, utilisation."""
+    t0, t1 = window
     queue = overlap_by_hour(*queue_intervals(incidents, t1), t0, t1)
     on_duty = overlap_by_hour(*duty_intervals(units, t1), t0, t1)
     busy_min = overlap_by_hour(*busy, t0, t1)
-    return pd.DataFrame(
-        {
-            "hour": HOURS,
-            "observed_min": observed,
-            "incidents": np.bincount(hour_of(incidents["t_occur"].to_numpy()[inside]),
-                                     minlength=24),
-            "detected": np.bincount(det_hour, minlength=24),
-            **response_columns(cases, det_hour),
-            "queue_mean": _ratio(queue, observed),
-            "officers_on_duty": _ratio(on_duty, observed),
-            "on_duty_min": on_duty,
-            "busy_min": busy_min,
-            "utilisation": _ratio(busy_min, on_duty),
-        }
-    )
+    return {"queue_mean": _ratio(queue, observed), "officers_on_duty": _ratio(on_duty, observed),
+            "on_duty_min": on_duty, "busy_min": busy_min, "utilisation": _ratio(busy_min, on_duty)}
 
 
 def clock_label(t: np.ndarray) -> np.ndarray:
@@ -180,9 +181,7 @@ def tour_of_jobs(incidents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     ids = pd.Index(pd.unique(units["unit_id"].astype(object)))
     left = sent.assign(_row=np.arange(len(sent)),
                        _unit=ids.get_indexer(sent["first_unit_id"].astype(object)))
-    right = pd.DataFrame({"_unit": ids.get_indexer(units["unit_id"].astype(object)),
-                          "shift_start": units["shift_start"].to_numpy(dtype=float),
-                          "_shift": np.arange(len(units))})
+    right = _shift_starts(units, ids)
     joined = pd.merge_asof(
         left.sort_values("t_dispatch", kind="stable"),
         right.sort_values("shift_start", kind="stable"),
@@ -191,18 +190,20 @@ def tour_of_jobs(incidents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     return joined.sort_values("_row", kind="stable")
 
 
+def _shift_starts(units: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
+    """Per officer-shift: the officer's position in ``ids``, the start, the row in ``units``."""
+    return pd.DataFrame({"_unit": ids.get_indexer(units["unit_id"].astype(object)),
+                         "shift_start": units["shift_start"].to_numpy(dtype=float),
+                         "_shift": np.arange(len(units))})
+
+
 SHIFT_COLUMNS = ["group", "shift_start", "officers", "shifts", "staff_hours", "officers_on_duty",
                  "jobs", "job_min", "utilisation", "overtime_h", "first_responses",
                  "response_mean_min", "p_wait"]
 
 
-def by_shift(
-    incidents: pd.DataFrame,
-    units: pd.DataFrame,
-    t0: float,
-    t1: float,
-    arrival_end: float | None = None,
-) -> pd.DataFrame:
+def by_shift(incidents: pd.DataFrame, units: pd.DataFrame, t0: float, t1: float,
+             arrival_end: float | None = None) -> pd.DataFrame:
     """One row per tour (officer group × shift start time): staffing, work and response.
 
     Staff-hours, jobs and busy minutes of a shift count with the share of its duty inside the
@@ -214,25 +215,22 @@ def by_shift(
     tour = pd.Series(clock_label(units["shift_start"].to_numpy()), index=units.index)
     out = _tour_work(units, tour, t0, t1)
     occurring = occurring_in(incidents, t0, t1, arrival_end)
-    r = _tour_responses(incidents.loc[occurring, RESPONSE_COLUMNS], units, tour).groupby(
-        ["group", "shift_start"], sort=True)
-    out["first_responses"] = r.size().reindex(out.index).fillna(0).astype(np.int64)
-    out["response_mean_min"] = r["response"].mean().reindex(out.index)
-    out["p_wait"] = r["waited"].mean().reindex(out.index)
+    responses = _tour_responses(incidents.loc[occurring, RESPONSE_COLUMNS], units, tour)
+    out = out.assign(**_response_summary(responses, out.index))
     return out.reset_index()[SHIFT_COLUMNS]
+
+
+def _response_summary(responses: pd.DataFrame, tours: pd.Index) -> dict[str, pd.Series]:
+    """Per tour of ``tours``: its first responses, their mean time and the share that waited."""
+    r = responses.groupby(["group", "shift_start"], sort=True)
+    return {"first_responses": r.size().reindex(tours).fillna(0).astype(np.int64),
+            "response_mean_min": r["response"].mean().reindex(tours),
+            "p_wait": r["waited"].mean().reindex(tours)}
 
 
 def _tour_work(units: pd.DataFrame, tour: pd.Series, t0: float, t1: float) -> pd.DataFrame:
     """Per tour: officers, shifts, staff-hours, officers on duty, jobs, utilisation, overtime."""
-    inside, share = window_share(units, t0, t1)
-    work = pd.DataFrame({
-        "group": units["group"], "shift_start": tour, "unit_id": units["unit_id"],
-        "counted": in_window(units["shift_start"].to_numpy(), t0, t1),
-        "on_min": inside, "jobs": units["jobs"] * share, "job_min": units["job_min"] * share,
-        "busy_min": (units["busy_travel_min"] + units["job_min"]) * share,
-        "overtime_min": units["overtime_min"] * share,
-    })
-    g = work.groupby(["group", "shift_start"], sort=True)
+    g = _shift_work(units, tour, t0, t1).groupby(["group", "shift_start"], sort=True)
     return pd.DataFrame({
         "officers": g["unit_id"].nunique(),
         "shifts": g["counted"].sum(),
@@ -242,6 +240,19 @@ def _tour_work(units: pd.DataFrame, tour: pd.Series, t0: float, t1: float) -> pd
         "job_min": g["job_min"].sum(),
         "utilisation": g["busy_min"].sum() / g["on_min"].sum().where(g["on_min"].sum() > 0),
         "overtime_h": g["overtime_min"].sum() / 60.0,
+    })
+
+
+def _shift_work(units: pd.DataFrame, tour: pd.Series, t0: float, t1: float) -> pd.DataFrame:
+    """Per officer-shift: its tour, whether it starts in the window, and its minutes on duty,
+    jobs, job, busy and overtime minutes prorated by its share of duty inside the window."""
+    inside, share = window_share(units, t0, t1)
+    return pd.DataFrame({
+        "group": units["group"], "shift_start": tour, "unit_id": units["unit_id"],
+        "counted": in_window(units["shift_start"].to_numpy(), t0, t1),
+        "on_min": inside, "jobs": units["jobs"] * share, "job_min": units["job_min"] * share,
+        "busy_min": (units["busy_travel_min"] + units["job_min"]) * share,
+        "overtime_min": units["overtime_min"] * share,
     })
 
 

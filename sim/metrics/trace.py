@@ -21,10 +21,7 @@ def trace_frame(raw: RawRun, trace: LegTrace) -> pd.DataFrame:
     ``dispatch`` to a job); a stay (``patrol``, ``post``, ``standby``, ``job``) has
     ``from_zone == to_zone``.
     """
-    legs = trace.legs
-    officer = legs[:, 0].astype(np.int64)
-    order = np.lexsort((legs[:, 4], officer))  # stable: equal starts keep the order they ended
-    legs, officer = legs[order], officer[order]
+    legs, officer = _by_officer(trace.legs)
     zones = np.asarray(raw.layout.zone_ids, dtype=object)
     return pd.DataFrame({
         "replication": raw.replication,
@@ -36,6 +33,14 @@ def trace_frame(raw: RawRun, trace: LegTrace) -> pd.DataFrame:
         "from_zone": zones[legs[:, 2].astype(np.int64)],
         "to_zone": zones[legs[:, 3].astype(np.int64)],
     }, columns=TRACE_COLUMNS)
+
+
+def _by_officer(legs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The legs and their officers, by officer then start (a stable sort: equal starts keep
+    the order they ended)."""
+    officer = legs[:, 0].astype(np.int64)
+    order = np.lexsort((legs[:, 4], officer))
+    return legs[order], officer[order]
 
 
 def trace_info(raw: RawRun, trace: LegTrace) -> pd.DataFrame:

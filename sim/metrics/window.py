@@ -43,11 +43,9 @@ class Window:
 
 def longest_deadline_min(scenario: Scenario) -> float:
     """The longest rectification deadline of any enabled incident type (0 if none)."""
-    return max(
-        (step.deadline_min or 0.0 for t in scenario.incidents.values() if t.enabled
-         for step in t.ladder),
-        default=0.0,
-    )
+    deadlines = (step.deadline_min or 0.0 for t in scenario.incidents.values() if t.enabled
+                 for step in t.ladder)
+    return max(deadlines, default=0.0)
 
 
 def longest_target_min(scenario: Scenario) -> float:
@@ -59,11 +57,14 @@ def cooldown_min(scenario: Scenario) -> float:
     """τ: ``clock.cooldown_days`` if set, else whole days covering twice the longest deadline
     (a notice, its deadline, the re-inspection) and at least one day; never shorter than the
     longest service target, so whether a target was met is always known."""
-    if scenario.clock.cooldown_days is not None:
-        tau = scenario.clock.cooldown_days * DAY
-    else:
-        tau = math.ceil(max(DAY, 2.0 * longest_deadline_min(scenario)) / DAY) * DAY
+    days = scenario.clock.cooldown_days
+    tau = days * DAY if days is not None else _covering_days_min(scenario)
     return max(tau, longest_target_min(scenario))
+
+
+def _covering_days_min(scenario: Scenario) -> float:
+    """Whole days (in minutes) covering twice the longest deadline, at least one."""
+    return math.ceil(max(DAY, 2.0 * longest_deadline_min(scenario)) / DAY) * DAY
 
 
 def window_of(scenario: Scenario) -> Window:

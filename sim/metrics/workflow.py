@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from sim.engine.table import IncidentTable
 from sim.engine.workcalendar import Calendar
 from sim.engine.world import RawRun
 from sim.metrics.window import Window
@@ -48,8 +49,6 @@ def cases_frame(raw: RawRun) -> pd.DataFrame:
         raise ValueError("no case records: the scenario has no workflow: section")
     first = rec["incident"]
     types = _names(raw.layout.type_names, tab.type_idx[first])
-    found = tab.t_detect[first]
-    queued = tab.t_queued[first]
     return pd.DataFrame({
         "replication": raw.replication,
         "case_id": np.arange(len(first)),
@@ -58,12 +57,17 @@ def cases_frame(raw: RawRun) -> pd.DataFrame:
         "class": [spec.class_of(t) for t in types],
         "zone": _names(raw.layout.zone_ids, tab.zone_idx[first]),
         "channel": _names(raw.channel_names, tab.channel[first]),
-        "t_found": found,
-        "t_filed": np.where(np.isnan(queued), found, queued),
-        "t_dispatched": tab.t_dispatch[first],
+        **_filing_times(tab, first),
         **{name: rec[name] for name in ("t_handled", "t_reported", "t_checked", "t_closed")},
         "reopens": rec["reopens"],
     })
+
+
+def _filing_times(tab: IncidentTable, first: np.ndarray) -> dict[str, np.ndarray]:
+    """When each case's incident was found, filed (queued, else found) and dispatched to."""
+    found, queued = tab.t_detect[first], tab.t_queued[first]
+    return {"t_found": found, "t_filed": np.where(np.isnan(queued), found, queued),
+            "t_dispatched": tab.t_dispatch[first]}
 
 
 def _names(names: Sequence[str], codes: np.ndarray) -> list[str]:
@@ -197,11 +201,13 @@ def channel_table(incidents: pd.DataFrame, type_names: list[str], channels: tupl
     occur = incidents["t_occur"].to_numpy(dtype=float)
     inside = incidents[(occur >= w.t0) & (occur < w.arrival_end)]
     counts = inside.groupby(["type", "channel"]).size()
-    rows = []
-    for tname in type_names:
-        total = int(counts.get(tname, pd.Series(dtype=int)).sum())
-        for cname in channels:
-            n = int(counts.get((tname, cname), 0))
-            rows.append({"type": tname, "channel": cname, "incidents": n,
-                         "share": n / total if total else np.nan})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([row for tname in type_names
+                         for row in _channel_rows(tname, counts, channels)])
+
+
+def _channel_rows(tname: str, counts: pd.Series, channels: tuple[str, ...]) -> list[dict]:
+    """One type's rows: incidents per channel and their share of the type's incidents."""
+    total = int(counts.get(tname, pd.Series(dtype=int)).sum())
+    found = [int(counts.get((tname, cname), 0)) for cname in channels]
+    return [{"type": tname, "channel": cname, "incidents": n,
+             "share": n / total if total else np.nan} for cname, n in zip(channels, found)]
