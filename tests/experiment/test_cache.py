@@ -25,15 +25,9 @@ from sim.experiment.cache import (
 from sim.experiment.cache_format import MAGIC, same_frames
 from sim.experiment.replication import run_replication
 from sim.scenario.loader import scenario_from_dict
+from tests.helpers.scenarios import tiny_pile_dict
 
-TINY = {
-    "name": "tiny",
-    "clock": {"days": 2},
-    "district": {"grid": {"rows": 2, "cols": 2, "cell_m": 300}},
-    "incidents": {"pile": {"rate_per_day": {"residential": 4},
-                           "ladder": [{"name": "remove", "duration": 10}]}},
-    "units": {"foot": {"count": 2, "shifts": [{"start": "08:00", "end": "16:00"}]}},
-}
+TINY = tiny_pile_dict()
 
 
 @pytest.fixture(scope="module")

@@ -8,19 +8,13 @@ import pandas as pd
 
 from sim.experiment.single import run_to_folder
 from sim.scenario.loader import load_scenario, scenario_from_dict
+from tests.helpers.scenarios import tiny_pile_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def tiny_without_demand_models():
-    return scenario_from_dict({
-        "name": "tiny",
-        "clock": {"days": 2},
-        "district": {"grid": {"rows": 2, "cols": 2, "cell_m": 300}},
-        "incidents": {"pile": {"rate_per_day": {"residential": 4},
-                               "ladder": [{"name": "remove", "duration": 10}]}},
-        "units": {"foot": {"count": 2, "shifts": [{"start": "08:00", "end": "16:00"}]}},
-    })
+    return scenario_from_dict(tiny_pile_dict())
 
 
 def test_kpi_table_without_demand_models(tmp_path):

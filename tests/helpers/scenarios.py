@@ -342,3 +342,16 @@ def tiny_vendor_dict(seed: int, complaint_probability: float | None = None) -> d
         "incidents": {"vendor": vendor},
         "units": {"foot": {"count": 2, "shifts": [{"start": "08:00", "end": "17:00"}]}},
     }
+
+
+def tiny_pile_dict() -> dict[str, Any]:
+    """A 2 × 2 district for 2 days: piles only, two foot officers on a day shift (no
+    vendors or parking from the demand models: the smallest run there is)."""
+    return {
+        "name": "tiny",
+        "clock": {"days": 2},
+        "district": {"grid": {"rows": 2, "cols": 2, "cell_m": 300}},
+        "incidents": {"pile": {"rate_per_day": {"residential": 4},
+                               "ladder": [{"name": "remove", "duration": 10}]}},
+        "units": {"foot": {"count": 2, "shifts": [{"start": "08:00", "end": "16:00"}]}},
+    }
