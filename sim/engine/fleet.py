@@ -281,10 +281,7 @@ class Fleet:
                         -lam * (now - stamp[zone])
                     ) - math.expm1(-lam * (now - t0)) / lam
                     stamp[zone] = now
-                recent = self.recent
-                recent += (((idx << 16) + zone << 3) + kind, t0, now)
-                if len(recent) >= PresenceLog.SPILL:
-                    self.presence.spill()
+                self.recent += (((idx << 16) + zone << 3) + kind, t0, now)  # spilled by leave
                 if now > self.last_visit[zone]:
                     self.last_visit[zone] = now
         path, k = walk.path, walk.k

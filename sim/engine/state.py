@@ -34,8 +34,9 @@ class PresenceLog:
     """Presence records (code, t0, t1), three doubles each, packed: a year has millions.
 
     The engine adds a record with ``recent += (code, t0, t1)`` (a list takes three numbers
-    several times faster than an array does) and calls ``spill`` once ``recent`` holds
-    ``SPILL`` numbers; ``records`` moves the rest in and gives the packed view.
+    several times faster than an array does) and, when a stay ends, calls ``spill`` if
+    ``recent`` holds ``SPILL`` numbers or more; ``records`` moves the rest in and gives the
+    packed view.
     """
 
     SPILL = 3 * 4096
