@@ -83,7 +83,7 @@ class CommandRoom:
         for queue in self.order:
             while queue and self._stale(queue[0]):
                 queue.popleft()
-            job = self._first_takeable(queue, officer)
+            job = self._first_takeable(queue, officer) if queue else None
             if job is not None:
                 return job
         return None
