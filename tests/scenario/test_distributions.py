@@ -19,6 +19,16 @@ CASES = [
 ]
 
 
+ALL_KINDS = [
+    {"kind": "triangular", "low": 2, "mode": 5, "high": 17},
+    {"kind": "uniform", "low": 0.5, "high": 9.25},
+    {"kind": "lognormal", "mean": 12, "sd": 6},
+    {"kind": "exponential", "mean": 3.3},
+    {"kind": "empirical", "values": [1, 2, 10], "weights": [1, 1, 2]},
+    5.0,
+]
+
+
 @pytest.mark.parametrize(("spec", "numpy_draw"), CASES)
 def test_draw_is_numpys_own_number(spec: dict, numpy_draw) -> None:  # noqa: ANN001
     """The hand-written formulas repeat numpy's operation for operation: same stream, same
@@ -30,17 +40,7 @@ def test_draw_is_numpys_own_number(spec: dict, numpy_draw) -> None:  # noqa: ANN
     assert a == b
 
 
-@pytest.mark.parametrize(
-    "spec",
-    [
-        {"kind": "triangular", "low": 2, "mode": 5, "high": 17},
-        {"kind": "uniform", "low": 0.5, "high": 9.25},
-        {"kind": "lognormal", "mean": 12, "sd": 6},
-        {"kind": "exponential", "mean": 3.3},
-        {"kind": "empirical", "values": [1, 2, 10], "weights": [1, 1, 2]},
-        5.0,
-    ],
-)
+@pytest.mark.parametrize("spec", ALL_KINDS)
 def test_draws_have_the_stated_mean(spec: dict | float) -> None:
     """Mean of 40,000 draws within 4 standard errors of the distribution's mean."""
     dist = DIST.validate_python(spec)
@@ -63,16 +63,6 @@ def test_uniform_blocks_repeat_the_scalar_sequence() -> None:
     assert picks.min() == 0 and picks.max() == 6
     # each index 10,000 expected; 5 standard deviations ≈ 463
     assert np.all(np.abs(counts - 10_000) < 5 * np.sqrt(10_000 * 6 / 7))
-
-
-ALL_KINDS = [
-    {"kind": "triangular", "low": 2, "mode": 5, "high": 17},
-    {"kind": "uniform", "low": 0.5, "high": 9.25},
-    {"kind": "lognormal", "mean": 12, "sd": 6},
-    {"kind": "exponential", "mean": 3.3},
-    {"kind": "empirical", "values": [1, 2, 10], "weights": [1, 1, 2]},
-    5.0,
-]
 
 
 class _OnlyRandom:
