@@ -115,7 +115,7 @@ def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
            **demand_kpis(extra, incidents, _parking_types(scenario), t0, t1), **offenders}
     summary = _summary(scenario, replication, row, types)
     add_workflow_frames(raw, cases, incidents, w, extra, summary)
-    extra.update(planner_tables(raw, incidents, units, presence))
+    extra.update(planner_tables(raw, incidents, units, presence, _idleness(zones, layout)))
     extra.update(trace_frames(raw))
     raw.trace = None  # consumed too
     extra["by_hour"] = extra["by_hour"].merge(
@@ -123,6 +123,12 @@ def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
     if keep_presence:
         extra["presence"] = presence
     return _named(Frames(incidents, units, zones, coverage, summary, extra=extra), scenario.name)
+
+
+def _idleness(zones: pd.DataFrame, layout: Layout) -> pd.DataFrame:
+    """The zones' idleness (``zones_frame``), one row per zone of the layout in its order."""
+    columns = ["mean_idleness_min", "max_gap_min"]
+    return zones.set_index("zone").reindex(list(layout.zone_ids))[columns].reset_index(drop=True)
 
 
 def _tagged(frame: pd.DataFrame, replication: int) -> pd.DataFrame:
