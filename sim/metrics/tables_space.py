@@ -45,9 +45,10 @@ def first_responses(incidents: pd.DataFrame, areas: Areas, zone_ids: list[str], 
     ``outside`` is 1.0 or 0.0, NaN for an officer without own area.
     """
     rows = _dispatched_in(incidents, t0, arrival_end)
+    u = label_codes(_objects(incidents["first_unit_id"], rows), [*areas, ""])
+    rows, u = rows[u < len(areas)], u[u < len(areas)]  # none: nobody was dispatched
     zone, unit = _objects(incidents["zone"], rows), _objects(incidents["first_unit_id"], rows)
     own, has_area = _own_areas(areas, zone_ids)
-    u = label_codes(unit, list(areas))
     z = label_codes(zone, zone_ids)
     outside = np.where(has_area[u], (~own[u, z]).astype(float), np.nan)
     return pd.DataFrame({"zone": zone, "unit_id": unit, "outside": outside})
@@ -60,10 +61,9 @@ def _objects(labels: pd.Series, rows: np.ndarray) -> pd.Series:
 
 
 def _dispatched_in(incidents: pd.DataFrame, t0: float, arrival_end: float) -> np.ndarray:
-    """Which incidents occurred in [t0, arrival_end) and had an officer dispatched."""
-    return (in_window(incidents["t_occur"].to_numpy(), t0, arrival_end)
-            & incidents["t_dispatch"].notna().to_numpy()
-            & (incidents["first_unit_id"] != "").to_numpy())
+    """Rows of the incidents that occurred in [t0, arrival_end) with a dispatch time."""
+    return np.flatnonzero(in_window(incidents["t_occur"].to_numpy(), t0, arrival_end)
+                          & incidents["t_dispatch"].notna().to_numpy())
 
 
 def _own_areas(areas: Areas, zone_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -87,7 +87,8 @@ def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> p
     :func:`first_responses`.
     """
     out = _group_work(units, t0, t1)
-    group = sent["unit_id"].map(dict(zip(units["unit_id"], units["group"])))
+    officers = units.drop_duplicates("unit_id", keep="last")  # as a dict of every row keeps
+    group = sent["unit_id"].map(dict(zip(officers["unit_id"], officers["group"])))
     s = sent.groupby(group, sort=True)
     out["first_responses"] = s.size().reindex(out.index).fillna(0).astype(np.int64)
     out["out_of_area_share"] = s["outside"].mean().reindex(out.index)  # NaN: no own area

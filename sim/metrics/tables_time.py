@@ -96,9 +96,12 @@ def busy_spans(shifts: list[dict], t1: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _per_hour(hours: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:
     """Mean or 90th percentile of ``values`` per hour of day (NaN where none)."""
+    order = np.argsort(hours.astype(np.int8), kind="stable")  # (radix) each hour in order
+    bounds = np.searchsorted(hours[order], np.arange(25))
+    ordered = values[order]
     out = np.full(24, np.nan)
     for h in HOURS:
-        v = values[hours == h]
+        v = ordered[bounds[h]:bounds[h + 1]]
         if v.size:
             out[h] = v.mean() if how == "mean" else np.quantile(v, 0.9)
     return out
