@@ -55,18 +55,22 @@ def _took(incidents: pd.DataFrame) -> np.ndarray:
 def met_target(incidents: pd.DataFrame, targets: Mapping[str, float]) -> np.ndarray:
     """Per incident: 1.0 if its disorder ended within its type's target, 0.0 if not, NaN for
     types without a target."""
-    target = _target_of(incidents, targets)
+    codes = label_codes(incidents["type"], list(targets))
+    return _met(incidents, _target_table(list(targets), targets), codes)
+
+
+def _met(incidents: pd.DataFrame, table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``met_target`` from each incident's type code (−1: none) and the targets of the codes
+    (``_target_table``)."""
+    target = table[np.where(codes < 0, len(table) - 1, codes)]
     took = _took(incidents)
     hit = np.where(np.isnan(took), False, took <= target).astype(float)
     return np.where(np.isnan(target), np.nan, hit)
 
 
-def _target_of(incidents: pd.DataFrame, targets: Mapping[str, float]) -> np.ndarray:
-    """Per incident: its type's target in minutes (NaN: the type has none)."""
-    names = list(targets)
-    table = np.array([*(float(targets[n]) for n in names), np.nan])
-    codes = label_codes(incidents["type"], names)
-    return table[np.where(codes < 0, len(names), codes)]
+def _target_table(names: Sequence[str], targets: Mapping[str, float]) -> np.ndarray:
+    """The target (minutes) of each type of ``names`` (NaN: none), then NaN for other types."""
+    return np.array([*(float(targets.get(n, np.nan)) for n in names), np.nan])
 
 
 def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
@@ -136,13 +140,14 @@ def pooled(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window) -> 
     """The headline incident measures over the exogenous incidents of the arrival window."""
     window = in_arrival_window(incidents, w)
     rows = window & exogenous(incidents)
-    hit = met_target(incidents, targets)
+    codes = label_codes(incidents["type"], list(targets))
+    hit = _met(incidents, _target_table(list(targets), targets), codes)
     detected = _detected(incidents)
     return {
         "time_to_end_mean_min": _share(time_to_end(incidents, w.tau)[rows]),
         "sla_attainment": _share(hit[rows]),
         "share_detected": float(detected[rows].mean()) if rows.any() else float("nan"),
-        **_sla_by_type(incidents, targets, hit, window),
+        **_sla_by_type(codes, targets, hit, window),
     }
 
 
@@ -152,10 +157,10 @@ def _detected(incidents: pd.DataFrame) -> np.ndarray:
             & (incidents["channel"] != "merchant").to_numpy())
 
 
-def _sla_by_type(incidents: pd.DataFrame, targets: Mapping[str, float], hit: np.ndarray,
+def _sla_by_type(type_code: np.ndarray, targets: Mapping[str, float], hit: np.ndarray,
                  window: np.ndarray) -> dict[str, float]:
-    """``sla.<type>``: per type, over every source (by_type says which are exogenous)."""
-    type_code = label_codes(incidents["type"], list(targets))
+    """``sla.<type>``: per type, over every source (by_type says which are exogenous);
+    ``type_code``: each incident's position in ``targets``."""
     return {f"sla.{name}": _share(hit[window & (type_code == k)])
             for k, name in enumerate(targets)}
 
@@ -165,12 +170,14 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
     """Per incident type: counts, outcomes, channels, time to end, target, exposure, and the
     resolution with its parts (means over officer-resolved incidents)."""
     idx = np.flatnonzero(in_arrival_window(incidents, w))
-    all_types = label_codes(incidents["type"], type_names)
+    names = [*type_names, *(t for t in targets if t not in type_names)]
+    codes = label_codes(incidents["type"], names)
+    all_types = np.where(codes < len(type_names), codes, -1)
     columns = {
         "type": all_types[idx],
         "exogenous": exogenous(incidents)[idx],
         "end": time_to_end(incidents, w.tau)[idx],
-        "hit": met_target(incidents, targets)[idx],
+        "hit": _met(incidents, _target_table(names, targets), codes)[idx],
         "outcome": label_codes(incidents["outcome"], OUTCOME_ORDER)[idx],
         "channel": label_codes(incidents["channel"], CHANNEL_ORDER)[idx],
     }
