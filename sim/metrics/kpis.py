@@ -17,6 +17,7 @@ from sim.metrics.outcomes import (
     CHANNEL_ORDER,
     OUTCOME_ORDER,
     PARTS,
+    RESOLVED,
     exposure_minutes,
     in_arrival_window,
     label_codes,
@@ -149,11 +150,12 @@ def summary_row(incidents: pd.DataFrame, units: pd.DataFrame, zones: pd.DataFram
                 coverage: pd.DataFrame, targets: dict[str, float], w: Window) -> dict[str, float]:
     """One replication's measures (see ``sim.metrics.registry`` for each definition)."""
     idx = np.flatnonzero(in_arrival_window(incidents, w))
+    outcome = label_codes(incidents["outcome"], OUTCOME_ORDER)[idx]
     row: dict[str, float] = {
         **_volume(len(idx), w.arrival_days),
         **pooled(incidents, targets, w),
-        **_resolution(resolution_parts(incidents, idx)),
-        **_shares(incidents, idx),
+        **_resolution(resolution_parts(incidents, idx, outcome == RESOLVED)),
+        **_shares(outcome, label_codes(incidents["channel"], CHANNEL_ORDER)[idx]),
         **_coverage(coverage, zones),
         **_exposure(incidents, w),
         **staffing(units, w.t0, w.t1),
@@ -182,11 +184,9 @@ def _resolution(parts: pd.DataFrame) -> dict[str, float]:
     return row
 
 
-def _shares(incidents: pd.DataFrame, idx: np.ndarray) -> dict[str, float]:
-    """Share of the incidents ``idx`` by outcome and by channel that first found them."""
-    outcome = label_codes(incidents["outcome"], OUTCOME_ORDER)[idx]
-    channel = label_codes(incidents["channel"], CHANNEL_ORDER)[idx]
-    n = max(len(idx), 1)
+def _shares(outcome: np.ndarray, channel: np.ndarray) -> dict[str, float]:
+    """Share of incidents by outcome and by channel that first found them (their codes)."""
+    n = max(len(outcome), 1)
     row = {f"share_{name}": float(np.count_nonzero(outcome == k)) / n
            for k, name in enumerate(OUTCOME_ORDER)}
     row.update({f"share_found_{name}": float(np.count_nonzero(channel == k)) / n

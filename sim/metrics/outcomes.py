@@ -24,6 +24,7 @@ import pandas as pd
 from sim.metrics.window import Window
 
 OUTCOME_ORDER = ("resolved", "fled", "self_cleared", "merchant_fixed", "open_at_end")
+RESOLVED = OUTCOME_ORDER.index("resolved")
 CHANNEL_ORDER = ("patrol", "camera", "complaint", "merchant", "none")
 EXOGENOUS_SOURCES = ("catalog", "charging")
 PARTS = ("detection", "dispatch_wait", "travel", "on_scene", "rectification", "reinspection")
@@ -73,9 +74,11 @@ def _target_table(names: Sequence[str], targets: Mapping[str, float]) -> np.ndar
     return np.array([*(float(targets.get(n, np.nan)) for n in names), np.nan])
 
 
-def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
-    """Per incident (of ``rows``, positions, if given): the parts of occurrence → resolution,
-    NaN unless resolved by an officer.
+def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None,
+                     resolved: np.ndarray | None = None) -> pd.DataFrame:
+    """Per incident (of ``rows``, ascending positions, if given): the parts of occurrence →
+    resolution, NaN unless resolved by an officer (``resolved``: per row, whether it was, if
+    already known).
 
     Without a rectification deadline the first visit ends with the resolution and the last two
     parts are zero; with one, the first visit ends with the notice (``t_notice``), the
@@ -83,10 +86,11 @@ def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None) ->
     re-inspection to the resolution. The parts sum to ``resolution`` exactly (they telescope).
     """
     rows = np.arange(len(incidents)) if rows is None else rows
-    done = rows[(incidents["outcome"].to_numpy()[rows] == "resolved")]
-    where = np.searchsorted(rows, done) if len(rows) else done
+    if resolved is None:
+        resolved = incidents["outcome"].to_numpy()[rows] == "resolved"
+    where = np.flatnonzero(resolved)
     out = {f"{name}_min": _placed(values, where, len(rows))
-           for name, values in _parts(_resolved_times(incidents, done)).items()}
+           for name, values in _parts(_resolved_times(incidents, rows[where])).items()}
     return pd.DataFrame(out, index=incidents.index[rows])
 
 
@@ -181,7 +185,7 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
         "outcome": label_codes(incidents["outcome"], OUTCOME_ORDER)[idx],
         "channel": label_codes(incidents["channel"], CHANNEL_ORDER)[idx],
     }
-    parts = resolution_parts(incidents, idx)
+    parts = resolution_parts(incidents, idx, columns["outcome"] == RESOLVED)
     exposure = _exposure_by_type(incidents, all_types, len(type_names), w)
     # Rows grouped by type once (a stable sort keeps each type's rows in their order).
     order = np.argsort(columns["type"], kind="stable")
