@@ -48,7 +48,22 @@ def count_before(t: np.ndarray, grid: np.ndarray) -> np.ndarray:
 
 
 def boundaries_up_to(t: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Per time (not NaN): how many boundaries of the hour grid lie at or before it."""
+    """Per time (not NaN, below 2**52): how many boundaries of the hour grid lie at or before it.
+
+    From a grid starting at 0 or later, ``floor((t − grid[0]) / 60)`` is exact: t − grid[0]
+    is (grid[0] is a whole number, a multiple of t's last bit), and a correctly rounded
+    division by 60 never rounds a quotient below a whole number up onto it. Before 0, each
+    estimate is checked against the boundaries themselves.
+    """
+    if grid[0] < 0:
+        return _checked_boundaries(t, grid)
+    j = np.floor((t - grid[0]) / 60.0)
+    j[t < grid[0]] = -1.0  # (a tiny negative quotient rounds to −0)
+    return np.minimum(j, len(grid) - 1).astype(np.intp) + 1
+
+
+def _checked_boundaries(t: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """``boundaries_up_to``, each estimate corrected by comparing with the boundaries."""
     ext = np.append(grid, np.inf)  # ext[-1] too: no boundary at or below a time before grid[0]
     j = np.clip(np.floor((t - grid[0]) / 60.0), 0, len(grid) - 1).astype(np.intp)
     j -= t < ext[j]  # the division rounded up onto the next boundary
