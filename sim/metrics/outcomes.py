@@ -89,9 +89,12 @@ def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None,
     if resolved is None:
         resolved = incidents["outcome"].to_numpy()[rows] == "resolved"
     where = np.flatnonzero(resolved)
-    out = {f"{name}_min": _placed(values, where, len(rows))
-           for name, values in _parts(_resolved_times(incidents, rows[where])).items()}
-    return pd.DataFrame(out, index=incidents.index[rows])
+    parts = _parts(_resolved_times(incidents, rows[where]))
+    block = np.full((len(parts), len(rows)), np.nan)  # a part a row: the frame's own layout,
+    for k, values in enumerate(parts.values()):  # so pandas takes it without a copy
+        block[k, where] = values
+    return pd.DataFrame(block.T, columns=[f"{name}_min" for name in parts],
+                        index=incidents.index[rows], copy=False)
 
 
 _TIMES = ("t_occur", "t_detect", "t_dispatch", "t_arrive", "t_notice", "t_reinspect", "t_resolve")
@@ -100,13 +103,6 @@ _TIMES = ("t_occur", "t_detect", "t_dispatch", "t_arrive", "t_notice", "t_reinsp
 def _resolved_times(incidents: pd.DataFrame, done: np.ndarray) -> dict[str, np.ndarray]:
     """The times of the resolved rows ``done`` only (a year has half a million incidents)."""
     return {c: incidents[c].to_numpy(dtype=float)[done] for c in _TIMES}
-
-
-def _placed(values: np.ndarray, where: np.ndarray, n: int) -> np.ndarray:
-    """``n`` NaNs with ``values`` at positions ``where``."""
-    column = np.full(n, np.nan)
-    column[where] = values
-    return column
 
 
 def _parts(t: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
