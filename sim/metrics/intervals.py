@@ -6,6 +6,8 @@ every function takes start and end times in minutes and is vectorised.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 
@@ -24,12 +26,16 @@ def overlap_by_hour(starts: np.ndarray, ends: np.ndarray, t0: float, t1: float) 
     return np.bincount(hours, weights=per_bin, minlength=24)
 
 
+@lru_cache(maxsize=8)
 def hour_grid(t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
     """The whole-hour boundaries around [t0, t1), and the hour of day of each bin between
-    two boundaries (boundary i is ``grid[0] + 60 i`` exactly: whole minutes)."""
+    two boundaries (boundary i is ``grid[0] + 60 i`` exactly: whole minutes). Read-only:
+    the same arrays serve every call with the same window."""
     first, last = np.floor(t0 / 60.0) * 60.0, np.ceil(t1 / 60.0) * 60.0
     grid = np.arange(first, last + 60.0, 60.0)
-    return grid, (int(first // 60.0) + np.arange(len(grid) - 1)) % 24
+    hours = (int(first // 60.0) + np.arange(len(grid) - 1)) % 24
+    grid.flags.writeable = hours.flags.writeable = False
+    return grid, hours
 
 
 def _time_before(t: np.ndarray, grid: np.ndarray) -> np.ndarray:
