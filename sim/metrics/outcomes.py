@@ -154,14 +154,17 @@ def pooled(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window) -> 
 def _detected(incidents: pd.DataFrame) -> np.ndarray:
     """Which incidents officers learnt of (a shop fixing its own disorder does not count)."""
     return (incidents["t_detect"].notna().to_numpy()
-            & (incidents["channel"] != "merchant").to_numpy())
+            & (incidents["channel"].to_numpy() != "merchant"))  # (numpy's is the quicker)
 
 
 def _sla_by_type(type_code: np.ndarray, targets: Mapping[str, float], hit: np.ndarray,
                  window: np.ndarray) -> dict[str, float]:
     """``sla.<type>``: per type, over every source (by_type says which are exogenous);
     ``type_code``: each incident's position in ``targets``."""
-    return {f"sla.{name}": _share(hit[window & (type_code == k)])
+    rows = np.flatnonzero(window & (type_code >= 0))
+    order = rows[np.argsort(type_code[rows].astype(np.int16), kind="stable")]  # (radix)
+    bounds = np.searchsorted(type_code[order], np.arange(len(targets) + 1))
+    return {f"sla.{name}": _share(hit[order[bounds[k]:bounds[k + 1]]])
             for k, name in enumerate(targets)}
 
 
