@@ -11,7 +11,7 @@ from sim.demand.arrivals import CHANNEL_NAMES
 from sim.engine.trace import TraceSpec
 from sim.engine.world import RawRun, return_free_memory, simulate
 from sim.metrics.demand import demand_frames, demand_kpis
-from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
+from sim.metrics.kpis import ZoneStays, coverage_frame, summary_row, zones_frame
 from sim.metrics.offenders import offender_kpis
 from sim.metrics.outcomes import (
     by_type,
@@ -104,10 +104,12 @@ def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
     presence = presence_frame(raw)
     raw.presence = None  # type: ignore[assignment]
     return_free_memory()
-    zones = _tagged(zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1),
-                    replication)
-    coverage = _tagged(coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES),
+    stays = ZoneStays.of(presence, layout.zone_ids, MODES)
+    zones = _tagged(zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1,
+                                stays), replication)
+    coverage = _tagged(coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES, stays),
                        replication)
+    del stays
     targets = service_targets(scenario)
     types = _tagged(by_type(incidents, layout.type_names, targets, w), replication)
     extra["by_type"] = types
