@@ -87,12 +87,17 @@ def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> p
     :func:`first_responses`.
     """
     out = _group_work(units, t0, t1)
-    officers = units.drop_duplicates("unit_id", keep="last")  # as a dict of every row keeps
-    group = sent["unit_id"].map(dict(zip(officers["unit_id"], officers["group"])))
-    s = sent.groupby(group, sort=True)
+    s = sent.groupby(_group_of(sent["unit_id"], units), sort=True)
     out["first_responses"] = s.size().reindex(out.index).fillna(0).astype(np.int64)
     out["out_of_area_share"] = s["outside"].mean().reindex(out.index)  # NaN: no own area
     return out.reset_index()
+
+
+def _group_of(unit_ids: pd.Series, units: pd.DataFrame) -> np.ndarray:
+    """Each officer's group, as Python strings (NaN: an officer not in ``units``)."""
+    officers = units.drop_duplicates("unit_id", keep="last")
+    groups = np.append(officers["group"].to_numpy(dtype=object), np.nan)
+    return groups[label_codes(unit_ids, officers["unit_id"].to_numpy(dtype=object))]
 
 
 def _group_work(units: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
