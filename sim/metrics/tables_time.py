@@ -199,20 +199,24 @@ def shift_taking(job_unit: np.ndarray, job_t: np.ndarray, shift_unit: np.ndarray
     """Per job (officer code, time): the position of that officer's shift that started last
     at or before the job (of shifts starting at once, the last listed); NaN if none.
 
-    What ``pd.merge_asof(direction="backward", by=officer)`` finds, by one binary search
-    over (officer, time) keys: times are replaced by their rank among all the times, so the
-    keys are exact integers.
+    What ``pd.merge_asof(direction="backward", by=officer)`` finds, by a binary search in
+    each officer's shifts (officer codes: 0 up to a few thousand; other codes find none).
     """
-    if not len(shift_start):
-        return np.full(len(job_t), np.nan)
-    _, rank = np.unique(np.concatenate([shift_start, job_t]), return_inverse=True)
-    width = len(rank) + 1
-    shift_key = shift_unit.astype(np.int64) * width + rank[:len(shift_start)]
-    job_key = job_unit.astype(np.int64) * width + rank[len(shift_start):]
-    order = np.argsort(shift_key, kind="stable")
-    at = order[np.maximum(np.searchsorted(shift_key[order], job_key, side="right") - 1, 0)]
-    found = (job_unit >= 0) & (shift_unit[at] == job_unit) & (shift_key[at] <= job_key)
-    return np.where(found, at, np.nan)
+    found = np.full(len(job_t), np.nan)
+    shifts = np.lexsort((shift_start, shift_unit))  # (stable) by officer, then start
+    n = int(max(shift_unit.max(initial=-1), job_unit.max(initial=-1))) + 1
+    jobs = np.argsort(job_unit.astype(np.int16 if n < 2**15 else np.int64), kind="stable")
+    for lo, hi, a, b in zip(*_bounds(shift_unit[shifts], n), *_bounds(job_unit[jobs], n)):
+        mine, rows = shifts[lo:hi], jobs[a:b]
+        at = np.searchsorted(shift_start[mine], job_t[rows], side="right") - 1
+        found[rows] = np.where(at >= 0, mine[np.maximum(at, 0)], np.nan) if len(mine) else np.nan
+    return found
+
+
+def _bounds(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where each code 0..n-1 starts and ends in the sorted ``codes``."""
+    edges = np.searchsorted(codes, np.arange(n + 1))
+    return edges[:-1], edges[1:]
 
 
 SHIFT_COLUMNS = ["group", "shift_start", "officers", "shifts", "staff_hours", "officers_on_duty",
