@@ -76,9 +76,9 @@ def _target_table(names: Sequence[str], targets: Mapping[str, float]) -> np.ndar
 
 def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None,
                      resolved: np.ndarray | None = None) -> pd.DataFrame:
-    """Per incident (of ``rows``, ascending positions, if given): the parts of occurrence →
-    resolution, NaN unless resolved by an officer (``resolved``: per row, whether it was, if
-    already known).
+    """Per incident (of ``rows``, positions, if given): the parts of occurrence → resolution,
+    NaN unless resolved by an officer (``resolved``: per row, whether it was, if already
+    known).
 
     Without a rectification deadline the first visit ends with the resolution and the last two
     parts are zero; with one, the first visit ends with the notice (``t_notice``), the
@@ -172,29 +172,27 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
             w: Window) -> pd.DataFrame:
     """Per incident type: counts, outcomes, channels, time to end, target, exposure, and the
     resolution with its parts (means over officer-resolved incidents)."""
-    idx = np.flatnonzero(in_arrival_window(incidents, w))
     names = [*type_names, *(t for t in targets if t not in type_names)]
     codes = label_codes(incidents["type"], names)
     all_types = np.where(codes < len(type_names), codes, -1)
+    # The window's rows grouped by type (a stable sort keeps each type's rows in order).
+    idx = np.flatnonzero(in_arrival_window(incidents, w))
+    rows = idx[np.argsort(all_types[idx].astype(np.int16), kind="stable")]  # (radix)
     columns = {
-        "type": all_types[idx],
-        "exogenous": exogenous(incidents)[idx],
-        "end": time_to_end(incidents, w.tau)[idx],
-        "hit": _met(incidents, _target_table(names, targets), codes)[idx],
-        "outcome": label_codes(incidents["outcome"], OUTCOME_ORDER)[idx],
-        "channel": label_codes(incidents["channel"], CHANNEL_ORDER)[idx],
+        "type": all_types[rows],
+        "exogenous": exogenous(incidents)[rows],
+        "end": time_to_end(incidents, w.tau)[rows],
+        "hit": _met(incidents, _target_table(names, targets), codes)[rows],
+        "outcome": label_codes(incidents["outcome"], OUTCOME_ORDER)[rows],
+        "channel": label_codes(incidents["channel"], CHANNEL_ORDER)[rows],
     }
-    parts = resolution_parts(incidents, idx, columns["outcome"] == RESOLVED)
+    resolved = resolution_parts(incidents, rows, columns["outcome"] == RESOLVED)
+    parts = {name: resolved[name].to_numpy() for name in resolved.columns}
     exposure = _exposure_by_type(incidents, all_types, len(type_names), w)
-    # Rows grouped by type once (a stable sort keeps each type's rows in their order).
-    order = np.argsort(columns["type"], kind="stable")
-    bounds = np.searchsorted(columns["type"][order], np.arange(len(type_names) + 1))
-    sorted_columns = {name: values[order] for name, values in columns.items()}
-    sorted_parts = {name: parts[name].to_numpy()[order] for name in parts.columns}
-    rows = [_type_row(name, _slice(sorted_columns, bounds, k), _slice(sorted_parts, bounds, k),
-                      targets, exposure[k] / 60.0)
-            for k, name in enumerate(type_names)]
-    return pd.DataFrame(rows)
+    bounds = np.searchsorted(columns["type"], np.arange(len(type_names) + 1))
+    return pd.DataFrame([_type_row(name, _slice(columns, bounds, k), _slice(parts, bounds, k),
+                                   targets, exposure[k] / 60.0)
+                         for k, name in enumerate(type_names)])
 
 
 def _exposure_by_type(incidents: pd.DataFrame, types: np.ndarray, n: int,
