@@ -65,6 +65,7 @@ class ZoneStays:
 
     @staticmethod
     def of(presence: pd.DataFrame, zone_ids: Sequence[str], modes: Sequence[str] = ()) -> ZoneStays:
+        """The presence rows grouped by zone (with their modes, given ``modes``)."""
         groups = group_rows(zone_codes(presence, zone_ids), len(zone_ids),
                             *_stay_times(presence), *_mode_columns(presence, modes))
         return ZoneStays(tuple(zone_ids), tuple(modes), groups)
