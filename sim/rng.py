@@ -8,8 +8,11 @@ adding a stream never shifts another.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from typing import Any, cast
 
 import numpy as np
+from pydantic import BaseModel
 
 
 def stable_hash(name: str) -> int:
@@ -72,3 +75,30 @@ class Uniforms:
         u = self.buffer[self.k]
         self.k += 1
         return u
+
+
+def uniform_stream(rng: np.random.Generator, draws: Iterable[Any]) -> np.random.Generator:
+    """``rng`` for a stream used only to draw from ``draws`` and for ``rng.random()``.
+
+    When every distribution among ``draws`` (searched through models, lists and dicts) uses
+    one ``rng.random()`` per draw at most (``single_uniform``), the stream's uniforms are
+    handed out a block at a time (:class:`Uniforms`): the same numbers, faster. Otherwise
+    ``rng`` itself.
+    """
+    if all(d.single_uniform for d in distributions_in(list(draws))):
+        return cast(np.random.Generator, Uniforms(rng))  # only ``random()`` is ever called
+    return rng
+
+
+def distributions_in(obj: Any) -> list[Any]:
+    """Every distribution (an object with ``single_uniform``) found in ``obj``: models,
+    lists, tuples and dict values, searched recursively."""
+    if hasattr(obj, "single_uniform"):
+        return [obj]
+    if isinstance(obj, BaseModel):
+        obj = [getattr(obj, name) for name in type(obj).model_fields]
+    elif isinstance(obj, dict):
+        obj = list(obj.values())
+    if isinstance(obj, (list, tuple)):
+        return [d for item in obj for d in distributions_in(item)]
+    return []

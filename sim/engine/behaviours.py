@@ -61,7 +61,7 @@ def queue_limit(world: WorldPort, officer: Officer) -> float:
     radius is measured from the post); everyone else anywhere.
     """
     b = officer.group.behaviour
-    now = world.env.now
+    now = world.env._now
     if isinstance(b, FixedPost) and inside(officer.post_windows, now):
         at_post = officer.pos == officer.post_zone
         return b.radius_min if b.dispatchable and at_post else -np.inf
@@ -89,7 +89,7 @@ def random_patrol_step(
         fleet = world.officers
         back = 0.0 if dest == then else float(fleet.travel[officer.mode_idx, dest, then])
         there = 0.0 if dest == officer.pos else fleet.travel_time(officer, dest)
-        if there + back < until - world.env.now:
+        if there + back < until - world.env._now:
             stop = until - back
         else:
             dest, arrive_by = then, True
@@ -103,7 +103,7 @@ def _random_patrol(world: WorldPort, officer: Officer, end: float, b: RandomPatr
 def hotspot_patrol_step(world: WorldPort, officer: Officer, end: float, b: HotspotPatrol) -> Steps:
     """Patrol a zone drawn in proportion to its expected disorder."""
     zones = officer.plan.zone_array
-    hour = int(world.env.now // 60) % 24 if b.by_hour else None
+    hour = int(world.env._now // 60) % 24 if b.by_hour else None
     cum, total = world.officers.facts.weights(officer.plan, hour)
     rng = officer.rng
     if total > 0:
@@ -144,7 +144,7 @@ def hotspot_stops_step(world: WorldPort, officer: Officer, end: float, b: Hotspo
     """Stop at the most overdue hotspot when one is due; otherwise patrol the other zones."""
     fleet = world.officers
     plan = officer.plan
-    now = world.env.now
+    now = world.env._now
     stops = plan.stops
     travel = fleet.travel[officer.mode_idx, officer.pos, stops]
     last = np.array([fleet.last_stay[s] for s in stops])  # stays, not drives past
@@ -173,7 +173,7 @@ def post_step(world: WorldPort, officer: Officer, end: float, post: FixedPost) -
     In the window the officer walks to the post (not dispatchable on the way) and stays to the
     window's end; if dispatchable it may be sent to jobs within ``radius_min`` of the post.
     """
-    now = world.env.now
+    now = world.env._now
     window = inside(officer.post_windows, now)
     if window is None:
         until = next_start(officer.post_windows, now)
@@ -186,14 +186,14 @@ def post_step(world: WorldPort, officer: Officer, end: float, post: FixedPost) -
         yield from move(world, officer, officer.post_zone, available=False)
         if officer.pending is not None:  # found disorder on the way and handles it
             return
-    left = max(0.0, min(window[1], end) - world.env.now)
+    left = max(0.0, min(window[1], end) - world.env._now)
     yield from stay(world, officer, left, POST, limit=limit, available=post.dispatchable)
 
 
 def community_step(world: WorldPort, officer: Officer, end: float, b: CommunityVisits) -> Steps:
     """Inside a visiting window, stay at the community zones in turn; on call otherwise."""
     plan = officer.plan
-    now = world.env.now
+    now = world.env._now
     window = inside(plan.windows, now)
     if window is None:
         until = next_start(plan.windows, now)

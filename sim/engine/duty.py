@@ -9,6 +9,7 @@ import numpy as np
 import simpy
 
 from sim.engine.behaviours import behaviour_step, queue_limit
+from sim.engine.calls import timeout
 from sim.engine.jobs import Job
 from sim.engine.movement import Steps, stay, walk
 from sim.engine.officer import Officer
@@ -25,8 +26,8 @@ def officer_process(world: WorldPort, officer: Officer) -> Steps:
     for start, end in officer.duty:
         if start >= world.layout.horizon:
             break
-        if env.now < start:
-            yield env.timeout(start - env.now)
+        if env._now < start:
+            yield timeout(env, start - env._now)
         shift = begin_shift(world, officer, start, end)
         yield from work_shift(world, officer, end, shift["busy_spans"])
         end_shift(world, officer, shift)
@@ -46,7 +47,7 @@ def work_shift(world: WorldPort, officer: Officer, end: float, busy_spans: list)
     """Until ``end``: take the next job if there is one, else a step of the behaviour."""
     env, fleet = world.env, world.officers
     idle_steps = 0
-    now = env.now
+    now = env._now
     while now < end:
         if officer.pending is None and officer.windowed:
             fleet.limit[officer.idx] = queue_limit(world, officer)
@@ -54,10 +55,10 @@ def work_shift(world: WorldPort, officer: Officer, end: float, busy_spans: list)
         officer.pending = None
         if job is not None:
             idle_steps = 0
-            span = [env.now, np.nan]
+            span = [env._now, np.nan]
             busy_spans.append(span)
             yield from run_job(world, officer, job)
-            now = span[1] = env.now
+            now = span[1] = env._now
             continue
         before = now
         try:
@@ -67,14 +68,14 @@ def work_shift(world: WorldPort, officer: Officer, end: float, busy_spans: list)
                 yield from stay(world, officer, min(1.0, end - now), PATROL)
         except simpy.Interrupt:
             pass
-        now = env.now
+        now = env._now
         idle_steps = idle_steps + 1 if now == before and officer.pending is None else 0
 
 
 def end_shift(world: WorldPort, officer: Officer, shift: dict) -> None:
     """The officer goes off duty: a job given in the last instant goes back to the command
     room, and the shift's row is complete."""
-    now = world.env.now
+    now = world.env._now
     world.officers.set_available(officer, False)
     officer.state = OFF
     if officer.pending is not None:  # dispatched in the instant the shift ended
@@ -132,13 +133,13 @@ def work_ladder(world: WorldPort, officer: Officer, i: int) -> Steps:
     world.officers.arrive(officer, PRESENCE_JOB, "job_min")
     t_idx = tab.type_of[i]
     rng, ladder = world.onscene_rngs[t_idx], world.types[t_idx].ladder
-    step = int(tab.ladder_step[i])
+    step: int = tab.ladder_step.item(i)  # (``item``: a Python number, not a numpy scalar)
     while True:
         spec = ladder[step]
         minutes = spec.duration.draw(rng)
         if minutes > 0:
-            yield env.timeout(minutes)
-        u = tab.u_ladder[i, step]
+            yield timeout(env, minutes)
+        u: float = tab.u_ladder.item(i, step)
         step += 1
         tab.ladder_step[i] = step
         if spec.deadline_min is not None:

@@ -4,8 +4,7 @@ dispatch choices (nearest or run card), sighting, and presence records."""
 from __future__ import annotations
 
 import math
-from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
@@ -13,9 +12,9 @@ import numpy as np
 
 from sim.engine.duty import officer_process
 from sim.engine.jobs import Job
-from sim.engine.officer import ENTER_NEXT, NORMAL, Officer, Walk
-from sim.engine.state import JOB, PRESENCE_PASSING, account
-from sim.rng import Uniforms
+from sim.engine.officer import NORMAL, Officer, Walk
+from sim.engine.state import JOB, PRESENCE_PASSING, PresenceLog, account
+from sim.rng import Uniforms, uniform_stream
 from sim.scenario.district import MODES
 from sim.scenario.operations import default_sight_passing
 from sim.strategy.plans import ZoneFacts, group_plans
@@ -30,7 +29,7 @@ def build_officers(world: WorldPort) -> list[Officer]:
     members: list[Officer] = []
     for gname, group in scenario.units.items():
         plans = group_plans(group, layout, scenario.clock.days, scenario.clock.start_weekday)
-        rng = world.streams.get(f"patrol/{gname}")
+        rng = uniform_stream(world.streams.get(f"patrol/{gname}"), [group.behaviour])
         for k in range(group.count):
             officer = Officer(len(members), f"{gname}-{k + 1}", gname, group, layout,
                               scenario.clock, rng)
@@ -105,6 +104,11 @@ class Fleet:
         self.last_stay: list[float] = [0.0] * z
         self.facts = ZoneFacts(scenario, layout)  # demand and geometry, computed when first used
         self.watchers: list[list[Officer]] = [[] for _ in range(z)]
+        # the world's parts that every zone entry touches
+        self.deterrence = world.deterrence
+        self.open_in_zone = world.incidents.open_in_zone
+        # The callbacks of a walk waiting for its next zone: SimPy's loop calls ``enter``.
+        self.enter_next: tuple[Callable[[Walk], None], ...] = (self.enter,)
         det = scenario.detection
         self.sight = sight_table(layout.type_names, det.sight, det.sight_by_type, 0.0)
         self.sight_passing = sight_table(
@@ -113,9 +117,10 @@ class Fleet:
         self.sight_rng = Uniforms(world.streams.get("sight"))  # used for nothing else
         self.handle_on_sight = scenario.dispatch.handle_on_sight
         self.run_cards = self._run_cards()
-        # Presence records (code, t0, t1), three doubles each, packed (the code is officer,
-        # zone and kind: sim.engine.state.presence_code, inlined below): a year has millions.
-        self.presence = array("d")
+        # Presence records (the code is officer, zone and kind: sim.engine.state.presence_code,
+        # inlined below); records are added to ``recent`` (see PresenceLog).
+        self.presence = PresenceLog()
+        self.recent = self.presence.recent
         self.shift_rows: list[dict] = []
 
     def _run_cards(self) -> list[list[int]] | None:
@@ -223,9 +228,13 @@ class Fleet:
                 return
 
     def scan(self, officer: Officer, zone: int) -> None:
-        """An officer arriving in a zone looks at the disorder already there."""
-        for i in list(self.world.incidents.open_in_zone[zone]):
-            if self.sees(officer, i):
+        """An officer arriving in a zone looks at the disorder already there (``sees``, written
+        out: it runs at most zone entries)."""
+        type_of = self.world.incidents.table.type_of
+        chance = self.sight_passing if officer.passing else self.sight
+        mode, draw = officer.mode_idx, self.sight_rng.random
+        for i in list(self.open_in_zone[zone]):
+            if draw() < chance[type_of[i]][mode]:
                 self.found(officer, i)
 
     def start_walk(self, officer: Officer, dest: int, busy: bool) -> float:
@@ -238,84 +247,83 @@ class Fleet:
         minutes = self.travel_lists[officer.mode_idx][officer.pos][dest]
         path = self.facts.path(officer.pos, dest)  # the zones after the start, ending with dest
         officer.trip = (now, busy)
-        walk = officer.walk = Walk(self.enter, officer, path, minutes / len(path), now)
+        walk = officer.walk = Walk(officer, path, minutes / len(path), now)
         self.enter(walk)
         return minutes
 
     def enter(self, walk: Walk) -> None:
-        """The officer on ``walk`` enters the walk's next zone (unless the walk has ended).
+        """The officer on ``walk`` leaves the zone it was passing through (if it was) and
+        enters the walk's next zone; once the walk is over (``stop_walk``) it only leaves.
 
-        Passing through (every zone but the last): it looks, then watches and is seen until
-        ``end_pass``; if it finds disorder it handles on sight (``officer.pending``), it stops
-        there instead. (Written out, with ``end_pass``: they run at every zone of every trip.)
+        Leaving records the pass: presence, deterrence memory (``Deterrence.add_stay``) and
+        the zone's last visit. Passing through (every zone but the last), the officer looks,
+        then watches and is seen until it leaves; if it finds disorder it handles on sight
+        (``officer.pending``), it stops there instead. Written out in one function: it runs at
+        every zone of every trip.
         """
         officer = walk.officer
         if officer.walk is not walk:
             return
+        env = self.env
+        now = env._now
         if officer.passing:
-            self.end_pass(officer)
+            officer.passing = False
+            zone, t0, kind, _ = officer.stay  # type: ignore[misc]  # passing: a stay is set
+            officer.stay = None
+            idx = officer.idx
+            self.watchers[zone].remove(officer)
+            deterrence = self.deterrence
+            del deterrence.ongoing[zone][idx]
+            if now > t0:
+                if deterrence.enabled:
+                    lam, stamp = deterrence.lam, deterrence.stamp
+                    deterrence.memory[zone] = deterrence.memory[zone] * math.exp(
+                        -lam * (now - stamp[zone])
+                    ) - math.expm1(-lam * (now - t0)) / lam
+                    stamp[zone] = now
+                recent = self.recent
+                recent += (((idx << 16) + zone << 3) + kind, t0, now)
+                if len(recent) >= PresenceLog.SPILL:
+                    self.presence.spill()
+                if now > self.last_visit[zone]:
+                    self.last_visit[zone] = now
         path, k = walk.path, walk.k
+        if k == len(path):
+            return  # the walk is over
         zone = path[k]
         officer.pos = zone
         if k + 1 < len(path):
             walk.k = k + 1
-            env = self.env
-            now = env._now
-            walk.callbacks = ENTER_NEXT
+            walk.callbacks = self.enter_next
             queue: list[Any] = env._queue  # SimPy's heap; the walk stands in for an event
             heappush(queue, (now + (walk.t0 + (k + 1) * walk.share - now), NORMAL,
                              next(env._eid), walk))
             officer.passing = True
-            if self.world.incidents.open_in_zone[zone]:
+            if self.open_in_zone[zone]:
                 self.scan(officer, zone)
                 if officer.pending is not None:
                     officer.passing = False
                     return
             self.watchers[zone].append(officer)
             officer.stay = (zone, now, PRESENCE_PASSING, None)
-            deterrence = self.world.deterrence
-            deterrence.ongoing[zone][officer.idx] = now
-            deterrence.where[officer.idx] = zone
+            self.deterrence.ongoing[zone][officer.idx] = now  # (``where``: stays only)
 
     def stop_walk(self, officer: Officer) -> None:
-        """The walk ends (arrived, interrupted, or handling what it found on the way)."""
-        officer.walk = None
-        if officer.passing:
-            self.end_pass(officer)
+        """The walk ends (arrived, interrupted, handling what it found on the way, or the run
+        stopped): it leaves the zone it was passing through, and the trip is accounted."""
+        walk = officer.walk
+        if walk is not None:
+            walk.k = len(walk.path)  # nothing more to enter
+            self.enter(walk)
+            officer.walk = None
         self.end_trip(officer)
-
-    def end_pass(self, officer: Officer) -> None:
-        """The officer leaves the zone it was passing through (if it was): presence recorded."""
-        stay = officer.stay
-        if not officer.passing or stay is None:
-            return
-        officer.passing = False
-        zone, t0, kind, _ = stay
-        officer.stay = None
-        idx = officer.idx
-        self.watchers[zone].remove(officer)
-        now = self.env._now
-        deterrence = self.world.deterrence
-        del deterrence.where[idx]
-        del deterrence.ongoing[zone][idx]
-        if now > t0:
-            if deterrence.enabled:  # Deterrence.add_stay, written out (it runs at every zone)
-                lam = deterrence.lam
-                stamp = deterrence.stamp
-                deterrence.memory[zone] = deterrence.memory[zone] * math.exp(
-                    -lam * (now - stamp[zone])
-                ) - math.expm1(-lam * (now - t0)) / lam
-                stamp[zone] = now
-            self.presence.extend((((idx << 16) + zone << 3) + kind, t0, now))
-            if now > self.last_visit[zone]:
-                self.last_visit[zone] = now
 
     def arrive(self, officer: Officer, kind: int, activity: str | None) -> None:
         """The officer starts a stay in its current zone (kind < 0: out of sight, no presence;
         ``activity`` None: the minutes are accounted by the trip)."""
-        officer.stay = (officer.pos, self.env.now, kind, activity)
+        officer.stay = (officer.pos, self.env._now, kind, activity)
         if kind >= 0:
-            self.world.deterrence.arrive(officer.idx, officer.pos, self.env.now)
+            self.world.deterrence.arrive(officer.idx, officer.pos, self.env._now)
 
     def leave(self, officer: Officer) -> None:
         """The officer's stay ends now: record presence and account the minutes."""
@@ -323,20 +331,19 @@ class Fleet:
             return
         zone, t0, kind, activity = officer.stay
         officer.stay = None
-        now = self.env.now
+        now = self.env._now
         self.world.deterrence.leave(officer.idx, now)
         if activity is not None:
             account(officer, activity, now - t0)
         if now > t0 and kind >= 0:
-            self.presence.extend((((officer.idx << 16) + zone << 3) + kind, t0, now))
+            recent = self.recent
+            recent += (((officer.idx << 16) + zone << 3) + kind, t0, now)
+            if len(recent) >= PresenceLog.SPILL:
+                self.presence.spill()
             if now > self.last_visit[zone]:
                 self.last_visit[zone] = now
             if now > self.last_stay[zone] and kind != PRESENCE_PASSING:
                 self.last_stay[zone] = now
-
-    def start_trip(self, officer: Officer, busy: bool) -> None:
-        """The officer sets off (``busy``: to a job)."""
-        officer.trip = (self.env.now, busy)
 
     def end_trip(self, officer: Officer) -> float:
         """The trip ends now (arrived, interrupted, or the run stopped): account it."""
@@ -344,7 +351,7 @@ class Fleet:
             return 0.0
         t0, busy = officer.trip
         officer.trip = None
-        minutes = self.env.now - t0
+        minutes = self.env._now - t0
         account(officer, "travel_min", minutes)
         if busy:
             account(officer, "busy_travel_min", minutes)
@@ -355,6 +362,5 @@ class Fleet:
     def close_all(self) -> None:
         """At the horizon: end every stay and trip still under way (the run stops mid-way)."""
         for officer in self.members:
-            self.end_pass(officer)
+            self.stop_walk(officer)
             self.leave(officer)
-            self.end_trip(officer)

@@ -8,7 +8,7 @@ not a generator.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from math import isnan
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ import numpy as np
 import simpy
 
 from sim.demand.arrivals import CHANNEL_PATROL, IncidentBatch
-from sim.engine.calls import call_later
+from sim.engine.calls import push
 from sim.engine.table import (
     ASSIGNED,
     AWAITING_DEADLINE,
@@ -61,8 +61,9 @@ def feeder_events(
 class Feeder:
     """Replays the exogenous events in time order, one heap entry at a time.
 
-    Not a process: each event is a plain scheduled call (``sim.engine.calls``) that handles it and schedules
-    the next, so a replayed event costs no generator switch. Events that can no longer do
+    Not a process: the feeder itself waits on SimPy's queue for its next event
+    (``sim.engine.calls.push``), handles it and schedules the next, so a replayed event costs
+    no generator switch and no new object. Events that can no longer do
     anything (the end of a case already closed, a report of a case already detected) are
     skipped without scheduling. The arrays become Python lists a block at a time: lists
     iterate fast, and a block keeps their memory small however long the run.
@@ -82,6 +83,11 @@ class Feeder:
         self.kinds: list[int] = []
         self.who: list[int] = []
         self.k = 0  # next event in the current block
+        # Stepped by SimPy's loop as an event of its own (``push``): no new object per event.
+        self.due: tuple[Callable[[object], None], ...] = (self._fire,)
+        self.callbacks: tuple[Callable[[object], None], ...] | None = None
+        self._ok = True
+        self._value = None
 
     def start(self) -> None:
         """Start replaying (events at time 0 are handled when the run starts, before the
@@ -102,7 +108,7 @@ class Feeder:
         """Handle the events also due now (in sort order), then schedule the next one that
         can still matter."""
         env, handlers, state = self.env, self.handlers, self.book.table.state
-        now = env.now  # handlers never advance the clock
+        now = env._now  # handlers never advance the clock
         while self.k < len(self.times) or self._next_block():
             kind, i = self.kinds[self.k], self.who[self.k]
             # A closed case stays closed; a detected one is never open again: skip for good.
@@ -111,7 +117,8 @@ class Feeder:
                 continue
             t = self.times[self.k]
             if t > now:
-                call_later(env, t - now, self._fire, None)
+                self.callbacks = self.due
+                push(env, t - now, self)
                 return
             handlers[kind](i)
             self.k += 1
@@ -164,7 +171,7 @@ class IncidentBook:
             self.open_in_zone[tab.zone_of[i]].remove(i)
             if merchant:
                 tab.channel[i] = tab.end_channel[i]  # the shop, or a handling layer
-                tab.t_detect[i] = self.world.env.now
+                tab.t_detect[i] = self.world.env._now
         self.finish(i, MERCHANT_FIXED if merchant else SELF_CLEARED)
 
     # -- transitions used by officers, the fleet and the command room ------------------
@@ -254,7 +261,7 @@ class IncidentBook:
         tab = self.table
         tab.state[i] = REPORTED
         tab.channel[i] = channel
-        tab.t_detect[i] = self.world.env.now
+        tab.t_detect[i] = self.world.env._now
         zone_list = self.open_in_zone[tab.zone_of[i]]
         if i in zone_list:
             zone_list.remove(i)
@@ -262,7 +269,7 @@ class IncidentBook:
     def finish(self, i: int, outcome: int, resolved_at: float | None = None) -> None:
         """End the incident's case with an outcome (t_end is when the disorder stopped)."""
         tab = self.table
-        now = self.world.env.now
+        now = self.world.env._now
         tab.state[i] = ENDED
         tab.outcome[i] = outcome
         if isnan(tab.t_end[i]):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from sim.engine.calls import timeout
 from sim.engine.state import PATROL, PATROL_TRAVEL, POST, PRESENCE_PATROL, PRESENCE_POST, STANDBY
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def walk(world: WorldPort, officer: Officer, dest: int, busy: bool = False) -> S
         if officer.pending is not None and not busy:
             return  # found disorder in the first zone on the way and handles it
         if minutes > 0:
-            yield world.env.timeout(minutes)
+            yield timeout(world.env, minutes)
         fleet.move(officer, dest)
     finally:
         fleet.stop_walk(officer)
@@ -75,7 +76,7 @@ def stay(
     fleet.arrive(officer, PRESENCE_POST if state == POST else PRESENCE_PATROL,
                  "post_min" if state == POST else "patrol_min")
     try:
-        yield world.env.timeout(minutes)
+        yield timeout(world.env, minutes)
     finally:
         watchers.remove(officer)
         fleet.leave(officer)
@@ -93,7 +94,7 @@ def visit(
     ``stop``), so a zero dwell cannot stall the clock.
     """
     travel = world.officers.travel_time(officer, dest)
-    left = stop - world.env.now
+    left = stop - world.env._now
     moved = dest != officer.pos and (travel < left or (arrive_by and travel <= left + 1e-9))
     if moved:
         yield from move(world, officer, dest, available, limit)
@@ -101,14 +102,14 @@ def visit(
             return
     elif minutes <= 0:
         minutes = 1.0
-    left = stop - world.env.now
+    left = stop - world.env._now
     yield from stay(world, officer, max(0.0, min(minutes, left)), state, limit, available)
 
 
 def claim(world: WorldPort, officer: Officer, zone: int) -> None:
     """Mark ``zone`` as visited at the officer's expected arrival (for idleness choices)."""
     fleet = world.officers
-    arrival = world.env.now + fleet.travel_time(officer, zone)
+    arrival = world.env._now + fleet.travel_time(officer, zone)
     if arrival > fleet.last_visit[zone]:
         fleet.last_visit[zone] = arrival
     if arrival > fleet.last_stay[zone]:
@@ -121,6 +122,6 @@ def wait(world: WorldPort, officer: Officer, until: float) -> Steps:
     world.officers.set_available(officer, True)
     world.officers.arrive(officer, -1, "standby_min")
     try:
-        yield world.env.timeout(max(0.0, until - world.env.now))
+        yield timeout(world.env, max(0.0, until - world.env._now))
     finally:
         world.officers.leave(officer)

@@ -10,7 +10,6 @@ needs three things of what it pops: ``callbacks`` (each called with the event), 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
     from sim.compiled import Layout
     from sim.scenario.model import Clock
 
-__all__ = ["ENTER_NEXT", "NORMAL", "Officer", "Walk"]
+__all__ = ["NORMAL", "Officer", "Walk"]
 
 
 class Officer:
@@ -102,11 +101,9 @@ class Walk:
     """One officer's trip along ``path`` (the zones after the start, ending with the
     destination), ``share`` minutes in each, started at ``t0``; ``k``: the next zone."""
 
-    __slots__ = ("_ok", "_value", "callbacks", "enter", "k", "officer", "path", "share", "t0")
+    __slots__ = ("_ok", "_value", "callbacks", "k", "officer", "path", "share", "t0")
 
-    def __init__(self, enter: Callable[[Walk], None], officer: Officer, path: list[int],
-                 share: float, t0: float) -> None:
-        self.enter = enter  # the fleet's handler of a zone entry (Fleet.enter)
+    def __init__(self, officer: Officer, path: list[int], share: float, t0: float) -> None:
         self.officer = officer
         self.path = path
         self.share = share
@@ -116,10 +113,3 @@ class Walk:
         self._ok = True
         self._value = None
 
-
-def _enter_next(walk: Walk) -> None:
-    """SimPy's loop steps the walk: its officer enters the next zone."""
-    walk.enter(walk)
-
-
-ENTER_NEXT = (_enter_next,)  # the callbacks of a walk waiting for its next zone

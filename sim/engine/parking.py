@@ -48,10 +48,10 @@ class ParkingLot:
         """Candidate ``k`` arrives and finds the legal spaces full."""
         c = self.cand
         zone = c["zone"][k]
-        risk = self.world.deterrence.risk(zone, self.world.env.now)
+        risk = self.world.deterrence.risk(zone, self.world.env._now)
         p = c["p_max"][k] * (1.0 - self.risk_weight[c["vehicle"][k]] * risk)
         if c["u"][k] < p:
-            j = spawn(self.world, self.world.env.now, c["type_idx"][k], zone,
+            j = spawn(self.world, self.world.env._now, c["type_idx"][k], zone,
                       attribute_row(self.attrs, k), SOURCE_PARKING)
             self.illegal.append((k, j))
         else:

@@ -54,7 +54,7 @@ class Recurrences:
         if rng.random() >= itype.recurrence:
             return
         name = world.layout.type_names[t_idx]
-        t = world.env.now + itype.recurrence_delay.draw(rng)
+        t = world.env._now + itype.recurrence_delay.draw(rng)
         if t >= world.layout.horizon:
             return
         zone = tab.zone_of[i]

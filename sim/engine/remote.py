@@ -21,7 +21,7 @@ def serve_notice(world: WorldPort, i: int) -> None:
     tab = world.incidents.table
     if tab.state[i] == ENDED:
         return  # ended by itself while being filed
-    now = world.env.now
+    now = world.env._now
     spec = world.types[tab.type_of[i]].ladder[0]
     u = tab.u_ladder[i, 0]
     deadline = spec.deadline_min

@@ -18,6 +18,7 @@ import numpy as np
 from sim.demand.arrivals import IncidentBatch
 from sim.demand.door_front import apply_door_front, contracts_per_zone
 from sim.demand.propensity import zone_weights
+from sim.engine.calls import timeout
 
 if TYPE_CHECKING:
     import simpy
@@ -71,7 +72,7 @@ def spawn(
     j = tab.append({"t_occur": t, "type_idx": type_idx, "zone_idx": zone,
                     "recurrence_of": recurrence_of, "source": source, **attrs})
     t_end = min(float(attrs["t_selfclear"]), float(attrs["t_merchant"]))
-    if t > world.env.now:
+    if t > world.env._now:
         world.at(t, book.occur, j)
     else:  # a vendor setting up, a driver parking: it happens now
         book.occur(j)
@@ -89,8 +90,8 @@ def replay(world: WorldPort, times: np.ndarray,
     for k, t in enumerate(times.tolist()):
         if t >= world.layout.horizon:
             return
-        if t > env.now:
-            yield env.timeout(t - env.now)
+        if t > env._now:
+            yield timeout(env, t - env._now)
         action(k)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from array import array
 from typing import Any
+
+import numpy as np
 
 OFF, PATROL_TRAVEL, PATROL, POST, STANDBY, JOB = range(6)
 PRESENCE_PATROL, PRESENCE_POST, PRESENCE_JOB, PRESENCE_PASSING = range(4)
@@ -25,3 +28,28 @@ def presence_code(officer: int, zone: int, kind: int) -> int:
 def presence_fields(codes: Any) -> tuple[Any, Any, Any]:
     """Officer, zone and kind arrays from an integer array of presence codes."""
     return codes >> 19, (codes >> 3) & 0xFFFF, codes & 7
+
+
+class PresenceLog:
+    """Presence records (code, t0, t1), three doubles each, packed: a year has millions.
+
+    The engine adds a record with ``recent += (code, t0, t1)`` (a list takes three numbers
+    several times faster than an array does) and calls ``spill`` once ``recent`` holds
+    ``SPILL`` numbers; ``records`` moves the rest in and gives the packed view.
+    """
+
+    SPILL = 3 * 4096
+
+    def __init__(self) -> None:
+        self.packed = array("d")
+        self.recent: list[float] = []
+
+    def spill(self) -> None:
+        """Move the recent records into the packed array."""
+        self.packed.fromlist(self.recent)
+        self.recent.clear()
+
+    def records(self) -> np.ndarray:
+        """Every record so far as an (n, 3) float array (a view of the packed array)."""
+        self.spill()
+        return np.frombuffer(self.packed, dtype=float).reshape(-1, 3)

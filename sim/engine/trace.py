@@ -137,7 +137,7 @@ class TracingFleet(Fleet):
         if trip is not None:
             activity = DISPATCH if trip[1] else TRAVEL
             self.trace.add(officer.idx, activity, self.origin[officer.idx], officer.pos,
-                           trip[0], self.env.now)
+                           trip[0], self.env._now)
         return minutes
 
     def leave(self, officer: Officer) -> None:
@@ -147,4 +147,4 @@ class TracingFleet(Fleet):
             return
         zone, t0, _, activity = stay
         if activity is not None:  # None: passing through (a trip's part)
-            self.trace.add(officer.idx, STAY_ACTIVITY[activity], zone, zone, t0, self.env.now)
+            self.trace.add(officer.idx, STAY_ACTIVITY[activity], zone, zone, t0, self.env._now)

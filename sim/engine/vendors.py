@@ -61,7 +61,7 @@ class Vendors:
             self.world.env.process(replay(self.world, self.plan.t, self.attempt))
 
     def _note(self, zone: int, code: int, vendor: int, incident: int = -1) -> None:
-        self.log.append((self.world.env.now, zone, code, vendor, incident))
+        self.log.append((self.world.env._now, zone, code, vendor, incident))
 
     # -- set-ups ------------------------------------------------------------------------
     def attempt(self, k: int) -> None:
@@ -72,7 +72,7 @@ class Vendors:
         if self.busy[v]:
             self._note(zone, BUSY, v)
             return
-        now = self.world.env.now
+        now = self.world.env._now
         if plan.u_rel[k] < 1.0 - self.world.deterrence.risk(zone, now):
             self._set_up(v, zone, end, attribute_row(self.plan_attrs, k), SETUP)
         else:
@@ -87,14 +87,14 @@ class Vendors:
 
     def _set_up(self, v: int, zone: int, end: float, attrs: dict, code: int) -> None:
         attrs["t_selfclear"] = end
-        j = spawn(self.world, self.world.env.now, self.type_idx, zone, attrs, SOURCE_VENDOR)
+        j = spawn(self.world, self.world.env._now, self.type_idx, zone, attrs, SOURCE_VENDOR)
         self.vendor_of[j] = v
         self.plan_end[j] = end
         self.busy[v] = True
         self._note(zone, code, v, j)
 
     def _fresh_attrs(self, zone: int) -> dict:
-        return self.attr_pool.row(self.world.env.now, zone)
+        return self.attr_pool.row(self.world.env._now, zone)
 
     def _move(self, v: int, zone: int, end: float) -> bool:
         """Head for a random neighbouring zone; False if there is none."""
@@ -103,13 +103,13 @@ class Vendors:
             return False
         dest = near[pick(self.rng, len(near))]
         self._note(zone, DISPLACED_OUT, v)
-        t = self.world.env.now + self.spec.displace_delay.draw(self.rng)
+        t = self.world.env._now + self.spec.displace_delay.draw(self.rng)
         self.world.at(t, self._try_setup, v, dest, end, DISPLACED_IN)
         return True
 
     def _try_setup(self, v: int, zone: int, end: float, code: int) -> None:
         """A moved or returning vendor sets up unless deterred, busy or out of time."""
-        now = self.world.env.now
+        now = self.world.env._now
         deter = self.world.deterrence
         if (self.busy[v] or end - now < self.spec.min_trading_min
                 or (code == RETURNED and deter.present(zone))
@@ -148,7 +148,7 @@ class Vendors:
         if outcome != FLED:
             return
         self._note(zone, FLEE, v, i)
-        now = self.world.env.now
+        now = self.world.env._now
         if end - now < self.spec.min_trading_min:
             return
         if self.rng.random() < self.spec.displace and self._move(v, zone, end):

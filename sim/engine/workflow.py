@@ -19,6 +19,7 @@ import numpy as np
 import simpy
 
 from sim.demand.arrivals import CHANNEL_MERCHANT
+from sim.engine.calls import timeout
 from sim.engine.spawn import SOURCE_REOPEN, spawn
 from sim.engine.table import ENDED
 from sim.engine.workcalendar import Calendar
@@ -57,7 +58,7 @@ class CaseBook:
             case = self._open(i)
             if case is None:
                 return
-        self.times["t_handled"][case] = self.env.now
+        self.times["t_handled"][case] = self.env._now
         self.env.process(self._report_check_close(case, i))
 
     def _open(self, i: int) -> int | None:
@@ -84,21 +85,21 @@ class CaseBook:
 
     def _report_check_close(self, case: int, i: int) -> Generator[simpy.Event, None, None]:
         env, spec, rng = self.env, self.spec, self.rng
-        yield env.timeout(spec.report_back.draw(rng))
-        self.times["t_reported"][case] = env.now
+        yield timeout(env, spec.report_back.draw(rng))
+        self.times["t_reported"][case] = env._now
         if spec.check.working_hours_only:
-            start = self.calendar.next_working(env.now)
-            if start > env.now:
-                yield env.timeout(start - env.now)
+            start = self.calendar.next_working(env._now)
+            if start > env._now:
+                yield timeout(env, start - env._now)
         with self.checkers.request() as turn:
             yield turn
-            yield env.timeout(spec.check.duration.draw(rng))
-        self.times["t_checked"][case] = env.now
+            yield timeout(env, spec.check.duration.draw(rng))
+        self.times["t_checked"][case] = env._now
         if rng.random() < spec.check.fail_probability:
             self._reopen(case, i)
             return
-        yield env.timeout(spec.closing.draw(rng))
-        self.times["t_closed"][case] = env.now
+        yield timeout(env, spec.closing.draw(rng))
+        self.times["t_closed"][case] = env._now
 
     def _reopen(self, case: int, i: int) -> None:
         """The check failed: the problem is there again and goes back to the command room."""
@@ -106,7 +107,7 @@ class CaseBook:
         attrs: dict[str, float | np.ndarray] = {"t_selfclear": np.inf, "t_merchant": np.inf, "t_report": np.inf,
                  "report_channel": 0, "u_flee": 1.0,
                  "u_ladder": np.zeros(tab.u_ladder.shape[1])}  # the redo complies
-        j = spawn(self.world, self.env.now, tab.type_of[i], tab.zone_of[i], attrs,
+        j = spawn(self.world, self.env._now, tab.type_of[i], tab.zone_of[i], attrs,
                   SOURCE_REOPEN, recurrence_of=i)
         self.case_of[j] = case
         self.reopens[case] += 1

@@ -30,7 +30,7 @@ from sim.engine.table import IncidentTable
 from sim.engine.trace import LegTrace, TraceSpec, TracingFleet
 from sim.engine.vendors import Vendors
 from sim.engine.workflow import CaseBook
-from sim.rng import Streams
+from sim.rng import Streams, uniform_stream
 from sim.scenario.district import MODES
 from sim.scenario.model import Scenario
 
@@ -52,16 +52,17 @@ class World:
         self.streams = Streams(scenario.seed, replication)
         self.env = simpy.Environment()
         self.types = [scenario.incidents[name] for name in self.layout.type_names]
-        self.onscene_rngs = [self.streams.get(f"onscene/{n}") for n in self.layout.type_names]
+        self.onscene_rngs = [uniform_stream(self.streams.get(f"onscene/{n}"), [t.ladder])
+                             for n, t in zip(self.layout.type_names, self.types)]
         speeds = scenario.district.travel.speeds_kmh
         self.speed_km_per_min = [getattr(speeds, m) / 60.0 for m in MODES]
         self.channel_names = channel_names(scenario)
         shops, contracted = self._build_demand(batch)
         self.command = CommandRoom(self)
+        self.deterrence = Deterrence(self)
         # the movement trace (opt-in) records in a Fleet subclass: nothing to pay when off
         self.officers = Fleet(self) if trace is None else TracingFleet(self, trace)
         self.recurrences = Recurrences(self)
-        self.deterrence = Deterrence(self)
         self.cards = ShopCards(self, shops, contracted)
         self.vendors = Vendors(self)
         self.sanctions = ShopSanctions(self, len(shops))
@@ -94,7 +95,7 @@ class World:
 
     def at(self, t: float, action: Callable[..., Any], *args: Any) -> None:
         """Call ``action(*args)`` at time ``t`` (a plain callback: no process needed)."""
-        now = self.env.now
+        now = self.env._now
         call_later(self.env, t - now if t > now else 0.0, action, *args)
 
     def on_scene(self, i: int) -> None:
@@ -104,11 +105,11 @@ class World:
         if self.escalation.active:
             self.escalation.on_scene(i)
         if self.cards.active:
-            self.cards.on_scene(i, self.env.now)
+            self.cards.on_scene(i, self.env._now)
 
     def on_finish(self, i: int, outcome: int) -> None:
         """Incident ``i`` ended: deterrence, card points and vendors take note."""
-        now = self.env.now
+        now = self.env._now
         self.deterrence.on_finish(i, outcome, now)
         if self.cards.active:
             self.cards.on_finish(i, outcome, now)
@@ -137,7 +138,7 @@ class World:
             replication=self.replication,
             incidents=self.incidents.table,
             # a view of the packed records, not a copy (a year has millions of rows)
-            presence=np.frombuffer(self.officers.presence, dtype=float).reshape(-1, 3),
+            presence=self.officers.presence.records(),
             shifts=self.officers.shift_rows + open_shift_rows(self),
             officer_ids=[o.uid for o in self.officers.members],
             officer_modes=[o.mode for o in self.officers.members],

@@ -8,7 +8,7 @@ Every duration in a scenario is written as one of these, e.g.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -41,6 +41,10 @@ PositiveWeight = Annotated[
 
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # Does ``draw`` use nothing of the generator but ``rng.random()``, at most once? Then a
+    # stream used only for such draws may hand out its uniforms a block at a time
+    # (``sim.rng.uniform_stream``: the same numbers, faster).
+    single_uniform: ClassVar[bool] = False
 
     @property
     def mean(self) -> float:  # pragma: no cover - overridden
@@ -109,6 +113,8 @@ class LogNormal(_Dist):
 class Uniform(_Dist):
     """Uniform on [low, high]."""
 
+    single_uniform: ClassVar[bool] = True
+
     kind: Literal["uniform"]
     low: NonNegative
     high: NonNegative
@@ -136,6 +142,8 @@ class Uniform(_Dist):
 
 class Triangular(_Dist):
     """Triangular with low ≤ mode ≤ high."""
+
+    single_uniform: ClassVar[bool] = True
 
     kind: Literal["triangular"]
     low: NonNegative
@@ -172,6 +180,8 @@ class Triangular(_Dist):
 
 class Fixed(_Dist):
     """Always the same value."""
+
+    single_uniform: ClassVar[bool] = True
 
     kind: Literal["fixed"]
     value: NonNegative

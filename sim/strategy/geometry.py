@@ -148,9 +148,22 @@ def paths_from(xy: np.ndarray, a: int, step: float | None = None) -> list[list[i
     a run needs most of the zones × zones paths, and each call costs mostly numpy overhead.
     """
     xy = np.asarray(xy, dtype=float)
-    step = _sampling_step(xy, step)
-    pts = [_leg_points(xy[a], xy[b], step) for b in range(len(xy))]
-    nearest = _nearest_centres(np.vstack(pts), xy)
-    ends = np.cumsum([len(p) for p in pts]).tolist()
-    return [[b] if b == a else _zones_along(nearest[end - len(pts[b]):end], a, b)
+    pts, counts = _legs_to_all(xy[a], xy, _sampling_step(xy, step))
+    nearest = _nearest_centres(pts, xy)
+    ends = np.cumsum(counts).tolist()
+    return [[b] if b == a else _zones_along(nearest[end - counts[b]:end], a, b)
             for b, end in enumerate(ends)]
+
+
+def _legs_to_all(p: np.ndarray, xy: np.ndarray, step: float) -> tuple[np.ndarray, list[int]]:
+    """``_leg_points(p, q, step)`` for every centre ``q`` of ``xy``, stacked in that order
+    (the same numbers, computed at once), and the number of points of each path."""
+    z = len(xy)
+    corners = np.column_stack([xy[:, 0], np.full(z, p[1])])
+    starts = np.stack([np.broadcast_to(p, (z, 2)), corners], axis=1).reshape(-1, 2)
+    ends = np.stack([corners, xy], axis=1).reshape(-1, 2)  # legs: p → corner, corner → q
+    n = np.maximum(np.ceil(np.abs(ends - starts).sum(axis=1) / step).astype(np.int64), 1)
+    leg = np.repeat(np.arange(2 * z), n)
+    j = np.arange(1, len(leg) + 1) - np.repeat(np.cumsum(n) - n, n)  # 1..n within each leg
+    pts = starts[leg] + (ends[leg] - starts[leg]) * (j / n[leg])[:, None]
+    return pts, (n[0::2] + n[1::2]).tolist()

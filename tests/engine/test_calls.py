@@ -5,8 +5,8 @@ order of events (and so every result) does not change. The tests run one small p
 scheduled actions, ties included, once with every action a Timeout and once with a random
 mix of Calls and Timeouts, and compare the logs.
 
-Power (checked by injection): ``call_later`` scheduling at ``URGENT`` instead of ``NORMAL``
-priority, or reusing one tie-breaking number instead of ``next(env._eid)``, makes
+Power (checked by injection): ``call_later`` (or ``timeout``) scheduling at ``URGENT`` instead
+of ``NORMAL`` priority, or reusing one tie-breaking number instead of ``next(env._eid)``, makes
 ``test_a_mix_of_calls_and_timeouts_runs_in_timeout_order`` fail.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 import simpy
 
-from sim.engine.calls import Call, call_later
+from sim.engine.calls import Call, call_later, push, timeout
 
 Schedule = Callable[[simpy.Environment, float, Callable[..., Any], Any], None]
 
@@ -26,6 +26,18 @@ Schedule = Callable[[simpy.Environment, float, Callable[..., Any], Any], None]
 def by_timeout(env: simpy.Environment, delay: float, action: Callable[..., Any], *args: Any) -> None:
     """The reference: a SimPy Timeout whose callback runs the action."""
     env.timeout(delay).callbacks.append(lambda _event: action(*args))
+
+
+def by_fast_timeout(env: simpy.Environment, delay: float, action: Callable[..., Any],
+                    *args: Any) -> None:
+    """The engine's own timeout (``sim.engine.calls.timeout``) with the action as callback."""
+    timeout(env, delay).callbacks.append(lambda _event: action(*args))
+
+
+def by_push(env: simpy.Environment, delay: float, action: Callable[..., Any], *args: Any) -> None:
+    """A long-lived object put on the queue as its own event (``sim.engine.calls.push``)."""
+    event = Call(action, args)
+    push(env, delay, event)
 
 
 def run_program(kinds: list[Schedule]) -> list[tuple[float, str]]:
@@ -57,9 +69,21 @@ def test_a_mix_of_calls_and_timeouts_runs_in_timeout_order() -> None:
     assert len(reference) > 20 and len({t for t, _ in reference}) > 3  # ties and several times
     for seed in range(20):
         rng = random.Random(seed)
-        mixed = run_program([rng.choice([call_later, by_timeout]) for _ in range(100)])
+        mixed = run_program([rng.choice([call_later, by_timeout, by_fast_timeout, by_push])
+                             for _ in range(100)])
         assert mixed == reference, f"seed {seed}"
     assert run_program([call_later] * 100) == reference
+    assert run_program([by_fast_timeout] * 100) == reference
+
+
+def test_the_fast_timeout_is_simpys_timeout() -> None:
+    env = simpy.Environment(initial_time=4.0)
+    ours, theirs = timeout(env, 2.5), env.timeout(2.5)
+    assert type(ours) is type(theirs)
+    for name in ("env", "callbacks", "_value", "_delay", "_ok"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    env.run()
+    assert ours.processed and ours.value is None and env.now == 6.5
 
 
 def test_a_call_runs_at_its_time_with_its_arguments() -> None:

@@ -45,6 +45,18 @@ def test_same_events_in_the_same_order_as_simpy(horizon):
     assert any(t == 70.0 for t, *_ in got) == (horizon > 70.0)  # nothing at the horizon itself
 
 
+def test_runs_in_stages_process_what_one_run_does():
+    """A run stops at its horizon and a second run goes on from there."""
+    simpy_env, ours = simpy.Environment(), simpy.Environment()
+    expected, got = [], []
+    _model(simpy_env, expected)
+    _model(ours, got)
+    simpy_env.run(until=60.0)
+    run_until(ours, 25.0)
+    run_until(ours, 60.0)
+    assert got == expected and ours.now == 60.0
+
+
 def test_an_unhandled_failure_stops_the_run_with_its_exception():
     env = simpy.Environment()
 

@@ -18,6 +18,7 @@ import numpy as np
 from sim.engine.state import (
     ACTIVITIES,
     PRESENCE_NAMES,
+    PresenceLog,
     account,
     presence_code,
     presence_fields,
@@ -51,3 +52,22 @@ def test_account_adds_minutes_to_the_current_shift_only() -> None:
     assert shift["patrol_min"] == 15.0 and shift["job_min"] == 4.0
     assert sum(shift.values()) == 19.0
     account(SimpleNamespace(shift=None), "patrol_min", 5.0)  # off duty: nothing to add to
+
+
+def test_presence_log_keeps_every_record_in_order_across_spills() -> None:
+    """Records added through ``recent`` (spilled into the packed array now and then, as the
+    fleet does) come back complete and in order, codes exact."""
+    log = PresenceLog()
+    rng = np.random.default_rng(1)
+    rows = [(presence_code(int(o), int(z), int(k)), float(a), float(a) + float(d))
+            for o, z, k, a, d in zip(rng.integers(0, 900, 10_000), rng.integers(0, 5000, 10_000),
+                                     rng.integers(0, 4, 10_000), rng.random(10_000) * 5e5,
+                                     rng.random(10_000) * 60)]
+    for row in rows:
+        log.recent += row
+        if len(log.recent) >= PresenceLog.SPILL:
+            log.spill()
+    got = log.records()
+    assert got.shape == (10_000, 3) and log.recent == []
+    assert got.tolist() == [list(map(float, row)) for row in rows]
+    assert (got[:, 0].astype(np.int64) == [row[0] for row in rows]).all()
