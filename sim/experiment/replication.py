@@ -11,7 +11,7 @@ from sim.demand.arrivals import CHANNEL_NAMES
 from sim.engine.trace import TraceSpec
 from sim.engine.world import RawRun, return_free_memory, simulate
 from sim.metrics.demand import demand_frames, demand_kpis
-from sim.metrics.kpis import coverage_frame, summary_row, zones_frame
+from sim.metrics.kpis import ZoneStays, coverage_frame, summary_row, zones_frame
 from sim.metrics.offenders import offender_kpis
 from sim.metrics.outcomes import (
     by_type,
@@ -104,10 +104,12 @@ def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
     presence = presence_frame(raw)
     raw.presence = None  # type: ignore[assignment]
     return_free_memory()
-    zones = _tagged(zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1),
-                    replication)
-    coverage = _tagged(coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES),
+    stays = ZoneStays.of(presence, layout.zone_ids, MODES)
+    zones = _tagged(zones_frame(zone_table(layout, scenario), incidents, presence, t0, t1,
+                                stays), replication)
+    coverage = _tagged(coverage_frame(list(layout.zone_ids), presence, t0, t1, MODES, stays),
                        replication)
+    del stays
     targets = service_targets(scenario)
     types = _tagged(by_type(incidents, layout.type_names, targets, w), replication)
     extra["by_type"] = types
@@ -115,7 +117,7 @@ def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
            **demand_kpis(extra, incidents, _parking_types(scenario), t0, t1), **offenders}
     summary = _summary(scenario, replication, row, types)
     add_workflow_frames(raw, cases, incidents, w, extra, summary)
-    extra.update(planner_tables(raw, incidents, units, presence))
+    extra.update(planner_tables(raw, incidents, units, presence, _idleness(zones, layout)))
     extra.update(trace_frames(raw))
     raw.trace = None  # consumed too
     extra["by_hour"] = extra["by_hour"].merge(
@@ -123,6 +125,12 @@ def frames_from_raw(raw: RawRun, keep_presence: bool = False) -> Frames:
     if keep_presence:
         extra["presence"] = presence
     return _named(Frames(incidents, units, zones, coverage, summary, extra=extra), scenario.name)
+
+
+def _idleness(zones: pd.DataFrame, layout: Layout) -> pd.DataFrame:
+    """The zones' idleness (``zones_frame``), one row per zone of the layout in its order."""
+    columns = ["mean_idleness_min", "max_gap_min"]
+    return zones.set_index("zone").reindex(list(layout.zone_ids))[columns].reset_index(drop=True)
 
 
 def _tagged(frame: pd.DataFrame, replication: int) -> pd.DataFrame:

@@ -8,6 +8,7 @@ Presence, coverage, idleness, exposure and staffing are clipped to the observati
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from sim.metrics.outcomes import (
     CHANNEL_ORDER,
     OUTCOME_ORDER,
     PARTS,
+    RESOLVED,
     exposure_minutes,
     in_arrival_window,
     label_codes,
@@ -51,9 +53,40 @@ def stays_by_zone(presence: pd.DataFrame,
     return [(s, e) for s, e in groups]
 
 
+@dataclass(frozen=True)
+class ZoneStays:
+    """The presence rows by zone, grouped once for the zones and coverage frames: per zone of
+    ``zone_ids``, the start and end times of its rows in row order, then (with ``modes``)
+    each row's mode code and whether it is passing through."""
+
+    zone_ids: tuple[str, ...]
+    modes: tuple[str, ...]
+    groups: list[tuple[np.ndarray, ...]]
+
+    @staticmethod
+    def of(presence: pd.DataFrame, zone_ids: Sequence[str], modes: Sequence[str] = ()) -> ZoneStays:
+        """The presence rows grouped by zone (with their modes, given ``modes``)."""
+        groups = group_rows(zone_codes(presence, zone_ids), len(zone_ids),
+                            *_stay_times(presence), *_mode_columns(presence, modes))
+        return ZoneStays(tuple(zone_ids), tuple(modes), groups)
+
+    def fit(self, zone_ids: Sequence[str], modes: Sequence[str] = ()) -> bool:
+        """Are these the stays of ``zone_ids`` (with ``modes``, if any are asked for)?"""
+        return self.zone_ids == tuple(zone_ids) and tuple(modes) in ((), self.modes)
+
+
+def _grouped(stays: ZoneStays | None, presence: pd.DataFrame, zone_ids: Sequence[str],
+             modes: Sequence[str] = ()) -> list[tuple[np.ndarray, ...]]:
+    """The groups of ``stays`` if they fit, else the presence rows grouped now."""
+    if stays is not None and stays.fit(zone_ids, modes):
+        return stays.groups
+    return ZoneStays.of(presence, zone_ids, modes).groups
+
+
 def zones_frame(zones: pd.DataFrame, incidents: pd.DataFrame, presence: pd.DataFrame, t0: float,
-                t1: float) -> pd.DataFrame:
-    """Per zone: presence, visits, idleness, incidents and disorder exposure."""
+                t1: float, stays: ZoneStays | None = None) -> pd.DataFrame:
+    """Per zone: presence, visits, idleness, incidents and disorder exposure (``stays``: the
+    presence rows already grouped, see ``ZoneStays``)."""
     zone_ids = list(zones["zone"])
     inc_zone = label_codes(incidents["zone"], zone_ids)
     counts = _incidents_per_zone(incidents["t_occur"].to_numpy(), inc_zone, t0, t1, len(zone_ids))
@@ -61,7 +94,7 @@ def zones_frame(zones: pd.DataFrame, incidents: pd.DataFrame, presence: pd.DataF
     rows = [
         {"zone": zone_ids[k], **_presence_measures(s, e, t0, t1), "incidents": int(counts[k]),
          "exposure_h": float(exposure.get(k, 0.0)) / 60.0}
-        for k, (s, e) in enumerate(stays_by_zone(presence, zone_ids))
+        for k, (s, e, *_) in enumerate(_grouped(stays, presence, zone_ids))
     ]
     return zones.merge(pd.DataFrame(rows), on="zone", how="left")
 
@@ -84,15 +117,15 @@ def _presence_measures(s: np.ndarray, e: np.ndarray, t0: float, t1: float) -> di
 
 
 def coverage_frame(zone_ids: list[str], presence: pd.DataFrame, t0: float, t1: float,
-                   modes: Sequence[str] = ()) -> pd.DataFrame:
+                   modes: Sequence[str] = (), stays: ZoneStays | None = None) -> pd.DataFrame:
     """Per zone × hour of day: officer-minutes present, minutes covered, minutes observed.
 
     Every kind of presence counts (patrol, post, job, passing through). With ``modes`` (and a
     ``mode`` column in ``presence``), ``officer_min_<mode>`` splits the officer-minutes by
-    mode, and ``passing_min`` gives the officer-minutes of passing through.
+    mode, and ``passing_min`` gives the officer-minutes of passing through. ``stays``: the
+    presence rows already grouped (see ``ZoneStays``).
     """
-    groups = group_rows(zone_codes(presence, zone_ids), len(zone_ids), *_stay_times(presence),
-                        *_mode_columns(presence, modes))
+    groups = _grouped(stays, presence, zone_ids, modes)
     per_zone = [_zone_hours(s, e, more, t0, t1, modes) for s, e, *more in groups]
     columns = {name: [hours[name] for hours in per_zone] for name in _coverage_names(modes)}
     frame = _hours_frame(zone_ids, columns, overlap_by_hour(np.array([t0]), np.array([t1]), t0, t1))
@@ -149,11 +182,12 @@ def summary_row(incidents: pd.DataFrame, units: pd.DataFrame, zones: pd.DataFram
                 coverage: pd.DataFrame, targets: dict[str, float], w: Window) -> dict[str, float]:
     """One replication's measures (see ``sim.metrics.registry`` for each definition)."""
     idx = np.flatnonzero(in_arrival_window(incidents, w))
+    outcome = label_codes(incidents["outcome"], OUTCOME_ORDER)[idx]
     row: dict[str, float] = {
         **_volume(len(idx), w.arrival_days),
         **pooled(incidents, targets, w),
-        **_resolution(resolution_parts(incidents, idx)),
-        **_shares(incidents, idx),
+        **_resolution(resolution_parts(incidents, idx, outcome == RESOLVED)),
+        **_shares(outcome, label_codes(incidents["channel"], CHANNEL_ORDER)[idx]),
         **_coverage(coverage, zones),
         **_exposure(incidents, w),
         **staffing(units, w.t0, w.t1),
@@ -182,11 +216,9 @@ def _resolution(parts: pd.DataFrame) -> dict[str, float]:
     return row
 
 
-def _shares(incidents: pd.DataFrame, idx: np.ndarray) -> dict[str, float]:
-    """Share of the incidents ``idx`` by outcome and by channel that first found them."""
-    outcome = label_codes(incidents["outcome"], OUTCOME_ORDER)[idx]
-    channel = label_codes(incidents["channel"], CHANNEL_ORDER)[idx]
-    n = max(len(idx), 1)
+def _shares(outcome: np.ndarray, channel: np.ndarray) -> dict[str, float]:
+    """Share of incidents by outcome and by channel that first found them (their codes)."""
+    n = max(len(outcome), 1)
     row = {f"share_{name}": float(np.count_nonzero(outcome == k)) / n
            for k, name in enumerate(OUTCOME_ORDER)}
     row.update({f"share_found_{name}": float(np.count_nonzero(channel == k)) / n

@@ -24,6 +24,7 @@ import pandas as pd
 from sim.metrics.window import Window
 
 OUTCOME_ORDER = ("resolved", "fled", "self_cleared", "merchant_fixed", "open_at_end")
+RESOLVED = OUTCOME_ORDER.index("resolved")
 CHANNEL_ORDER = ("patrol", "camera", "complaint", "merchant", "none")
 EXOGENOUS_SOURCES = ("catalog", "charging")
 PARTS = ("detection", "dispatch_wait", "travel", "on_scene", "rectification", "reinspection")
@@ -55,23 +56,29 @@ def _took(incidents: pd.DataFrame) -> np.ndarray:
 def met_target(incidents: pd.DataFrame, targets: Mapping[str, float]) -> np.ndarray:
     """Per incident: 1.0 if its disorder ended within its type's target, 0.0 if not, NaN for
     types without a target."""
-    target = _target_of(incidents, targets)
+    codes = label_codes(incidents["type"], list(targets))
+    return _met(incidents, _target_table(list(targets), targets), codes)
+
+
+def _met(incidents: pd.DataFrame, table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``met_target`` from each incident's type code (−1: none) and the targets of the codes
+    (``_target_table``)."""
+    target = table[np.where(codes < 0, len(table) - 1, codes)]
     took = _took(incidents)
     hit = np.where(np.isnan(took), False, took <= target).astype(float)
     return np.where(np.isnan(target), np.nan, hit)
 
 
-def _target_of(incidents: pd.DataFrame, targets: Mapping[str, float]) -> np.ndarray:
-    """Per incident: its type's target in minutes (NaN: the type has none)."""
-    names = list(targets)
-    table = np.array([*(float(targets[n]) for n in names), np.nan])
-    codes = label_codes(incidents["type"], names)
-    return table[np.where(codes < 0, len(names), codes)]
+def _target_table(names: Sequence[str], targets: Mapping[str, float]) -> np.ndarray:
+    """The target (minutes) of each type of ``names`` (NaN: none), then NaN for other types."""
+    return np.array([*(float(targets.get(n, np.nan)) for n in names), np.nan])
 
 
-def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
+def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None,
+                     resolved: np.ndarray | None = None) -> pd.DataFrame:
     """Per incident (of ``rows``, positions, if given): the parts of occurrence → resolution,
-    NaN unless resolved by an officer.
+    NaN unless resolved by an officer (``resolved``: per row, whether it was, if already
+    known).
 
     Without a rectification deadline the first visit ends with the resolution and the last two
     parts are zero; with one, the first visit ends with the notice (``t_notice``), the
@@ -79,11 +86,15 @@ def resolution_parts(incidents: pd.DataFrame, rows: np.ndarray | None = None) ->
     re-inspection to the resolution. The parts sum to ``resolution`` exactly (they telescope).
     """
     rows = np.arange(len(incidents)) if rows is None else rows
-    done = rows[(incidents["outcome"].to_numpy()[rows] == "resolved")]
-    where = np.searchsorted(rows, done) if len(rows) else done
-    out = {f"{name}_min": _placed(values, where, len(rows))
-           for name, values in _parts(_resolved_times(incidents, done)).items()}
-    return pd.DataFrame(out, index=incidents.index[rows])
+    if resolved is None:
+        resolved = incidents["outcome"].to_numpy()[rows] == "resolved"
+    where = np.flatnonzero(resolved)
+    parts = _parts(_resolved_times(incidents, rows[where]))
+    block = np.full((len(parts), len(rows)), np.nan)  # a part a row: the frame's own layout,
+    for k, values in enumerate(parts.values()):  # so pandas takes it without a copy
+        block[k, where] = values
+    return pd.DataFrame(block.T, columns=[f"{name}_min" for name in parts],
+                        index=incidents.index[rows], copy=False)
 
 
 _TIMES = ("t_occur", "t_detect", "t_dispatch", "t_arrive", "t_notice", "t_reinspect", "t_resolve")
@@ -92,13 +103,6 @@ _TIMES = ("t_occur", "t_detect", "t_dispatch", "t_arrive", "t_notice", "t_reinsp
 def _resolved_times(incidents: pd.DataFrame, done: np.ndarray) -> dict[str, np.ndarray]:
     """The times of the resolved rows ``done`` only (a year has half a million incidents)."""
     return {c: incidents[c].to_numpy(dtype=float)[done] for c in _TIMES}
-
-
-def _placed(values: np.ndarray, where: np.ndarray, n: int) -> np.ndarray:
-    """``n`` NaNs with ``values`` at positions ``where``."""
-    column = np.full(n, np.nan)
-    column[where] = values
-    return column
 
 
 def _parts(t: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -136,27 +140,31 @@ def pooled(incidents: pd.DataFrame, targets: Mapping[str, float], w: Window) -> 
     """The headline incident measures over the exogenous incidents of the arrival window."""
     window = in_arrival_window(incidents, w)
     rows = window & exogenous(incidents)
-    hit = met_target(incidents, targets)
+    codes = label_codes(incidents["type"], list(targets))
+    hit = _met(incidents, _target_table(list(targets), targets), codes)
     detected = _detected(incidents)
     return {
         "time_to_end_mean_min": _share(time_to_end(incidents, w.tau)[rows]),
         "sla_attainment": _share(hit[rows]),
         "share_detected": float(detected[rows].mean()) if rows.any() else float("nan"),
-        **_sla_by_type(incidents, targets, hit, window),
+        **_sla_by_type(codes, targets, hit, window),
     }
 
 
 def _detected(incidents: pd.DataFrame) -> np.ndarray:
     """Which incidents officers learnt of (a shop fixing its own disorder does not count)."""
     return (incidents["t_detect"].notna().to_numpy()
-            & (incidents["channel"] != "merchant").to_numpy())
+            & (incidents["channel"].to_numpy() != "merchant"))  # (numpy's is the quicker)
 
 
-def _sla_by_type(incidents: pd.DataFrame, targets: Mapping[str, float], hit: np.ndarray,
+def _sla_by_type(type_code: np.ndarray, targets: Mapping[str, float], hit: np.ndarray,
                  window: np.ndarray) -> dict[str, float]:
-    """``sla.<type>``: per type, over every source (by_type says which are exogenous)."""
-    type_code = label_codes(incidents["type"], list(targets))
-    return {f"sla.{name}": _share(hit[window & (type_code == k)])
+    """``sla.<type>``: per type, over every source (by_type says which are exogenous);
+    ``type_code``: each incident's position in ``targets``."""
+    rows = np.flatnonzero(window & (type_code >= 0))
+    order = rows[np.argsort(type_code[rows].astype(np.int16), kind="stable")]  # (radix)
+    bounds = np.searchsorted(type_code[order], np.arange(len(targets) + 1))
+    return {f"sla.{name}": _share(hit[order[bounds[k]:bounds[k + 1]]])
             for k, name in enumerate(targets)}
 
 
@@ -164,27 +172,27 @@ def by_type(incidents: pd.DataFrame, type_names: Sequence[str], targets: Mapping
             w: Window) -> pd.DataFrame:
     """Per incident type: counts, outcomes, channels, time to end, target, exposure, and the
     resolution with its parts (means over officer-resolved incidents)."""
+    names = [*type_names, *(t for t in targets if t not in type_names)]
+    codes = label_codes(incidents["type"], names)
+    all_types = np.where(codes < len(type_names), codes, -1)
+    # The window's rows grouped by type (a stable sort keeps each type's rows in order).
     idx = np.flatnonzero(in_arrival_window(incidents, w))
-    all_types = label_codes(incidents["type"], type_names)
+    rows = idx[np.argsort(all_types[idx].astype(np.int16), kind="stable")]  # (radix)
     columns = {
-        "type": all_types[idx],
-        "exogenous": exogenous(incidents)[idx],
-        "end": time_to_end(incidents, w.tau)[idx],
-        "hit": met_target(incidents, targets)[idx],
-        "outcome": label_codes(incidents["outcome"], OUTCOME_ORDER)[idx],
-        "channel": label_codes(incidents["channel"], CHANNEL_ORDER)[idx],
+        "type": all_types[rows],
+        "exogenous": exogenous(incidents)[rows],
+        "end": time_to_end(incidents, w.tau)[rows],
+        "hit": _met(incidents, _target_table(names, targets), codes)[rows],
+        "outcome": label_codes(incidents["outcome"], OUTCOME_ORDER)[rows],
+        "channel": label_codes(incidents["channel"], CHANNEL_ORDER)[rows],
     }
-    parts = resolution_parts(incidents, idx)
+    resolved = resolution_parts(incidents, rows, columns["outcome"] == RESOLVED)
+    parts = {name: resolved[name].to_numpy() for name in resolved.columns}
     exposure = _exposure_by_type(incidents, all_types, len(type_names), w)
-    # Rows grouped by type once (a stable sort keeps each type's rows in their order).
-    order = np.argsort(columns["type"], kind="stable")
-    bounds = np.searchsorted(columns["type"][order], np.arange(len(type_names) + 1))
-    sorted_columns = {name: values[order] for name, values in columns.items()}
-    sorted_parts = {name: parts[name].to_numpy()[order] for name in parts.columns}
-    rows = [_type_row(name, _slice(sorted_columns, bounds, k), _slice(sorted_parts, bounds, k),
-                      targets, exposure[k] / 60.0)
-            for k, name in enumerate(type_names)]
-    return pd.DataFrame(rows)
+    bounds = np.searchsorted(columns["type"], np.arange(len(type_names) + 1))
+    return pd.DataFrame([_type_row(name, _slice(columns, bounds, k), _slice(parts, bounds, k),
+                                   targets, exposure[k] / 60.0)
+                         for k, name in enumerate(type_names)])
 
 
 def _exposure_by_type(incidents: pd.DataFrame, types: np.ndarray, n: int,

@@ -19,8 +19,9 @@ TABLE_NAMES = ("by_hour", "by_shift", "by_group", "by_zone")
 
 
 def planner_tables(raw: RawRun, incidents: pd.DataFrame, units: pd.DataFrame,
-                   presence: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The four tables, each row tagged with ``replication``.
+                   presence: pd.DataFrame,
+                   idle: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The four tables, each row tagged with ``replication`` (``idle``: see ``by_zone``).
 
     Incidents count if they occur in the arrival window [warm-up, horizon − cool-down), as in
     the summary; time (on duty, busy, queue, presence, exposure) counts in [warm-up, horizon).
@@ -33,7 +34,7 @@ def planner_tables(raw: RawRun, incidents: pd.DataFrame, units: pd.DataFrame,
         "by_hour": by_hour(incidents, units, busy_spans(raw.shifts, t1), t0, t1, end),
         "by_shift": by_shift(incidents, units, t0, t1, end),
         "by_group": by_group(units, sent, t0, t1),
-        "by_zone": by_zone(incidents, presence, zone_ids, sent, t0, t1, end),
+        "by_zone": by_zone(incidents, presence, zone_ids, sent, t0, t1, end, idle),
     }
     for frame in tables.values():
         frame.insert(0, "replication", raw.replication)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sim.compiled import Layout
 from sim.metrics.intervals import idleness
-from sim.metrics.kpis import stays_by_zone
+from sim.metrics.kpis import stays_by_zone, zone_codes
 from sim.metrics.outcomes import exposure_minutes, label_codes
 from sim.metrics.tables_time import in_window, occurring_in, window_share
 from sim.scenario.model import Scenario
@@ -44,21 +44,26 @@ def first_responses(incidents: pd.DataFrame, areas: Areas, zone_ids: list[str], 
 
     ``outside`` is 1.0 or 0.0, NaN for an officer without own area.
     """
-    sent = incidents[_dispatched_in(incidents, t0, arrival_end)]
-    units = list(areas)
+    rows = _dispatched_in(incidents, t0, arrival_end)
+    u = label_codes(_objects(incidents["first_unit_id"], rows), [*areas, ""])
+    rows, u = rows[u < len(areas)], u[u < len(areas)]  # none: nobody was dispatched
+    zone, unit = _objects(incidents["zone"], rows), _objects(incidents["first_unit_id"], rows)
     own, has_area = _own_areas(areas, zone_ids)
-    u = label_codes(sent["first_unit_id"], units)
-    z = label_codes(sent["zone"], zone_ids)
+    z = label_codes(zone, zone_ids)
     outside = np.where(has_area[u], (~own[u, z]).astype(float), np.nan)
-    return pd.DataFrame({"zone": sent["zone"].to_numpy(),
-                         "unit_id": sent["first_unit_id"].to_numpy(), "outside": outside})
+    return pd.DataFrame({"zone": zone, "unit_id": unit, "outside": outside})
+
+
+def _objects(labels: pd.Series, rows: np.ndarray) -> pd.Series:
+    """The labels of ``rows`` as Python strings: only looked up and grouped, so not converted
+    to pandas' string type (a copy of every cell)."""
+    return pd.Series(labels.to_numpy(dtype=object)[rows], dtype=object)
 
 
 def _dispatched_in(incidents: pd.DataFrame, t0: float, arrival_end: float) -> np.ndarray:
-    """Which incidents occurred in [t0, arrival_end) and had an officer dispatched."""
-    return (in_window(incidents["t_occur"].to_numpy(), t0, arrival_end)
-            & incidents["t_dispatch"].notna().to_numpy()
-            & (incidents["first_unit_id"] != "").to_numpy())
+    """Rows of the incidents that occurred in [t0, arrival_end) with a dispatch time."""
+    return np.flatnonzero(in_window(incidents["t_occur"].to_numpy(), t0, arrival_end)
+                          & incidents["t_dispatch"].notna().to_numpy())
 
 
 def _own_areas(areas: Areas, zone_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -82,11 +87,17 @@ def by_group(units: pd.DataFrame, sent: pd.DataFrame, t0: float, t1: float) -> p
     :func:`first_responses`.
     """
     out = _group_work(units, t0, t1)
-    group = sent["unit_id"].map(dict(zip(units["unit_id"], units["group"])))
-    s = sent.groupby(group, sort=True)
+    s = sent.groupby(_group_of(sent["unit_id"], units), sort=True)
     out["first_responses"] = s.size().reindex(out.index).fillna(0).astype(np.int64)
     out["out_of_area_share"] = s["outside"].mean().reindex(out.index)  # NaN: no own area
     return out.reset_index()
+
+
+def _group_of(unit_ids: pd.Series, units: pd.DataFrame) -> np.ndarray:
+    """Each officer's group, as Python strings (NaN: an officer not in ``units``)."""
+    officers = units.drop_duplicates("unit_id", keep="last")
+    groups = np.append(officers["group"].to_numpy(dtype=object), np.nan)
+    return groups[label_codes(unit_ids, officers["unit_id"].to_numpy(dtype=object))]
 
 
 def _group_work(units: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
@@ -119,42 +130,43 @@ def _shift_work(units: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
 
 
 def by_zone(incidents: pd.DataFrame, presence: pd.DataFrame, zone_ids: list[str],
-            sent: pd.DataFrame, t0: float, t1: float,
-            arrival_end: float | None = None) -> pd.DataFrame:
+            sent: pd.DataFrame, t0: float, t1: float, arrival_end: float | None = None,
+            idle: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per zone: incidents, work done there, exposure, idleness and out-of-area jobs.
 
-    ``sent`` is :func:`first_responses`.
+    ``sent`` is :func:`first_responses`; ``idle``: the zones' ``mean_idleness_min`` and
+    ``max_gap_min`` in [t0, t1), one row per zone of ``zone_ids``, if already known.
     """
-    inside = occurring_in(incidents, t0, t1, arrival_end)
-    job = presence[(presence["activity"] == "job").to_numpy()]
-    on_scene = _clipped_minutes(job, t0, t1)
+    zone, n = label_codes(incidents["zone"], zone_ids), len(zone_ids)
+    sent_zone = label_codes(sent["zone"], zone_ids)
     outside = np.nan_to_num(sent["outside"].to_numpy(dtype=float))
     frame = pd.DataFrame({
         "zone": zone_ids,
-        "incidents": _per_zone(incidents["zone"][inside], zone_ids).astype(np.int64),
-        "first_responses": _per_zone(sent["zone"], zone_ids).astype(np.int64),
-        "out_of_area_jobs": np.rint(_per_zone(sent["zone"], zone_ids, outside)).astype(np.int64),
-        "job_min": _per_zone(job["zone"], zone_ids, on_scene),
-        "exposure_h": _per_zone(incidents["zone"], zone_ids,
-                                exposure_minutes(incidents, t0, t1)) / 60.0,
+        "incidents": _per_code(zone[occurring_in(incidents, t0, t1, arrival_end)], n),
+        "first_responses": _per_code(sent_zone, n),
+        "out_of_area_jobs": np.rint(_per_code(sent_zone, n, outside)).astype(np.int64),
+        "job_min": _job_minutes(presence, zone_ids, t0, t1),
+        "exposure_h": _per_code(zone, n, exposure_minutes(incidents, t0, t1)) / 60.0,
     })
-    idle = _zone_idleness(presence, zone_ids, t0, t1)[["mean_idleness_min", "max_gap_min"]]
-    return pd.concat([frame, idle], axis=1)
+    if idle is None:
+        idle = _zone_idleness(presence, zone_ids, t0, t1)
+    return pd.concat([frame, idle[["mean_idleness_min", "max_gap_min"]]], axis=1)
 
 
-def _clipped_minutes(rows: pd.DataFrame, t0: float, t1: float) -> np.ndarray:
-    """Minutes of each presence row inside [t0, t1)."""
-    return np.clip(np.minimum(rows["t_end"].to_numpy(float), t1)
-                   - np.maximum(rows["t_start"].to_numpy(float), t0), 0.0, None)
+def _job_minutes(presence: pd.DataFrame, zone_ids: list[str], t0: float,
+                 t1: float) -> np.ndarray:
+    """Per zone: officer-minutes on scene (presence on a job) inside [t0, t1)."""
+    job = (presence["activity"] == "job").to_numpy()
+    start, end = presence["t_start"].to_numpy(float)[job], presence["t_end"].to_numpy(float)[job]
+    minutes = np.clip(np.minimum(end, t1) - np.maximum(start, t0), 0.0, None)
+    return _per_code(zone_codes(presence, zone_ids)[job], len(zone_ids), minutes)
 
 
-def _per_zone(labels: pd.Series, zone_ids: list[str],
-              weights: np.ndarray | None = None) -> np.ndarray:
-    """Rows (or their ``weights``) summed per zone of ``zone_ids`` (unknown zones left out)."""
-    codes = label_codes(labels, zone_ids)
-    ok = codes >= 0
+def _per_code(codes: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Rows (or their ``weights``) summed per code 0..n-1 (rows of other codes left out)."""
+    ok = (codes >= 0) & (codes < n)
     return np.bincount(codes[ok], weights=None if weights is None else weights[ok],
-                       minlength=len(zone_ids))
+                       minlength=n)
 
 
 def _zone_idleness(presence: pd.DataFrame, zone_ids: list[str], t0: float,

@@ -22,8 +22,11 @@ Definitions (docs/tables.md explains them for a planner):
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
+from pandas.api.typing import DataFrameGroupBy
 
 from sim.metrics.intervals import overlap_by_hour
 
@@ -84,18 +87,21 @@ def duty_intervals(units: pd.DataFrame, t1: float) -> tuple[np.ndarray, np.ndarr
 
 def busy_spans(shifts: list[dict], t1: float) -> tuple[np.ndarray, np.ndarray]:
     """[taken, finished) of every job of every officer-shift (a job under way at the end: t1)."""
-    spans = [span for row in shifts for span in row.get("busy_spans", ())]
+    spans = list(chain.from_iterable(row.get("busy_spans", ()) for row in shifts))
     if not spans:
         return np.empty(0), np.empty(0)
-    arr = np.array(spans, dtype=float).reshape(-1, 2)
+    arr = np.fromiter(chain.from_iterable(spans), dtype=float, count=2 * len(spans)).reshape(-1, 2)
     return arr[:, 0], np.where(np.isnan(arr[:, 1]), t1, arr[:, 1])
 
 
 def _per_hour(hours: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:
     """Mean or 90th percentile of ``values`` per hour of day (NaN where none)."""
+    order = np.argsort(hours.astype(np.int8), kind="stable")  # (radix) each hour in order
+    bounds = np.searchsorted(hours[order], np.arange(25))
+    ordered = values[order]
     out = np.full(24, np.nan)
     for h in HOURS:
-        v = values[hours == h]
+        v = ordered[bounds[h]:bounds[h + 1]]
         if v.size:
             out[h] = v.mean() if how == "mean" else np.quantile(v, 0.9)
     return out
@@ -161,7 +167,8 @@ def _load_columns(incidents: pd.DataFrame, units: pd.DataFrame,
 def clock_label(t: np.ndarray) -> np.ndarray:
     """Time of day as "HH:MM" (to the minute)."""
     minutes = np.round(np.asarray(t, dtype=float) % 1440.0).astype(np.int64) % 1440
-    return np.array([f"{m // 60:02d}:{m % 60:02d}" for m in minutes], dtype=object)
+    times, at = np.unique(minutes, return_inverse=True)  # a few shift starts, many shifts
+    return np.array([f"{m // 60:02d}:{m % 60:02d}" for m in times], dtype=object)[at]
 
 
 def window_share(units: pd.DataFrame, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
@@ -175,26 +182,41 @@ RESPONSE_COLUMNS = ["t_detect", "t_queued", "t_dispatch", "t_arrive", "first_uni
 
 
 def tour_of_jobs(incidents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """First responses, each with ``_shift``: the row of ``units`` of the shift that took it."""
-    keep = incidents["t_dispatch"].notna() & (incidents["first_unit_id"] != "")
-    sent = incidents.loc[keep, RESPONSE_COLUMNS]
+    """First responses by an officer of ``units``, each with ``_shift``: the row of ``units``
+    of the shift that took it (NaN: none started before it)."""
     ids = pd.Index(pd.unique(units["unit_id"].astype(object)))
-    left = sent.assign(_row=np.arange(len(sent)),
-                       _unit=ids.get_indexer(sent["first_unit_id"].astype(object)))
-    right = _shift_starts(units, ids)
-    joined = pd.merge_asof(
-        left.sort_values("t_dispatch", kind="stable"),
-        right.sort_values("shift_start", kind="stable"),
-        left_on="t_dispatch", right_on="shift_start", by="_unit", direction="backward",
-        suffixes=("", "_u"))
-    return joined.sort_values("_row", kind="stable")
+    unit = ids.get_indexer(incidents["first_unit_id"].astype(object))
+    keep = incidents["t_dispatch"].notna().to_numpy() & (unit >= 0)
+    sent = incidents.loc[keep, RESPONSE_COLUMNS]
+    shift = shift_taking(unit[keep], sent["t_dispatch"].to_numpy(dtype=float),
+                         ids.get_indexer(units["unit_id"].astype(object)),
+                         units["shift_start"].to_numpy(dtype=float))
+    return sent.assign(_shift=shift)
 
 
-def _shift_starts(units: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
-    """Per officer-shift: the officer's position in ``ids``, the start, the row in ``units``."""
-    return pd.DataFrame({"_unit": ids.get_indexer(units["unit_id"].astype(object)),
-                         "shift_start": units["shift_start"].to_numpy(dtype=float),
-                         "_shift": np.arange(len(units))})
+def shift_taking(job_unit: np.ndarray, job_t: np.ndarray, shift_unit: np.ndarray,
+                 shift_start: np.ndarray) -> np.ndarray:
+    """Per job (officer code, time): the position of that officer's shift that started last
+    at or before the job (of shifts starting at once, the last listed); NaN if none.
+
+    What ``pd.merge_asof(direction="backward", by=officer)`` finds, by a binary search in
+    each officer's shifts (officer codes: 0 up to a few thousand; other codes find none).
+    """
+    found = np.full(len(job_t), np.nan)
+    shifts = np.lexsort((shift_start, shift_unit))  # (stable) by officer, then start
+    n = int(max(shift_unit.max(initial=-1), job_unit.max(initial=-1))) + 1
+    jobs = np.argsort(job_unit.astype(np.int16 if n < 2**15 else np.int64), kind="stable")
+    for lo, hi, a, b in zip(*_bounds(shift_unit[shifts], n), *_bounds(job_unit[jobs], n)):
+        mine, rows = shifts[lo:hi], jobs[a:b]
+        at = np.searchsorted(shift_start[mine], job_t[rows], side="right") - 1
+        found[rows] = np.where(at >= 0, mine[np.maximum(at, 0)], np.nan) if len(mine) else np.nan
+    return found
+
+
+def _bounds(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where each code 0..n-1 starts and ends in the sorted ``codes``."""
+    edges = np.searchsorted(codes, np.arange(n + 1))
+    return edges[:-1], edges[1:]
 
 
 SHIFT_COLUMNS = ["group", "shift_start", "officers", "shifts", "staff_hours", "officers_on_duty",
@@ -213,24 +235,27 @@ def by_shift(incidents: pd.DataFrame, units: pd.DataFrame, t0: float, t1: float,
     if units.empty:
         return pd.DataFrame(columns=SHIFT_COLUMNS)
     tour = pd.Series(clock_label(units["shift_start"].to_numpy()), index=units.index)
-    out = _tour_work(units, tour, t0, t1)
+    tours = _shift_work(units, tour, t0, t1).groupby(["group", "shift_start"], sort=True)
+    out = _tour_work(tours, t0, t1)
     occurring = occurring_in(incidents, t0, t1, arrival_end)
-    responses = _tour_responses(incidents.loc[occurring, RESPONSE_COLUMNS], units, tour)
-    out = out.assign(**_response_summary(responses, out.index))
+    cases = incidents.loc[occurring, RESPONSE_COLUMNS]
+    responses = _tour_responses(cases, units, tours.ngroup().to_numpy())
+    out = out.assign(**_response_summary(responses, len(out)))
     return out.reset_index()[SHIFT_COLUMNS]
 
 
-def _response_summary(responses: pd.DataFrame, tours: pd.Index) -> dict[str, pd.Series]:
-    """Per tour of ``tours``: its first responses, their mean time and the share that waited."""
-    r = responses.groupby(["group", "shift_start"], sort=True)
-    return {"first_responses": r.size().reindex(tours).fillna(0).astype(np.int64),
-            "response_mean_min": r["response"].mean().reindex(tours),
-            "p_wait": r["waited"].mean().reindex(tours)}
+def _response_summary(responses: pd.DataFrame, n: int) -> dict[str, np.ndarray]:
+    """Per tour 0..n-1: its first responses, their mean time and the share that waited."""
+    r = responses.groupby("tour", sort=True)
+    tours = pd.RangeIndex(n)
+    return {"first_responses": r.size().reindex(tours).fillna(0).astype(np.int64).to_numpy(),
+            "response_mean_min": r["response"].mean().reindex(tours).to_numpy(),
+            "p_wait": r["waited"].mean().reindex(tours).to_numpy()}
 
 
-def _tour_work(units: pd.DataFrame, tour: pd.Series, t0: float, t1: float) -> pd.DataFrame:
-    """Per tour: officers, shifts, staff-hours, officers on duty, jobs, utilisation, overtime."""
-    g = _shift_work(units, tour, t0, t1).groupby(["group", "shift_start"], sort=True)
+def _tour_work(g: DataFrameGroupBy, t0: float, t1: float) -> pd.DataFrame:
+    """Per tour (``g``: the officer-shifts by tour): officers, shifts, staff-hours, officers on
+    duty, jobs, utilisation, overtime."""
     return pd.DataFrame({
         "officers": g["unit_id"].nunique(),
         "shifts": g["counted"].sum(),
@@ -256,14 +281,14 @@ def _shift_work(units: pd.DataFrame, tour: pd.Series, t0: float, t1: float) -> p
     })
 
 
-def _tour_responses(cases: pd.DataFrame, units: pd.DataFrame, tour: pd.Series) -> pd.DataFrame:
-    """Per first response to ``cases``: its tour (group, shift start), response time, wait."""
+def _tour_responses(cases: pd.DataFrame, units: pd.DataFrame, tour: np.ndarray) -> pd.DataFrame:
+    """Per first response to ``cases``: its tour (``tour``: per row of ``units``), response
+    time and whether it waited."""
     jobs = tour_of_jobs(cases, units)
     jobs = jobs[jobs["_shift"].notna()]
     shift_rows = jobs["_shift"].astype(np.int64).to_numpy()
     return pd.DataFrame({
-        "group": units["group"].to_numpy()[shift_rows],
-        "shift_start": tour.to_numpy()[shift_rows],
+        "tour": tour[shift_rows],
         "response": (jobs["t_arrive"] - jobs["t_detect"]).to_numpy(),
         "waited": waited(jobs).astype(float),
     })

@@ -22,9 +22,9 @@ from scipy import stats
 from sim.engine.world import simulate
 from sim.experiment.replication import run_replication
 from sim.experiment.single import run_to_folder
-from sim.metrics.records import incidents_frame, units_frame
-from sim.metrics.tables import TABLE_NAMES
-from sim.metrics.tables_time import busy_spans, by_hour
+from sim.metrics.records import incidents_frame, presence_frame, units_frame
+from sim.metrics.tables import TABLE_NAMES, planner_tables
+from sim.metrics.tables_time import busy_spans, by_hour, shift_taking
 from sim.scenario.loader import scenario_from_dict
 from sim.theory import mmc_metrics
 from tests.helpers.scenarios import (
@@ -223,3 +223,40 @@ def test_out_of_area_dispatches_under_grid_responsibility() -> None:
     assert foot["out_of_area_share"] == pytest.approx(np.mean(outside))
     assert zone["out_of_area_jobs"].sum() == sum(outside)
     assert np.isnan(group.loc["bike", "out_of_area_share"])
+
+
+# ----------------------------------------------------------------------------- fast paths
+
+
+def test_shift_taking_finds_what_merge_asof_finds() -> None:
+    # Each job's shift: the officer's last shift starting at or before the job, the last
+    # listed of shifts starting at once; none before, or an officer without shifts: NaN.
+    # Small integer times make many ties; officer -1 is unknown. (Power: a search with
+    # side="left", or ties in the other order, made it fail.)
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n_shifts, n_jobs, officers = rng.integers(0, 25), rng.integers(0, 50), rng.integers(1, 5)
+        unit, start = rng.integers(0, officers, n_shifts), rng.integers(0, 8, n_shifts) * 1.5
+        job_unit = rng.integers(-1, officers, n_jobs)
+        job_t = rng.integers(-2, 12, n_jobs) * 1.5 + rng.choice([0.0, 0.25], n_jobs)
+        jobs = pd.DataFrame({"t": job_t, "_unit": job_unit, "_row": np.arange(n_jobs)})
+        shifts = pd.DataFrame({"_unit": unit, "shift_start": start, "_shift": np.arange(n_shifts)})
+        joined = pd.merge_asof(
+            jobs.sort_values("t", kind="stable"), shifts.sort_values("shift_start", kind="stable"),
+            left_on="t", right_on="shift_start", by="_unit", direction="backward")
+        expected = joined.sort_values("_row", kind="stable")["_shift"].to_numpy(dtype=float)
+        got = shift_taking(job_unit, job_t, unit, start)
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_by_zone_idleness_shared_with_the_zones_frame() -> None:
+    # frames_from_raw hands by_zone the zones frame's idleness; by_zone computing it afresh
+    # from the presence rows gives the same table, bit for bit. (Power: the idleness handed
+    # over in reverse zone order made it fail.)
+    scenario = realistic_scenario(days=3, warmup_days=1)
+    frames = run_replication(scenario, 0)
+    raw = simulate(scenario, 0)
+    alone = planner_tables(raw, incidents_frame(raw), units_frame(raw), presence_frame(raw))
+    shared = frames.extra["by_zone"].drop(columns="scenario")
+    assert shared["max_gap_min"].gt(0).all()
+    pd.testing.assert_frame_equal(alone["by_zone"], shared, check_exact=True)
