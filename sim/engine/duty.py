@@ -3,6 +3,7 @@ a job (the trip, the arrival, the escalation ladder)."""
 
 from __future__ import annotations
 
+from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,14 +37,16 @@ def officer_process(world: WorldPort, officer: Officer) -> Steps:
 def begin_shift(world: WorldPort, officer: Officer, start: float, end: float) -> dict:
     """The officer comes on duty at its home zone (the station); returns the shift's row."""
     shift = {"shift_start": start, "shift_end": end, "jobs": 0, "distance_km": 0.0,
-             "busy_spans": []}  # [start, end] of each job (end NaN: under way)
+             # start, end, start, end, ... of its jobs (end NaN: under way); a flat array,
+             # not a list per job (a year has hundreds of thousands)
+             "busy_spans": array("d")}
     shift.update({a: 0.0 for a in ACTIVITIES})
     officer.shift = shift
     world.officers.move(officer, officer.home)
     return shift
 
 
-def work_shift(world: WorldPort, officer: Officer, end: float, busy_spans: list) -> Steps:
+def work_shift(world: WorldPort, officer: Officer, end: float, busy_spans: array) -> Steps:
     """Until ``end``: take the next job if there is one, else a step of the behaviour."""
     env, fleet = world.env, world.officers
     idle_steps = 0
@@ -55,10 +58,10 @@ def work_shift(world: WorldPort, officer: Officer, end: float, busy_spans: list)
         officer.pending = None
         if job is not None:
             idle_steps = 0
-            span = [env._now, np.nan]
-            busy_spans.append(span)
+            k = len(busy_spans) + 1  # where the job's end goes
+            busy_spans.extend((env._now, np.nan))
             yield from run_job(world, officer, job)
-            now = span[1] = env._now
+            now = busy_spans[k] = env._now
             continue
         before = now
         try:

@@ -22,8 +22,6 @@ Definitions (docs/tables.md explains them for a planner):
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
 import pandas as pd
 from pandas.api.typing import DataFrameGroupBy
@@ -86,11 +84,16 @@ def duty_intervals(units: pd.DataFrame, t1: float) -> tuple[np.ndarray, np.ndarr
 
 
 def busy_spans(shifts: list[dict], t1: float) -> tuple[np.ndarray, np.ndarray]:
-    """[taken, finished) of every job of every officer-shift (a job under way at the end: t1)."""
-    spans = list(chain.from_iterable(row.get("busy_spans", ()) for row in shifts))
-    if not spans:
+    """[taken, finished) of every job of every officer-shift (a job under way at the end: t1).
+
+    A shift's ``busy_spans`` are its jobs' start and end times one after the other (the
+    engine's flat array), or [start, end] pairs.
+    """
+    parts = [np.asarray(row["busy_spans"], dtype=float).reshape(-1, 2)
+             for row in shifts if len(row.get("busy_spans", ()))]
+    if not parts:
         return np.empty(0), np.empty(0)
-    arr = np.fromiter(chain.from_iterable(spans), dtype=float, count=2 * len(spans)).reshape(-1, 2)
+    arr = np.concatenate(parts)
     return arr[:, 0], np.where(np.isnan(arr[:, 1]), t1, arr[:, 1])
 
 
