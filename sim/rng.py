@@ -8,7 +8,8 @@ adding a stream never shifts another.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from typing import Any, cast
 
 import numpy as np
@@ -60,21 +61,18 @@ class Uniforms:
 
     ``rng.random(n)`` yields the same numbers as ``n`` calls of ``rng.random()``, so for a
     stream used for nothing else this gives exactly the scalar sequence, several times faster.
+    ``random`` is the ``__next__`` of one endless iterator over the blocks (each drawn when
+    the previous one is used up): no Python call per number.
     """
 
     def __init__(self, rng: np.random.Generator, block: int = 1024) -> None:
         self.rng = rng
         self.block = block
-        self.buffer: list[float] = []
-        self.k = 0
+        self.random: Callable[[], float] = chain.from_iterable(self._blocks()).__next__
 
-    def random(self) -> float:
-        if self.k == len(self.buffer):
-            self.buffer = self.rng.random(self.block).tolist()
-            self.k = 0
-        u = self.buffer[self.k]
-        self.k += 1
-        return u
+    def _blocks(self) -> Iterator[list[float]]:
+        while True:
+            yield self.rng.random(self.block).tolist()
 
 
 def uniform_stream(rng: np.random.Generator, draws: Iterable[Any]) -> np.random.Generator:
