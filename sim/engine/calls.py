@@ -40,16 +40,15 @@ class Call:
 
 def call_later(env: simpy.Environment, delay: float, action: Callable[..., Any], *args: Any) -> None:
     """Call ``action(*args)`` ``delay`` minutes from now, ordered exactly as a Timeout."""
-    queue: list[Any] = env._queue  # SimPy's heap; a Call stands in for an event
-    heappush(queue, (env._now + delay, NORMAL, next(env._eid), Call(action, args)))
+    push(env, delay, Call(action, args))
 
 
 def push(env: simpy.Environment, delay: float, event: Any) -> None:
     """Put ``event`` on SimPy's queue ``delay`` minutes from now, ordered exactly as a Timeout.
 
     ``event`` is any object with ``callbacks`` (set them before each push: the loop clears
-    them), ``_ok`` (True) and ``_value``: a long-lived object that is stepped again and again
-    (a walk, the feeder) costs no new object per step.
+    them), ``_ok`` (True) and ``_value``: a ``Call``, or a long-lived object stepped again and
+    again (the feeder), which then costs no new object per step.
     """
     queue: list[Any] = env._queue
     heappush(queue, (env._now + delay, NORMAL, next(env._eid), event))

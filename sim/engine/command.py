@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-from sim.engine.calls import push
 from sim.engine.jobs import Job
 from sim.engine.remote import serve_notice
 from sim.engine.table import AWAITING_DEADLINE, ENDED
@@ -31,7 +30,6 @@ class CommandRoom:
         self.order: list[deque[Job]] = []  # the queues by priority, most urgent first
         self.delay = world.scenario.dispatch.handling_delay
         self.rng = uniform_stream(world.streams.get("command_room"), [self.delay])
-        self.file_job = (self.new_job,)  # the callbacks of a job waiting out the handling delay
         self.priority = [world.scenario.incidents[n].priority for n in world.layout.type_names]
         self.remote = [world.scenario.incidents[n].ladder[0].remote
                        for n in world.layout.type_names]  # notice by message (remote.py)
@@ -40,15 +38,11 @@ class CommandRoom:
     def receive(self, i: int) -> None:
         """A case reported by camera, hotline or patrol: filed, then dispatched after a delay
         (or, for a type whose notice is remote, the notice sent)."""
-        env = self.world.env
-        now = env._now
-        t = now + self.delay.draw(self.rng)
+        t = self.world.env._now + self.delay.draw(self.rng)
         if self.any_remote and self.remote[self.world.incidents.table.type_of[i]]:
             self.world.at(t, serve_notice, self.world, i)
-        else:  # as ``World.at(t, self.new_job, job)``, the job its own event
-            job = Job(i)
-            job.callbacks = self.file_job
-            push(env, t - now if t > now else 0.0, job)
+        else:
+            self.world.at(t, self.new_job, Job(i))
 
     def reinspect_due(self, i: int) -> None:
         """A rectification deadline has passed: someone must go and check."""

@@ -108,7 +108,7 @@ def pass_through(xy: np.ndarray, a: int, b: int, step: float | None = None) -> l
     xy = np.asarray(xy, dtype=float)
     if a == b:
         return [b]
-    pts = _leg_points(xy[a], xy[b], _sampling_step(xy, step))
+    pts, _ = _legs_to_all(xy[a], xy[b:b + 1], _sampling_step(xy, step))
     return _zones_along(_nearest_centres(pts, xy), a, b)
 
 
@@ -123,16 +123,6 @@ def _nearest_centres(pts: np.ndarray, xy: np.ndarray) -> list[int]:
     """Index of the zone centre nearest to each point (ties to the lower index)."""
     dist = np.hypot(*(pts[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
     return np.argmin(dist, axis=1).tolist()
-
-def _leg_points(p: np.ndarray, q: np.ndarray, step: float) -> np.ndarray:
-    """Sample points of the L-shaped path p → (q.x, p.y) → q, every ``step`` at most."""
-    corner = np.array([q[0], p[1]])
-    legs = []
-    for u, v in ((p, corner), (corner, q)):
-        n = max(int(np.ceil(np.abs(v - u).sum() / step)), 1)
-        legs.append(u + (v - u) * (np.arange(1, n + 1) / n)[:, None])
-    return np.vstack(legs)
-
 
 def _zones_along(nearest: list[int], a: int, b: int) -> list[int]:
     """The nearest-zone sequence of a path's samples as a path: no repeats, no ``a``, ends
@@ -156,8 +146,9 @@ def paths_from(xy: np.ndarray, a: int, step: float | None = None) -> list[list[i
 
 
 def _legs_to_all(p: np.ndarray, xy: np.ndarray, step: float) -> tuple[np.ndarray, list[int]]:
-    """``_leg_points(p, q, step)`` for every centre ``q`` of ``xy``, stacked in that order
-    (the same numbers, computed at once), and the number of points of each path."""
+    """Sample points of the L-shaped path p → (q.x, p.y) → q, every ``step`` at most, for
+    every centre ``q`` of ``xy``, stacked in that order, and the number of points of each
+    path."""
     z = len(xy)
     corners = np.column_stack([xy[:, 0], np.full(z, p[1])])
     starts = np.stack([np.broadcast_to(p, (z, 2)), corners], axis=1).reshape(-1, 2)

@@ -6,9 +6,8 @@ each sample point given to the nearest zone centre), and the trip lasts the layo
 time (``sim.compiled.travel_matrix``: Manhattan distance × detour ÷ speed). The engine's use
 of both is checked on hand-traced runs (test_hand_traces.py); here the paths and times alone.
 
-Power (checked by injection): a straight route instead of the L (``_leg_points`` sampling
-``p → q``) fails the grid test; ``paths_from`` routing y first (the L walked backwards from
-``b``) fails the grid and equivalence tests; ``travel_matrix`` with Euclidean instead of
+Power (checked by injection): a straight route instead of the L (``_legs_to_all`` sampling
+``p → q``) fails the grid test, and so does routing y first; ``travel_matrix`` with Euclidean instead of
 Manhattan distance fails ``test_travel_minutes_are_manhattan_metres_at_the_speed``.
 """
 
