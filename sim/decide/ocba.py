@@ -44,22 +44,33 @@ def ocba_allocation(means: np.ndarray, sds: np.ndarray, minimize: bool = True) -
     return ratio / ratio.sum()
 
 
-def increments(n: np.ndarray, proportions: np.ndarray, total: int) -> np.ndarray:
-    """Integer additions to ``n`` that bring it closest to ``proportions × total``
-    without taking any away (Chen & Lee's rounding: designs above their share get none)."""
-    target = proportions * total
+def increments(n: np.ndarray, proportions: np.ndarray, total: int, best: int) -> np.ndarray:
+    """Integer additions to ``n`` that bring it to ``total`` by ``proportions``, rounded as
+    in Chen & Lee's (2011) OCBA code: each design's share of ``total`` is rounded down; a
+    design already above its share gets none and the others' shares are recomputed from
+    what is left; the replications left over by the rounding go to the ``best`` design."""
     extra = total - int(n.sum())
-    add = np.zeros(len(n), int)
     if extra <= 0:
-        return add
-    want = np.maximum(target - n, 0.0)
-    if want.sum() <= 0:
-        want = np.ones(len(n))
-    share = want / want.sum() * extra
-    add = np.floor(share).astype(int)
-    for i in np.argsort(-(share - add), kind="stable")[: extra - add.sum()]:
-        add[i] += 1
-    return add
+        return np.zeros(len(n), int)
+    target = _shares_at_least(n, np.asarray(proportions, float), total)
+    target[best] += total - int(target.sum())
+    return target - n
+
+
+def _shares_at_least(n: np.ndarray, proportions: np.ndarray, total: int) -> np.ndarray:
+    """Rounded-down shares of ``total``, with designs whose share is below what they have
+    held at what they have and left out of the sharing."""
+    held = np.zeros(len(n), bool)
+    while True:
+        free = total - int(n[held].sum())
+        weights = np.where(held, 0.0, proportions)
+        if weights.sum() <= 0:
+            weights = np.where(held, 0.0, 1.0)
+        share = np.floor(weights / weights.sum() * free).astype(int)
+        below = ~held & (share < n)
+        if not below.any():
+            return np.where(held, n, share)
+        held |= below
 
 
 @dataclass
@@ -129,6 +140,7 @@ def _allocate(obs: Observations, total: int, minimize: bool) -> None:
     """One round: replications added to bring the total to ``total``, by OCBA's rule from
     the current sample means and standard deviations."""
     n = np.array(obs.counts())
-    add = increments(n, ocba_allocation(np.array(obs.means()), np.array(obs.sds()), minimize),
-                     total)
+    means = np.array(obs.means())
+    add = increments(n, ocba_allocation(means, np.array(obs.sds()), minimize), total,
+                     best_index(means, minimize))
     obs.extend_each({int(i): int(n[i] + add[i]) for i in np.nonzero(add)[0]})
