@@ -342,7 +342,11 @@ def _chosen_lines(result: Any) -> list[str]:
               for b, c in zip(result.baseline.rows, result.check.rows)),
             f"The check on fresh replication seeds (root seed {result.check_seed}, "
             f"{result.check.n} replications) confirms every target at "
-            f"{result.confidence:.0%} one-sided confidence."]
+            f"{result.confidence:.0%} one-sided confidence.",
+            "Being the cheapest that passed, the roster sits close to its targets and its "
+            "estimates lean optimistic: judge a new run of it by the confidence interval of "
+            "enough replications (e.g. sim run staffed.yaml --seed 7 --reps 30), not by "
+            "one short run's mean."]
 
 
 def _rejected_lines(result: Any) -> list[str]:

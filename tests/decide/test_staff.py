@@ -128,7 +128,7 @@ def test_cli_staff_writes_a_roster_that_runs_and_meets_the_targets(tmp_path: Pat
                  "--max-reps", "6", "-o", str(out), "--no-cache"])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "confirms every target" in printed
+    assert "confirms every target" in printed and "judge a new run" in printed
     staffed = sim.load_scenario(out / "staffed.yaml")
     assert "foot" not in staffed.units  # replaces the roster
     candidates = pd.read_csv(out / "candidates.csv")
