@@ -3,6 +3,10 @@ scenarios/default.yaml (replication 0, 28 days from Monday 2026-03-02), with a f
 inserted the way real exports have them. Run from the repository root:
 
     python scenarios/caselog/make_sample.py
+
+The shipped file is what this script writes with the current model
+(tests/calibrate/test_sample_log.py): when a change to the model changes it, run the script
+again and re-run the worked example of docs/calibration.md.
 """
 
 from pathlib import Path
@@ -25,13 +29,13 @@ BROKEN = [
 ]
 
 
-def main() -> None:
-    """Simulate the log, insert the broken rows, write it in GBK."""
+def main(out: Path = OUT) -> None:
+    """Simulate the log, insert the broken rows, write it in GBK to ``out``."""
     scenario = load_scenario("scenarios/default.yaml")
     frame = log_frame(run_replication(scenario, 0).incidents, ZH, start="2026-03-02",
                       slash_times=True)
     rows = _with_broken_rows(frame.values.tolist())
-    write_log(frame.__class__(rows, columns=frame.columns), OUT, encoding="gbk")
+    write_log(frame.__class__(rows, columns=frame.columns), out, encoding="gbk")
 
 
 def _with_broken_rows(rows: list) -> list:
