@@ -17,11 +17,12 @@ from sim.cli.cache import add_cache_commands
 from sim.cli.calibrate import add_calibrate_commands
 from sim.cli.common import EXIT_BAD_INPUT, UsageError, check_counts, scenario_options
 from sim.cli.completion import add_completion_command
-from sim.cli.decide import add_decide_commands, add_staff_command
+from sim.cli.decide import add_decide_commands
 from sim.cli.experiments import add_experiment_commands
 from sim.cli.replay import add_replay_command
 from sim.cli.scenario import add_scenario_commands
 from sim.cli.shifts import add_shift_commands
+from sim.cli.staff import add_staff_command
 from sim.output.target import OutputError
 from sim.scenario.errors import ScenarioError
 from sim.scenario.limits import BadLimitSetting
