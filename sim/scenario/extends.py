@@ -5,7 +5,8 @@ A file that says ``extends: other.yaml`` (a path relative to the file) is merged
 mappings; a list or a single value replaces what the base had; ``null`` for a key the base
 has removes that key, so the field falls back to its default and a unit group or incident
 type inherited from the base can be dropped (``units: {foot: null}``). A ``null`` for a key
-the base does not have stays ``null`` and is validated as written.
+the base does not have stays ``null`` and is validated as written. File paths a file names
+(its map and travel files) are relative to that file, also when another file extends it.
 
 Overrides (``--set units.foot.count=4``, sweeps, comparisons) replace the value at a dotted
 path with :func:`set_path`.
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.scenario.errors import ScenarioError
+from sim.scenario.map_paths import absolute_map_paths
 from sim.scenario.wording import describe
 from sim.scenario.yaml_reader import file_problem, read_yaml
 
@@ -53,7 +55,7 @@ def read_chain(
     _check_file(Path(path), shown)
     path = _resolved(Path(path), shown)
     _not_circular(path, chain, shown)
-    data = read_yaml(path, shown)
+    data = absolute_map_paths(read_yaml(path, shown), path.parent, default_cache=False)
     parent = data.pop("extends", None)
     if parent is None:
         return data, (path,)

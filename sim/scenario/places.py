@@ -57,5 +57,5 @@ class Travel(Frozen):
     matrix_files: dict[Mode, str] | None = Field(
         None,
         description="Travel times per mode from CSV files (minutes; header `zone,<id>,...`, "
-        "one row `<id>,<minutes>,...` per zone), relative to the scenario file.",
+        "one row `<id>,<minutes>,...` per zone), relative to the scenario file that names it.",
     )
