@@ -94,7 +94,8 @@ def cmd_shifts_propose(args: argparse.Namespace) -> int:
 
 
 def _print_proposal(outcome: Any, scenario: Any, args: argparse.Namespace, out: Path) -> None:
-    """The verdict, warnings, the measures table and what the proposal costs."""
+    """The verdict, warnings, the measures table and what the proposal costs (a verdict
+    that the proposal is worse somewhere is repeated last, where the terminal ends)."""
     print(outcome.verdict.summary(outcome.proposal_name, scenario.name))
     for warning in outcome.comparison.warnings:
         print(f"sim: warning: {warning}", file=sys.stderr)
@@ -105,3 +106,5 @@ def _print_proposal(outcome: Any, scenario: Any, args: argparse.Namespace, out: 
     print(f"\n{outcome.officers} officers x {args.shift_hours:g} h "
           f"({outcome.staff_hours:g} staff-hours/week; baseline "
           f"{outcome.baseline_staff_hours:g}) → {out}/proposal.yaml")
+    if outcome.verdict.worse:  # the warning again, where the terminal ends
+        print("\n" + outcome.verdict.summary(outcome.proposal_name, scenario.name))

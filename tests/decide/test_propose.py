@@ -75,14 +75,16 @@ def test_propose_writes_a_complete_scenario_that_replaces_the_roster(tmp_path: P
 
 
 def test_a_worse_proposal_is_said_to_be_worse(tmp_path: Path, capsys):
-    """Two officers instead of sixteen: more exposure, and the first line says so."""
+    """Two officers instead of sixteen: more exposure, and the first and last lines say so."""
     out = tmp_path / "prop"
     assert main(["shifts", "propose", str(DEFAULT), "--officers", "2", "--shift-hours", "8",
                  "-o", str(out), "--no-plots", *QUICK]) == 0
-    first = capsys.readouterr().out.splitlines()[0]
+    lines = capsys.readouterr().out.splitlines()
+    first = lines[0]
     assert first.startswith("WARNING: the proposal default_proposal is WORSE than the "
                             "baseline default on ")
     assert "Disorder exposure" in first
+    assert lines[-1] == first  # and again last, where the terminal ends
     assert "WORSE" in (out / "report.md").read_text(encoding="utf-8")
 
 
