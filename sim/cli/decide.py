@@ -25,6 +25,7 @@ from sim.decide.kn import N0
 from sim.decide.measure import DecisionError, check_measure, is_weighted, parse_weighted
 from sim.decide.select import DEFAULT_MAX_REPS, check_settings, select
 from sim.experiment.session import write_json
+from sim.metrics import registry
 from sim.output import atomic_folder, reserved_output
 from sim.scenario.loader import scenario_hash
 
@@ -122,8 +123,9 @@ def _select_measure(args: argparse.Namespace, scenarios: list) -> Any:
                          "M1=W1,M2=W2 (one of the two)")
     if args.weights is not None or is_weighted(args.measure):
         return parse_weighted(args.weights or args.measure, scenarios)
-    check_measure(args.measure, scenarios)
-    return args.measure
+    measure = registry.canonical(args.measure)
+    check_measure(measure, scenarios)
+    return measure
 
 
 def selection_markdown(result: Any) -> str:

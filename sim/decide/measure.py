@@ -141,7 +141,7 @@ def parse_weighted(text: str, scenarios: Sequence[Scenario] = ()) -> Weighted:
             named twice, or a measure that could not be decided on alone.
     """
     pairs, weights = _terms(text)
-    names = [m for m, _ in pairs]
+    names = [registry.canonical(m) for m, _ in pairs]
     _check_weights(text, names, weights)
     if len(set(names)) != len(names):
         raise DecisionError(f"weighted measure {text!r}: a measure is named twice")

@@ -32,6 +32,7 @@ from sim.experiment.compare import ComparisonError, check_clocks, prepare_scenar
 from sim.experiment.executors import DoneHook, Task
 from sim.experiment.runner import Runner, RunOptions, runner
 from sim.experiment.stats import summarise
+from sim.metrics import registry
 from sim.scenario.model import Scenario
 
 DEFAULT_MAX_REPS = 100
@@ -257,4 +258,5 @@ def _resolve_measure(measure: str | Weighted, runs: list[Scenario]
         measure = parse_weighted(measure, runs)
     if isinstance(measure, Weighted):
         return measure, measure.column, True
+    measure = registry.canonical(measure)
     return None, measure, bool(check_measure(measure, runs).lower_is_better)

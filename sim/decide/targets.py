@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.decide.measure import DecisionError, check_measure
+from sim.metrics import registry
 from sim.scenario.model import Scenario
 
 _TARGET = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(>=|<=|≥|≤)\s*([-+]?[\d.]+(?:[eE][-+]?\d+)?)\s*$")
@@ -46,6 +47,7 @@ def parse_target(text: str, scenarios: Sequence[Scenario] = ()) -> Target:
         raise DecisionError(f"--target {text!r}: expected MEASURE >= VALUE or MEASURE <= VALUE, "
                             "e.g. \"sla_attainment >= 0.9\" or \"exposure_h_per_day <= 1300\"")
     name, op, raw = match.groups()
+    name = registry.canonical(name)
     op = {"≥": ">=", "≤": "<="}.get(op, op)
     value = _value(text, raw)
     try:

@@ -246,6 +246,14 @@ def directions(columns: Iterable[str]) -> dict[str, bool | None]:
 FAMILIES = {"sla": "sla_attainment", "time_to_end": "time_to_end_mean_min",
             "case_on_time": "case_on_time_share"}
 
+# Shorter names a planner may write for a measure (targets, --measure): the column they mean.
+ALIASES = {"coverage": "coverage_share", "night_coverage": "night_coverage_share"}
+
+
+def canonical(name: str) -> str:
+    """The column a measure name means (an alias replaced; other names as they are)."""
+    return ALIASES.get(name, name)
+
 
 def measure_of(column: str) -> Measure | None:
     """The measure a summary column belongs to (per-type columns: their family), or None."""
@@ -368,7 +376,9 @@ def markdown() -> str:
     """``docs/measures.md``: the measures reference, generated from this registry."""
     by_type = [f"- `{name}`: {text}" for name, text in BY_TYPE_COLUMNS]
     roles = [line for role, title in _ROLE_TITLES for line in _role_table(role, title)]
-    return "\n".join([*_MARKDOWN_INTRO, *_BY_TYPE_INTRO, *by_type, "", *roles])
+    aliases = ["Shorter names accepted in targets and `--measure`: " + ", ".join(
+        f"`{short}` for `{name}`" for short, name in ALIASES.items()) + ".", ""]
+    return "\n".join([*_MARKDOWN_INTRO, *_BY_TYPE_INTRO, *by_type, "", *aliases, *roles])
 
 
 def _role_table(role: str, title: str) -> list[str]:

@@ -67,6 +67,9 @@ def test_select_higher_is_better_and_same_answer_on_two_workers(files: list[Path
     two = sim.select(scenarios, "coverage_share", delta=0.02, n0=4, jobs=2)
     assert one.selected == "six"
     pd.testing.assert_frame_equal(one.table, two.table)
+    short = sim.select(scenarios, "coverage", delta=0.02, n0=4)  # the short name
+    assert short.measure == "coverage_share"
+    pd.testing.assert_frame_equal(one.table, short.table)
 
 
 def test_select_ocba_spends_exactly_the_budget(files: list[Path]) -> None:
@@ -129,6 +132,7 @@ def test_weighted_measures_parse_alike_and_take_each_direction_from_the_registry
     a = parse_weighted("exposure_h_per_day=1,coverage_share=0.5")
     b = parse_weighted("exposure_h_per_day + 0.5*coverage_share")
     assert a == b and a.signs == (1, -1)
+    assert parse_weighted("exposure_h_per_day + 0.5*coverage") == a  # the short name
     assert a.describe() == "1 × exposure_h_per_day − 0.5 × coverage_share"
     row = pd.DataFrame({"exposure_h_per_day": [10.0], "coverage_share": [0.4]})
     assert a.values(row).iloc[0] == pytest.approx(10.0 - 0.2)

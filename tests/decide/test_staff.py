@@ -34,6 +34,8 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
     (" exposure_h_per_day<=1300 ", ("exposure_h_per_day", "<=", 1300.0)),
     ("sla.unowned_dog ≥ 0.8", ("sla.unowned_dog", ">=", 0.8)),
     ("night_coverage_share >= 5e-2", ("night_coverage_share", ">=", 0.05)),
+    ("night_coverage >= 0.05", ("night_coverage_share", ">=", 0.05)),  # the short name
+    ("coverage >= 0.3", ("coverage_share", ">=", 0.3)),
 ])
 def test_targets_parse(text: str, expected: tuple) -> None:
     scenario = sim.load_scenario(SCENARIOS / "default.yaml")
@@ -44,7 +46,7 @@ def test_targets_parse(text: str, expected: tuple) -> None:
 @pytest.mark.parametrize("text, message", [
     ("sla_attainment > 0.9", "expected MEASURE >= VALUE"),
     ("sla_attainment >= ninety", "expected MEASURE >= VALUE"),
-    ("night_coverage >= 0.05", "unknown measure 'night_coverage'"),
+    ("night_cover >= 0.05", "unknown measure 'night_cover'"),
     ("utilisation <= 0.8", "has no better direction"),
     ("exposure_h_per_day >= 1300", "reads exposure_h_per_day <= VALUE"),
     ("sla.nope >= 0.5", "no enabled incident type 'nope'"),
