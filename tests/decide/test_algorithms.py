@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.decide.kn import h_squared, kn_plus_plus
-from sim.decide.ocba import increments, ocba_allocation, ocba_select
+from sim.decide.ocba import increments, ocba_allocation, ocba_increments, ocba_select
 from sim.decide.sampling import normal_systems
 
 MEANS = [1.0, 2.0, 3.0, 4.0, 5.0]
@@ -26,12 +26,14 @@ def test_ocba_textbook_example_48_38_11_2_1():
     """The five-design example of Chen & Lee's (2011) OCBA program: sample means 1.2, 2.1,
     3.4, 4.87, 6.05, variances 3.3, 2.0, 4.5, 5.3, 6.9 after 12, 6, 5, 5, 4 replications;
     100 more are allocated 48 / 38 / 11 / 2 / 1 (the allocation the book's code prints)."""
-    means = np.array([1.2, 2.1, 3.4, 4.87, 6.05])
-    variances = np.array([3.3, 2.0, 4.5, 5.3, 6.9])
-    held = np.array([12, 6, 5, 5, 4])
-    p = ocba_allocation(means, np.sqrt(variances))
-    add = increments(held, p, int(held.sum()) + 100, best=0)
+    means = [1.2, 2.1, 3.4, 4.87, 6.05]
+    variances = [3.3, 2.0, 4.5, 5.3, 6.9]
+    add = ocba_increments(means, variances, [12, 6, 5, 5, 4], 100)
     np.testing.assert_array_equal(add, [48, 38, 11, 2, 1])
+    # maximising the negated means is the same problem
+    negated = ocba_increments([-m for m in means], variances, [12, 6, 5, 5, 4], 100,
+                              minimize=False)
+    np.testing.assert_array_equal(negated, [48, 38, 11, 2, 1])
 
 
 def test_ocba_example_variances_1_1_9_9_4():
