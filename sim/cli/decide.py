@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,10 @@ def _run_select(args: argparse.Namespace, scenarios: list, measure: Any, cache: 
 
 
 def _print_selection(result: Any, out: Path) -> None:
-    """What was run, the table of scenarios and the statement (with its guarantee)."""
+    """Warnings, what was run, the table of scenarios and the statement (with its
+    guarantee)."""
+    for warning in result.warnings:
+        print(f"sim: warning: {warning}", file=sys.stderr)
     print(f"{result.method} on {result.label if result.weighted else result.measure} over "
           f"{len(result.scenarios)} scenario(s), "
           f"seed {result.seed} → {out}/")
@@ -131,6 +135,7 @@ def _select_measure(args: argparse.Namespace, scenarios: list) -> Any:
 def selection_markdown(result: Any) -> str:
     """The selection as a short report a planner can forward."""
     lines = [f"# Selection on {result.label}", "", result.statement(), "",
+             *(f"**Warning:** {w}" + "\n" for w in result.warnings),
              _method_line(result), "",
              "| scenario | replications | mean | 95 % CI | status |", "|---|---:|---:|---|---|",
              *(f"| {row.scenario} | {row.reps} | {row.mean:.4g} | "

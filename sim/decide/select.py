@@ -29,6 +29,8 @@ from sim.decide.ocba import ocba_select
 from sim.decide.selection import Selection
 from sim.experiment.cache import ReplicationCache
 from sim.experiment.compare import ComparisonError, check_clocks, prepare_scenarios
+from sim.experiment.comparison import staff_warning
+from sim.experiment.differs import clock_differences, demand_differences
 from sim.experiment.executors import DoneHook, Task
 from sim.experiment.runner import Runner, RunOptions, runner
 from sim.experiment.stats import summarise
@@ -248,7 +250,16 @@ def _selection(out: _Outcome, goal: _Goal, sampler: ScenarioSampler, seed: int) 
     return Selection(out.method, sampler.measure, goal.minimize, out.selected, table,
                      out.guaranteed, goal.delta, goal.pcs, goal.budget, seed,
                      sampler.scenarios, summary, apcs=out.apcs, apgs=out.apgs,
+                     warnings=selection_warnings(sampler.scenarios, summary),
                      weighted=sampler.weighted)
+
+
+def selection_warnings(scenarios: list[Scenario], summary: pd.DataFrame) -> list[str]:
+    """What differs between the scenarios besides their strategy, as ``compare`` says it:
+    demand or district, clock settings, staff-hours per week."""
+    staff = summary.groupby("scenario", sort=False)["staff_hours_per_week"].mean()
+    return [*demand_differences(scenarios), *clock_differences(scenarios).warnings,
+            *staff_warning({str(k): float(v) for k, v in staff.items()})]
 
 
 def _resolve_measure(measure: str | Weighted, runs: list[Scenario]

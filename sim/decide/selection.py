@@ -10,6 +10,9 @@ from sim.decide.measure import Weighted
 from sim.metrics import registry
 from sim.scenario.model import Scenario
 
+CAUTION = (" Caution: the scenarios differ in more than their strategy (demand, district, "
+           "clock or staffing; see the warnings), so this ranks those differences too.")
+
 
 @dataclass
 class Selection:
@@ -26,6 +29,8 @@ class Selection:
         delta, pcs, budget: The settings; ``apcs``/``apgs``: OCBA's approximate
             probability of correct / good (within delta) selection.
         summary: Every replication's summary row.
+        warnings: What differs between the scenarios besides their strategy (demand,
+            district, clock settings, staffing); the statement then says to read them.
     """
 
     method: str
@@ -42,7 +47,7 @@ class Selection:
     summary: pd.DataFrame
     apcs: float | None = None
     apgs: float | None = None
-    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     weighted: Weighted | None = None
 
     @property
@@ -61,10 +66,13 @@ class Selection:
         return measure.unit if measure else ""
 
     def statement(self) -> str:
-        """The sentence a planner can forward."""
+        """The sentence a planner can forward (with a caution when the scenarios differ in
+        more than their strategy)."""
         if self.method != "KN++":
-            return self._ocba_statement()
-        return self._kn_statement() if self.guaranteed else self._cap_statement()
+            text = self._ocba_statement()
+        else:
+            text = self._kn_statement() if self.guaranteed else self._cap_statement()
+        return text + (CAUTION if self.warnings else "")
 
     @property
     def _direction(self) -> str:

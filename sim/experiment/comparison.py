@@ -74,7 +74,7 @@ def comparison_warnings(result: Comparison, batch_means: bool) -> list[str]:
     scenarios = result.scenarios
     return [*_demand_warnings(result), *clock_differences(scenarios).warnings,
             *[w for w in (short_run_warning(scenarios[0]),) if w],
-            *_staff_warning(result.staff_hours()), *_precision_warning(result),
+            *staff_warning(result.staff_hours()), *_precision_warning(result),
             *_few_reps_warning(result.reps, batch_means)]
 
 
@@ -86,7 +86,7 @@ def _demand_warnings(result: Comparison) -> list[str]:
                   if w.split(":", 1)[0] not in flagged]
 
 
-def _staff_warning(staff: dict[str, float]) -> list[str]:
+def staff_warning(staff: dict[str, float]) -> list[str]:
     """Staff-hours per week differing by more than ``STAFF_TOLERANCE`` between scenarios."""
     spread = _spread(_positive(staff.values()))
     if spread <= STAFF_TOLERANCE:

@@ -158,3 +158,37 @@ def test_select_on_a_weighted_measure_orients_each_term(files: list[Path], tmp_p
     summary = pd.read_csv(out / "summary.csv")
     assert summary["weighted"].to_numpy() == pytest.approx(
         (summary["exposure_h_per_day"] - 10 * summary["coverage_share"]).to_numpy(), rel=1e-5)
+
+
+def _variant(folder: Path, name: str, rate: float, start: int) -> Path:
+    data = yaml.safe_load(yaml.safe_dump(TINY))
+    data["name"] = name
+    data["incidents"]["vendor"]["rate_per_day"]["residential"] = rate
+    data["units"]["foot"]["shifts"] = [{"start": f"{start:02d}:00", "end": f"{start + 9:02d}:00"}]
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_select_warns_when_the_scenarios_differ_in_more_than_strategy(
+        files: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Same demand and staff-hours, shifts at other hours: a strategy choice, no caution.
+    Twice the disorder, or six officers against one: the statement says to read the
+    warnings, which name what differs (as `sim compare` does)."""
+    early, late = _variant(tmp_path, "early", 6, 7), _variant(tmp_path, "late", 6, 10)
+    busy = _variant(tmp_path, "busy", 12, 7)
+    plain = sim.select([sim.load_scenario(p) for p in (early, late)], "exposure_h_per_day",
+                       delta=5.0, n0=4, max_reps=6)
+    assert plain.warnings == [] and "Caution" not in plain.statement()
+    demand = sim.select([sim.load_scenario(p) for p in (early, busy)], "exposure_h_per_day",
+                        delta=5.0, n0=4, max_reps=6)
+    assert any("busy differs from early in demand" in w for w in demand.warnings)
+    assert demand.statement().endswith("so this ranks those differences too.")
+    staffed = sim.select([sim.load_scenario(p) for p in files[:2]], "exposure_h_per_day",
+                         delta=5.0, n0=4, max_reps=6)
+    assert any(w.startswith("staff-hours per week differ") for w in staffed.warnings)
+    out = tmp_path / "sel"
+    assert main(["select", str(early), str(busy), "--measure", "exposure_h_per_day",
+                 "--delta", "5", "--n0", "4", "--max-reps", "6", "-o", str(out)]) == 0
+    assert "sim: warning: busy differs from early in demand" in capsys.readouterr().err
+    assert "**Warning:** busy differs" in (out / "selection.md").read_text(encoding="utf-8")
