@@ -37,8 +37,8 @@ _STAFF_DESCRIPTION = (
 STAFF_ARGUMENTS = (
     arg("scenario", help="scenario file (the baseline: district, demand, strategy)"),
     arg("--target", action="append", required=True, metavar="'MEASURE OP VALUE'",
-        help="e.g. 'sla_attainment >= 0.9', 'exposure_h_per_day <= 1300' "
-        "(repeatable; measures: sim measures)"),
+        help="e.g. 'sla_attainment >= 0.9', 'exposure_h_per_day <= 1300', "
+        "'night_coverage >= 0.05' (repeatable; measures: sim measures)"),
     arg("--shift-hours", default="8",
         help="shift lengths to choose from, comma-separated (default 8)"),
     arg("--starts", default="00:00-23:00/60min",
