@@ -50,11 +50,16 @@ def ocba_increments(means: ArrayLike, variances: ArrayLike, counts: ArrayLike,
     """How many of ``add_budget`` more replications each design gets, from its sample mean
     and variance after ``counts`` replications: the step of Chen & Lee's (2011) OCBA
     program, with the same arguments (their five-design example gives 48, 38, 11, 2, 1)."""
-    means_a = np.asarray(means, float)
-    proportions = ocba_allocation(means_a, np.sqrt(np.asarray(variances, float)), minimize)
-    held = np.asarray(counts, int)
+    return _increments(np.asarray(means, float), np.sqrt(np.asarray(variances, float)),
+                       np.asarray(counts, int), add_budget, minimize)
+
+
+def _increments(means: np.ndarray, sds: np.ndarray, held: np.ndarray, add_budget: int,
+                minimize: bool) -> np.ndarray:
+    """``ocba_increments`` from standard deviations (what the sequential procedure has)."""
+    proportions = ocba_allocation(means, sds, minimize)
     return increments(held, proportions, int(held.sum()) + add_budget,
-                      best_index(means_a, minimize))
+                      best_index(means, minimize))
 
 
 def increments(n: np.ndarray, proportions: np.ndarray, total: int, best: int) -> np.ndarray:
@@ -153,5 +158,6 @@ def _allocate(obs: Observations, total: int, minimize: bool) -> None:
     """One round: replications added to bring the total to ``total``, by OCBA's rule from
     the current sample means and standard deviations."""
     n = np.array(obs.counts())
-    add = ocba_increments(obs.means(), np.square(obs.sds()), n, total - int(n.sum()), minimize)
+    add = _increments(np.array(obs.means()), np.array(obs.sds()), n, total - int(n.sum()),
+                      minimize)
     obs.extend_each({int(i): int(n[i] + add[i]) for i in np.nonzero(add)[0]})
